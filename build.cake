@@ -1,0 +1,147 @@
+// EvaraTech build script. Targets: setup, build, migrate, run, test, bench (./build.sh <target>).
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+
+var target = Argument("target", "build");
+var configuration = Argument("configuration", "Release");
+var root = MakeAbsolute(Directory("."));
+var solution = root.CombineWithFilePath("EvaraTech.sln");
+var artifacts = root.Combine("artifacts");
+var testResults = artifacts.Combine("test-results");
+
+string Env(string name, string fallback) =>
+    string.IsNullOrEmpty(EnvironmentVariable(name)) ? fallback : EnvironmentVariable(name);
+
+// The local platform's settings (scripts/local-env.sh holds the same defaults for the shell scripts).
+var pgPort = Env("EVARA_PG_PORT", "55432");
+var redisPort = Env("EVARA_REDIS_PORT", "56379");
+var adminConnection = Env("ConnectionStrings__PostgresAdmin",
+    $"Host=127.0.0.1;Port={pgPort};Database=evaratech;Username={Env("EVARA_PG_ADMIN_USER", "evara")};Password={Env("EVARA_PG_ADMIN_PASSWORD", "evara-local-admin")}");
+var appConnection = Env("ConnectionStrings__Postgres",
+    $"Host=127.0.0.1;Port={pgPort};Database=evaratech;Username={Env("EVARA_PG_APP_USER", "evara_app")};Password={Env("EVARA_PG_APP_PASSWORD", "evara-local-app")}");
+var redisConnection = Env("ConnectionStrings__Redis", $"127.0.0.1:{redisPort}");
+var apiUrl = Env("EVARA_API_URL", "http://127.0.0.1:5080");
+
+Dictionary<string, string> PlatformEnvironment() => new()
+{
+    ["ConnectionStrings__Postgres"] = appConnection,
+    ["ConnectionStrings__PostgresAdmin"] = adminConnection,
+    ["ConnectionStrings__Redis"] = redisConnection,
+    ["ASPNETCORE_ENVIRONMENT"] = Env("ASPNETCORE_ENVIRONMENT", "Development"),
+    ["ASPNETCORE_URLS"] = apiUrl,
+};
+
+string ApiDll() => root.CombineWithFilePath($"src/Api/bin/{configuration}/net10.0/EvaraTech.Api.dll").FullPath;
+
+void Bash(string script, params string[] args)
+{
+    var exit = StartProcess("bash", new ProcessSettings { Arguments = ProcessArgumentBuilder.FromStrings(new[] { script }.Concat(args)) });
+    if (exit != 0) throw new CakeException($"{script} failed with exit code {exit}");
+}
+
+Task("setup")
+    .Description("Make this Debian machine ready: PostgreSQL 15 (+PostGIS, pg_partman), Redis, Node test tools.")
+    .Does(() => Bash("scripts/setup.sh"));
+
+Task("build")
+    .Description("Compile the solution.")
+    .Does(() => DotNetBuild(solution.FullPath, new DotNetBuildSettings { Configuration = configuration }));
+
+Task("migrate")
+    .Description("Apply pending SQL migrations to the configured database.")
+    .IsDependentOn("setup")
+    .IsDependentOn("build")
+    .Does(() =>
+    {
+        var exit = StartProcess("dotnet", new ProcessSettings
+        {
+            Arguments = ProcessArgumentBuilder.FromStrings(new[] { ApiDll(), "migrate" }),
+            EnvironmentVariables = PlatformEnvironment(),
+        });
+        if (exit != 0) throw new CakeException("Migrations failed.");
+    });
+
+Task("run")
+    .Description("Run the platform on the embedded default (local PostgreSQL, Redis, migrations, demo data).")
+    .IsDependentOn("setup")
+    .IsDependentOn("build")
+    .Does(() =>
+    {
+        Bash("scripts/local-redis.sh", "start");
+        Information("");
+        Information($"API:               {apiUrl}/api/v1");
+        Information($"API reference UI:  {apiUrl}/scalar");
+        Information($"OpenAPI document:  {apiUrl}/openapi/v1.json");
+        Information($"Hangfire:          {apiUrl}/hangfire");
+        Information($"Health:            {apiUrl}/health/ready");
+        Information("Press Ctrl+C to stop.");
+        Information("");
+        var exit = StartProcess("dotnet", new ProcessSettings
+        {
+            Arguments = ProcessArgumentBuilder.FromStrings(new[] { ApiDll() }),
+            EnvironmentVariables = PlatformEnvironment(),
+        });
+        if (exit != 0) throw new CakeException($"The API exited with code {exit}.");
+    });
+
+Task("test")
+    .Description("Run every test project and print one summary line.")
+    .IsDependentOn("setup")
+    .IsDependentOn("build")
+    .Does(() =>
+    {
+        CleanDirectory(testResults);
+        var settings = new DotNetTestSettings
+        {
+            Configuration = configuration,
+            NoBuild = true,
+            ResultsDirectory = testResults,
+            Loggers = new[] { "trx", "console;verbosity=normal" },
+            EnvironmentVariables = new Dictionary<string, string>
+            {
+                ["EVARA_TEST_POSTGRES_ADMIN"] = adminConnection,
+                ["EVARA_TEST_POSTGRES_APP_USER"] = Env("EVARA_PG_APP_USER", "evara_app"),
+                ["EVARA_TEST_POSTGRES_APP_PASSWORD"] = Env("EVARA_PG_APP_PASSWORD", "evara-local-app"),
+            },
+        };
+
+        Exception failure = null;
+        try { DotNetTest(solution.FullPath, settings); }
+        catch (Exception ex) { failure = ex; }
+
+        long passed = 0, failed = 0, skipped = 0;
+        XNamespace ns = "http://microsoft.com/schemas/VisualStudio/TeamTest/2010";
+        foreach (var trx in GetFiles(testResults.FullPath + "/**/*.trx"))
+        {
+            var counters = XDocument.Load(trx.FullPath).Descendants(ns + "Counters").First();
+            long Count(string name) => long.Parse(counters.Attribute(name)?.Value ?? "0");
+            passed += Count("passed");
+            failed += Count("failed") + Count("error") + Count("timeout") + Count("aborted");
+            skipped += Count("total") - Count("executed");
+        }
+
+        var summary = $"tests: {passed} passed, {failed} failed, {skipped} skipped";
+        System.IO.File.WriteAllText(testResults.CombineWithFilePath("summary.txt").FullPath, summary + Environment.NewLine);
+        Information(summary);
+        if (failure != null || failed > 0 || passed == 0)
+            throw new CakeException($"Tests failed ({summary}).", failure);
+    });
+
+Task("bench")
+    .Description("Run the benchmarks and print their report.")
+    .IsDependentOn("setup")
+    .IsDependentOn("build")
+    .Does(() =>
+    {
+        var exit = StartProcess("dotnet", new ProcessSettings
+        {
+            Arguments = ProcessArgumentBuilder.FromStrings(new[]
+            {
+                root.CombineWithFilePath($"bench/EvaraTech.Benchmarks/bin/{configuration}/net10.0/EvaraTech.Benchmarks.dll").FullPath,
+            }),
+            EnvironmentVariables = new Dictionary<string, string> { ["EVARA_BENCH_POSTGRES_ADMIN"] = adminConnection },
+        });
+        if (exit != 0) throw new CakeException("Benchmarks failed.");
+    });
+
+RunTarget(target);

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Makes a fresh Debian machine ready to build, run and test EvaraTech. Idempotent: a second run changes nothing.
+#
+# - Installs (only what is missing): PostgreSQL 15 with contrib, PostGIS and pg_partman, Redis, Node.js/npm.
+# - Runs a dedicated local PostgreSQL cluster on 127.0.0.1:${EVARA_PG_PORT:-55432}, data in .data/ (git-ignored),
+#   owned by the postgres service user, so it never collides with a system server.
+# - Installs the Node.js test tools (the PGlite TimescaleDB harness) from their lock file.
+#
+# Where ConnectionStrings__Postgres is set, that server is used instead: no PostgreSQL is installed or started.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$root/scripts/local-env.sh"
+
+log() { printf '[setup] %s\n' "$*"; }
+
+apt_install() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    [ "$(id -u)" -eq 0 ] || { echo "setup: root is needed to install ${missing[*]}" >&2; exit 1; }
+    log "installing ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+
+apt_install redis-server ca-certificates
+# Node.js is only needed for the test harness; a machine that has node and npm keeps its own.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then apt_install nodejs npm; fi
+
+if [ -n "${ConnectionStrings__Postgres:-}" ]; then
+  log "ConnectionStrings__Postgres is set: using that server, not starting a local one"
+else
+  apt_install postgresql-15 postgresql-contrib postgresql-15-postgis-3 postgresql-15-partman
+  "$root/scripts/local-postgres.sh" start
+fi
+
+harness="$root/tests/timescale-harness"
+if [ -f "$harness/package-lock.json" ]; then
+  if [ ! -d "$harness/node_modules" ] || [ "$harness/package-lock.json" -nt "$harness/node_modules/.package-lock.json" ]; then
+    log "installing the TimescaleDB test harness (npm ci)"
+    (cd "$harness" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+fi
+
+log "ready"

@@ -1,0 +1,77 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using EvaraTech.Infrastructure.Http;
+using EvaraTech.Application.Errors;
+using EvaraTech.Domain;
+using EvaraTech.Infrastructure.Database;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace EvaraTech.Api.Errors;
+
+/// <summary>
+/// The one place exceptions become responses: each known failure gets its status and stable code, everything
+/// else is a 500 that says nothing about the internals (the log and the trace have them, under the request id).
+/// </summary>
+public sealed partial class EnvelopeExceptionHandler(ILogger<EnvelopeExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, errors) = Describe(exception);
+        if (status >= StatusCodes.Status500InternalServerError)
+        {
+            logger.LogError(exception, "Request {RequestId} failed with {Status}", context.TraceIdentifier, status);
+        }
+
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            context.Response.Headers.RetryAfter = "5";
+        }
+
+        context.Response.StatusCode = status;
+        await context.Response.WriteAsJsonAsync(ApiResults.Failure(context, errors), cancellationToken);
+        return true;
+    }
+
+    private static (int Status, IReadOnlyList<ErrorDetail> Errors) Describe(Exception exception) => exception switch
+    {
+        RequestValidationException validation => (StatusCodes.Status400BadRequest,
+            [.. validation.Errors.Select(e => new ErrorDetail(ErrorCodes.ValidationError, e.Message, e.Field))]),
+        AppException app => (ApiResults.StatusCodeOf(app.Kind), [new ErrorDetail(app.Code, app.Message, app.Field)]),
+        DomainRuleViolation rule => (StatusCodes.Status422UnprocessableEntity, [new ErrorDetail(rule.Code, rule.Message, rule.Field)]),
+        BadHttpRequestException badRequest => (badRequest.StatusCode, [DescribeBadRequest(badRequest)]),
+        _ when DatabaseFailures.IsUnavailable(exception) => (StatusCodes.Status503ServiceUnavailable,
+            [new ErrorDetail(ErrorCodes.DatabaseUnavailable, "The database is temporarily unavailable; retry shortly.")]),
+        _ => (StatusCodes.Status500InternalServerError,
+            [new ErrorDetail(ErrorCodes.InternalError, "An unexpected error occurred. Quote the request id when reporting it.")]),
+    };
+
+    /// <summary>Malformed bodies and unbindable parameters, named by the JSON path or parameter the client sent.</summary>
+    private static ErrorDetail DescribeBadRequest(BadHttpRequestException exception)
+    {
+        if (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return new ErrorDetail(ErrorCodes.PayloadTooLarge, "The request body is too large.");
+        }
+
+        if (exception.StatusCode == StatusCodes.Status415UnsupportedMediaType)
+        {
+            return new ErrorDetail(ErrorCodes.UnsupportedMediaType, "Send the body as application/json.");
+        }
+
+        if (exception.InnerException is JsonException json)
+        {
+            var field = string.IsNullOrEmpty(json.Path) || json.Path == "$" ? null : json.Path.TrimStart('$', '.');
+            return new ErrorDetail(ErrorCodes.MalformedRequest,
+                $"The request body is not valid JSON for this endpoint (line {json.LineNumber + 1}).", field);
+        }
+
+        var parameter = ParameterName().Match(exception.Message);
+        return parameter.Success
+            ? new ErrorDetail(ErrorCodes.ValidationError, $"'{parameter.Groups["name"].Value}' has an invalid value.", parameter.Groups["name"].Value)
+            : new ErrorDetail(ErrorCodes.MalformedRequest, "The request could not be read.");
+    }
+
+    // Minimal APIs report binding failures as: Failed to bind parameter "int limit" from "abc".
+    [GeneratedRegex("""parameter "(?:[^" ]+ )?(?<name>[^" ]+)"(?: from)?""")]
+    private static partial Regex ParameterName();
+}

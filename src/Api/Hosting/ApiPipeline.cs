@@ -1,0 +1,47 @@
+using EvaraTech.Api.Errors;
+using EvaraTech.Infrastructure;
+using EvaraTech.Modules.Alerts;
+using EvaraTech.Modules.Audit;
+using EvaraTech.Modules.Nodes;
+using EvaraTech.Modules.Telemetry;
+using EvaraTech.Modules.Tenancy;
+using Hangfire;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Scalar.AspNetCore;
+
+namespace EvaraTech.Api.Hosting;
+
+/// <summary>The middleware order and the routes of the host.</summary>
+public static class ApiPipeline
+{
+    public const string ApiPrefix = "/api/v1";
+
+    public static WebApplication UseApi(this WebApplication app)
+    {
+        app.UseMiddleware<RequestIdMiddleware>();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages(StatusCodeEnvelope.WriteAsync);
+
+        app.MapOpenApi();
+        app.MapScalarApiReference("/scalar");
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponse.WriteAsync });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(InfrastructureRegistration.ReadyTag),
+            ResponseWriter = HealthResponse.WriteAsync,
+        });
+
+        if (app.Environment.IsDevelopment())
+        {
+            app.UseHangfireDashboard("/hangfire");
+        }
+
+        var api = app.MapGroup(ApiPrefix);
+        api.MapTenancyEndpoints();
+        api.MapNodesEndpoints();
+        api.MapTelemetryEndpoints();
+        api.MapAlertsEndpoints();
+        api.MapAuditEndpoints();
+        return app;
+    }
+}

@@ -1,0 +1,66 @@
+using System.Text.Json.Serialization;
+using EvaraTech.Api.Errors;
+using EvaraTech.Application.Behaviours;
+using EvaraTech.Infrastructure.Database;
+using EvaraTech.Modules.Alerts;
+using EvaraTech.Modules.Audit;
+using EvaraTech.Modules.Nodes;
+using EvaraTech.Modules.Telemetry;
+using EvaraTech.Modules.Tenancy;
+using FluentValidation;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Routing;
+using StackExchange.Redis;
+
+namespace EvaraTech.Api.Hosting;
+
+/// <summary>The host's services: mediator over every module, the modules themselves, JSON, errors, OpenAPI, SignalR.</summary>
+public static class ApiRegistration
+{
+    /// <summary>One type from every module assembly (validators are discovered in these).</summary>
+    public static readonly Type[] ModuleMarkers =
+    [
+        typeof(TenancyModule), typeof(NodesModule), typeof(TelemetryModule), typeof(AlertsModule), typeof(AuditModule),
+    ];
+
+    public static WebApplicationBuilder AddApi(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+
+        services.AddMediator(options =>
+        {
+            // Scoped: behaviours and handlers take the request's unit of work.
+            options.ServiceLifetime = ServiceLifetime.Scoped;
+            // Read by the source generator at compile time, so the list is literal. List a module here once it has
+            // messages (the generator refuses one without); a test checks that every message has a handler.
+            options.Assemblies = [typeof(TenancyModule)];
+            // Outermost first: validate before a transaction is opened.
+            options.PipelineBehaviors = [typeof(ValidationBehaviour<,>), typeof(UnitOfWorkBehaviour<,>)];
+        });
+        services.AddValidatorsFromAssemblies(ModuleMarkers.Select(t => t.Assembly), includeInternalTypes: true);
+
+        services.AddTenancyModule(builder.Configuration);
+        services.AddNodesModule(builder.Configuration);
+        services.AddTelemetryModule(builder.Configuration);
+        services.AddAlertsModule(builder.Configuration);
+        services.AddAuditModule(builder.Configuration);
+
+        services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddExceptionHandler<EnvelopeExceptionHandler>();
+        services.AddProblemDetails();
+        services.AddOpenApi();
+
+        var signalR = services.AddSignalR();
+        if (ConnectionStrings.Redis(builder.Configuration) is { } redis)
+        {
+            signalR.AddStackExchangeRedis(redis, o =>
+            {
+                o.Configuration.ChannelPrefix = RedisChannel.Literal("evaratech");
+                o.Configuration.AbortOnConnectFail = false;
+            });
+        }
+
+        return builder;
+    }
+}

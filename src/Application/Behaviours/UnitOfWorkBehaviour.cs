@@ -1,0 +1,35 @@
+using EvaraTech.Application.Persistence;
+using Mediator;
+
+namespace EvaraTech.Application.Behaviours;
+
+/// <summary>
+/// One connection and one transaction per command: committed when the handler returns, rolled back when it
+/// throws. Queries pass straight through and read outside a transaction.
+/// </summary>
+public sealed class UnitOfWorkBehaviour<TMessage, TResponse>(IUnitOfWork unitOfWork)
+    : IPipelineBehavior<TMessage, TResponse>
+    where TMessage : notnull, IMessage
+{
+    public async ValueTask<TResponse> Handle(
+        TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
+    {
+        if (message is not IBaseCommand)
+        {
+            return await next(message, cancellationToken);
+        }
+
+        await unitOfWork.BeginAsync(cancellationToken);
+        try
+        {
+            var response = await next(message, cancellationToken);
+            await unitOfWork.CommitAsync(cancellationToken);
+            return response;
+        }
+        catch
+        {
+            await unitOfWork.RollbackAsync(CancellationToken.None);
+            throw;
+        }
+    }
+}

@@ -1,0 +1,17 @@
+namespace EvaraTech.Application.Errors;
+
+/// <summary>The families of failure a use case can report; the API maps each to one HTTP status.</summary>
+public enum ErrorKind
+{
+    BadRequest,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    Conflict,
+    PreconditionFailed,
+    PreconditionRequired,
+    Unprocessable,
+    PayloadTooLarge,
+    TooManyRequests,
+    Unavailable,
+}

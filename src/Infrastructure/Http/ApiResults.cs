@@ -1,0 +1,45 @@
+using EvaraTech.Application.Errors;
+using Microsoft.AspNetCore.Http;
+
+namespace EvaraTech.Infrastructure.Http;
+
+/// <summary>Builds enveloped results so endpoints only say what they return.</summary>
+public static class ApiResults
+{
+    public static IResult Ok<T>(HttpContext context, T data, PaginationMeta? pagination = null, bool cached = false) =>
+        TypedResults.Json(Success(context, data, pagination, cached));
+
+    public static IResult Created<T>(HttpContext context, string location, T data)
+    {
+        context.Response.Headers.Location = location;
+        return TypedResults.Json(Success(context, data), statusCode: StatusCodes.Status201Created);
+    }
+
+    public static Envelope<T> Success<T>(HttpContext context, T data, PaginationMeta? pagination = null, bool cached = false) =>
+        new(Envelope<T>.Success, data, Meta(context, pagination, cached), null);
+
+    public static Envelope<object> Failure(HttpContext context, IReadOnlyList<ErrorDetail> errors) =>
+        new(Envelope<object>.Error, null, Meta(context), errors);
+
+    public static Envelope<object> Failure(HttpContext context, string code, string message, string? field = null) =>
+        Failure(context, [new ErrorDetail(code, message, field)]);
+
+    public static int StatusCodeOf(ErrorKind kind) => kind switch
+    {
+        ErrorKind.BadRequest => StatusCodes.Status400BadRequest,
+        ErrorKind.Unauthorized => StatusCodes.Status401Unauthorized,
+        ErrorKind.Forbidden => StatusCodes.Status403Forbidden,
+        ErrorKind.NotFound => StatusCodes.Status404NotFound,
+        ErrorKind.Conflict => StatusCodes.Status409Conflict,
+        ErrorKind.PreconditionFailed => StatusCodes.Status412PreconditionFailed,
+        ErrorKind.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
+        ErrorKind.Unprocessable => StatusCodes.Status422UnprocessableEntity,
+        ErrorKind.PreconditionRequired => StatusCodes.Status428PreconditionRequired,
+        ErrorKind.TooManyRequests => StatusCodes.Status429TooManyRequests,
+        ErrorKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
+        _ => StatusCodes.Status500InternalServerError,
+    };
+
+    private static ResponseMeta Meta(HttpContext context, PaginationMeta? pagination = null, bool cached = false) =>
+        new(context.TraceIdentifier, DateTimeOffset.UtcNow, pagination, cached);
+}

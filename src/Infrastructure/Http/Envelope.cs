@@ -1,0 +1,31 @@
+using System.Text.Json.Serialization;
+
+namespace EvaraTech.Infrastructure.Http;
+
+/// <summary>The one response shape of the API (seed 002): <c>status</c>, <c>data</c>, <c>meta</c>, <c>errors</c>.</summary>
+public sealed record Envelope<T>(
+    string Status,
+    T? Data,
+    ResponseMeta Meta,
+    IReadOnlyList<ErrorDetail>? Errors)
+{
+    public const string Success = "success";
+    public const string Error = "error";
+}
+
+public sealed record ResponseMeta(
+    string RequestId,
+    DateTimeOffset Timestamp,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] PaginationMeta? Pagination = null,
+    bool Cached = false);
+
+/// <summary>Offset paging fills page/total; cursor paging fills the cursors and leaves totals out.</summary>
+public sealed record PaginationMeta(
+    int Limit,
+    int? Page = null,
+    long? Total = null,
+    int? TotalPages = null,
+    string? NextCursor = null,
+    string? PrevCursor = null);
+
+public sealed record ErrorDetail(string Code, string Message, string? Field = null);

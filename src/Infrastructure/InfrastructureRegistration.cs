@@ -1,0 +1,46 @@
+using EvaraTech.Application.Persistence;
+using EvaraTech.Infrastructure.Database;
+using EvaraTech.Infrastructure.Health;
+using EvaraTech.Infrastructure.Jobs;
+using EvaraTech.Infrastructure.Migrations;
+using EvaraTech.Infrastructure.Observability;
+using EvaraTech.Infrastructure.Redis;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+
+namespace EvaraTech.Infrastructure;
+
+public static class InfrastructureRegistration
+{
+    public const string ReadyTag = "ready";
+
+    public static IHostApplicationBuilder AddInfrastructure(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+
+        services.Configure<DatabaseOptions>(configuration.GetSection(DatabaseOptions.Section));
+        services.AddSingleton(TimeProvider.System);
+
+        services.AddNpgsqlDataSource(ConnectionStrings.Postgres(configuration));
+        services.AddScoped<DbSession>();
+        services.AddScoped<IUnitOfWork>(sp => sp.GetRequiredService<DbSession>());
+
+        // Registered before Hangfire's server so the schema is current before any job runs.
+        services.AddHostedService<DatabaseMigrationService>();
+
+        var health = services.AddHealthChecks()
+            .AddCheck<PostgresHealthCheck>("postgres", HealthStatus.Unhealthy, [ReadyTag]);
+
+        if (ConnectionStrings.Redis(configuration) is { } redis)
+        {
+            services.AddRedis(redis);
+            health.AddCheck<RedisHealthCheck>("redis", HealthStatus.Degraded, [ReadyTag]);
+        }
+
+        builder.AddJobs();
+        builder.AddObservability();
+        return builder;
+    }
+}

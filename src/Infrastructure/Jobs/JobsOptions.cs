@@ -1,0 +1,16 @@
+namespace EvaraTech.Infrastructure.Jobs;
+
+/// <summary>The <c>Jobs</c> settings section.</summary>
+public sealed class JobsOptions
+{
+    public const string Section = "Jobs";
+
+    /// <summary>Run a Hangfire server in this process (an instance may serve only the API).</summary>
+    public bool ServerEnabled { get; set; } = true;
+
+    /// <summary>
+    /// Hangfire workers. Kept small: jobs fan out internally with their own bounded concurrency, and on two
+    /// cores a large worker pool only competes with the API.
+    /// </summary>
+    public int WorkerCount { get; set; } = 4;
+}

@@ -1,0 +1,91 @@
+using System.Reflection;
+
+namespace EvaraTech.ArchitectureTests;
+
+public sealed class LayerRuleTests
+{
+    [Test]
+    public void Domain_depends_on_no_other_project_and_no_framework()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(ArchitectureRules.TypesDependingOn(Layers.Domain, null,
+                ["EvaraTech.Application", "EvaraTech.Infrastructure", "EvaraTech.Api", Layers.ModulesNamespace, .. Layers.Frameworks]), Is.Empty);
+            Assert.That(ArchitectureRules.ReferencedAssembliesStartingWith(Layers.Domain,
+                ["EvaraTech", "Microsoft.AspNetCore", "Microsoft.Extensions", "Npgsql", "Dapper", "Mediator"]), Is.Empty);
+        });
+    }
+
+    [Test]
+    public void Application_knows_no_infrastructure_api_module_database_or_http()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(ArchitectureRules.TypesDependingOn(Layers.Application, null,
+                "EvaraTech.Infrastructure", "EvaraTech.Api", Layers.ModulesNamespace, "Npgsql", "Dapper", "Microsoft.AspNetCore", "Hangfire"), Is.Empty);
+            Assert.That(ArchitectureRules.ReferencedAssembliesStartingWith(Layers.Application,
+                "EvaraTech.Infrastructure", "EvaraTech.Api", Layers.ModulesNamespace, "Npgsql", "Microsoft.AspNetCore"), Is.Empty);
+        });
+    }
+
+    [Test]
+    public void Infrastructure_does_not_know_the_api_or_any_module()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(ArchitectureRules.TypesDependingOn(Layers.Infrastructure, null, "EvaraTech.Api", Layers.ModulesNamespace), Is.Empty);
+            Assert.That(ArchitectureRules.ReferencedAssembliesStartingWith(Layers.Infrastructure, "EvaraTech.Api", Layers.ModulesNamespace), Is.Empty);
+        });
+    }
+
+    [TestCaseSource(nameof(ModuleAssemblies))]
+    public void A_module_never_references_another_module(Assembly module)
+    {
+        var all = Layers.Modules.Select(Layers.ModuleNamespace).ToArray();
+        var own = Layers.ModuleNamespace(module);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ArchitectureRules.ForeignModuleDependencies(module, null, own, all), Is.Empty);
+            Assert.That(ArchitectureRules.ReferencedAssembliesStartingWith(module, [.. all.Where(n => n != own)]), Is.Empty);
+            Assert.That(ArchitectureRules.TypesDependingOn(module, null, "EvaraTech.Api"), Is.Empty);
+        });
+    }
+
+    [Test]
+    public void Every_module_folder_is_a_registered_module()
+    {
+        var folders = Directory.GetDirectories(Path.Combine(RepositoryRoot(), "src", "Modules")).Select(Path.GetFileName);
+
+        Assert.That(Layers.Modules.Select(m => m.GetName().Name!.Replace("EvaraTech.Modules.", "", StringComparison.Ordinal)),
+            Is.EquivalentTo(folders));
+    }
+
+    [Test]
+    public void Only_the_api_references_module_entry_points()
+    {
+        var moduleNamespaces = Layers.Modules.Select(Layers.ModuleNamespace).ToArray();
+        var referencingModules = new[] { Layers.Domain, Layers.Application, Layers.Infrastructure }
+            .Where(a => ArchitectureRules.ReferencedAssembliesStartingWith(a, moduleNamespaces).Count > 0)
+            .Select(a => a.GetName().Name);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(referencingModules, Is.Empty);
+            Assert.That(ArchitectureRules.ReferencedAssembliesStartingWith(Layers.Api, moduleNamespaces), Is.EquivalentTo(moduleNamespaces));
+        });
+    }
+
+    private static IEnumerable<Assembly> ModuleAssemblies() => Layers.Modules;
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "EvaraTech.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("EvaraTech.sln not found above the test binaries.");
+    }
+}

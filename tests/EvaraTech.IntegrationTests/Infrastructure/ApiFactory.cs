@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace EvaraTech.IntegrationTests.Infrastructure;
+
+/// <summary>The real API host (Program) in the ASP.NET Core test server, pointed at a test database.</summary>
+public sealed class ApiFactory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+{
+    /// <summary>The local issuer's secret in tests: long enough for HS256, used nowhere else.</summary>
+    public const string TestJwtSecret = "integration-tests-only-secret-0123456789abcdef";
+
+    public static ApiFactory For(TestDatabase database, IReadOnlyDictionary<string, string?>? overrides = null)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Postgres"] = database.AppConnectionString,
+            ["ConnectionStrings:PostgresAdmin"] = database.AdminConnectionString,
+            ["ConnectionStrings:Redis"] = "",
+            ["Jobs:ServerEnabled"] = "false",
+            ["Auth:Secret"] = TestJwtSecret,
+            ["Auth:Issuer"] = "http://localhost/auth/v1",
+            ["Auth:LocalIssuerEnabled"] = "true",
+        };
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        return new ApiFactory(settings);
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+using EvaraTech.Modules.Alerts;
+using EvaraTech.Modules.Audit;
+using EvaraTech.Modules.Nodes;
+using EvaraTech.Modules.Telemetry;
+using EvaraTech.Modules.Tenancy;
+using Npgsql;
+using Respawn;
+
+using EvaraTech.IntegrationTests.Infrastructure;
+
+// The set-up fixture sits in the root namespace so it wraps every test of the assembly.
+namespace EvaraTech.IntegrationTests;
+
+/// <summary>
+/// One migrated database and one API host for the whole run; Respawn empties the module schemas between tests.
+/// </summary>
+[SetUpFixture]
+public sealed class Platform
+{
+    private static Respawner? _respawner;
+
+    public static TestDatabase Database { get; private set; } = null!;
+
+    public static ApiFactory Api { get; private set; } = null!;
+
+    /// <summary>Only module data is reset: never Hangfire's tables, the migration journal or TimescaleDB's catalogue.</summary>
+    public static readonly string[] ModuleSchemas =
+        [TenancyModule.Schema, NodesModule.Schema, TelemetryModule.Schema, AlertsModule.Schema, AuditModule.Schema];
+
+    [OneTimeSetUp]
+    public async Task StartAsync()
+    {
+        Database = await TestDatabase.CreateAsync("main");
+        Api = ApiFactory.For(Database);
+        _ = Api.Server; // starts the host, which applies the migrations
+
+        await using var connection = new NpgsqlConnection(Database.AdminConnectionString);
+        await connection.OpenAsync();
+        _respawner = await Respawner.CreateAsync(connection, new RespawnerOptions
+        {
+            DbAdapter = DbAdapter.Postgres,
+            SchemasToInclude = ModuleSchemas,
+        });
+    }
+
+    public static async Task ResetAsync()
+    {
+        await using var connection = new NpgsqlConnection(Database.AdminConnectionString);
+        await connection.OpenAsync();
+        await _respawner!.ResetAsync(connection);
+    }
+
+    [OneTimeTearDown]
+    public async Task StopAsync()
+    {
+        await Api.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+}
+
+/// <summary>Base of tests against the shared host: each starts from empty module tables.</summary>
+public abstract class IntegrationTest
+{
+    protected static TestDatabase Database => Platform.Database;
+
+    protected HttpClient Client { get; private set; } = null!;
+
+    [SetUp]
+    public async Task ResetDataAsync()
+    {
+        await Platform.ResetAsync();
+        Client = Platform.Api.CreateClient();
+    }
+
+    [TearDown]
+    public void DisposeClient() => Client.Dispose();
+}
