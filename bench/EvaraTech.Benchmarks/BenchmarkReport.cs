@@ -1,0 +1,50 @@
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace EvaraTech.Benchmarks;
+
+/// <summary>
+/// The host's own overhead per request (routing, request id, envelope, mediator pipeline, exception handling),
+/// measured in-process so the figures are the server's time, not the network's. Module benchmarks join this report.
+/// </summary>
+public static class BenchmarkReport
+{
+    public static async Task Main()
+    {
+        // Outside a test project the factory finds the API's content root through this variable.
+        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_EVARATECH_API", AppContext.BaseDirectory);
+        await using var database = await BenchDatabase.CreateAsync();
+        await using var api = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
+        {
+            host.UseEnvironment("Benchmark");
+            host.UseSetting("ConnectionStrings:Postgres", database.AppConnectionString);
+            host.UseSetting("ConnectionStrings:PostgresAdmin", database.AdminConnectionString);
+            host.UseSetting("Jobs:ServerEnabled", "false");
+            host.UseSetting("Logging:LogLevel:Default", "Warning");
+            host.UseSetting("Auth:Secret", "benchmark-only-secret-0123456789abcdef0123456789");
+            host.UseSetting("Auth:LocalIssuerEnabled", "true");
+        });
+        using var client = api.CreateClient();
+
+        var figures = new List<LatencyRecorder.Figures>
+        {
+            await LatencyRecorder.MeasureAsync("GET /health/live (host overhead)", "p95 < 1 ms",
+                async () => (await client.GetAsync("/health/live")).EnsureSuccessStatusCode()),
+            await LatencyRecorder.MeasureAsync("GET /health/ready (one PostgreSQL round trip)", "p95 < 2 ms",
+                async () => (await client.GetAsync("/health/ready")).EnsureSuccessStatusCode()),
+            await LatencyRecorder.MeasureAsync("POST /api/v1/auth/login invalid (validation envelope)", "p95 < 1 ms",
+                async () => await client.PostAsJsonAsync("/api/v1/auth/login", new { email = "x", password = "" })),
+            await LatencyRecorder.MeasureAsync("GET unknown route (404 envelope)", "p95 < 1 ms",
+                async () => await client.GetAsync("/api/v1/nowhere")),
+        };
+
+        Console.WriteLine();
+        Console.WriteLine($"EvaraTech benchmarks — {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
+        Console.WriteLine($"{"benchmark",-58} {"samples",8} {"p50 ms",8} {"p95 ms",8} {"p99 ms",8}  target");
+        foreach (var f in figures)
+        {
+            Console.WriteLine($"{f.Name,-58} {f.Samples,8} {f.P50,8:F3} {f.P95,8:F3} {f.P99,8:F3}  {f.Target}");
+        }
+    }
+}
