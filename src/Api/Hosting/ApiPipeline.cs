@@ -5,6 +5,7 @@ using EvaraTech.Modules.Audit;
 using EvaraTech.Modules.Nodes;
 using EvaraTech.Modules.Telemetry;
 using EvaraTech.Modules.Tenancy;
+using EvaraTech.Api.Realtime;
 using Hangfire;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Scalar.AspNetCore;
@@ -21,6 +22,9 @@ public static class ApiPipeline
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages(StatusCodeEnvelope.WriteAsync);
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
 
         app.MapOpenApi();
         app.MapScalarApiReference("/scalar");
@@ -31,12 +35,15 @@ public static class ApiPipeline
             ResponseWriter = HealthResponse.WriteAsync,
         });
 
-        if (app.Environment.IsDevelopment())
+        app.UseHangfireDashboard("/hangfire", new DashboardOptions
         {
-            app.UseHangfireDashboard("/hangfire");
-        }
+            Authorization = [new SuperadminDashboardAuthorization()],
+            AsyncAuthorization = [],
+        });
+        app.MapHub<RealtimeHub>("/hubs/realtime").RequireAuthorization();
 
-        var api = app.MapGroup(ApiPrefix);
+        // Every API route needs a signed-in user unless it says otherwise (login, signed webhooks).
+        var api = app.MapGroup(ApiPrefix).RequireAuthorization();
         api.MapTenancyEndpoints();
         api.MapNodesEndpoints();
         api.MapTelemetryEndpoints();

@@ -34,8 +34,11 @@ public static class ApiRegistration
             // Read by the source generator at compile time, so the list is literal. List a module here once it has
             // messages (the generator refuses one without); a test checks that every message has a handler.
             options.Assemblies = [typeof(TenancyModule)];
-            // Outermost first: validate before a transaction is opened.
-            options.PipelineBehaviors = [typeof(ValidationBehaviour<,>), typeof(UnitOfWorkBehaviour<,>)];
+            // Outermost first: refuse the caller, then the input, before a transaction is opened.
+            options.PipelineBehaviors =
+            [
+                typeof(AuthorizationBehaviour<,>), typeof(ValidationBehaviour<,>), typeof(UnitOfWorkBehaviour<,>),
+            ];
         });
         services.AddValidatorsFromAssemblies(ModuleMarkers.Select(t => t.Assembly), includeInternalTypes: true);
 

@@ -1,14 +1,20 @@
 using EvaraTech.Application.Persistence;
+using EvaraTech.Application.Security;
+using EvaraTech.Domain;
 using Npgsql;
 
 namespace EvaraTech.Infrastructure.Database;
 
 /// <summary>
-/// The request's one connection (opened on first use) and, inside a command, its one transaction.
-/// Persistence code asks for <see cref="ConnectionAsync"/> and passes <see cref="Transaction"/> to Dapper.
+/// The request's one connection and its transaction. Every use of the database runs inside a transaction that
+/// starts with the caller's context (<c>tenancy.set_user_context</c>, transaction-local), so row-level security
+/// always knows who is asking and a pooled connection never carries an identity over. Commands commit through
+/// the unit of work; a query's transaction simply ends with the request.
 /// </summary>
-public sealed class DbSession(NpgsqlDataSource dataSource) : IUnitOfWork, IAsyncDisposable, IDisposable
+public sealed class DbSession(NpgsqlDataSource dataSource, ICurrentUser user) : IUnitOfWork, IAsyncDisposable, IDisposable
 {
+    private const string SetUserContext = "SELECT tenancy.set_user_context($1, $2, $3, $4)";
+
     private NpgsqlConnection? _connection;
     private int _depth;
 
@@ -16,10 +22,11 @@ public sealed class DbSession(NpgsqlDataSource dataSource) : IUnitOfWork, IAsync
 
     public async ValueTask<NpgsqlConnection> ConnectionAsync(CancellationToken cancellationToken)
     {
-        if (_connection is null)
+        _connection ??= await dataSource.OpenConnectionAsync(cancellationToken);
+        if (Transaction is null)
         {
-            _connection = dataSource.CreateConnection();
-            await _connection.OpenAsync(cancellationToken);
+            Transaction = await _connection.BeginTransactionAsync(cancellationToken);
+            await ApplyUserContextAsync(_connection, Transaction, cancellationToken);
         }
 
         return _connection;
@@ -28,18 +35,13 @@ public sealed class DbSession(NpgsqlDataSource dataSource) : IUnitOfWork, IAsync
     public async ValueTask BeginAsync(CancellationToken cancellationToken)
     {
         // A command that sends another command joins the outer transaction.
-        if (_depth++ > 0)
-        {
-            return;
-        }
-
-        var connection = await ConnectionAsync(cancellationToken);
-        Transaction = await connection.BeginTransactionAsync(cancellationToken);
+        _depth++;
+        await ConnectionAsync(cancellationToken);
     }
 
     public async ValueTask CommitAsync(CancellationToken cancellationToken)
     {
-        if (--_depth > 0 || Transaction is null)
+        if (_depth == 0 || --_depth > 0 || Transaction is null)
         {
             return;
         }
@@ -50,7 +52,7 @@ public sealed class DbSession(NpgsqlDataSource dataSource) : IUnitOfWork, IAsync
 
     public async ValueTask RollbackAsync(CancellationToken cancellationToken)
     {
-        if (--_depth > 0 || Transaction is null)
+        if (_depth == 0 || --_depth > 0 || Transaction is null)
         {
             return;
         }
@@ -82,6 +84,32 @@ public sealed class DbSession(NpgsqlDataSource dataSource) : IUnitOfWork, IAsync
         Transaction = null;
         _connection?.Dispose();
         _connection = null;
+    }
+
+    /// <summary>The role name the database's <c>tenancy.in_scope</c> understands for the caller.</summary>
+    public static string? ContextRole(ICurrentUser user) => user switch
+    {
+        { IsSystem: true } => "system",
+        { Role: Role.Superadmin } => "superadmin",
+        { Role: Role.Distributor } => "distributor",
+        { Role: Role.Customer } => "customer",
+        _ => null,
+    };
+
+    private async Task ApplyUserContextAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        var scope = user.Scope;
+        await using var command = new NpgsqlCommand(SetUserContext, connection, transaction)
+        {
+            Parameters =
+            {
+                new NpgsqlParameter<Guid?> { TypedValue = user.UserId },
+                new NpgsqlParameter<string?> { TypedValue = ContextRole(user) },
+                new NpgsqlParameter<Guid?> { TypedValue = scope.Kind == ScopeKind.Everything ? null : scope.DistributorId },
+                new NpgsqlParameter<Guid?> { TypedValue = scope.CustomerId },
+            },
+        };
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private async ValueTask EndTransactionAsync()

@@ -7,11 +7,11 @@ using Npgsql;
 
 namespace EvaraTech.Infrastructure.Jobs;
 
-internal static class JobsRegistration
+public static class JobsRegistration
 {
     public const string Schema = "hangfire";
 
-    public static void AddJobs(this IHostApplicationBuilder builder)
+    internal static void AddJobs(this IHostApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
 
@@ -22,7 +22,9 @@ internal static class JobsRegistration
             .UsePostgreSqlStorage(
                 bootstrapper => bootstrapper.UseConnectionFactory(
                     new DataSourceConnectionFactory(services.GetRequiredService<NpgsqlDataSource>())),
-                new PostgreSqlStorageOptions { SchemaName = Schema, PrepareSchemaIfNecessary = true }));
+                // The schema is installed by the migration step, so building the storage (the dashboard does it
+                // while the pipeline is built) never touches the database.
+                new PostgreSqlStorageOptions { SchemaName = Schema, PrepareSchemaIfNecessary = false }));
 
         if (options.ServerEnabled)
         {

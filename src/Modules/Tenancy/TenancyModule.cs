@@ -1,10 +1,18 @@
+using System.Threading.RateLimiting;
+using EvaraTech.Application.Security;
 using EvaraTech.Modules.Tenancy.Application.Login;
 using EvaraTech.Modules.Tenancy.Authentication;
 using EvaraTech.Modules.Tenancy.Endpoints;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace EvaraTech.Modules.Tenancy;
 
@@ -15,9 +23,37 @@ public static class TenancyModule
 
     public static IServiceCollection AddTenancyModule(this IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<JwtOptions>(configuration.GetSection(JwtOptions.Section));
+        services.AddOptions<JwtOptions>()
+            .Bind(configuration.GetSection(JwtOptions.Section))
+            .Validate<IHostEnvironment>((options, environment) => ProductionSafety.Violation(options, environment) is null,
+                "Unsafe authentication settings for Production (see ProductionSafety).")
+            .ValidateOnStart();
+
+        services.AddScoped<CurrentUser>();
+        services.AddScoped<ICurrentUser>(sp => sp.GetRequiredService<CurrentUser>());
+        services.AddSingleton<UserProfileLookup>();
         services.AddSingleton<LocalTokenIssuer>();
+        services.AddSingleton<LoginThrottle>();
         services.AddSingleton<IPasswordHasher<LoginCommand>, PasswordHasher<LoginCommand>>();
+
+        services.AddHttpClient(JwksKeyCache.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(5));
+        services.AddSingleton<JwksKeyCache>();
+        services.AddSingleton<IConfigureOptions<JwtBearerOptions>, SupabaseJwtBearer>();
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddAuthorization();
+
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.AddPolicy(AuthEndpoints.LoginRateLimit, context =>
+            {
+                var perMinute = context.RequestServices.GetRequiredService<IOptions<JwtOptions>>().Value.LoginAttemptsPerClientPerMinute;
+                return RateLimitPartition.GetFixedWindowLimiter(
+                    context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
+            });
+        });
+
         return services;
     }
 

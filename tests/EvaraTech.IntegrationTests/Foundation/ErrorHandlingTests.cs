@@ -68,8 +68,8 @@ public sealed class ErrorHandlingTests : IntegrationTest
     [Test]
     public async Task An_unexpected_failure_is_a_500_without_internals()
     {
-        // A defect the code does not expect: the application role has lost its read privilege.
-        await Database.ExecuteAsync("REVOKE SELECT ON tenancy.users_profiles FROM evaratech_app");
+        // A defect the code does not expect: the application role has lost a privilege it needs.
+        await Database.ExecuteAsync("REVOKE EXECUTE ON FUNCTION tenancy.find_local_credentials(text) FROM evaratech_app");
         try
         {
             var response = await Client.PostAsJsonAsync("/api/v1/auth/login", new { email = "a@example.com", password = "secret" });
@@ -79,7 +79,7 @@ public sealed class ErrorHandlingTests : IntegrationTest
             Assert.Multiple(() =>
             {
                 Assert.That(envelope.Errors().Single().Code(), Is.EqualTo("INTERNAL_ERROR"));
-                foreach (var leak in new[] { "permission", "users_profiles", "tenancy", "Npgsql", "SELECT", "   at " })
+                foreach (var leak in new[] { "permission", "find_local_credentials", "tenancy", "Npgsql", "SELECT", "   at " })
                 {
                     Assert.That(body, Does.Not.Contain(leak).IgnoreCase, $"the response leaks '{leak}'");
                 }
@@ -87,7 +87,7 @@ public sealed class ErrorHandlingTests : IntegrationTest
         }
         finally
         {
-            await Database.ExecuteAsync("GRANT SELECT ON tenancy.users_profiles TO evaratech_app");
+            await Database.ExecuteAsync("GRANT EXECUTE ON FUNCTION tenancy.find_local_credentials(text) TO evaratech_app");
         }
     }
 

@@ -20,6 +20,9 @@ public sealed class ApiFactory(IReadOnlyDictionary<string, string?> settings) : 
             ["Auth:Secret"] = TestJwtSecret,
             ["Auth:Issuer"] = "http://localhost/auth/v1",
             ["Auth:LocalIssuerEnabled"] = "true",
+            // Every test client shares one address; the limit itself is tested with a host of its own.
+            ["Auth:LoginAttemptsPerClientPerMinute"] = "100000",
+            ["Auth:LoginFailuresPerEmail"] = "100000",
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {

@@ -23,6 +23,9 @@ public sealed class Platform
 
     public static ApiFactory Api { get; private set; } = null!;
 
+    /// <summary>The identity provider's key set, served over real HTTP for asymmetric tokens.</summary>
+    public static JwksServer Jwks { get; private set; } = null!;
+
     /// <summary>Only module data is reset: never Hangfire's tables, the migration journal or TimescaleDB's catalogue.</summary>
     public static readonly string[] ModuleSchemas =
         [TenancyModule.Schema, NodesModule.Schema, TelemetryModule.Schema, AlertsModule.Schema, AuditModule.Schema];
@@ -31,7 +34,8 @@ public sealed class Platform
     public async Task StartAsync()
     {
         Database = await TestDatabase.CreateAsync("main");
-        Api = ApiFactory.For(Database);
+        Jwks = await JwksServer.StartAsync();
+        Api = ApiFactory.For(Database, new Dictionary<string, string?> { ["Auth:JwksUrl"] = Jwks.Url });
         _ = Api.Server; // starts the host, which applies the migrations
 
         await using var connection = new NpgsqlConnection(Database.AdminConnectionString);
@@ -54,6 +58,7 @@ public sealed class Platform
     public async Task StopAsync()
     {
         await Api.DisposeAsync();
+        await Jwks.DisposeAsync();
         await Database.DisposeAsync();
     }
 }
@@ -74,4 +79,21 @@ public abstract class IntegrationTest
 
     [TearDown]
     public void DisposeClient() => Client.Dispose();
+
+    /// <summary>A client that sends <paramref name="token"/> as its bearer token.</summary>
+    protected static HttpClient ClientWith(string token)
+    {
+        var client = Platform.Api.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+}
+
+/// <summary>Base of tests that need the tenant hierarchy and its users (<see cref="TenantWorld"/>).</summary>
+public abstract class TenantWorldTest : IntegrationTest
+{
+    protected TenantWorld World { get; private set; } = null!;
+
+    [SetUp]
+    public async Task CreateWorldAsync() => World = await TenantWorld.CreateAsync(Database);
 }

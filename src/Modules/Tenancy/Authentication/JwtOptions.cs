@@ -8,12 +8,40 @@ public sealed class JwtOptions
     /// <summary>The HS256 project secret (Supabase's JWT secret, or the local issuer's).</summary>
     public string Secret { get; set; } = "";
 
+    /// <summary>Expected <c>iss</c>; checked when set (Supabase: <c>https://&lt;project&gt;.supabase.co/auth/v1</c>).</summary>
     public string Issuer { get; set; } = "";
 
+    /// <summary>Expected <c>aud</c>; checked when set.</summary>
     public string Audience { get; set; } = "authenticated";
+
+    /// <summary>The identity provider's JWKS, for asymmetric (RS256/ES256) tokens; optional.</summary>
+    public string JwksUrl { get; set; } = "";
+
+    /// <summary>The Standard Webhooks secret of the auth webhook (<c>v1,whsec_…</c>); the webhook is off without it.</summary>
+    public string WebhookSecret { get; set; } = "";
 
     /// <summary>The local password-login issuer: on only in Development and the embedded default.</summary>
     public bool LocalIssuerEnabled { get; set; }
 
     public TimeSpan LocalTokenLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Login attempts allowed per client address per minute.</summary>
+    public int LoginAttemptsPerClientPerMinute { get; set; } = 20;
+
+    /// <summary>Failed logins allowed per email in <see cref="LoginFailureWindow"/> before that email is throttled.</summary>
+    public int LoginFailuresPerEmail { get; set; } = 5;
+
+    public TimeSpan LoginFailureWindow { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Secrets that exist in this repository or in public tooling: refused in Production.</summary>
+    public static readonly IReadOnlySet<string> KnownDevelopmentSecrets = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "evaratech-local-development-secret-not-for-production",
+        "integration-tests-only-secret-0123456789abcdef",
+        "benchmark-only-secret-0123456789abcdef0123456789",
+        // The Supabase CLI's local default.
+        "super-secret-jwt-token-with-at-least-32-characters-long",
+    };
+
+    public const string LocalIssuerName = "evaratech-local";
 }

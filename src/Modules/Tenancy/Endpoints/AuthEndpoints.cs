@@ -1,21 +1,38 @@
 using EvaraTech.Infrastructure.Http;
+using EvaraTech.Modules.Tenancy.Application.GetMe;
 using EvaraTech.Modules.Tenancy.Application.Login;
+using EvaraTech.Modules.Tenancy.Authentication;
 using Mediator;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace EvaraTech.Modules.Tenancy.Endpoints;
 
 internal static class AuthEndpoints
 {
+    public const string LoginRateLimit = "login";
+
     public static void MapAuthEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var auth = endpoints.MapGroup("/auth").WithTags("Authentication");
+        var options = endpoints.ServiceProvider.GetRequiredService<IOptions<JwtOptions>>().Value;
 
-        auth.MapPost("/login", async (LoginCommand command, ISender sender, HttpContext context, CancellationToken ct) =>
-                ApiResults.Ok(context, await sender.Send(command, ct)))
-            .WithSummary("Password login (local issuer)")
-            .WithDescription("Returns a Supabase-shaped access token. Enabled only where the local issuer is configured.");
+        if (options.LocalIssuerEnabled)
+        {
+            endpoints.MapPost("/auth/login", async (LoginCommand command, ISender sender, HttpContext context, CancellationToken ct) =>
+                    ApiResults.Ok(context, await sender.Send(command, ct)))
+                .AllowAnonymous()
+                .RequireRateLimiting(LoginRateLimit)
+                .WithTags("Authentication")
+                .WithSummary("Password login (local issuer)")
+                .WithDescription("Returns a Supabase-shaped access token. Exists only where the local issuer is enabled (Development, embedded default).");
+        }
+
+        endpoints.MapGet("/me", async (ISender sender, HttpContext context, CancellationToken ct) =>
+                ApiResults.Ok(context, await sender.Send(new GetMeQuery(), ct)))
+            .WithTags("Authentication")
+            .WithSummary("The caller's profile, role, permissions and scope");
     }
 }

@@ -7,29 +7,37 @@ using Microsoft.AspNetCore.Identity;
 
 namespace EvaraTech.Modules.Tenancy.Application.Login;
 
-public sealed class LoginHandler(DbSession db, LocalTokenIssuer issuer, IPasswordHasher<LoginCommand> hasher)
+public sealed class LoginHandler(DbSession db, LocalTokenIssuer issuer, IPasswordHasher<LoginCommand> hasher, LoginThrottle throttle)
     : ICommandHandler<LoginCommand, LoginResult>
 {
+    // SECURITY DEFINER: an anonymous caller has no scope, and needs exactly this one row.
     private const string FindCredentials = """
-        SELECT p.id, p.email, p.is_active AS IsActive, c.password_hash AS PasswordHash
-        FROM tenancy.users_profiles p
-        JOIN tenancy.local_credentials c ON c.user_id = p.id
-        WHERE lower(p.email) = lower(@Email)
+        SELECT id, email, is_active AS IsActive, password_hash AS PasswordHash
+        FROM tenancy.find_local_credentials(@Email)
         """;
 
     public async ValueTask<LoginResult> Handle(LoginCommand command, CancellationToken cancellationToken)
     {
+        var email = command.Email!;
+        if (throttle.IsThrottled(email))
+        {
+            throw new AppException(ErrorKind.TooManyRequests, ErrorCodes.RateLimited,
+                "Too many failed logins for this account; try again later.");
+        }
+
         var connection = await db.ConnectionAsync(cancellationToken);
         var user = await connection.QuerySingleOrDefaultAsync<Credentials>(
-            new CommandDefinition(FindCredentials, new { command.Email }, db.Transaction, cancellationToken: cancellationToken));
+            new CommandDefinition(FindCredentials, new { Email = email }, db.Transaction, cancellationToken: cancellationToken));
 
         // One answer for unknown email, wrong password and inactive user: no account enumeration.
         if (user is null || !user.IsActive
             || hasher.VerifyHashedPassword(command, user.PasswordHash, command.Password!) == PasswordVerificationResult.Failed)
         {
+            throttle.RecordFailure(email);
             throw new AppException(ErrorKind.Unauthorized, "INVALID_CREDENTIALS", "The email or password is incorrect.");
         }
 
+        throttle.RecordSuccess(email);
         var (token, expiresAt) = issuer.Issue(user.Id, user.Email);
         return new LoginResult(token, "bearer", expiresAt, user.Id);
     }
