@@ -5,6 +5,7 @@ using EvaraTech.Application.Errors;
 using EvaraTech.Domain;
 using EvaraTech.Infrastructure.Database;
 using Microsoft.AspNetCore.Diagnostics;
+using Npgsql;
 
 namespace EvaraTech.Api.Errors;
 
@@ -39,6 +40,9 @@ public sealed partial class EnvelopeExceptionHandler(ILogger<EnvelopeExceptionHa
         AppException app => (ApiResults.StatusCodeOf(app.Kind), [new ErrorDetail(app.Code, app.Message, app.Field)]),
         DomainRuleViolation rule => (StatusCodes.Status422UnprocessableEntity, [new ErrorDetail(rule.Code, rule.Message, rule.Field)]),
         BadHttpRequestException badRequest => (badRequest.StatusCode, [DescribeBadRequest(badRequest)]),
+        // A constraint the handler did not anticipate still means "conflicts with stored data", never a 500.
+        PostgresException { SqlState: PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.ForeignKeyViolation } => (StatusCodes.Status409Conflict,
+            [new ErrorDetail(ErrorCodes.Conflict, "The change conflicts with existing data.")]),
         _ when DatabaseFailures.IsUnavailable(exception) => (StatusCodes.Status503ServiceUnavailable,
             [new ErrorDetail(ErrorCodes.DatabaseUnavailable, "The database is temporarily unavailable; retry shortly.")]),
         _ => (StatusCodes.Status500InternalServerError,

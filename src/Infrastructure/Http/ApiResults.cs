@@ -9,6 +9,16 @@ public static class ApiResults
     public static IResult Ok<T>(HttpContext context, T data, PaginationMeta? pagination = null, bool cached = false) =>
         TypedResults.Json(Success(context, data, pagination, cached));
 
+    public static IResult Page<T>(HttpContext context, EvaraTech.Application.Paging.Page<T> page) =>
+        Ok(context, page.Items, new PaginationMeta(page.Limit, page.PageNumber, page.Total, page.TotalPages));
+
+    /// <summary>A single versioned resource: 200 with its ETag, or 304 when the client's copy is current.</summary>
+    public static IResult Versioned<T>(HttpContext context, T data, long version)
+    {
+        Versioning.SetETag(context, version);
+        return Versioning.NotModified(context, version) ? TypedResults.StatusCode(StatusCodes.Status304NotModified) : Ok(context, data);
+    }
+
     public static IResult Created<T>(HttpContext context, string location, T data)
     {
         context.Response.Headers.Location = location;

@@ -1,6 +1,9 @@
 using System.Threading.RateLimiting;
 using EvaraTech.Application.Security;
-using EvaraTech.Modules.Tenancy.Application.Login;
+using EvaraTech.Infrastructure.Database;
+using EvaraTech.Modules.Tenancy.Application.Users;
+using EvaraTech.Modules.Tenancy.Domain;
+using EvaraTech.Modules.Tenancy.Persistence;
 using EvaraTech.Modules.Tenancy.Authentication;
 using EvaraTech.Modules.Tenancy.Endpoints;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -34,7 +37,13 @@ public static class TenancyModule
         services.AddSingleton<UserProfileLookup>();
         services.AddSingleton<LocalTokenIssuer>();
         services.AddSingleton<LoginThrottle>();
-        services.AddSingleton<IPasswordHasher<LoginCommand>, PasswordHasher<LoginCommand>>();
+        services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
+        services.AddScoped(sp => TenancyTables.DistributorTable(sp.GetRequiredService<DbSession>()));
+        services.AddScoped(sp => TenancyTables.CommunityTable(sp.GetRequiredService<DbSession>()));
+        services.AddScoped(sp => TenancyTables.CustomerTable(sp.GetRequiredService<DbSession>()));
+        services.AddScoped(sp => TenancyTables.UserTable(sp.GetRequiredService<DbSession>()));
+        services.AddScoped<UserPlacement>();
+        services.AddScoped<LocalCredentials>();
 
         services.AddHttpClient(JwksKeyCache.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(5));
         services.AddSingleton<JwksKeyCache>();
@@ -60,6 +69,7 @@ public static class TenancyModule
     public static IEndpointRouteBuilder MapTenancyEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapAuthEndpoints();
+        endpoints.MapTenantEndpoints();
         return endpoints;
     }
 }

@@ -2,12 +2,13 @@ using Dapper;
 using EvaraTech.Application.Errors;
 using EvaraTech.Infrastructure.Database;
 using EvaraTech.Modules.Tenancy.Authentication;
+using EvaraTech.Modules.Tenancy.Domain;
 using Mediator;
 using Microsoft.AspNetCore.Identity;
 
 namespace EvaraTech.Modules.Tenancy.Application.Login;
 
-public sealed class LoginHandler(DbSession db, LocalTokenIssuer issuer, IPasswordHasher<LoginCommand> hasher, LoginThrottle throttle)
+public sealed class LoginHandler(DbSession db, LocalTokenIssuer issuer, IPasswordHasher<UserAccount> hasher, LoginThrottle throttle)
     : ICommandHandler<LoginCommand, LoginResult>
 {
     // SECURITY DEFINER: an anonymous caller has no scope, and needs exactly this one row.
@@ -31,7 +32,8 @@ public sealed class LoginHandler(DbSession db, LocalTokenIssuer issuer, IPasswor
 
         // One answer for unknown email, wrong password and inactive user: no account enumeration.
         if (user is null || !user.IsActive
-            || hasher.VerifyHashedPassword(command, user.PasswordHash, command.Password!) == PasswordVerificationResult.Failed)
+            // The hasher does not use the user argument (PBKDF2 with the salt inside the hash).
+            || hasher.VerifyHashedPassword(null!, user.PasswordHash, command.Password!) == PasswordVerificationResult.Failed)
         {
             throttle.RecordFailure(email);
             throw new AppException(ErrorKind.Unauthorized, "INVALID_CREDENTIALS", "The email or password is incorrect.");

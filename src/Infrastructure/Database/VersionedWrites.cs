@@ -1,0 +1,28 @@
+using EvaraTech.Application.Errors;
+using Npgsql;
+
+namespace EvaraTech.Infrastructure.Database;
+
+/// <summary>
+/// The outcome of <c>UPDATE … WHERE id = @id AND version = @expected AND &lt;scope&gt;</c>: when no row changed, the
+/// row either is not there for this caller (404, also for other tenants' rows) or was changed since it was read (409).
+/// </summary>
+public static class VersionedWrites
+{
+    public static async Task<long> EnsureAppliedAsync(long? newVersion, Func<Task<bool>> existsInScope, string resource)
+    {
+        if (newVersion is { } version)
+        {
+            return version;
+        }
+
+        throw await existsInScope() ? AppException.ConcurrencyConflict(resource) : AppException.NotFound(resource);
+    }
+
+    /// <summary>Turns a named constraint's violation into a 409 naming the field; anything else is rethrown.</summary>
+    public static AppException? ConflictFor(PostgresException exception, IReadOnlyDictionary<string, (string Message, string? Field)> constraints) =>
+        exception.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.ForeignKeyViolation
+        && exception.ConstraintName is { } name && constraints.TryGetValue(name, out var conflict)
+            ? new AppException(ErrorKind.Conflict, ErrorCodes.Conflict, conflict.Message, conflict.Field)
+            : null;
+}

@@ -1,0 +1,17 @@
+using EvaraTech.Application.Security;
+using EvaraTech.Modules.Tenancy.Persistence;
+using Mediator;
+
+namespace EvaraTech.Modules.Tenancy.Application.Communities;
+
+[RequiresPermission(Permissions.TenantsWrite)]
+public sealed record DeleteCommunityCommand(Guid Id, long ExpectedVersion) : ICommand;
+
+public sealed class DeleteCommunityHandler(ScopedTable<CommunityDto> communities, ICurrentUser user) : ICommandHandler<DeleteCommunityCommand>
+{
+    public async ValueTask<Unit> Handle(DeleteCommunityCommand command, CancellationToken cancellationToken)
+    {
+        await communities.DeleteAsync(command.Id, command.ExpectedVersion, user.Scope, cancellationToken);
+        return Unit.Value;
+    }
+}

@@ -1,0 +1,15 @@
+using EvaraTech.Application.Errors;
+using EvaraTech.Application.Security;
+using EvaraTech.Modules.Tenancy.Persistence;
+using Mediator;
+
+namespace EvaraTech.Modules.Tenancy.Application.Communities;
+
+[RequiresPermission(Permissions.TenantsRead)]
+public sealed record GetCommunityQuery(Guid Id) : IQuery<CommunityDto>;
+
+public sealed class GetCommunityHandler(ScopedTable<CommunityDto> communities, ICurrentUser user) : IQueryHandler<GetCommunityQuery, CommunityDto>
+{
+    public async ValueTask<CommunityDto> Handle(GetCommunityQuery query, CancellationToken cancellationToken) =>
+        await communities.FindAsync(query.Id, user.Scope, cancellationToken) ?? throw AppException.NotFound("Community");
+}

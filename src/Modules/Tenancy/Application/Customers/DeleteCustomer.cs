@@ -1,0 +1,17 @@
+using EvaraTech.Application.Security;
+using EvaraTech.Modules.Tenancy.Persistence;
+using Mediator;
+
+namespace EvaraTech.Modules.Tenancy.Application.Customers;
+
+[RequiresPermission(Permissions.TenantsWrite)]
+public sealed record DeleteCustomerCommand(Guid Id, long ExpectedVersion) : ICommand;
+
+public sealed class DeleteCustomerHandler(ScopedTable<CustomerDto> customers, ICurrentUser user) : ICommandHandler<DeleteCustomerCommand>
+{
+    public async ValueTask<Unit> Handle(DeleteCustomerCommand command, CancellationToken cancellationToken)
+    {
+        await customers.DeleteAsync(command.Id, command.ExpectedVersion, user.Scope, cancellationToken);
+        return Unit.Value;
+    }
+}

@@ -1,0 +1,15 @@
+using EvaraTech.Application.Errors;
+using EvaraTech.Application.Security;
+using EvaraTech.Modules.Tenancy.Persistence;
+using Mediator;
+
+namespace EvaraTech.Modules.Tenancy.Application.Customers;
+
+[RequiresPermission(Permissions.TenantsRead)]
+public sealed record GetCustomerQuery(Guid Id) : IQuery<CustomerDto>;
+
+public sealed class GetCustomerHandler(ScopedTable<CustomerDto> customers, ICurrentUser user) : IQueryHandler<GetCustomerQuery, CustomerDto>
+{
+    public async ValueTask<CustomerDto> Handle(GetCustomerQuery query, CancellationToken cancellationToken) =>
+        await customers.FindAsync(query.Id, user.Scope, cancellationToken) ?? throw AppException.NotFound("Customer");
+}

@@ -1,0 +1,35 @@
+using EvaraTech.Application.Errors;
+using EvaraTech.Application.Security;
+using EvaraTech.Modules.Tenancy.Domain;
+using EvaraTech.Modules.Tenancy.Persistence;
+using FluentValidation;
+using Mediator;
+
+namespace EvaraTech.Modules.Tenancy.Application.Distributors;
+
+[RequiresPermission(Permissions.TenantsWrite)]
+public sealed record UpdateDistributorCommand(Guid Id, long ExpectedVersion, string? Name, string? ContactEmail, bool IsActive) : ICommand<DistributorDto>;
+
+public sealed class UpdateDistributorValidator : AbstractValidator<UpdateDistributorCommand>
+{
+    public UpdateDistributorValidator()
+    {
+        RuleFor(c => c.Name).NotEmpty().MaximumLength(200);
+        RuleFor(c => c.ContactEmail).EmailAddress().MaximumLength(320);
+    }
+}
+
+public sealed class UpdateDistributorHandler(ScopedTable<DistributorDto> distributors, ICurrentUser user)
+    : ICommandHandler<UpdateDistributorCommand, DistributorDto>
+{
+    public async ValueTask<DistributorDto> Handle(UpdateDistributorCommand command, CancellationToken cancellationToken)
+    {
+        var row = await distributors.FindAsync(command.Id, user.Scope, cancellationToken) ?? throw AppException.NotFound("Distributor");
+        var distributor = new Distributor(row.Id, command.ExpectedVersion, row.Name, row.ContactEmail, row.IsActive);
+        distributor.Change(command.Name!, command.ContactEmail, command.IsActive);
+
+        await distributors.UpdateAsync(distributor.Id, distributor.Version, "name = @Name, contact_email = @ContactEmail, is_active = @IsActive",
+            new { distributor.Name, distributor.ContactEmail, distributor.IsActive }, user.Scope, cancellationToken);
+        return (await distributors.FindAsync(distributor.Id, user.Scope, cancellationToken))!;
+    }
+}

@@ -1,0 +1,17 @@
+using EvaraTech.Application.Security;
+using EvaraTech.Modules.Tenancy.Persistence;
+using Mediator;
+
+namespace EvaraTech.Modules.Tenancy.Application.Users;
+
+[RequiresPermission(Permissions.UsersDelete)]
+public sealed record DeleteUserCommand(Guid Id, long ExpectedVersion) : ICommand;
+
+public sealed class DeleteUserHandler(ScopedTable<UserDto> users, ICurrentUser user) : ICommandHandler<DeleteUserCommand>
+{
+    public async ValueTask<Unit> Handle(DeleteUserCommand command, CancellationToken cancellationToken)
+    {
+        await users.DeleteAsync(command.Id, command.ExpectedVersion, user.Scope, cancellationToken);
+        return Unit.Value;
+    }
+}

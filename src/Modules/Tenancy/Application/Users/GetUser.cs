@@ -1,0 +1,15 @@
+using EvaraTech.Application.Errors;
+using EvaraTech.Application.Security;
+using EvaraTech.Modules.Tenancy.Persistence;
+using Mediator;
+
+namespace EvaraTech.Modules.Tenancy.Application.Users;
+
+[RequiresPermission(Permissions.UsersRead)]
+public sealed record GetUserQuery(Guid Id) : IQuery<UserDto>;
+
+public sealed class GetUserHandler(ScopedTable<UserDto> users, ICurrentUser user) : IQueryHandler<GetUserQuery, UserDto>
+{
+    public async ValueTask<UserDto> Handle(GetUserQuery query, CancellationToken cancellationToken) =>
+        await users.FindAsync(query.Id, user.Scope, cancellationToken) ?? throw AppException.NotFound("User");
+}

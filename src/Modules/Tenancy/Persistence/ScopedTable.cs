@@ -1,0 +1,127 @@
+using System.Globalization;
+using Dapper;
+using EvaraTech.Application.Paging;
+using EvaraTech.Domain;
+using EvaraTech.Infrastructure.Database;
+using Npgsql;
+
+namespace EvaraTech.Modules.Tenancy.Persistence;
+
+/// <summary>How one tenancy table is read and scoped: its columns, its ownership path, what may be sorted and searched.</summary>
+public sealed record TableSpec(
+    string Resource,
+    string Table,
+    string Columns,
+    string DistributorColumn,
+    string CustomerColumn,
+    IReadOnlyDictionary<string, string> SortColumns,
+    string SearchColumn,
+    IReadOnlyDictionary<string, (string Message, string? Field)> Conflicts);
+
+/// <summary>
+/// The reads, versioned writes and deletes every tenancy table shares, always under the caller's scope. The table
+/// alias in every statement is <c>t</c>; SQL text comes only from the spec, never from input.
+/// </summary>
+public sealed class ScopedTable<TRow>(DbSession db, TableSpec spec)
+{
+    public const string DefaultSort = "-created_at";
+
+    public async Task<TRow?> FindAsync(Guid id, TenantScope scope, CancellationToken ct)
+    {
+        var parameters = Parameters(scope);
+        parameters.Add("Id", id);
+        var sql = $"SELECT {spec.Columns} FROM {spec.Table} t WHERE t.id = @Id AND {Scope(scope)}";
+        return await (await db.ConnectionAsync(ct)).QuerySingleOrDefaultAsync<TRow>(Command(sql, parameters, ct));
+    }
+
+    /// <param name="filter">an extra predicate over <c>t</c> with its parameters (e.g. a parent id), or null</param>
+    public async Task<Page<TRow>> ListAsync(
+        TenantScope scope, string? filter, object? filterParameters, string? search, string? sort, PageRequest page, CancellationToken ct)
+    {
+        var parameters = Parameters(scope);
+        parameters.AddDynamicParams(filterParameters);
+        parameters.Add("Search", search is null ? null : $"%{search}%");
+        parameters.Add("Limit", page.Limit);
+        parameters.Add("Offset", page.Offset);
+        var where = $"{Scope(scope)} AND (@Search::text IS NULL OR {spec.SearchColumn} ILIKE @Search){(filter is null ? "" : " AND " + filter)}";
+        var sql = $"""
+            SELECT count(*) FROM {spec.Table} t WHERE {where};
+            SELECT {spec.Columns} FROM {spec.Table} t WHERE {where}
+            {SortOrder.Sql(sort, spec.SortColumns, DefaultSort, "t.id")}
+            LIMIT @Limit OFFSET @Offset;
+            """;
+        await using var results = await (await db.ConnectionAsync(ct)).QueryMultipleAsync(Command(sql, parameters, ct));
+        var total = await results.ReadSingleAsync<long>();
+        var items = (await results.ReadAsync<TRow>()).ToList();
+        return new Page<TRow>(items, total, page.Page, page.Limit);
+    }
+
+    public async Task InsertAsync(string insertSql, object row, CancellationToken ct)
+    {
+        try
+        {
+            await (await db.ConnectionAsync(ct)).ExecuteAsync(Command(insertSql, row, ct));
+        }
+        catch (PostgresException ex) when (VersionedWrites.ConflictFor(ex, spec.Conflicts) is { } conflict)
+        {
+            throw conflict;
+        }
+    }
+
+    /// <param name="setSql">the SET list without the version bookkeeping, e.g. <c>name = @Name</c></param>
+    /// <returns>the row's new version</returns>
+    public async Task<long> UpdateAsync(Guid id, long expectedVersion, string setSql, object values, TenantScope scope, CancellationToken ct)
+    {
+        var parameters = Parameters(scope);
+        parameters.AddDynamicParams(values);
+        parameters.Add("Id", id);
+        parameters.Add("ExpectedVersion", expectedVersion);
+        var sql = $"""
+            UPDATE {spec.Table} t SET {setSql}, version = t.version + 1, updated_at = now()
+            WHERE t.id = @Id AND t.version = @ExpectedVersion AND {Scope(scope)}
+            RETURNING t.version
+            """;
+        long? version;
+        try
+        {
+            version = await (await db.ConnectionAsync(ct)).QuerySingleOrDefaultAsync<long?>(Command(sql, parameters, ct));
+        }
+        catch (PostgresException ex) when (VersionedWrites.ConflictFor(ex, spec.Conflicts) is { } conflict)
+        {
+            throw conflict;
+        }
+
+        return await VersionedWrites.EnsureAppliedAsync(version, async () => await FindAsync(id, scope, ct) is not null, spec.Resource);
+    }
+
+    public async Task DeleteAsync(Guid id, long expectedVersion, TenantScope scope, CancellationToken ct)
+    {
+        var parameters = Parameters(scope);
+        parameters.Add("Id", id);
+        parameters.Add("ExpectedVersion", expectedVersion);
+        var sql = $"DELETE FROM {spec.Table} t WHERE t.id = @Id AND t.version = @ExpectedVersion AND {Scope(scope)}";
+        int deleted;
+        try
+        {
+            deleted = await (await db.ConnectionAsync(ct)).ExecuteAsync(Command(sql, parameters, ct));
+        }
+        catch (PostgresException ex) when (VersionedWrites.ConflictFor(ex, spec.Conflicts) is { } conflict)
+        {
+            throw conflict;
+        }
+
+        await VersionedWrites.EnsureAppliedAsync(deleted == 1 ? expectedVersion : null, async () => await FindAsync(id, scope, ct) is not null, spec.Resource);
+    }
+
+    private string Scope(TenantScope scope) => ScopeFilter.Sql(scope, spec.DistributorColumn, spec.CustomerColumn);
+
+    private CommandDefinition Command(string sql, object? parameters, CancellationToken ct) =>
+        new(sql, parameters, db.Transaction, cancellationToken: ct);
+
+    private static DynamicParameters Parameters(TenantScope scope)
+    {
+        var parameters = new DynamicParameters();
+        ScopeFilter.AddParameters(parameters, scope);
+        return parameters;
+    }
+}

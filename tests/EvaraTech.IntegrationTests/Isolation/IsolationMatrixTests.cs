@@ -1,0 +1,82 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using EvaraTech.IntegrationTests.Infrastructure;
+
+namespace EvaraTech.IntegrationTests.Isolation;
+
+/// <summary>
+/// Role × endpoint × in-scope / out-of-scope resource. Modules extend the matrix by adding rows to
+/// <see cref="AllRows"/>, not by writing new tests.
+/// </summary>
+public sealed class IsolationMatrixTests : TenantWorldTest
+{
+    private static IEnumerable<TestCaseData> AllRows() =>
+        TenancyIsolationRows.Rows().Select(row => new TestCaseData(row).SetName(row.ToString()));
+
+    [TestCaseSource(nameof(AllRows))]
+    public async Task The_caller_reaches_exactly_its_scope(IsolationRow row)
+    {
+        using var client = ClientWith(Tokens.For(Actor(row.Actor)));
+        var target = Target(row.Target);
+        using var request = new HttpRequestMessage(new HttpMethod(row.Method), row.Path.Replace("{target}", target.ToString(), StringComparison.Ordinal));
+        if (row.Method is "PUT" or "DELETE")
+        {
+            request.Headers.IfMatch.Add(new System.Net.Http.Headers.EntityTagHeaderValue("\"1\""));
+        }
+
+        if (row.Body is not null)
+        {
+            request.Content = JsonContent.Create(JsonSerializer.Deserialize<JsonElement>(
+                JsonSerializer.Serialize(row.Body).Replace("{target}", target.ToString(), StringComparison.Ordinal)));
+        }
+
+        var response = await client.SendAsync(request);
+
+        Assert.That((int)response.StatusCode, Is.EqualTo(row.Expected), await response.Content.ReadAsStringAsync());
+    }
+
+    [Test]
+    public async Task Lists_contain_only_the_callers_subtree()
+    {
+        async Task<Guid[]> IdsAsync(TestUser user, string path)
+        {
+            using var client = ClientWith(Tokens.For(user));
+            var envelope = await (await client.GetAsync(path)).ReadEnvelopeAsync(HttpStatusCode.OK);
+            return [.. envelope.GetProperty("data").EnumerateArray().Select(e => e.GetProperty("id").GetGuid())];
+        }
+
+        await Assert.MultipleAsync(async () =>
+        {
+            Assert.That(await IdsAsync(World.DistributorUser1, "/api/v1/customers"), Is.EquivalentTo(new[] { World.Customer1 }));
+            Assert.That(await IdsAsync(World.DistributorUser1, "/api/v1/communities"), Is.EquivalentTo(new[] { World.Community1 }));
+            Assert.That(await IdsAsync(World.CustomerUser1, "/api/v1/customers"), Is.EquivalentTo(new[] { World.Customer1 }));
+            Assert.That(await IdsAsync(World.CustomerUser1, "/api/v1/distributors"), Is.Empty);
+            Assert.That(await IdsAsync(World.Superadmin, "/api/v1/distributors"), Is.EquivalentTo(new[] { World.Distributor1, World.Distributor2 }));
+            Assert.That(await IdsAsync(World.DistributorUser1, "/api/v1/users"),
+                Is.EquivalentTo(new[] { World.DistributorUser1.Id, World.CustomerUser1.Id, World.InactiveUser.Id }));
+        });
+    }
+
+    private TestUser Actor(string name) => name switch
+    {
+        "superadmin" => World.Superadmin,
+        "distributor1" => World.DistributorUser1,
+        "customer1" => World.CustomerUser1,
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "unknown actor"),
+    };
+
+    private Guid Target(string name) => name switch
+    {
+        "distributor1" => World.Distributor1,
+        "distributor2" => World.Distributor2,
+        "community1" => World.Community1,
+        "community2" => World.Community2,
+        "customer1" => World.Customer1,
+        "customer2" => World.Customer2,
+        "customerUser1" => World.CustomerUser1.Id,
+        "customerUser2" => World.CustomerUser2.Id,
+        "distributorUser2" => World.DistributorUser2.Id,
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "unknown target"),
+    };
+}
