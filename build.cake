@@ -31,7 +31,8 @@ Dictionary<string, string> PlatformEnvironment() => new()
     ["ASPNETCORE_URLS"] = apiUrl,
 };
 
-string ApiDll() => root.CombineWithFilePath($"src/Api/bin/{configuration}/net10.0/EvaraTech.Api.dll").FullPath;
+DirectoryPath ApiFolder() => root.Combine($"src/Api/bin/{configuration}/net10.0");
+string ApiDll() => ApiFolder().CombineWithFilePath("EvaraTech.Api.dll").FullPath;
 
 void Bash(string script, params string[] args)
 {
@@ -56,6 +57,7 @@ Task("migrate")
         var exit = StartProcess("dotnet", new ProcessSettings
         {
             Arguments = ProcessArgumentBuilder.FromStrings(new[] { ApiDll(), "migrate" }),
+            WorkingDirectory = ApiFolder(), // the content root: appsettings*.json and db/migrations
             EnvironmentVariables = PlatformEnvironment(),
         });
         if (exit != 0) throw new CakeException("Migrations failed.");
@@ -79,6 +81,7 @@ Task("run")
         var exit = StartProcess("dotnet", new ProcessSettings
         {
             Arguments = ProcessArgumentBuilder.FromStrings(new[] { ApiDll() }),
+            WorkingDirectory = ApiFolder(), // the content root: appsettings*.json and db/migrations
             EnvironmentVariables = PlatformEnvironment(),
         });
         if (exit != 0) throw new CakeException($"The API exited with code {exit}.");

@@ -5,6 +5,7 @@ using EvaraTech.Modules.Tenancy.Application.Users;
 using EvaraTech.Modules.Tenancy.Domain;
 using EvaraTech.Modules.Tenancy.Persistence;
 using EvaraTech.Modules.Tenancy.Authentication;
+using EvaraTech.Modules.Tenancy.Demo;
 using EvaraTech.Modules.Tenancy.Endpoints;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
@@ -44,6 +45,7 @@ public static class TenancyModule
         services.AddScoped(sp => TenancyTables.UserTable(sp.GetRequiredService<DbSession>()));
         services.AddScoped<UserPlacement>();
         services.AddScoped<LocalCredentials>();
+        services.AddHostedService<DemoTenancySeeder>();
 
         services.AddHttpClient(JwksKeyCache.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(5));
         services.AddSingleton<JwksKeyCache>();
