@@ -96,6 +96,16 @@ public sealed class DbSession(NpgsqlDataSource dataSource, ICurrentUser user) : 
         _ => null,
     };
 
+    /// <summary>
+    /// Re-applies the caller's context to the open transaction, for the one case where the caller changes while a
+    /// command runs: a verified webhook that now acts as the platform.
+    /// </summary>
+    public async Task RefreshUserContextAsync(CancellationToken cancellationToken)
+    {
+        var connection = await ConnectionAsync(cancellationToken);
+        await ApplyUserContextAsync(connection, Transaction!, cancellationToken);
+    }
+
     private async Task ApplyUserContextAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         var scope = user.Scope;

@@ -45,6 +45,7 @@ public static class TenancyModule
         services.AddScoped(sp => TenancyTables.UserTable(sp.GetRequiredService<DbSession>()));
         services.AddScoped<UserPlacement>();
         services.AddScoped<LocalCredentials>();
+        services.AddScoped<ProfileSync>();
         services.AddHostedService<DemoTenancySeeder>();
 
         services.AddHttpClient(JwksKeyCache.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(5));

@@ -9,6 +9,9 @@ public sealed class ApiFactory(IReadOnlyDictionary<string, string?> settings) : 
     /// <summary>The local issuer's secret in tests: long enough for HS256, used nowhere else.</summary>
     public const string TestJwtSecret = "integration-tests-only-secret-0123456789abcdef";
 
+    /// <summary>The auth webhook's Standard Webhooks secret in tests.</summary>
+    public const string TestWebhookSecret = "v1,whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
     public static ApiFactory For(TestDatabase database, IReadOnlyDictionary<string, string?>? overrides = null)
     {
         var settings = new Dictionary<string, string?>
@@ -20,6 +23,7 @@ public sealed class ApiFactory(IReadOnlyDictionary<string, string?> settings) : 
             ["Auth:Secret"] = TestJwtSecret,
             ["Auth:Issuer"] = "http://localhost/auth/v1",
             ["Auth:LocalIssuerEnabled"] = "true",
+            ["Auth:WebhookSecret"] = TestWebhookSecret,
             // Every test client shares one address; the limit itself is tested with a host of its own.
             ["Auth:LoginAttemptsPerClientPerMinute"] = "100000",
             ["Auth:LoginFailuresPerEmail"] = "100000",

@@ -1,10 +1,12 @@
 using EvaraTech.Infrastructure.Http;
+using EvaraTech.Modules.Tenancy.Application.AuthWebhook;
 using EvaraTech.Modules.Tenancy.Application.GetMe;
 using EvaraTech.Modules.Tenancy.Application.Login;
 using EvaraTech.Modules.Tenancy.Authentication;
 using Mediator;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -14,6 +16,7 @@ namespace EvaraTech.Modules.Tenancy.Endpoints;
 internal static class AuthEndpoints
 {
     public const string LoginRateLimit = "login";
+    public const long WebhookBodyLimit = 64 * 1024;
 
     public static void MapAuthEndpoints(this IEndpointRouteBuilder endpoints)
     {
@@ -28,6 +31,22 @@ internal static class AuthEndpoints
                 .WithTags("Authentication")
                 .WithSummary("Password login (local issuer)")
                 .WithDescription("Returns a Supabase-shaped access token. Exists only where the local issuer is enabled (Development, embedded default).");
+        }
+
+        if (!string.IsNullOrEmpty(options.WebhookSecret))
+        {
+            endpoints.MapPost("/auth/webhook", async (HttpContext context, ISender sender, CancellationToken ct) =>
+                {
+                    var body = await RequestBodies.ReadTextAsync(context, WebhookBodyLimit, ct);
+                    var headers = context.Request.Headers;
+                    return ApiResults.Ok(context, await sender.Send(new ReceiveAuthWebhookCommand(
+                        headers["webhook-id"], headers["webhook-timestamp"], headers["webhook-signature"], body), ct));
+                })
+                .AllowAnonymous()
+                .WithMetadata(new RequestSizeLimitAttribute(WebhookBodyLimit))
+                .WithTags("Authentication")
+                .WithSummary("Identity provider webhook (Standard Webhooks signature)")
+                .WithDescription("Upserts the profile of a Supabase auth user (INSERT/UPDATE) or deactivates it (DELETE). Replays are refused.");
         }
 
         endpoints.MapGet("/me", async (ISender sender, HttpContext context, CancellationToken ct) =>
