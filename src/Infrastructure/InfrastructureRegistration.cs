@@ -1,7 +1,9 @@
+using EvaraTech.Application.IntegrationEvents;
 using EvaraTech.Application.Persistence;
 using EvaraTech.Infrastructure.Database;
 using EvaraTech.Infrastructure.Health;
 using EvaraTech.Infrastructure.Jobs;
+using EvaraTech.Infrastructure.Messaging;
 using EvaraTech.Infrastructure.Migrations;
 using EvaraTech.Infrastructure.Observability;
 using EvaraTech.Infrastructure.Redis;
@@ -29,6 +31,10 @@ public static class InfrastructureRegistration
 
         // Registered before Hangfire's server so the schema is current before any job runs.
         services.AddHostedService<DatabaseMigrationService>();
+
+        services.AddSingleton<OutboxDispatcher>();
+        services.AddSingleton<OutboxSweeper>();
+        services.AddScoped<IIntegrationEventPublisher, OutboxPublisher>();
 
         var health = services.AddHealthChecks()
             .AddCheck<PostgresHealthCheck>("postgres", HealthStatus.Unhealthy, [ReadyTag]);

@@ -20,4 +20,7 @@ public interface ICurrentUser
     Role? Role { get; }
 
     TenantScope Scope { get; }
+
+    /// <summary>Turns this scope into the platform's own work (jobs, event handlers, verified webhooks).</summary>
+    void ActAsSystem();
 }

@@ -15,6 +15,7 @@ public sealed class DbSession(NpgsqlDataSource dataSource, ICurrentUser user) : 
 {
     private const string SetUserContext = "SELECT tenancy.set_user_context($1, $2, $3, $4)";
 
+    private readonly List<Func<Task>> _afterCommit = [];
     private NpgsqlConnection? _connection;
     private int _depth;
 
@@ -48,7 +49,17 @@ public sealed class DbSession(NpgsqlDataSource dataSource, ICurrentUser user) : 
 
         await Transaction.CommitAsync(cancellationToken);
         await EndTransactionAsync();
+
+        var callbacks = _afterCommit.ToArray();
+        _afterCommit.Clear();
+        foreach (var callback in callbacks)
+        {
+            await callback();
+        }
     }
+
+    /// <summary>Runs <paramref name="callback"/> once the current transaction has committed (never if it rolls back).</summary>
+    public void AfterCommit(Func<Task> callback) => _afterCommit.Add(callback);
 
     public async ValueTask RollbackAsync(CancellationToken cancellationToken)
     {
@@ -57,6 +68,7 @@ public sealed class DbSession(NpgsqlDataSource dataSource, ICurrentUser user) : 
             return;
         }
 
+        _afterCommit.Clear();
         try
         {
             await Transaction.RollbackAsync(cancellationToken);

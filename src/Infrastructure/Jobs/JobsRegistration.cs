@@ -26,9 +26,11 @@ public static class JobsRegistration
                 // while the pipeline is built) never touches the database.
                 new PostgreSqlStorageOptions { SchemaName = Schema, PrepareSchemaIfNecessary = false }));
 
+        // The instances that run jobs also declare the schedules.
         if (options.ServerEnabled)
         {
             builder.Services.AddHangfireServer(server => server.WorkerCount = options.WorkerCount);
+            builder.Services.AddHostedService<RecurringJobsRegistration>();
         }
     }
 }

@@ -43,7 +43,7 @@ public sealed class Platform
         _respawner = await Respawner.CreateAsync(connection, new RespawnerOptions
         {
             DbAdapter = DbAdapter.Postgres,
-            SchemasToInclude = ModuleSchemas,
+            SchemasToInclude = [.. ModuleSchemas, "integration"],
         });
     }
 

@@ -37,6 +37,7 @@ public sealed class AuthWebhookTests : IntegrationTest
             Assert.That(await ProfilesAsync(), Is.EqualTo(1));
             Assert.That(await Database.ScalarAsync<string>("SELECT role FROM tenancy.users_profiles WHERE id = @id", ("id", NewUser)), Is.EqualTo("customer"));
             Assert.That(await Database.ScalarAsync<long>("SELECT version FROM tenancy.users_profiles WHERE id = @id", ("id", NewUser)), Is.EqualTo(1));
+            Assert.That(await Database.ScalarAsync<long>("SELECT count(*) FROM integration.outbox WHERE event_type = 'IdentityWebhookReceived'"), Is.EqualTo(2));
         });
     }
 

@@ -25,7 +25,11 @@ internal static class AuthEndpoints
         if (options.LocalIssuerEnabled)
         {
             endpoints.MapPost("/auth/login", async (LoginCommand command, ISender sender, HttpContext context, CancellationToken ct) =>
-                    ApiResults.Ok(context, await sender.Send(command, ct)))
+                    ApiResults.Ok(context, await sender.Send(command with
+                    {
+                        ClientAddress = context.Connection.RemoteIpAddress?.ToString(),
+                        UserAgent = context.Request.Headers.UserAgent.ToString(),
+                    }, ct)))
                 .AllowAnonymous()
                 .RequireRateLimiting(LoginRateLimit)
                 .WithTags("Authentication")

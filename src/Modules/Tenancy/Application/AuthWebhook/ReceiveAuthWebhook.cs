@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using EvaraTech.Application.Errors;
+using EvaraTech.Application.IntegrationEvents;
 using EvaraTech.Application.Security;
 using EvaraTech.Infrastructure.Database;
 using EvaraTech.Modules.Tenancy.Authentication;
@@ -21,7 +22,7 @@ public sealed record ReceiveAuthWebhookCommand(string? DeliveryId, string? Times
 public sealed record AuthWebhookResult(Guid UserId, string Change);
 
 public sealed class ReceiveAuthWebhookHandler(
-    IOptions<JwtOptions> options, TimeProvider clock, CurrentUser currentUser, DbSession db, ProfileSync profiles)
+    IOptions<JwtOptions> options, TimeProvider clock, CurrentUser currentUser, DbSession db, ProfileSync profiles, IIntegrationEventPublisher events)
     : ICommandHandler<ReceiveAuthWebhookCommand, AuthWebhookResult>
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -51,15 +52,22 @@ public sealed class ReceiveAuthWebhookHandler(
             throw new AppException(ErrorKind.Conflict, "WEBHOOK_REPLAYED", "This webhook delivery was already received.");
         }
 
+        AuthWebhookResult result;
         if (change.Type == "DELETE")
         {
             await profiles.DeactivateAsync(change.Record.Id, cancellationToken);
-            return new AuthWebhookResult(change.Record.Id, "deactivated");
+            result = new AuthWebhookResult(change.Record.Id, "deactivated");
+        }
+        else
+        {
+            var displayName = change.Record.UserMetadata?.DisplayName ?? change.Record.UserMetadata?.FullName ?? change.Record.Email!.Split('@')[0];
+            await profiles.UpsertAsync(change.Record.Id, change.Record.Email!, displayName, cancellationToken);
+            result = new AuthWebhookResult(change.Record.Id, "upserted");
         }
 
-        var displayName = change.Record.UserMetadata?.DisplayName ?? change.Record.UserMetadata?.FullName ?? change.Record.Email!.Split('@')[0];
-        await profiles.UpsertAsync(change.Record.Id, change.Record.Email!, displayName, cancellationToken);
-        return new AuthWebhookResult(change.Record.Id, "upserted");
+        await events.PublishAsync(
+            new IdentityWebhookReceived(Guid.CreateVersion7(), clock.GetUtcNow(), command.DeliveryId!, result.UserId, result.Change), cancellationToken);
+        return result;
     }
 
     private static UserChange Parse(string body)

@@ -1,5 +1,6 @@
 using Dapper;
 using EvaraTech.Application.Errors;
+using EvaraTech.Application.IntegrationEvents;
 using EvaraTech.Infrastructure.Database;
 using EvaraTech.Modules.Tenancy.Authentication;
 using EvaraTech.Modules.Tenancy.Domain;
@@ -8,7 +9,8 @@ using Microsoft.AspNetCore.Identity;
 
 namespace EvaraTech.Modules.Tenancy.Application.Login;
 
-public sealed class LoginHandler(DbSession db, LocalTokenIssuer issuer, IPasswordHasher<UserAccount> hasher, LoginThrottle throttle)
+public sealed class LoginHandler(
+    DbSession db, LocalTokenIssuer issuer, IPasswordHasher<UserAccount> hasher, LoginThrottle throttle, IIntegrationEventPublisher events, TimeProvider clock)
     : ICommandHandler<LoginCommand, LoginResult>
 {
     // SECURITY DEFINER: an anonymous caller has no scope, and needs exactly this one row.
@@ -22,6 +24,7 @@ public sealed class LoginHandler(DbSession db, LocalTokenIssuer issuer, IPasswor
         var email = command.Email!;
         if (throttle.IsThrottled(email))
         {
+            await events.PublishDetachedAsync(Failed(command, "throttled"), cancellationToken);
             throw new AppException(ErrorKind.TooManyRequests, ErrorCodes.RateLimited,
                 "Too many failed logins for this account; try again later.");
         }
@@ -36,13 +39,20 @@ public sealed class LoginHandler(DbSession db, LocalTokenIssuer issuer, IPasswor
             || hasher.VerifyHashedPassword(null!, user.PasswordHash, command.Password!) == PasswordVerificationResult.Failed)
         {
             throttle.RecordFailure(email);
+            // Published on its own: this command's transaction is about to roll back with the 401.
+            await events.PublishDetachedAsync(Failed(command, user is null ? "unknown_email" : user.IsActive ? "wrong_password" : "inactive_user"), cancellationToken);
             throw new AppException(ErrorKind.Unauthorized, "INVALID_CREDENTIALS", "The email or password is incorrect.");
         }
 
         throttle.RecordSuccess(email);
+        await events.PublishAsync(
+            new UserLoggedIn(Guid.CreateVersion7(), clock.GetUtcNow(), user.Id, user.Email, command.ClientAddress, command.UserAgent), cancellationToken);
         var (token, expiresAt) = issuer.Issue(user.Id, user.Email);
         return new LoginResult(token, "bearer", expiresAt, user.Id);
     }
+
+    private LoginFailed Failed(LoginCommand command, string reason) =>
+        new(Guid.CreateVersion7(), clock.GetUtcNow(), command.Email!, reason, command.ClientAddress, command.UserAgent);
 
     private sealed record Credentials(Guid Id, string Email, bool IsActive, string PasswordHash);
 }

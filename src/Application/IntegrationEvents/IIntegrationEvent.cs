@@ -1,0 +1,31 @@
+namespace EvaraTech.Application.IntegrationEvents;
+
+/// <summary>
+/// A fact one module publishes for others: written to the outbox in the same transaction as the change, handed to
+/// handlers in-process right after commit, redelivered by the sweeper after a crash. Handlers must be idempotent
+/// (they may see an event twice; <see cref="EventId"/> tells them apart).
+/// </summary>
+public interface IIntegrationEvent
+{
+    Guid EventId { get; }
+
+    DateTimeOffset OccurredAt { get; }
+}
+
+public interface IIntegrationEventHandler<in TEvent>
+    where TEvent : IIntegrationEvent
+{
+    Task HandleAsync(TEvent integrationEvent, CancellationToken cancellationToken);
+}
+
+public interface IIntegrationEventPublisher
+{
+    /// <summary>Records the event in the current unit of work: it exists only if the work commits.</summary>
+    Task PublishAsync(IIntegrationEvent integrationEvent, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records the event in a transaction of its own, committed at once: for facts about work that is failing
+    /// and will roll back (a refused login), which must not be lost with it.
+    /// </summary>
+    Task PublishDetachedAsync(IIntegrationEvent integrationEvent, CancellationToken cancellationToken);
+}

@@ -1,0 +1,32 @@
+using Dapper;
+using Hangfire;
+using Npgsql;
+
+namespace EvaraTech.Infrastructure.Messaging;
+
+/// <summary>
+/// Redelivers what a crash or a failing handler left pending: events older than the in-process dispatch window,
+/// oldest first. A recurring Hangfire job; safe with several instances (rows are claimed one by one).
+/// </summary>
+public sealed class OutboxSweeper(NpgsqlDataSource dataSource, OutboxDispatcher dispatcher)
+{
+    public const string JobId = "outbox-sweep";
+    public static readonly TimeSpan DispatchWindow = TimeSpan.FromSeconds(30);
+
+    private const string Pending = """
+        SELECT id FROM integration.outbox
+        WHERE dispatched_at IS NULL AND occurred_at < now() - @Window
+        ORDER BY occurred_at
+        LIMIT @BatchSize
+        """;
+
+    [DisableConcurrentExecution(timeoutInSeconds: 60)]
+    public async Task<int> SweepAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var ids = (await connection.QueryAsync<Guid>(new CommandDefinition(Pending,
+            new { Window = DispatchWindow, BatchSize = 500 }, cancellationToken: cancellationToken))).ToList();
+        await dispatcher.DispatchAsync(ids, cancellationToken);
+        return ids.Count;
+    }
+}

@@ -1,0 +1,124 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using EvaraTech.Application.IntegrationEvents;
+using EvaraTech.Infrastructure.Messaging;
+using EvaraTech.IntegrationTests.Infrastructure;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EvaraTech.IntegrationTests.Messaging;
+
+/// <summary>Integration events: written with the change, dispatched after commit, redelivered by the sweeper, never twice at once.</summary>
+public sealed class OutboxTests : TenantWorldTest
+{
+    /// <summary>A handler that records what it receives, and can be told to fail a number of times first.</summary>
+    private sealed class Recorder : IIntegrationEventHandler<UserLoggedIn>, IIntegrationEventHandler<LoginFailed>
+    {
+        public ConcurrentBag<Guid> Received { get; } = [];
+
+        public int FailuresLeft;
+
+        public Task HandleAsync(UserLoggedIn integrationEvent, CancellationToken cancellationToken) => Record(integrationEvent);
+
+        public Task HandleAsync(LoginFailed integrationEvent, CancellationToken cancellationToken) => Record(integrationEvent);
+
+        private async Task Record(IIntegrationEvent integrationEvent)
+        {
+            if (Interlocked.Decrement(ref FailuresLeft) >= 0)
+            {
+                throw new InvalidOperationException("audit store down");
+            }
+
+            await Task.Delay(5); // long enough for racing sweepers to overlap
+            Received.Add(integrationEvent.EventId);
+        }
+    }
+
+    private Recorder _recorder = null!;
+    private WebApplicationFactory<Program> _api = null!;
+
+    [SetUp]
+    public void StartHostWithRecorder()
+    {
+        _recorder = new Recorder();
+        _api = Platform.Api.WithWebHostBuilder(host => host.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<IIntegrationEventHandler<UserLoggedIn>>(_recorder);
+            services.AddSingleton<IIntegrationEventHandler<LoginFailed>>(_recorder);
+        }));
+    }
+
+    [TearDown]
+    public void StopHost() => _api.Dispose();
+
+    private Task<HttpResponseMessage> LoginAsync(string password) =>
+        _api.CreateClient().PostAsJsonAsync("/api/v1/auth/login", new { email = World.CustomerUser1.Email, password });
+
+    [Test]
+    public async Task A_login_publishes_an_event_that_is_dispatched_right_after_commit()
+    {
+        await (await LoginAsync(TenantWorld.Password)).ReadEnvelopeAsync(HttpStatusCode.OK);
+
+        var dispatched = await Database.ScalarAsync<long>(
+            "SELECT count(*) FROM integration.outbox WHERE event_type = 'UserLoggedIn' AND dispatched_at IS NOT NULL");
+        Assert.Multiple(() =>
+        {
+            Assert.That(dispatched, Is.EqualTo(1));
+            Assert.That(_recorder.Received, Has.Count.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task A_refused_login_is_published_although_its_transaction_rolls_back_and_carries_no_password()
+    {
+        await (await LoginAsync("not-the-password")).ReadEnvelopeAsync(HttpStatusCode.Unauthorized);
+
+        var payload = await Database.ScalarAsync<string>("SELECT payload::text FROM integration.outbox WHERE event_type = 'LoginFailed'");
+        Assert.That(payload, Does.Contain("wrong_password").And.Not.Contain("not-the-password"));
+        Assert.That(_recorder.Received, Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public async Task A_failing_handler_leaves_the_event_pending_and_the_sweeper_delivers_it_later()
+    {
+        _recorder.FailuresLeft = 1;
+        await (await LoginAsync(TenantWorld.Password)).ReadEnvelopeAsync(HttpStatusCode.OK);
+        var pending = await Database.ScalarAsync<string>("SELECT last_error FROM integration.outbox WHERE dispatched_at IS NULL");
+
+        await Database.ExecuteAsync("UPDATE integration.outbox SET occurred_at = occurred_at - interval '1 minute'");
+        var swept = await _api.Services.GetRequiredService<OutboxSweeper>().SweepAsync(CancellationToken.None);
+
+        await Assert.MultipleAsync(async () =>
+        {
+            Assert.That(pending, Does.Contain("audit store down"));
+            Assert.That(swept, Is.EqualTo(1));
+            Assert.That(_recorder.Received, Has.Count.EqualTo(1));
+            Assert.That(await Database.ScalarAsync<long>("SELECT count(*) FROM integration.outbox WHERE dispatched_at IS NULL"), Is.Zero);
+        });
+    }
+
+    [Test]
+    public async Task Sweepers_racing_over_a_backlog_deliver_each_event_exactly_once()
+    {
+        // A crash left 60 events undelivered.
+        await Database.ExecuteAsync("""
+            INSERT INTO integration.outbox (id, event_type, payload, occurred_at)
+            SELECT id, 'UserLoggedIn',
+                   jsonb_build_object('eventId', id, 'occurredAt', now(), 'userId', gen_random_uuid(), 'email', 'x@evara.test'),
+                   now() - interval '5 minutes'
+            FROM (SELECT gen_random_uuid() AS id FROM generate_series(1, 60)) pending
+            """);
+        var sweeper = _api.Services.GetRequiredService<OutboxSweeper>();
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => sweeper.SweepAsync(CancellationToken.None))));
+
+        await Assert.MultipleAsync(async () =>
+        {
+            Assert.That(_recorder.Received, Has.Count.EqualTo(60));
+            Assert.That(_recorder.Received.Distinct().Count(), Is.EqualTo(60));
+            Assert.That(await Database.ScalarAsync<long>("SELECT count(*) FROM integration.outbox WHERE dispatched_at IS NULL"), Is.Zero);
+        });
+    }
+}
