@@ -7,10 +7,19 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$root/scripts/local-env.sh"
 
 bin=/usr/lib/postgresql/15/bin
-data="$root/.data/pg15"
-run="$root/.data/pg15-run"
 as_postgres() { if [ "$(id -un)" = postgres ]; then "$@"; else runuser -u postgres -- "$@"; fi; }
-psql_admin() { as_postgres "$bin/psql" -X -q -v ON_ERROR_STOP=1 -h "$run" -p "$EVARA_PG_PORT" -U postgres -d postgres "$@"; }
+
+# The data lives in the checkout's .data/ when the postgres user can reach it; a checkout under a private home
+# (mode 700) cannot be, so its cluster lives under the service user's home, one per checkout path.
+if as_postgres test -x "$root" 2>/dev/null; then
+  state="$root/.data"
+else
+  state="/var/lib/postgresql/evaratech/$(printf '%s' "$root" | md5sum | cut -c1-12)"
+fi
+mkdir -p "$state"
+data="$state/pg15"
+run="$state/pg15-run"
+psql_admin() { PGOPTIONS="-c client_min_messages=warning" as_postgres "$bin/psql" -X -q -v ON_ERROR_STOP=1 -h "$run" -p "$EVARA_PG_PORT" -U postgres -d postgres "$@"; }
 
 create() {
   mkdir -p "$data" "$run"
@@ -38,7 +47,11 @@ start() {
   [ -f "$data/PG_VERSION" ] || create
   mkdir -p "$run" && chown postgres:postgres "$run"
   if ! as_postgres "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
-    as_postgres "$bin/pg_ctl" -D "$data" -l "$run/server.log" -w -t 60 start >/dev/null
+    if ! as_postgres "$bin/pg_ctl" -D "$data" -l "$run/server.log" -w -t 60 start >/dev/null; then
+      echo "[postgres] could not start (is another server on port $EVARA_PG_PORT? set EVARA_PG_PORT):" >&2
+      tail -n 20 "$run/server.log" >&2
+      exit 1
+    fi
   fi
   psql_admin <<SQL
 DO \$\$

@@ -19,6 +19,18 @@ internal static class ObservabilityRegistration
     /// </summary>
     public static void AddObservability(this IHostApplicationBuilder builder)
     {
+        // Structured logs: one JSON object per line outside Development, with scopes (request and trace ids).
+        if (!builder.Environment.IsDevelopment())
+        {
+            builder.Logging.ClearProviders();
+            builder.Logging.AddJsonConsole(json =>
+            {
+                json.IncludeScopes = true;
+                json.UseUtcTimestamp = true;
+                json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            });
+        }
+
         builder.Logging.AddOpenTelemetry(logging =>
         {
             logging.IncludeFormattedMessage = true;

@@ -24,9 +24,16 @@ public sealed class JwksServer : IAsyncDisposable
         Url = url;
     }
 
-    public RSA Rsa { get; }
+    public RSA Rsa { get; private set; }
 
-    public string KeyId { get; }
+    public string KeyId { get; private set; }
+
+    /// <summary>The identity provider rotates its signing key: the old one is gone from the key set.</summary>
+    public void Rotate()
+    {
+        Rsa = RSA.Create(2048);
+        KeyId = "test-key-" + Guid.NewGuid().ToString("N")[..8];
+    }
 
     public string Url { get; }
 
@@ -45,7 +52,7 @@ public sealed class JwksServer : IAsyncDisposable
         app.MapGet("/.well-known/jwks.json", () =>
         {
             server!.Requests++;
-            var jwk = JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(rsa.ExportParameters(false)) { KeyId = keyId });
+            var jwk = JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(server.Rsa.ExportParameters(false)) { KeyId = server.KeyId });
             return Results.Json(new { keys = new[] { new { kty = jwk.Kty, kid = jwk.Kid, use = "sig", alg = "RS256", n = jwk.N, e = jwk.E } } });
         });
         await app.StartAsync();

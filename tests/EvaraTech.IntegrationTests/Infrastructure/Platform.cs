@@ -35,7 +35,11 @@ public sealed class Platform
     {
         Database = await TestDatabase.CreateAsync("main");
         Jwks = await JwksServer.StartAsync();
-        Api = ApiFactory.For(Database, new Dictionary<string, string?> { ["Auth:JwksUrl"] = Jwks.Url });
+        Api = ApiFactory.For(Database, new Dictionary<string, string?>
+        {
+            ["Auth:JwksUrl"] = Jwks.Url,
+            ["Auth:JwksMinimumRefreshInterval"] = "00:00:00",
+        });
         _ = Api.Server; // starts the host, which applies the migrations
 
         await using var connection = new NpgsqlConnection(Database.AdminConnectionString);

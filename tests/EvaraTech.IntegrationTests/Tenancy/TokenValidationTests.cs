@@ -44,6 +44,22 @@ public sealed class TokenValidationTests : TenantWorldTest
     }
 
     [Test]
+    public async Task After_the_provider_rotates_its_key_tokens_signed_with_the_new_key_are_accepted()
+    {
+        await MeAsync(Tokens.Create(World.CustomerUser1.Id, World.CustomerUser1.Email, Platform.Jwks.SigningCredentials), HttpStatusCode.OK);
+        var requestsBefore = Platform.Jwks.Requests;
+
+        Platform.Jwks.Rotate();
+        var me = await MeAsync(Tokens.Create(World.CustomerUser1.Id, World.CustomerUser1.Email, Platform.Jwks.SigningCredentials), HttpStatusCode.OK);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(me.GetProperty("data").GetProperty("id").GetGuid(), Is.EqualTo(World.CustomerUser1.Id));
+            Assert.That(Platform.Jwks.Requests, Is.GreaterThan(requestsBefore), "the unknown key id triggered a refresh");
+        });
+    }
+
+    [Test]
     public Task An_expired_token_is_refused() =>
         AssertRefusedAsync(Tokens.Hs256(World.Superadmin.Id, World.Superadmin.Email, d =>
         {

@@ -6,14 +6,13 @@ namespace EvaraTech.Modules.Tenancy.Authentication;
 
 /// <summary>
 /// The identity provider's public keys, fetched from its JWKS endpoint, cached, and refreshed when a token names
-/// a key id we have not seen (key rotation) — at most once per <see cref="MinimumRefreshInterval"/>, so a flood
+/// a key id we have not seen (key rotation) — at most once per <c>Auth:JwksMinimumRefreshInterval</c>, so a flood
 /// of tokens with random key ids cannot turn into a flood of requests.
 /// </summary>
 public sealed class JwksKeyCache(IHttpClientFactory httpClients, IOptions<JwtOptions> options, TimeProvider clock, ILogger<JwksKeyCache> logger)
 {
     public const string HttpClientName = "jwks";
     public static readonly TimeSpan MaximumAge = TimeSpan.FromMinutes(10);
-    public static readonly TimeSpan MinimumRefreshInterval = TimeSpan.FromSeconds(30);
 
     private readonly Lock _gate = new();
     private IReadOnlyList<JsonWebKey> _keys = [];
@@ -42,7 +41,7 @@ public sealed class JwksKeyCache(IHttpClientFactory httpClients, IOptions<JwtOpt
     {
         lock (_gate)
         {
-            if (clock.GetUtcNow() - _fetchedAt < MinimumRefreshInterval)
+            if (clock.GetUtcNow() - _fetchedAt < options.Value.JwksMinimumRefreshInterval)
             {
                 return _keys;
             }

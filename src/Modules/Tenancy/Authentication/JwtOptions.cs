@@ -17,6 +17,9 @@ public sealed class JwtOptions
     /// <summary>The identity provider's JWKS, for asymmetric (RS256/ES256) tokens; optional.</summary>
     public string JwksUrl { get; set; } = "";
 
+    /// <summary>How often, at most, an unknown key id may trigger a JWKS refresh (key rotation).</summary>
+    public TimeSpan JwksMinimumRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The Standard Webhooks secret of the auth webhook (<c>v1,whsec_…</c>); the webhook is off without it.</summary>
     public string WebhookSecret { get; set; } = "";
 
