@@ -33,11 +33,11 @@ public static class ApiRegistration
             options.ServiceLifetime = ServiceLifetime.Scoped;
             // Read by the source generator at compile time, so the list is literal. List a module here once it has
             // messages (the generator refuses one without); a test checks that every message has a handler.
-            options.Assemblies = [typeof(TenancyModule)];
-            // Outermost first: refuse the caller, then the input, before a transaction is opened.
+            options.Assemblies = [typeof(TenancyModule), typeof(AuditModule)];
+            // Outermost first: refuse the caller, then the input, before a transaction is opened; audit inside it.
             options.PipelineBehaviors =
             [
-                typeof(AuthorizationBehaviour<,>), typeof(ValidationBehaviour<,>), typeof(UnitOfWorkBehaviour<,>),
+                typeof(AuthorizationBehaviour<,>), typeof(ValidationBehaviour<,>), typeof(UnitOfWorkBehaviour<,>), typeof(AuditBehaviour<,>),
             ];
         });
         services.AddValidatorsFromAssemblies(ModuleMarkers.Select(t => t.Assembly), includeInternalTypes: true);

@@ -5,11 +5,16 @@ using Microsoft.Extensions.Logging;
 
 namespace EvaraTech.Infrastructure.Jobs;
 
+/// <summary>A recurring job a module contributes: its id and how to declare it.</summary>
+public sealed record ScheduledJob(string Id, Action<IRecurringJobManager> Declare);
+
 /// <summary>
-/// Declares the platform's recurring jobs (idempotent: re-declaring updates the schedule). Runs in the background
-/// and retries while the database is unreachable, so an instance still starts, and reports unready, without it.
+/// Declares the platform's recurring jobs, the infrastructure's and every module's (idempotent: re-declaring
+/// updates the schedule). Runs in the background and retries while the database is unreachable, so an instance
+/// still starts, and reports unready, without it.
 /// </summary>
-public sealed class RecurringJobsRegistration(IRecurringJobManager jobs, ILogger<RecurringJobsRegistration> logger) : BackgroundService
+public sealed class RecurringJobsRegistration(IRecurringJobManager jobs, IEnumerable<ScheduledJob> moduleJobs, ILogger<RecurringJobsRegistration> logger)
+    : BackgroundService
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(10);
 
@@ -20,6 +25,11 @@ public sealed class RecurringJobsRegistration(IRecurringJobManager jobs, ILogger
             try
             {
                 jobs.AddOrUpdate<OutboxSweeper>(OutboxSweeper.JobId, sweeper => sweeper.SweepAsync(CancellationToken.None), Cron.Minutely());
+                foreach (var job in moduleJobs)
+                {
+                    job.Declare(jobs);
+                }
+
                 return;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

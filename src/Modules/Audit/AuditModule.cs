@@ -1,18 +1,40 @@
+using EvaraTech.Application.Auditing;
+using EvaraTech.Application.IntegrationEvents;
+using EvaraTech.Infrastructure.Jobs;
+using EvaraTech.Modules.Audit.Application.AuthenticationEvents;
+using EvaraTech.Modules.Audit.Endpoints;
+using EvaraTech.Modules.Audit.Jobs;
+using EvaraTech.Modules.Audit.Persistence;
+using Hangfire;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace EvaraTech.Modules.Audit;
 
-/// <summary>
-/// The Audit module's entry point: the only type of this assembly the host references. The module's content
-/// arrives with its own issue; until then it owns its database schema (`audit`) and nothing else.
-/// </summary>
+/// <summary>The Audit module's entry point: the only type of this assembly the host references.</summary>
 public static class AuditModule
 {
     public const string Schema = "audit";
 
-    public static IServiceCollection AddAuditModule(this IServiceCollection services, IConfiguration configuration) => services;
+    public static IServiceCollection AddAuditModule(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddHttpContextAccessor();
+        services.AddScoped<IAuditTrail, AuditTrail>();
+        services.AddScoped<AuditContext>();
+        services.AddScoped<AuditLogReader>();
+        services.AddScoped<IIntegrationEventHandler<UserLoggedIn>, RecordAuthenticationEvents>();
+        services.AddScoped<IIntegrationEventHandler<LoginFailed>, RecordAuthenticationEvents>();
+        services.AddScoped<IIntegrationEventHandler<IdentityWebhookReceived>, RecordAuthenticationEvents>();
+        services.AddSingleton<AuditPartitionMaintenance>();
+        services.AddSingleton(new ScheduledJob(AuditPartitionMaintenance.JobId, jobs =>
+            jobs.AddOrUpdate<AuditPartitionMaintenance>(AuditPartitionMaintenance.JobId, job => job.RunAsync(CancellationToken.None), Cron.Daily())));
+        return services;
+    }
 
-    public static IEndpointRouteBuilder MapAuditEndpoints(this IEndpointRouteBuilder endpoints) => endpoints;
+    public static IEndpointRouteBuilder MapAuditEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapAuditLogEndpoints();
+        return endpoints;
+    }
 }

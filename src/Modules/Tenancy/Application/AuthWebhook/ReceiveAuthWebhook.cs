@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using EvaraTech.Application.Errors;
 using EvaraTech.Application.IntegrationEvents;
+using EvaraTech.Application.Auditing;
 using EvaraTech.Application.Security;
 using EvaraTech.Infrastructure.Database;
 using EvaraTech.Modules.Tenancy.Authentication;
@@ -16,7 +17,9 @@ namespace EvaraTech.Modules.Tenancy.Application.AuthWebhook;
 /// <c>auth.users</c>): INSERT and UPDATE upsert the profile, DELETE deactivates it. Anonymous by nature; the
 /// Standard Webhooks signature is the authentication.
 /// </summary>
+// Recorded by the Audit module from the authentication events, failures included.
 [Anonymous]
+[AuditedElsewhere]
 public sealed record ReceiveAuthWebhookCommand(string? DeliveryId, string? Timestamp, string? Signature, string Body) : ICommand<AuthWebhookResult>;
 
 public sealed record AuthWebhookResult(Guid UserId, string Change);

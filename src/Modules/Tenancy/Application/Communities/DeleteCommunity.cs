@@ -1,3 +1,5 @@
+using EvaraTech.Application.Auditing;
+using EvaraTech.Application.Errors;
 using EvaraTech.Application.Security;
 using EvaraTech.Modules.Tenancy.Persistence;
 using Mediator;
@@ -7,10 +9,12 @@ namespace EvaraTech.Modules.Tenancy.Application.Communities;
 [RequiresPermission(Permissions.TenantsWrite)]
 public sealed record DeleteCommunityCommand(Guid Id, long ExpectedVersion) : ICommand;
 
-public sealed class DeleteCommunityHandler(ScopedTable<CommunityDto> communities, ICurrentUser user) : ICommandHandler<DeleteCommunityCommand>
+public sealed class DeleteCommunityHandler(ScopedTable<CommunityDto> communities, ICurrentUser user, AuditContext audit) : ICommandHandler<DeleteCommunityCommand>
 {
     public async ValueTask<Unit> Handle(DeleteCommunityCommand command, CancellationToken cancellationToken)
     {
+        var row = await communities.FindAsync(command.Id, user.Scope, cancellationToken) ?? throw AppException.NotFound("Community");
+        audit.Changing(row, row.DistributorId);
         await communities.DeleteAsync(command.Id, command.ExpectedVersion, user.Scope, cancellationToken);
         return Unit.Value;
     }

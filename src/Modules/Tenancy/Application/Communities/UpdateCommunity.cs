@@ -1,3 +1,4 @@
+using EvaraTech.Application.Auditing;
 using EvaraTech.Application.Errors;
 using EvaraTech.Application.Security;
 using EvaraTech.Modules.Tenancy.Domain;
@@ -19,12 +20,13 @@ public sealed class UpdateCommunityValidator : AbstractValidator<UpdateCommunity
     }
 }
 
-public sealed class UpdateCommunityHandler(ScopedTable<CommunityDto> communities, ICurrentUser user)
+public sealed class UpdateCommunityHandler(ScopedTable<CommunityDto> communities, ICurrentUser user, AuditContext audit)
     : ICommandHandler<UpdateCommunityCommand, CommunityDto>
 {
     public async ValueTask<CommunityDto> Handle(UpdateCommunityCommand command, CancellationToken cancellationToken)
     {
         var row = await communities.FindAsync(command.Id, user.Scope, cancellationToken) ?? throw AppException.NotFound("Community");
+        audit.Changing(row, row.DistributorId);
         var community = new Community(row.Id, command.ExpectedVersion, row.DistributorId, row.Name, row.Slug, row.IsActive);
         community.Change(command.Name!, command.Slug!, command.IsActive);
 

@@ -1,3 +1,5 @@
+using EvaraTech.Application.Auditing;
+using EvaraTech.Application.Errors;
 using EvaraTech.Application.Security;
 using EvaraTech.Modules.Tenancy.Persistence;
 using Mediator;
@@ -7,10 +9,12 @@ namespace EvaraTech.Modules.Tenancy.Application.Customers;
 [RequiresPermission(Permissions.TenantsWrite)]
 public sealed record DeleteCustomerCommand(Guid Id, long ExpectedVersion) : ICommand;
 
-public sealed class DeleteCustomerHandler(ScopedTable<CustomerDto> customers, ICurrentUser user) : ICommandHandler<DeleteCustomerCommand>
+public sealed class DeleteCustomerHandler(ScopedTable<CustomerDto> customers, ICurrentUser user, AuditContext audit) : ICommandHandler<DeleteCustomerCommand>
 {
     public async ValueTask<Unit> Handle(DeleteCustomerCommand command, CancellationToken cancellationToken)
     {
+        var row = await customers.FindAsync(command.Id, user.Scope, cancellationToken) ?? throw AppException.NotFound("Customer");
+        audit.Changing(row, row.DistributorId);
         await customers.DeleteAsync(command.Id, command.ExpectedVersion, user.Scope, cancellationToken);
         return Unit.Value;
     }

@@ -1,3 +1,4 @@
+using EvaraTech.Application.Auditing;
 using EvaraTech.Application.Errors;
 using EvaraTech.Application.Security;
 using EvaraTech.Modules.Tenancy.Domain;
@@ -19,12 +20,13 @@ public sealed class UpdateCustomerValidator : AbstractValidator<UpdateCustomerCo
     }
 }
 
-public sealed class UpdateCustomerHandler(ScopedTable<CustomerDto> customers, ICurrentUser user)
+public sealed class UpdateCustomerHandler(ScopedTable<CustomerDto> customers, ICurrentUser user, AuditContext audit)
     : ICommandHandler<UpdateCustomerCommand, CustomerDto>
 {
     public async ValueTask<CustomerDto> Handle(UpdateCustomerCommand command, CancellationToken cancellationToken)
     {
         var row = await customers.FindAsync(command.Id, user.Scope, cancellationToken) ?? throw AppException.NotFound("Customer");
+        audit.Changing(row, row.DistributorId);
         var customer = new Customer(row.Id, command.ExpectedVersion, row.CommunityId, row.DistributorId, row.Name, row.ContactEmail, row.IsActive);
         customer.Change(command.Name!, command.ContactEmail, command.IsActive);
 

@@ -1,3 +1,4 @@
+using EvaraTech.Application.Auditing;
 using EvaraTech.Application.Errors;
 using EvaraTech.Application.Security;
 using EvaraTech.Domain;
@@ -20,7 +21,7 @@ public sealed class CreateDistributorValidator : AbstractValidator<CreateDistrib
     }
 }
 
-public sealed class CreateDistributorHandler(ScopedTable<DistributorDto> distributors, ICurrentUser user)
+public sealed class CreateDistributorHandler(ScopedTable<DistributorDto> distributors, ICurrentUser user, AuditContext audit)
     : ICommandHandler<CreateDistributorCommand, DistributorDto>
 {
     private const string Insert = """
@@ -37,6 +38,7 @@ public sealed class CreateDistributorHandler(ScopedTable<DistributorDto> distrib
         }
 
         var distributor = Distributor.Create(command.Name!, command.ContactEmail);
+        audit.Owner(distributor.Id);
         await distributors.InsertAsync(Insert, new { distributor.Id, distributor.Name, distributor.ContactEmail, distributor.IsActive }, cancellationToken);
         return (await distributors.FindAsync(distributor.Id, user.Scope, cancellationToken))!;
     }

@@ -1,3 +1,4 @@
+using EvaraTech.Application.Auditing;
 using EvaraTech.Application.Errors;
 using EvaraTech.Application.Security;
 using EvaraTech.Modules.Tenancy.Domain;
@@ -19,12 +20,13 @@ public sealed class UpdateDistributorValidator : AbstractValidator<UpdateDistrib
     }
 }
 
-public sealed class UpdateDistributorHandler(ScopedTable<DistributorDto> distributors, ICurrentUser user)
+public sealed class UpdateDistributorHandler(ScopedTable<DistributorDto> distributors, ICurrentUser user, AuditContext audit)
     : ICommandHandler<UpdateDistributorCommand, DistributorDto>
 {
     public async ValueTask<DistributorDto> Handle(UpdateDistributorCommand command, CancellationToken cancellationToken)
     {
         var row = await distributors.FindAsync(command.Id, user.Scope, cancellationToken) ?? throw AppException.NotFound("Distributor");
+        audit.Changing(row, row.Id);
         var distributor = new Distributor(row.Id, command.ExpectedVersion, row.Name, row.ContactEmail, row.IsActive);
         distributor.Change(command.Name!, command.ContactEmail, command.IsActive);
 

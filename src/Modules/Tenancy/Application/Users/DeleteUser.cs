@@ -1,3 +1,5 @@
+using EvaraTech.Application.Auditing;
+using EvaraTech.Application.Errors;
 using EvaraTech.Application.Security;
 using EvaraTech.Modules.Tenancy.Persistence;
 using Mediator;
@@ -7,10 +9,12 @@ namespace EvaraTech.Modules.Tenancy.Application.Users;
 [RequiresPermission(Permissions.UsersDelete)]
 public sealed record DeleteUserCommand(Guid Id, long ExpectedVersion) : ICommand;
 
-public sealed class DeleteUserHandler(ScopedTable<UserDto> users, ICurrentUser user) : ICommandHandler<DeleteUserCommand>
+public sealed class DeleteUserHandler(ScopedTable<UserDto> users, ICurrentUser user, AuditContext audit) : ICommandHandler<DeleteUserCommand>
 {
     public async ValueTask<Unit> Handle(DeleteUserCommand command, CancellationToken cancellationToken)
     {
+        var row = await users.FindAsync(command.Id, user.Scope, cancellationToken) ?? throw AppException.NotFound("User");
+        audit.Changing(row, row.DistributorId);
         await users.DeleteAsync(command.Id, command.ExpectedVersion, user.Scope, cancellationToken);
         return Unit.Value;
     }

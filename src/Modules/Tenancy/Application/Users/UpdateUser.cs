@@ -1,3 +1,4 @@
+using EvaraTech.Application.Auditing;
 using EvaraTech.Application.Errors;
 using EvaraTech.Application.Security;
 using EvaraTech.Modules.Tenancy.Domain;
@@ -24,12 +25,13 @@ public sealed class UpdateUserValidator : AbstractValidator<UpdateUserCommand>
     }
 }
 
-public sealed class UpdateUserHandler(ScopedTable<UserDto> users, UserPlacement placement, LocalCredentials credentials, ICurrentUser user)
+public sealed class UpdateUserHandler(ScopedTable<UserDto> users, UserPlacement placement, LocalCredentials credentials, ICurrentUser user, AuditContext audit)
     : ICommandHandler<UpdateUserCommand, UserDto>
 {
     public async ValueTask<UserDto> Handle(UpdateUserCommand command, CancellationToken cancellationToken)
     {
         var row = await users.FindAsync(command.Id, user.Scope, cancellationToken) ?? throw AppException.NotFound("User");
+        audit.Changing(row, row.DistributorId);
         var (distributorId, customerId) = await placement.ResolveAsync(command.Role, command.DistributorId, command.CustomerId, cancellationToken);
         var account = new UserAccount(row.Id, command.ExpectedVersion, row.Email, row.DisplayName, Enum.Parse<Role>(row.Role, true), row.Plan,
             row.DistributorId, row.CustomerId, row.IsActive);

@@ -1,0 +1,70 @@
+using System.Reflection;
+using System.Text.Json.Nodes;
+using EvaraTech.Application.Auditing;
+using Mediator;
+
+namespace EvaraTech.Application.Behaviours;
+
+/// <summary>
+/// Writes exactly one audit record for every state-changing command that succeeds, inside its transaction (so a
+/// command that fails leaves none). Runs inside the unit of work. Action and resource come from the command's
+/// name (<c>CreateCommunityCommand</c> → CREATE community), the resource id from the result or the command's
+/// <c>Id</c>, the metadata from the state (create, delete) or the change (update).
+/// </summary>
+public sealed class AuditBehaviour<TMessage, TResponse>(IAuditTrail trail, AuditContext context) : IPipelineBehavior<TMessage, TResponse>
+    where TMessage : notnull, IMessage
+{
+    private static readonly Description? Described = Describe(typeof(TMessage));
+
+    public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
+    {
+        var response = await next(message, cancellationToken);
+        if (Described is not { } description)
+        {
+            return response;
+        }
+
+        object? result = response is Unit ? null : response;
+        var resourceId = IdOf(result) ?? IdOf(message);
+        var metadata = description.Action switch
+        {
+            AuditAction.Create => new JsonObject { ["created"] = AuditMetadata.State(result ?? message) },
+            AuditAction.Delete => new JsonObject { ["deleted"] = context.Before is { } gone ? AuditMetadata.State(gone) : AuditMetadata.State(message) },
+            _ => context.Before is { } before && result is not null
+                ? new JsonObject { ["changes"] = AuditMetadata.Changes(before, result) }
+                : new JsonObject { ["command"] = AuditMetadata.State(message) },
+        };
+
+        await trail.RecordAsync(new AuditEntry(description.Action, description.ResourceType, resourceId?.ToString(), metadata,
+            context.ResourceDistributorId ?? DistributorOf(result)), cancellationToken);
+        return response;
+    }
+
+    private sealed record Description(AuditAction Action, string ResourceType);
+
+    private static Description? Describe(Type messageType)
+    {
+        if (!typeof(IBaseCommand).IsAssignableFrom(messageType) || messageType.GetCustomAttribute<AuditedElsewhereAttribute>() is not null)
+        {
+            return null;
+        }
+
+        var name = messageType.Name.EndsWith("Command", StringComparison.Ordinal) ? messageType.Name[..^"Command".Length] : messageType.Name;
+        foreach (var (verb, action) in new[] { ("Create", AuditAction.Create), ("Update", AuditAction.Update), ("Delete", AuditAction.Delete) })
+        {
+            if (name.StartsWith(verb, StringComparison.Ordinal))
+            {
+                return new Description(action, SnakeCase(name[verb.Length..]));
+            }
+        }
+
+        return new Description(AuditAction.Update, SnakeCase(name));
+    }
+
+    private static object? IdOf(object? value) => value?.GetType().GetProperty("Id")?.GetValue(value);
+
+    private static Guid? DistributorOf(object? value) => value?.GetType().GetProperty("DistributorId")?.GetValue(value) as Guid?;
+
+    private static string SnakeCase(string pascal) =>
+        string.Concat(pascal.Select((c, i) => char.IsUpper(c) && i > 0 ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+}

@@ -1,0 +1,25 @@
+using System.Text.Json.Nodes;
+using EvaraTech.Application.Auditing;
+using EvaraTech.Application.IntegrationEvents;
+
+namespace EvaraTech.Modules.Audit.Application.AuthenticationEvents;
+
+/// <summary>Authentication events from Tenancy become AUTHENTICATE rows, once each (the event id is the row id).</summary>
+public sealed class RecordAuthenticationEvents(IAuditTrail trail)
+    : IIntegrationEventHandler<UserLoggedIn>, IIntegrationEventHandler<LoginFailed>, IIntegrationEventHandler<IdentityWebhookReceived>
+{
+    public Task HandleAsync(UserLoggedIn e, CancellationToken cancellationToken) =>
+        trail.RecordDetachedAsync(new AuditEntry(AuditAction.Authenticate, "session", e.UserId.ToString(),
+            new JsonObject { ["outcome"] = "success", ["email"] = e.Email, ["ipAddress"] = e.IpAddress, ["userAgent"] = e.UserAgent },
+            UserId: e.UserId, OccurredAt: e.OccurredAt, EntryId: e.EventId), cancellationToken);
+
+    public Task HandleAsync(LoginFailed e, CancellationToken cancellationToken) =>
+        trail.RecordDetachedAsync(new AuditEntry(AuditAction.Authenticate, "session", null,
+            new JsonObject { ["outcome"] = "failure", ["email"] = e.Email, ["reason"] = e.Reason, ["ipAddress"] = e.IpAddress, ["userAgent"] = e.UserAgent },
+            OccurredAt: e.OccurredAt, EntryId: e.EventId), cancellationToken);
+
+    public Task HandleAsync(IdentityWebhookReceived e, CancellationToken cancellationToken) =>
+        trail.RecordDetachedAsync(new AuditEntry(AuditAction.Authenticate, "identity", e.UserId.ToString(),
+            new JsonObject { ["outcome"] = e.Change, ["deliveryId"] = e.DeliveryId },
+            UserId: e.UserId, OccurredAt: e.OccurredAt, EntryId: e.EventId), cancellationToken);
+}

@@ -1,0 +1,34 @@
+using Dapper;
+using EvaraTech.Infrastructure.Database;
+using Hangfire;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace EvaraTech.Modules.Audit.Jobs;
+
+/// <summary>
+/// Creates the coming months' audit partitions and drops those past the retention (<c>Audit:RetentionMonths</c>,
+/// default 12) as whole partitions. Runs as the maintenance (owner) role: the application's role cannot delete
+/// audit rows.
+/// </summary>
+public sealed class AuditPartitionMaintenance(IConfiguration configuration, ILogger<AuditPartitionMaintenance> logger)
+{
+    public const string JobId = "audit-partitions";
+
+    [DisableConcurrentExecution(timeoutInSeconds: 300)]
+    public async Task<IReadOnlyList<(string Action, string Partition)>> RunAsync(CancellationToken cancellationToken)
+    {
+        var retention = configuration.GetValue("Audit:RetentionMonths", 12);
+        await using var connection = new NpgsqlConnection(ConnectionStrings.Migrations(configuration));
+        await connection.OpenAsync(cancellationToken);
+        var changes = (await connection.QueryAsync<(string, string)>(new CommandDefinition(
+            "SELECT action, partition_name FROM audit.maintain_partitions(@Retention, 3)", new { Retention = retention }, cancellationToken: cancellationToken))).ToList();
+        foreach (var (action, partition) in changes)
+        {
+            logger.LogInformation("Audit partition {Partition} {Action}", partition, action);
+        }
+
+        return changes;
+    }
+}
