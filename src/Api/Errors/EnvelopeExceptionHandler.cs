@@ -70,12 +70,20 @@ public sealed partial class EnvelopeExceptionHandler(ILogger<EnvelopeExceptionHa
         }
 
         var parameter = ParameterName().Match(exception.Message);
-        return parameter.Success
-            ? new ErrorDetail(ErrorCodes.ValidationError, $"'{parameter.Groups["name"].Value}' has an invalid value.", parameter.Groups["name"].Value)
-            : new ErrorDetail(ErrorCodes.MalformedRequest, "The request could not be read.");
+        if (!parameter.Success)
+        {
+            return new ErrorDetail(ErrorCodes.MalformedRequest, "The request could not be read.");
+        }
+
+        // Parameters arrive as query strings, which are snake_case (user_id), whatever the C# name (UserId).
+        var name = SnakeCase().Replace(parameter.Groups["name"].Value, "_$1").ToLowerInvariant();
+        return new ErrorDetail(ErrorCodes.ValidationError, $"'{name}' has an invalid value.", name);
     }
 
     // Minimal APIs report binding failures as: Failed to bind parameter "int limit" from "abc".
     [GeneratedRegex("""parameter "(?:[^" ]+ )?(?<name>[^" ]+)"(?: from)?""")]
     private static partial Regex ParameterName();
+
+    [GeneratedRegex("(?<=[a-z0-9])([A-Z])")]
+    private static partial Regex SnakeCase();
 }
