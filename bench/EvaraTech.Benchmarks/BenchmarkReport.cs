@@ -39,6 +39,8 @@ public static class BenchmarkReport
                 async () => await client.GetAsync("/api/v1/nowhere")),
         };
 
+        figures.Add(await AuditLatency.MeasureAsync(api.Services));
+
         Console.WriteLine();
         Console.WriteLine($"EvaraTech benchmarks — {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
         Console.WriteLine($"{"benchmark",-58} {"samples",8} {"p50 ms",8} {"p95 ms",8} {"p99 ms",8}  target");
