@@ -10,3 +10,8 @@ public sealed record LoginFailed(Guid EventId, DateTimeOffset OccurredAt, string
 
 public sealed record IdentityWebhookReceived(Guid EventId, DateTimeOffset OccurredAt, string DeliveryId, Guid UserId, string Change)
     : IIntegrationEvent;
+
+/// <summary>Refused access tokens of one instance over a window, as counts per reason: one event, however many requests.</summary>
+public sealed record TokensRefused(
+    Guid EventId, DateTimeOffset OccurredAt, DateTimeOffset WindowStart, DateTimeOffset WindowEnd, IReadOnlyDictionary<string, long> Reasons)
+    : IIntegrationEvent;

@@ -26,6 +26,7 @@ public static class AuditModule
         services.AddScoped<IIntegrationEventHandler<UserLoggedIn>, RecordAuthenticationEvents>();
         services.AddScoped<IIntegrationEventHandler<LoginFailed>, RecordAuthenticationEvents>();
         services.AddScoped<IIntegrationEventHandler<IdentityWebhookReceived>, RecordAuthenticationEvents>();
+        services.AddScoped<IIntegrationEventHandler<TokensRefused>, RecordAuthenticationEvents>();
         services.AddSingleton<AuditPartitionMaintenance>();
         services.AddSingleton(new ScheduledJob(AuditPartitionMaintenance.JobId, jobs =>
             jobs.AddOrUpdate<AuditPartitionMaintenance>(AuditPartitionMaintenance.JobId, job => job.RunAsync(CancellationToken.None), Cron.Daily())));

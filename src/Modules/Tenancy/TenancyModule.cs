@@ -47,6 +47,8 @@ public static class TenancyModule
         services.AddScoped<LocalCredentials>();
         services.AddScoped<ProfileSync>();
         services.AddHostedService<DemoTenancySeeder>();
+        services.AddSingleton<RefusedTokenReporter>();
+        services.AddHostedService(sp => sp.GetRequiredService<RefusedTokenReporter>());
 
         services.AddHttpClient(JwksKeyCache.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(5));
         services.AddSingleton<JwksKeyCache>();

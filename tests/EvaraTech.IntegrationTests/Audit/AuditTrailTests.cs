@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using EvaraTech.IntegrationTests.Infrastructure;
 using EvaraTech.Modules.Tenancy.Authentication;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace EvaraTech.IntegrationTests.Audit;
@@ -179,5 +180,35 @@ public sealed class AuditTrailTests : TenantWorldTest
         request.Headers.Add("webhook-timestamp", timestamp);
         request.Headers.Add("webhook-signature", StandardWebhookVerifier.Sign(ApiFactory.TestWebhookSecret, "msg_audit", timestamp, body));
         await (await Client.SendAsync(request)).ReadEnvelopeAsync(HttpStatusCode.OK);
+    }
+}
+
+/// <summary>Refused tokens are counted, not recorded one by one.</summary>
+public sealed class RefusedTokenAuditTests : IntegrationTest
+{
+    [Test]
+    public async Task Many_refused_tokens_become_one_row_with_counts_per_reason()
+    {
+        var reporter = Platform.Api.Services.GetRequiredService<EvaraTech.Modules.Tenancy.Authentication.RefusedTokenReporter>();
+        await reporter.FlushAsync(CancellationToken.None); // start from an empty window
+        for (var i = 0; i < 25; i++)
+        {
+            using var attacker = ClientWith("dev-bypass-admin-" + i);
+            await attacker.GetAsync("/api/v1/me");
+        }
+
+        using var forged = ClientWith(Tokens.Hs256(Guid.NewGuid(), "ghost@evara.test"));
+        await forged.GetAsync("/api/v1/me");
+        await Client.GetAsync("/api/v1/me"); // no token at all: not an attack on a token, not counted
+
+        var reported = await reporter.FlushAsync(CancellationToken.None);
+
+        var row = await Database.ScalarAsync<string>("SELECT metadata::text FROM audit.audit_logs WHERE resource_type = 'access_token'");
+        await Assert.MultipleAsync(async () =>
+        {
+            Assert.That(reported, Is.EqualTo(26));
+            Assert.That(await Database.ScalarAsync<long>("SELECT count(*) FROM audit.audit_logs WHERE resource_type = 'access_token'"), Is.EqualTo(1));
+            Assert.That(row, Does.Contain("\"INVALID_TOKEN\": 25").And.Contain("\"USER_PROFILE_NOT_SYNCHRONIZED\": 1"));
+        });
     }
 }

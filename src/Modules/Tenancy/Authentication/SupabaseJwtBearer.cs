@@ -146,6 +146,11 @@ public sealed class SupabaseJwtBearer(IOptions<JwtOptions> jwtOptions, JwksKeyCa
             _ => (AuthenticationFailures.InvalidToken, "The access token is invalid or expired."),
         };
 
+        if (code != AuthenticationFailures.MissingToken)
+        {
+            context.HttpContext.RequestServices.GetRequiredService<RefusedTokenReporter>().Record(code);
+        }
+
         context.Response.StatusCode = StatusCodes.Status401Unauthorized;
         context.Response.Headers.WWWAuthenticate = "Bearer";
         await context.Response.WriteAsJsonAsync(ApiResults.Failure(context.HttpContext, code, message));
