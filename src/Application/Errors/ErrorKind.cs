@@ -8,7 +8,6 @@ public enum ErrorKind
     Forbidden,
     NotFound,
     Conflict,
-    PreconditionFailed,
     PreconditionRequired,
     Unprocessable,
     PayloadTooLarge,
