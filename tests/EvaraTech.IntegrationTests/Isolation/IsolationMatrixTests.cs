@@ -27,8 +27,9 @@ public sealed class IsolationMatrixTests : TenantWorldTest
 
         if (row.Body is not null)
         {
-            request.Content = JsonContent.Create(JsonSerializer.Deserialize<JsonElement>(
-                JsonSerializer.Serialize(row.Body).Replace("{target}", target.ToString(), StringComparison.Ordinal)));
+            request.Content = JsonContent.Create(JsonSerializer.Deserialize<JsonElement>(JsonSerializer.Serialize(row.Body)
+                .Replace("{target}", target.ToString(), StringComparison.Ordinal)
+                .Replace("{customer2}", World.Customer2.ToString(), StringComparison.Ordinal)));
         }
 
         var response = await client.SendAsync(request);

@@ -18,6 +18,9 @@ public static class TenancyIsolationRows
         yield return new("distributor1", "PUT", "/api/v1/distributors/{target}", "distributor2", 404, DistributorBody);
         yield return new("customer1", "PUT", "/api/v1/distributors/{target}", "distributor1", 403, DistributorBody);
         yield return new("distributor1", "DELETE", "/api/v1/distributors/{target}", "distributor1", 403);
+        yield return new("superadmin", "POST", "/api/v1/distributors", "distributor1", 201, new { name = "Third Distributor" });
+        yield return new("distributor1", "POST", "/api/v1/distributors", "distributor1", 403, new { name = "Own Rival" });
+        yield return new("customer1", "POST", "/api/v1/distributors", "distributor1", 403, new { name = "Own Rival" });
 
         // Communities
         yield return new("superadmin", "GET", "/api/v1/communities/{target}", "community2", 200);
@@ -53,5 +56,8 @@ public static class TenancyIsolationRows
         yield return new("distributor1", "PUT", "/api/v1/users/{target}", "customerUser1", 403, new { displayName = "X", role = "customer" });
         yield return new("distributor1", "DELETE", "/api/v1/users/{target}", "customerUser1", 403);
         yield return new("superadmin", "DELETE", "/api/v1/users/{target}", "customerUser2", 204);
+        yield return new("superadmin", "POST", "/api/v1/users", "customer2", 201, new { email = "new@evara.test", displayName = "New", role = "customer", customerId = "{target}" });
+        yield return new("distributor1", "POST", "/api/v1/users", "customer1", 403, new { email = "new@evara.test", displayName = "New", role = "customer", customerId = "{target}" });
+        yield return new("superadmin", "PUT", "/api/v1/users/{target}", "customerUser2", 200, new { displayName = "Renamed", role = "customer", customerId = "{customer2}" });
     }
 }
