@@ -94,23 +94,34 @@ Task("test")
     .Does(() =>
     {
         CleanDirectory(testResults);
-        var settings = new DotNetTestSettings
+        var environment = new Dictionary<string, string>
         {
-            Configuration = configuration,
-            NoBuild = true,
-            ResultsDirectory = testResults,
-            Loggers = new[] { "trx", "console;verbosity=normal" },
-            EnvironmentVariables = new Dictionary<string, string>
-            {
-                ["EVARA_TEST_POSTGRES_ADMIN"] = adminConnection,
-                ["EVARA_TEST_POSTGRES_APP_USER"] = Env("EVARA_PG_APP_USER", "evara_app"),
-                ["EVARA_TEST_POSTGRES_APP_PASSWORD"] = Env("EVARA_PG_APP_PASSWORD", "evara-local-app"),
-            },
+            ["EVARA_TEST_POSTGRES_ADMIN"] = adminConnection,
+            ["EVARA_TEST_POSTGRES_APP_USER"] = Env("EVARA_PG_APP_USER", "evara_app"),
+            ["EVARA_TEST_POSTGRES_APP_PASSWORD"] = Env("EVARA_PG_APP_PASSWORD", "evara-local-app"),
         };
 
-        Exception failure = null;
-        try { DotNetTest(solution.FullPath, settings); }
-        catch (Exception ex) { failure = ex; }
+        // One run per test project, each with its own results file, so no project's counts can be lost.
+        var failures = new List<string>();
+        foreach (var project in GetFiles("tests/*/*.csproj"))
+        {
+            var name = project.GetFilenameWithoutExtension().FullPath;
+            try
+            {
+                DotNetTest(project.FullPath, new DotNetTestSettings
+                {
+                    Configuration = configuration,
+                    NoBuild = true,
+                    ResultsDirectory = testResults,
+                    Loggers = new[] { $"trx;LogFileName={name}.trx", "console;verbosity=normal" },
+                    EnvironmentVariables = environment,
+                });
+            }
+            catch (Exception ex)
+            {
+                failures.Add($"{name}: {ex.Message}");
+            }
+        }
 
         long passed = 0, failed = 0, skipped = 0;
         XNamespace ns = "http://microsoft.com/schemas/VisualStudio/TeamTest/2010";
@@ -126,8 +137,8 @@ Task("test")
         var summary = $"tests: {passed} passed, {failed} failed, {skipped} skipped";
         System.IO.File.WriteAllText(testResults.CombineWithFilePath("summary.txt").FullPath, summary + Environment.NewLine);
         Information(summary);
-        if (failure != null || failed > 0 || passed == 0)
-            throw new CakeException($"Tests failed ({summary}).", failure);
+        if (failures.Count > 0 || failed > 0 || passed == 0)
+            throw new CakeException($"Tests failed ({summary}): {string.Join("; ", failures)}");
     });
 
 Task("bench")
