@@ -33,24 +33,23 @@ public interface IAuditTrail
     Task RecordDetachedAsync(AuditEntry entry, CancellationToken cancellationToken);
 }
 
+/// <summary>A resource the trail can name: its id, and the distributor whose subtree it belongs to (if any).</summary>
+public interface IAuditedResource
+{
+    Guid Id { get; }
+
+    Guid? OwnerDistributorId { get; }
+}
+
 /// <summary>
-/// What a command changed, told by its handler when it knows more than the pipeline can see (the state before an
-/// update or a delete). Scoped to the request.
+/// The state before an update or a delete, told by the command's handler (the pipeline only sees the result).
+/// Scoped to the request.
 /// </summary>
 public sealed class AuditContext
 {
     public object? Before { get; private set; }
 
-    public Guid? ResourceDistributorId { get; private set; }
-
-    public void Changing(object before, Guid? resourceDistributorId)
-    {
-        Before = before;
-        ResourceDistributorId = resourceDistributorId;
-    }
-
-    /// <summary>The distributor whose subtree the resource belongs to, when the result does not say.</summary>
-    public void Owner(Guid? resourceDistributorId) => ResourceDistributorId = resourceDistributorId;
+    public void Changing(object before) => Before = before;
 }
 
 /// <summary>A command the pipeline must not audit because it is recorded otherwise (authentication events).</summary>

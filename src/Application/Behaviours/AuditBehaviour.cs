@@ -15,6 +15,7 @@ public sealed class AuditBehaviour<TMessage, TResponse>(IAuditTrail trail, Audit
     where TMessage : notnull, IMessage
 {
     private static readonly Description? Described = Describe(typeof(TMessage));
+    private static readonly PropertyInfo? MessageId = typeof(TMessage).GetProperty("Id");
 
     public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
     {
@@ -25,7 +26,8 @@ public sealed class AuditBehaviour<TMessage, TResponse>(IAuditTrail trail, Audit
         }
 
         object? result = response is Unit ? null : response;
-        var resourceId = IdOf(result) ?? IdOf(message);
+        var resource = (result ?? context.Before) as IAuditedResource;
+        var resourceId = resource?.Id ?? MessageId?.GetValue(message);
         var metadata = description.Action switch
         {
             AuditAction.Create => new JsonObject { ["created"] = AuditMetadata.State(result ?? message) },
@@ -36,7 +38,7 @@ public sealed class AuditBehaviour<TMessage, TResponse>(IAuditTrail trail, Audit
         };
 
         await trail.RecordAsync(new AuditEntry(description.Action, description.ResourceType, resourceId?.ToString(), metadata,
-            context.ResourceDistributorId ?? DistributorOf(result)), cancellationToken);
+            resource?.OwnerDistributorId), cancellationToken);
         return response;
     }
 
@@ -60,10 +62,6 @@ public sealed class AuditBehaviour<TMessage, TResponse>(IAuditTrail trail, Audit
 
         return new Description(AuditAction.Update, SnakeCase(name));
     }
-
-    private static object? IdOf(object? value) => value?.GetType().GetProperty("Id")?.GetValue(value);
-
-    private static Guid? DistributorOf(object? value) => value?.GetType().GetProperty("DistributorId")?.GetValue(value) as Guid?;
 
     private static string SnakeCase(string pascal) =>
         string.Concat(pascal.Select((c, i) => char.IsUpper(c) && i > 0 ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));

@@ -99,7 +99,7 @@ public sealed class DbSession(NpgsqlDataSource dataSource, ICurrentUser user) : 
     }
 
     /// <summary>The role name the database's <c>tenancy.in_scope</c> understands for the caller.</summary>
-    public static string? ContextRole(ICurrentUser user) => user switch
+    private static string? ContextRole(ICurrentUser user) => user switch
     {
         { IsSystem: true } => "system",
         { Role: Role.Superadmin } => "superadmin",

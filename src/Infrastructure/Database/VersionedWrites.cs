@@ -9,11 +9,12 @@ namespace EvaraTech.Infrastructure.Database;
 /// </summary>
 public static class VersionedWrites
 {
-    public static async Task<long> EnsureAppliedAsync(long? newVersion, Func<Task<bool>> existsInScope, string resource)
+    public static async Task<T> EnsureAppliedAsync<T>(T? written, Func<Task<bool>> existsInScope, string resource)
+        where T : class
     {
-        if (newVersion is { } version)
+        if (written is not null)
         {
-            return version;
+            return written;
         }
 
         throw await existsInScope() ? AppException.ConcurrencyConflict(resource) : AppException.NotFound(resource);

@@ -23,6 +23,7 @@ public sealed record TableSpec(
 /// alias in every statement is <c>t</c>; SQL text comes only from the spec, never from input.
 /// </summary>
 public sealed class ScopedTable<TRow>(DbSession db, TableSpec spec)
+    where TRow : class
 {
     public const string DefaultSort = "-created_at";
 
@@ -56,11 +57,12 @@ public sealed class ScopedTable<TRow>(DbSession db, TableSpec spec)
         return new Page<TRow>(items, total, page.Page, page.Limit);
     }
 
-    public async Task InsertAsync(string insertSql, object row, CancellationToken ct)
+    /// <param name="insertSql">an <c>INSERT INTO {table} AS t (…) VALUES (…)</c>; the stored row comes back</param>
+    public async Task<TRow> InsertAsync(string insertSql, object row, CancellationToken ct)
     {
         try
         {
-            await (await db.ConnectionAsync(ct)).ExecuteAsync(Command(insertSql, row, ct));
+            return await (await db.ConnectionAsync(ct)).QuerySingleAsync<TRow>(Command($"{insertSql} RETURNING {spec.Columns}", row, ct));
         }
         catch (PostgresException ex) when (VersionedWrites.ConflictFor(ex, spec.Conflicts) is { } conflict)
         {
@@ -69,8 +71,8 @@ public sealed class ScopedTable<TRow>(DbSession db, TableSpec spec)
     }
 
     /// <param name="setSql">the SET list without the version bookkeeping, e.g. <c>name = @Name</c></param>
-    /// <returns>the row's new version</returns>
-    public async Task<long> UpdateAsync(Guid id, long expectedVersion, string setSql, object values, TenantScope scope, CancellationToken ct)
+    /// <returns>the row as stored, with its new version</returns>
+    public async Task<TRow> UpdateAsync(Guid id, long expectedVersion, string setSql, object values, TenantScope scope, CancellationToken ct)
     {
         var parameters = Parameters(scope);
         parameters.AddDynamicParams(values);
@@ -79,38 +81,39 @@ public sealed class ScopedTable<TRow>(DbSession db, TableSpec spec)
         var sql = $"""
             UPDATE {spec.Table} t SET {setSql}, version = t.version + 1, updated_at = now()
             WHERE t.id = @Id AND t.version = @ExpectedVersion AND {Scope(scope)}
-            RETURNING t.version
+            RETURNING {spec.Columns}
             """;
-        long? version;
+        TRow? updated;
         try
         {
-            version = await (await db.ConnectionAsync(ct)).QuerySingleOrDefaultAsync<long?>(Command(sql, parameters, ct));
+            updated = await (await db.ConnectionAsync(ct)).QuerySingleOrDefaultAsync<TRow>(Command(sql, parameters, ct));
         }
         catch (PostgresException ex) when (VersionedWrites.ConflictFor(ex, spec.Conflicts) is { } conflict)
         {
             throw conflict;
         }
 
-        return await VersionedWrites.EnsureAppliedAsync(version, async () => await FindAsync(id, scope, ct) is not null, spec.Resource);
+        return await VersionedWrites.EnsureAppliedAsync(updated, async () => await FindAsync(id, scope, ct) is not null, spec.Resource);
     }
 
-    public async Task DeleteAsync(Guid id, long expectedVersion, TenantScope scope, CancellationToken ct)
+    /// <returns>the row as it was when deleted (for the audit trail)</returns>
+    public async Task<TRow> DeleteAsync(Guid id, long expectedVersion, TenantScope scope, CancellationToken ct)
     {
         var parameters = Parameters(scope);
         parameters.Add("Id", id);
         parameters.Add("ExpectedVersion", expectedVersion);
-        var sql = $"DELETE FROM {spec.Table} t WHERE t.id = @Id AND t.version = @ExpectedVersion AND {Scope(scope)}";
-        int deleted;
+        var sql = $"DELETE FROM {spec.Table} t WHERE t.id = @Id AND t.version = @ExpectedVersion AND {Scope(scope)} RETURNING {spec.Columns}";
+        TRow? deleted;
         try
         {
-            deleted = await (await db.ConnectionAsync(ct)).ExecuteAsync(Command(sql, parameters, ct));
+            deleted = await (await db.ConnectionAsync(ct)).QuerySingleOrDefaultAsync<TRow>(Command(sql, parameters, ct));
         }
         catch (PostgresException ex) when (VersionedWrites.ConflictFor(ex, spec.Conflicts) is { } conflict)
         {
             throw conflict;
         }
 
-        await VersionedWrites.EnsureAppliedAsync(deleted == 1 ? expectedVersion : null, async () => await FindAsync(id, scope, ct) is not null, spec.Resource);
+        return await VersionedWrites.EnsureAppliedAsync(deleted, async () => await FindAsync(id, scope, ct) is not null, spec.Resource);
     }
 
     private string Scope(TenantScope scope) => ScopeFilter.Sql(scope, spec.DistributorColumn, spec.CustomerColumn);

@@ -1,27 +1,44 @@
+using System.Text.Json.Serialization;
+using EvaraTech.Application.Auditing;
 using EvaraTech.Infrastructure.Database;
 
 namespace EvaraTech.Modules.Tenancy.Persistence;
 
-/// <summary>A resource with an id and a version: its ETag, and the token of optimistic writes.</summary>
-public interface IVersionedResource
+/// <summary>A resource with an id, an owner and a version: its ETag, and the token of optimistic writes.</summary>
+public interface IVersionedResource : IAuditedResource
 {
-    Guid Id { get; }
-
     long Version { get; }
 }
 
 public sealed record DistributorDto(Guid Id, string Name, string? ContactEmail, bool IsActive, long Version, DateTime CreatedAt, DateTime UpdatedAt)
-    : IVersionedResource;
+    : IVersionedResource
+{
+    /// <summary>A distributor is the root of its own subtree.</summary>
+    [JsonIgnore]
+    public Guid? OwnerDistributorId => Id;
+}
 
 public sealed record CommunityDto(Guid Id, Guid DistributorId, string Name, string Slug, bool IsActive, long Version, DateTime CreatedAt, DateTime UpdatedAt)
-    : IVersionedResource;
+    : IVersionedResource
+{
+    [JsonIgnore]
+    public Guid? OwnerDistributorId => DistributorId;
+}
 
 public sealed record CustomerDto(Guid Id, Guid CommunityId, Guid DistributorId, string Name, string? ContactEmail, bool IsActive, long Version, DateTime CreatedAt, DateTime UpdatedAt)
-    : IVersionedResource;
+    : IVersionedResource
+{
+    [JsonIgnore]
+    public Guid? OwnerDistributorId => DistributorId;
+}
 
 public sealed record UserDto(
     Guid Id, string Email, string DisplayName, string Role, string Plan, Guid? DistributorId, Guid? CustomerId, bool IsActive,
-    long Version, DateTime CreatedAt, DateTime UpdatedAt) : IVersionedResource;
+    long Version, DateTime CreatedAt, DateTime UpdatedAt) : IVersionedResource
+{
+    [JsonIgnore]
+    public Guid? OwnerDistributorId => DistributorId;
+}
 
 /// <summary>The four tenancy tables as <see cref="ScopedTable{TRow}"/> specs: the whitelists live here, next to the SQL.</summary>
 public static class TenancyTables

@@ -24,7 +24,7 @@ public sealed class CreateCommunityHandler(ScopedTable<DistributorDto> distribut
     : ICommandHandler<CreateCommunityCommand, CommunityDto>
 {
     private const string Insert = """
-        INSERT INTO tenancy.communities (id, distributor_id, name, slug, is_active, version)
+        INSERT INTO tenancy.communities AS t (id, distributor_id, name, slug, is_active, version)
         VALUES (@Id, @DistributorId, @Name, @Slug, @IsActive, 1)
         """;
 
@@ -35,8 +35,7 @@ public sealed class CreateCommunityHandler(ScopedTable<DistributorDto> distribut
             ?? throw new AppException(ErrorKind.NotFound, ErrorCodes.NotFound, "Distributor was not found.", "distributorId");
 
         var community = Community.Create(command.DistributorId, command.Name!, command.Slug!);
-        await communities.InsertAsync(Insert,
+        return await communities.InsertAsync(Insert,
             new { community.Id, community.DistributorId, community.Name, community.Slug, community.IsActive }, cancellationToken);
-        return (await communities.FindAsync(community.Id, user.Scope, cancellationToken))!;
     }
 }

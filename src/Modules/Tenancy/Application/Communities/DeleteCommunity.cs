@@ -1,5 +1,4 @@
 using EvaraTech.Application.Auditing;
-using EvaraTech.Application.Errors;
 using EvaraTech.Application.Security;
 using EvaraTech.Modules.Tenancy.Persistence;
 using Mediator;
@@ -13,9 +12,7 @@ public sealed class DeleteCommunityHandler(ScopedTable<CommunityDto> communities
 {
     public async ValueTask<Unit> Handle(DeleteCommunityCommand command, CancellationToken cancellationToken)
     {
-        var row = await communities.FindAsync(command.Id, user.Scope, cancellationToken) ?? throw AppException.NotFound("Community");
-        audit.Changing(row, row.DistributorId);
-        await communities.DeleteAsync(command.Id, command.ExpectedVersion, user.Scope, cancellationToken);
+        audit.Changing(await communities.DeleteAsync(command.Id, command.ExpectedVersion, user.Scope, cancellationToken));
         return Unit.Value;
     }
 }

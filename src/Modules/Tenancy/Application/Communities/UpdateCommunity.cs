@@ -26,12 +26,12 @@ public sealed class UpdateCommunityHandler(ScopedTable<CommunityDto> communities
     public async ValueTask<CommunityDto> Handle(UpdateCommunityCommand command, CancellationToken cancellationToken)
     {
         var row = await communities.FindAsync(command.Id, user.Scope, cancellationToken) ?? throw AppException.NotFound("Community");
-        audit.Changing(row, row.DistributorId);
+        audit.Changing(row);
         var community = new Community(row.Id, command.ExpectedVersion, row.DistributorId, row.Name, row.Slug, row.IsActive);
         community.Change(command.Name!, command.Slug!, command.IsActive);
 
-        await communities.UpdateAsync(community.Id, community.Version, "name = @Name, slug = @Slug, is_active = @IsActive",
+        var updated = await communities.UpdateAsync(community.Id, community.Version, "name = @Name, slug = @Slug, is_active = @IsActive",
             new { community.Name, community.Slug, community.IsActive }, user.Scope, cancellationToken);
-        return (await communities.FindAsync(community.Id, user.Scope, cancellationToken))!;
+        return updated;
     }
 }

@@ -24,7 +24,7 @@ public sealed class CreateCustomerHandler(ScopedTable<CommunityDto> communities,
     : ICommandHandler<CreateCustomerCommand, CustomerDto>
 {
     private const string Insert = """
-        INSERT INTO tenancy.customers (id, community_id, distributor_id, name, contact_email, is_active, version)
+        INSERT INTO tenancy.customers AS t (id, community_id, distributor_id, name, contact_email, is_active, version)
         VALUES (@Id, @CommunityId, @DistributorId, @Name, @ContactEmail, @IsActive, 1)
         """;
 
@@ -35,10 +35,9 @@ public sealed class CreateCustomerHandler(ScopedTable<CommunityDto> communities,
         var community = new Community(row.Id, row.Version, row.DistributorId, row.Name, row.Slug, row.IsActive);
 
         var customer = Customer.Create(community, command.Name!, command.ContactEmail);
-        await customers.InsertAsync(Insert, new
+        return await customers.InsertAsync(Insert, new
         {
             customer.Id, customer.CommunityId, customer.DistributorId, customer.Name, customer.ContactEmail, customer.IsActive,
         }, cancellationToken);
-        return (await customers.FindAsync(customer.Id, user.Scope, cancellationToken))!;
     }
 }

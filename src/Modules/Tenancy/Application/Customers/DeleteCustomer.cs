@@ -1,5 +1,4 @@
 using EvaraTech.Application.Auditing;
-using EvaraTech.Application.Errors;
 using EvaraTech.Application.Security;
 using EvaraTech.Modules.Tenancy.Persistence;
 using Mediator;
@@ -13,9 +12,7 @@ public sealed class DeleteCustomerHandler(ScopedTable<CustomerDto> customers, IC
 {
     public async ValueTask<Unit> Handle(DeleteCustomerCommand command, CancellationToken cancellationToken)
     {
-        var row = await customers.FindAsync(command.Id, user.Scope, cancellationToken) ?? throw AppException.NotFound("Customer");
-        audit.Changing(row, row.DistributorId);
-        await customers.DeleteAsync(command.Id, command.ExpectedVersion, user.Scope, cancellationToken);
+        audit.Changing(await customers.DeleteAsync(command.Id, command.ExpectedVersion, user.Scope, cancellationToken));
         return Unit.Value;
     }
 }

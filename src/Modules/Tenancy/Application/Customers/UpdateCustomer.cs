@@ -26,12 +26,12 @@ public sealed class UpdateCustomerHandler(ScopedTable<CustomerDto> customers, IC
     public async ValueTask<CustomerDto> Handle(UpdateCustomerCommand command, CancellationToken cancellationToken)
     {
         var row = await customers.FindAsync(command.Id, user.Scope, cancellationToken) ?? throw AppException.NotFound("Customer");
-        audit.Changing(row, row.DistributorId);
+        audit.Changing(row);
         var customer = new Customer(row.Id, command.ExpectedVersion, row.CommunityId, row.DistributorId, row.Name, row.ContactEmail, row.IsActive);
         customer.Change(command.Name!, command.ContactEmail, command.IsActive);
 
-        await customers.UpdateAsync(customer.Id, customer.Version, "name = @Name, contact_email = @ContactEmail, is_active = @IsActive",
+        var updated = await customers.UpdateAsync(customer.Id, customer.Version, "name = @Name, contact_email = @ContactEmail, is_active = @IsActive",
             new { customer.Name, customer.ContactEmail, customer.IsActive }, user.Scope, cancellationToken);
-        return (await customers.FindAsync(customer.Id, user.Scope, cancellationToken))!;
+        return updated;
     }
 }

@@ -1,4 +1,3 @@
-using EvaraTech.Application.Auditing;
 using EvaraTech.Application.Errors;
 using EvaraTech.Application.Security;
 using EvaraTech.Domain;
@@ -21,11 +20,11 @@ public sealed class CreateDistributorValidator : AbstractValidator<CreateDistrib
     }
 }
 
-public sealed class CreateDistributorHandler(ScopedTable<DistributorDto> distributors, ICurrentUser user, AuditContext audit)
+public sealed class CreateDistributorHandler(ScopedTable<DistributorDto> distributors, ICurrentUser user)
     : ICommandHandler<CreateDistributorCommand, DistributorDto>
 {
     private const string Insert = """
-        INSERT INTO tenancy.distributors (id, name, contact_email, is_active, version)
+        INSERT INTO tenancy.distributors AS t (id, name, contact_email, is_active, version)
         VALUES (@Id, @Name, @ContactEmail, @IsActive, 1)
         """;
 
@@ -38,8 +37,6 @@ public sealed class CreateDistributorHandler(ScopedTable<DistributorDto> distrib
         }
 
         var distributor = Distributor.Create(command.Name!, command.ContactEmail);
-        audit.Owner(distributor.Id);
-        await distributors.InsertAsync(Insert, new { distributor.Id, distributor.Name, distributor.ContactEmail, distributor.IsActive }, cancellationToken);
-        return (await distributors.FindAsync(distributor.Id, user.Scope, cancellationToken))!;
+        return await distributors.InsertAsync(Insert, new { distributor.Id, distributor.Name, distributor.ContactEmail, distributor.IsActive }, cancellationToken);
     }
 }

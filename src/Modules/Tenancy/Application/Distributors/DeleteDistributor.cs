@@ -1,5 +1,4 @@
 using EvaraTech.Application.Auditing;
-using EvaraTech.Application.Errors;
 using EvaraTech.Application.Security;
 using EvaraTech.Modules.Tenancy.Persistence;
 using Mediator;
@@ -13,9 +12,7 @@ public sealed class DeleteDistributorHandler(ScopedTable<DistributorDto> distrib
 {
     public async ValueTask<Unit> Handle(DeleteDistributorCommand command, CancellationToken cancellationToken)
     {
-        var row = await distributors.FindAsync(command.Id, user.Scope, cancellationToken) ?? throw AppException.NotFound("Distributor");
-        audit.Changing(row, row.Id);
-        await distributors.DeleteAsync(command.Id, command.ExpectedVersion, user.Scope, cancellationToken);
+        audit.Changing(await distributors.DeleteAsync(command.Id, command.ExpectedVersion, user.Scope, cancellationToken));
         return Unit.Value;
     }
 }

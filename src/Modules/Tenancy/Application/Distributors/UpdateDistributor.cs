@@ -26,12 +26,12 @@ public sealed class UpdateDistributorHandler(ScopedTable<DistributorDto> distrib
     public async ValueTask<DistributorDto> Handle(UpdateDistributorCommand command, CancellationToken cancellationToken)
     {
         var row = await distributors.FindAsync(command.Id, user.Scope, cancellationToken) ?? throw AppException.NotFound("Distributor");
-        audit.Changing(row, row.Id);
+        audit.Changing(row);
         var distributor = new Distributor(row.Id, command.ExpectedVersion, row.Name, row.ContactEmail, row.IsActive);
         distributor.Change(command.Name!, command.ContactEmail, command.IsActive);
 
-        await distributors.UpdateAsync(distributor.Id, distributor.Version, "name = @Name, contact_email = @ContactEmail, is_active = @IsActive",
+        var updated = await distributors.UpdateAsync(distributor.Id, distributor.Version, "name = @Name, contact_email = @ContactEmail, is_active = @IsActive",
             new { distributor.Name, distributor.ContactEmail, distributor.IsActive }, user.Scope, cancellationToken);
-        return (await distributors.FindAsync(distributor.Id, user.Scope, cancellationToken))!;
+        return updated;
     }
 }

@@ -3,7 +3,6 @@ using EvaraTech.Modules.Tenancy.Domain;
 using EvaraTech.Modules.Tenancy.Persistence;
 using FluentValidation;
 using Mediator;
-using Microsoft.AspNetCore.Identity;
 
 namespace EvaraTech.Modules.Tenancy.Application.Users;
 
@@ -26,11 +25,11 @@ public sealed class CreateUserValidator : AbstractValidator<CreateUserCommand>
     }
 }
 
-public sealed class CreateUserHandler(ScopedTable<UserDto> users, UserPlacement placement, LocalCredentials credentials, ICurrentUser user)
+public sealed class CreateUserHandler(ScopedTable<UserDto> users, UserPlacement placement, LocalCredentials credentials)
     : ICommandHandler<CreateUserCommand, UserDto>
 {
     private const string Insert = """
-        INSERT INTO tenancy.users_profiles (id, email, display_name, role, plan, distributor_id, customer_id, is_active, version)
+        INSERT INTO tenancy.users_profiles AS t (id, email, display_name, role, plan, distributor_id, customer_id, is_active, version)
         VALUES (@Id, @Email, @DisplayName, @Role, @Plan, @DistributorId, @CustomerId, @IsActive, 1)
         """;
 
@@ -40,7 +39,7 @@ public sealed class CreateUserHandler(ScopedTable<UserDto> users, UserPlacement 
         var account = new UserAccount(command.Id ?? Guid.CreateVersion7(), 1, command.Email!, command.DisplayName!, command.Role,
             command.Plan ?? "free", distributorId, customerId, isActive: true);
 
-        await users.InsertAsync(Insert, new
+        var created = await users.InsertAsync(Insert, new
         {
             account.Id, account.Email, account.DisplayName, Role = account.Role.ToString().ToLowerInvariant(), account.Plan,
             account.DistributorId, account.CustomerId, account.IsActive,
@@ -50,6 +49,6 @@ public sealed class CreateUserHandler(ScopedTable<UserDto> users, UserPlacement 
             await credentials.SetAsync(account, password, cancellationToken);
         }
 
-        return (await users.FindAsync(account.Id, user.Scope, cancellationToken))!;
+        return created;
     }
 }

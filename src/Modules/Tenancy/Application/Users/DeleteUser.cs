@@ -1,5 +1,4 @@
 using EvaraTech.Application.Auditing;
-using EvaraTech.Application.Errors;
 using EvaraTech.Application.Security;
 using EvaraTech.Modules.Tenancy.Persistence;
 using Mediator;
@@ -13,9 +12,7 @@ public sealed class DeleteUserHandler(ScopedTable<UserDto> users, ICurrentUser u
 {
     public async ValueTask<Unit> Handle(DeleteUserCommand command, CancellationToken cancellationToken)
     {
-        var row = await users.FindAsync(command.Id, user.Scope, cancellationToken) ?? throw AppException.NotFound("User");
-        audit.Changing(row, row.DistributorId);
-        await users.DeleteAsync(command.Id, command.ExpectedVersion, user.Scope, cancellationToken);
+        audit.Changing(await users.DeleteAsync(command.Id, command.ExpectedVersion, user.Scope, cancellationToken));
         return Unit.Value;
     }
 }

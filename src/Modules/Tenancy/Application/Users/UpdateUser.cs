@@ -31,13 +31,13 @@ public sealed class UpdateUserHandler(ScopedTable<UserDto> users, UserPlacement 
     public async ValueTask<UserDto> Handle(UpdateUserCommand command, CancellationToken cancellationToken)
     {
         var row = await users.FindAsync(command.Id, user.Scope, cancellationToken) ?? throw AppException.NotFound("User");
-        audit.Changing(row, row.DistributorId);
+        audit.Changing(row);
         var (distributorId, customerId) = await placement.ResolveAsync(command.Role, command.DistributorId, command.CustomerId, cancellationToken);
         var account = new UserAccount(row.Id, command.ExpectedVersion, row.Email, row.DisplayName, Enum.Parse<Role>(row.Role, true), row.Plan,
             row.DistributorId, row.CustomerId, row.IsActive);
         account.Change(command.DisplayName!, command.Role, command.Plan ?? row.Plan, distributorId, customerId, command.IsActive);
 
-        await users.UpdateAsync(account.Id, account.Version,
+        var updated = await users.UpdateAsync(account.Id, account.Version,
             "display_name = @DisplayName, role = @Role, plan = @Plan, distributor_id = @DistributorId, customer_id = @CustomerId, is_active = @IsActive",
             new
             {
@@ -49,6 +49,6 @@ public sealed class UpdateUserHandler(ScopedTable<UserDto> users, UserPlacement 
             await credentials.SetAsync(account, password, cancellationToken);
         }
 
-        return (await users.FindAsync(account.Id, user.Scope, cancellationToken))!;
+        return updated;
     }
 }
