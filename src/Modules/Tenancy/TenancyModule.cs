@@ -1,5 +1,6 @@
 using System.Threading.RateLimiting;
 using EvaraTech.Application.Security;
+using EvaraTech.Application.Tenants;
 using EvaraTech.Infrastructure.Database;
 using EvaraTech.Modules.Tenancy.Application.Users;
 using EvaraTech.Modules.Tenancy.Domain;
@@ -44,6 +45,7 @@ public static class TenancyModule
         services.AddScoped(sp => TenancyTables.CustomerTable(sp.GetRequiredService<DbSession>()));
         services.AddScoped(sp => TenancyTables.UserTable(sp.GetRequiredService<DbSession>()));
         services.AddScoped<UserPlacement>();
+        services.AddScoped<ITenantDirectory, TenantDirectory>();
         services.AddScoped<LocalCredentials>();
         services.AddScoped<ProfileSync>();
         services.AddHostedService<DemoTenancySeeder>();

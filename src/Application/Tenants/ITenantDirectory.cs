@@ -1,0 +1,13 @@
+using EvaraTech.Domain;
+
+namespace EvaraTech.Application.Tenants;
+
+/// <summary>
+/// The Tenancy module's published look-up for other modules: where a tenant sits in the hierarchy, as the caller
+/// may see it. Other modules own resources by tenant but never read Tenancy's tables themselves.
+/// </summary>
+public interface ITenantDirectory
+{
+    /// <returns>the tenant's path, or null when it does not exist or is outside <paramref name="scope"/></returns>
+    Task<TenantPath?> FindAsync(TenantType type, Guid tenantId, TenantScope scope, CancellationToken cancellationToken);
+}

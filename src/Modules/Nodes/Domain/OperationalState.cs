@@ -1,0 +1,42 @@
+namespace EvaraTech.Modules.Nodes.Domain;
+
+public enum NodeStatus
+{
+    Provisioning,
+    Online,
+    Offline,
+    Maintenance,
+    Alert,
+}
+
+/// <summary>
+/// A node's operational state, written by pollers, alert jobs and operators alike. Every change is a transition
+/// from a state read at <see cref="Version"/>; the store applies it only while the row still has that version.
+/// </summary>
+public sealed record OperationalState(Guid NodeId, NodeStatus Status, DateTimeOffset? LastSeen, long Version)
+{
+    /// <summary>How long a silent node still counts as online when it leaves maintenance.</summary>
+    public static readonly TimeSpan OfflineAfter = TimeSpan.FromMinutes(15);
+
+    /// <returns>the new status, or null when the node already is where the operator wants it</returns>
+    public NodeStatus? SetMaintenance(bool enabled, DateTimeOffset now)
+    {
+        if (enabled)
+        {
+            return Status == NodeStatus.Maintenance ? null : NodeStatus.Maintenance;
+        }
+
+        if (Status != NodeStatus.Maintenance)
+        {
+            return null;
+        }
+
+        // Leaving maintenance, a node is what its last reading says it is until the next reading arrives.
+        return LastSeen switch
+        {
+            null => NodeStatus.Provisioning,
+            { } seen when now - seen <= OfflineAfter => NodeStatus.Online,
+            _ => NodeStatus.Offline,
+        };
+    }
+}

@@ -1,0 +1,114 @@
+using System.Text.RegularExpressions;
+using EvaraTech.Domain;
+
+namespace EvaraTech.Modules.Nodes.Domain;
+
+/// <summary>A field mapping as the client sends it: <c>field3 → tds_ppm</c>, with an optional linear transform.</summary>
+public sealed record FieldMappingInput(string? Field, string? CanonicalField, string? DataType = null, string? Unit = null,
+    double? ScaleFactor = null, double? Offset = null);
+
+/// <summary>One validated mapping: stored value = raw × <see cref="ScaleFactor"/> + <see cref="Offset"/>.</summary>
+public sealed record FieldMapping(string Field, CanonicalField Target, string Unit, double ScaleFactor, double Offset);
+
+/// <summary>The ThingSpeak channel a node reports through, with its keys and field mappings.</summary>
+public sealed partial record ThingSpeakChannel(long ChannelId, string? ReadKey, string? WriteKey, IReadOnlyList<FieldMapping> Mappings)
+{
+    /// <summary>
+    /// Validates a channel for a node of <paramref name="type"/>: field1..field8 only, each mapped once, each
+    /// target a canonical field of that type and mapped once, the declared data type (if any) the target's.
+    /// </summary>
+    public static ThingSpeakChannel Configure(AnalyticsType type, long? channelId, string? readKey, string? writeKey,
+        IReadOnlyList<FieldMappingInput>? mappings)
+    {
+        if (channelId is not > 0)
+        {
+            throw new DomainRuleViolation("INVALID_CHANNEL", "channelId is a positive ThingSpeak channel number.", "channelId");
+        }
+
+        ValidKey(readKey, "readKey");
+        ValidKey(writeKey, "writeKey");
+        var list = mappings ?? [];
+        if (list.Count > 8)
+        {
+            throw new DomainRuleViolation("INVALID_MAPPING", "A channel has at most 8 fields.", "mappings");
+        }
+
+        var result = new List<FieldMapping>(list.Count);
+        for (var i = 0; i < list.Count; i++)
+        {
+            var mapping = Map(type, list[i], $"mappings[{i}]");
+            if (result.Any(m => m.Field == mapping.Field))
+            {
+                throw new DomainRuleViolation("INVALID_MAPPING", $"{mapping.Field} is mapped twice.", $"mappings[{i}].field");
+            }
+
+            if (result.Any(m => m.Target == mapping.Target))
+            {
+                throw new DomainRuleViolation("INVALID_MAPPING", $"{mapping.Target.Name} is the target of two fields.", $"mappings[{i}].canonicalField");
+            }
+
+            result.Add(mapping);
+        }
+
+        return new ThingSpeakChannel(channelId.Value, readKey, writeKey, result);
+    }
+
+    /// <summary>A key as the API shows it: never more than its last four characters.</summary>
+    public static string? Mask(string? key) => key is null ? null : $"****{key[^Math.Min(4, key.Length)..]}";
+
+    private static FieldMapping Map(AnalyticsType type, FieldMappingInput input, string path)
+    {
+        if (input.Field is null || !ThingSpeakField().IsMatch(input.Field))
+        {
+            throw new DomainRuleViolation("INVALID_MAPPING", "field is one of field1 … field8.", $"{path}.field");
+        }
+
+        var target = CanonicalFields.Find(type, input.CanonicalField)
+            ?? throw new DomainRuleViolation("INVALID_MAPPING",
+                $"canonicalField must be a field of {type} telemetry: {string.Join(", ", CanonicalFields.Of(type).Select(f => f.Name))}.",
+                $"{path}.canonicalField");
+        if (input.DataType is not null && !string.Equals(input.DataType, target.DataType.ToString(), StringComparison.OrdinalIgnoreCase))
+        {
+            throw new DomainRuleViolation("INVALID_MAPPING",
+                $"{target.Name} is of type {target.DataType.ToString().ToLowerInvariant()}.", $"{path}.dataType");
+        }
+
+        var scale = input.ScaleFactor ?? 1.0;
+        if (!double.IsFinite(scale) || scale == 0)
+        {
+            throw new DomainRuleViolation("INVALID_MAPPING", "scaleFactor is a finite number other than 0.", $"{path}.scaleFactor");
+        }
+
+        var offset = input.Offset ?? 0.0;
+        if (!double.IsFinite(offset))
+        {
+            throw new DomainRuleViolation("INVALID_MAPPING", "offset is a finite number.", $"{path}.offset");
+        }
+
+        if (!target.IsNumeric && (scale != 1.0 || offset != 0.0))
+        {
+            throw new DomainRuleViolation("INVALID_MAPPING", $"{target.Name} is not numeric and takes no scale or offset.", $"{path}.scaleFactor");
+        }
+
+        if (input.Unit is { Length: > 50 })
+        {
+            throw new DomainRuleViolation("INVALID_MAPPING", "unit has at most 50 characters.", $"{path}.unit");
+        }
+
+        return new FieldMapping(input.Field, target, input.Unit ?? target.Unit, scale, offset);
+    }
+
+    private static void ValidKey(string? key, string field)
+    {
+        if (key is not null && !ApiKey().IsMatch(key))
+        {
+            throw new DomainRuleViolation("INVALID_CHANNEL", $"{field} is 8 to 64 letters and digits, as ThingSpeak issues them.", field);
+        }
+    }
+
+    [GeneratedRegex("^field[1-8]$")]
+    private static partial Regex ThingSpeakField();
+
+    [GeneratedRegex("^[A-Za-z0-9]{8,64}$")]
+    private static partial Regex ApiKey();
+}
