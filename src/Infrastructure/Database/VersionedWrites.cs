@@ -20,9 +20,14 @@ public static class VersionedWrites
         throw await existsInScope() ? AppException.ConcurrencyConflict(resource) : AppException.NotFound(resource);
     }
 
+    /// <summary>The same for a statement that returns a value (the new version) instead of a row.</summary>
+    public static async Task<T> EnsureAppliedAsync<T>(T? written, Func<Task<bool>> existsInScope, string resource)
+        where T : struct =>
+        written ?? throw (await existsInScope() ? AppException.ConcurrencyConflict(resource) : AppException.NotFound(resource));
+
     /// <summary>Turns a named constraint's violation into a 409 naming the field; anything else is rethrown.</summary>
     public static AppException? ConflictFor(PostgresException exception, IReadOnlyDictionary<string, (string Message, string? Field)> constraints) =>
-        exception.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.ForeignKeyViolation
+        exception.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.ForeignKeyViolation or PostgresErrorCodes.ExclusionViolation
         && exception.ConstraintName is { } name && constraints.TryGetValue(name, out var conflict)
             ? new AppException(ErrorKind.Conflict, ErrorCodes.Conflict, conflict.Message, conflict.Field)
             : null;

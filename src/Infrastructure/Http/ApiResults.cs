@@ -13,11 +13,18 @@ public static class ApiResults
         Ok(context, page.Items, new PaginationMeta(page.Limit, page.PageNumber, page.Total, page.TotalPages));
 
     /// <summary>A single versioned resource: 200 with its ETag, or 304 when the client's copy is current.</summary>
-    public static IResult Versioned<T>(HttpContext context, T data, long version)
+    public static IResult Versioned<T>(HttpContext context, T data, long version) => Versioned(context, data, Versioning.ETag(version));
+
+    /// <summary>The same with a resource's own ETag format.</summary>
+    public static IResult Versioned<T>(HttpContext context, T data, string etag)
     {
-        Versioning.SetETag(context, version);
-        return Versioning.NotModified(context, version) ? TypedResults.StatusCode(StatusCodes.Status304NotModified) : Ok(context, data);
+        Versioning.SetETag(context, etag);
+        return Versioning.NotModified(context, etag) ? TypedResults.StatusCode(StatusCodes.Status304NotModified) : Ok(context, data);
     }
+
+    /// <summary>An error envelope that also carries data, for failures a client needs details of (a rejected batch).</summary>
+    public static IResult FailureWithData<T>(HttpContext context, int statusCode, T data, IReadOnlyList<ErrorDetail> errors) =>
+        TypedResults.Json(new Envelope<T>(Envelope<T>.Error, data, Meta(context), errors), statusCode: statusCode);
 
     public static IResult Created<T>(HttpContext context, string location, T data)
     {

@@ -12,18 +12,27 @@ public static class Versioning
 {
     public static string ETag(long version) => $"\"{version}\"";
 
-    public static void SetETag(HttpContext context, long version) => context.Response.Headers.ETag = ETag(version);
+    public static void SetETag(HttpContext context, long version) => SetETag(context, ETag(version));
+
+    public static void SetETag(HttpContext context, string etag) => context.Response.Headers.ETag = etag;
+
+    /// <summary>The <c>If-Match</c> the client sent; missing → 428.</summary>
+    public static string RequiredIfMatch(HttpContext context)
+    {
+        var ifMatch = context.Request.Headers.IfMatch.ToString();
+        return string.IsNullOrWhiteSpace(ifMatch)
+            ? throw new AppException(ErrorKind.PreconditionRequired, ErrorCodes.PreconditionRequired,
+                "Send the resource's ETag as If-Match to change it.", HeaderNames.IfMatch)
+            : ifMatch;
+    }
+
+    /// <summary>An If-Match that names no version of this resource → 400.</summary>
+    public static AppException MalformedIfMatch() =>
+        new(ErrorKind.BadRequest, ErrorCodes.ValidationError, "If-Match must be an ETag returned by this API.", HeaderNames.IfMatch);
 
     public static long RequiredVersion(HttpContext context)
     {
-        var ifMatch = context.Request.Headers.IfMatch.ToString();
-        if (string.IsNullOrWhiteSpace(ifMatch))
-        {
-            throw new AppException(ErrorKind.PreconditionRequired, ErrorCodes.PreconditionRequired,
-                "Send the resource's ETag as If-Match to change it.", HeaderNames.IfMatch);
-        }
-
-        var value = ifMatch.Trim();
+        var value = RequiredIfMatch(context).Trim();
         if (value.StartsWith("W/", StringComparison.Ordinal))
         {
             value = value[2..];
@@ -31,10 +40,12 @@ public static class Versioning
 
         return long.TryParse(value.Trim('"'), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version)
             ? version
-            : throw new AppException(ErrorKind.BadRequest, ErrorCodes.ValidationError, "If-Match must be an ETag returned by this API.", HeaderNames.IfMatch);
+            : throw MalformedIfMatch();
     }
 
     /// <summary>True when the client's cached copy (<c>If-None-Match</c>) is still current.</summary>
-    public static bool NotModified(HttpContext context, long version) =>
-        context.Request.Headers.IfNoneMatch.ToString().Split(',').Select(v => v.Trim()).Contains(ETag(version));
+    public static bool NotModified(HttpContext context, long version) => NotModified(context, ETag(version));
+
+    public static bool NotModified(HttpContext context, string etag) =>
+        context.Request.Headers.IfNoneMatch.ToString().Split(',').Select(v => v.Trim()).Contains(etag);
 }

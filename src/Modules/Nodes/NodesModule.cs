@@ -1,18 +1,38 @@
+using EvaraTech.Modules.Nodes.Application.CreateNode;
+using EvaraTech.Modules.Nodes.Application.DeleteNode;
+using EvaraTech.Modules.Nodes.Application.UpdateNode;
+using EvaraTech.Modules.Nodes.Endpoints;
+using EvaraTech.Modules.Nodes.Persistence;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace EvaraTech.Modules.Nodes;
 
-/// <summary>
-/// The Nodes module's entry point: the only type of this assembly the host references. The module's content
-/// arrives with its own issue; until then it owns its database schema (`nodes`) and nothing else.
-/// </summary>
+/// <summary>The Nodes module's entry point: the only type of this assembly the host references.</summary>
 public static class NodesModule
 {
     public const string Schema = "nodes";
 
-    public static IServiceCollection AddNodesModule(this IServiceCollection services, IConfiguration configuration) => services;
+    public static IServiceCollection AddNodesModule(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddScoped<NodeStore>();
+        services.AddScoped<NodeReads>();
+        services.AddScoped<NodeList>();
+        services.AddScoped<NodesNearby>();
+        services.AddScoped<OperationalStateStore>();
+        services.AddSingleton<PostGisAvailability>();
 
-    public static IEndpointRouteBuilder MapNodesEndpoints(this IEndpointRouteBuilder endpoints) => endpoints;
+        // The batch runs the single-item use cases item by item, inside its own transaction.
+        services.AddScoped<CreateNodeHandler>();
+        services.AddScoped<UpdateNodeHandler>();
+        services.AddScoped<DeleteNodeHandler>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapNodesEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapNodeEndpoints();
+        return endpoints;
+    }
 }

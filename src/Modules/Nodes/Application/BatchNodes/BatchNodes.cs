@@ -1,0 +1,197 @@
+using System.Text.Json.Nodes;
+using EvaraTech.Application.Auditing;
+using EvaraTech.Application.Behaviours;
+using EvaraTech.Application.Errors;
+using EvaraTech.Application.Security;
+using EvaraTech.Domain;
+using EvaraTech.Infrastructure.Database;
+using EvaraTech.Infrastructure.Http;
+using EvaraTech.Modules.Nodes.Application.CreateNode;
+using EvaraTech.Modules.Nodes.Application.DeleteNode;
+using EvaraTech.Modules.Nodes.Application.UpdateNode;
+using EvaraTech.Modules.Nodes.Domain;
+using EvaraTech.Modules.Nodes.Persistence;
+using FluentValidation;
+using Mediator;
+
+namespace EvaraTech.Modules.Nodes.Application.BatchNodes;
+
+/// <summary>The node fields of a batch create or update (an update ignores the key, type and owner fields).</summary>
+public sealed record BatchNodeInput(
+    string? NodeKey, string? Label, NodeCategory? Category, AnalyticsType? AnalyticsType, TenantType? TenantType,
+    Guid? DistributorId, Guid? CommunityId, Guid? CustomerId, double? Lat, double? Lng, string? LocationName,
+    double? CapacityLitres, DeviceConfigInput? Config);
+
+/// <summary>One operation: <c>create</c> (node), <c>update</c> (id, version, node) or <c>delete</c> (id, version).</summary>
+public sealed record BatchOperation(string? Op, Guid? Id, long? Version, BatchNodeInput? Node);
+
+/// <summary>
+/// Up to 500 creates, updates and deletes in one round trip, each with its own result. Each item runs in a savepoint of
+/// one transaction: a failed item leaves no trace and the others stand. With <see cref="Atomic"/>, one failure rolls
+/// everything back. Each applied item is audited like its single-item command.
+/// </summary>
+[RequiresPermission(Permissions.NodesWrite)]
+[AuditedElsewhere]
+public sealed record BatchNodesCommand(bool Atomic, IReadOnlyList<BatchOperation>? Operations) : ICommand<BatchResult>;
+
+public sealed record BatchItemResult(int Index, string Op, Guid? Id, int Status, string? ETag, IReadOnlyList<BatchItemError>? Errors);
+
+public sealed record BatchItemError(string Code, string Message, string? Field);
+
+public sealed record BatchResult(bool Atomic, int Succeeded, int Failed, IReadOnlyList<BatchItemResult> Results);
+
+/// <summary>An atomic batch with a failed item: nothing was stored; the results say which items failed and why.</summary>
+public sealed class BatchRejectedException(BatchResult result) : Exception("The batch was rolled back because an item failed.")
+{
+    public BatchResult Result { get; } = result;
+}
+
+public sealed class BatchNodesValidator : AbstractValidator<BatchNodesCommand>
+{
+    public const int MaximumOperations = 500;
+    private static readonly string[] Ops = ["create", "update", "delete"];
+
+    public BatchNodesValidator()
+    {
+        RuleFor(c => c.Operations).NotNull().Must(o => o is { Count: >= 1 and <= MaximumOperations })
+            .WithMessage($"operations holds 1 to {MaximumOperations} items.");
+    }
+
+    public static IEnumerable<BatchItemError> Shape(BatchOperation operation)
+    {
+        if (operation.Op is null || !Ops.Contains(operation.Op))
+        {
+            yield return new(ErrorCodes.ValidationError, "op is create, update or delete.", "op");
+            yield break;
+        }
+
+        if (operation.Op != "create" && operation.Id is null)
+        {
+            yield return new(ErrorCodes.ValidationError, $"{operation.Op} needs the node's id.", "id");
+        }
+
+        if (operation.Op != "create" && operation.Version is null)
+        {
+            yield return new(ErrorCodes.ValidationError, $"{operation.Op} needs the version the client read (its ETag).", "version");
+        }
+
+        if (operation.Op != "delete" && operation.Node is null)
+        {
+            yield return new(ErrorCodes.ValidationError, $"{operation.Op} needs the node's fields.", "node");
+        }
+    }
+}
+
+public sealed class BatchNodesHandler(
+    DbSession db,
+    CreateNodeHandler create,
+    UpdateNodeHandler update,
+    DeleteNodeHandler delete,
+    IValidator<CreateNodeCommand> createValidator,
+    IValidator<UpdateNodeCommand> updateValidator,
+    IAuditTrail trail,
+    AuditContext audit,
+    ICurrentUser user) : ICommandHandler<BatchNodesCommand, BatchResult>
+{
+    public async ValueTask<BatchResult> Handle(BatchNodesCommand command, CancellationToken cancellationToken)
+    {
+        await db.ConnectionAsync(cancellationToken);
+        var results = new List<BatchItemResult>(command.Operations!.Count);
+        for (var index = 0; index < command.Operations.Count; index++)
+        {
+            var operation = command.Operations[index];
+            var savepoint = $"batch_item_{index}";
+            await db.Transaction!.SaveAsync(savepoint, cancellationToken);
+            try
+            {
+                results.Add(await ApplyAsync(index, operation, cancellationToken));
+                await db.Transaction.ReleaseAsync(savepoint, cancellationToken);
+            }
+            catch (Exception ex) when (Describe(ex) is { } failure)
+            {
+                await db.Transaction.RollbackAsync(savepoint, cancellationToken);
+                results.Add(new BatchItemResult(index, operation.Op ?? "", operation.Id, failure.Status, null, failure.Errors));
+            }
+        }
+
+        var failed = results.Count(r => r.Errors is not null);
+        var result = new BatchResult(command.Atomic, results.Count - failed, failed, results);
+        return command.Atomic && failed > 0 ? throw new BatchRejectedException(result) : result;
+    }
+
+    private async Task<BatchItemResult> ApplyAsync(int index, BatchOperation operation, CancellationToken ct)
+    {
+        var shape = BatchNodesValidator.Shape(operation).ToList();
+        if (shape.Count > 0)
+        {
+            throw new BatchItemInvalidException(shape);
+        }
+
+        var node = operation.Node;
+        switch (operation.Op)
+        {
+            case "create":
+            {
+                var command = new CreateNodeCommand(node!.NodeKey, node.Label, node.Category, node.AnalyticsType, node.TenantType,
+                    node.DistributorId, node.CommunityId, node.CustomerId, node.Lat, node.Lng, node.LocationName, node.CapacityLitres, node.Config);
+                await ValidateAsync(createValidator, command, ct);
+                var created = await create.Handle(command, ct);
+                await RecordAsync(AuditAction.Create, created, new JsonObject { ["created"] = AuditMetadata.State(created) }, ct);
+                return new BatchItemResult(index, "create", created.Id, 201, created.ETag, null);
+            }
+
+            case "update":
+            {
+                var command = new UpdateNodeCommand(operation.Id!.Value, operation.Version!.Value, node!.Label, node.Category, node.Lat, node.Lng,
+                    node.LocationName, node.CapacityLitres, node.Config);
+                await ValidateAsync(updateValidator, command, ct);
+                var updated = await update.Handle(command, ct);
+                await RecordAsync(AuditAction.Update, updated, new JsonObject { ["changes"] = AuditMetadata.Changes(audit.Before!, updated) }, ct);
+                return new BatchItemResult(index, "update", updated.Id, 200, updated.ETag, null);
+            }
+
+            default:
+            {
+                if (!user.IsSystem && (user.Role is not { } role || !Permissions.Has(role, Permissions.NodesDelete)))
+                {
+                    throw new AppException(ErrorKind.Forbidden, ErrorCodes.Forbidden, $"Missing permission: {Permissions.NodesDelete}.");
+                }
+
+                await delete.Handle(new DeleteNodeCommand(operation.Id!.Value, operation.Version!.Value), ct);
+                var deleted = (NodeDetails)audit.Before!;
+                await RecordAsync(AuditAction.Delete, deleted, new JsonObject { ["deleted"] = AuditMetadata.State(deleted) }, ct);
+                return new BatchItemResult(index, "delete", deleted.Id, 204, null, null);
+            }
+        }
+    }
+
+    private async Task RecordAsync(AuditAction action, NodeDetails node, JsonObject metadata, CancellationToken ct) =>
+        await trail.RecordAsync(new AuditEntry(action, "node", node.Id.ToString(), metadata, node.OwnerDistributorId), ct);
+
+    private static async Task ValidateAsync<T>(IValidator<T> validator, T command, CancellationToken ct)
+    {
+        var result = await validator.ValidateAsync(command, ct);
+        if (!result.IsValid)
+        {
+            throw new RequestValidationException([.. result.Errors.Select(e =>
+                new FieldError(FieldNames.ToCamelCasePath(e.PropertyName), e.ErrorCode, e.ErrorMessage))]);
+        }
+    }
+
+    private sealed record Failure(int Status, IReadOnlyList<BatchItemError> Errors);
+
+    /// <summary>The item's own result for the failures a single-item request would answer with an error envelope.</summary>
+    private static Failure? Describe(Exception exception) => exception switch
+    {
+        BatchItemInvalidException invalid => new(400, invalid.Errors),
+        RequestValidationException validation => new(400, [.. validation.Errors.Select(e => new BatchItemError(ErrorCodes.ValidationError, e.Message, e.Field))]),
+        AppException app => new(ApiResults.StatusCodeOf(app.Kind), [new BatchItemError(app.Code, app.Message, app.Field)]),
+        DomainRuleViolation rule => new(422, [new BatchItemError(rule.Code, rule.Message, rule.Field)]),
+        _ => null,
+    };
+
+    private sealed class BatchItemInvalidException(IReadOnlyList<BatchItemError> errors) : Exception("The batch item is malformed.")
+    {
+        public IReadOnlyList<BatchItemError> Errors { get; } = errors;
+    }
+}

@@ -1,0 +1,31 @@
+using EvaraTech.Application.Auditing;
+using EvaraTech.Application.Errors;
+using EvaraTech.Application.Security;
+using EvaraTech.Modules.Nodes.Domain;
+using EvaraTech.Modules.Nodes.Persistence;
+using Mediator;
+
+namespace EvaraTech.Modules.Nodes.Application.ConfigureNodeChannel;
+
+/// <summary>
+/// Sets the node's ThingSpeak channel and replaces its field mappings, at the node version the client read. A key
+/// left out keeps the stored one (the API never shows keys in full, so a client can't send them back).
+/// </summary>
+[RequiresPermission(Permissions.NodesWrite)]
+public sealed record ConfigureNodeChannelCommand(Guid Id, long ExpectedVersion, long? ChannelId, string? ReadKey, string? WriteKey,
+    IReadOnlyList<FieldMappingInput>? Mappings) : ICommand<NodeDetails>;
+
+public sealed class ConfigureNodeChannelHandler(NodeStore store, NodeReads reads, ICurrentUser user, AuditContext audit)
+    : ICommandHandler<ConfigureNodeChannelCommand, NodeDetails>
+{
+    public async ValueTask<NodeDetails> Handle(ConfigureNodeChannelCommand command, CancellationToken cancellationToken)
+    {
+        audit.Changing(await reads.FindAsync(command.Id, user.Scope, cancellationToken) ?? throw AppException.NotFound(NodeStore.Resource));
+        var node = await store.GetAsync(command.Id, user.Scope, cancellationToken);
+        var channel = node.ConfigureChannel(command.ChannelId, command.ReadKey, command.WriteKey, command.Mappings);
+
+        await store.TouchAsync(node.Id, command.ExpectedVersion, user.Scope, cancellationToken);
+        await store.ReplaceChannelAsync(node.Id, channel, cancellationToken);
+        return await reads.FindAsync(node.Id, user.Scope, cancellationToken) ?? throw AppException.NotFound(NodeStore.Resource);
+    }
+}

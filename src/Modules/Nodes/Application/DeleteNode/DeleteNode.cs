@@ -1,0 +1,21 @@
+using EvaraTech.Application.Auditing;
+using EvaraTech.Application.Errors;
+using EvaraTech.Application.Security;
+using EvaraTech.Modules.Nodes.Persistence;
+using Mediator;
+
+namespace EvaraTech.Modules.Nodes.Application.DeleteNode;
+
+/// <summary>Deletes a node and everything describing it (its telemetry goes with it by cascade).</summary>
+[RequiresPermission(Permissions.NodesDelete)]
+public sealed record DeleteNodeCommand(Guid Id, long ExpectedVersion) : ICommand;
+
+public sealed class DeleteNodeHandler(NodeStore store, NodeReads reads, ICurrentUser user, AuditContext audit) : ICommandHandler<DeleteNodeCommand>
+{
+    public async ValueTask<Unit> Handle(DeleteNodeCommand command, CancellationToken cancellationToken)
+    {
+        audit.Changing(await reads.FindAsync(command.Id, user.Scope, cancellationToken) ?? throw AppException.NotFound(NodeStore.Resource));
+        await store.DeleteAsync(command.Id, command.ExpectedVersion, user.Scope, cancellationToken);
+        return Unit.Value;
+    }
+}

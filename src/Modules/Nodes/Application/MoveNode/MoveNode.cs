@@ -1,0 +1,43 @@
+using EvaraTech.Application.Auditing;
+using EvaraTech.Application.Errors;
+using EvaraTech.Application.Security;
+using EvaraTech.Application.Tenants;
+using EvaraTech.Domain;
+using EvaraTech.Modules.Nodes.Domain;
+using EvaraTech.Modules.Nodes.Persistence;
+using Mediator;
+
+namespace EvaraTech.Modules.Nodes.Application.MoveNode;
+
+/// <summary>
+/// Hands a node to another tenant. Both the node and the new owner must be in the caller's scope, so a distributor
+/// moves nodes within its own subtree and only a superadmin moves them between distributors.
+/// </summary>
+[RequiresPermission(Permissions.NodesWrite)]
+public sealed record MoveNodeCommand(Guid Id, long ExpectedVersion, TenantType? TenantType, Guid? DistributorId, Guid? CommunityId, Guid? CustomerId)
+    : ICommand<NodeDetails>;
+
+public sealed class MoveNodeHandler(NodeStore store, NodeReads reads, ITenantDirectory tenants, ICurrentUser user, AuditContext audit)
+    : ICommandHandler<MoveNodeCommand, NodeDetails>
+{
+    public async ValueTask<NodeDetails> Handle(MoveNodeCommand command, CancellationToken cancellationToken)
+    {
+        var before = await reads.FindAsync(command.Id, user.Scope, cancellationToken) ?? throw AppException.NotFound(NodeStore.Resource);
+        audit.Changing(before);
+        var owner = TenantOwner.From(command.TenantType, command.DistributorId, command.CommunityId, command.CustomerId);
+        var node = await store.GetAsync(command.Id, user.Scope, cancellationToken);
+        if (node.Version != command.ExpectedVersion)
+        {
+            throw AppException.ConcurrencyConflict(NodeStore.Resource);
+        }
+
+        var path = await tenants.OwnerInScopeAsync(owner, user.Scope, cancellationToken);
+        if (!node.MoveTo(owner))
+        {
+            return before;
+        }
+
+        await store.MoveAsync(node, path, user.Scope, cancellationToken);
+        return await reads.FindAsync(node.Id, user.Scope, cancellationToken) ?? throw AppException.NotFound(NodeStore.Resource);
+    }
+}

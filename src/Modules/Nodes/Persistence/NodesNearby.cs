@@ -1,0 +1,63 @@
+using Dapper;
+using EvaraTech.Application.Errors;
+using EvaraTech.Domain;
+using EvaraTech.Infrastructure.Database;
+using Npgsql;
+
+namespace EvaraTech.Modules.Nodes.Persistence;
+
+/// <summary>A node within a radius, with its distance from the centre in metres.</summary>
+public sealed record NearbyNode : NodeSummary
+{
+    public double DistanceM { get; init; }
+}
+
+/// <summary>
+/// Radius queries over the PostGIS geography column and its GiST index. Servers without PostGIS (only the PGlite test
+/// harness here) have no such column; the query then answers 503 rather than scanning every node.
+/// </summary>
+public sealed class NodesNearby(DbSession db, PostGisAvailability postGis)
+{
+    internal const string Nearby = $$"""
+        SELECT {{NodeReads.SummaryColumns}}, ST_Distance(n.location, c.point) AS DistanceM
+        FROM nodes.nodes n
+        JOIN nodes.node_operational_state s ON s.node_id = n.id
+        CROSS JOIN (SELECT ST_SetSRID(ST_MakePoint(@Lng, @Lat), 4326)::geography AS point) c
+        WHERE ST_DWithin(n.location, c.point, @RadiusM) AND {scope}
+        ORDER BY DistanceM, n.id
+        LIMIT @Limit
+        """;
+
+    public async Task<IReadOnlyList<NearbyNode>> FindAsync(double lat, double lng, double radiusM, int limit, TenantScope scope, CancellationToken ct)
+    {
+        if (!await postGis.IsAvailableAsync(ct))
+        {
+            throw new AppException(ErrorKind.Unavailable, "GEO_UNAVAILABLE", "Radius queries need PostGIS, which this database server lacks.");
+        }
+
+        var connection = await db.ConnectionAsync(ct);
+        var rows = await connection.QueryAsync<NearbyNode>(new CommandDefinition(
+            NodeStore.Scoped(Nearby, scope), NodeStore.Parameters(scope, new { Lat = lat, Lng = lng, RadiusM = radiusM, Limit = limit }),
+            db.Transaction, cancellationToken: ct));
+        return [.. rows];
+    }
+}
+
+/// <summary>Whether the nodes table has its PostGIS column (decided by the migration); asked once per process.</summary>
+public sealed class PostGisAvailability(NpgsqlDataSource dataSource)
+{
+    private const string HasLocation = """
+        SELECT EXISTS (SELECT 1 FROM information_schema.columns
+                       WHERE table_schema = 'nodes' AND table_name = 'nodes' AND column_name = 'location')
+        """;
+
+    private Task<bool>? _available;
+
+    public Task<bool> IsAvailableAsync(CancellationToken ct) => _available ??= AskAsync(ct);
+
+    private async Task<bool> AskAsync(CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(HasLocation, cancellationToken: ct));
+    }
+}
