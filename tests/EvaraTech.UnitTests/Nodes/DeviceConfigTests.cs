@@ -165,10 +165,14 @@ public sealed class DeviceConfigTests
     [TestCase(20.0, 101.0)]
     [TestCase(50.0, 50.0)]
     [TestCase(60.0, 40.0)]
-    [TestCase(95.0, null)]
     public void For_a_tank_refuses_a_high_level_outside_0_to_100_or_not_above_the_low_level(double low, double? high) =>
         Violation.Expect(() => DeviceConfig.For(AnalyticsType.EvaraTank, ValidTank with { LowLevelPercent = low, HighLevelPercent = high }),
             "INVALID_CONFIG", "config.highLevelPercent");
+
+    [Test]
+    public void For_a_tank_names_the_low_level_when_it_is_above_the_default_high_level() =>
+        Violation.Expect(() => DeviceConfig.For(AnalyticsType.EvaraTank, ValidTank with { LowLevelPercent = 95, HighLevelPercent = null }),
+            "INVALID_CONFIG", "config.lowLevelPercent");
 
     [TestCase(0.0, 0.1)]
     [TestCase(49.9, 50.0)]

@@ -382,4 +382,34 @@ public sealed class NodeTests
         Assert.That(flow.ConfigureChannel(1, null, null, mappings).Mappings.Single().Target.Name, Is.EqualTo("flow_rate_lpm"));
         Violation.Expect(() => tank.ConfigureChannel(1, null, null, mappings), "INVALID_MAPPING", "mappings[0].canonicalField");
     }
+
+    // ---- Review fixes ----------------------------------------------------------------------------------------------
+
+    [Test]
+    public void Create_refuses_a_node_key_with_a_trailing_newline() =>
+        Violation.Expect(() => Create(nodeKey: "tank01\n"), "INVALID_NODE_KEY", "nodeKey");
+
+    [Test]
+    public void A_refused_change_leaves_the_node_as_it_was()
+    {
+        var node = Create(label: "Original", capacityLitres: 1000);
+
+        Violation.Expect(() => Change(node, label: "NEW", category: NodeCategory.Sump, capacityLitres: 7,
+            config: new DeviceConfigInput(MaxDepthCm: -1)), "INVALID_CONFIG", "config.maxDepthCm");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(node.Label, Is.EqualTo("Original"));
+            Assert.That(node.Category, Is.EqualTo(NodeCategory.OHT));
+            Assert.That(node.CapacityLitres, Is.EqualTo(1000));
+        });
+    }
+
+    [Test]
+    public void A_location_name_is_trimmed_before_its_length_is_checked()
+    {
+        var node = Create(locationName: " " + new string('x', 200));
+
+        Assert.That(node.LocationName, Has.Length.EqualTo(200));
+    }
 }

@@ -211,13 +211,18 @@ public sealed class ThingSpeakChannelTests
         Violation.Expect(() => Configure(AnalyticsType.EvaraTank, First, new FieldMappingInput("field2", "ph", Offset: offset)),
             "INVALID_MAPPING", "mappings[1].offset");
 
-    [TestCase(2.0, null)]
-    [TestCase(-1.0, null)]
-    [TestCase(null, 1.0)]
-    [TestCase(1.0, 0.5)]
-    public void Configure_refuses_a_transform_of_a_non_numeric_target(double? scale, double? offset) =>
+    [TestCase(2.0, null, "scaleFactor")]
+    [TestCase(-1.0, null, "scaleFactor")]
+    [TestCase(null, 1.0, "offset")]
+    [TestCase(1.0, 0.5, "offset")]
+    public void Configure_refuses_a_transform_of_a_non_numeric_target(double? scale, double? offset, string field) =>
         Violation.Expect(() => Configure(AnalyticsType.EvaraDeep, new FieldMappingInput("field1", "pump_status", ScaleFactor: scale, Offset: offset)),
-            "INVALID_MAPPING", "mappings[0].scaleFactor");
+            "INVALID_MAPPING", $"mappings[0].{field}");
+
+    [Test]
+    public void Configure_refuses_a_field_name_with_a_trailing_newline() =>
+        Violation.Expect(() => Configure(AnalyticsType.EvaraTank, new FieldMappingInput("field1\n", "ph")),
+            "INVALID_MAPPING", "mappings[0].field");
 
     [Test]
     public void Configure_accepts_the_identity_transform_on_a_non_numeric_target()

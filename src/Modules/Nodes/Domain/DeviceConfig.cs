@@ -81,7 +81,10 @@ public sealed record TankConfig(double MaxDepthCm, double SensorOffsetCm, double
 
         if (high is < 0 or > 100 || high <= low)
         {
-            throw Invalid("highLevelPercent", "highLevelPercent is between 0 and 100 and above lowLevelPercent.");
+            // Blame the level the client actually sent when the other one is the default.
+            throw input.HighLevelPercent is null
+                ? Invalid("lowLevelPercent", $"lowLevelPercent must be below highLevelPercent ({high} by default).")
+                : Invalid("highLevelPercent", "highLevelPercent is between 0 and 100 and above lowLevelPercent.");
         }
 
         return new TankConfig(depth, offset, low, high);

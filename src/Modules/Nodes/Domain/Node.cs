@@ -83,19 +83,24 @@ public sealed partial class Node : AggregateRoot<Guid>
                 "category");
         }
 
+        // Everything is checked before anything changes, so a refused change leaves the node as it was.
         var trimmed = label?.Trim();
-        Label = trimmed is { Length: >= 1 and <= 200 }
+        var newLabel = trimmed is { Length: >= 1 and <= 200 }
             ? trimmed
             : throw new DomainRuleViolation("INVALID_LABEL", "label has 1 to 200 characters.", "label");
-        LocationName = locationName is { Length: > 200 }
-            ? throw new DomainRuleViolation("INVALID_LOCATION", "locationName has at most 200 characters.", "locationName")
-            : string.IsNullOrWhiteSpace(locationName) ? null : locationName.Trim();
-        CapacityLitres = capacityLitres is null or (> 0 and < double.PositiveInfinity)
-            ? capacityLitres
-            : throw new DomainRuleViolation("INVALID_CAPACITY", "capacityLitres is greater than 0.", "capacityLitres");
-        Category = category;
-        Location = location;
-        Config = DeviceConfig.For(AnalyticsType, config);
+        var place = string.IsNullOrWhiteSpace(locationName) ? null : locationName.Trim();
+        if (place is { Length: > 200 })
+        {
+            throw new DomainRuleViolation("INVALID_LOCATION", "locationName has at most 200 characters.", "locationName");
+        }
+
+        if (capacityLitres is not (null or (> 0 and < double.PositiveInfinity)))
+        {
+            throw new DomainRuleViolation("INVALID_CAPACITY", "capacityLitres is greater than 0.", "capacityLitres");
+        }
+
+        var newConfig = DeviceConfig.For(AnalyticsType, config);
+        (Label, LocationName, CapacityLitres, Category, Location, Config) = (newLabel, place, capacityLitres, category, location, newConfig);
     }
 
     /// <summary>Hands the node to another tenant; the caller has checked that the tenant is in their scope.</summary>
@@ -119,6 +124,6 @@ public sealed partial class Node : AggregateRoot<Guid>
             : throw new DomainRuleViolation("INVALID_NODE_KEY",
                 "nodeKey is 1 to 64 letters, digits, '_', '.', ':' or '-', starting with a letter or digit.", "nodeKey");
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}\z")]
     private static partial Regex NodeKeyPattern();
 }

@@ -87,7 +87,8 @@ public sealed partial record ThingSpeakChannel(long ChannelId, string? ReadKey, 
 
         if (!target.IsNumeric && (scale != 1.0 || offset != 0.0))
         {
-            throw new DomainRuleViolation("INVALID_MAPPING", $"{target.Name} is not numeric and takes no scale or offset.", $"{path}.scaleFactor");
+            throw new DomainRuleViolation("INVALID_MAPPING", $"{target.Name} is not numeric and takes no scale or offset.",
+                scale != 1.0 ? $"{path}.scaleFactor" : $"{path}.offset");
         }
 
         if (input.Unit is { Length: > 50 })
@@ -106,9 +107,9 @@ public sealed partial record ThingSpeakChannel(long ChannelId, string? ReadKey, 
         }
     }
 
-    [GeneratedRegex("^field[1-8]$")]
+    [GeneratedRegex(@"^field[1-8]\z")]
     private static partial Regex ThingSpeakField();
 
-    [GeneratedRegex("^[A-Za-z0-9]{8,64}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9]{8,64}\z")]
     private static partial Regex ApiKey();
 }
