@@ -6,6 +6,9 @@
 -- (owner_distributor_id always; owner_community_id where a community or its customer owns it), kept equal to the
 -- owner's by composite foreign keys, so scope checks stay plain indexed comparisons.
 
+-- A customer-owned node's path is its customer's (id, community_id, distributor_id): make that triple a key target.
+ALTER TABLE tenancy.customers ADD CONSTRAINT uq_customers_id_community_distributor UNIQUE (id, community_id, distributor_id);
+
 CREATE TABLE nodes.nodes (
     id                    uuid        PRIMARY KEY,
     node_key              text        NOT NULL CHECK (node_key ~ '^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$'),
@@ -65,9 +68,6 @@ CREATE INDEX idx_nodes_category ON nodes.nodes (owner_distributor_id, category, 
 -- `search` over label and location name (ListNodes).
 CREATE INDEX idx_nodes_search_trgm ON nodes.nodes USING gin (search_text gin_trgm_ops);
 CREATE INDEX idx_nodes_analytics_type ON nodes.nodes (analytics_type, owner_distributor_id);
-
--- Seed 000 needs the customers' (id, community_id, distributor_id) triple as a key target.
-ALTER TABLE tenancy.customers ADD CONSTRAINT uq_customers_id_community_distributor UNIQUE (id, community_id, distributor_id);
 
 -- Geography where PostGIS is offered (the production image and the distribution's PostgreSQL here); without it
 -- (the PGlite TimescaleDB harness) a B-tree on the coordinates serves the bounding-box fallback of NearbyNodes.

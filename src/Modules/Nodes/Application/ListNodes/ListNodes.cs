@@ -31,16 +31,16 @@ public sealed class ListNodesValidator : AbstractValidator<ListNodesQuery>
             .Must(s => s is null || NodeList.SortKeys.ContainsKey(s.TrimStart('-')))
             .WithMessage($"sort must be one of: {string.Join(", ", NodeList.SortKeys.Keys)} (prefix - for descending).")
             .OverridePropertyName("sort");
-        RuleForEach(q => q.Statuses).Must(s => StatusNames.Contains(s))
+        RuleFor(q => q.Statuses).Must(all => all.All(StatusNames.Contains))
             .WithMessage($"status is one of {string.Join(", ", StatusNames)}.").OverridePropertyName("status");
-        RuleForEach(q => q.Categories).Must(c => CategoryNames.Contains(c))
+        RuleFor(q => q.Categories).Must(all => all.All(CategoryNames.Contains))
             .WithMessage($"category is one of {string.Join(", ", CategoryNames)}.").OverridePropertyName("category");
         RuleFor(q => q.AnalyticsType).Must(a => a is null || AnalyticsTypeNames.Contains(a))
             .WithMessage($"analytics_type is one of {string.Join(", ", AnalyticsTypeNames)}.").OverridePropertyName("analytics_type");
         RuleFor(q => q.Tag).Must(t => t is null || TagFilter.Parse(t) is not null)
             .WithMessage("tag is name:value.").OverridePropertyName("tag");
         RuleFor(q => q.Search).MaximumLength(100).OverridePropertyName("search");
-        RuleForEach(q => q.Fields).Must(f => NodeFields.Selectable.ContainsKey(f))
+        RuleFor(q => q.Fields).Must(all => all.All(NodeFields.Selectable.ContainsKey))
             .WithMessage($"fields are from: {string.Join(", ", NodeFields.Selectable.Keys.Where(k => k.Contains('_') || !k.Any(char.IsUpper)))}.")
             .OverridePropertyName("fields");
         RuleFor(q => q.Cursor)
