@@ -1,3 +1,4 @@
+using EvaraTech.Modules.Nodes.Demo;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,7 +13,8 @@ public static class NodesModule
 {
     public const string Schema = "nodes";
 
-    public static IServiceCollection AddNodesModule(this IServiceCollection services, IConfiguration configuration) => services;
+    public static IServiceCollection AddNodesModule(this IServiceCollection services, IConfiguration configuration) =>
+        services.AddHostedService<DemoNodesSeeder>();
 
     public static IEndpointRouteBuilder MapNodesEndpoints(this IEndpointRouteBuilder endpoints) => endpoints;
 }
