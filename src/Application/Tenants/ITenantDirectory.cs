@@ -10,4 +10,10 @@ public interface ITenantDirectory
 {
     /// <returns>the tenant's path, or null when it does not exist or is outside <paramref name="scope"/></returns>
     Task<TenantPath?> FindAsync(TenantType type, Guid tenantId, TenantScope scope, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Every tenant of one level that <paramref name="scope"/> can see (a distributor scope: its own subtree only),
+    /// ordered by id, so the same data always gives the same list.
+    /// </summary>
+    Task<IReadOnlyList<TenantPath>> ListAsync(TenantType type, TenantScope scope, CancellationToken cancellationToken);
 }

@@ -1,6 +1,7 @@
 using EvaraTech.Modules.Nodes.Application.CreateNode;
 using EvaraTech.Modules.Nodes.Application.DeleteNode;
 using EvaraTech.Modules.Nodes.Application.UpdateNode;
+using EvaraTech.Modules.Nodes.Demo;
 using EvaraTech.Modules.Nodes.Endpoints;
 using EvaraTech.Modules.Nodes.Persistence;
 using Microsoft.AspNetCore.Routing;
@@ -27,6 +28,9 @@ public static class NodesModule
         services.AddScoped<CreateNodeHandler>();
         services.AddScoped<UpdateNodeHandler>();
         services.AddScoped<DeleteNodeHandler>();
+
+        // After the tenancy seeder (hosted services start in registration order): demo nodes belong to demo tenants.
+        services.AddHostedService<DemoNodesSeeder>();
         return services;
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Dapper;
 using EvaraTech.Application.Tenants;
 using EvaraTech.Domain;
@@ -8,38 +9,62 @@ namespace EvaraTech.Modules.Tenancy.Persistence;
 /// <summary>Answers <see cref="ITenantDirectory"/> from the tenancy tables, in the request's transaction and scope.</summary>
 public sealed class TenantDirectory(DbSession db) : ITenantDirectory
 {
-    private const string FindDistributor = """
-        SELECT t.id AS DistributorId, NULL::uuid AS CommunityId, NULL::uuid AS CustomerId
-        FROM tenancy.distributors t WHERE t.id = @Id AND {0}
+    // {0} is the scope predicate over the alias t; FindAsync narrows it to one id, ListAsync orders it.
+    private const string SelectDistributors = """
+        SELECT t.id AS TenantId, t.id AS DistributorId, NULL::uuid AS CommunityId, NULL::uuid AS CustomerId
+        FROM tenancy.distributors t WHERE {0}
         """;
 
-    private const string FindCommunity = """
-        SELECT t.distributor_id AS DistributorId, t.id AS CommunityId, NULL::uuid AS CustomerId
-        FROM tenancy.communities t WHERE t.id = @Id AND {0}
+    private const string SelectCommunities = """
+        SELECT t.id AS TenantId, t.distributor_id AS DistributorId, t.id AS CommunityId, NULL::uuid AS CustomerId
+        FROM tenancy.communities t WHERE {0}
         """;
 
-    private const string FindCustomer = """
-        SELECT t.distributor_id AS DistributorId, t.community_id AS CommunityId, t.id AS CustomerId
-        FROM tenancy.customers t WHERE t.id = @Id AND {0}
+    private const string SelectCustomers = """
+        SELECT t.id AS TenantId, t.distributor_id AS DistributorId, t.community_id AS CommunityId, t.id AS CustomerId
+        FROM tenancy.customers t WHERE {0}
         """;
+
+    private const string ById = " AND t.id = @Id";
+
+    private const string InIdOrder = " ORDER BY t.id";
 
     public async Task<TenantPath?> FindAsync(TenantType type, Guid tenantId, TenantScope scope, CancellationToken cancellationToken)
     {
-        var (sql, spec) = type switch
-        {
-            TenantType.Distributor => (FindDistributor, TenancyTables.Distributors),
-            TenantType.Community => (FindCommunity, TenancyTables.Communities),
-            _ => (FindCustomer, TenancyTables.Customers),
-        };
-        var parameters = new DynamicParameters(new { Id = tenantId });
-        ScopeFilter.AddParameters(parameters, scope);
-        var text = string.Format(System.Globalization.CultureInfo.InvariantCulture, sql,
-            ScopeFilter.Sql(scope, spec.DistributorColumn, spec.CustomerColumn));
+        var (sql, parameters) = Scoped(type, scope);
+        parameters.Add("Id", tenantId);
 
         var row = await (await db.ConnectionAsync(cancellationToken)).QuerySingleOrDefaultAsync<PathRow>(
-            new CommandDefinition(text, parameters, db.Transaction, cancellationToken: cancellationToken));
-        return row is null ? null : new TenantPath(type, tenantId, row.DistributorId, row.CommunityId, row.CustomerId);
+            new CommandDefinition(sql + ById, parameters, db.Transaction, cancellationToken: cancellationToken));
+        return row?.ToPath(type);
     }
 
-    private sealed record PathRow(Guid DistributorId, Guid? CommunityId, Guid? CustomerId);
+    public async Task<IReadOnlyList<TenantPath>> ListAsync(TenantType type, TenantScope scope, CancellationToken cancellationToken)
+    {
+        var (sql, parameters) = Scoped(type, scope);
+
+        var rows = await (await db.ConnectionAsync(cancellationToken)).QueryAsync<PathRow>(
+            new CommandDefinition(sql + InIdOrder, parameters, db.Transaction, cancellationToken: cancellationToken));
+        return [.. rows.Select(r => r.ToPath(type))];
+    }
+
+    /// <summary>The level's SELECT under the caller's scope, with the scope's parameters.</summary>
+    private static (string Sql, DynamicParameters Parameters) Scoped(TenantType type, TenantScope scope)
+    {
+        var (sql, spec) = type switch
+        {
+            TenantType.Distributor => (SelectDistributors, TenancyTables.Distributors),
+            TenantType.Community => (SelectCommunities, TenancyTables.Communities),
+            _ => (SelectCustomers, TenancyTables.Customers),
+        };
+        var parameters = new DynamicParameters();
+        ScopeFilter.AddParameters(parameters, scope);
+        var text = string.Format(CultureInfo.InvariantCulture, sql, ScopeFilter.Sql(scope, spec.DistributorColumn, spec.CustomerColumn));
+        return (text, parameters);
+    }
+
+    private sealed record PathRow(Guid TenantId, Guid DistributorId, Guid? CommunityId, Guid? CustomerId)
+    {
+        public TenantPath ToPath(TenantType type) => new(type, TenantId, DistributorId, CommunityId, CustomerId);
+    }
 }

@@ -1,0 +1,223 @@
+using Dapper;
+using EvaraTech.Application.Security;
+using EvaraTech.Application.Tenants;
+using EvaraTech.Domain;
+using EvaraTech.Infrastructure.Database;
+using EvaraTech.Modules.Nodes.Domain;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace EvaraTech.Modules.Nodes.Demo;
+
+/// <summary>
+/// Writes the demo nodes (<see cref="DemoNodes"/>) when <c>Demo:Seed</c> is on, idempotently, under the demo tenants
+/// the Tenancy module's directory lists. Hosted services start in registration order: this one is registered by
+/// the Nodes module, after the Tenancy module's seeder, so the tenants are there.
+/// </summary>
+public sealed class DemoNodesSeeder(IServiceScopeFactory scopes, IConfiguration configuration, IHostEnvironment environment, ILogger<DemoNodesSeeder> logger)
+    : IHostedService
+{
+    // ON CONFLICT without a target: a demo id, node key, channel or write key that is already taken is left alone.
+    private const string SeedNodes = """
+        INSERT INTO nodes.nodes (id, node_key, label, category, analytics_type, tenant_type, distributor_id, community_id, customer_id,
+                                 owner_distributor_id, owner_community_id, lat, lng, location_name, capacity_litres)
+            SELECT * FROM unnest(@Ids, @Keys, @Labels, @Categories, @AnalyticsTypes, @TenantTypes, @DistributorIds, @CommunityIds,
+                                 @CustomerIds, @OwnerDistributorIds, @OwnerCommunityIds, @Lats, @Lngs, @LocationNames, @Capacities)
+            ON CONFLICT DO NOTHING;
+        """;
+
+    // Everything that describes a node, only for the demo nodes that exist (a node key a real node already uses skips
+    // its demo twin and all of the twin's rows).
+    private const string SeedNodeDetails = """
+        INSERT INTO nodes.node_operational_state (node_id, status)
+            SELECT n.id, 'Provisioning' FROM nodes.nodes n WHERE n.id = ANY(@Ids)
+            ON CONFLICT (node_id) DO NOTHING;
+        INSERT INTO nodes.device_config_tank (node_id, max_depth_cm, sensor_offset_cm, low_level_percent, high_level_percent)
+            SELECT s.* FROM unnest(@TankIds, @TankMaxDepths, @TankOffsets, @TankLows, @TankHighs) AS s(node_id, max_depth, offset_cm, low, high)
+            WHERE EXISTS (SELECT 1 FROM nodes.nodes n WHERE n.id = s.node_id)
+            ON CONFLICT (node_id) DO NOTHING;
+        INSERT INTO nodes.device_config_flow (node_id, pipe_diameter_mm, pulses_per_litre, max_flow_rate_lpm)
+            SELECT s.* FROM unnest(@FlowIds, @FlowPipeDiameters, @FlowPulses, @FlowMaxRates) AS s(node_id, diameter, pulses, max_rate)
+            WHERE EXISTS (SELECT 1 FROM nodes.nodes n WHERE n.id = s.node_id)
+            ON CONFLICT (node_id) DO NOTHING;
+        INSERT INTO nodes.device_config_deep (node_id, well_depth_m, pump_rating_kw, pump_depth_m)
+            SELECT s.* FROM unnest(@DeepIds, @DeepWellDepths, @DeepPumpRatings, @DeepPumpDepths) AS s(node_id, well_depth, rating, pump_depth)
+            WHERE EXISTS (SELECT 1 FROM nodes.nodes n WHERE n.id = s.node_id)
+            ON CONFLICT (node_id) DO NOTHING;
+        INSERT INTO nodes.thingspeak_channels (node_id, channel_id, read_key, write_key)
+            SELECT s.* FROM unnest(@Ids, @ChannelIds, @ReadKeys, @WriteKeys) AS s(node_id, channel_id, read_key, write_key)
+            WHERE EXISTS (SELECT 1 FROM nodes.nodes n WHERE n.id = s.node_id)
+            ON CONFLICT DO NOTHING;
+        INSERT INTO nodes.thingspeak_field_mappings (id, node_id, thingspeak_field_name, canonical_field_name, data_type, unit, scale_factor, value_offset)
+            SELECT s.*, 1.0, 0.0
+            FROM unnest(@MappingIds, @MappingNodes, @MappingFields, @MappingCanonicals, @MappingDataTypes, @MappingUnits)
+                AS s(id, node_id, thingspeak_field_name, canonical_field_name, data_type, unit)
+            WHERE EXISTS (SELECT 1 FROM nodes.nodes n WHERE n.id = s.node_id)
+            ON CONFLICT DO NOTHING;
+        INSERT INTO nodes.device_firmware (node_id, firmware_version, hardware_revision, bootloader_version, last_update, update_status)
+            SELECT s.node_id, s.version, s.hardware, s.bootloader, @FirmwareUpdatedAt, s.status
+            FROM unnest(@Ids, @FirmwareVersions, @HardwareRevisions, @BootloaderVersions, @UpdateStatuses)
+                AS s(node_id, version, hardware, bootloader, status)
+            WHERE EXISTS (SELECT 1 FROM nodes.nodes n WHERE n.id = s.node_id)
+            ON CONFLICT (node_id) DO NOTHING;
+        INSERT INTO nodes.device_tags (id, tag_name, tag_value)
+            SELECT * FROM unnest(@TagIds, @TagNames, @TagValues)
+            ON CONFLICT DO NOTHING;
+        INSERT INTO nodes.device_tag_assignments (node_id, tag_id)
+            SELECT s.node_id, t.id
+            FROM unnest(@AssignedNodes, @AssignedTagNames, @AssignedTagValues) AS s(node_id, tag_name, tag_value)
+            JOIN nodes.device_tags t ON t.tag_name = s.tag_name AND t.tag_value = s.tag_value
+            WHERE EXISTS (SELECT 1 FROM nodes.nodes n WHERE n.id = s.node_id)
+            ON CONFLICT (node_id, tag_id) DO NOTHING;
+        """;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!configuration.GetValue<bool>("Demo:Seed"))
+        {
+            return;
+        }
+
+        if (environment.IsProduction())
+        {
+            throw new InvalidOperationException("Demo:Seed must be off in Production: the demo nodes carry published ThingSpeak keys.");
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<ICurrentUser>().ActAsSystem();
+        var db = scope.ServiceProvider.GetRequiredService<DbSession>();
+        var directory = scope.ServiceProvider.GetRequiredService<ITenantDirectory>();
+
+        await db.BeginAsync(cancellationToken);
+        var owners = await ResolveOwnersAsync(directory, cancellationToken);
+        if (owners is null)
+        {
+            await db.RollbackAsync(cancellationToken);
+            logger.LogWarning("Demo nodes: no distributor to own them, nothing seeded");
+            return;
+        }
+
+        var connection = await db.ConnectionAsync(cancellationToken);
+        var written = await connection.ExecuteAsync(new CommandDefinition(SeedNodes, NodeRows(owners), db.Transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(SeedNodeDetails, DetailRows(), db.Transaction, cancellationToken: cancellationToken));
+        await db.CommitAsync(cancellationToken);
+
+        logger.LogInformation(
+            "Demo nodes: {Written} of {Count} written ({Tanks} tanks and sumps, {Flows} flow meters, {Deeps} borewells; the rest were already there)",
+            written, DemoNodes.Nodes.Length, CountOf(AnalyticsType.EvaraTank), CountOf(AnalyticsType.EvaraFlow), CountOf(AnalyticsType.EvaraDeep));
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// Each demo node's owner: its slot in the distributors (ordered by id), then its slot among that distributor's
+    /// communities or customers. A subtree without communities or customers gives the node to the level above.
+    /// </summary>
+    /// <returns>one owner per <see cref="DemoNodes.Nodes"/> entry, or null when there is no distributor</returns>
+    private static async Task<TenantPath[]?> ResolveOwnersAsync(ITenantDirectory directory, CancellationToken ct)
+    {
+        var distributors = await directory.ListAsync(TenantType.Distributor, TenantScope.Everything, ct);
+        if (distributors.Count == 0)
+        {
+            return null;
+        }
+
+        var subtrees = new Dictionary<Guid, (IReadOnlyList<TenantPath> Communities, IReadOnlyList<TenantPath> Customers)>();
+        var owners = new TenantPath[DemoNodes.Nodes.Length];
+        for (var i = 0; i < owners.Length; i++)
+        {
+            var owner = DemoNodes.Nodes[i].Owner;
+            var distributor = distributors[owner.DistributorSlot % distributors.Count];
+            if (!subtrees.TryGetValue(distributor.TenantId, out var subtree))
+            {
+                var scope = TenantScope.OfDistributor(distributor.TenantId);
+                subtree = (await directory.ListAsync(TenantType.Community, scope, ct), await directory.ListAsync(TenantType.Customer, scope, ct));
+                subtrees[distributor.TenantId] = subtree;
+            }
+
+            owners[i] = owner.Level switch
+            {
+                TenantType.Customer when subtree.Customers.Count > 0 => subtree.Customers[owner.Slot % subtree.Customers.Count],
+                TenantType.Customer or TenantType.Community when subtree.Communities.Count > 0 =>
+                    subtree.Communities[owner.Slot % subtree.Communities.Count],
+                _ => distributor,
+            };
+        }
+
+        return owners;
+    }
+
+    private static object NodeRows(TenantPath[] owners)
+    {
+        var nodes = DemoNodes.Nodes;
+        return new
+        {
+            Ids = nodes.Select(n => n.Id).ToArray(),
+            Keys = nodes.Select(n => n.Key).ToArray(),
+            Labels = nodes.Select(n => n.Label).ToArray(),
+            Categories = nodes.Select(n => n.Category.ToString()).ToArray(),
+            AnalyticsTypes = nodes.Select(n => n.AnalyticsType.ToString()).ToArray(),
+            TenantTypes = owners.Select(o => o.Type.Stored()).ToArray(),
+            DistributorIds = owners.Select(o => o.Type == TenantType.Distributor ? o.TenantId : (Guid?)null).ToArray(),
+            CommunityIds = owners.Select(o => o.Type == TenantType.Community ? o.TenantId : (Guid?)null).ToArray(),
+            CustomerIds = owners.Select(o => o.Type == TenantType.Customer ? o.TenantId : (Guid?)null).ToArray(),
+            OwnerDistributorIds = owners.Select(o => o.DistributorId).ToArray(),
+            OwnerCommunityIds = owners.Select(o => o.CommunityId).ToArray(),
+            Lats = nodes.Select(n => n.Lat).ToArray(),
+            Lngs = nodes.Select(n => n.Lng).ToArray(),
+            LocationNames = nodes.Select(n => n.LocationName).ToArray(),
+            Capacities = nodes.Select(n => n.CapacityLitres).ToArray(),
+        };
+    }
+
+    private static object DetailRows()
+    {
+        var nodes = DemoNodes.Nodes;
+        var tanks = nodes.Where(n => n.Config is DemoNodes.TankConfig).Select(n => (n.Id, Config: (DemoNodes.TankConfig)n.Config)).ToArray();
+        var flows = nodes.Where(n => n.Config is DemoNodes.FlowConfig).Select(n => (n.Id, Config: (DemoNodes.FlowConfig)n.Config)).ToArray();
+        var deeps = nodes.Where(n => n.Config is DemoNodes.DeepConfig).Select(n => (n.Id, Config: (DemoNodes.DeepConfig)n.Config)).ToArray();
+        var mappings = nodes.SelectMany(n => n.Mappings.Select(m => (NodeId: n.Id, Mapping: m))).ToArray();
+        var assignments = nodes.SelectMany(n => n.Tags.Select(t => (NodeId: n.Id, Tag: t))).ToArray();
+        return new
+        {
+            Ids = nodes.Select(n => n.Id).ToArray(),
+            TankIds = tanks.Select(t => t.Id).ToArray(),
+            TankMaxDepths = tanks.Select(t => t.Config.MaxDepthCm).ToArray(),
+            TankOffsets = tanks.Select(t => t.Config.SensorOffsetCm).ToArray(),
+            TankLows = tanks.Select(t => t.Config.LowLevelPercent).ToArray(),
+            TankHighs = tanks.Select(t => t.Config.HighLevelPercent).ToArray(),
+            FlowIds = flows.Select(f => f.Id).ToArray(),
+            FlowPipeDiameters = flows.Select(f => f.Config.PipeDiameterMm).ToArray(),
+            FlowPulses = flows.Select(f => f.Config.PulsesPerLitre).ToArray(),
+            FlowMaxRates = flows.Select(f => f.Config.MaxFlowRateLpm).ToArray(),
+            DeepIds = deeps.Select(d => d.Id).ToArray(),
+            DeepWellDepths = deeps.Select(d => d.Config.WellDepthM).ToArray(),
+            DeepPumpRatings = deeps.Select(d => d.Config.PumpRatingKw).ToArray(),
+            DeepPumpDepths = deeps.Select(d => d.Config.PumpDepthM).ToArray(),
+            ChannelIds = nodes.Select(n => n.ChannelId).ToArray(),
+            ReadKeys = nodes.Select(n => n.ReadKey).ToArray(),
+            WriteKeys = nodes.Select(n => n.WriteKey).ToArray(),
+            MappingIds = mappings.Select(m => m.Mapping.Id).ToArray(),
+            MappingNodes = mappings.Select(m => m.NodeId).ToArray(),
+            MappingFields = mappings.Select(m => m.Mapping.ThingSpeakField).ToArray(),
+            MappingCanonicals = mappings.Select(m => m.Mapping.Canonical.Name).ToArray(),
+            MappingDataTypes = mappings.Select(m => m.Mapping.DataType).ToArray(),
+            MappingUnits = mappings.Select(m => m.Mapping.Unit).ToArray(),
+            FirmwareVersions = nodes.Select(n => n.Firmware.Version).ToArray(),
+            HardwareRevisions = nodes.Select(n => n.Firmware.HardwareRevision).ToArray(),
+            BootloaderVersions = nodes.Select(n => n.Firmware.BootloaderVersion).ToArray(),
+            UpdateStatuses = nodes.Select(n => n.Firmware.UpdateStatus).ToArray(),
+            DemoNodes.FirmwareUpdatedAt,
+            TagIds = DemoNodes.Tags.Select(t => t.Id).ToArray(),
+            TagNames = DemoNodes.Tags.Select(t => t.Name).ToArray(),
+            TagValues = DemoNodes.Tags.Select(t => t.Value).ToArray(),
+            AssignedNodes = assignments.Select(a => a.NodeId).ToArray(),
+            AssignedTagNames = assignments.Select(a => a.Tag.Name).ToArray(),
+            AssignedTagValues = assignments.Select(a => a.Tag.Value).ToArray(),
+        };
+    }
+
+    private static int CountOf(AnalyticsType type) => DemoNodes.Nodes.Count(n => n.AnalyticsType == type);
+}
