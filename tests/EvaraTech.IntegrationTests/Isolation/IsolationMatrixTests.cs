@@ -12,7 +12,22 @@ namespace EvaraTech.IntegrationTests.Isolation;
 public sealed class IsolationMatrixTests : TenantWorldTest
 {
     private static IEnumerable<TestCaseData> AllRows() =>
-        TenancyIsolationRows.Rows().Select(row => new TestCaseData(row).SetName(row.ToString()));
+        TenancyIsolationRows.Rows().Concat(NodeIsolationRows.Rows()).Select(row => new TestCaseData(row).SetName(row.ToString()));
+
+    private readonly Guid _node1 = Guid.CreateVersion7();
+    private readonly Guid _node2 = Guid.CreateVersion7();
+
+    /// <summary>One node per customer (after the base class has built the world), for the node rows.</summary>
+    [SetUp]
+    public async Task CreateNodesAsync() => await Database.ExecuteAsync("""
+        INSERT INTO nodes.nodes (id, node_key, label, category, analytics_type, tenant_type, customer_id, owner_distributor_id, owner_community_id)
+        VALUES (@n1, 'iso-node-1', 'Node One', 'OHT', 'EvaraTank', 'customer', @k1, @d1, @c1),
+               (@n2, 'iso-node-2', 'Node Two', 'OHT', 'EvaraTank', 'customer', @k2, @d2, @c2);
+        INSERT INTO nodes.node_operational_state (node_id) VALUES (@n1), (@n2);
+        INSERT INTO nodes.device_config_tank (node_id, max_depth_cm) VALUES (@n1, 300), (@n2, 300);
+        """,
+        ("n1", _node1), ("n2", _node2), ("k1", World.Customer1), ("k2", World.Customer2), ("d1", World.Distributor1),
+        ("d2", World.Distributor2), ("c1", World.Community1), ("c2", World.Community2));
 
     [TestCaseSource(nameof(AllRows))]
     public async Task The_caller_reaches_exactly_its_scope(IsolationRow row)
@@ -20,7 +35,7 @@ public sealed class IsolationMatrixTests : TenantWorldTest
         using var client = ClientWith(Tokens.For(Actor(row.Actor)));
         var target = Target(row.Target);
         using var request = new HttpRequestMessage(new HttpMethod(row.Method), row.Path.Replace("{target}", target.ToString(), StringComparison.Ordinal));
-        if (row.Method is "PUT" or "DELETE")
+        if (row.Method is "PUT" or "DELETE" or "POST")
         {
             request.Headers.IfMatch.Add(new System.Net.Http.Headers.EntityTagHeaderValue("\"1\""));
         }
@@ -29,7 +44,9 @@ public sealed class IsolationMatrixTests : TenantWorldTest
         {
             request.Content = JsonContent.Create(JsonSerializer.Deserialize<JsonElement>(JsonSerializer.Serialize(row.Body)
                 .Replace("{target}", target.ToString(), StringComparison.Ordinal)
-                .Replace("{customer2}", World.Customer2.ToString(), StringComparison.Ordinal)));
+                .Replace("{customer2}", World.Customer2.ToString(), StringComparison.Ordinal)
+                .Replace("{community1}", World.Community1.ToString(), StringComparison.Ordinal)
+                .Replace("{community2}", World.Community2.ToString(), StringComparison.Ordinal)));
         }
 
         var response = await client.SendAsync(request);
@@ -54,6 +71,11 @@ public sealed class IsolationMatrixTests : TenantWorldTest
             Assert.That(await IdsAsync(World.CustomerUser1, "/api/v1/customers"), Is.EquivalentTo(new[] { World.Customer1 }));
             Assert.That(await IdsAsync(World.CustomerUser1, "/api/v1/distributors"), Is.Empty);
             Assert.That(await IdsAsync(World.Superadmin, "/api/v1/distributors"), Is.EquivalentTo(new[] { World.Distributor1, World.Distributor2 }));
+            Assert.That(await IdsAsync(World.DistributorUser1, "/api/v1/nodes"), Is.EquivalentTo(new[] { _node1 }));
+            Assert.That(await IdsAsync(World.DistributorUser1, "/api/v1/nodes/map"), Is.EquivalentTo(new[] { _node1 }));
+            Assert.That(await IdsAsync(World.CustomerUser1, "/api/v1/nodes"), Is.EquivalentTo(new[] { _node1 }));
+            Assert.That(await IdsAsync(World.CustomerUser2, "/api/v1/nodes/map"), Is.EquivalentTo(new[] { _node2 }));
+            Assert.That(await IdsAsync(World.Superadmin, "/api/v1/nodes"), Is.EquivalentTo(new[] { _node1, _node2 }));
             Assert.That(await IdsAsync(World.DistributorUser1, "/api/v1/users"),
                 Is.EquivalentTo(new[] { World.DistributorUser1.Id, World.CustomerUser1.Id, World.InactiveUser.Id }));
         });
@@ -78,6 +100,8 @@ public sealed class IsolationMatrixTests : TenantWorldTest
         "customerUser1" => World.CustomerUser1.Id,
         "customerUser2" => World.CustomerUser2.Id,
         "distributorUser2" => World.DistributorUser2.Id,
+        "node1" => _node1,
+        "node2" => _node2,
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "unknown target"),
     };
 }
