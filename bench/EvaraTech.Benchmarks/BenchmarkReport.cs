@@ -40,6 +40,7 @@ public static class BenchmarkReport
         };
 
         figures.Add(await AuditLatency.MeasureAsync(api.Services));
+        figures.AddRange(await NodeQueries.MeasureAsync(database));
 
         Console.WriteLine();
         Console.WriteLine($"EvaraTech benchmarks — {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");

@@ -23,7 +23,8 @@ public sealed class NodesNearby(DbSession db, PostGisAvailability postGis)
         FROM nodes.nodes n
         JOIN nodes.node_operational_state s ON s.node_id = n.id
         CROSS JOIN (SELECT ST_SetSRID(ST_MakePoint(@Lng, @Lat), 4326)::geography AS point) c
-        WHERE ST_DWithin(n.location, c.point, @RadiusM) AND {scope}
+        WHERE n.lat BETWEEN @MinLat AND @MaxLat AND n.lng BETWEEN @MinLng AND @MaxLng
+          AND ST_DWithin(n.location, c.point, @RadiusM) AND {scope}
         ORDER BY DistanceM, n.id
         LIMIT @Limit
         """;
@@ -37,9 +38,30 @@ public sealed class NodesNearby(DbSession db, PostGisAvailability postGis)
 
         var connection = await db.ConnectionAsync(ct);
         var rows = await connection.QueryAsync<NearbyNode>(new CommandDefinition(
-            NodeStore.Scoped(Nearby, scope), NodeStore.Parameters(scope, new { Lat = lat, Lng = lng, RadiusM = radiusM, Limit = limit }),
+            NodeStore.Scoped(Nearby, scope), NodeStore.Parameters(scope, BoundingBox.Around(lat, lng, radiusM, limit)),
             db.Transaction, cancellationToken: ct));
         return [.. rows];
+    }
+
+    /// <summary>
+    /// The query's parameters, with a latitude/longitude box that contains the circle (generously: 1 % wider). The box
+    /// is what the B-tree on the coordinates serves; ST_DWithin then keeps the nodes really within the radius.
+    /// </summary>
+    public static class BoundingBox
+    {
+        private const double MetresPerDegree = 111_320;
+
+        public static object Around(double lat, double lng, double radiusM, int limit)
+        {
+            var dLat = radiusM * 1.01 / MetresPerDegree;
+            var cosLat = Math.Cos(Math.Min(89.0, Math.Abs(lat) + dLat) * Math.PI / 180);
+            var dLng = Math.Min(180, radiusM * 1.01 / (MetresPerDegree * cosLat));
+            return new
+            {
+                Lat = lat, Lng = lng, RadiusM = radiusM, Limit = limit,
+                MinLat = lat - dLat, MaxLat = lat + dLat, MinLng = lng - dLng, MaxLng = lng + dLng,
+            };
+        }
     }
 }
 

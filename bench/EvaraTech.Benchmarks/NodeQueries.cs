@@ -1,0 +1,118 @@
+using System.Data.Common;
+using Dapper;
+using EvaraTech.Domain;
+using EvaraTech.Modules.Nodes.Persistence;
+using EvaraTech.Testing;
+using Npgsql;
+
+namespace EvaraTech.Benchmarks;
+
+/// <summary>
+/// The Nodes module's read queries over 10,000 seeded nodes (<see cref="NodeSeed"/>, the data the plan tests assert
+/// on), timed in the database: from sending the module's exact statement to having read every row, on the
+/// application login inside a transaction that carries the caller's user context (set before the clock starts), so
+/// row-level security is part of every figure. Dapper only binds the parameters; rows are read off the DbDataReader.
+/// </summary>
+public static class NodeQueries
+{
+    private const int Warmup = 50;
+    private const int Samples = 200;
+
+    public static async Task<IReadOnlyList<LatencyRecorder.Figures>> MeasureAsync(BenchDatabase database)
+    {
+        await using (var admin = new NpgsqlConnection(database.AdminConnectionString))
+        {
+            await admin.OpenAsync();
+            await using (var transaction = await admin.BeginTransactionAsync())
+            {
+                await admin.ExecuteAsync(NodeSeed.Sql, transaction: transaction, commandTimeout: 300);
+                await transaction.CommitAsync();
+            }
+
+            await admin.ExecuteAsync("VACUUM ANALYZE", commandTimeout: 300);
+        }
+
+        var distributor = TenantScope.OfDistributor(NodeSeed.Distributor(4));
+        var everything = TenantScope.Everything;
+        var filter = new NodeFilter(["Online"], [], null, null, null, null, NodeSeed.SearchTerm);
+        var noFilter = new NodeFilter([], [], null, null, null, null, null);
+
+        await using var connection = new NpgsqlConnection(database.AppConnectionString);
+        await connection.OpenAsync();
+
+        // The cursor of page 2: the first page's last row, as ListAsync would hand it out.
+        var (firstSql, firstParameters) = NodeList.Build(distributor, noFilter, "-created_at", 25, null, null);
+        var firstPage = await InContextAsync(connection, distributor, transaction =>
+            connection.QueryAsync<NodeSummary>(new CommandDefinition(firstSql, firstParameters, transaction)));
+        var cursor = NodeList.Cursor.After(firstPage.ElementAt(24), "-created_at");
+
+        var nearby = NodesNearby.BoundingBox.Around(NodeSeed.CentreLat, NodeSeed.CentreLng, 2000.0, 50);
+        var cases = new (string Name, string Target, TenantScope Scope, (string Sql, DynamicParameters Parameters) Query)[]
+        {
+            ("nodes list: Online + search + -created_at, offset page 1", "p95 < 10 ms", distributor,
+                NodeList.Build(distributor, filter, "-created_at", 25, 0, null)),
+            ("nodes list: -created_at, cursor page 2", "p95 < 10 ms", distributor,
+                NodeList.Build(distributor, noFilter, "-created_at", 25, null, cursor)),
+            ("nodes nearby 2 km (distributor)", "p95 < 10 ms", distributor,
+                (NodeStore.Scoped(NodesNearby.Nearby, distributor), NodeStore.Parameters(distributor, nearby))),
+            ("nodes nearby 2 km (superadmin, all nodes)", "p95 < 10 ms", everything,
+                (NodeStore.Scoped(NodesNearby.Nearby, everything), NodeStore.Parameters(everything, nearby))),
+            ("nodes map, one distributor (1,000 nodes)", "p95 < 50 ms", distributor,
+                (NodeStore.Scoped(NodeReads.Map, distributor), NodeStore.Parameters(distributor, new { }))),
+            ("nodes map, superadmin (10,000 nodes)", "p95 < 50 ms", everything,
+                (NodeStore.Scoped(NodeReads.Map, everything), NodeStore.Parameters(everything, new { }))),
+        };
+
+        var figures = new List<LatencyRecorder.Figures>();
+        foreach (var (name, target, scope, (sql, parameters)) in cases)
+        {
+            figures.Add(await MeasureAsync(connection, name, target, scope, sql, parameters));
+        }
+
+        return figures;
+    }
+
+    private static async Task<LatencyRecorder.Figures> MeasureAsync(
+        NpgsqlConnection connection, string name, string target, TenantScope scope, string sql, DynamicParameters parameters)
+    {
+        var timings = new List<double>(Samples);
+        for (var i = 0; i < Warmup + Samples; i++)
+        {
+            var elapsed = await InContextAsync(connection, scope, async transaction =>
+            {
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, parameters, transaction));
+                var values = new object[64];
+                do
+                {
+                    while (await reader.ReadAsync())
+                    {
+                        reader.GetValues(values);
+                    }
+                }
+                while (await reader.NextResultAsync());
+
+                return System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            });
+            if (i >= Warmup)
+            {
+                timings.Add(elapsed);
+            }
+        }
+
+        var sorted = timings.Order().ToArray();
+        double Percentile(double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+        return new LatencyRecorder.Figures(name, sorted.Length, Percentile(0.50), Percentile(0.95), Percentile(0.99), target);
+    }
+
+    private static async Task<T> InContextAsync<T>(NpgsqlConnection connection, TenantScope scope, Func<DbTransaction, Task<T>> work)
+    {
+        await using var transaction = await connection.BeginTransactionAsync();
+        var role = scope.Kind == ScopeKind.Everything ? "superadmin" : "distributor";
+        await connection.ExecuteAsync("SELECT tenancy.set_user_context(@User, @Role, @DistributorId, NULL)",
+            new { User = Guid.NewGuid(), Role = role, scope.DistributorId }, transaction);
+        var result = await work(transaction);
+        await transaction.RollbackAsync();
+        return result;
+    }
+}

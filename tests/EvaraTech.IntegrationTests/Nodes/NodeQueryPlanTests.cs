@@ -1,0 +1,217 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Dapper;
+using EvaraTech.Domain;
+using EvaraTech.Infrastructure.Migrations;
+using EvaraTech.IntegrationTests.Infrastructure;
+using EvaraTech.Modules.Nodes.Persistence;
+using EvaraTech.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace EvaraTech.IntegrationTests.Nodes;
+
+/// <summary>
+/// The plans of the Nodes module's list, map and nearby queries over 10,000 seeded nodes (<see cref="NodeSeed"/>),
+/// explained exactly as the application sends them: the statements NodeList/NodeReads/NodesNearby build, real
+/// parameter values, the application login, and the caller's transaction-local user context (so row-level security
+/// is part of every plan). No plan may read nodes.nodes sequentially; each must use one of its indexes.
+/// </summary>
+[NonParallelizable]
+public sealed class NodeQueryPlanTests
+{
+    private static readonly Guid Distributor = NodeSeed.Distributor(4);
+    private static readonly TenantScope DistributorScope = TenantScope.OfDistributor(Distributor);
+    private static readonly NodeFilter NoFilter = new([], [], null, null, null, null, null);
+    private static readonly NodeFilter OnlineSearched = new(["Online"], [], null, null, null, null, NodeSeed.SearchTerm);
+
+    private TestDatabase _database = null!;
+    private HashSet<string> _nodeIndexes = null!;
+
+    [OneTimeSetUp]
+    public async Task SeedAsync()
+    {
+        _database = await TestDatabase.CreateAsync("node_plans");
+        MigrationRunner.Run(_database.AdminConnectionString, Path.Combine(AppContext.BaseDirectory, "db", "migrations"), NullLogger.Instance);
+        await using var connection = new NpgsqlConnection(_database.AdminConnectionString);
+        await connection.OpenAsync();
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            await connection.ExecuteAsync(NodeSeed.Sql, transaction: transaction, commandTimeout: 300);
+            await transaction.CommitAsync();
+        }
+
+        await connection.ExecuteAsync("VACUUM ANALYZE", commandTimeout: 300);
+        _nodeIndexes = [.. await connection.QueryAsync<string>("SELECT indexname FROM pg_indexes WHERE schemaname = 'nodes' AND tablename = 'nodes'")];
+        Assert.That(await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM nodes.nodes"), Is.EqualTo(NodeSeed.Nodes));
+    }
+
+    [OneTimeTearDown]
+    public async Task DropAsync() => await _database.DisposeAsync();
+
+    [TestCase("-created_at")]
+    [TestCase("label")]
+    [TestCase("-last_seen")]
+    public async Task A_filtered_searched_sorted_offset_page_uses_an_index(string sort)
+    {
+        var (sql, parameters) = NodeList.Build(DistributorScope, OnlineSearched, sort, 25, 0, null);
+        await AssertIndexedAsync($"list {sort} status=Online search={NodeSeed.SearchTerm} offset 0", DistributorScope, sql, parameters);
+    }
+
+    [TestCase("-created_at")]
+    [TestCase("label")]
+    [TestCase("-last_seen")]
+    public async Task An_unfiltered_offset_page_uses_an_index(string sort)
+    {
+        var (sql, parameters) = NodeList.Build(DistributorScope, NoFilter, sort, 25, 0, null);
+        await AssertIndexedAsync($"list {sort} offset 0", DistributorScope, sql, parameters);
+    }
+
+    [TestCase("-created_at")]
+    [TestCase("label")]
+    [TestCase("-last_seen")]
+    public async Task A_cursor_page_uses_an_index(string sort)
+    {
+        var (firstSql, firstParameters) = NodeList.Build(DistributorScope, NoFilter, sort, 25, null, null);
+        var first = await InContextAsync(DistributorScope, (connection, transaction) =>
+            connection.QueryAsync<NodeSummary>(new CommandDefinition(firstSql, firstParameters, transaction)));
+        var rows = first.ToList();
+        Assert.That(rows, Has.Count.EqualTo(26), "a full first page and one more row");
+        var cursor = NodeList.Cursor.After(rows[24], sort);
+
+        var (sql, parameters) = NodeList.Build(DistributorScope, NoFilter, sort, 25, null, cursor);
+        await AssertIndexedAsync($"list {sort} cursor page 2", DistributorScope, sql, parameters);
+    }
+
+    [Test]
+    public async Task A_filtered_cursor_page_uses_an_index()
+    {
+        var (firstSql, firstParameters) = NodeList.Build(DistributorScope, OnlineSearched, "-created_at", 10, null, null);
+        var rows = (await InContextAsync(DistributorScope, (connection, transaction) =>
+            connection.QueryAsync<NodeSummary>(new CommandDefinition(firstSql, firstParameters, transaction)))).ToList();
+        Assert.That(rows, Has.Count.EqualTo(11), "the search finds more than a page");
+        var (sql, parameters) = NodeList.Build(DistributorScope, OnlineSearched, "-created_at", 10, null, NodeList.Cursor.After(rows[9], "-created_at"));
+        await AssertIndexedAsync($"list -created_at status=Online search={NodeSeed.SearchTerm} cursor page 2", DistributorScope, sql, parameters);
+    }
+
+    [Test]
+    public async Task Nearby_within_2_km_for_a_distributor_uses_an_index()
+    {
+        await AssertIndexedAsync("nearby 2 km (distributor)", DistributorScope, NodeStore.Scoped(NodesNearby.Nearby, DistributorScope), NearbyParameters(DistributorScope));
+    }
+
+    /// <summary>
+    /// Under row-level security the planner only pushes LEAKPROOF operators into an index; PostGIS's geography
+    /// operators are not, so the query first narrows by a lat/lng bounding box (float comparisons are leakproof),
+    /// which idx_nodes_lat_lng serves.
+    /// </summary>
+    [Test]
+    public async Task Nearby_within_2_km_for_a_superadmin_uses_an_index()
+    {
+        await AssertIndexedAsync("nearby 2 km (superadmin)", TenantScope.Everything, NodeStore.Scoped(NodesNearby.Nearby, TenantScope.Everything), NearbyParameters(TenantScope.Everything));
+    }
+
+    [Test]
+    public async Task The_map_of_a_distributor_uses_an_index()
+    {
+        await AssertIndexedAsync("map (distributor)", DistributorScope, NodeStore.Scoped(NodeReads.Map, DistributorScope), NodeStore.Parameters(DistributorScope, new { }));
+    }
+
+    /// <summary>All 10,000 nodes legitimately read the whole table; only printed (the benchmark measures it).</summary>
+    [Test]
+    public async Task The_map_of_every_node_is_printed()
+    {
+        var plans = await ExplainAsync(TenantScope.Everything, NodeStore.Scoped(NodeReads.Map, TenantScope.Everything), NodeStore.Parameters(TenantScope.Everything, new { }));
+        Print("map (superadmin, all nodes)", plans);
+    }
+
+    private static Dapper.DynamicParameters NearbyParameters(TenantScope scope) =>
+        NodeStore.Parameters(scope, NodesNearby.BoundingBox.Around(NodeSeed.CentreLat, NodeSeed.CentreLng, 2000.0, 50));
+
+    private async Task AssertIndexedAsync(string name, TenantScope scope, string sql, Dapper.DynamicParameters parameters)
+    {
+        var plans = await ExplainAsync(scope, sql, parameters);
+        Print(name, plans);
+        Assert.Multiple(() =>
+        {
+            foreach (var (statement, plan) in plans)
+            {
+                var nodes = Walk(plan).ToList();
+                Assert.That(nodes.Where(n => Text(n, "Node Type") == "Seq Scan" && Text(n, "Relation Name") == "nodes"), Is.Empty,
+                    $"{name}: sequential scan of nodes.nodes in\n{statement}");
+                Assert.That(nodes.Any(n => Text(n, "Node Type") is "Index Scan" or "Index Only Scan" or "Bitmap Index Scan"
+                    && _nodeIndexes.Contains(Text(n, "Index Name") ?? "")), Is.True,
+                    $"{name}: no index of nodes.nodes used in\n{statement}");
+            }
+        });
+    }
+
+    /// <summary>EXPLAIN (FORMAT JSON) of each statement of <paramref name="sql"/>, in the caller's context.</summary>
+    private Task<List<(string Statement, JsonNode Plan)>> ExplainAsync(TenantScope scope, string sql, Dapper.DynamicParameters parameters) =>
+        InContextAsync(scope, async (connection, transaction) =>
+        {
+            var plans = new List<(string, JsonNode)>();
+            foreach (var statement in sql.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                var json = await connection.QuerySingleAsync<string>(new CommandDefinition("EXPLAIN (FORMAT JSON) " + statement, parameters, transaction));
+                plans.Add((statement, JsonNode.Parse(json)![0]!["Plan"]!));
+            }
+
+            return plans;
+        });
+
+    /// <summary>Runs <paramref name="work"/> as the application does: app login, one transaction, the user's context.</summary>
+    private async Task<T> InContextAsync<T>(TenantScope scope, Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work)
+    {
+        await using var connection = new NpgsqlConnection(_database.AppConnectionString);
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var role = scope.Kind == ScopeKind.Everything ? "superadmin" : "distributor";
+        await connection.ExecuteAsync("SELECT tenancy.set_user_context(@User, @Role, @DistributorId, NULL)",
+            new { User = Guid.NewGuid(), Role = role, scope.DistributorId }, transaction);
+        var result = await work(connection, transaction);
+        await transaction.RollbackAsync();
+        return result;
+    }
+
+    private static IEnumerable<JsonNode> Walk(JsonNode plan)
+    {
+        yield return plan;
+        if (plan["Plans"] is JsonArray children)
+        {
+            foreach (var child in children.OfType<JsonNode>().SelectMany(Walk))
+            {
+                yield return child;
+            }
+        }
+    }
+
+    private static string? Text(JsonNode node, string property) => node[property]?.GetValue<string>();
+
+    private static void Print(string name, List<(string Statement, JsonNode Plan)> plans)
+    {
+        var text = new StringBuilder();
+        foreach (var (statement, plan) in plans)
+        {
+            text.AppendLine($"== {name}: {statement.Split('\n')[0][..Math.Min(70, statement.Split('\n')[0].Length)]}…");
+            Describe(plan, 1, text);
+        }
+
+        TestContext.Out.WriteLine(text.ToString());
+    }
+
+    private static void Describe(JsonNode node, int depth, StringBuilder text)
+    {
+        var target = string.Join(" ", new[] { Text(node, "Relation Name") is { } r ? $"on {r}" : null, Text(node, "Index Name") is { } i ? $"using {i}" : null }
+            .Where(s => s is not null));
+        var relationship = Text(node, "Parent Relationship") is "SubPlan" or "InitPlan" ? $" [{Text(node, "Subplan Name")}]" : "";
+        text.AppendLine($"{new string(' ', depth * 2)}{Text(node, "Node Type")} {target}{relationship} (cost {node["Total Cost"]}, rows {node["Plan Rows"]})");
+        if (node["Plans"] is JsonArray children)
+        {
+            foreach (var child in children.OfType<JsonNode>())
+            {
+                Describe(child, depth + 1, text);
+            }
+        }
+    }
+}
