@@ -50,6 +50,34 @@ public sealed class CommandAuditTests : TenantWorldTest
             new("PUT", "/api/v1/users/{target}", new { displayName = "R", role = "distributor" }, "\"1\""));
         yield return new("DeleteUserCommand", "DELETE", "user", "customerUser2", new("DELETE", "/api/v1/users/{target}", IfMatch: "\"1\""),
             new("DELETE", "/api/v1/users/{target}", IfMatch: "\"1\"", Actor: "distributor1"));
+
+        var node = new { nodeKey = "audit-new", label = "N", category = "OHT", tenantType = "community", communityId = "{community1}", config = new { maxDepthCm = 300 } };
+        var change = new { label = "R", category = "OHT", config = new { maxDepthCm = 300 } };
+        var channel = new { channelId = 2998001, mappings = new[] { new { field = "field1", canonicalField = "water_level_cm" } } };
+        var calibration = new { field = "temperature_c", type = "linear", parameters = new { slope = 1.0, intercept = 0.0 }, validFrom = "2026-03-01T00:00:00Z" };
+        yield return new("CreateNodeCommand", "CREATE", "node", "", new("POST", "/api/v1/nodes", node),
+            new("POST", "/api/v1/nodes", new { nodeKey = "audit-bad", label = "N", category = "OHT", tenantType = "community", communityId = "{community1}", lat = 91, lng = 0, config = new { maxDepthCm = 300 } }));
+        yield return new("UpdateNodeCommand", "UPDATE", "node", "node3", new("PUT", "/api/v1/nodes/{target}", change, "\"1\""),
+            new("PUT", "/api/v1/nodes/{target}", change, "\"9\""));
+        yield return new("DeleteNodeCommand", "DELETE", "node", "node3", new("DELETE", "/api/v1/nodes/{target}", IfMatch: "\"1\""),
+            new("DELETE", "/api/v1/nodes/{target}", IfMatch: "\"9\""));
+        yield return new("MoveNodeCommand", "UPDATE", "move_node", "node3", new("POST", "/api/v1/nodes/{target}/move", new { tenantType = "customer", customerId = "{customer1}" }, "\"1\""),
+            new("POST", "/api/v1/nodes/{target}/move", new { tenantType = "customer", customerId = "{customer1}" }, "\"9\""));
+        yield return new("SetNodeMaintenanceCommand", "UPDATE", "set_node_maintenance", "node3", new("PUT", "/api/v1/nodes/{target}/maintenance", new { enabled = true }),
+            new("PUT", "/api/v1/nodes/{target}/maintenance", new { enabled = true }, Actor: "distributor2"));
+        yield return new("ConfigureNodeChannelCommand", "UPDATE", "configure_node_channel", "node3", new("PUT", "/api/v1/nodes/{target}/channel", channel, "\"1\""),
+            new("PUT", "/api/v1/nodes/{target}/channel", new { channelId = 2998001, mappings = new[] { new { field = "field9", canonicalField = "water_level_cm" } } }, "\"1\""));
+        yield return new("AddNodeCalibrationCommand", "UPDATE", "add_node_calibration", "node3", new("POST", "/api/v1/nodes/{target}/calibrations", calibration),
+            new("POST", "/api/v1/nodes/{target}/calibrations", new { field = "water_level_cm", type = "cubic", parameters = new { }, validFrom = "2026-03-01T00:00:00Z" }));
+        yield return new("CloseNodeCalibrationCommand", "UPDATE", "close_node_calibration", "node3",
+            new("POST", "/api/v1/nodes/{target}/calibrations/{calibration3}/close", new { validUntil = "2026-02-01T00:00:00Z" }),
+            new("POST", "/api/v1/nodes/{target}/calibrations/{calibration3}/close", new { validUntil = "2025-01-01T00:00:00Z" }));
+        yield return new("RecordNodeFirmwareCommand", "UPDATE", "record_node_firmware", "node3", new("PUT", "/api/v1/nodes/{target}/firmware", new { firmwareVersion = "1.2.3" }),
+            new("PUT", "/api/v1/nodes/{target}/firmware", new { firmwareVersion = "" }));
+        yield return new("TagNodeCommand", "UPDATE", "tag_node", "node3", new("POST", "/api/v1/nodes/{target}/tags", new { name = "zone", value = "north" }),
+            new("POST", "/api/v1/nodes/{target}/tags", new { name = "Bad Name", value = "north" }));
+        yield return new("UntagNodeCommand", "UPDATE", "untag_node", "node3", new("DELETE", "/api/v1/nodes/{target}/tags?name=zone&value=north"),
+            new("DELETE", "/api/v1/nodes/{target}/tags?name=zone&value=north", Actor: "distributor2"));
     }
 
     private static IEnumerable<TestCaseData> CaseData() => Cases().Select(c => new TestCaseData(c).SetArgDisplayNames(c.Command));
@@ -109,13 +137,22 @@ public sealed class CommandAuditTests : TenantWorldTest
         INSERT INTO tenancy.distributors (id, name) VALUES (@d3, 'Spare Distributor');
         INSERT INTO tenancy.communities (id, distributor_id, name, slug) VALUES (@c3, @d1, 'Spare Community', 'spare');
         INSERT INTO tenancy.customers (id, community_id, distributor_id, name) VALUES (@k3, @c1, @d1, 'Spare Customer');
-        """, ("d3", Spare.Distributor), ("c3", Spare.Community), ("k3", Spare.Customer), ("d1", World.Distributor1), ("c1", World.Community1));
+        INSERT INTO nodes.nodes (id, node_key, label, category, analytics_type, tenant_type, community_id, owner_distributor_id, owner_community_id)
+            VALUES (@n3, 'audit-spare', 'Spare Node', 'OHT', 'EvaraTank', 'community', @c1, @d1, @c1);
+        INSERT INTO nodes.node_operational_state (node_id) VALUES (@n3);
+        INSERT INTO nodes.device_config_tank (node_id, max_depth_cm) VALUES (@n3, 300);
+        INSERT INTO nodes.device_calibration (id, node_id, field_name, calibration_type, parameters, valid_from)
+            VALUES (@cal3, @n3, 'water_level_cm', 'linear', '{"slope": 1, "intercept": 0}', '2026-01-01T00:00:00Z');
+        """, ("d3", Spare.Distributor), ("c3", Spare.Community), ("k3", Spare.Customer), ("d1", World.Distributor1), ("c1", World.Community1),
+        ("n3", Spare.Node), ("cal3", Spare.Calibration));
 
     private static class Spare
     {
         public static readonly Guid Distributor = Guid.Parse("0192f111-0000-7000-8000-000000000003");
         public static readonly Guid Community = Guid.Parse("0192f111-0000-7000-8000-000000000103");
         public static readonly Guid Customer = Guid.Parse("0192f111-0000-7000-8000-000000000203");
+        public static readonly Guid Node = Guid.Parse("0192f111-0000-7000-8000-000000000303");
+        public static readonly Guid Calibration = Guid.Parse("0192f111-0000-7000-8000-000000000403");
     }
 
     private async Task<HttpResponseMessage> SendAsync(Request request, string target)
@@ -125,6 +162,7 @@ public sealed class CommandAuditTests : TenantWorldTest
             ["distributor1"] = World.Distributor1, ["distributor3"] = Spare.Distributor, ["community1"] = World.Community1,
             ["community3"] = Spare.Community, ["customer1"] = World.Customer1, ["customer3"] = Spare.Customer,
             ["customerUser1"] = World.CustomerUser1.Id, ["customerUser2"] = World.CustomerUser2.Id,
+            ["node3"] = Spare.Node, ["calibration3"] = Spare.Calibration,
         };
         string Resolve(string text) => ids.Aggregate(text.Replace("{target}", target.Length == 0 ? "" : ids[target].ToString(), StringComparison.Ordinal),
             (current, id) => current.Replace("{" + id.Key + "}", id.Value.ToString(), StringComparison.Ordinal));
