@@ -46,7 +46,6 @@ public static class NodeQueries
             connection.QueryAsync<NodeSummary>(new CommandDefinition(firstSql, firstParameters, transaction)));
         var cursor = NodeList.Cursor.After(firstPage.ElementAt(24), "-created_at");
 
-        var nearby = NodesNearby.BoundingBox.Around(NodeSeed.CentreLat, NodeSeed.CentreLng, 2000.0, 50);
         var cases = new (string Name, string Target, TenantScope Scope, (string Sql, DynamicParameters Parameters) Query)[]
         {
             ("nodes list: Online + search + -created_at, offset page 1", "p95 < 10 ms", distributor,
@@ -54,13 +53,13 @@ public static class NodeQueries
             ("nodes list: -created_at, cursor page 2", "p95 < 10 ms", distributor,
                 NodeList.Build(distributor, noFilter, "-created_at", 25, null, cursor)),
             ("nodes nearby 2 km (distributor)", "p95 < 10 ms", distributor,
-                (NodeStore.Scoped(NodesNearby.Nearby, distributor), NodeStore.Parameters(distributor, nearby))),
+                NodesNearby.Query(NodeSeed.CentreLat, NodeSeed.CentreLng, 2000.0, 50, distributor)),
             ("nodes nearby 2 km (superadmin, all nodes)", "p95 < 10 ms", everything,
-                (NodeStore.Scoped(NodesNearby.Nearby, everything), NodeStore.Parameters(everything, nearby))),
+                NodesNearby.Query(NodeSeed.CentreLat, NodeSeed.CentreLng, 2000.0, 50, everything)),
             ("nodes map, one distributor (1,000 nodes)", "p95 < 50 ms", distributor,
-                (NodeStore.Scoped(NodeReads.Map, distributor), NodeStore.Parameters(distributor, new { }))),
+                NodeReads.MapQuery(distributor)),
             ("nodes map, superadmin (10,000 nodes)", "p95 < 50 ms", everything,
-                (NodeStore.Scoped(NodeReads.Map, everything), NodeStore.Parameters(everything, new { }))),
+                NodeReads.MapQuery(everything)),
         };
 
         var figures = new List<LatencyRecorder.Figures>();

@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using EvaraTech.Infrastructure.Http;
 using EvaraTech.Application.Errors;
-using EvaraTech.Domain;
 using EvaraTech.Infrastructure.Database;
 using Microsoft.AspNetCore.Diagnostics;
 using Npgsql;
@@ -35,10 +34,7 @@ public sealed partial class EnvelopeExceptionHandler(ILogger<EnvelopeExceptionHa
 
     private static (int Status, IReadOnlyList<ErrorDetail> Errors) Describe(Exception exception) => exception switch
     {
-        RequestValidationException validation => (StatusCodes.Status400BadRequest,
-            [.. validation.Errors.Select(e => new ErrorDetail(ErrorCodes.ValidationError, e.Message, e.Field))]),
-        AppException app => (ApiResults.StatusCodeOf(app.Kind), [new ErrorDetail(app.Code, app.Message, app.Field)]),
-        DomainRuleViolation rule => (StatusCodes.Status422UnprocessableEntity, [new ErrorDetail(rule.Code, rule.Message, rule.Field)]),
+        _ when ExpectedFailures.Describe(exception) is { } expected => expected,
         BadHttpRequestException badRequest => (badRequest.StatusCode, [DescribeBadRequest(badRequest)]),
         // A constraint the handler did not anticipate still means "conflicts with stored data", never a 500.
         PostgresException { SqlState: PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.ForeignKeyViolation } => (StatusCodes.Status409Conflict,

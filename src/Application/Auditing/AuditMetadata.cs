@@ -18,6 +18,17 @@ public static class AuditMetadata
     /// <summary>Bookkeeping that changes on every write and says nothing about what changed.</summary>
     private static readonly HashSet<string> Noise = new(StringComparer.OrdinalIgnoreCase) { "version", "updatedAt" };
 
+    /// <summary>What a command's audit row records: the state it created or deleted, or what it changed.</summary>
+    /// <param name="command">recorded itself when there is no state to show</param>
+    public static JsonObject For(AuditAction action, object? before, object? after, object command) => action switch
+    {
+        AuditAction.Create => new JsonObject { ["created"] = State(after ?? command) },
+        AuditAction.Delete => new JsonObject { ["deleted"] = State(before ?? command) },
+        _ => before is not null && after is not null
+            ? new JsonObject { ["changes"] = Changes(before, after) }
+            : new JsonObject { ["command"] = State(command) },
+    };
+
     public static JsonObject State(object? value) => Sanitize(JsonSerializer.SerializeToNode(value, Json) as JsonObject ?? []);
 
     public static JsonObject Changes(object before, object after)

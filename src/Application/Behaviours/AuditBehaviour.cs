@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Text.Json.Nodes;
 using EvaraTech.Application.Auditing;
 using Mediator;
 
@@ -28,14 +27,7 @@ public sealed class AuditBehaviour<TMessage, TResponse>(IAuditTrail trail, Audit
         object? result = response is Unit ? null : response;
         var resource = (result ?? context.Before) as IAuditedResource;
         var resourceId = resource?.Id ?? MessageId?.GetValue(message);
-        var metadata = description.Action switch
-        {
-            AuditAction.Create => new JsonObject { ["created"] = AuditMetadata.State(result ?? message) },
-            AuditAction.Delete => new JsonObject { ["deleted"] = context.Before is { } gone ? AuditMetadata.State(gone) : AuditMetadata.State(message) },
-            _ => context.Before is { } before && result is not null
-                ? new JsonObject { ["changes"] = AuditMetadata.Changes(before, result) }
-                : new JsonObject { ["command"] = AuditMetadata.State(message) },
-        };
+        var metadata = AuditMetadata.For(description.Action, context.Before, result, message);
 
         await trail.RecordAsync(new AuditEntry(description.Action, description.ResourceType, resourceId?.ToString(), metadata,
             resource?.OwnerDistributorId), cancellationToken);

@@ -14,14 +14,24 @@ public sealed class ValidationBehaviour<TMessage, TResponse>(IEnumerable<IValida
     public async ValueTask<TResponse> Handle(
         TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
     {
-        if (_validators.Length == 0)
+        if (_validators.Length > 0)
         {
-            return await next(message, cancellationToken);
+            await RequestValidation.EnsureValidAsync(_validators, message, cancellationToken);
         }
 
-        var context = new ValidationContext<TMessage>(message);
+        return await next(message, cancellationToken);
+    }
+}
+
+/// <summary>The validation every message gets, for code that runs a use case outside the pipeline (a batch item).</summary>
+public static class RequestValidation
+{
+    /// <exception cref="RequestValidationException">naming every failing field, as the client sent it (camelCase path)</exception>
+    public static async Task EnsureValidAsync<T>(IEnumerable<IValidator<T>> validators, T message, CancellationToken cancellationToken)
+    {
+        var context = new ValidationContext<T>(message);
         var failures = new List<FieldError>();
-        foreach (var validator in _validators)
+        foreach (var validator in validators)
         {
             var result = await validator.ValidateAsync(context, cancellationToken);
             failures.AddRange(result.Errors.Select(e =>
@@ -32,7 +42,5 @@ public sealed class ValidationBehaviour<TMessage, TResponse>(IEnumerable<IValida
         {
             throw new RequestValidationException(failures);
         }
-
-        return await next(message, cancellationToken);
     }
 }

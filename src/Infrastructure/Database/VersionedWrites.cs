@@ -25,6 +25,19 @@ public static class VersionedWrites
         where T : struct =>
         written ?? throw (await existsInScope() ? AppException.ConcurrencyConflict(resource) : AppException.NotFound(resource));
 
+    /// <summary>Runs a write, turning a violation of one of the named <paramref name="constraints"/> into its 409.</summary>
+    public static async Task<T> TranslatingConflictsAsync<T>(Func<Task<T>> write, IReadOnlyDictionary<string, (string Message, string? Field)> constraints)
+    {
+        try
+        {
+            return await write();
+        }
+        catch (PostgresException ex) when (ConflictFor(ex, constraints) is { } conflict)
+        {
+            throw conflict;
+        }
+    }
+
     /// <summary>Turns a named constraint's violation into a 409 naming the field; anything else is rethrown.</summary>
     public static AppException? ConflictFor(PostgresException exception, IReadOnlyDictionary<string, (string Message, string? Field)> constraints) =>
         exception.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.ForeignKeyViolation or PostgresErrorCodes.ExclusionViolation

@@ -16,32 +16,26 @@ public static class Versioning
 
     public static void SetETag(HttpContext context, string etag) => context.Response.Headers.ETag = etag;
 
-    /// <summary>The <c>If-Match</c> the client sent; missing → 428.</summary>
-    public static string RequiredIfMatch(HttpContext context)
-    {
-        var ifMatch = context.Request.Headers.IfMatch.ToString();
-        return string.IsNullOrWhiteSpace(ifMatch)
-            ? throw new AppException(ErrorKind.PreconditionRequired, ErrorCodes.PreconditionRequired,
-                "Send the resource's ETag as If-Match to change it.", HeaderNames.IfMatch)
-            : ifMatch;
-    }
+    public static long RequiredVersion(HttpContext context) => RequiredVersion(context, ParseVersion);
 
-    /// <summary>An If-Match that names no version of this resource → 400.</summary>
-    public static AppException MalformedIfMatch() =>
-        new(ErrorKind.BadRequest, ErrorCodes.ValidationError, "If-Match must be an ETag returned by this API.", HeaderNames.IfMatch);
-
-    public static long RequiredVersion(HttpContext context)
+    /// <param name="versionOf">reads the version out of the ETag's opaque value (quotes and <c>W/</c> removed), or null</param>
+    public static long RequiredVersion(HttpContext context, Func<string, long?> versionOf)
     {
-        var value = RequiredIfMatch(context).Trim();
-        if (value.StartsWith("W/", StringComparison.Ordinal))
+        var ifMatch = context.Request.Headers.IfMatch.ToString().Trim();
+        if (ifMatch.Length == 0)
         {
-            value = value[2..];
+            throw new AppException(ErrorKind.PreconditionRequired, ErrorCodes.PreconditionRequired,
+                "Send the resource's ETag as If-Match to change it.", HeaderNames.IfMatch);
         }
 
-        return long.TryParse(value.Trim('"'), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version)
-            ? version
-            : throw MalformedIfMatch();
+        var opaque = (ifMatch.StartsWith("W/", StringComparison.Ordinal) ? ifMatch[2..] : ifMatch).Trim('"');
+        return versionOf(opaque)
+            ?? throw new AppException(ErrorKind.BadRequest, ErrorCodes.ValidationError, "If-Match must be an ETag returned by this API.", HeaderNames.IfMatch);
     }
+
+    /// <summary>A plain version number, as <see cref="ETag(long)"/> writes it.</summary>
+    public static long? ParseVersion(string value) =>
+        long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version) ? version : null;
 
     /// <summary>True when the client's cached copy (<c>If-None-Match</c>) is still current.</summary>
     public static bool NotModified(HttpContext context, long version) => NotModified(context, ETag(version));

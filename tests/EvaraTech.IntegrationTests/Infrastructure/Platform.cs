@@ -61,6 +61,7 @@ public sealed class Platform
     [OneTimeTearDown]
     public async Task StopAsync()
     {
+        await DemoPlatform.StopAsync();
         await Api.DisposeAsync();
         await Jwks.DisposeAsync();
         await Database.DisposeAsync();

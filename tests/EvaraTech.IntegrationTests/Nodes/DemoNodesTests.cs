@@ -20,19 +20,7 @@ public sealed class DemoNodesTests
     private ApiFactory _api = null!;
 
     [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _database = await TestDatabase.CreateAsync("demonodes");
-        _api = ApiFactory.For(_database, new Dictionary<string, string?> { ["Demo:Seed"] = "true" });
-        _ = _api.Server;
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        await _api.DisposeAsync();
-        await _database.DisposeAsync();
-    }
+    public async Task StartAsync() => (_database, _api) = await DemoPlatform.StartAsync();
 
     [Test]
     public async Task The_demo_has_at_least_24_nodes_of_every_analytics_type_and_category()
@@ -140,7 +128,7 @@ public sealed class DemoNodesTests
     {
         var before = await FingerprintAsync();
 
-        await using (var again = ApiFactory.For(_database, new Dictionary<string, string?> { ["Demo:Seed"] = "true" }))
+        await using (var again = ApiFactory.For(_database, DemoPlatform.Settings))
         {
             _ = again.Server;
         }

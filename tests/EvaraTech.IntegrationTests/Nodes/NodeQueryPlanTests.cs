@@ -54,8 +54,8 @@ public sealed class NodeQueryPlanTests
     [TestCase("-last_seen")]
     public async Task A_filtered_searched_sorted_offset_page_uses_an_index(string sort)
     {
-        var (sql, parameters) = NodeList.Build(DistributorScope, OnlineSearched, sort, 25, 0, null);
-        await AssertIndexedAsync($"list {sort} status=Online search={NodeSeed.SearchTerm} offset 0", DistributorScope, sql, parameters);
+        await AssertIndexedAsync($"list {sort} status=Online search={NodeSeed.SearchTerm} offset 0", DistributorScope,
+            NodeList.Build(DistributorScope, OnlineSearched, sort, 25, 0, null));
     }
 
     [TestCase("-created_at")]
@@ -63,8 +63,7 @@ public sealed class NodeQueryPlanTests
     [TestCase("-last_seen")]
     public async Task An_unfiltered_offset_page_uses_an_index(string sort)
     {
-        var (sql, parameters) = NodeList.Build(DistributorScope, NoFilter, sort, 25, 0, null);
-        await AssertIndexedAsync($"list {sort} offset 0", DistributorScope, sql, parameters);
+        await AssertIndexedAsync($"list {sort} offset 0", DistributorScope, NodeList.Build(DistributorScope, NoFilter, sort, 25, 0, null));
     }
 
     [TestCase("-created_at")]
@@ -79,8 +78,7 @@ public sealed class NodeQueryPlanTests
         Assert.That(rows, Has.Count.EqualTo(26), "a full first page and one more row");
         var cursor = NodeList.Cursor.After(rows[24], sort);
 
-        var (sql, parameters) = NodeList.Build(DistributorScope, NoFilter, sort, 25, null, cursor);
-        await AssertIndexedAsync($"list {sort} cursor page 2", DistributorScope, sql, parameters);
+        await AssertIndexedAsync($"list {sort} cursor page 2", DistributorScope, NodeList.Build(DistributorScope, NoFilter, sort, 25, null, cursor));
     }
 
     [Test]
@@ -90,14 +88,14 @@ public sealed class NodeQueryPlanTests
         var rows = (await InContextAsync(DistributorScope, (connection, transaction) =>
             connection.QueryAsync<NodeSummary>(new CommandDefinition(firstSql, firstParameters, transaction)))).ToList();
         Assert.That(rows, Has.Count.EqualTo(11), "the search finds more than a page");
-        var (sql, parameters) = NodeList.Build(DistributorScope, OnlineSearched, "-created_at", 10, null, NodeList.Cursor.After(rows[9], "-created_at"));
-        await AssertIndexedAsync($"list -created_at status=Online search={NodeSeed.SearchTerm} cursor page 2", DistributorScope, sql, parameters);
+        await AssertIndexedAsync($"list -created_at status=Online search={NodeSeed.SearchTerm} cursor page 2", DistributorScope,
+            NodeList.Build(DistributorScope, OnlineSearched, "-created_at", 10, null, NodeList.Cursor.After(rows[9], "-created_at")));
     }
 
     [Test]
     public async Task Nearby_within_2_km_for_a_distributor_uses_an_index()
     {
-        await AssertIndexedAsync("nearby 2 km (distributor)", DistributorScope, NodeStore.Scoped(NodesNearby.Nearby, DistributorScope), NearbyParameters(DistributorScope));
+        await AssertIndexedAsync("nearby 2 km (distributor)", DistributorScope, Nearby(DistributorScope));
     }
 
     /// <summary>
@@ -108,29 +106,29 @@ public sealed class NodeQueryPlanTests
     [Test]
     public async Task Nearby_within_2_km_for_a_superadmin_uses_an_index()
     {
-        await AssertIndexedAsync("nearby 2 km (superadmin)", TenantScope.Everything, NodeStore.Scoped(NodesNearby.Nearby, TenantScope.Everything), NearbyParameters(TenantScope.Everything));
+        await AssertIndexedAsync("nearby 2 km (superadmin)", TenantScope.Everything, Nearby(TenantScope.Everything));
     }
 
     [Test]
     public async Task The_map_of_a_distributor_uses_an_index()
     {
-        await AssertIndexedAsync("map (distributor)", DistributorScope, NodeStore.Scoped(NodeReads.Map, DistributorScope), NodeStore.Parameters(DistributorScope, new { }));
+        await AssertIndexedAsync("map (distributor)", DistributorScope, NodeReads.MapQuery(DistributorScope));
     }
 
     /// <summary>All 10,000 nodes legitimately read the whole table; only printed (the benchmark measures it).</summary>
     [Test]
     public async Task The_map_of_every_node_is_printed()
     {
-        var plans = await ExplainAsync(TenantScope.Everything, NodeStore.Scoped(NodeReads.Map, TenantScope.Everything), NodeStore.Parameters(TenantScope.Everything, new { }));
+        var plans = await ExplainAsync(TenantScope.Everything, NodeReads.MapQuery(TenantScope.Everything));
         Print("map (superadmin, all nodes)", plans);
     }
 
-    private static Dapper.DynamicParameters NearbyParameters(TenantScope scope) =>
-        NodeStore.Parameters(scope, NodesNearby.BoundingBox.Around(NodeSeed.CentreLat, NodeSeed.CentreLng, 2000.0, 50));
+    private static (string Sql, Dapper.DynamicParameters Parameters) Nearby(TenantScope scope) =>
+        NodesNearby.Query(NodeSeed.CentreLat, NodeSeed.CentreLng, 2000.0, 50, scope);
 
-    private async Task AssertIndexedAsync(string name, TenantScope scope, string sql, Dapper.DynamicParameters parameters)
+    private async Task AssertIndexedAsync(string name, TenantScope scope, (string Sql, Dapper.DynamicParameters Parameters) query)
     {
-        var plans = await ExplainAsync(scope, sql, parameters);
+        var plans = await ExplainAsync(scope, query);
         Print(name, plans);
         Assert.Multiple(() =>
         {
@@ -146,14 +144,14 @@ public sealed class NodeQueryPlanTests
         });
     }
 
-    /// <summary>EXPLAIN (FORMAT JSON) of each statement of <paramref name="sql"/>, in the caller's context.</summary>
-    private Task<List<(string Statement, JsonNode Plan)>> ExplainAsync(TenantScope scope, string sql, Dapper.DynamicParameters parameters) =>
+    /// <summary>EXPLAIN (FORMAT JSON) of each statement of the query, in the caller's context.</summary>
+    private Task<List<(string Statement, JsonNode Plan)>> ExplainAsync(TenantScope scope, (string Sql, Dapper.DynamicParameters Parameters) query) =>
         InContextAsync(scope, async (connection, transaction) =>
         {
             var plans = new List<(string, JsonNode)>();
-            foreach (var statement in sql.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            foreach (var statement in query.Sql.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
-                var json = await connection.QuerySingleAsync<string>(new CommandDefinition("EXPLAIN (FORMAT JSON) " + statement, parameters, transaction));
+                var json = await connection.QuerySingleAsync<string>(new CommandDefinition("EXPLAIN (FORMAT JSON) " + statement, query.Parameters, transaction));
                 plans.Add((statement, JsonNode.Parse(json)![0]!["Plan"]!));
             }
 

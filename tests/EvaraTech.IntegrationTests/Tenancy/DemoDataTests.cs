@@ -12,19 +12,7 @@ public sealed class DemoDataTests
     private ApiFactory _api = null!;
 
     [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _database = await TestDatabase.CreateAsync("demo");
-        _api = ApiFactory.For(_database, new Dictionary<string, string?> { ["Demo:Seed"] = "true" });
-        _ = _api.Server;
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        await _api.DisposeAsync();
-        await _database.DisposeAsync();
-    }
+    public async Task StartAsync() => (_database, _api) = await DemoPlatform.StartAsync();
 
     [Test]
     public async Task The_demo_hierarchy_has_the_promised_size()
@@ -58,7 +46,7 @@ public sealed class DemoDataTests
     [Test]
     public async Task Seeding_again_changes_nothing()
     {
-        await using var again = ApiFactory.For(_database, new Dictionary<string, string?> { ["Demo:Seed"] = "true" });
+        await using var again = ApiFactory.For(_database, DemoPlatform.Settings);
         _ = again.Server;
 
         Assert.That(await _database.ScalarAsync<long>("SELECT count(*) FROM tenancy.users_profiles"), Is.EqualTo(DemoTenants.Users.Length));

@@ -27,14 +27,6 @@ public static class DemoNodes
     /// </summary>
     public sealed record DemoOwner(int DistributorSlot, TenantType Level, int Slot = 0);
 
-    public abstract record DemoConfig;
-
-    public sealed record TankConfig(double MaxDepthCm, double SensorOffsetCm, double LowLevelPercent, double HighLevelPercent) : DemoConfig;
-
-    public sealed record FlowConfig(double PipeDiameterMm, double PulsesPerLitre, double MaxFlowRateLpm) : DemoConfig;
-
-    public sealed record DeepConfig(double WellDepthM, double PumpRatingKw, double PumpDepthM) : DemoConfig;
-
     public sealed record DemoFirmware(string Version, string HardwareRevision, string BootloaderVersion, string UpdateStatus);
 
     public sealed record DemoTag(Guid Id, string Name, string Value);
@@ -59,7 +51,7 @@ public static class DemoNodes
         double Lat,
         double Lng,
         double? CapacityLitres,
-        DemoConfig Config,
+        DeviceConfig Config,
         DemoFirmware Firmware,
         IReadOnlyList<DemoTag> Tags)
     {

@@ -3,6 +3,7 @@ using EvaraTech.Application.Security;
 using EvaraTech.Application.Tenants;
 using EvaraTech.Domain;
 using EvaraTech.Infrastructure.Database;
+using EvaraTech.Infrastructure.Demo;
 using EvaraTech.Modules.Nodes.Domain;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -75,14 +76,9 @@ public sealed class DemoNodesSeeder(IServiceScopeFactory scopes, IConfiguration 
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (!configuration.GetValue<bool>("Demo:Seed"))
+        if (!DemoSeeding.IsWanted(configuration, environment))
         {
             return;
-        }
-
-        if (environment.IsProduction())
-        {
-            throw new InvalidOperationException("Demo:Seed must be off in Production: the demo nodes carry published ThingSpeak keys.");
         }
 
         await using var scope = scopes.CreateAsyncScope();
@@ -175,9 +171,9 @@ public sealed class DemoNodesSeeder(IServiceScopeFactory scopes, IConfiguration 
     private static object DetailRows()
     {
         var nodes = DemoNodes.Nodes;
-        var tanks = nodes.Where(n => n.Config is DemoNodes.TankConfig).Select(n => (n.Id, Config: (DemoNodes.TankConfig)n.Config)).ToArray();
-        var flows = nodes.Where(n => n.Config is DemoNodes.FlowConfig).Select(n => (n.Id, Config: (DemoNodes.FlowConfig)n.Config)).ToArray();
-        var deeps = nodes.Where(n => n.Config is DemoNodes.DeepConfig).Select(n => (n.Id, Config: (DemoNodes.DeepConfig)n.Config)).ToArray();
+        var tanks = nodes.Where(n => n.Config is TankConfig).Select(n => (n.Id, Config: (TankConfig)n.Config)).ToArray();
+        var flows = nodes.Where(n => n.Config is FlowConfig).Select(n => (n.Id, Config: (FlowConfig)n.Config)).ToArray();
+        var deeps = nodes.Where(n => n.Config is DeepConfig).Select(n => (n.Id, Config: (DeepConfig)n.Config)).ToArray();
         var mappings = nodes.SelectMany(n => n.Mappings.Select(m => (NodeId: n.Id, Mapping: m))).ToArray();
         var assignments = nodes.SelectMany(n => n.Tags.Select(t => (NodeId: n.Id, Tag: t))).ToArray();
         return new

@@ -59,7 +59,7 @@ internal static class NodeEndpoints
                 string? tag = null, string? search = null, string? sort = null, string? fields = null) =>
         {
             var selected = string.IsNullOrWhiteSpace(fields) ? [] : fields.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-            var result = await sender.Send(new ListNodesQuery(page, limit, cursor, status ?? [], category ?? [], analyticsType, communityId,
+            var result = await sender.Send(new ListNodesQuery(new PageRequest(page, limit), cursor, status ?? [], category ?? [], analyticsType, communityId,
                 tag, search, sort, selected), ct);
             var pagination = new PaginationMeta(limit, cursor is null ? page : null, result.Total,
                 result.Total is { } total ? (int)((total + limit - 1) / limit) : null, result.NextCursor);
@@ -145,6 +145,5 @@ internal static class NodeEndpoints
     private static IResult Node(HttpContext context, NodeDetails node) => ApiResults.Versioned(context, node, node.ETag);
 
     /// <summary>The node version an If-Match names: the node's ETag (<c>"7.3"</c>) or its node part alone.</summary>
-    private static long RequiredNodeVersion(HttpContext context) =>
-        NodeETag.NodeVersion(Versioning.RequiredIfMatch(context)) ?? throw Versioning.MalformedIfMatch();
+    private static long RequiredNodeVersion(HttpContext context) => Versioning.RequiredVersion(context, NodeETag.NodeVersion);
 }

@@ -56,14 +56,14 @@ public sealed class NodeList(DbSession db)
         return new NodePage(items, total, more ? Cursor.After(items[^1], sort ?? DefaultSort) : null);
     }
 
-    /// <summary>The statement and parameters of one page; public so the plan tests and benchmarks run exactly this.</summary>
-    public static (string Sql, DynamicParameters Parameters) Build(TenantScope scope, NodeFilter filter, string? sort, int limit, int? offset, string? cursor)
+    /// <summary>The statement and parameters of one page; the plan tests and the benchmark run exactly this.</summary>
+    internal static (string Sql, DynamicParameters Parameters) Build(TenantScope scope, NodeFilter filter, string? sort, int limit, int? offset, string? cursor)
     {
         var requested = sort ?? DefaultSort;
         var descending = requested.StartsWith('-');
         var key = SortKeys[requested.TrimStart('-')];
-        var parameters = NodeStore.Parameters(scope, new { Limit = limit + 1, Offset = offset ?? 0 });
-        var where = new List<string> { ScopeFilter.Sql(scope, "n.owner_distributor_id", "n.customer_id") };
+        var parameters = NodeScope.Parameters(scope, new { Limit = limit + 1, Offset = offset ?? 0 });
+        var where = new List<string> { NodeScope.Predicate(scope) };
         if (filter.Statuses.Count > 0)
         {
             where.Add("s.status = ANY(@Statuses)");

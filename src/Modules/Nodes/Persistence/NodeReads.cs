@@ -1,7 +1,9 @@
 using System.Text.Json.Nodes;
 using Dapper;
+using EvaraTech.Application.Errors;
 using EvaraTech.Domain;
 using EvaraTech.Infrastructure.Database;
+using EvaraTech.Modules.Nodes.Domain;
 
 namespace EvaraTech.Modules.Nodes.Persistence;
 
@@ -14,7 +16,7 @@ public sealed class NodeReads(DbSession db)
         n.distributor_id AS DistributorId, n.community_id AS CommunityId, n.customer_id AS CustomerId,
         n.lat, n.lng, n.location_name AS LocationName, n.capacity_litres AS CapacityLitres,
         s.status, s.last_seen AS LastSeen, n.version, n.created_at AS CreatedAt, n.updated_at AS UpdatedAt,
-        n.owner_distributor_id AS OwnerDistributorId, n.owner_community_id AS OwnerCommunityId, s.version AS StateVersion
+        n.owner_distributor_id AS OwnerDistributorId
         """;
 
     private const string Details = $$"""
@@ -22,14 +24,9 @@ public sealed class NodeReads(DbSession db)
         FROM nodes.nodes n JOIN nodes.node_operational_state s ON s.node_id = n.id
         WHERE n.id = @Id AND {scope};
 
-        SELECT t.max_depth_cm AS MaxDepthCm, t.sensor_offset_cm AS SensorOffsetCm, t.low_level_percent AS LowLevelPercent,
-               t.high_level_percent AS HighLevelPercent, f.pipe_diameter_mm AS PipeDiameterMm, f.pulses_per_litre AS PulsesPerLitre,
-               f.max_flow_rate_lpm AS MaxFlowRateLpm, d.well_depth_m AS WellDepthM, d.pump_rating_kw AS PumpRatingKw,
-               d.pump_depth_m AS PumpDepthM
+        SELECT {{DeviceConfigRow.Columns}}
         FROM nodes.nodes n
-        LEFT JOIN nodes.device_config_tank t ON t.node_id = n.id
-        LEFT JOIN nodes.device_config_flow f ON f.node_id = n.id
-        LEFT JOIN nodes.device_config_deep d ON d.node_id = n.id
+        {{DeviceConfigRow.Joins}}
         WHERE n.id = @Id;
 
         SELECT channel_id AS ChannelId, read_key AS ReadKey, write_key AS WriteKey
@@ -58,8 +55,8 @@ public sealed class NodeReads(DbSession db)
         FROM nodes.node_operational_state WHERE node_id = @Id;
         """;
 
-    /// <summary>Every node in scope with just what a map pin needs, read from the covering index where scoped.</summary>
-    internal const string Map = """
+    /// <summary>Every node in scope with just what a map pin needs.</summary>
+    private const string Map = """
         SELECT n.id, n.label, s.status, n.lat, n.lng
         FROM nodes.nodes n JOIN nodes.node_operational_state s ON s.node_id = n.id
         WHERE {scope}
@@ -75,72 +72,39 @@ public sealed class NodeReads(DbSession db)
         ORDER BY count(*) DESC, f.firmware_version
         """;
 
-    /// <returns>the node with everything that describes it, or null when it does not exist for this caller</returns>
-    public async Task<NodeDetails?> FindAsync(Guid id, TenantScope scope, CancellationToken ct)
+    /// <returns>the node with everything that describes it; one that does not exist for this caller is a 404</returns>
+    public async Task<NodeDetails> GetAsync(Guid id, TenantScope scope, CancellationToken ct)
     {
         var connection = await db.ConnectionAsync(ct);
-        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
-            NodeStore.Scoped(Details, scope), NodeStore.Parameters(scope, new { Id = id }), db.Transaction, cancellationToken: ct));
-        var node = await results.ReadSingleOrDefaultAsync<NodeSummary>();
-        if (node is null)
-        {
-            return null;
-        }
-
-        var config = await results.ReadSingleAsync<ConfigRow>();
+        await using var results = await connection.QueryMultipleAsync(NodeScope.Command(db, Details, scope, new { Id = id }, ct));
+        var node = await results.ReadSingleOrDefaultAsync<NodeSummary>() ?? throw AppException.NotFound(NodeStore.Resource);
+        var config = await results.ReadSingleAsync<DeviceConfigRow>();
         var channel = await results.ReadSingleOrDefaultAsync<ChannelRow>();
         var mappings = (await results.ReadAsync<MappingView>()).ToList();
         var calibrations = (await results.ReadAsync<CalibrationRow>()).Select(c => c.ToView()).ToList();
         var firmware = await results.ReadSingleOrDefaultAsync<FirmwareView>();
         var tags = (await results.ReadAsync<TagView>()).ToList();
         var state = await results.ReadSingleAsync<StateView>();
-        return new NodeDetails(node, config.ToJson(node.AnalyticsType),
-            channel is null ? null : new ChannelView(channel.ChannelId, Domain.ThingSpeakChannel.Mask(channel.ReadKey), Domain.ThingSpeakChannel.Mask(channel.WriteKey), mappings),
+        return new NodeDetails(node, config.ToConfig(Enum.Parse<AnalyticsType>(node.AnalyticsType)),
+            channel is null ? null : new ChannelView(channel.ChannelId, ThingSpeakChannel.Mask(channel.ReadKey), ThingSpeakChannel.Mask(channel.WriteKey), mappings),
             calibrations, firmware, tags, state);
     }
 
     public async Task<IReadOnlyList<MapPin>> MapAsync(TenantScope scope, CancellationToken ct)
     {
+        var (sql, parameters) = MapQuery(scope);
         var connection = await db.ConnectionAsync(ct);
-        var pins = await connection.QueryAsync<MapPin>(new CommandDefinition(
-            NodeStore.Scoped(Map, scope), NodeStore.Parameters(scope, new { }), db.Transaction, cancellationToken: ct));
-        return [.. pins];
+        return [.. await connection.QueryAsync<MapPin>(new CommandDefinition(sql, parameters, db.Transaction, cancellationToken: ct))];
     }
+
+    /// <summary>The map's statement; the plan tests and the benchmark run exactly this.</summary>
+    internal static (string Sql, DynamicParameters Parameters) MapQuery(TenantScope scope) =>
+        (NodeScope.Apply(Map, scope), NodeScope.Parameters(scope, new { }));
 
     public async Task<IReadOnlyList<FirmwareCount>> FirmwareSummaryAsync(TenantScope scope, CancellationToken ct)
     {
         var connection = await db.ConnectionAsync(ct);
-        var counts = await connection.QueryAsync<FirmwareCount>(new CommandDefinition(
-            NodeStore.Scoped(FirmwareSummary, scope), NodeStore.Parameters(scope, new { }), db.Transaction, cancellationToken: ct));
-        return [.. counts];
-    }
-
-    private sealed class ConfigRow
-    {
-        public double? MaxDepthCm { get; init; }
-        public double? SensorOffsetCm { get; init; }
-        public double? LowLevelPercent { get; init; }
-        public double? HighLevelPercent { get; init; }
-        public double? PipeDiameterMm { get; init; }
-        public double? PulsesPerLitre { get; init; }
-        public double? MaxFlowRateLpm { get; init; }
-        public double? WellDepthM { get; init; }
-        public double? PumpRatingKw { get; init; }
-        public double? PumpDepthM { get; init; }
-
-        public JsonObject ToJson(string analyticsType) => analyticsType switch
-        {
-            nameof(Domain.AnalyticsType.EvaraTank) => new JsonObject
-            {
-                ["maxDepthCm"] = MaxDepthCm, ["sensorOffsetCm"] = SensorOffsetCm,
-                ["lowLevelPercent"] = LowLevelPercent, ["highLevelPercent"] = HighLevelPercent,
-            },
-            nameof(Domain.AnalyticsType.EvaraFlow) => new JsonObject
-            {
-                ["pipeDiameterMm"] = PipeDiameterMm, ["pulsesPerLitre"] = PulsesPerLitre, ["maxFlowRateLpm"] = MaxFlowRateLpm,
-            },
-            _ => new JsonObject { ["wellDepthM"] = WellDepthM, ["pumpRatingKw"] = PumpRatingKw, ["pumpDepthM"] = PumpDepthM },
-        };
+        return [.. await connection.QueryAsync<FirmwareCount>(NodeScope.Command(db, FirmwareSummary, scope, new { }, ct))];
     }
 
     private sealed record ChannelRow(long ChannelId, string? ReadKey, string? WriteKey);

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using EvaraTech.Application.Auditing;
+using EvaraTech.Infrastructure.Http;
 
 namespace EvaraTech.Modules.Nodes.Persistence;
 
@@ -29,17 +30,15 @@ public record NodeSummary : IAuditedResource
     [JsonIgnore]
     public Guid? OwnerDistributorId { get; init; }
 
-    [JsonIgnore]
-    public Guid? OwnerCommunityId { get; init; }
-
-    [JsonIgnore]
-    public long StateVersion { get; init; }
 }
 
-/// <summary>One node with everything that describes it. Its ETag covers the node and its operational state.</summary>
+/// <summary>
+/// One node with everything that describes it. Its ETag covers the node and its operational state. <see cref="Config"/>
+/// is the node type's <c>DeviceConfig</c>, typed as object so that its own properties are serialised.
+/// </summary>
 public sealed record NodeDetails(
     NodeSummary Node,
-    JsonObject Config,
+    object Config,
     ChannelView? Channel,
     IReadOnlyList<CalibrationView> Calibrations,
     FirmwareView? Firmware,
@@ -76,17 +75,11 @@ public static class NodeETag
 {
     public static string Format(long nodeVersion, long stateVersion) => $"\"{nodeVersion}.{stateVersion}\"";
 
-    /// <returns>the node version an <c>If-Match</c> names (<c>"7.3"</c> or <c>"7"</c>), or null when it names none</returns>
-    public static long? NodeVersion(string tag)
+    /// <returns>the node version of an ETag's opaque value (<c>7.3</c> or <c>7</c>), or null when it names none</returns>
+    public static long? NodeVersion(string value)
     {
-        var value = tag.Trim();
-        value = value.StartsWith("W/", StringComparison.Ordinal) ? value[2..] : value;
-        value = value.Trim('"');
         var dot = value.IndexOf('.', StringComparison.Ordinal);
-        var node = dot < 0 ? value : value[..dot];
-        return long.TryParse(node, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version)
-            && (dot < 0 || long.TryParse(value[(dot + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _))
-            ? version
-            : null;
+        return dot < 0 ? Versioning.ParseVersion(value)
+            : Versioning.ParseVersion(value[(dot + 1)..]) is null ? null : Versioning.ParseVersion(value[..dot]);
     }
 }

@@ -3,7 +3,6 @@ using EvaraTech.Application.Errors;
 using EvaraTech.Domain;
 using EvaraTech.Infrastructure.Database;
 using EvaraTech.Modules.Nodes.Domain;
-using Npgsql;
 
 namespace EvaraTech.Modules.Nodes.Persistence;
 
@@ -29,18 +28,13 @@ public sealed class NodeStore(DbSession db)
         ["fk_nodes_customer"] = ("The owning tenant no longer exists.", "customerId"),
     };
 
-    private const string Load = """
+    private const string Load = $$"""
         SELECT n.id, n.version, n.node_key AS NodeKey, n.label, n.category, n.analytics_type AS AnalyticsType,
                n.tenant_type AS TenantType, coalesce(n.distributor_id, n.community_id, n.customer_id) AS TenantId,
                n.lat, n.lng, n.location_name AS LocationName, n.capacity_litres AS CapacityLitres,
-               t.max_depth_cm AS MaxDepthCm, t.sensor_offset_cm AS SensorOffsetCm,
-               t.low_level_percent AS LowLevelPercent, t.high_level_percent AS HighLevelPercent,
-               f.pipe_diameter_mm AS PipeDiameterMm, f.pulses_per_litre AS PulsesPerLitre, f.max_flow_rate_lpm AS MaxFlowRateLpm,
-               d.well_depth_m AS WellDepthM, d.pump_rating_kw AS PumpRatingKw, d.pump_depth_m AS PumpDepthM
+               {{DeviceConfigRow.Columns}}
         FROM nodes.nodes n
-        LEFT JOIN nodes.device_config_tank t ON t.node_id = n.id
-        LEFT JOIN nodes.device_config_flow f ON f.node_id = n.id
-        LEFT JOIN nodes.device_config_deep d ON d.node_id = n.id
+        {{DeviceConfigRow.Joins}}
         WHERE n.id = @Id AND {scope}
         """;
 
@@ -156,14 +150,15 @@ public sealed class NodeStore(DbSession db)
         """;
 
     /// <returns>the node as stored, or null when it does not exist for this caller</returns>
-    public async Task<Node?> FindAsync(Guid id, TenantScope scope, CancellationToken ct)
+    /// <param name="expectedVersion">the version the client's <c>If-Match</c> named: another one is a 409 before any work</param>
+    /// <returns>the node as stored; one that does not exist for this caller is a 404</returns>
+    public async Task<Node> GetAsync(Guid id, TenantScope scope, CancellationToken ct, long? expectedVersion = null)
     {
-        var row = await QueryAsync<NodeRow>(Scoped(Load, scope), Parameters(scope, new { Id = id }), ct);
-        return row?.ToNode();
+        var connection = await db.ConnectionAsync(ct);
+        var node = (await connection.QuerySingleOrDefaultAsync<NodeRow>(NodeScope.Command(db, Load, scope, new { Id = id }, ct)))?.ToNode()
+            ?? throw AppException.NotFound(Resource);
+        return expectedVersion is null || node.Version == expectedVersion ? node : throw AppException.ConcurrencyConflict(Resource);
     }
-
-    public async Task<Node> GetAsync(Guid id, TenantScope scope, CancellationToken ct) =>
-        await FindAsync(id, scope, ct) ?? throw AppException.NotFound(Resource);
 
     public async Task InsertAsync(Node node, TenantPath owner, CancellationToken ct)
     {
@@ -178,28 +173,28 @@ public sealed class NodeStore(DbSession db)
     /// <summary>Writes label, category, place and configuration while the node still has the version it was loaded at.</summary>
     public async Task UpdateAsync(Node node, TenantScope scope, CancellationToken ct)
     {
-        var parameters = Parameters(scope, new
+        var parameters = NodeScope.Parameters(scope, new
         {
             node.Id, ExpectedVersion = node.Version, node.Label, Category = node.Category.ToString(),
             node.Location?.Lat, node.Location?.Lng, node.LocationName, node.CapacityLitres,
         });
-        node.MarkPersisted(await CompareAndSetAsync(Scoped(UpdateDescription, scope), parameters, node.Id, scope, ct));
+        node.MarkPersisted(await CompareAndSetAsync(UpdateDescription, parameters, node.Id, scope, ct));
         await WriteConfigAsync(node, ct);
     }
 
     public async Task MoveAsync(Node node, TenantPath owner, TenantScope scope, CancellationToken ct)
     {
-        var parameters = Parameters(scope, new { node.Id, ExpectedVersion = node.Version });
+        var parameters = NodeScope.Parameters(scope, new { node.Id, ExpectedVersion = node.Version });
         parameters.AddDynamicParams(OwnerParameters(owner));
-        node.MarkPersisted(await CompareAndSetAsync(Scoped(UpdateOwner, scope), parameters, node.Id, scope, ct));
+        node.MarkPersisted(await CompareAndSetAsync(UpdateOwner, parameters, node.Id, scope, ct));
     }
 
     public async Task DeleteAsync(Guid id, long expectedVersion, TenantScope scope, CancellationToken ct) =>
-        await CompareAndSetAsync(Scoped(Delete, scope), Parameters(scope, new { Id = id, ExpectedVersion = expectedVersion }), id, scope, ct);
+        await CompareAndSetAsync(Delete, NodeScope.Parameters(scope, new { Id = id, ExpectedVersion = expectedVersion }), id, scope, ct);
 
     /// <param name="expectedVersion">the version the client's <c>If-Match</c> named, or null for additive changes</param>
     public async Task TouchAsync(Guid id, long? expectedVersion, TenantScope scope, CancellationToken ct) =>
-        await CompareAndSetAsync(Scoped(Touch, scope), Parameters(scope, new { Id = id, ExpectedVersion = expectedVersion }), id, scope, ct);
+        await CompareAndSetAsync(Touch, NodeScope.Parameters(scope, new { Id = id, ExpectedVersion = expectedVersion }), id, scope, ct);
 
     public async Task ReplaceChannelAsync(Guid id, ThingSpeakChannel channel, CancellationToken ct)
     {
@@ -266,19 +261,10 @@ public sealed class NodeStore(DbSession db)
     private async Task<long> CompareAndSetAsync(string sql, DynamicParameters parameters, Guid id, TenantScope scope, CancellationToken ct)
     {
         var connection = await db.ConnectionAsync(ct);
-        long? version;
-        try
-        {
-            version = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(sql, parameters, db.Transaction, cancellationToken: ct));
-        }
-        catch (PostgresException ex) when (VersionedWrites.ConflictFor(ex, Conflicts) is { } conflict)
-        {
-            throw conflict;
-        }
-
-        return await VersionedWrites.EnsureAppliedAsync(version, async () =>
-            await connection.ExecuteScalarAsync<bool>(new CommandDefinition(Scoped(Exists, scope), Parameters(scope, new { Id = id }), db.Transaction, cancellationToken: ct)),
-            Resource);
+        var version = await VersionedWrites.TranslatingConflictsAsync(() => connection.QuerySingleOrDefaultAsync<long?>(
+            new CommandDefinition(NodeScope.Apply(sql, scope), parameters, db.Transaction, cancellationToken: ct)), Conflicts);
+        return await VersionedWrites.EnsureAppliedAsync(version, () =>
+            connection.ExecuteScalarAsync<bool>(NodeScope.Command(db, Exists, scope, new { Id = id }, ct)), Resource);
     }
 
     private async Task<int> ExecuteAsync(string sql, object values, DynamicParameters? extra, CancellationToken ct)
@@ -286,20 +272,8 @@ public sealed class NodeStore(DbSession db)
         var parameters = new DynamicParameters(values);
         parameters.AddDynamicParams(extra);
         var connection = await db.ConnectionAsync(ct);
-        try
-        {
-            return await connection.ExecuteAsync(new CommandDefinition(sql, parameters, db.Transaction, cancellationToken: ct));
-        }
-        catch (PostgresException ex) when (VersionedWrites.ConflictFor(ex, Conflicts) is { } conflict)
-        {
-            throw conflict;
-        }
-    }
-
-    private async Task<T?> QueryAsync<T>(string sql, DynamicParameters parameters, CancellationToken ct)
-    {
-        var connection = await db.ConnectionAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<T>(new CommandDefinition(sql, parameters, db.Transaction, cancellationToken: ct));
+        return await VersionedWrites.TranslatingConflictsAsync(() =>
+            connection.ExecuteAsync(new CommandDefinition(sql, parameters, db.Transaction, cancellationToken: ct)), Conflicts);
     }
 
     private static DynamicParameters OwnerParameters(TenantPath owner)
@@ -314,21 +288,12 @@ public sealed class NodeStore(DbSession db)
         return parameters;
     }
 
-    internal static string Scoped(string sql, TenantScope scope) =>
-        sql.Replace("{scope}", ScopeFilter.Sql(scope, "n.owner_distributor_id", "n.customer_id"), StringComparison.Ordinal);
-
-    internal static DynamicParameters Parameters(TenantScope scope, object values)
-    {
-        var parameters = new DynamicParameters(values);
-        ScopeFilter.AddParameters(parameters, scope);
-        return parameters;
-    }
-
     private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 
     private sealed record PeriodRow(Guid Id, string FieldName, DateTime ValidFrom, DateTime? ValidUntil);
 
-    private sealed class NodeRow
+    /// <summary>A node's own columns on top of its configuration's.</summary>
+    private sealed class NodeRow : DeviceConfigRow
     {
         public Guid Id { get; init; }
         public long Version { get; init; }
@@ -342,31 +307,13 @@ public sealed class NodeStore(DbSession db)
         public double? Lng { get; init; }
         public string? LocationName { get; init; }
         public double? CapacityLitres { get; init; }
-        public double? MaxDepthCm { get; init; }
-        public double? SensorOffsetCm { get; init; }
-        public double? LowLevelPercent { get; init; }
-        public double? HighLevelPercent { get; init; }
-        public double? PipeDiameterMm { get; init; }
-        public double? PulsesPerLitre { get; init; }
-        public double? MaxFlowRateLpm { get; init; }
-        public double? WellDepthM { get; init; }
-        public double? PumpRatingKw { get; init; }
-        public double? PumpDepthM { get; init; }
 
         public Node ToNode()
         {
             var type = Enum.Parse<AnalyticsType>(AnalyticsType);
-            var config = DeviceConfig.For(type, type switch
-            {
-                Domain.AnalyticsType.EvaraTank => new DeviceConfigInput(MaxDepthCm: MaxDepthCm, SensorOffsetCm: SensorOffsetCm,
-                    LowLevelPercent: LowLevelPercent, HighLevelPercent: HighLevelPercent),
-                Domain.AnalyticsType.EvaraFlow => new DeviceConfigInput(PipeDiameterMm: PipeDiameterMm, PulsesPerLitre: PulsesPerLitre,
-                    MaxFlowRateLpm: MaxFlowRateLpm),
-                _ => new DeviceConfigInput(WellDepthM: WellDepthM, PumpRatingKw: PumpRatingKw, PumpDepthM: PumpDepthM),
-            });
             return Node.Load(Id, Version, NodeKey, Label, Enum.Parse<NodeCategory>(Category), type,
                 new TenantOwner(Enum.Parse<TenantType>(TenantType, ignoreCase: true), TenantId),
-                Lat is { } lat && Lng is { } lng ? new GeoPoint(lat, lng) : null, LocationName, CapacityLitres, config);
+                Lat is { } lat && Lng is { } lng ? new GeoPoint(lat, lng) : null, LocationName, CapacityLitres, ToConfig(type));
         }
     }
 }

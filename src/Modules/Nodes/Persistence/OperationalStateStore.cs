@@ -39,8 +39,7 @@ public sealed class OperationalStateStore(DbSession db, IIntegrationEventPublish
         var connection = await db.ConnectionAsync(ct);
         for (var attempt = 1; attempt <= MaximumAttempts; attempt++)
         {
-            var row = await connection.QuerySingleOrDefaultAsync<StateRow>(new CommandDefinition(
-                NodeStore.Scoped(Read, scope), NodeStore.Parameters(scope, new { Id = nodeId }), db.Transaction, cancellationToken: ct))
+            var row = await connection.QuerySingleOrDefaultAsync<StateRow>(NodeScope.Command(db, Read, scope, new { Id = nodeId }, ct))
                 ?? throw AppException.NotFound(NodeStore.Resource);
             var state = row.ToState();
             if (transition(state) is not { } status)

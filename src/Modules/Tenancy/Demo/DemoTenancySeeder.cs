@@ -1,5 +1,6 @@
 using Dapper;
 using EvaraTech.Infrastructure.Database;
+using EvaraTech.Infrastructure.Demo;
 using EvaraTech.Modules.Tenancy.Authentication;
 using EvaraTech.Modules.Tenancy.Domain;
 using Microsoft.AspNetCore.Identity;
@@ -31,14 +32,9 @@ public sealed class DemoTenancySeeder(IServiceScopeFactory scopes, IConfiguratio
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (!configuration.GetValue<bool>("Demo:Seed"))
+        if (!DemoSeeding.IsWanted(configuration, environment))
         {
             return;
-        }
-
-        if (environment.IsProduction())
-        {
-            throw new InvalidOperationException("Demo:Seed must be off in Production: the demo users have a published password.");
         }
 
         await using var scope = scopes.CreateAsyncScope();

@@ -3,7 +3,6 @@ using Dapper;
 using EvaraTech.Application.Paging;
 using EvaraTech.Domain;
 using EvaraTech.Infrastructure.Database;
-using Npgsql;
 
 namespace EvaraTech.Modules.Tenancy.Persistence;
 
@@ -60,14 +59,9 @@ public sealed class ScopedTable<TRow>(DbSession db, TableSpec spec)
     /// <param name="insertSql">an <c>INSERT INTO {table} AS t (…) VALUES (…)</c>; the stored row comes back</param>
     public async Task<TRow> InsertAsync(string insertSql, object row, CancellationToken ct)
     {
-        try
-        {
-            return await (await db.ConnectionAsync(ct)).QuerySingleAsync<TRow>(Command($"{insertSql} RETURNING {spec.Columns}", row, ct));
-        }
-        catch (PostgresException ex) when (VersionedWrites.ConflictFor(ex, spec.Conflicts) is { } conflict)
-        {
-            throw conflict;
-        }
+        var connection = await db.ConnectionAsync(ct);
+        return await VersionedWrites.TranslatingConflictsAsync(() =>
+            connection.QuerySingleAsync<TRow>(Command($"{insertSql} RETURNING {spec.Columns}", row, ct)), spec.Conflicts);
     }
 
     /// <param name="setSql">the SET list without the version bookkeeping, e.g. <c>name = @Name</c></param>
@@ -83,15 +77,9 @@ public sealed class ScopedTable<TRow>(DbSession db, TableSpec spec)
             WHERE t.id = @Id AND t.version = @ExpectedVersion AND {Scope(scope)}
             RETURNING {spec.Columns}
             """;
-        TRow? updated;
-        try
-        {
-            updated = await (await db.ConnectionAsync(ct)).QuerySingleOrDefaultAsync<TRow>(Command(sql, parameters, ct));
-        }
-        catch (PostgresException ex) when (VersionedWrites.ConflictFor(ex, spec.Conflicts) is { } conflict)
-        {
-            throw conflict;
-        }
+        var connection = await db.ConnectionAsync(ct);
+        var updated = await VersionedWrites.TranslatingConflictsAsync(() =>
+            connection.QuerySingleOrDefaultAsync<TRow>(Command(sql, parameters, ct)), spec.Conflicts);
 
         return await VersionedWrites.EnsureAppliedAsync(updated, async () => await FindAsync(id, scope, ct) is not null, spec.Resource);
     }
@@ -103,15 +91,9 @@ public sealed class ScopedTable<TRow>(DbSession db, TableSpec spec)
         parameters.Add("Id", id);
         parameters.Add("ExpectedVersion", expectedVersion);
         var sql = $"DELETE FROM {spec.Table} t WHERE t.id = @Id AND t.version = @ExpectedVersion AND {Scope(scope)} RETURNING {spec.Columns}";
-        TRow? deleted;
-        try
-        {
-            deleted = await (await db.ConnectionAsync(ct)).QuerySingleOrDefaultAsync<TRow>(Command(sql, parameters, ct));
-        }
-        catch (PostgresException ex) when (VersionedWrites.ConflictFor(ex, spec.Conflicts) is { } conflict)
-        {
-            throw conflict;
-        }
+        var connection = await db.ConnectionAsync(ct);
+        var deleted = await VersionedWrites.TranslatingConflictsAsync(() =>
+            connection.QuerySingleOrDefaultAsync<TRow>(Command(sql, parameters, ct)), spec.Conflicts);
 
         return await VersionedWrites.EnsureAppliedAsync(deleted, async () => await FindAsync(id, scope, ct) is not null, spec.Resource);
     }

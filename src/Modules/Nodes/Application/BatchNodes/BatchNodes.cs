@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using EvaraTech.Application.Auditing;
 using EvaraTech.Application.Behaviours;
 using EvaraTech.Application.Errors;
@@ -34,9 +33,7 @@ public sealed record BatchOperation(string? Op, Guid? Id, long? Version, BatchNo
 [AuditedElsewhere]
 public sealed record BatchNodesCommand(bool Atomic, IReadOnlyList<BatchOperation>? Operations) : ICommand<BatchResult>;
 
-public sealed record BatchItemResult(int Index, string Op, Guid? Id, int Status, string? ETag, IReadOnlyList<BatchItemError>? Errors);
-
-public sealed record BatchItemError(string Code, string Message, string? Field);
+public sealed record BatchItemResult(int Index, string Op, Guid? Id, int Status, string? ETag, IReadOnlyList<ErrorDetail>? Errors);
 
 public sealed record BatchResult(bool Atomic, int Succeeded, int Failed, IReadOnlyList<BatchItemResult> Results);
 
@@ -57,27 +54,27 @@ public sealed class BatchNodesValidator : AbstractValidator<BatchNodesCommand>
             .WithMessage($"operations holds 1 to {MaximumOperations} items.");
     }
 
-    public static IEnumerable<BatchItemError> Shape(BatchOperation operation)
+    public static IEnumerable<FieldError> Shape(BatchOperation operation)
     {
         if (operation.Op is null || !Ops.Contains(operation.Op))
         {
-            yield return new(ErrorCodes.ValidationError, "op is create, update or delete.", "op");
+            yield return new("op", ErrorCodes.ValidationError, "op is create, update or delete.");
             yield break;
         }
 
         if (operation.Op != "create" && operation.Id is null)
         {
-            yield return new(ErrorCodes.ValidationError, $"{operation.Op} needs the node's id.", "id");
+            yield return new("id", ErrorCodes.ValidationError, $"{operation.Op} needs the node's id.");
         }
 
         if (operation.Op != "create" && operation.Version is null)
         {
-            yield return new(ErrorCodes.ValidationError, $"{operation.Op} needs the version the client read (its ETag).", "version");
+            yield return new("version", ErrorCodes.ValidationError, $"{operation.Op} needs the version the client read (its ETag).");
         }
 
         if (operation.Op != "delete" && operation.Node is null)
         {
-            yield return new(ErrorCodes.ValidationError, $"{operation.Op} needs the node's fields.", "node");
+            yield return new("node", ErrorCodes.ValidationError, $"{operation.Op} needs the node's fields.");
         }
     }
 }
@@ -87,8 +84,8 @@ public sealed class BatchNodesHandler(
     CreateNodeHandler create,
     UpdateNodeHandler update,
     DeleteNodeHandler delete,
-    IValidator<CreateNodeCommand> createValidator,
-    IValidator<UpdateNodeCommand> updateValidator,
+    IEnumerable<IValidator<CreateNodeCommand>> createValidators,
+    IEnumerable<IValidator<UpdateNodeCommand>> updateValidators,
     IAuditTrail trail,
     AuditContext audit,
     ICurrentUser user) : ICommandHandler<BatchNodesCommand, BatchResult>
@@ -107,7 +104,7 @@ public sealed class BatchNodesHandler(
                 results.Add(await ApplyAsync(index, operation, cancellationToken));
                 await db.Transaction.ReleaseAsync(savepoint, cancellationToken);
             }
-            catch (Exception ex) when (Describe(ex) is { } failure)
+            catch (Exception ex) when (ExpectedFailures.Describe(ex) is { } failure)
             {
                 await db.Transaction.RollbackAsync(savepoint, cancellationToken);
                 results.Add(new BatchItemResult(index, operation.Op ?? "", operation.Id, failure.Status, null, failure.Errors));
@@ -124,7 +121,7 @@ public sealed class BatchNodesHandler(
         var shape = BatchNodesValidator.Shape(operation).ToList();
         if (shape.Count > 0)
         {
-            throw new BatchItemInvalidException(shape);
+            throw new RequestValidationException([.. shape]);
         }
 
         var node = operation.Node;
@@ -134,9 +131,9 @@ public sealed class BatchNodesHandler(
             {
                 var command = new CreateNodeCommand(node!.NodeKey, node.Label, node.Category, node.AnalyticsType, node.TenantType,
                     node.DistributorId, node.CommunityId, node.CustomerId, node.Lat, node.Lng, node.LocationName, node.CapacityLitres, node.Config);
-                await ValidateAsync(createValidator, command, ct);
+                await RequestValidation.EnsureValidAsync(createValidators, command, ct);
                 var created = await create.Handle(command, ct);
-                await RecordAsync(AuditAction.Create, created, new JsonObject { ["created"] = AuditMetadata.State(created) }, ct);
+                await RecordAsync(AuditAction.Create, null, created, command, ct);
                 return new BatchItemResult(index, "create", created.Id, 201, created.ETag, null);
             }
 
@@ -144,9 +141,9 @@ public sealed class BatchNodesHandler(
             {
                 var command = new UpdateNodeCommand(operation.Id!.Value, operation.Version!.Value, node!.Label, node.Category, node.Lat, node.Lng,
                     node.LocationName, node.CapacityLitres, node.Config);
-                await ValidateAsync(updateValidator, command, ct);
+                await RequestValidation.EnsureValidAsync(updateValidators, command, ct);
                 var updated = await update.Handle(command, ct);
-                await RecordAsync(AuditAction.Update, updated, new JsonObject { ["changes"] = AuditMetadata.Changes(audit.Before!, updated) }, ct);
+                await RecordAsync(AuditAction.Update, audit.Before, updated, command, ct);
                 return new BatchItemResult(index, "update", updated.Id, 200, updated.ETag, null);
             }
 
@@ -157,41 +154,20 @@ public sealed class BatchNodesHandler(
                     throw new AppException(ErrorKind.Forbidden, ErrorCodes.Forbidden, $"Missing permission: {Permissions.NodesDelete}.");
                 }
 
-                await delete.Handle(new DeleteNodeCommand(operation.Id!.Value, operation.Version!.Value), ct);
+                var command = new DeleteNodeCommand(operation.Id!.Value, operation.Version!.Value);
+                await delete.Handle(command, ct);
                 var deleted = (NodeDetails)audit.Before!;
-                await RecordAsync(AuditAction.Delete, deleted, new JsonObject { ["deleted"] = AuditMetadata.State(deleted) }, ct);
+                await RecordAsync(AuditAction.Delete, deleted, null, command, ct);
                 return new BatchItemResult(index, "delete", deleted.Id, 204, null, null);
             }
         }
     }
 
-    private async Task RecordAsync(AuditAction action, NodeDetails node, JsonObject metadata, CancellationToken ct) =>
-        await trail.RecordAsync(new AuditEntry(action, "node", node.Id.ToString(), metadata, node.OwnerDistributorId), ct);
-
-    private static async Task ValidateAsync<T>(IValidator<T> validator, T command, CancellationToken ct)
+    /// <summary>The row the single-item command would have written through the pipeline's audit behaviour.</summary>
+    private async Task RecordAsync(AuditAction action, object? before, NodeDetails? after, object command, CancellationToken ct)
     {
-        var result = await validator.ValidateAsync(command, ct);
-        if (!result.IsValid)
-        {
-            throw new RequestValidationException([.. result.Errors.Select(e =>
-                new FieldError(FieldNames.ToCamelCasePath(e.PropertyName), e.ErrorCode, e.ErrorMessage))]);
-        }
-    }
-
-    private sealed record Failure(int Status, IReadOnlyList<BatchItemError> Errors);
-
-    /// <summary>The item's own result for the failures a single-item request would answer with an error envelope.</summary>
-    private static Failure? Describe(Exception exception) => exception switch
-    {
-        BatchItemInvalidException invalid => new(400, invalid.Errors),
-        RequestValidationException validation => new(400, [.. validation.Errors.Select(e => new BatchItemError(ErrorCodes.ValidationError, e.Message, e.Field))]),
-        AppException app => new(ApiResults.StatusCodeOf(app.Kind), [new BatchItemError(app.Code, app.Message, app.Field)]),
-        DomainRuleViolation rule => new(422, [new BatchItemError(rule.Code, rule.Message, rule.Field)]),
-        _ => null,
-    };
-
-    private sealed class BatchItemInvalidException(IReadOnlyList<BatchItemError> errors) : Exception("The batch item is malformed.")
-    {
-        public IReadOnlyList<BatchItemError> Errors { get; } = errors;
+        var node = after ?? (NodeDetails)before!;
+        await trail.RecordAsync(new AuditEntry(action, "node", node.Id.ToString(), AuditMetadata.For(action, before, after, command),
+            node.OwnerDistributorId), ct);
     }
 }

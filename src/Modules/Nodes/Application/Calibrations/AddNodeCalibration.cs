@@ -1,6 +1,5 @@
 using System.Text.Json;
 using EvaraTech.Application.Auditing;
-using EvaraTech.Application.Errors;
 using EvaraTech.Application.Security;
 using EvaraTech.Modules.Nodes.Domain;
 using EvaraTech.Modules.Nodes.Persistence;
@@ -18,7 +17,7 @@ public sealed class AddNodeCalibrationHandler(NodeStore store, NodeReads reads, 
 {
     public async ValueTask<NodeDetails> Handle(AddNodeCalibrationCommand command, CancellationToken cancellationToken)
     {
-        audit.Changing(await reads.FindAsync(command.Id, user.Scope, cancellationToken) ?? throw AppException.NotFound(NodeStore.Resource));
+        audit.Changing(await reads.GetAsync(command.Id, user.Scope, cancellationToken));
         var node = await store.GetAsync(command.Id, user.Scope, cancellationToken);
 
         // The version bump serialises calibration changes of one node; the exclusion constraint backs the overlap rule.
@@ -26,6 +25,6 @@ public sealed class AddNodeCalibrationHandler(NodeStore store, NodeReads reads, 
         var calibration = Calibration.Define(node.AnalyticsType, command.Field, command.Type, command.Parameters, command.ValidFrom,
             command.ValidUntil, await store.CalibrationPeriodsAsync(node.Id, cancellationToken));
         await store.AddCalibrationAsync(node.Id, calibration, user.UserId, cancellationToken);
-        return await reads.FindAsync(node.Id, user.Scope, cancellationToken) ?? throw AppException.NotFound(NodeStore.Resource);
+        return await reads.GetAsync(node.Id, user.Scope, cancellationToken);
     }
 }

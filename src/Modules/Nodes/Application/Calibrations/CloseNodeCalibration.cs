@@ -16,13 +16,13 @@ public sealed class CloseNodeCalibrationHandler(NodeStore store, NodeReads reads
 {
     public async ValueTask<NodeDetails> Handle(CloseNodeCalibrationCommand command, CancellationToken cancellationToken)
     {
-        audit.Changing(await reads.FindAsync(command.Id, user.Scope, cancellationToken) ?? throw AppException.NotFound(NodeStore.Resource));
+        audit.Changing(await reads.GetAsync(command.Id, user.Scope, cancellationToken));
         await store.TouchAsync(command.Id, null, user.Scope, cancellationToken);
         var period = (await store.CalibrationPeriodsAsync(command.Id, cancellationToken)).FirstOrDefault(p => p.Id == command.CalibrationId)
             ?? throw AppException.NotFound("Calibration");
 
         var until = Calibration.Close(period, command.ValidUntil);
         await store.CloseCalibrationAsync(command.Id, period.Id, until, cancellationToken);
-        return await reads.FindAsync(command.Id, user.Scope, cancellationToken) ?? throw AppException.NotFound(NodeStore.Resource);
+        return await reads.GetAsync(command.Id, user.Scope, cancellationToken);
     }
 }

@@ -1,5 +1,4 @@
 using EvaraTech.Application.Auditing;
-using EvaraTech.Application.Errors;
 using EvaraTech.Application.Security;
 using EvaraTech.Modules.Nodes.Domain;
 using EvaraTech.Modules.Nodes.Persistence;
@@ -20,12 +19,12 @@ public sealed class ConfigureNodeChannelHandler(NodeStore store, NodeReads reads
 {
     public async ValueTask<NodeDetails> Handle(ConfigureNodeChannelCommand command, CancellationToken cancellationToken)
     {
-        audit.Changing(await reads.FindAsync(command.Id, user.Scope, cancellationToken) ?? throw AppException.NotFound(NodeStore.Resource));
+        audit.Changing(await reads.GetAsync(command.Id, user.Scope, cancellationToken));
         var node = await store.GetAsync(command.Id, user.Scope, cancellationToken);
         var channel = node.ConfigureChannel(command.ChannelId, command.ReadKey, command.WriteKey, command.Mappings);
 
         await store.TouchAsync(node.Id, command.ExpectedVersion, user.Scope, cancellationToken);
         await store.ReplaceChannelAsync(node.Id, channel, cancellationToken);
-        return await reads.FindAsync(node.Id, user.Scope, cancellationToken) ?? throw AppException.NotFound(NodeStore.Resource);
+        return await reads.GetAsync(node.Id, user.Scope, cancellationToken);
     }
 }

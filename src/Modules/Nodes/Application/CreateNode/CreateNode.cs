@@ -1,4 +1,3 @@
-using EvaraTech.Application.Errors;
 using EvaraTech.Application.Security;
 using EvaraTech.Application.Tenants;
 using EvaraTech.Domain;
@@ -37,6 +36,6 @@ public sealed class CreateNodeHandler(NodeStore store, NodeReads reads, ITenantD
         var path = await tenants.OwnerInScopeAsync(owner, user.Scope, cancellationToken);
 
         await store.InsertAsync(node, path, cancellationToken);
-        return await reads.FindAsync(node.Id, user.Scope, cancellationToken) ?? throw AppException.NotFound(NodeStore.Resource);
+        return await reads.GetAsync(node.Id, user.Scope, cancellationToken);
     }
 }

@@ -1,5 +1,4 @@
 using EvaraTech.Application.Auditing;
-using EvaraTech.Application.Errors;
 using EvaraTech.Application.Security;
 using EvaraTech.Modules.Nodes.Persistence;
 using Mediator;
@@ -14,7 +13,7 @@ public sealed class DeleteNodeHandler(NodeStore store, NodeReads reads, ICurrent
 {
     public async ValueTask<Unit> Handle(DeleteNodeCommand command, CancellationToken cancellationToken)
     {
-        audit.Changing(await reads.FindAsync(command.Id, user.Scope, cancellationToken) ?? throw AppException.NotFound(NodeStore.Resource));
+        audit.Changing(await reads.GetAsync(command.Id, user.Scope, cancellationToken));
         await store.DeleteAsync(command.Id, command.ExpectedVersion, user.Scope, cancellationToken);
         return Unit.Value;
     }

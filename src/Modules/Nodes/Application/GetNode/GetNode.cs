@@ -1,4 +1,3 @@
-using EvaraTech.Application.Errors;
 using EvaraTech.Application.Security;
 using EvaraTech.Modules.Nodes.Persistence;
 using Mediator;
@@ -11,5 +10,5 @@ public sealed record GetNodeQuery(Guid Id) : IQuery<NodeDetails>;
 public sealed class GetNodeHandler(NodeReads reads, ICurrentUser user) : IQueryHandler<GetNodeQuery, NodeDetails>
 {
     public async ValueTask<NodeDetails> Handle(GetNodeQuery query, CancellationToken cancellationToken) =>
-        await reads.FindAsync(query.Id, user.Scope, cancellationToken) ?? throw AppException.NotFound(NodeStore.Resource);
+        await reads.GetAsync(query.Id, user.Scope, cancellationToken);
 }

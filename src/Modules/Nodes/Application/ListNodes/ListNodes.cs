@@ -14,7 +14,7 @@ namespace EvaraTech.Modules.Nodes.Application.ListNodes;
 /// </summary>
 [RequiresPermission(Permissions.NodesRead)]
 public sealed record ListNodesQuery(
-    int Page, int Limit, string? Cursor, IReadOnlyList<string> Statuses, IReadOnlyList<string> Categories, string? AnalyticsType,
+    PageRequest Paging, string? Cursor, IReadOnlyList<string> Statuses, IReadOnlyList<string> Categories, string? AnalyticsType,
     Guid? CommunityId, string? Tag, string? Search, string? Sort, IReadOnlyList<string> Fields) : IQuery<NodePage>;
 
 public sealed class ListNodesValidator : AbstractValidator<ListNodesQuery>
@@ -25,12 +25,8 @@ public sealed class ListNodesValidator : AbstractValidator<ListNodesQuery>
 
     public ListNodesValidator()
     {
-        RuleFor(q => q.Page).GreaterThanOrEqualTo(1).OverridePropertyName("page");
-        RuleFor(q => q.Limit).InclusiveBetween(1, PageRequest.MaximumLimit).OverridePropertyName("limit");
-        RuleFor(q => q.Sort)
-            .Must(s => s is null || NodeList.SortKeys.ContainsKey(s.TrimStart('-')))
-            .WithMessage($"sort must be one of: {string.Join(", ", NodeList.SortKeys.Keys)} (prefix - for descending).")
-            .OverridePropertyName("sort");
+        this.ValidPaging(q => q.Paging);
+        this.ValidSort(q => q.Sort, [.. NodeList.SortKeys.Keys]);
         RuleFor(q => q.Statuses).Must(all => all.All(StatusNames.Contains))
             .WithMessage($"status is one of {string.Join(", ", StatusNames)}.").OverridePropertyName("status");
         RuleFor(q => q.Categories).Must(all => all.All(CategoryNames.Contains))
@@ -98,7 +94,7 @@ public sealed class ListNodesHandler(NodeList nodes, ICurrentUser user) : IQuery
         var tag = query.Tag is null ? null : TagFilter.Parse(query.Tag);
         var filter = new NodeFilter(query.Statuses, query.Categories, query.AnalyticsType, query.CommunityId, tag?.Name, tag?.Value,
             string.IsNullOrWhiteSpace(query.Search) ? null : query.Search.Trim());
-        var offset = query.Cursor is null ? (query.Page - 1) * query.Limit : (int?)null;
-        return await nodes.ListAsync(user.Scope, filter, query.Sort, query.Limit, offset, query.Cursor, cancellationToken);
+        var offset = query.Cursor is null ? query.Paging.Offset : (int?)null;
+        return await nodes.ListAsync(user.Scope, filter, query.Sort, query.Paging.Limit, offset, query.Cursor, cancellationToken);
     }
 }

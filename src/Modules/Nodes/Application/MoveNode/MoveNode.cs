@@ -1,5 +1,4 @@
 using EvaraTech.Application.Auditing;
-using EvaraTech.Application.Errors;
 using EvaraTech.Application.Security;
 using EvaraTech.Application.Tenants;
 using EvaraTech.Domain;
@@ -22,14 +21,10 @@ public sealed class MoveNodeHandler(NodeStore store, NodeReads reads, ITenantDir
 {
     public async ValueTask<NodeDetails> Handle(MoveNodeCommand command, CancellationToken cancellationToken)
     {
-        var before = await reads.FindAsync(command.Id, user.Scope, cancellationToken) ?? throw AppException.NotFound(NodeStore.Resource);
+        var before = await reads.GetAsync(command.Id, user.Scope, cancellationToken);
         audit.Changing(before);
         var owner = TenantOwner.From(command.TenantType, command.DistributorId, command.CommunityId, command.CustomerId);
-        var node = await store.GetAsync(command.Id, user.Scope, cancellationToken);
-        if (node.Version != command.ExpectedVersion)
-        {
-            throw AppException.ConcurrencyConflict(NodeStore.Resource);
-        }
+        var node = await store.GetAsync(command.Id, user.Scope, cancellationToken, command.ExpectedVersion);
 
         var path = await tenants.OwnerInScopeAsync(owner, user.Scope, cancellationToken);
         if (!node.MoveTo(owner))
@@ -38,6 +33,6 @@ public sealed class MoveNodeHandler(NodeStore store, NodeReads reads, ITenantDir
         }
 
         await store.MoveAsync(node, path, user.Scope, cancellationToken);
-        return await reads.FindAsync(node.Id, user.Scope, cancellationToken) ?? throw AppException.NotFound(NodeStore.Resource);
+        return await reads.GetAsync(node.Id, user.Scope, cancellationToken);
     }
 }

@@ -1,5 +1,4 @@
 using EvaraTech.Application.Auditing;
-using EvaraTech.Application.Errors;
 using EvaraTech.Application.Security;
 using EvaraTech.Modules.Nodes.Persistence;
 using FluentValidation;
@@ -31,10 +30,10 @@ public sealed class RecordNodeFirmwareHandler(NodeStore store, NodeReads reads, 
 {
     public async ValueTask<NodeDetails> Handle(RecordNodeFirmwareCommand command, CancellationToken cancellationToken)
     {
-        audit.Changing(await reads.FindAsync(command.Id, user.Scope, cancellationToken) ?? throw AppException.NotFound(NodeStore.Resource));
+        audit.Changing(await reads.GetAsync(command.Id, user.Scope, cancellationToken));
         await store.TouchAsync(command.Id, null, user.Scope, cancellationToken);
         await store.RecordFirmwareAsync(command.Id, new FirmwareRecord(command.FirmwareVersion!, command.HardwareRevision,
             command.BootloaderVersion, command.LastUpdate, command.UpdateStatus ?? "up_to_date"), cancellationToken);
-        return await reads.FindAsync(command.Id, user.Scope, cancellationToken) ?? throw AppException.NotFound(NodeStore.Resource);
+        return await reads.GetAsync(command.Id, user.Scope, cancellationToken);
     }
 }

@@ -1,5 +1,4 @@
 using EvaraTech.Application.Auditing;
-using EvaraTech.Application.Errors;
 using EvaraTech.Application.Security;
 using EvaraTech.Modules.Nodes.Persistence;
 using Mediator;
@@ -18,9 +17,9 @@ public sealed class SetNodeMaintenanceHandler(OperationalStateStore states, Node
 {
     public async ValueTask<NodeDetails> Handle(SetNodeMaintenanceCommand command, CancellationToken cancellationToken)
     {
-        audit.Changing(await reads.FindAsync(command.Id, user.Scope, cancellationToken) ?? throw AppException.NotFound(NodeStore.Resource));
+        audit.Changing(await reads.GetAsync(command.Id, user.Scope, cancellationToken));
         await states.ChangeAsync(command.Id, user.Scope, state => state.SetMaintenance(command.Enabled, clock.GetUtcNow()),
             command.Enabled ? "maintenance started" : "maintenance ended", cancellationToken);
-        return await reads.FindAsync(command.Id, user.Scope, cancellationToken) ?? throw AppException.NotFound(NodeStore.Resource);
+        return await reads.GetAsync(command.Id, user.Scope, cancellationToken);
     }
 }

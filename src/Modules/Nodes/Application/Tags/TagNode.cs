@@ -1,5 +1,4 @@
 using EvaraTech.Application.Auditing;
-using EvaraTech.Application.Errors;
 using EvaraTech.Application.Security;
 using EvaraTech.Modules.Nodes.Persistence;
 using FluentValidation;
@@ -50,7 +49,7 @@ public sealed class TagNodeHandler(NodeStore store, NodeReads reads, ICurrentUse
 
     private async Task<NodeDetails> ChangeAsync(Guid id, Func<Task<bool>> change, CancellationToken cancellationToken)
     {
-        var before = await reads.FindAsync(id, user.Scope, cancellationToken) ?? throw AppException.NotFound(NodeStore.Resource);
+        var before = await reads.GetAsync(id, user.Scope, cancellationToken);
         audit.Changing(before);
         if (!await change())
         {
@@ -58,6 +57,6 @@ public sealed class TagNodeHandler(NodeStore store, NodeReads reads, ICurrentUse
         }
 
         await store.TouchAsync(id, null, user.Scope, cancellationToken);
-        return await reads.FindAsync(id, user.Scope, cancellationToken) ?? throw AppException.NotFound(NodeStore.Resource);
+        return await reads.GetAsync(id, user.Scope, cancellationToken);
     }
 }

@@ -1,5 +1,4 @@
 using EvaraTech.Application.Auditing;
-using EvaraTech.Application.Errors;
 using EvaraTech.Application.Security;
 using EvaraTech.Modules.Nodes.Domain;
 using EvaraTech.Modules.Nodes.Persistence;
@@ -28,16 +27,12 @@ public sealed class UpdateNodeHandler(NodeStore store, NodeReads reads, ICurrent
 {
     public async ValueTask<NodeDetails> Handle(UpdateNodeCommand command, CancellationToken cancellationToken)
     {
-        audit.Changing(await reads.FindAsync(command.Id, user.Scope, cancellationToken) ?? throw AppException.NotFound(NodeStore.Resource));
-        var node = await store.GetAsync(command.Id, user.Scope, cancellationToken);
-        if (node.Version != command.ExpectedVersion)
-        {
-            throw AppException.ConcurrencyConflict(NodeStore.Resource);
-        }
+        audit.Changing(await reads.GetAsync(command.Id, user.Scope, cancellationToken));
+        var node = await store.GetAsync(command.Id, user.Scope, cancellationToken, command.ExpectedVersion);
 
         node.Change(command.Label, command.Category!.Value, GeoPoint.From(command.Lat, command.Lng), command.LocationName,
             command.CapacityLitres, command.Config);
         await store.UpdateAsync(node, user.Scope, cancellationToken);
-        return await reads.FindAsync(node.Id, user.Scope, cancellationToken) ?? throw AppException.NotFound(NodeStore.Resource);
+        return await reads.GetAsync(node.Id, user.Scope, cancellationToken);
     }
 }

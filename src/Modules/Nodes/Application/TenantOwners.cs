@@ -3,8 +3,9 @@ using EvaraTech.Application.Tenants;
 using EvaraTech.Domain;
 using EvaraTech.Modules.Nodes.Domain;
 
-namespace EvaraTech.Modules.Nodes.Persistence;
+namespace EvaraTech.Modules.Nodes.Application;
 
+/// <summary>The owner a command names, looked up through the Tenancy module's published directory.</summary>
 public static class TenantOwners
 {
     /// <summary>The owner's place in the hierarchy; an owner outside the caller's scope does not exist for them (404).</summary>
