@@ -48,6 +48,8 @@ public sealed class Platform
         {
             DbAdapter = DbAdapter.Postgres,
             SchemasToInclude = [.. ModuleSchemas, "integration"],
+            // Reference data the migrations wrote, not test data.
+            TablesToIgnore = [new("telemetry", "storage"), new("telemetry", "rollup_definitions")],
         });
     }
 
