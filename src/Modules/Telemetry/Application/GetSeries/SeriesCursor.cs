@@ -22,13 +22,14 @@ public static class SeriesCursor
     /// <returns>the time to continue after, or null when <paramref name="cursor"/> is not a cursor of this node's series</returns>
     public static DateTimeOffset? Read(string cursor, Guid nodeId)
     {
-        Span<byte> bytes = stackalloc byte[Length + 3];
-        if (!Base64Url.TryDecodeFromChars(cursor, bytes, out var written) || written != Length || new Guid(bytes[..16]) != nodeId)
+        Span<byte> bytes = stackalloc byte[Length];
+        if (cursor.Length != Base64Url.GetEncodedLength(Length) || !Base64Url.IsValid(cursor)
+            || !Base64Url.TryDecodeFromChars(cursor, bytes, out var written) || written != Length || new Guid(bytes[..16]) != nodeId)
         {
             return null;
         }
 
-        var ticks = BinaryPrimitives.ReadInt64BigEndian(bytes[16..Length]);
+        var ticks = BinaryPrimitives.ReadInt64BigEndian(bytes[16..]);
         return ticks is >= 0 and <= 3155378975999999999 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
     }
 }
