@@ -35,7 +35,7 @@ public static class RequestValidation
         {
             var result = await validator.ValidateAsync(context, cancellationToken);
             failures.AddRange(result.Errors.Select(e =>
-                new FieldError(FieldNames.ToCamelCasePath(e.PropertyName), e.ErrorCode, e.ErrorMessage)));
+                new FieldError(FieldNames.ToCamelCasePath(e.PropertyName), e.ErrorCode, e.ErrorMessage, SemanticRules.IsSemantic(e.CustomState))));
         }
 
         if (failures.Count > 0)
@@ -43,4 +43,19 @@ public static class RequestValidation
             throw new RequestValidationException(failures);
         }
     }
+}
+
+/// <summary>
+/// Semantic rules answer 422 instead of 400: the value is well formed but makes no sense, such as a time range whose
+/// start is after its end or that is wider than its resolution allows. Malformed or out-of-range values stay 400.
+/// </summary>
+public static class SemanticRules
+{
+    private static readonly object Semantic = new();
+
+    /// <summary>A failure of this rule is a 422.</summary>
+    public static IRuleBuilderOptions<T, TProperty> Unprocessable<T, TProperty>(this IRuleBuilderOptions<T, TProperty> rule) =>
+        rule.WithState(_ => Semantic);
+
+    public static bool IsSemantic(object? customState) => ReferenceEquals(customState, Semantic);
 }

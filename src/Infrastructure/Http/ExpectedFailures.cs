@@ -13,7 +13,8 @@ public static class ExpectedFailures
     /// <returns>the status and errors, or null for anything that is not an expected failure</returns>
     public static (int Status, IReadOnlyList<ErrorDetail> Errors)? Describe(Exception exception) => exception switch
     {
-        RequestValidationException validation => (StatusCodes.Status400BadRequest,
+        RequestValidationException validation => (
+            validation.Unprocessable ? StatusCodes.Status422UnprocessableEntity : StatusCodes.Status400BadRequest,
             [.. validation.Errors.Select(e => new ErrorDetail(ErrorCodes.ValidationError, e.Message, e.Field))]),
         AppException app => (ApiResults.StatusCodeOf(app.Kind), [new ErrorDetail(app.Code, app.Message, app.Field)]),
         DomainRuleViolation rule => (StatusCodes.Status422UnprocessableEntity, [new ErrorDetail(rule.Code, rule.Message, rule.Field)]),

@@ -12,7 +12,7 @@ namespace EvaraTech.IntegrationTests.Isolation;
 public sealed class IsolationMatrixTests : TenantWorldTest
 {
     private static IEnumerable<TestCaseData> AllRows() =>
-        TenancyIsolationRows.Rows().Concat(NodeIsolationRows.Rows()).Select(row => new TestCaseData(row).SetName(row.ToString()));
+        TenancyIsolationRows.Rows().Concat(NodeIsolationRows.Rows()).Concat(TelemetryIsolationRows.Rows()).Select(row => new TestCaseData(row).SetName(row.ToString()));
 
     private readonly Guid _node1 = Guid.CreateVersion7();
     private readonly Guid _node2 = Guid.CreateVersion7();

@@ -50,4 +50,28 @@ public sealed class ValidationBehaviourTests
 
         Assert.That(result, Is.EqualTo(42));
     }
+
+    public sealed record Window(int From, int To) : IQuery<int>;
+
+    private sealed class WindowValidator : AbstractValidator<Window>
+    {
+        public WindowValidator()
+        {
+            RuleFor(w => w.From).GreaterThanOrEqualTo(0);
+            RuleFor(w => w).Must(w => w.From < w.To).Unprocessable().OverridePropertyName("from");
+        }
+    }
+
+    [TestCase(5, 1, true, TestName = "Only semantic failures make the request unprocessable (422)")]
+    [TestCase(-1, 1, false, TestName = "A malformed value alone is a bad request (400)")]
+    [TestCase(-1, -2, false, TestName = "A malformed value next to a semantic failure keeps the request a bad request (400)")]
+    public void Semantic_rules_mark_their_failures(int from, int to, bool unprocessable)
+    {
+        var behaviour = new ValidationBehaviour<Window, int>([new WindowValidator()]);
+
+        var failure = Assert.ThrowsAsync<RequestValidationException>(async () =>
+            await behaviour.Handle(new Window(from, to), (_, _) => ValueTask.FromResult(0), CancellationToken.None));
+
+        Assert.That(failure!.Unprocessable, Is.EqualTo(unprocessable));
+    }
 }

@@ -1,0 +1,51 @@
+using EvaraTech.Infrastructure.Http;
+using EvaraTech.Modules.Telemetry.Application.ExportTelemetry;
+using EvaraTech.Modules.Telemetry.Application.GetLatestReading;
+using EvaraTech.Modules.Telemetry.Application.GetLatestReadings;
+using EvaraTech.Modules.Telemetry.Application.GetNodeHealth;
+using EvaraTech.Modules.Telemetry.Application.GetSeries;
+using Mediator;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+
+namespace EvaraTech.Modules.Telemetry.Endpoints;
+
+/// <summary>The telemetry read API. Each route binds, sends one query and shapes the envelope (the export streams CSV).</summary>
+internal static class TelemetryEndpoints
+{
+    public static void MapTelemetryRoutes(this IEndpointRouteBuilder endpoints)
+    {
+        var nodes = endpoints.MapGroup("/nodes/{id:guid}").WithTags("Telemetry");
+
+        // The latest reading's ETag is its time: a client polling with If-None-Match gets 304 until a newer one arrives.
+        nodes.MapGet("/telemetry/latest", async (Guid id, ISender sender, HttpContext context, CancellationToken ct) =>
+        {
+            var latest = await sender.Send(new GetLatestReadingQuery(id), ct);
+            return ApiResults.Versioned(context, latest, latest.Version);
+        });
+
+        nodes.MapGet("/telemetry", async (Guid id, ISender sender, HttpContext context, CancellationToken ct,
+            string? from = null, string? to = null, string? resolution = null, string? metrics = null, int limit = GetSeriesQuery.DefaultLimit,
+            string? cursor = null) =>
+        {
+            var names = string.IsNullOrWhiteSpace(metrics) ? [] : metrics.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            var page = await sender.Send(new GetSeriesQuery(id, from, to, resolution, names, limit, cursor), ct);
+            return ApiResults.Ok(context, page.Series, new PaginationMeta(page.Limit, NextCursor: page.NextCursor));
+        });
+
+        nodes.MapGet("/telemetry/export", async (Guid id, ISender sender, CancellationToken ct, string? from = null, string? to = null) =>
+        {
+            var export = await sender.Send(new ExportTelemetryQuery(id, from, to), ct);
+            return Results.Stream(body => export.WriteAsync(body, ct), TelemetryExport.ContentType, export.FileName);
+        });
+
+        nodes.MapGet("/health", async (Guid id, ISender sender, HttpContext context, CancellationToken ct) =>
+            ApiResults.Ok(context, await sender.Send(new GetNodeHealthQuery(id), ct)));
+
+        endpoints.MapGet("/telemetry/latest", async (ISender sender, HttpContext context, CancellationToken ct,
+                [FromQuery(Name = "node_id")] Guid[]? nodeId = null) =>
+            ApiResults.Ok(context, await sender.Send(new GetLatestReadingsQuery(nodeId ?? []), ct))).WithTags("Telemetry");
+    }
+}
