@@ -10,8 +10,14 @@ namespace EvaraTech.Benchmarks;
 /// </summary>
 public static class BenchmarkReport
 {
-    public static async Task Main()
+    public static async Task Main(string[] args)
     {
+        if (args is ["seed-perf"])
+        {
+            await SeedPerf.RunAsync();
+            return;
+        }
+
         // Outside a test project the factory finds the API's content root through this variable.
         Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_EVARATECH_API", AppContext.BaseDirectory);
         await using var database = await BenchDatabase.CreateAsync();
