@@ -312,15 +312,17 @@ BEGIN
         INSERT INTO refresh_claimed SELECT c.node_id, c.bucket FROM claimed c;
 
         FOREACH resolution IN ARRAY ARRAY['hour', 'day'] LOOP
+            -- Delete, then insert what the raw rows say now: a bucket whose rows are gone simply stays away.
             EXECUTE format($sql$
-                WITH stale AS (
-                    SELECT DISTINCT c.node_id, date_bin(interval '1 %1$s', c.bucket, timestamptz '2000-01-01 00:00+00') AS bucket
-                    FROM refresh_claimed c),
-                cleared AS (
-                    DELETE FROM telemetry.%2$I r USING stale s WHERE r.node_id = s.node_id AND r.bucket = s.bucket)
+                CREATE TEMP TABLE IF NOT EXISTS refresh_stale (node_id uuid, bucket timestamptz) ON COMMIT DROP;
+                TRUNCATE refresh_stale;
+                INSERT INTO refresh_stale
+                SELECT DISTINCT c.node_id, date_bin(interval '1 %1$s', c.bucket, timestamptz '2000-01-01 00:00+00')
+                FROM refresh_claimed c;
+                DELETE FROM telemetry.%2$I r USING refresh_stale s WHERE r.node_id = s.node_id AND r.bucket = s.bucket;
                 INSERT INTO telemetry.%2$I
                 SELECT t.node_id, s.bucket, %3$s
-                FROM stale s
+                FROM refresh_stale s
                 JOIN telemetry.%4$I t
                   ON t.node_id = s.node_id AND t."timestamp" >= s.bucket AND t."timestamp" < s.bucket + interval '1 %1$s'
                 GROUP BY t.node_id, s.bucket$sql$,

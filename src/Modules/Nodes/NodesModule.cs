@@ -1,3 +1,4 @@
+using EvaraTech.Application.Nodes;
 using EvaraTech.Modules.Nodes.Application.CreateNode;
 using EvaraTech.Modules.Nodes.Application.DeleteNode;
 using EvaraTech.Modules.Nodes.Application.UpdateNode;
@@ -19,6 +20,7 @@ public static class NodesModule
     {
         services.AddScoped<NodeStore>();
         services.AddScoped<NodeReads>();
+        services.AddScoped<INodeDirectory, NodeDirectory>();
         services.AddScoped<NodeList>();
         services.AddScoped<NodesNearby>();
         services.AddScoped<OperationalStateStore>();

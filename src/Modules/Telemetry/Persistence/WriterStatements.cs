@@ -1,0 +1,133 @@
+using EvaraTech.Modules.Telemetry.Domain;
+
+namespace EvaraTech.Modules.Telemetry.Persistence;
+
+/// <summary>
+/// The writer's SQL. Identifiers come from <see cref="TelemetryTable"/> and <see cref="StagedLayout"/> only; staging
+/// tables are temporary and dropped at commit.
+/// </summary>
+internal static class WriterStatements
+{
+    /// <summary>Columns of a raw row that are not measurements: left out of the latest values.</summary>
+    private const string NotMeasured = "ARRAY['node_id', 'timestamp', 'metadata', 'volume_delta_liters', 'energy_delta_kwh', 'pump_running_seconds']";
+
+    /// <summary>One transaction-scoped advisory lock per node, taken in id order (the ids arrive sorted).</summary>
+    public const string LockNodes = """
+        SELECT pg_advisory_xact_lock(hashtextextended('telemetry:' || id::text, 0))
+        FROM unnest(@NodeIds::uuid[]) AS id
+        """;
+
+    public static string PrepareStaging(TelemetryTable table) => $"""
+        CREATE TEMP TABLE IF NOT EXISTS telemetry_stage_{table.Key} (LIKE {table.RawTable} INCLUDING DEFAULTS) ON COMMIT DROP;
+        TRUNCATE telemetry_stage_{table.Key};
+        CREATE TEMP TABLE IF NOT EXISTS telemetry_written_{table.Key} (node_id uuid NOT NULL, "timestamp" timestamptz NOT NULL) ON COMMIT DROP;
+        TRUNCATE telemetry_written_{table.Key};
+        """;
+
+    public static string CopyStaging(StagedLayout layout) =>
+        $"COPY telemetry_stage_{layout.Table.Key} ({layout.ColumnList}) FROM STDIN (FORMAT BINARY)";
+
+    public static string StageJson(StagedLayout layout) => $"""
+        INSERT INTO telemetry_stage_{layout.Table.Key} ({layout.ColumnList})
+        SELECT {layout.ColumnList} FROM jsonb_populate_recordset(NULL::telemetry_stage_{layout.Table.Key}, @rows::jsonb)
+        """;
+
+    /// <summary>New (node, timestamp) pairs only; a repeated pair inside the batch keeps its first occurrence.</summary>
+    public static string InsertNew(StagedLayout layout) => $"""
+        WITH inserted AS (
+            INSERT INTO {layout.Table.RawTable} ({layout.ColumnList})
+            SELECT DISTINCT ON (node_id, "timestamp") {layout.ColumnList}
+            FROM telemetry_stage_{layout.Table.Key}
+            ORDER BY node_id, "timestamp"
+            ON CONFLICT (node_id, "timestamp") DO NOTHING
+            RETURNING node_id, "timestamp")
+        INSERT INTO telemetry_written_{layout.Table.Key} (node_id, "timestamp")
+        SELECT node_id, "timestamp" FROM inserted
+        """;
+
+    /// <summary>The derived columns of a type, each recomputed from the first new reading of every node onwards.</summary>
+    public static IReadOnlyList<string> Derivations(TelemetryTable table) => table.Key switch
+    {
+        "flow" => [CounterIncrease(table, "cumulative_volume_liters", "volume_delta_liters")],
+        "deep" => [CounterIncrease(table, "energy_kwh", "energy_delta_kwh"), PumpRunningSeconds(table)],
+        _ => [],
+    };
+
+    /// <summary>
+    /// increase = counter_increase(previous non-null counter, this counter). The window starts at the last stored
+    /// counter before the node's first new reading (the anchor, never updated itself) and runs to the node's newest
+    /// reading, so a late reading also corrects the one after it; only values that change are written.
+    /// </summary>
+    private static string CounterIncrease(TelemetryTable table, string counter, string increase) => $"""
+        WITH span AS (
+            SELECT node_id, min("timestamp") AS first_new
+            FROM telemetry_written_{table.Key}
+            GROUP BY node_id),
+        anchored AS (
+            SELECT s.node_id, s.first_new,
+                   coalesce((SELECT max(p."timestamp") FROM {table.RawTable} p
+                             WHERE p.node_id = s.node_id AND p."timestamp" < s.first_new AND p.{counter} IS NOT NULL),
+                            s.first_new) AS anchor
+            FROM span s),
+        sequenced AS (
+            SELECT r.node_id, r."timestamp", a.first_new,
+                   telemetry.counter_increase(lag(r.{counter}) OVER (PARTITION BY r.node_id ORDER BY r."timestamp"), r.{counter}) AS increase
+            FROM anchored a
+            JOIN {table.RawTable} r ON r.node_id = a.node_id AND r."timestamp" >= a.anchor AND r.{counter} IS NOT NULL)
+        UPDATE {table.RawTable} t
+        SET {increase} = q.increase
+        FROM sequenced q
+        WHERE t.node_id = q.node_id AND t."timestamp" = q."timestamp"
+          AND q."timestamp" >= q.first_new
+          AND t."timestamp" >= (SELECT min(first_new) FROM span)
+          AND t.{increase} IS DISTINCT FROM q.increase
+        """;
+
+    /// <summary>
+    /// The seconds before each reading during which the pump ran: the gap since the previous reading when that one
+    /// said 'running', at most 15 minutes (a longer silence says nothing about the pump).
+    /// </summary>
+    private static string PumpRunningSeconds(TelemetryTable table) => $"""
+        WITH span AS (
+            SELECT node_id, min("timestamp") AS first_new
+            FROM telemetry_written_{table.Key}
+            GROUP BY node_id),
+        anchored AS (
+            SELECT s.node_id, s.first_new,
+                   coalesce((SELECT max(p."timestamp") FROM {table.RawTable} p
+                             WHERE p.node_id = s.node_id AND p."timestamp" < s.first_new),
+                            s.first_new) AS anchor
+            FROM span s),
+        sequenced AS (
+            SELECT r.node_id, r."timestamp", a.first_new,
+                   CASE
+                       WHEN lag(r."timestamp") OVER w IS NULL THEN NULL
+                       WHEN lag(r.pump_status) OVER w = 'running'
+                           THEN least(extract(epoch FROM r."timestamp" - lag(r."timestamp") OVER w), 900)::real
+                       ELSE 0
+                   END AS running
+            FROM anchored a
+            JOIN {table.RawTable} r ON r.node_id = a.node_id AND r."timestamp" >= a.anchor
+            WINDOW w AS (PARTITION BY r.node_id ORDER BY r."timestamp"))
+        UPDATE {table.RawTable} t
+        SET pump_running_seconds = q.running
+        FROM sequenced q
+        WHERE t.node_id = q.node_id AND t."timestamp" = q."timestamp"
+          AND q."timestamp" >= q.first_new
+          AND t."timestamp" >= (SELECT min(first_new) FROM span)
+          AND t.pump_running_seconds IS DISTINCT FROM q.running
+        """;
+
+    /// <summary>The newest written reading of each node replaces the stored latest one only if it is newer.</summary>
+    public static string UpsertLatest(TelemetryTable table) => $"""
+        INSERT INTO telemetry.latest_readings AS l (node_id, telemetry_type, "timestamp", "values", updated_at)
+        SELECT r.node_id, '{table.Key}', r."timestamp", to_jsonb(r) - {NotMeasured}, now()
+        FROM (SELECT DISTINCT ON (node_id) node_id, "timestamp"
+              FROM telemetry_written_{table.Key}
+              ORDER BY node_id, "timestamp" DESC) w
+        JOIN {table.RawTable} r ON r.node_id = w.node_id AND r."timestamp" = w."timestamp"
+        ON CONFLICT (node_id) DO UPDATE
+        SET "timestamp" = EXCLUDED."timestamp", "values" = EXCLUDED."values", updated_at = EXCLUDED.updated_at
+        WHERE l."timestamp" < EXCLUDED."timestamp"
+        """;
+}
