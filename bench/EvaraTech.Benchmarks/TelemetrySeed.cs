@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using Dapper;
+using EvaraTech.Modules.Telemetry.Domain;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -48,7 +49,6 @@ public sealed class TelemetrySeed
     private const int CustomersPerCommunity = 3;
 
     private readonly Series[] _series;
-    private bool _loaded;
 
     public TelemetrySeed(int nodes, long rows, DateTime now, TimeSpan span)
     {
@@ -99,21 +99,18 @@ public sealed class TelemetrySeed
     /// </summary>
     public async Task<TelemetrySeedReport> LoadAsync(string ownerConnectionString, CancellationToken cancellationToken = default)
     {
-        if (_loaded)
+        if (_series.Any(s => s.Started))
         {
-            throw new InvalidOperationException("A seed's generators have run; load a new TelemetrySeed.");
+            throw new InvalidOperationException("This seed's readings have been generated already; load a new TelemetrySeed.");
         }
 
-        _loaded = true;
         var total = Stopwatch.StartNew();
+        var phase = Stopwatch.StartNew();
+        await CreateNodesAsync(ownerConnectionString);
+        var nodesTime = phase.Elapsed;
+
         await using var connection = new NpgsqlConnection(ownerConnectionString);
         await connection.OpenAsync(cancellationToken);
-
-        var phase = Stopwatch.StartNew();
-        await WriteNodesAsync(connection);
-        // The migration made partitions around the real clock; these cover the seed's span (creating only what is missing).
-        await connection.ExecuteAsync("SELECT count(*) FROM telemetry.maintain_partitions(@Span, 4, @Now)", new { Span, Now });
-        var nodesTime = phase.Elapsed;
 
         phase.Restart();
         // Two COPY streams on two cores: tanks (half the rows) beside flow then deep (the other half).
@@ -144,8 +141,14 @@ public sealed class TelemetrySeed
             nodesTime, copyTime, stateTime, rollupTime, vacuumTime, total.Elapsed);
     }
 
-    private async Task WriteNodesAsync(NpgsqlConnection connection)
+    /// <summary>
+    /// Tenants, nodes with their configuration, and the weekly partitions of the seed's span: everything but readings
+    /// (<see cref="LoadAsync"/> writes those, or a caller hands <see cref="NextReadings"/> to the module's writer).
+    /// </summary>
+    public async Task CreateNodesAsync(string ownerConnectionString)
     {
+        await using var connection = new NpgsqlConnection(ownerConnectionString);
+        await connection.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         var distributors = Enumerable.Range(1, Distributors).ToArray();
         var communities = distributors.SelectMany(d => Enumerable.Range(1, CommunitiesPerDistributor).Select(k => (d, k))).ToArray();
@@ -219,7 +222,23 @@ public sealed class TelemetrySeed
             PumpRatings = _series.OfType<DeepSeries>().Select(s => s.PumpRatingKw).ToArray(),
             PumpDepths = _series.OfType<DeepSeries>().Select(s => s.PumpDepthM).ToArray(),
         }, transaction);
+        // The migration made partitions around the real clock; these cover the seed's span (creating only what is missing).
+        await connection.ExecuteAsync("SELECT count(*) FROM telemetry.maintain_partitions(@Span, 4, @Now)", new { Span, Now }, transaction);
         await transaction.CommitAsync();
+    }
+
+    /// <summary>
+    /// Every node's next reading, as ingestion receives them (tank percent and low level from the tank's
+    /// configuration): after <see cref="LoadAsync"/>, the poll cycle that follows the data set.
+    /// </summary>
+    public IReadOnlyList<IReading> NextReadings()
+    {
+        foreach (var node in _series)
+        {
+            node.Advance();
+        }
+
+        return [.. _series.Select(s => s.Reading)];
     }
 
     /// <summary>One COPY stream of one telemetry type, round by round.</summary>
@@ -376,6 +395,8 @@ public sealed class TelemetrySeed
 
         private int _index;
 
+        public bool Started => _index > 0;
+
         public void Advance()
         {
             var ticks = _startTicks + (long)((_index + 0.5 + _phase + (Random.NextDouble() - 0.5) * 0.6) * _intervalTicks);
@@ -391,6 +412,9 @@ public sealed class TelemetrySeed
 
         /// <summary>Writes the current reading as one COPY row (the row is started).</summary>
         public abstract void Write(NpgsqlBinaryImporter importer);
+
+        /// <summary>The current reading as ingestion receives it (measured values only; floats widen exactly).</summary>
+        public abstract IReading Reading { get; }
 
         protected double Gaussian(double deviation)
         {
@@ -511,6 +535,10 @@ public sealed class TelemetrySeed
             importer.Write(_battery, NpgsqlDbType.Real);
             Write(importer, _rssi, NpgsqlDbType.Smallint);
         }
+
+        public override IReading Reading =>
+            new TankReading(Id, Timestamp, _levelCm, _temperature, _tdsPpm, _ph, _battery, _rssi)
+                .Measured(new TankGeometry(MaxDepthCm, LowLevelPercent));
     }
 
     /// <summary>
@@ -586,6 +614,8 @@ public sealed class TelemetrySeed
             Write(importer, _temperature, NpgsqlDbType.Real);
             Write(importer, _volumeDelta, NpgsqlDbType.Double);
         }
+
+        public override IReading Reading => new FlowReading(Id, Timestamp, _rate, _cumulative, _pressure, _temperature);
     }
 
     /// <summary>
@@ -696,6 +726,9 @@ public sealed class TelemetrySeed
             Write(importer, _energyDelta, NpgsqlDbType.Double);
             Write(importer, _runningSeconds, NpgsqlDbType.Real);
         }
+
+        public override IReading Reading =>
+            new DeepReading(Id, Timestamp, _static, _dynamic, _status, _current, _voltage, _energyKwh);
     }
 
     /// <summary>

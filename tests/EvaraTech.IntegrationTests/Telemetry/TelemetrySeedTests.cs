@@ -1,6 +1,7 @@
 using Dapper;
 using EvaraTech.Infrastructure.Migrations;
 using EvaraTech.IntegrationTests.Infrastructure;
+using EvaraTech.Modules.Telemetry.Persistence;
 using EvaraTech.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
@@ -9,25 +10,37 @@ namespace EvaraTech.IntegrationTests.Telemetry;
 
 /// <summary>
 /// The telemetry data generator behind <c>./build.sh seed-perf</c> and the telemetry benchmark, on a small
-/// configuration (6 nodes: two overhead tanks, two sumps, a flow meter, a borewell; 2,000 readings over a week):
+/// configuration (6 nodes: two overhead tanks, two sumps, a flow meter, a borewell; 2,400 readings over a week):
 /// loaded twice into two databases it writes the same rows, its derived columns are what the SQL definitions give
-/// over the stored rows, and what ingestion keeps beside the readings (rollups, latest values, device state) is there.
+/// over the stored rows, what ingestion keeps beside the readings (rollups, latest values, device state) is there,
+/// and the module's own writer, handed the same readings poll cycle by poll cycle, stores exactly the same rows.
 /// </summary>
 [NonParallelizable]
 public sealed class TelemetrySeedTests
 {
     private const int Nodes = 6;
-    private const long Rows = 2_000;
+    private const long Rows = 2_400;
+    private static readonly TimeSpan Span = TimeSpan.FromDays(7);
     private static readonly DateTime Now = new(2026, 11, 20, 6, 30, 0, DateTimeKind.Utc);
 
-    private static readonly string[] Contents =
+    private static readonly string[] Readings =
     [
         """SELECT md5(string_agg(t::text, '|' ORDER BY node_id, "timestamp")) FROM telemetry.telemetry_tank t""",
         """SELECT md5(string_agg(t::text, '|' ORDER BY node_id, "timestamp")) FROM telemetry.telemetry_flow t""",
         """SELECT md5(string_agg(t::text, '|' ORDER BY node_id, "timestamp")) FROM telemetry.telemetry_deep t""",
-        "SELECT md5(string_agg(t::text, '|' ORDER BY node_id, bucket)) FROM telemetry.telemetry_tank_hourly t",
-        "SELECT md5(string_agg(t::text, '|' ORDER BY node_id, bucket)) FROM telemetry.telemetry_flow_daily t",
-        "SELECT md5(string_agg(t::text, '|' ORDER BY node_id)) FROM telemetry.latest_readings t",
+        """SELECT md5(string_agg(concat_ws(',', node_id, telemetry_type, "timestamp", "values"), '|' ORDER BY node_id)) FROM telemetry.latest_readings""",
+    ];
+
+    private static readonly string[] Rollups =
+    [
+        .. new[] { "tank", "flow", "deep" }.SelectMany(type => new[] { "hourly", "daily" }.Select(rollup =>
+            $"SELECT md5(string_agg(t::text, '|' ORDER BY node_id, bucket)) FROM telemetry.telemetry_{type}_{rollup} t")),
+    ];
+
+    private static readonly string[] Contents =
+    [
+        .. Readings,
+        .. Rollups,
         "SELECT md5(string_agg(t::text, '|' ORDER BY node_id)) FROM telemetry.device_states t",
         "SELECT md5(string_agg(t::text, '|' ORDER BY id)) FROM nodes.nodes t",
         "SELECT md5(string_agg(t::text, '|' ORDER BY node_id)) FROM nodes.device_config_tank t",
@@ -35,19 +48,41 @@ public sealed class TelemetrySeedTests
 
     private TestDatabase _first = null!;
     private TestDatabase _second = null!;
+    private TestDatabase _ingested = null!;
     private TelemetrySeed _seed = null!;
 
     [OneTimeSetUp]
-    public async Task LoadTwiceAsync()
+    public async Task LoadTwiceAndIngestOnceAsync()
     {
         _first = await TestDatabase.CreateAsync("telemetry_seed");
         _second = await TestDatabase.CreateAsync("telemetry_seed");
         foreach (var database in new[] { _first, _second })
         {
             MigrationRunner.Run(database.AdminConnectionString, Path.Combine(AppContext.BaseDirectory, "db", "migrations"), NullLogger.Instance);
-            _seed = new TelemetrySeed(Nodes, Rows, Now, TimeSpan.FromDays(7));
+            _seed = new TelemetrySeed(Nodes, Rows, Now, Span);
             await _seed.LoadAsync(database.AdminConnectionString);
         }
+
+        _ingested = await TestDatabase.CreateAsync("telemetry_seed");
+        MigrationRunner.Run(_ingested.AdminConnectionString, Path.Combine(AppContext.BaseDirectory, "db", "migrations"), NullLogger.Instance);
+        var ingestion = new TelemetrySeed(Nodes, Rows, Now, Span);
+        await ingestion.CreateNodesAsync(_ingested.AdminConnectionString);
+        await using (var app = new NpgsqlConnection(_ingested.AppConnectionString))
+        {
+            await app.OpenAsync();
+            for (var cycle = 0; cycle < Rows / Nodes; cycle++)
+            {
+                var readings = ingestion.NextReadings();
+                await using var transaction = await app.BeginTransactionAsync();
+                await app.ExecuteAsync("SELECT tenancy.set_user_context(NULL, 'system', NULL, NULL)", transaction: transaction);
+                var written = await TelemetryWriter.WriteAsync(app, transaction, readings, readings.Max(r => r.Timestamp),
+                    StagingMode.BinaryCopy, CancellationToken.None);
+                Assert.That(written.Written, Is.EqualTo(Nodes), $"poll cycle {cycle}");
+                await transaction.CommitAsync();
+            }
+        }
+
+        await _ingested.ExecuteAsync("SELECT count(*) FROM telemetry.refresh_rollups()");
     }
 
     [OneTimeTearDown]
@@ -55,6 +90,7 @@ public sealed class TelemetrySeedTests
     {
         await _first.DisposeAsync();
         await _second.DisposeAsync();
+        await _ingested.DisposeAsync();
     }
 
     [Test]
@@ -69,6 +105,15 @@ public sealed class TelemetrySeedTests
             var first = await _first.ScalarAsync<string>(sql);
             Assert.That(first, Is.Not.Null, sql);
             Assert.That(await _second.ScalarAsync<string>(sql), Is.EqualTo(first), sql);
+        }
+    }
+
+    [Test]
+    public async Task The_modules_writer_stores_the_same_readings_derived_values_and_rollups()
+    {
+        foreach (var sql in Readings.Concat(Rollups))
+        {
+            Assert.That(await _ingested.ScalarAsync<string>(sql), Is.EqualTo(await _first.ScalarAsync<string>(sql)), sql);
         }
     }
 
