@@ -1,3 +1,4 @@
+using EvaraTech.Modules.Telemetry.Jobs;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,7 +13,8 @@ public static class TelemetryModule
 {
     public const string Schema = "telemetry";
 
-    public static IServiceCollection AddTelemetryModule(this IServiceCollection services, IConfiguration configuration) => services;
+    public static IServiceCollection AddTelemetryModule(this IServiceCollection services, IConfiguration configuration) =>
+        services.AddTelemetryJobs();
 
     public static IEndpointRouteBuilder MapTelemetryEndpoints(this IEndpointRouteBuilder endpoints) => endpoints;
 }

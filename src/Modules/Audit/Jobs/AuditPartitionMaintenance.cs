@@ -1,9 +1,7 @@
-using Dapper;
 using EvaraTech.Infrastructure.Database;
 using Hangfire;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 
 namespace EvaraTech.Modules.Audit.Jobs;
 
@@ -20,10 +18,8 @@ public sealed class AuditPartitionMaintenance(IConfiguration configuration, ILog
     public async Task<IReadOnlyList<(string Action, string Partition)>> RunAsync(CancellationToken cancellationToken)
     {
         var retention = configuration.GetValue("Audit:RetentionMonths", 12);
-        await using var connection = new NpgsqlConnection(ConnectionStrings.Migrations(configuration));
-        await connection.OpenAsync(cancellationToken);
-        var changes = (await connection.QueryAsync<(string, string)>(new CommandDefinition(
-            "SELECT action, partition_name FROM audit.maintain_partitions(@Retention, 3)", new { Retention = retention }, cancellationToken: cancellationToken))).ToList();
+        var changes = await Maintenance.QueryAsync<(string, string)>(
+            configuration, "SELECT action, partition_name FROM audit.maintain_partitions(@Retention, 3)", new { Retention = retention }, cancellationToken);
         foreach (var (action, partition) in changes)
         {
             logger.LogInformation("Audit partition {Partition} {Action}", partition, action);

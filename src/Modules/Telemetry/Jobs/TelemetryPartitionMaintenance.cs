@@ -1,0 +1,29 @@
+using EvaraTech.Infrastructure.Database;
+using Hangfire;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace EvaraTech.Modules.Telemetry.Jobs;
+
+/// <summary>
+/// Keeps the weekly partitions of the raw telemetry tables four weeks ahead and drops whole weeks past the 90-day
+/// retention (telemetry.maintain_partitions, partitioned profile; TimescaleDB's policies do it there). Daily, as the
+/// maintenance role.
+/// </summary>
+public sealed class TelemetryPartitionMaintenance(IConfiguration configuration, ILogger<TelemetryPartitionMaintenance> logger)
+{
+    public const string JobId = "telemetry-partitions";
+
+    [DisableConcurrentExecution(timeoutInSeconds: 300)]
+    public async Task<IReadOnlyList<(string Action, string Partition)>> RunAsync(CancellationToken cancellationToken)
+    {
+        var changes = await Maintenance.QueryAsync<(string, string)>(
+            configuration, "SELECT action, partition_name FROM telemetry.maintain_partitions()", null, cancellationToken);
+        foreach (var (action, partition) in changes)
+        {
+            logger.LogInformation("Telemetry partition {Partition} {Action}", partition, action);
+        }
+
+        return changes;
+    }
+}
