@@ -1,4 +1,4 @@
-// EvaraTech build script. Targets: setup, build, migrate, run, test, bench (./build.sh <target>).
+// EvaraTech build script. Targets: setup, build, migrate, run, test, bench, seed-perf (./build.sh <target>).
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 
@@ -141,21 +141,29 @@ Task("test")
             throw new CakeException($"Tests failed ({summary}): {string.Join("; ", failures)}");
     });
 
+void Benchmarks(string failure, params string[] args)
+{
+    var exit = StartProcess("dotnet", new ProcessSettings
+    {
+        Arguments = ProcessArgumentBuilder.FromStrings(new[]
+        {
+            root.CombineWithFilePath($"bench/EvaraTech.Benchmarks/bin/{configuration}/net10.0/EvaraTech.Benchmarks.dll").FullPath,
+        }.Concat(args)),
+        EnvironmentVariables = new Dictionary<string, string> { ["EVARA_BENCH_POSTGRES_ADMIN"] = adminConnection },
+    });
+    if (exit != 0) throw new CakeException(failure);
+}
+
 Task("bench")
     .Description("Run the benchmarks and print their report.")
     .IsDependentOn("setup")
     .IsDependentOn("build")
-    .Does(() =>
-    {
-        var exit = StartProcess("dotnet", new ProcessSettings
-        {
-            Arguments = ProcessArgumentBuilder.FromStrings(new[]
-            {
-                root.CombineWithFilePath($"bench/EvaraTech.Benchmarks/bin/{configuration}/net10.0/EvaraTech.Benchmarks.dll").FullPath,
-            }),
-            EnvironmentVariables = new Dictionary<string, string> { ["EVARA_BENCH_POSTGRES_ADMIN"] = adminConnection },
-        });
-        if (exit != 0) throw new CakeException("Benchmarks failed.");
-    });
+    .Does(() => Benchmarks("Benchmarks failed."));
+
+Task("seed-perf")
+    .Description("Recreate the evaratech_perf database with the production-equivalent telemetry set (1,000 nodes, 10M rows).")
+    .IsDependentOn("setup")
+    .IsDependentOn("build")
+    .Does(() => Benchmarks("seed-perf failed.", "seed-perf"));
 
 RunTarget(target);

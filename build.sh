@@ -2,7 +2,7 @@
 # Entry point of every task: restores the pinned .NET tools, then hands over to Cake (build.cake).
 #   ./build.sh run     the platform on the embedded default
 #   ./build.sh test    the whole test suite
-#   ./build.sh --target=<setup|build|migrate|run|test|bench>   (the first argument may also name the target)
+#   ./build.sh --target=<setup|build|migrate|run|test|bench|seed-perf>   (the first argument may also name the target)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 

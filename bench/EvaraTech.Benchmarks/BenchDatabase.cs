@@ -2,7 +2,7 @@ using Npgsql;
 
 namespace EvaraTech.Benchmarks;
 
-/// <summary>A throw-away database on the local PostgreSQL for one benchmark run.</summary>
+/// <summary>A database on the local PostgreSQL: a throw-away one per benchmark run, or a named one recreated.</summary>
 public sealed class BenchDatabase : IAsyncDisposable
 {
     private readonly string _server;
@@ -24,13 +24,16 @@ public sealed class BenchDatabase : IAsyncDisposable
 
     public string AppConnectionString { get; }
 
-    public static async Task<BenchDatabase> CreateAsync()
+    /// <summary>Creates <paramref name="name"/> (default: a new timestamped name), dropping an existing one first.</summary>
+    public static async Task<BenchDatabase> CreateAsync(string? name = null)
     {
         var server = new NpgsqlConnectionStringBuilder(Environment.GetEnvironmentVariable("EVARA_BENCH_POSTGRES_ADMIN")
             ?? "Host=127.0.0.1;Port=55432;Username=evara;Password=evara-local-admin") { Database = "postgres" }.ConnectionString;
-        var name = $"evaratech_bench_{DateTime.UtcNow:yyyyMMddHHmmss}";
+        name ??= $"evaratech_bench_{DateTime.UtcNow:yyyyMMddHHmmss}";
         await using var connection = new NpgsqlConnection(server);
         await connection.OpenAsync();
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
+        await drop.ExecuteNonQueryAsync();
         await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
         await create.ExecuteNonQueryAsync();
         return new BenchDatabase(server, name);

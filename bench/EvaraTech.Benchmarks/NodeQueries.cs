@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Dapper;
 using EvaraTech.Domain;
 using EvaraTech.Modules.Nodes.Persistence;
@@ -42,7 +41,7 @@ public static class NodeQueries
 
         // The cursor of page 2: the first page's last row, as ListAsync would hand it out.
         var (firstSql, firstParameters) = NodeList.Build(distributor, noFilter, "-created_at", 25, null, null);
-        var firstPage = await InContextAsync(connection, distributor, transaction =>
+        var firstPage = await InContext.RunAsync(connection, distributor, transaction =>
             connection.QueryAsync<NodeSummary>(new CommandDefinition(firstSql, firstParameters, transaction)));
         var cursor = NodeList.Cursor.After(firstPage.ElementAt(24), "-created_at");
 
@@ -71,47 +70,11 @@ public static class NodeQueries
         return figures;
     }
 
-    private static async Task<LatencyRecorder.Figures> MeasureAsync(
-        NpgsqlConnection connection, string name, string target, TenantScope scope, string sql, DynamicParameters parameters)
-    {
-        var timings = new List<double>(Samples);
-        for (var i = 0; i < Warmup + Samples; i++)
+    private static Task<LatencyRecorder.Figures> MeasureAsync(
+        NpgsqlConnection connection, string name, string target, TenantScope scope, string sql, DynamicParameters parameters) =>
+        InContext.MeasureAsync(connection, scope, name, target, Warmup, Samples, async (_, transaction) =>
         {
-            var elapsed = await InContextAsync(connection, scope, async transaction =>
-            {
-                var started = System.Diagnostics.Stopwatch.GetTimestamp();
-                await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, parameters, transaction));
-                var values = new object[64];
-                do
-                {
-                    while (await reader.ReadAsync())
-                    {
-                        reader.GetValues(values);
-                    }
-                }
-                while (await reader.NextResultAsync());
-
-                return System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            });
-            if (i >= Warmup)
-            {
-                timings.Add(elapsed);
-            }
-        }
-
-        var sorted = timings.Order().ToArray();
-        double Percentile(double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
-        return new LatencyRecorder.Figures(name, sorted.Length, Percentile(0.50), Percentile(0.95), Percentile(0.99), target);
-    }
-
-    private static async Task<T> InContextAsync<T>(NpgsqlConnection connection, TenantScope scope, Func<DbTransaction, Task<T>> work)
-    {
-        await using var transaction = await connection.BeginTransactionAsync();
-        var role = scope.Kind == ScopeKind.Everything ? "superadmin" : "distributor";
-        await connection.ExecuteAsync("SELECT tenancy.set_user_context(@User, @Role, @DistributorId, NULL)",
-            new { User = Guid.NewGuid(), Role = role, scope.DistributorId }, transaction);
-        var result = await work(transaction);
-        await transaction.RollbackAsync();
-        return result;
-    }
+            await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, parameters, transaction));
+            await InContext.ReadAllAsync(reader);
+        });
 }
