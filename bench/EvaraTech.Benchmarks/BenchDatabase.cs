@@ -11,7 +11,8 @@ public sealed class BenchDatabase : IAsyncDisposable
     {
         _server = server;
         Name = name;
-        var builder = new NpgsqlConnectionStringBuilder(server) { Database = name };
+        // JIT off, as on the platform's own connections (ConnectionStrings).
+        var builder = new NpgsqlConnectionStringBuilder(server) { Database = name, Options = "-c jit=off" };
         AdminConnectionString = builder.ConnectionString;
         builder.Username = Environment.GetEnvironmentVariable("EVARA_PG_APP_USER") ?? "evara_app";
         builder.Password = Environment.GetEnvironmentVariable("EVARA_PG_APP_PASSWORD") ?? "evara-local-app";

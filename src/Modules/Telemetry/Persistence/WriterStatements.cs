@@ -54,66 +54,69 @@ internal static class WriterStatements
     };
 
     /// <summary>
-    /// increase = counter_increase(previous non-null counter, this counter). The window starts at the last stored
-    /// counter before the node's first new reading (the anchor, never updated itself) and runs to the node's newest
-    /// reading, so a late reading also corrects the one after it; only values that change are written.
+    /// increase = counter_increase(previous non-null counter, this counter). Per node, the window starts at the last
+    /// stored counter before the node's first new reading (the anchor, never updated itself) and runs to the node's
+    /// newest reading, so a late reading also corrects the one after it; only values that change are written. Each
+    /// node's rows are read by a range of its primary key (LATERAL), whatever the table's size.
     /// </summary>
     private static string CounterIncrease(TelemetryTable table, string counter, string increase) => $"""
         WITH span AS (
             SELECT node_id, min("timestamp") AS first_new
             FROM telemetry_written_{table.Key}
             GROUP BY node_id),
-        anchored AS (
-            SELECT s.node_id, s.first_new,
-                   coalesce((SELECT max(p."timestamp") FROM {table.RawTable} p
-                             WHERE p.node_id = s.node_id AND p."timestamp" < s.first_new AND p.{counter} IS NOT NULL),
-                            s.first_new) AS anchor
-            FROM span s),
         sequenced AS (
-            SELECT r.node_id, r."timestamp", a.first_new,
-                   telemetry.counter_increase(lag(r.{counter}) OVER (PARTITION BY r.node_id ORDER BY r."timestamp"), r.{counter}) AS increase
-            FROM anchored a
-            JOIN {table.RawTable} r ON r.node_id = a.node_id AND r."timestamp" >= a.anchor AND r.{counter} IS NOT NULL)
+            SELECT s.node_id, c."timestamp", c.increase
+            FROM span s
+            CROSS JOIN LATERAL (
+                SELECT coalesce(max(p."timestamp"), s.first_new) AS anchor
+                FROM {table.RawTable} p
+                WHERE p.node_id = s.node_id AND p."timestamp" < s.first_new AND p.{counter} IS NOT NULL) a
+            CROSS JOIN LATERAL (
+                SELECT r."timestamp",
+                       telemetry.counter_increase(lag(r.{counter}) OVER (ORDER BY r."timestamp"), r.{counter}) AS increase
+                FROM {table.RawTable} r
+                WHERE r.node_id = s.node_id AND r."timestamp" >= a.anchor AND r.{counter} IS NOT NULL) c
+            WHERE c."timestamp" >= s.first_new)
         UPDATE {table.RawTable} t
         SET {increase} = q.increase
         FROM sequenced q
         WHERE t.node_id = q.node_id AND t."timestamp" = q."timestamp"
-          AND q."timestamp" >= q.first_new
           AND t."timestamp" >= (SELECT min(first_new) FROM span)
           AND t.{increase} IS DISTINCT FROM q.increase
         """;
 
     /// <summary>
     /// The seconds before each reading during which the pump ran: the gap since the previous reading when that one
-    /// said 'running', at most 15 minutes (a longer silence says nothing about the pump).
+    /// said 'running', at most 15 minutes (a longer silence says nothing about the pump). Same window as above.
     /// </summary>
     private static string PumpRunningSeconds(TelemetryTable table) => $"""
         WITH span AS (
             SELECT node_id, min("timestamp") AS first_new
             FROM telemetry_written_{table.Key}
             GROUP BY node_id),
-        anchored AS (
-            SELECT s.node_id, s.first_new,
-                   coalesce((SELECT max(p."timestamp") FROM {table.RawTable} p
-                             WHERE p.node_id = s.node_id AND p."timestamp" < s.first_new),
-                            s.first_new) AS anchor
-            FROM span s),
         sequenced AS (
-            SELECT r.node_id, r."timestamp", a.first_new,
-                   CASE
-                       WHEN lag(r."timestamp") OVER w IS NULL THEN NULL
-                       WHEN lag(r.pump_status) OVER w = 'running'
-                           THEN least(extract(epoch FROM r."timestamp" - lag(r."timestamp") OVER w), 900)::real
-                       ELSE 0
-                   END AS running
-            FROM anchored a
-            JOIN {table.RawTable} r ON r.node_id = a.node_id AND r."timestamp" >= a.anchor
-            WINDOW w AS (PARTITION BY r.node_id ORDER BY r."timestamp"))
+            SELECT s.node_id, c."timestamp", c.running
+            FROM span s
+            CROSS JOIN LATERAL (
+                SELECT coalesce(max(p."timestamp"), s.first_new) AS anchor
+                FROM {table.RawTable} p
+                WHERE p.node_id = s.node_id AND p."timestamp" < s.first_new) a
+            CROSS JOIN LATERAL (
+                SELECT r."timestamp",
+                       CASE
+                           WHEN lag(r."timestamp") OVER w IS NULL THEN NULL
+                           WHEN lag(r.pump_status) OVER w = 'running'
+                               THEN least(extract(epoch FROM r."timestamp" - lag(r."timestamp") OVER w), 900)::real
+                           ELSE 0
+                       END AS running
+                FROM {table.RawTable} r
+                WHERE r.node_id = s.node_id AND r."timestamp" >= a.anchor
+                WINDOW w AS (ORDER BY r."timestamp")) c
+            WHERE c."timestamp" >= s.first_new)
         UPDATE {table.RawTable} t
         SET pump_running_seconds = q.running
         FROM sequenced q
         WHERE t.node_id = q.node_id AND t."timestamp" = q."timestamp"
-          AND q."timestamp" >= q.first_new
           AND t."timestamp" >= (SELECT min(first_new) FROM span)
           AND t.pump_running_seconds IS DISTINCT FROM q.running
         """;
