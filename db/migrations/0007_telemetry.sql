@@ -102,6 +102,7 @@ DECLARE
     def        record;
     raw_table  text;
     resolution text;
+    included   text;
 BEGIN
     EXECUTE $ddl$CREATE TABLE telemetry.telemetry_tank (
         node_id              uuid        NOT NULL REFERENCES nodes.nodes (id) ON DELETE CASCADE,
@@ -190,9 +191,15 @@ BEGIN
                     GROUP BY 1, 2
                     WITH NO DATA$tbl$,
                     raw_table || CASE resolution WHEN 'hour' THEN '_hourly' ELSE '_daily' END, resolution, def.aggregates, raw_table);
-                EXECUTE format('ALTER TABLE telemetry.%I ADD PRIMARY KEY (node_id, bucket),
+                -- A covering key: a node's series is an index-only scan of a few pages, wherever the refreshes
+                -- scattered its rows in the heap (30 hourly buckets: 17 pages instead of ~700).
+                SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) INTO included
+                FROM pg_attribute
+                WHERE attrelid = format('telemetry.%I', raw_table || CASE resolution WHEN 'hour' THEN '_hourly' ELSE '_daily' END)::regclass
+                  AND attnum > 2 AND NOT attisdropped;
+                EXECUTE format('ALTER TABLE telemetry.%I ADD PRIMARY KEY (node_id, bucket) INCLUDE (%s),
                                 ADD FOREIGN KEY (node_id) REFERENCES nodes.nodes (id) ON DELETE CASCADE',
-                    raw_table || CASE resolution WHEN 'hour' THEN '_hourly' ELSE '_daily' END);
+                    raw_table || CASE resolution WHEN 'hour' THEN '_hourly' ELSE '_daily' END, included);
             END IF;
             EXECUTE format('GRANT SELECT ON telemetry.%I TO evaratech_app', raw_table || CASE resolution WHEN 'hour' THEN '_hourly' ELSE '_daily' END);
             EXECUTE format('REVOKE INSERT, UPDATE, DELETE ON telemetry.%I FROM evaratech_app', raw_table || CASE resolution WHEN 'hour' THEN '_hourly' ELSE '_daily' END);
