@@ -54,6 +54,14 @@ public sealed record TelemetryTable(string Key, string AnalyticsType, string Pri
 
     public TelemetryMetric? Metric(string name) => Metrics.FirstOrDefault(m => m.Name == name);
 
+    /// <summary>What a reading of this type cannot do without (the raw table's NOT NULL measurement).</summary>
+    public string PrimaryMetricRequired() => Key switch
+    {
+        "tank" => "water_level_cm",
+        "flow" => "flow_rate_lpm",
+        _ => "measurement",
+    };
+
     public static TelemetryTable? ForAnalyticsType(string analyticsType) => All.FirstOrDefault(t => t.AnalyticsType == analyticsType);
 
     public static TelemetryTable ForKey(string key) => All.First(t => t.Key == key);

@@ -1,0 +1,17 @@
+namespace EvaraTech.Modules.Telemetry.Domain.Ingestion;
+
+/// <summary>One field of a source (ThingSpeak's field1..field8) feeding a metric: value × scale + offset.</summary>
+/// <param name="DataType">float, integer, string or boolean (the Nodes module's mapping data type).</param>
+public sealed record FieldMapping(string SourceField, string Metric, string DataType, double ScaleFactor = 1.0, double Offset = 0.0);
+
+/// <summary>Everything ingestion needs to turn a node's raw entries into typed readings.</summary>
+public sealed record IngestionProfile(
+    Guid NodeId, TelemetryTable Table, TankGeometry? Geometry, IReadOnlyList<FieldMapping> Mappings, IReadOnlyList<CalibrationCurve> Calibrations)
+{
+    /// <summary>The calibration of <paramref name="metric"/> valid at <paramref name="at"/>, if any.</summary>
+    public CalibrationCurve? CalibrationAt(string metric, DateTimeOffset at) =>
+        Calibrations.FirstOrDefault(c => c.Metric == metric && c.IsValidAt(at));
+}
+
+/// <summary>One entry as a source delivered it: its time, the source's entry id if any, and its fields as text.</summary>
+public sealed record RawEntry(DateTimeOffset Timestamp, long? EntryId, IReadOnlyDictionary<string, string?> Fields);
