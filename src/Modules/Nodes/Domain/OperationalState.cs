@@ -39,4 +39,11 @@ public sealed record OperationalState(Guid NodeId, NodeStatus Status, DateTimeOf
             _ => NodeStatus.Offline,
         };
     }
+
+    /// <summary>
+    /// Fresh readings arrived: a provisioning or offline node is online again. Maintenance and Alert are decided by
+    /// operators and alerts, not by data arriving; old (back-filled) readings change nothing.
+    /// </summary>
+    public NodeStatus? ReadingsArrived(DateTimeOffset newest, DateTimeOffset now) =>
+        Status is NodeStatus.Provisioning or NodeStatus.Offline && now - newest <= OfflineAfter ? NodeStatus.Online : null;
 }
