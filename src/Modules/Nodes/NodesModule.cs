@@ -21,6 +21,7 @@ public static class NodesModule
         services.AddScoped<NodeStore>();
         services.AddScoped<NodeReads>();
         services.AddScoped<INodeDirectory, NodeDirectory>();
+        services.AddScoped<INodeTelemetryState>(provider => provider.GetRequiredService<OperationalStateStore>());
         services.AddScoped<NodeList>();
         services.AddScoped<NodesNearby>();
         services.AddScoped<OperationalStateStore>();

@@ -1,6 +1,7 @@
 using Dapper;
 using EvaraTech.Application.Errors;
 using EvaraTech.Application.IntegrationEvents;
+using EvaraTech.Application.Nodes;
 using EvaraTech.Domain;
 using EvaraTech.Infrastructure.Database;
 using EvaraTech.Modules.Nodes.Domain;
@@ -13,7 +14,7 @@ namespace EvaraTech.Modules.Nodes.Persistence;
 /// and decide again. A change of status publishes <see cref="NodeStatusChanged"/> in the same transaction, so
 /// pollers, alert jobs and operators can race without ever flip-flopping a status or losing an event.
 /// </summary>
-public sealed class OperationalStateStore(DbSession db, IIntegrationEventPublisher events, TimeProvider clock)
+public sealed class OperationalStateStore(DbSession db, IIntegrationEventPublisher events, TimeProvider clock) : INodeTelemetryState
 {
     public const int MaximumAttempts = 10;
 
@@ -24,12 +25,44 @@ public sealed class OperationalStateStore(DbSession db, IIntegrationEventPublish
         WHERE s.node_id = @Id AND {scope}
         """;
 
+    private const string RecordSeen = """
+        UPDATE nodes.node_operational_state
+        SET last_seen = greatest(last_seen, @Newest), last_telemetry_sync = now(), consecutive_failures = 0,
+            last_error = NULL, last_error_at = NULL, updated_at = now()
+        WHERE node_id = @Id
+        """;
+
+    private const string RecordFailure = """
+        UPDATE nodes.node_operational_state
+        SET consecutive_failures = consecutive_failures + 1, last_error = @Error, last_error_at = now(), updated_at = now()
+        WHERE node_id = @Id
+        """;
+
     private const string CompareAndSet = """
         UPDATE nodes.node_operational_state
         SET status = @Status, version = version + 1, updated_at = now()
         WHERE node_id = @Id AND version = @ExpectedVersion
         RETURNING version
         """;
+
+    /// <summary>
+    /// Readings up to <paramref name="newest"/> arrived: last seen moves forward only, failures reset; then the status
+    /// transition, through the versioned path like every other.
+    /// </summary>
+    public async Task RecordReadingsAsync(Guid nodeId, DateTimeOffset newest, CancellationToken cancellationToken)
+    {
+        var connection = await db.ConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(RecordSeen, new { Id = nodeId, Newest = newest }, db.Transaction, cancellationToken: cancellationToken));
+        var now = clock.GetUtcNow();
+        await ChangeAsync(nodeId, TenantScope.Everything, state => state.ReadingsArrived(newest, now), "telemetry received", cancellationToken);
+    }
+
+    public async Task RecordPollFailureAsync(Guid nodeId, string error, CancellationToken cancellationToken)
+    {
+        var connection = await db.ConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(RecordFailure,
+            new { Id = nodeId, Error = error.Length <= 500 ? error : error[..500] }, db.Transaction, cancellationToken: cancellationToken));
+    }
 
     /// <param name="transition">the domain's decision for the state as read: the new status, or null for no change</param>
     /// <returns>the state after the call (unchanged when the transition decided nothing)</returns>
