@@ -9,6 +9,16 @@ namespace EvaraTech.Application.Nodes;
 public sealed record NodeReference(
     Guid Id, string AnalyticsType, Guid OwnerDistributorId, double? TankMaxDepthCm, double? TankLowLevelPercent);
 
+/// <summary>One source field of a node's channel and the metric it feeds (value × scale + offset).</summary>
+public sealed record SourceField(string Field, string Metric, string DataType, double ScaleFactor, double Offset);
+
+/// <summary>A calibration of one metric as stored: its kind, parameters (JSON) and validity.</summary>
+public sealed record MetricCalibration(string Metric, string Kind, string ParametersJson, DateTimeOffset ValidFrom, DateTimeOffset? ValidUntil);
+
+/// <summary>Everything ingestion needs about a node: identity, channel, mappings and calibrations.</summary>
+public sealed record IngestionSource(
+    NodeReference Node, long? ChannelId, string? ReadKey, IReadOnlyList<SourceField> Fields, IReadOnlyList<MetricCalibration> Calibrations);
+
 /// <summary>
 /// The Nodes module's published look-up for other modules: the nodes a caller may see. Other modules keep data by
 /// node (telemetry, alerts) but never read the Nodes tables themselves; out-of-scope nodes are simply absent.
@@ -20,4 +30,10 @@ public interface INodeDirectory
 
     /// <returns>the nodes of <paramref name="nodeIds"/> within <paramref name="scope"/>, in no particular order</returns>
     Task<IReadOnlyList<NodeReference>> FindManyAsync(IReadOnlyCollection<Guid> nodeIds, TenantScope scope, CancellationToken cancellationToken);
+
+    /// <returns>how to read the node's telemetry, or null when the node does not exist (ingestion runs unscoped)</returns>
+    Task<IngestionSource?> IngestionSourceAsync(Guid nodeId, CancellationToken cancellationToken);
+
+    /// <returns>the node whose channel has <paramref name="writeKey"/>, or null (device push authenticates by it)</returns>
+    Task<Guid?> FindByWriteKeyAsync(string writeKey, CancellationToken cancellationToken);
 }

@@ -17,6 +17,7 @@ public static class TelemetryModule
     {
         services.AddScoped<TelemetryNodes>();
         services.AddScoped<TelemetryReads>();
+        services.AddScoped<IngestionRecords>();
         return services.AddTelemetryJobs();
     }
 

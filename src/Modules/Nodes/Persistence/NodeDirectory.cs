@@ -16,6 +16,52 @@ public sealed class NodeDirectory(DbSession db) : INodeDirectory
         WHERE n.id = ANY(@Ids) AND {scope}
         """;
 
+    private const string Source = """
+        SELECT channel_id, read_key FROM nodes.thingspeak_channels WHERE node_id = @Id;
+
+        SELECT thingspeak_field_name AS Field, canonical_field_name AS Metric, data_type AS DataType,
+               scale_factor AS ScaleFactor, value_offset AS Offset
+        FROM nodes.thingspeak_field_mappings WHERE node_id = @Id
+        ORDER BY thingspeak_field_name;
+
+        SELECT field_name AS Metric, calibration_type AS Kind, parameters::text AS ParametersJson, valid_from AS ValidFrom,
+               valid_until AS ValidUntil
+        FROM nodes.device_calibration WHERE node_id = @Id
+        ORDER BY field_name, valid_from;
+        """;
+
+    private const string ByWriteKey = "SELECT node_id FROM nodes.thingspeak_channels WHERE write_key = @WriteKey";
+
+    public async Task<IngestionSource?> IngestionSourceAsync(Guid nodeId, CancellationToken cancellationToken)
+    {
+        if (await FindAsync(nodeId, TenantScope.Everything, cancellationToken) is not { } node)
+        {
+            return null;
+        }
+
+        var connection = await db.ConnectionAsync(cancellationToken);
+        await using var results = await connection.QueryMultipleAsync(
+            new CommandDefinition(Source, new { Id = nodeId }, db.Transaction, cancellationToken: cancellationToken));
+        var channel = await results.ReadSingleOrDefaultAsync<(long ChannelId, string? ReadKey)?>();
+        var fields = (await results.ReadAsync<SourceField>()).ToList();
+        var calibrations = (await results.ReadAsync<CalibrationRow>()).Select(c => c.ToContract()).ToList();
+        return new IngestionSource(node, channel?.ChannelId, channel?.ReadKey, fields, calibrations);
+    }
+
+    public async Task<Guid?> FindByWriteKeyAsync(string writeKey, CancellationToken cancellationToken)
+    {
+        var connection = await db.ConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<Guid?>(
+            new CommandDefinition(ByWriteKey, new { WriteKey = writeKey }, db.Transaction, cancellationToken: cancellationToken));
+    }
+
+    private sealed record CalibrationRow(string Metric, string Kind, string ParametersJson, DateTime ValidFrom, DateTime? ValidUntil)
+    {
+        public MetricCalibration ToContract() => new(Metric, Kind, ParametersJson, Utc(ValidFrom), ValidUntil is { } until ? Utc(until) : null);
+
+        private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
+    }
+
     public async Task<NodeReference?> FindAsync(Guid nodeId, TenantScope scope, CancellationToken cancellationToken) =>
         (await FindManyAsync([nodeId], scope, cancellationToken)).SingleOrDefault();
 

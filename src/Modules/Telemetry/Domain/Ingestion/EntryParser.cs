@@ -34,6 +34,11 @@ public static class EntryParser
             return Refuse(entry, $"timestamp {entry.Timestamp:O} is more than {FutureTolerance.TotalMinutes} minutes in the future", null);
         }
 
+        if (ReadingWindow.Classify(entry.Timestamp, now) == ReadingTime.TooOld)
+        {
+            return Refuse(entry, $"timestamp {entry.Timestamp:O} is older than the {ReadingWindow.Retention.TotalDays}-day retention", null);
+        }
+
         var values = new Dictionary<string, object>(StringComparer.Ordinal);
         foreach (var mapping in profile.Mappings)
         {

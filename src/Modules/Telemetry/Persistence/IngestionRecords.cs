@@ -1,0 +1,55 @@
+using System.Text.Json;
+using Dapper;
+using EvaraTech.Infrastructure.Database;
+using EvaraTech.Modules.Telemetry.Domain.Ingestion;
+
+namespace EvaraTech.Modules.Telemetry.Persistence;
+
+/// <summary>Ingestion's own records, in the batch's transaction: refused entries and how far each feed was read.</summary>
+public sealed class IngestionRecords(DbSession db)
+{
+    private const string InsertRejections = """
+        INSERT INTO telemetry.telemetry_rejections (id, node_id, source, entry_timestamp, entry_id, reason, source_field, payload)
+        SELECT r.id, @NodeId, @Source, r.entry_timestamp, r.entry_id, r.reason, r.source_field, r.payload
+        FROM jsonb_to_recordset(@Rows::jsonb)
+             AS r(id uuid, entry_timestamp timestamptz, entry_id bigint, reason text, source_field text, payload jsonb)
+        ON CONFLICT DO NOTHING
+        """;
+
+    private const string AdvanceCursor = """
+        INSERT INTO telemetry.ingestion_cursors AS c (node_id, last_entry_id, last_timestamp)
+        VALUES (@NodeId, @EntryId, @Timestamp)
+        ON CONFLICT (node_id) DO UPDATE
+        SET last_entry_id = greatest(c.last_entry_id, EXCLUDED.last_entry_id),
+            last_timestamp = greatest(c.last_timestamp, EXCLUDED.last_timestamp), updated_at = now()
+        """;
+
+    /// <summary>Each refused entry once (a re-poll of the same entry id adds nothing), with its raw fields.</summary>
+    public async Task RejectAsync(Guid nodeId, string source, IReadOnlyCollection<(RawEntry Entry, Rejection Rejection)> rejected, CancellationToken ct)
+    {
+        if (rejected.Count == 0)
+        {
+            return;
+        }
+
+        var rows = JsonSerializer.Serialize(rejected.Select(r => new
+        {
+            id = Guid.CreateVersion7(),
+            entry_timestamp = r.Entry.Timestamp,
+            entry_id = r.Entry.EntryId,
+            reason = r.Rejection.Reason,
+            source_field = r.Rejection.SourceField,
+            payload = r.Entry.Fields,
+        }));
+        var connection = await db.ConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(InsertRejections, new { NodeId = nodeId, Source = source, Rows = rows }, db.Transaction, cancellationToken: ct));
+    }
+
+    /// <summary>The feed was read up to this entry: never moves backwards.</summary>
+    public async Task AdvanceCursorAsync(Guid nodeId, long entryId, DateTimeOffset timestamp, CancellationToken ct)
+    {
+        var connection = await db.ConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(AdvanceCursor,
+            new { NodeId = nodeId, EntryId = entryId, Timestamp = timestamp }, db.Transaction, cancellationToken: ct));
+    }
+}

@@ -1,0 +1,115 @@
+using EvaraTech.Application.Security;
+using EvaraTech.IntegrationTests.Infrastructure;
+using EvaraTech.Modules.Telemetry.Application.RecordTelemetryBatch;
+using EvaraTech.Modules.Telemetry.Domain.Ingestion;
+using Mediator;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace EvaraTech.IntegrationTests.Telemetry;
+
+/// <summary>
+/// The one ingestion pipeline through the mediator, as the poller and the push endpoints run it: mappings, scale,
+/// offset and calibration applied; bad entries kept with their reason while the rest land; a repeated batch stores
+/// nothing twice; the node comes online and one event is published per batch.
+/// </summary>
+public sealed class IngestionPipelineTests : IntegrationTest
+{
+    [Test]
+    public async Task A_batch_is_mapped_calibrated_validated_and_stored_once()
+    {
+        var now = DateTimeOffset.UtcNow;
+        await ArrangeTankAsync(now);
+        RawEntry[] entries =
+        [
+            Entry(now.AddMinutes(-3), 101, "1.5", "24.5"),
+            Entry(now.AddMinutes(-2), 102, "abc", "24.5"),
+            Entry(now.AddMinutes(-1), 103, "2.0", "NaN"),
+            Entry(now.AddMinutes(-1).AddSeconds(30), 104, "2.5", null),
+        ];
+
+        var first = await SendAsync(entries);
+        var again = await SendAsync(entries);
+
+        await Assert.MultipleAsync(async () =>
+        {
+            Assert.That(first, Is.EqualTo(new BatchOutcome(4, 2, 0, 2, 104)));
+            Assert.That(again, Is.EqualTo(new BatchOutcome(4, 0, 2, 2, 104)));
+            // field1 × 100, then the linear calibration 0.5·x + 10.
+            Assert.That(await Database.ScalarAsync<string>($"""
+                SELECT string_agg(water_level_cm::text, ',' ORDER BY "timestamp") FROM telemetry.telemetry_tank WHERE node_id = '{TelemetryScenario.Tank}'
+                """), Is.EqualTo("85,135"));
+            Assert.That(await Database.ScalarAsync<string>($"""
+                SELECT string_agg(entry_id || ' ' || reason, ' | ' ORDER BY entry_id) FROM telemetry.telemetry_rejections WHERE node_id = '{TelemetryScenario.Tank}'
+                """), Is.EqualTo("102 field1: 'abc' is not a number | 103 field2: 'NaN' is not a finite number"));
+            Assert.That(await Database.ScalarAsync<string>($"""
+                SELECT payload ->> 'field1' FROM telemetry.telemetry_rejections WHERE entry_id = 102
+                """), Is.EqualTo("abc"), "the raw payload is kept");
+            Assert.That(await Database.ScalarAsync<string>($"""
+                SELECT status || ' ' || consecutive_failures FROM nodes.node_operational_state WHERE node_id = '{TelemetryScenario.Tank}'
+                """), Is.EqualTo("Online 0"));
+            Assert.That(await Database.ScalarAsync<long>("SELECT last_entry_id FROM telemetry.ingestion_cursors"), Is.EqualTo(104));
+            Assert.That(await Database.ScalarAsync<long>("SELECT count(*) FROM integration.outbox WHERE event_type LIKE '%TelemetryBatchRecorded%'"),
+                Is.EqualTo(1), "one event for the batch that stored readings, none for the repeat");
+        });
+    }
+
+    [Test]
+    public async Task A_failed_poll_counts_up_and_readings_reset_the_count()
+    {
+        var now = DateTimeOffset.UtcNow;
+        await ArrangeTankAsync(now);
+        using (var scope = SystemScope())
+        {
+            var state = scope.ServiceProvider.GetRequiredService<EvaraTech.Application.Nodes.INodeTelemetryState>();
+            var db = scope.ServiceProvider.GetRequiredService<EvaraTech.Infrastructure.Database.DbSession>();
+            await db.BeginAsync(CancellationToken.None);
+            await state.RecordPollFailureAsync(TelemetryScenario.Tank, "timeout", CancellationToken.None);
+            await state.RecordPollFailureAsync(TelemetryScenario.Tank, "HTTP 500", CancellationToken.None);
+            await db.CommitAsync(CancellationToken.None);
+        }
+
+        var failing = await Database.ScalarAsync<string>($"SELECT consecutive_failures || ' ' || last_error FROM nodes.node_operational_state WHERE node_id = '{TelemetryScenario.Tank}'");
+        await SendAsync([Entry(now.AddMinutes(-1), 1, "1", "20")]);
+
+        Assert.That(failing, Is.EqualTo("2 HTTP 500"));
+        Assert.That(await Database.ScalarAsync<string>($"SELECT consecutive_failures || ' ' || coalesce(last_error, '-') FROM nodes.node_operational_state WHERE node_id = '{TelemetryScenario.Tank}'"),
+            Is.EqualTo("0 -"));
+    }
+
+    private static RawEntry Entry(DateTimeOffset at, long id, string? field1, string? field2) =>
+        new(at, id, new Dictionary<string, string?> { ["field1"] = field1, ["field2"] = field2 });
+
+    private static IServiceScope SystemScope()
+    {
+        var scope = Platform.Api.Services.CreateScope();
+        scope.ServiceProvider.GetRequiredService<ICurrentUser>().ActAsSystem();
+        return scope;
+    }
+
+    private static async Task<BatchOutcome> SendAsync(IReadOnlyList<RawEntry> entries)
+    {
+        using var scope = SystemScope();
+        return await scope.ServiceProvider.GetRequiredService<ISender>()
+            .Send(new RecordTelemetryBatchCommand(TelemetryScenario.Tank, IngestionSources.Poll, entries));
+    }
+
+    private static async Task ArrangeTankAsync(DateTimeOffset now)
+    {
+        await using (var connection = new NpgsqlConnection(Database.AdminConnectionString))
+        {
+            await connection.OpenAsync();
+            await TelemetryScenario.CreateNodesAsync(connection);
+        }
+
+        await Database.ExecuteAsync($"""
+            INSERT INTO nodes.node_operational_state (node_id) VALUES ('{TelemetryScenario.Tank}') ON CONFLICT DO NOTHING;
+            INSERT INTO nodes.thingspeak_channels (node_id, channel_id, read_key) VALUES ('{TelemetryScenario.Tank}', 777001, 'READKEY777001');
+            INSERT INTO nodes.thingspeak_field_mappings (id, node_id, thingspeak_field_name, canonical_field_name, data_type, scale_factor, value_offset)
+            VALUES (gen_random_uuid(), '{TelemetryScenario.Tank}', 'field1', 'water_level_cm', 'float', 100, 0),
+                   (gen_random_uuid(), '{TelemetryScenario.Tank}', 'field2', 'temperature_c', 'float', 1, 0);
+            INSERT INTO nodes.device_calibration (id, node_id, field_name, calibration_type, parameters, valid_from)
+            VALUES (gen_random_uuid(), '{TelemetryScenario.Tank}', 'water_level_cm', 'linear', @calibration::jsonb, @from);
+            """, ("from", now.AddDays(-1)), ("calibration", """{"slope": 0.5, "intercept": 10}"""));
+    }
+}
