@@ -1,5 +1,6 @@
 using EvaraTech.Modules.Telemetry.Application;
 using EvaraTech.Modules.Telemetry.Endpoints;
+using EvaraTech.Modules.Telemetry.Ingestion;
 using EvaraTech.Modules.Telemetry.Jobs;
 using EvaraTech.Modules.Telemetry.Persistence;
 using Microsoft.AspNetCore.Routing;
@@ -18,6 +19,7 @@ public static class TelemetryModule
         services.AddScoped<TelemetryNodes>();
         services.AddScoped<TelemetryReads>();
         services.AddScoped<IngestionRecords>();
+        services.AddThingSpeakClient(configuration);
         return services.AddTelemetryJobs();
     }
 
