@@ -1,0 +1,157 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+using EvaraTech.Simulator.Channels;
+using EvaraTech.Simulator.Faults;
+using EvaraTech.Simulator.Signals;
+
+namespace EvaraTech.Simulator.Endpoints;
+
+/// <summary>ThingSpeak's public read API, as its clients see it: <c>feeds.json</c> and <c>feeds/last.json</c>.</summary>
+internal static class FeedEndpoints
+{
+    private const int DefaultResults = 100;
+
+    // ThingSpeak's own spelling of start/end (URL-decoded), then anything ISO 8601; always UTC.
+    private static readonly string[] ThingSpeakFormats = ["yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm", "yyyy-MM-dd"];
+
+    public static void MapFeeds(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/channels/{id:long}/feeds.json", (long id, HttpContext http, ChannelCatalog catalog, FeedGenerator feeds,
+            FaultRegistry faults, RequestStats stats, CancellationToken ct) =>
+            Serve(id, http, catalog, faults, stats, ct, channel =>
+            {
+                var query = http.Request.Query;
+                if (!TryParseInstant(query["start"], out var start) || !TryParseInstant(query["end"], out var end))
+                {
+                    return null;
+                }
+
+                var results = int.TryParse(query["results"], CultureInfo.InvariantCulture, out var n) ? Math.Clamp(n, 0, FeedGenerator.MaxResults) : DefaultResults;
+                return FeedsDocument(channel, feeds.Range(channel, start, end, results), feeds.Last(channel));
+            }));
+
+        app.MapGet("/channels/{id:long}/feeds/last.json", (long id, HttpContext http, ChannelCatalog catalog, FeedGenerator feeds,
+            FaultRegistry faults, RequestStats stats, CancellationToken ct) =>
+            Serve(id, http, catalog, faults, stats, ct, channel => feeds.Last(channel) is { } last ? EntryDocument(last) : null));
+    }
+
+    /// <summary>
+    /// Applies the channel's faults in the order a client would meet them on the wire (slow, then refused, then a
+    /// bad body) and answers ThingSpeak's <c>-1</c> for an unknown channel, a wrong key or a bad parameter.
+    /// </summary>
+    private static async Task<IResult> Serve(long id, HttpContext http, ChannelCatalog catalog, FaultRegistry faults,
+        RequestStats stats, CancellationToken ct, Func<SimChannel, Action<Utf8JsonWriter, FaultSettings>?> document)
+    {
+        using var lease = stats.Enter(id);
+        var fault = faults.For(id);
+        var requestNumber = lease.Number;
+
+        var hold = fault.LatencyMs + (int)(fault.StallSeconds * 1_000);
+        if (hold > 0)
+        {
+            await Task.Delay(hold, ct);
+        }
+
+        if (Noise.Unit(id, requestNumber, Salt.TooManyRequests) < fault.TooManyRequests)
+        {
+            http.Response.Headers.RetryAfter = fault.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+            return Results.StatusCode(StatusCodes.Status429TooManyRequests);
+        }
+
+        if (Noise.Unit(id, requestNumber, Salt.Fault) < fault.ErrorRate)
+        {
+            return Results.StatusCode(StatusCodes.Status500InternalServerError);
+        }
+
+        if (catalog.Find(id) is not { } channel)
+        {
+            return NoAccess(StatusCodes.Status404NotFound);
+        }
+
+        if (http.Request.Query["api_key"] != channel.ReadKey)
+        {
+            return NoAccess(StatusCodes.Status400BadRequest);
+        }
+
+        if (document(channel) is not { } write)
+        {
+            return NoAccess(StatusCodes.Status400BadRequest);
+        }
+
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            write(writer, fault);
+        }
+
+        var body = fault.MalformedJson ? buffer.WrittenMemory[..(buffer.WrittenCount / 2)] : buffer.WrittenMemory;
+        return Results.Bytes(body, "application/json; charset=utf-8");
+    }
+
+    private static IResult NoAccess(int status) => Results.Text("-1", "application/json; charset=utf-8", statusCode: status);
+
+    private static Action<Utf8JsonWriter, FaultSettings> FeedsDocument(SimChannel channel, IReadOnlyList<FeedEntry> entries, FeedEntry? last) =>
+        (writer, fault) =>
+        {
+            writer.WriteStartObject();
+            writer.WriteStartObject("channel");
+            writer.WriteNumber("id", channel.Id);
+            writer.WriteString("name", channel.Name);
+            for (var i = 0; i < channel.Fields.Count; i++)
+            {
+                writer.WriteString($"field{i + 1}", channel.Fields[i]);
+            }
+
+            writer.WriteString("created_at", Timestamp(ChannelCatalog.Epoch));
+            writer.WriteString("updated_at", Timestamp(last?.CreatedAt ?? ChannelCatalog.Epoch));
+            writer.WriteNumber("last_entry_id", last?.EntryId ?? 0);
+            writer.WriteEndObject();
+            writer.WriteStartArray("feeds");
+            foreach (var entry in entries)
+            {
+                WriteEntry(writer, entry, fault);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        };
+
+    private static Action<Utf8JsonWriter, FaultSettings> EntryDocument(FeedEntry entry) => (writer, fault) => WriteEntry(writer, entry, fault);
+
+    private static void WriteEntry(Utf8JsonWriter writer, FeedEntry entry, FaultSettings fault)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("created_at", Timestamp(entry.CreatedAt));
+        writer.WriteNumber("entry_id", entry.EntryId);
+        for (var i = 0; i < entry.Values.Length; i++)
+        {
+            var field = $"field{i + 1}";
+            var invalid = fault.InvalidValues.FirstOrDefault(v => v.Field == field && (v.EntryId is null || v.EntryId == entry.EntryId));
+            writer.WriteString(field, invalid?.Value ?? entry.Values[i]);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static string Timestamp(DateTimeOffset instant) => instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    private static bool TryParseInstant(string? text, out DateTimeOffset? instant)
+    {
+        instant = null;
+        if (string.IsNullOrEmpty(text))
+        {
+            return true;
+        }
+
+        const DateTimeStyles Utc = DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal;
+        if (DateTimeOffset.TryParseExact(text, ThingSpeakFormats, CultureInfo.InvariantCulture, Utc, out var parsed)
+            || DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, Utc, out parsed))
+        {
+            instant = parsed;
+            return true;
+        }
+
+        return false;
+    }
+}
