@@ -2,6 +2,7 @@ using EvaraTech.Simulator.Channels;
 using EvaraTech.Simulator.Endpoints;
 using EvaraTech.Simulator.Faults;
 using EvaraTech.Simulator.Signals;
+using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.Options;
 
 namespace EvaraTech.Simulator;
@@ -23,6 +24,14 @@ public static class SimulatorHost
     public static WebApplication Build(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
+
+        // Settings come from the command line and the environment only: in the integration tests' output folder the
+        // API's appsettings.json sits next to the simulator and is not meant for it.
+        foreach (var file in builder.Configuration.Sources.OfType<JsonConfigurationSource>().ToList())
+        {
+            builder.Configuration.Sources.Remove(file);
+        }
+
         builder.Configuration.AddCommandLine(args, Switches);
 
         // Per-request logs would swamp a load test of ten thousand channels.

@@ -101,6 +101,34 @@ public sealed class SimulatorTests
     }
 
     [Test]
+    public async Task Minutes_reach_back_from_now()
+    {
+        var feeds = (await FeedsAsync(Flow, "minutes=10&results=8000"))["feeds"]!.AsArray();
+        var times = feeds.Select(f => DateTimeOffset.Parse((string)f!["created_at"]!, CultureInfo.InvariantCulture)).ToList();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(times, Has.Count.InRange(7, 11));
+            Assert.That(times, Has.All.GreaterThan(DateTimeOffset.UtcNow.AddMinutes(-11)));
+        });
+    }
+
+    [Test]
+    public async Task Faults_given_at_start_are_in_force_from_the_first_request()
+    {
+        await using var failing = await SimulatorServer.StartAsync("--error-rate", "1", "--Simulator:Faults:1:ChannelId", Flow.ToString(CultureInfo.InvariantCulture));
+
+        var global = await failing.Client.GetAsync(new Uri($"/channels/{Tank}/feeds.json?api_key={Key(Tank)}", UriKind.Relative));
+        var ownSet = await failing.Client.GetAsync(new Uri($"/channels/{Flow}/feeds.json?api_key={Key(Flow)}", UriKind.Relative));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(global.StatusCode, Is.EqualTo(HttpStatusCode.InternalServerError));
+            Assert.That(ownSet.StatusCode, Is.EqualTo(HttpStatusCode.OK), "a channel's own (empty) set replaces the global one");
+        });
+    }
+
+    [Test]
     public async Task Wrong_or_missing_key_is_400_minus_one_and_unknown_channel_404_minus_one()
     {
         var wrongKey = await _simulator.Client.GetAsync(new Uri($"/channels/{Tank}/feeds.json?api_key=DEMOREADKEY00002", UriKind.Relative));

@@ -18,13 +18,21 @@ internal static class FeedEndpoints
     public static void MapFeeds(this IEndpointRouteBuilder app)
     {
         app.MapGet("/channels/{id:long}/feeds.json", (long id, HttpContext http, ChannelCatalog catalog, FeedGenerator feeds,
-            FaultRegistry faults, RequestStats stats, CancellationToken ct) =>
+            FaultRegistry faults, RequestStats stats, TimeProvider clock, CancellationToken ct) =>
             Serve(id, http, catalog, faults, stats, ct, channel =>
             {
                 var query = http.Request.Query;
-                if (!TryParseInstant(query["start"], out var start) || !TryParseInstant(query["end"], out var end))
+                if (!TryParseInstant(query["start"], out var start) || !TryParseInstant(query["end"], out var end)
+                    || !TryParseSpan(query["minutes"], 60, out var minutes) || !TryParseSpan(query["days"], 86_400, out var days))
                 {
                     return null;
+                }
+
+                // minutes/days reach back from now; with start as well, the later bound wins.
+                if ((minutes ?? days) is { } back)
+                {
+                    var from = clock.GetUtcNow() - back;
+                    start = start > from ? start : from;
                 }
 
                 var results = int.TryParse(query["results"], CultureInfo.InvariantCulture, out var n) ? Math.Clamp(n, 0, FeedGenerator.MaxResults) : DefaultResults;
@@ -135,6 +143,23 @@ internal static class FeedEndpoints
     }
 
     private static string Timestamp(DateTimeOffset instant) => instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    private static bool TryParseSpan(string? text, int secondsPerUnit, out TimeSpan? span)
+    {
+        span = null;
+        if (string.IsNullOrEmpty(text))
+        {
+            return true;
+        }
+
+        if (int.TryParse(text, CultureInfo.InvariantCulture, out var units) && units >= 0)
+        {
+            span = TimeSpan.FromSeconds((long)units * secondsPerUnit);
+            return true;
+        }
+
+        return false;
+    }
 
     private static bool TryParseInstant(string? text, out DateTimeOffset? instant)
     {
