@@ -12,6 +12,11 @@ internal static class FeedEndpoints
 {
     private const int DefaultResults = 100;
 
+    private const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss'Z'";
+
+    // A ThingSpeak channel has at most eight fields.
+    private static readonly string[] FieldNames = [.. Enumerable.Range(1, 8).Select(i => $"field{i}")];
+
     // ThingSpeak's own spelling of start/end (URL-decoded), then anything ISO 8601; always UTC.
     private static readonly string[] ThingSpeakFormats = ["yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm", "yyyy-MM-dd"];
 
@@ -108,7 +113,7 @@ internal static class FeedEndpoints
             writer.WriteString("name", channel.Name);
             for (var i = 0; i < channel.Fields.Count; i++)
             {
-                writer.WriteString($"field{i + 1}", channel.Fields[i]);
+                writer.WriteString(FieldNames[i], channel.Fields[i]);
             }
 
             writer.WriteString("created_at", Timestamp(ChannelCatalog.Epoch));
@@ -130,19 +135,28 @@ internal static class FeedEndpoints
     private static void WriteEntry(Utf8JsonWriter writer, FeedEntry entry, FaultSettings fault)
     {
         writer.WriteStartObject();
-        writer.WriteString("created_at", Timestamp(entry.CreatedAt));
+        Span<char> createdAt = stackalloc char[TimestampFormat.Length];
+        entry.CreatedAt.UtcDateTime.TryFormat(createdAt, out var length, TimestampFormat, CultureInfo.InvariantCulture);
+        writer.WriteString("created_at", createdAt[..length]);
         writer.WriteNumber("entry_id", entry.EntryId);
         for (var i = 0; i < entry.Values.Length; i++)
         {
-            var field = $"field{i + 1}";
-            var invalid = fault.InvalidValues.FirstOrDefault(v => v.Field == field && (v.EntryId is null || v.EntryId == entry.EntryId));
-            writer.WriteString(field, invalid?.Value ?? entry.Values[i]);
+            var value = entry.Values[i];
+            foreach (var invalid in fault.InvalidValues)
+            {
+                if (invalid.Field == FieldNames[i] && (invalid.EntryId is null || invalid.EntryId == entry.EntryId))
+                {
+                    value = invalid.Value;
+                }
+            }
+
+            writer.WriteString(FieldNames[i], value);
         }
 
         writer.WriteEndObject();
     }
 
-    private static string Timestamp(DateTimeOffset instant) => instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    private static string Timestamp(DateTimeOffset instant) => instant.UtcDateTime.ToString(TimestampFormat, CultureInfo.InvariantCulture);
 
     private static bool TryParseSpan(string? text, int secondsPerUnit, out TimeSpan? span)
     {

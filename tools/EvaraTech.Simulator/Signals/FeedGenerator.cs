@@ -72,21 +72,30 @@ public sealed class FeedGenerator(IOptions<SimulatorOptions> options, TimeProvid
             _ => throw new InvalidOperationException($"No signal for {channel.Config.GetType().Name}."),
         };
 
-        var values = measures.Select(m => (string?)m.Format()).ToArray();
         if (Noise.Unit(channel.Id, slot, Salt.Spike) < SpikeRate)
         {
             var spikeable = measures.Select((m, i) => (m, i)).Where(x => x.m.CanSpike).ToArray();
             var (measure, index) = spikeable[(int)(Noise.Unit(channel.Id, slot, Salt.SpikeField) * spikeable.Length)];
-            values[index] = (measure with { Value = measure.Value * 3 + 10 }).Format();
+            measures[index] = measure with { Value = measure.Value * 3 + 10 };
         }
 
-        if (Noise.Unit(channel.Id, slot, Salt.NullField) < NullFieldRate)
+        var missing = Noise.Unit(channel.Id, slot, Salt.NullField) < NullFieldRate
+            ? measures[(int)(Noise.Unit(channel.Id, slot, Salt.NullFieldChoice) * measures.Length)].Field
+            : null;
+
+        // Fields in the channel's own order, looked up by canonical name (a plain loop: this runs 8,000 times a request).
+        var byField = new string?[channel.Fields.Count];
+        for (var i = 0; i < byField.Length; i++)
         {
-            values[(int)(Noise.Unit(channel.Id, slot, Salt.NullFieldChoice) * values.Length)] = null;
+            foreach (var measure in measures)
+            {
+                if (measure.Field == channel.Fields[i])
+                {
+                    byField[i] = measure.Field == missing ? null : measure.Format();
+                }
+            }
         }
 
-        // Fields in the channel's own order, looked up by canonical name.
-        var byField = channel.Fields.Select(f => values[Array.FindIndex(measures, m => m.Field == f)]).ToArray();
         var epochSlot = ChannelCatalog.Epoch.ToUnixTimeSeconds() / _interval;
         return new FeedEntry(slot - epochSlot + 1, DateTimeOffset.FromUnixTimeSeconds(slot * _interval), byField);
     }

@@ -39,5 +39,7 @@ internal readonly record struct Measure(string Field, double Value, int Decimals
     /// <summary>Counters and states are never spiked: a spike is a sensor glitch, not a meter jump.</summary>
     public bool CanSpike => !IsCounter && Text is null;
 
-    public string Format() => Text ?? Math.Round(Value, Decimals).ToString($"F{Decimals}", System.Globalization.CultureInfo.InvariantCulture);
+    private static readonly string[] Formats = ["F0", "F1", "F2", "F3"];
+
+    public string Format() => Text ?? Math.Round(Value, Decimals).ToString(Formats[Decimals], System.Globalization.CultureInfo.InvariantCulture);
 }
