@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using EvaraTech.Modules.Nodes.Demo;
@@ -315,6 +317,31 @@ public sealed class SimulatorTests
             Assert.That((int)tank["inFlight"]!, Is.Zero);
             Assert.That((long)flow!["requests"]!, Is.EqualTo(3));
             Assert.That((int)flow["maxConcurrent"]!, Is.EqualTo(1), "sequential requests never overlap");
+        });
+    }
+
+    [Test]
+    public async Task Admin_endpoints_refuse_a_remote_caller_without_the_token()
+    {
+        var address = NetworkInterface.GetAllNetworkInterfaces()
+            .Where(n => n.OperationalStatus == OperationalStatus.Up)
+            .SelectMany(n => n.GetIPProperties().UnicastAddresses)
+            .Select(a => a.Address)
+            .FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a));
+        Assume.That(address, Is.Not.Null, "the machine needs a non-loopback address to call from");
+        await using var remote = await SimulatorServer.StartAsync("--urls", $"http://{address}:0", "--admin-token", "s3cret");
+
+        var refused = await remote.Client.GetAsync(new Uri("/_simulator/stats", UriKind.Relative));
+        using var withToken = new HttpRequestMessage(HttpMethod.Get, new Uri("/_simulator/stats", UriKind.Relative));
+        withToken.Headers.Add("X-Simulator-Token", "s3cret");
+        var allowed = await remote.Client.SendAsync(withToken);
+        var feeds = await remote.Client.GetAsync(new Uri($"/channels/{Tank}/feeds/last.json?api_key={Key(Tank)}", UriKind.Relative));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+            Assert.That(allowed.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(feeds.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the read API is open to anyone with the channel's key");
         });
     }
 

@@ -22,8 +22,6 @@ public sealed class ChannelCatalog
         _channels = demo.Concat(Enumerable.Range(0, extraChannels).Select(Extra)).ToDictionary(c => c.Id);
     }
 
-    public int Count => _channels.Count;
-
     public SimChannel? Find(long id) => _channels.GetValueOrDefault(id);
 
     /// <summary>
