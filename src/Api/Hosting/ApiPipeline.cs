@@ -42,6 +42,8 @@ public static class ApiPipeline
         });
         app.MapHub<RealtimeHub>("/hubs/realtime").RequireAuthorization();
 
+        app.MapTelemetryDeviceEndpoints();
+
         // Every API route needs a signed-in user unless it says otherwise (login, signed webhooks).
         var api = app.MapGroup(ApiPrefix).RequireAuthorization();
         api.MapTenancyEndpoints();

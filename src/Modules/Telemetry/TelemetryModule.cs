@@ -23,6 +23,13 @@ public static class TelemetryModule
         return services.AddTelemetryJobs();
     }
 
+    /// <summary>Device-facing routes at the site root, outside /api/v1 (ThingSpeak's paths).</summary>
+    public static IEndpointRouteBuilder MapTelemetryDeviceEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapDevicePushRoutes();
+        return endpoints;
+    }
+
     public static IEndpointRouteBuilder MapTelemetryEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapTelemetryRoutes();

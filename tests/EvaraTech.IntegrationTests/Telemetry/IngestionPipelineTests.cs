@@ -94,7 +94,8 @@ public sealed class IngestionPipelineTests : IntegrationTest
             .Send(new RecordTelemetryBatchCommand(TelemetryScenario.Tank, IngestionSources.Poll, entries));
     }
 
-    private static async Task ArrangeTankAsync(DateTimeOffset now)
+    /// <summary>The scenario's tank with channel 777001 (write key WRITEKEY777001), two mapped fields and a calibration.</summary>
+    internal static async Task ArrangeTankAsync(DateTimeOffset now)
     {
         await using (var connection = new NpgsqlConnection(Database.AdminConnectionString))
         {
@@ -104,7 +105,7 @@ public sealed class IngestionPipelineTests : IntegrationTest
 
         await Database.ExecuteAsync($"""
             INSERT INTO nodes.node_operational_state (node_id) VALUES ('{TelemetryScenario.Tank}') ON CONFLICT DO NOTHING;
-            INSERT INTO nodes.thingspeak_channels (node_id, channel_id, read_key) VALUES ('{TelemetryScenario.Tank}', 777001, 'READKEY777001');
+            INSERT INTO nodes.thingspeak_channels (node_id, channel_id, read_key, write_key) VALUES ('{TelemetryScenario.Tank}', 777001, 'READKEY777001', 'WRITEKEY777001');
             INSERT INTO nodes.thingspeak_field_mappings (id, node_id, thingspeak_field_name, canonical_field_name, data_type, scale_factor, value_offset)
             VALUES (gen_random_uuid(), '{TelemetryScenario.Tank}', 'field1', 'water_level_cm', 'float', 100, 0),
                    (gen_random_uuid(), '{TelemetryScenario.Tank}', 'field2', 'temperature_c', 'float', 1, 0);

@@ -24,6 +24,15 @@ public sealed class IngestionRecords(DbSession db)
             last_timestamp = greatest(c.last_timestamp, EXCLUDED.last_timestamp), updated_at = now()
         """;
 
+    /// <summary>The id a pushed entry gets: one past the last entry of the node's feed.</summary>
+    public async Task<long> NextEntryIdAsync(Guid nodeId, CancellationToken ct)
+    {
+        var connection = await db.ConnectionAsync(ct);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT coalesce(max(last_entry_id), 0) + 1 FROM telemetry.ingestion_cursors WHERE node_id = @NodeId",
+            new { NodeId = nodeId }, db.Transaction, cancellationToken: ct));
+    }
+
     /// <summary>Each refused entry once (a re-poll of the same entry id adds nothing), with its raw fields.</summary>
     public async Task RejectAsync(Guid nodeId, string source, IReadOnlyCollection<(RawEntry Entry, Rejection Rejection)> rejected, CancellationToken ct)
     {
