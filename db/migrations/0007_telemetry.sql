@@ -374,29 +374,29 @@ $$;
 
 SELECT * FROM telemetry.maintain_partitions();
 
--- Row-level security, the backstop behind the node look-up every telemetry query starts with: a row is visible
--- when its node is. Hypertables with compression and continuous aggregates cannot carry policies (TimescaleDB
--- refuses), so on that profile only the plain tables have them.
-DO $$
-DECLARE
-    scoped text;
+-- Row-level security, the backstop behind the node look-up every telemetry query starts with: a row is visible when
+-- its node is (the scope rule of nodes.nodes); the platform's 'system' context (ingestion, jobs) writes without the
+-- per-row probe, as the foreign key already proves the node. Hypertables with compression and continuous aggregates
+-- cannot carry policies (TimescaleDB refuses), so on that profile only the plain tables have them.
+CREATE FUNCTION telemetry.scope_by_node(table_name text) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-    FOREACH scoped IN ARRAY CASE WHEN telemetry.storage_profile() = 'timescaledb'
-        THEN ARRAY['latest_readings', 'device_states']
-        ELSE ARRAY['latest_readings', 'device_states', 'telemetry_tank', 'telemetry_flow', 'telemetry_deep',
-                   'telemetry_tank_hourly', 'telemetry_tank_daily', 'telemetry_flow_hourly', 'telemetry_flow_daily',
-                   'telemetry_deep_hourly', 'telemetry_deep_daily'] END
-    LOOP
-        EXECUTE format('ALTER TABLE telemetry.%I ENABLE ROW LEVEL SECURITY', scoped);
-        EXECUTE format(
-            'CREATE POLICY tenant_scope ON telemetry.%I
-                USING (current_setting(''app.role'', true) IN (''superadmin'', ''system'')
-                       OR EXISTS (SELECT 1 FROM nodes.nodes n WHERE n.id = node_id))
-                WITH CHECK (current_setting(''app.role'', true) = ''system''
-                            OR EXISTS (SELECT 1 FROM nodes.nodes n WHERE n.id = node_id))', scoped);
-    END LOOP;
+    EXECUTE format('ALTER TABLE telemetry.%I ENABLE ROW LEVEL SECURITY', table_name);
+    EXECUTE format(
+        'CREATE POLICY tenant_scope ON telemetry.%I
+            USING (current_setting(''app.role'', true) IN (''superadmin'', ''system'')
+                   OR EXISTS (SELECT 1 FROM nodes.nodes n WHERE n.id = node_id))
+            WITH CHECK (current_setting(''app.role'', true) = ''system''
+                        OR EXISTS (SELECT 1 FROM nodes.nodes n WHERE n.id = node_id))', table_name);
 END
 $$;
+REVOKE ALL ON FUNCTION telemetry.scope_by_node(text) FROM PUBLIC, evaratech_app;
+
+SELECT telemetry.scope_by_node(scoped)
+FROM unnest(CASE WHEN telemetry.storage_profile() = 'timescaledb'
+    THEN ARRAY['latest_readings', 'device_states']
+    ELSE ARRAY['latest_readings', 'device_states', 'telemetry_tank', 'telemetry_flow', 'telemetry_deep',
+               'telemetry_tank_hourly', 'telemetry_tank_daily', 'telemetry_flow_hourly', 'telemetry_flow_daily',
+               'telemetry_deep_hourly', 'telemetry_deep_daily'] END) AS scoped;
 
 -- The application reads everything and writes readings, latest values and device state; rollups, invalidations
 -- and partitions are the maintenance role's.

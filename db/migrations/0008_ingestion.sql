@@ -30,18 +30,5 @@ CREATE TABLE telemetry.ingestion_cursors (
     updated_at      timestamptz NOT NULL DEFAULT now()
 );
 
-DO $$
-DECLARE
-    scoped text;
-BEGIN
-    FOREACH scoped IN ARRAY ARRAY['telemetry_rejections', 'ingestion_cursors'] LOOP
-        EXECUTE format('ALTER TABLE telemetry.%I ENABLE ROW LEVEL SECURITY', scoped);
-        EXECUTE format(
-            'CREATE POLICY tenant_scope ON telemetry.%I
-                USING (current_setting(''app.role'', true) IN (''superadmin'', ''system'')
-                       OR EXISTS (SELECT 1 FROM nodes.nodes n WHERE n.id = node_id))
-                WITH CHECK (current_setting(''app.role'', true) = ''system''
-                            OR EXISTS (SELECT 1 FROM nodes.nodes n WHERE n.id = node_id))', scoped);
-    END LOOP;
-END
-$$;
+SELECT telemetry.scope_by_node('telemetry_rejections');
+SELECT telemetry.scope_by_node('ingestion_cursors');

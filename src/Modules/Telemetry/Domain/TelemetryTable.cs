@@ -10,9 +10,11 @@ public sealed record TelemetryMetric(string Name, string Unit, IReadOnlyList<str
 /// One typed telemetry table and its rollups (db/migrations/0007_telemetry.sql): every identifier a statement
 /// uses comes from here, never from the request.
 /// </summary>
-public sealed record TelemetryTable(string Key, string AnalyticsType, string PrimaryMetric, IReadOnlyList<TelemetryMetric> Metrics)
+/// <param name="RequiredMetric">the measurement no reading of this type may lack (the raw table's NOT NULL column), if any.</param>
+public sealed record TelemetryTable(
+    string Key, string AnalyticsType, string PrimaryMetric, string? RequiredMetric, IReadOnlyList<TelemetryMetric> Metrics)
 {
-    public static readonly TelemetryTable Tank = new("tank", "EvaraTank", "water_level_percent",
+    public static readonly TelemetryTable Tank = new("tank", "EvaraTank", "water_level_percent", "water_level_cm",
     [
         new("water_level_cm", "cm", ["avg_level_cm", "min_level_cm", "max_level_cm"]),
         new("water_level_percent", "%", ["avg_level_percent", "min_level_percent", "max_level_percent", "low_level_count"]),
@@ -23,7 +25,7 @@ public sealed record TelemetryTable(string Key, string AnalyticsType, string Pri
         new("rssi_dbm", "dBm", []),
     ]);
 
-    public static readonly TelemetryTable Flow = new("flow", "EvaraFlow", "flow_rate_lpm",
+    public static readonly TelemetryTable Flow = new("flow", "EvaraFlow", "flow_rate_lpm", "flow_rate_lpm",
     [
         new("flow_rate_lpm", "L/min", ["avg_flow_rate_lpm", "max_flow_rate_lpm"]),
         new("cumulative_volume_liters", "L", ["volume_liters"]),
@@ -31,7 +33,7 @@ public sealed record TelemetryTable(string Key, string AnalyticsType, string Pri
         new("temperature_c", "°C", []),
     ]);
 
-    public static readonly TelemetryTable Deep = new("deep", "EvaraDeep", "static_water_level_m",
+    public static readonly TelemetryTable Deep = new("deep", "EvaraDeep", "static_water_level_m", null,
     [
         new("static_water_level_m", "m", ["avg_static_level_m"]),
         new("dynamic_water_level_m", "m", ["avg_dynamic_level_m"]),
@@ -54,13 +56,6 @@ public sealed record TelemetryTable(string Key, string AnalyticsType, string Pri
 
     public TelemetryMetric? Metric(string name) => Metrics.FirstOrDefault(m => m.Name == name);
 
-    /// <summary>What a reading of this type cannot do without (the raw table's NOT NULL measurement).</summary>
-    public string PrimaryMetricRequired() => Key switch
-    {
-        "tank" => "water_level_cm",
-        "flow" => "flow_rate_lpm",
-        _ => "measurement",
-    };
 
     public static TelemetryTable? ForAnalyticsType(string analyticsType) => All.FirstOrDefault(t => t.AnalyticsType == analyticsType);
 

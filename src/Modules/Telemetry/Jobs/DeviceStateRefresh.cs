@@ -1,10 +1,10 @@
+using Dapper;
 using EvaraTech.Infrastructure.Database;
 using EvaraTech.Modules.Telemetry.Domain;
 using EvaraTech.Modules.Telemetry.Persistence;
 using Hangfire;
 using Microsoft.Extensions.Configuration;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace EvaraTech.Modules.Telemetry.Jobs;
 
@@ -28,11 +28,12 @@ public sealed class DeviceStateRefresh(IConfiguration configuration)
         foreach (var table in TelemetryTable.All)
         {
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            var nodeIds = await StaleAsync(connection, transaction, table, cancellationToken);
+            var nodeIds = (await connection.QueryAsync<Guid>(new CommandDefinition(DeviceStateStatements.Stale(table),
+                new { Age = StaleAfter, Limit = BatchSize }, transaction, cancellationToken: cancellationToken))).ToArray();
             if (nodeIds.Length > 0)
             {
-                await ExecuteAsync(connection, transaction, WriterStatements.LockNodes, nodeIds, cancellationToken);
-                await ExecuteAsync(connection, transaction, DeviceStateStatements.Recompute(table), nodeIds, cancellationToken);
+                await TelemetryWriter.LockNodesAsync(connection, transaction, nodeIds, cancellationToken);
+                await TelemetryWriter.RecomputeDeviceStatesAsync(connection, transaction, table, nodeIds, cancellationToken);
             }
 
             await transaction.CommitAsync(cancellationToken);
@@ -40,27 +41,5 @@ public sealed class DeviceStateRefresh(IConfiguration configuration)
         }
 
         return refreshed;
-    }
-
-    private static async Task<Guid[]> StaleAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, TelemetryTable table, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(DeviceStateStatements.Stale(table), connection, transaction);
-        command.Parameters.AddWithValue("Age", StaleAfter);
-        command.Parameters.AddWithValue("Limit", BatchSize);
-        var ids = new List<Guid>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            ids.Add(reader.GetGuid(0));
-        }
-
-        return [.. ids];
-    }
-
-    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, Guid[] nodeIds, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(sql, connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter("NodeIds", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = nodeIds });
-        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

@@ -77,7 +77,7 @@ public static class TelemetryWriter
         }
 
         var nodeIds = rows.Select(r => r.NodeId).Distinct().Order().ToArray();
-        await ExecuteAsync(connection, transaction, WriterStatements.LockNodes, cancellationToken, NodeIds(nodeIds));
+        await LockNodesAsync(connection, transaction, nodeIds, cancellationToken);
         var written = await ExecuteAsync(connection, transaction, WriterStatements.InsertNew(layout), cancellationToken);
         if (written == 0)
         {
@@ -90,9 +90,18 @@ public static class TelemetryWriter
         }
 
         await ExecuteAsync(connection, transaction, WriterStatements.UpsertLatest(layout.Table), cancellationToken);
-        await ExecuteAsync(connection, transaction, DeviceStateStatements.Recompute(layout.Table), cancellationToken, NodeIds(nodeIds));
+        await RecomputeDeviceStatesAsync(connection, transaction, layout.Table, nodeIds, cancellationToken);
         return written;
     }
+
+    /// <summary>Takes the nodes' transaction-scoped advisory locks, in id order (<paramref name="nodeIds"/> sorted).</summary>
+    internal static Task LockNodesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid[] nodeIds, CancellationToken cancellationToken) =>
+        ExecuteAsync(connection, transaction, WriterStatements.LockNodes, cancellationToken, NodeIds(nodeIds));
+
+    /// <summary>Recomputes the nodes' device state from their stored readings; the caller holds their locks.</summary>
+    internal static Task RecomputeDeviceStatesAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, TelemetryTable table, Guid[] nodeIds, CancellationToken cancellationToken) =>
+        ExecuteAsync(connection, transaction, DeviceStateStatements.Recompute(table), cancellationToken, NodeIds(nodeIds));
 
     private static NpgsqlParameter NodeIds(Guid[] nodeIds) => new("NodeIds", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = nodeIds };
 

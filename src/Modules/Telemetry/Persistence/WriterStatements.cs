@@ -54,71 +54,58 @@ internal static class WriterStatements
     };
 
     /// <summary>
-    /// increase = counter_increase(previous non-null counter, this counter). Per node, the window starts at the last
-    /// stored counter before the node's first new reading (the anchor, never updated itself) and runs to the node's
-    /// newest reading, so a late reading also corrects the one after it; only values that change are written. Each
-    /// node's rows are read by a range of its primary key (LATERAL), whatever the table's size.
+    /// increase = counter_increase(previous non-null counter, this counter), over the rows that carry a counter.
     /// </summary>
-    private static string CounterIncrease(TelemetryTable table, string counter, string increase) => $"""
-        WITH span AS (
-            SELECT node_id, min("timestamp") AS first_new
-            FROM telemetry_written_{table.Key}
-            GROUP BY node_id),
-        sequenced AS (
-            SELECT s.node_id, c."timestamp", c.increase
-            FROM span s
-            CROSS JOIN LATERAL (
-                SELECT coalesce(max(p."timestamp"), s.first_new) AS anchor
-                FROM {table.RawTable} p
-                WHERE p.node_id = s.node_id AND p."timestamp" < s.first_new AND p.{counter} IS NOT NULL) a
-            CROSS JOIN LATERAL (
-                SELECT r."timestamp",
-                       telemetry.counter_increase(lag(r.{counter}) OVER (ORDER BY r."timestamp"), r.{counter}) AS increase
-                FROM {table.RawTable} r
-                WHERE r.node_id = s.node_id AND r."timestamp" >= a.anchor AND r.{counter} IS NOT NULL) c
-            WHERE c."timestamp" >= s.first_new)
-        UPDATE {table.RawTable} t
-        SET {increase} = q.increase
-        FROM sequenced q
-        WHERE t.node_id = q.node_id AND t."timestamp" = q."timestamp"
-          AND t."timestamp" >= (SELECT min(first_new) FROM span)
-          AND t.{increase} IS DISTINCT FROM q.increase
-        """;
+    private static string CounterIncrease(TelemetryTable table, string counter, string increase) => Rederive(table, increase,
+        rows: $"r.{counter} IS NOT NULL",
+        value: $"telemetry.counter_increase(lag(r.{counter}) OVER w, r.{counter})");
 
     /// <summary>
     /// The seconds before each reading during which the pump ran: the gap since the previous reading when that one
-    /// said 'running', at most 15 minutes (a longer silence says nothing about the pump). Same window as above.
+    /// said 'running', at most 15 minutes (a longer silence says nothing about the pump).
     /// </summary>
-    private static string PumpRunningSeconds(TelemetryTable table) => $"""
+    private static string PumpRunningSeconds(TelemetryTable table) => Rederive(table, "pump_running_seconds",
+        rows: "true",
+        value: """
+            CASE
+                WHEN lag(r."timestamp") OVER w IS NULL THEN NULL
+                WHEN lag(r.pump_status) OVER w = 'running'
+                    THEN least(extract(epoch FROM r."timestamp" - lag(r."timestamp") OVER w), 900)::real
+                ELSE 0
+            END
+            """);
+
+    /// <summary>
+    /// Recomputes a derived column from each row's predecessor among <paramref name="rows"/> (window <c>w</c>, by time).
+    /// Per node, the window starts at the last such row before the node's first new reading (the anchor, never updated
+    /// itself) and runs to the node's newest reading, so a late reading also corrects the one after it; only values
+    /// that change are written. Each node's rows are read by a range of its primary key (LATERAL), whatever the
+    /// table's size.
+    /// </summary>
+    private static string Rederive(TelemetryTable table, string column, string rows, string value) => $"""
         WITH span AS (
             SELECT node_id, min("timestamp") AS first_new
             FROM telemetry_written_{table.Key}
             GROUP BY node_id),
         sequenced AS (
-            SELECT s.node_id, c."timestamp", c.running
+            SELECT s.node_id, c."timestamp", c.value
             FROM span s
             CROSS JOIN LATERAL (
-                SELECT coalesce(max(p."timestamp"), s.first_new) AS anchor
-                FROM {table.RawTable} p
-                WHERE p.node_id = s.node_id AND p."timestamp" < s.first_new) a
-            CROSS JOIN LATERAL (
-                SELECT r."timestamp",
-                       CASE
-                           WHEN lag(r."timestamp") OVER w IS NULL THEN NULL
-                           WHEN lag(r.pump_status) OVER w = 'running'
-                               THEN least(extract(epoch FROM r."timestamp" - lag(r."timestamp") OVER w), 900)::real
-                           ELSE 0
-                       END AS running
+                SELECT coalesce(max(r."timestamp"), s.first_new) AS anchor
                 FROM {table.RawTable} r
-                WHERE r.node_id = s.node_id AND r."timestamp" >= a.anchor
+                WHERE r.node_id = s.node_id AND r."timestamp" < s.first_new AND {rows}) a
+            CROSS JOIN LATERAL (
+                SELECT r."timestamp", {value} AS value
+                FROM {table.RawTable} r
+                WHERE r.node_id = s.node_id AND r."timestamp" >= a.anchor AND {rows}
                 WINDOW w AS (ORDER BY r."timestamp")) c
             WHERE c."timestamp" >= s.first_new)
         UPDATE {table.RawTable} t
-        SET pump_running_seconds = q.running
+        SET {column} = q.value
         FROM sequenced q
         WHERE t.node_id = q.node_id AND t."timestamp" = q."timestamp"
           AND t."timestamp" >= (SELECT min(first_new) FROM span)
-          AND t.pump_running_seconds IS DISTINCT FROM q.running
+          AND t.{column} IS DISTINCT FROM q.value
         """;
 
     /// <summary>The newest written reading of each node replaces the stored latest one only if it is newer.</summary>

@@ -117,7 +117,7 @@ public static class EntryParser
 
         return reading is not null
             ? new ParsedEntry(reading, null)
-            : Refuse(entry, $"no {profile.Table.PrimaryMetricRequired()} in the entry", null);
+            : Refuse(entry, $"no {profile.Table.RequiredMetric ?? "measurement"} in the entry", null);
     }
 
     private static ParsedEntry Refuse(RawEntry entry, string reason, string? field) => new(null, new Rejection(entry.Timestamp, entry.EntryId, reason, field));
