@@ -19,6 +19,9 @@ public sealed record MetricCalibration(string Metric, string Kind, string Parame
 public sealed record IngestionSource(
     NodeReference Node, long? ChannelId, string? ReadKey, IReadOnlyList<SourceField> Fields, IReadOnlyList<MetricCalibration> Calibrations);
 
+/// <summary>A node whose ThingSpeak channel the poller reads.</summary>
+public sealed record PolledChannel(Guid NodeId, long ChannelId, string? ReadKey);
+
 /// <summary>
 /// The Nodes module's published look-up for other modules: the nodes a caller may see. Other modules keep data by
 /// node (telemetry, alerts) but never read the Nodes tables themselves; out-of-scope nodes are simply absent.
@@ -33,6 +36,9 @@ public interface INodeDirectory
 
     /// <returns>how to read the node's telemetry, or null when the node does not exist (ingestion runs unscoped)</returns>
     Task<IngestionSource?> IngestionSourceAsync(Guid nodeId, CancellationToken cancellationToken);
+
+    /// <returns>every node with a ThingSpeak channel, for the poller (unscoped: the platform's own work)</returns>
+    Task<IReadOnlyList<PolledChannel>> PolledChannelsAsync(CancellationToken cancellationToken);
 
     /// <returns>the node whose channel has <paramref name="writeKey"/>, or null (device push authenticates by it)</returns>
     Task<Guid?> FindByWriteKeyAsync(string writeKey, CancellationToken cancellationToken);

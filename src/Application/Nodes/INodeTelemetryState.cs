@@ -9,6 +9,9 @@ public interface INodeTelemetryState
     /// <summary>Readings up to <paramref name="newest"/> were stored: last seen moves on, failures reset, an offline node is online.</summary>
     Task RecordReadingsAsync(Guid nodeId, DateTimeOffset newest, CancellationToken cancellationToken);
 
+    /// <summary>A poll succeeded without new readings: the channel answers again, so the failure count resets.</summary>
+    Task RecordPollSucceededAsync(Guid nodeId, CancellationToken cancellationToken);
+
     /// <summary>A poll failed: the failure count grows and the error is kept for operators.</summary>
     Task RecordPollFailureAsync(Guid nodeId, string error, CancellationToken cancellationToken);
 }

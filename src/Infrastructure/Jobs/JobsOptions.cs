@@ -13,4 +13,7 @@ public sealed class JobsOptions
     /// cores a large worker pool only competes with the API.
     /// </summary>
     public int WorkerCount { get; set; } = 4;
+
+    /// <summary>How often idle workers look for enqueued jobs (recurring jobs are due at whole minutes anyway).</summary>
+    public double QueuePollIntervalSeconds { get; set; } = 15;
 }

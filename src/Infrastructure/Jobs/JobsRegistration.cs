@@ -24,7 +24,12 @@ public static class JobsRegistration
                     new DataSourceConnectionFactory(services.GetRequiredService<NpgsqlDataSource>())),
                 // The schema is installed by the migration step, so building the storage (the dashboard does it
                 // while the pipeline is built) never touches the database.
-                new PostgreSqlStorageOptions { SchemaName = Schema, PrepareSchemaIfNecessary = false }));
+                new PostgreSqlStorageOptions
+                {
+                    SchemaName = Schema,
+                    PrepareSchemaIfNecessary = false,
+                    QueuePollInterval = TimeSpan.FromSeconds(options.QueuePollIntervalSeconds),
+                }));
 
         // The instances that run jobs also declare the schedules.
         if (options.ServerEnabled)

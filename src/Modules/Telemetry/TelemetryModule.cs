@@ -19,7 +19,12 @@ public static class TelemetryModule
         services.AddScoped<TelemetryNodes>();
         services.AddScoped<TelemetryReads>();
         services.AddScoped<IngestionRecords>();
+        services.AddScoped<PollSchedule>();
         services.AddThingSpeakClient(configuration);
+        services.AddOptions<PollingOptions>().Bind(configuration.GetSection(PollingOptions.Section))
+            .Validate(o => o.IsValid, "Polling: Concurrency, WriteConcurrency, IntervalSeconds, BackfillHours and PollTimeoutSeconds must be positive.")
+            .ValidateOnStart();
+        services.AddTransient<ChannelPoller>();
         return services.AddTelemetryJobs();
     }
 

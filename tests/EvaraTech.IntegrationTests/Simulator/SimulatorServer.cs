@@ -6,6 +6,8 @@ using Microsoft.AspNetCore.Builder;
 
 namespace EvaraTech.IntegrationTests.Simulator;
 
+public sealed record ChannelRequests(long Requests, int MaxConcurrent);
+
 /// <summary>
 /// The ThingSpeak simulator on a free loopback port, over real HTTP (latency and stalls are real time), with helpers
 /// for its admin endpoints.
@@ -44,6 +46,14 @@ public sealed class SimulatorServer : IAsyncDisposable
 
     public async Task<JsonNode?> ChannelStatsAsync(long channelId) =>
         (await Client.GetFromJsonAsync<JsonNode>("/_simulator/stats"))!["channels"]![channelId.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+
+    /// <summary>Requests and the most ever in flight at once, per channel.</summary>
+    public async Task<IReadOnlyDictionary<long, ChannelRequests>> AllChannelStatsAsync()
+    {
+        var channels = (await Client.GetFromJsonAsync<JsonNode>("/_simulator/stats"))!["channels"]!.AsObject();
+        return channels.ToDictionary(c => long.Parse(c.Key, System.Globalization.CultureInfo.InvariantCulture),
+            c => new ChannelRequests((long)c.Value!["requests"]!, (int)c.Value!["maxConcurrent"]!));
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -46,7 +46,7 @@ public sealed class ThingSpeakClientTests
     {
         var start = DateTimeOffset.UtcNow.AddHours(-2);
 
-        var entries = await Client.ReadFeedAsync(TankChannel, TankKey, start, CancellationToken.None);
+        var entries = await Client.ReadFeedAsync(TankChannel, TankKey, start, null, CancellationToken.None);
 
         Assert.That(entries, Is.Not.Empty);
         Assert.That(entries.Select(e => e.Timestamp), Is.Ordered.And.All.GreaterThanOrEqualTo(start.AddSeconds(-1)));
@@ -57,7 +57,7 @@ public sealed class ThingSpeakClientTests
     [Test]
     public void A_wrong_read_key_is_no_access_and_not_retried()
     {
-        var error = Assert.ThrowsAsync<ThingSpeakException>(() => Client.ReadFeedAsync(TankChannel, "WRONGKEY0000", null, CancellationToken.None));
+        var error = Assert.ThrowsAsync<ThingSpeakException>(() => Client.ReadFeedAsync(TankChannel, "WRONGKEY0000", null, null, CancellationToken.None));
 
         Assert.That(error!.Status, Is.EqualTo(HttpStatusCode.BadRequest));
     }
@@ -67,7 +67,7 @@ public sealed class ThingSpeakClientTests
     {
         await _simulator.SetFaultsAsync(new FaultSettings { ChannelId = TankChannel, TooManyRequests = 1.0, RetryAfterSeconds = 1 });
 
-        var error = Assert.ThrowsAsync<ThingSpeakException>(() => Client.ReadFeedAsync(TankChannel, TankKey, DateTimeOffset.UtcNow.AddMinutes(-10), CancellationToken.None));
+        var error = Assert.ThrowsAsync<ThingSpeakException>(() => Client.ReadFeedAsync(TankChannel, TankKey, DateTimeOffset.UtcNow.AddMinutes(-10), null, CancellationToken.None));
 
         Assert.That(error!.Status, Is.EqualTo(HttpStatusCode.TooManyRequests));
         Assert.That(error.RetryAfter, Is.EqualTo(TimeSpan.FromSeconds(1)));
@@ -75,11 +75,22 @@ public sealed class ThingSpeakClientTests
     }
 
     [Test]
+    public async Task A_long_retry_after_is_not_waited_out_but_reported()
+    {
+        await _simulator.SetFaultsAsync(new FaultSettings { ChannelId = TankChannel, TooManyRequests = 1.0, RetryAfterSeconds = 60 });
+
+        var error = Assert.ThrowsAsync<ThingSpeakException>(() => Client.ReadFeedAsync(TankChannel, TankKey, DateTimeOffset.UtcNow.AddMinutes(-10), null, CancellationToken.None));
+
+        Assert.That(error!.RetryAfter, Is.EqualTo(TimeSpan.FromSeconds(60)));
+        Assert.That((int)(await _simulator.ChannelStatsAsync(TankChannel))!["requests"]!, Is.EqualTo(1), "no retry inside the poll");
+    }
+
+    [Test]
     public async Task A_malformed_response_is_a_clear_error()
     {
         await _simulator.SetFaultsAsync(new FaultSettings { ChannelId = TankChannel, MalformedJson = true });
 
-        var error = Assert.ThrowsAsync<ThingSpeakException>(() => Client.ReadFeedAsync(TankChannel, TankKey, DateTimeOffset.UtcNow.AddMinutes(-10), CancellationToken.None));
+        var error = Assert.ThrowsAsync<ThingSpeakException>(() => Client.ReadFeedAsync(TankChannel, TankKey, DateTimeOffset.UtcNow.AddMinutes(-10), null, CancellationToken.None));
 
         Assert.That(error!.Message, Does.Contain("malformed"));
     }

@@ -30,6 +30,12 @@ public sealed class NodeDirectory(DbSession db) : INodeDirectory
         ORDER BY field_name, valid_from;
         """;
 
+    private const string Polled = """
+        SELECT node_id AS NodeId, channel_id AS ChannelId, read_key AS ReadKey
+        FROM nodes.thingspeak_channels
+        ORDER BY node_id
+        """;
+
     private const string ByWriteKey = "SELECT node_id FROM nodes.thingspeak_channels WHERE write_key = @WriteKey";
 
     public async Task<IngestionSource?> IngestionSourceAsync(Guid nodeId, CancellationToken cancellationToken)
@@ -46,6 +52,13 @@ public sealed class NodeDirectory(DbSession db) : INodeDirectory
         var fields = (await results.ReadAsync<SourceField>()).ToList();
         var calibrations = (await results.ReadAsync<CalibrationRow>()).Select(c => c.ToContract()).ToList();
         return new IngestionSource(node, channel?.ChannelId, channel?.ReadKey, fields, calibrations);
+    }
+
+    public async Task<IReadOnlyList<PolledChannel>> PolledChannelsAsync(CancellationToken cancellationToken)
+    {
+        var connection = await db.ConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<PolledChannel>(new CommandDefinition(Polled, transaction: db.Transaction, cancellationToken: cancellationToken));
+        return [.. rows];
     }
 
     public async Task<Guid?> FindByWriteKeyAsync(string writeKey, CancellationToken cancellationToken)

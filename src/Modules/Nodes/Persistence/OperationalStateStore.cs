@@ -38,6 +38,12 @@ public sealed class OperationalStateStore(DbSession db, IIntegrationEventPublish
         WHERE node_id = @Id
         """;
 
+    private const string ClearFailures = """
+        UPDATE nodes.node_operational_state
+        SET consecutive_failures = 0, last_error = NULL, last_error_at = NULL, updated_at = now()
+        WHERE node_id = @Id AND consecutive_failures > 0
+        """;
+
     private const string CompareAndSet = """
         UPDATE nodes.node_operational_state
         SET status = @Status, version = version + 1, updated_at = now()
@@ -55,6 +61,12 @@ public sealed class OperationalStateStore(DbSession db, IIntegrationEventPublish
         await connection.ExecuteAsync(new CommandDefinition(RecordSeen, new { Id = nodeId, Newest = newest }, db.Transaction, cancellationToken: cancellationToken));
         var now = clock.GetUtcNow();
         await ChangeAsync(nodeId, TenantScope.Everything, state => state.ReadingsArrived(newest, now), "telemetry received", cancellationToken);
+    }
+
+    public async Task RecordPollSucceededAsync(Guid nodeId, CancellationToken cancellationToken)
+    {
+        var connection = await db.ConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(ClearFailures, new { Id = nodeId }, db.Transaction, cancellationToken: cancellationToken));
     }
 
     public async Task RecordPollFailureAsync(Guid nodeId, string error, CancellationToken cancellationToken)

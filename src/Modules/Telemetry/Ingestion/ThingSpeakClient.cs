@@ -25,11 +25,14 @@ public sealed class ThingSpeakClient(HttpClient http)
     /// <summary>ThingSpeak returns at most this many entries per request.</summary>
     public const int MaxResults = 8000;
 
-    public async Task<IReadOnlyList<RawEntry>> ReadFeedAsync(long channelId, string? readKey, DateTimeOffset? start, CancellationToken cancellationToken)
+    /// <returns>the last <see cref="MaxResults"/> entries within [start, end] (both optional, inclusive), ascending</returns>
+    public async Task<IReadOnlyList<RawEntry>> ReadFeedAsync(
+        long channelId, string? readKey, DateTimeOffset? start, DateTimeOffset? end, CancellationToken cancellationToken)
     {
         var query = $"channels/{channelId.ToString(CultureInfo.InvariantCulture)}/feeds.json?results={MaxResults}"
             + (readKey is null ? "" : $"&api_key={Uri.EscapeDataString(readKey)}")
-            + (start is { } from ? $"&start={Uri.EscapeDataString(from.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture))}" : "");
+            + (start is { } from ? $"&start={Instant(from)}" : "")
+            + (end is { } to ? $"&end={Instant(to)}" : "");
         using var response = await http.GetAsync(query, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
@@ -56,6 +59,10 @@ public sealed class ThingSpeakClient(HttpClient http)
             throw new ThingSpeakException($"channel {channelId}: malformed response ({ex.GetType().Name})");
         }
     }
+
+    /// <summary>ThingSpeak's spelling of an instant in a query: whole seconds, UTC.</summary>
+    private static string Instant(DateTimeOffset at) =>
+        Uri.EscapeDataString(at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture));
 
     private static RawEntry Entry(JsonElement feed)
     {

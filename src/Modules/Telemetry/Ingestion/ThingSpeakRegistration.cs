@@ -1,12 +1,15 @@
+using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http.Resilience;
 
 namespace EvaraTech.Modules.Telemetry.Ingestion;
 
 /// <summary>
 /// The ThingSpeak client and its resilience (Microsoft.Extensions.Http.Resilience): a per-attempt timeout, two retries
-/// with jittered exponential backoff on transient failures that honour 429 Retry-After, a total budget, and a circuit
-/// breaker that opens only when most requests fail (one dead channel among many never trips it).
+/// with jittered exponential backoff on transient failures that honour a short 429 Retry-After (a long one is the
+/// poller's to respect), a total budget, and a circuit breaker that opens only when most requests fail (one dead
+/// channel among many never trips it).
 /// </summary>
 internal static class ThingSpeakRegistration
 {
@@ -19,8 +22,14 @@ internal static class ThingSpeakRegistration
                 options.AttemptTimeout.Timeout = TimeSpan.FromSeconds(section.GetValue("AttemptTimeoutSeconds", 5));
                 options.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(section.GetValue("TotalTimeoutSeconds", 15));
                 options.Retry.MaxRetryAttempts = 2;
+                options.Retry.Delay = TimeSpan.FromSeconds(section.GetValue("RetryDelaySeconds", 2.0));
                 options.Retry.UseJitter = true;
                 options.Retry.ShouldRetryAfterHeader = true;
+                // A long Retry-After is not waited out inside one poll: the poller skips the node until then.
+                var longestWait = TimeSpan.FromSeconds(section.GetValue("MaxRetryAfterSeconds", 5));
+                options.Retry.ShouldHandle = args => ValueTask.FromResult(
+                    HttpClientResiliencePredicates.IsTransient(args.Outcome)
+                    && !(args.Outcome.Result is { StatusCode: HttpStatusCode.TooManyRequests } limited && limited.Headers.RetryAfter?.Delta > longestWait));
                 options.CircuitBreaker.FailureRatio = 0.5;
                 options.CircuitBreaker.MinimumThroughput = 100;
                 options.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(60);

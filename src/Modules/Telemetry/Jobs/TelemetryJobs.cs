@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace EvaraTech.Modules.Telemetry.Jobs;
 
-/// <summary>The Telemetry module's recurring jobs: rollups every minute, quiet nodes' state every five, partitions daily.</summary>
+/// <summary>The Telemetry module's recurring jobs: ThingSpeak polling and rollups every minute, quiet nodes' state every five, partitions daily.</summary>
 internal static class TelemetryJobs
 {
     public static IServiceCollection AddTelemetryJobs(this IServiceCollection services)
@@ -12,6 +12,9 @@ internal static class TelemetryJobs
         services.AddSingleton<RollupRefresh>();
         services.AddSingleton<DeviceStateRefresh>();
         services.AddSingleton<TelemetryPartitionMaintenance>();
+        services.AddTransient<ThingSpeakPolling>();
+        services.AddSingleton(new ScheduledJob(ThingSpeakPolling.JobId, jobs =>
+            jobs.AddOrUpdate<ThingSpeakPolling>(ThingSpeakPolling.JobId, job => job.RunAsync(CancellationToken.None), Cron.Minutely())));
         services.AddSingleton(new ScheduledJob(RollupRefresh.JobId, jobs =>
             jobs.AddOrUpdate<RollupRefresh>(RollupRefresh.JobId, job => job.RunAsync(CancellationToken.None), Cron.Minutely())));
         services.AddSingleton(new ScheduledJob(DeviceStateRefresh.JobId, jobs =>

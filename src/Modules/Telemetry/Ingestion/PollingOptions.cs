@@ -1,0 +1,38 @@
+namespace EvaraTech.Modules.Telemetry.Ingestion;
+
+/// <summary>The <c>Polling</c> settings section: how the ThingSpeak poller fans out.</summary>
+public sealed class PollingOptions
+{
+    public const string Section = "Polling";
+
+    /// <summary>Channels read at the same time by one cycle of one instance.</summary>
+    public int Concurrency { get; set; } = 64;
+
+    /// <summary>
+    /// Batches written at the same time by one cycle: the database, not the network, bounds this (two instances at 64
+    /// would otherwise hold 128 connections).
+    /// </summary>
+    public int WriteConcurrency { get; set; } = 8;
+
+    /// <summary>How often a node is polled (the recurring job runs every minute).</summary>
+    public int IntervalSeconds { get; set; } = 60;
+
+    /// <summary>How far back the first poll of a node reads (a week: what a dashboard shows at first).</summary>
+    public double BackfillHours { get; set; } = 168;
+
+    /// <summary>
+    /// How long one node's poll may take, pages and write included; its lease lasts this plus a margin, so a lease
+    /// never runs out under a poll that is still going.
+    /// </summary>
+    public int PollTimeoutSeconds { get; set; } = 120;
+
+    public TimeSpan Interval => TimeSpan.FromSeconds(IntervalSeconds);
+
+    public TimeSpan Backfill => TimeSpan.FromHours(BackfillHours);
+
+    public TimeSpan PollTimeout => TimeSpan.FromSeconds(PollTimeoutSeconds);
+
+    public TimeSpan Lease => PollTimeout + TimeSpan.FromSeconds(60);
+
+    public bool IsValid => Concurrency > 0 && WriteConcurrency > 0 && IntervalSeconds > 0 && BackfillHours > 0 && PollTimeoutSeconds > 0;
+}

@@ -1,0 +1,99 @@
+using Dapper;
+using EvaraTech.Application.Nodes;
+using EvaraTech.Infrastructure.Database;
+
+namespace EvaraTech.Modules.Telemetry.Persistence;
+
+/// <summary>A node the cycle holds a lease on, and where its feed was read up to (null: never).</summary>
+public sealed record PollClaim(Guid NodeId, long ChannelId, long? LastEntryId, DateTimeOffset? LastTimestamp);
+
+/// <summary>
+/// <c>telemetry.poll_schedule</c>: which polled nodes are due and who holds them. Claims take due, unleased rows with
+/// <c>FOR UPDATE SKIP LOCKED</c> and lease them in the same statement, so concurrent cycles, on one instance or
+/// several, never hold the same node; a release only counts for the lease's holder.
+/// </summary>
+public sealed class PollSchedule(DbSession db)
+{
+    // Nodes gone from the directory leave the schedule; a node whose channel changed starts its feed afresh, since
+    // entry ids are per channel.
+    private const string Sync = """
+        WITH polled AS (
+            SELECT node_id, channel_id FROM unnest(@NodeIds::uuid[], @ChannelIds::bigint[]) AS p(node_id, channel_id)
+        ),
+        gone AS (
+            DELETE FROM telemetry.poll_schedule s
+            WHERE NOT EXISTS (SELECT 1 FROM polled p WHERE p.node_id = s.node_id)
+        ),
+        moved AS (
+            UPDATE telemetry.poll_schedule s
+            SET channel_id = p.channel_id, next_poll_at = '-infinity'
+            FROM polled p
+            WHERE p.node_id = s.node_id AND p.channel_id <> s.channel_id
+            RETURNING s.node_id
+        ),
+        restarted AS (
+            DELETE FROM telemetry.ingestion_cursors c USING moved m WHERE c.node_id = m.node_id
+        )
+        INSERT INTO telemetry.poll_schedule (node_id, channel_id)
+        SELECT node_id, channel_id FROM polled ORDER BY node_id
+        ON CONFLICT (node_id) DO NOTHING
+        """;
+
+    private const string Claim = """
+        WITH due AS (
+            SELECT node_id
+            FROM telemetry.poll_schedule
+            WHERE next_poll_at <= @CycleStart AND (lease_until IS NULL OR lease_until < now())
+            ORDER BY next_poll_at, node_id
+            LIMIT @Limit
+            FOR UPDATE SKIP LOCKED
+        )
+        UPDATE telemetry.poll_schedule s
+        SET lease_owner = @Owner, lease_until = now() + make_interval(secs => @LeaseSeconds)
+        FROM due
+        LEFT JOIN telemetry.ingestion_cursors c ON c.node_id = due.node_id
+        WHERE s.node_id = due.node_id
+        RETURNING s.node_id AS NodeId, s.channel_id AS ChannelId, c.last_entry_id AS LastEntryId, c.last_timestamp AS LastTimestamp
+        """;
+
+    private const string Release = """
+        UPDATE telemetry.poll_schedule
+        SET lease_owner = NULL, lease_until = NULL, next_poll_at = @NextPollAt, last_polled_at = now(), last_duration_ms = @DurationMs
+        WHERE node_id = @NodeId AND lease_owner = @Owner
+        """;
+
+    /// <summary>Brings the schedule in line with the directory's polled channels; returns the database's clock.</summary>
+    public async Task<DateTimeOffset> SyncAsync(IReadOnlyList<PolledChannel> channels, CancellationToken ct)
+    {
+        var connection = await db.ConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(Sync,
+            new { NodeIds = channels.Select(c => c.NodeId).ToArray(), ChannelIds = channels.Select(c => c.ChannelId).ToArray() },
+            db.Transaction, cancellationToken: ct));
+        var now = await connection.ExecuteScalarAsync<DateTime>(new CommandDefinition("SELECT now()", transaction: db.Transaction, cancellationToken: ct));
+        return new DateTimeOffset(DateTime.SpecifyKind(now, DateTimeKind.Utc));
+    }
+
+    /// <summary>Leases up to <paramref name="limit"/> nodes due by <paramref name="cycleStart"/> to <paramref name="owner"/>.</summary>
+    public async Task<IReadOnlyList<PollClaim>> ClaimAsync(string owner, DateTimeOffset cycleStart, int limit, TimeSpan lease, CancellationToken ct)
+    {
+        var connection = await db.ConnectionAsync(ct);
+        var rows = await connection.QueryAsync<ClaimRow>(new CommandDefinition(Claim,
+            new { Owner = owner, CycleStart = cycleStart, Limit = limit, LeaseSeconds = lease.TotalSeconds }, db.Transaction, cancellationToken: ct));
+        return [.. rows.Select(r => r.ToClaim())];
+    }
+
+    private sealed record ClaimRow(Guid NodeId, long ChannelId, long? LastEntryId, DateTime? LastTimestamp)
+    {
+        public PollClaim ToClaim() => new(NodeId, ChannelId, LastEntryId,
+            LastTimestamp is { } at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null);
+    }
+
+    /// <returns>false when the lease had already passed to another holder</returns>
+    public async Task<bool> ReleaseAsync(string owner, Guid nodeId, DateTimeOffset nextPollAt, TimeSpan duration, CancellationToken ct)
+    {
+        var connection = await db.ConnectionAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(Release,
+            new { Owner = owner, NodeId = nodeId, NextPollAt = nextPollAt, DurationMs = (int)Math.Min(duration.TotalMilliseconds, int.MaxValue) },
+            db.Transaction, cancellationToken: ct)) == 1;
+    }
+}

@@ -1,0 +1,262 @@
+using System.Globalization;
+using EvaraTech.IntegrationTests.Infrastructure;
+using EvaraTech.IntegrationTests.Simulator;
+using EvaraTech.Modules.Nodes.Demo;
+using EvaraTech.Modules.Nodes.Domain;
+using EvaraTech.Modules.Telemetry.Domain.Ingestion;
+using EvaraTech.Modules.Telemetry.Ingestion;
+using EvaraTech.Modules.Telemetry.Jobs;
+using EvaraTech.Simulator.Faults;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace EvaraTech.IntegrationTests.Telemetry;
+
+/// <summary>
+/// The ThingSpeak poller against the simulator over real HTTP, one node per type: mappings, scale, offset and
+/// calibration applied; bad entries kept as rejections while later ones land; a re-poll stores nothing twice; a
+/// stalled, failing or rate-limited channel costs only its own timeout and is recorded on its node.
+/// </summary>
+[NonParallelizable]
+public sealed class PollingTests : IntegrationTest
+{
+    private const int AttemptTimeoutSeconds = 1;
+    private const int TotalTimeoutSeconds = 2;
+
+    private SimulatorServer _simulator = null!;
+    private ApiFactory _poller = null!;
+
+    [OneTimeSetUp]
+    public async Task StartAsync()
+    {
+        _simulator = await SimulatorServer.StartAsync();
+        _poller = ApiFactory.For(Database, new Dictionary<string, string?>
+        {
+            ["ThingSpeak:BaseUrl"] = _simulator.BaseAddress.ToString(),
+            ["ThingSpeak:AttemptTimeoutSeconds"] = AttemptTimeoutSeconds.ToString(CultureInfo.InvariantCulture),
+            ["ThingSpeak:TotalTimeoutSeconds"] = TotalTimeoutSeconds.ToString(CultureInfo.InvariantCulture),
+            ["ThingSpeak:RetryDelaySeconds"] = "0.1",
+            // Due again a second after a poll, so a test can run cycle after cycle.
+            ["Polling:IntervalSeconds"] = "1",
+            ["Polling:BackfillHours"] = "2",
+        });
+    }
+
+    [SetUp]
+    public Task ResetSimulatorAsync() => _simulator.ResetAsync();
+
+    [OneTimeTearDown]
+    public async Task StopAsync()
+    {
+        await _poller.DisposeAsync();
+        await _simulator.DisposeAsync();
+    }
+
+    private static IEnumerable<AnalyticsType> Types => [AnalyticsType.EvaraTank, AnalyticsType.EvaraFlow, AnalyticsType.EvaraDeep];
+
+    [TestCaseSource(nameof(Types))]
+    public async Task A_poll_maps_calibrates_and_stores_each_entry_once_keeping_bad_entries_as_rejections(AnalyticsType type)
+    {
+        var node = await PolledNodes.ArrangeAsync(Database, type);
+        var feed = await ReadFeedAsync(node);
+        var (abc, nan) = (feed[^6], feed[^4]);
+        await _simulator.SetFaultsAsync(new FaultSettings
+        {
+            ChannelId = node.ChannelId,
+            InvalidValues = [new InvalidValue(abc.EntryId, "field1", "abc"), new InvalidValue(nan.EntryId, "field1", "NaN")],
+        });
+
+        var first = await CycleAsync();
+        var newestAfterFirst = (await StoredTimestampsAsync(node)).Max();
+        await Database.ExecuteAsync("DELETE FROM telemetry.ingestion_cursors"); // forget how far the feed was read
+        await Task.Delay(TimeSpan.FromSeconds(1.1));
+        var again = await CycleAsync();
+
+        var stored = await StoredTimestampsAsync(node);
+        var rejections = await RejectionsAsync(node);
+        var refused = rejections.Keys.ToHashSet();
+        var last = feed.Last(e => e.Fields.GetValueOrDefault("field1") is not null && !refused.Contains(e.EntryId!.Value));
+        await Assert.MultipleAsync(async () =>
+        {
+            Assert.That(first.Failed, Is.Zero);
+            Assert.That(stored, Is.SupersetOf(feed.Where(e => !refused.Contains(e.EntryId!.Value)).Select(e => e.Timestamp)),
+                "every entry of the window that was not refused, also those after the bad ones");
+            Assert.That(rejections[abc.EntryId!.Value], Is.EqualTo("field1: 'abc' is not a number"));
+            Assert.That(rejections[nan.EntryId!.Value], Is.EqualTo("field1: 'NaN' is not a finite number"));
+            Assert.That(rejections.Where(r => r.Key != abc.EntryId && r.Key != nan.EntryId).Select(r => r.Value), Has.All.Contain(" is outside "),
+                "besides the planted ones, only the simulator's spikes past a physical range");
+            Assert.That(again.Stored, Is.EqualTo(stored.Count(t => t > newestAfterFirst)),
+                "the re-poll of the same window stored only entries that appeared since the first");
+            Assert.That(await Database.ScalarAsync<long>($"SELECT count(*) FROM telemetry.telemetry_rejections WHERE node_id = '{node.Id}'"),
+                Is.EqualTo(rejections.Count), "each rejection once, though polled twice");
+            Assert.That(await Database.ScalarAsync<double>(node.StoredFirstMetricAt(last.Timestamp)),
+                Is.EqualTo(node.Expected(double.Parse(last.Fields["field1"]!, CultureInfo.InvariantCulture))).Within(0.01),
+                "field1 × scale + offset, then the calibration valid at that time");
+            Assert.That(await Database.ScalarAsync<string>($"SELECT status || ' ' || consecutive_failures FROM nodes.node_operational_state WHERE node_id = '{node.Id}'"),
+                Is.EqualTo("Online 0"));
+        });
+    }
+
+    [Test]
+    public async Task A_stalled_or_failing_channel_costs_only_its_own_timeout()
+    {
+        var healthy = await PolledNodes.ArrangeAsync(Database, AnalyticsType.EvaraTank);
+        var stalled = await PolledNodes.ArrangeAsync(Database, AnalyticsType.EvaraFlow);
+        var failing = await PolledNodes.ArrangeAsync(Database, AnalyticsType.EvaraDeep);
+        await _simulator.SetFaultsAsync(new FaultSettings { ChannelId = stalled.ChannelId, StallSeconds = 30 });
+        await _simulator.SetFaultsAsync(new FaultSettings { ChannelId = failing.ChannelId, ErrorRate = 1 });
+
+        var cycle = await CycleAsync();
+
+        await Assert.MultipleAsync(async () =>
+        {
+            Assert.That(cycle.Polled, Is.EqualTo(3));
+            Assert.That(cycle.Failed, Is.EqualTo(2));
+            Assert.That(cycle.Duration, Is.LessThan(TimeSpan.FromSeconds(TotalTimeoutSeconds + 3)), "the stall is cut at the total timeout");
+            Assert.That(await Database.ScalarAsync<int>($"SELECT last_duration_ms FROM telemetry.poll_schedule WHERE node_id = '{healthy.Id}'"),
+                Is.LessThan(1_000), "the healthy channel did not wait for the others");
+            Assert.That(await Database.ScalarAsync<long>($"SELECT count(*) FROM telemetry.telemetry_tank WHERE node_id = '{healthy.Id}'"), Is.GreaterThan(100));
+            Assert.That(await FailuresAsync(stalled), Is.EqualTo("1 ThingSpeak did not answer in time"));
+            Assert.That(await FailuresAsync(failing), Does.StartWith("1 channel ").And.EndWith("HTTP 500"));
+        });
+    }
+
+    [Test]
+    public async Task The_failure_count_grows_while_a_channel_fails_and_resets_when_it_recovers()
+    {
+        var node = await PolledNodes.ArrangeAsync(Database, AnalyticsType.EvaraTank);
+        await _simulator.SetFaultsAsync(new FaultSettings { ChannelId = node.ChannelId, MalformedJson = true });
+
+        await CycleAsync();
+        await Task.Delay(TimeSpan.FromSeconds(1.1));
+        await CycleAsync();
+        var failing = await FailuresAsync(node);
+        await _simulator.ResetAsync();
+        await Task.Delay(TimeSpan.FromSeconds(1.1));
+        var recovered = await CycleAsync();
+
+        Assert.That(failing, Does.StartWith("2 ").And.Contain("malformed"));
+        Assert.That(recovered.Stored, Is.GreaterThan(100));
+        Assert.That(await FailuresAsync(node), Is.EqualTo("0 -"));
+    }
+
+    [Test]
+    public async Task A_rate_limited_channel_is_not_asked_again_before_its_retry_after()
+    {
+        var node = await PolledNodes.ArrangeAsync(Database, AnalyticsType.EvaraTank);
+        await _simulator.SetFaultsAsync(new FaultSettings { ChannelId = node.ChannelId, TooManyRequests = 1, RetryAfterSeconds = 30 });
+
+        var limited = await CycleAsync();
+        await Task.Delay(TimeSpan.FromSeconds(1.1));
+        var next = await CycleAsync();
+
+        await Assert.MultipleAsync(async () =>
+        {
+            Assert.That(limited.Failed, Is.EqualTo(1));
+            Assert.That(next.Polled, Is.Zero, "due again only after Retry-After");
+            Assert.That((int)(await _simulator.ChannelStatsAsync(node.ChannelId))!["requests"]!, Is.EqualTo(1));
+            Assert.That(await Database.ScalarAsync<bool>($"""
+                SELECT next_poll_at > now() + interval '25 seconds' FROM telemetry.poll_schedule WHERE node_id = '{node.Id}'
+                """), Is.True);
+            Assert.That(await FailuresAsync(node), Does.Contain("rate limited"));
+        });
+    }
+
+    private Task<PollCycleReport> CycleAsync() => _poller.Services.GetRequiredService<ThingSpeakPolling>().RunAsync(CancellationToken.None);
+
+    private async Task<IReadOnlyList<RawEntry>> ReadFeedAsync(PolledNode node) =>
+        await _poller.Services.GetRequiredService<ThingSpeakClient>()
+            .ReadFeedAsync(node.ChannelId, node.ReadKey, DateTimeOffset.UtcNow.AddHours(-2).AddMinutes(2), null, CancellationToken.None);
+
+    private static async Task<List<DateTimeOffset>> StoredTimestampsAsync(PolledNode node)
+    {
+        await using var connection = new NpgsqlConnection(Database.AdminConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"SELECT \"timestamp\" FROM telemetry.{node.Table} WHERE node_id = @Id ORDER BY 1", connection);
+        command.Parameters.AddWithValue("Id", node.Id);
+        var stamps = new List<DateTimeOffset>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            stamps.Add(new DateTimeOffset(reader.GetDateTime(0), TimeSpan.Zero));
+        }
+
+        return stamps;
+    }
+
+    private static async Task<Dictionary<long, string>> RejectionsAsync(PolledNode node)
+    {
+        await using var connection = new NpgsqlConnection(Database.AdminConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT entry_id, reason FROM telemetry.telemetry_rejections WHERE node_id = @Id", connection);
+        command.Parameters.AddWithValue("Id", node.Id);
+        var rejections = new Dictionary<long, string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            rejections[reader.GetInt64(0)] = reader.GetString(1);
+        }
+
+        return rejections;
+    }
+
+    private static Task<string?> FailuresAsync(PolledNode node) => Database.ScalarAsync<string>($"""
+        SELECT consecutive_failures || ' ' || coalesce(last_error, '-') FROM nodes.node_operational_state WHERE node_id = '{node.Id}'
+        """);
+}
+
+/// <summary>A node polled from a demo channel of the simulator, field1 mapped with a scale, an offset and a calibration.</summary>
+public sealed record PolledNode(Guid Id, AnalyticsType Type, long ChannelId, string ReadKey, string Table, string FirstMetric)
+{
+    public const double Scale = 2;
+    public const double Offset = 1.5;
+    public const double Slope = 0.5;
+    public const double Intercept = 3;
+
+    public double Expected(double raw) => Slope * (raw * Scale + Offset) + Intercept;
+
+    public string StoredFirstMetricAt(DateTimeOffset at) =>
+        $"SELECT {FirstMetric}::float8 FROM telemetry.{Table} WHERE node_id = '{Id}' AND \"timestamp\" = '{at.UtcDateTime:O}'";
+}
+
+public static class PolledNodes
+{
+    private static readonly Guid Distributor = Guid.Parse("0000000b-0000-4000-8000-000000000001");
+
+    /// <summary>A node of <paramref name="type"/> on the first demo channel of that type, all its fields mapped.</summary>
+    public static async Task<PolledNode> ArrangeAsync(TestDatabase database, AnalyticsType type)
+    {
+        var demo = DemoNodes.Nodes.First(n => n.AnalyticsType == type);
+        var fields = DemoNodes.MappedFields[type];
+        var table = type switch
+        {
+            AnalyticsType.EvaraTank => "telemetry_tank",
+            AnalyticsType.EvaraFlow => "telemetry_flow",
+            _ => "telemetry_deep",
+        };
+        var node = new PolledNode(Guid.CreateVersion7(), type, demo.ChannelId, demo.ReadKey, table, fields[0]);
+        var category = type switch { AnalyticsType.EvaraTank => "OHT", AnalyticsType.EvaraFlow => "FlowMeter", _ => "Borewell" };
+        var mappings = string.Join(",\n", fields.Select((metric, i) =>
+        {
+            var dataType = CanonicalFields.Find(type, metric)!.DataType.ToString().ToLowerInvariant();
+            var (scale, offset) = i == 0 ? (PolledNode.Scale, PolledNode.Offset) : (1, 0);
+            return $"(gen_random_uuid(), @Node, 'field{i + 1}', '{metric}', '{dataType}', {scale.ToString(CultureInfo.InvariantCulture)}, {offset.ToString(CultureInfo.InvariantCulture)})";
+        }));
+        await database.ExecuteAsync($"""
+            INSERT INTO tenancy.distributors (id, name) VALUES (@Distributor, 'Polling') ON CONFLICT DO NOTHING;
+            INSERT INTO nodes.nodes (id, node_key, label, category, analytics_type, tenant_type, distributor_id, owner_distributor_id)
+            VALUES (@Node, @Key, 'Polled node', '{category}', '{type}', 'distributor', @Distributor, @Distributor);
+            {(type == AnalyticsType.EvaraTank ? "INSERT INTO nodes.device_config_tank (node_id, max_depth_cm, low_level_percent) VALUES (@Node, 1000, 20);" : "")}
+            INSERT INTO nodes.node_operational_state (node_id) VALUES (@Node);
+            INSERT INTO nodes.thingspeak_channels (node_id, channel_id, read_key) VALUES (@Node, @Channel, @ReadKey);
+            INSERT INTO nodes.thingspeak_field_mappings (id, node_id, thingspeak_field_name, canonical_field_name, data_type, scale_factor, value_offset)
+            VALUES {mappings};
+            INSERT INTO nodes.device_calibration (id, node_id, field_name, calibration_type, parameters, valid_from)
+            VALUES (gen_random_uuid(), @Node, @Metric, 'linear', @Calibration::jsonb, now() - interval '1 day');
+            """,
+            ("Distributor", Distributor), ("Node", node.Id), ("Key", $"POLL-{node.Id:N}"[..20]), ("Channel", node.ChannelId), ("ReadKey", node.ReadKey),
+            ("Metric", node.FirstMetric),
+            ("Calibration", $$"""{"slope": {{PolledNode.Slope.ToString(CultureInfo.InvariantCulture)}}, "intercept": {{PolledNode.Intercept.ToString(CultureInfo.InvariantCulture)}}}"""));
+        return node;
+    }
+}
