@@ -60,4 +60,96 @@ public sealed class DevicePushTests : IntegrationTest
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.RequestEntityTooLarge));
         Assert.That(await Database.ScalarAsync<long>("SELECT count(*) FROM telemetry.telemetry_tank"), Is.Zero);
     }
+
+    [Test]
+    public async Task A_bulk_update_stores_every_entry_at_its_time()
+    {
+        var response = await Client.PostAsync("/channels/777001/bulk_update.json", Json("""
+            {"write_api_key": "WRITEKEY777001", "updates": [
+                {"created_at": "2026-11-24T08:00:00Z", "field1": "1"},
+                {"delta_t": 60, "field1": 2},
+                {"created_at": "2026-11-24 08:05:00", "field1": "3", "status": "ok"}
+            ]}
+            """));
+
+        var answer = await response.Content.ReadAsStringAsync();
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), answer);
+        Assert.That(JsonNode.Parse(answer)!["success"]!.GetValue<bool>(), Is.True);
+        Assert.That(await Database.ScalarAsync<string>("""
+            SELECT string_agg(to_char("timestamp" AT TIME ZONE 'UTC', 'HH24:MI') || '=' || water_level_cm, ',' ORDER BY "timestamp") FROM telemetry.telemetry_tank
+            """), Is.EqualTo("08:00=60,08:01=110,08:05=160"));
+        Assert.That(await Database.ScalarAsync<long>("SELECT last_entry_id FROM telemetry.ingestion_cursors"), Is.EqualTo(3));
+    }
+
+    [Test]
+    public async Task A_bulk_update_of_relative_entries_ends_at_the_time_of_the_request()
+    {
+        var response = await Client.PostAsync("/channels/777001/bulk_update.json", Json("""
+            {"write_api_key": "WRITEKEY777001", "updates": [{"delta_t": 0, "field1": "1"}, {"delta_t": 120, "field1": "2"}]}
+            """));
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+        Assert.That(await Database.ScalarAsync<bool>("""
+            SELECT max("timestamp") - min("timestamp") = interval '120 seconds' AND max("timestamp") > now() - interval '1 minute'
+            FROM telemetry.telemetry_tank
+            """), Is.True);
+    }
+
+    [Test]
+    public async Task A_bulk_update_with_a_wrong_key_or_another_channels_key_is_401_and_stores_nothing()
+    {
+        await Database.ExecuteAsync($"""
+            INSERT INTO nodes.thingspeak_channels (node_id, channel_id, write_key) VALUES ('{TelemetryScenario.Flow}', 777002, 'WRITEKEY777002')
+            """);
+        const string Updates = """[{"created_at": "2026-11-24T08:00:00Z", "field1": "1"}]""";
+
+        var wrong = await Client.PostAsync("/channels/777001/bulk_update.json", Json($$"""{"write_api_key": "WRITEKEY000000", "updates": {{Updates}}}"""));
+        var other = await Client.PostAsync("/channels/777001/bulk_update.json", Json($$"""{"write_api_key": "WRITEKEY777002", "updates": {{Updates}}}"""));
+
+        Assert.That((await wrong.ReadEnvelopeAsync(HttpStatusCode.Unauthorized)).Errors()[0].Field(), Is.EqualTo("write_api_key"));
+        Assert.That((await other.ReadEnvelopeAsync(HttpStatusCode.Unauthorized)).Errors()[0].Field(), Is.EqualTo("write_api_key"));
+        Assert.That(await Database.ScalarAsync<long>("SELECT (SELECT count(*) FROM telemetry.telemetry_tank) + (SELECT count(*) FROM telemetry.telemetry_flow)"), Is.Zero);
+    }
+
+    [Test]
+    public async Task A_bulk_update_with_a_bad_time_names_the_entry_and_stores_nothing()
+    {
+        var response = await Client.PostAsync("/channels/777001/bulk_update.json", Json("""
+            {"write_api_key": "WRITEKEY777001", "updates": [{"created_at": "2026-11-24T08:00:00Z", "field1": "1"}, {"created_at": "yesterday", "field1": "2"}]}
+            """));
+        var relativeFirst = await Client.PostAsync("/channels/777001/bulk_update.json", Json("""
+            {"write_api_key": "WRITEKEY777001", "updates": [{"delta_t": 5, "field1": "1"}, {"created_at": "2026-11-24T08:00:00Z", "field1": "2"}]}
+            """));
+
+        Assert.That((await response.ReadEnvelopeAsync(HttpStatusCode.BadRequest)).Errors()[0].Field(), Is.EqualTo("updates[1].created_at"));
+        Assert.That((await relativeFirst.ReadEnvelopeAsync(HttpStatusCode.UnprocessableEntity)).Errors()[0].Field(), Is.EqualTo("updates"));
+        Assert.That(await Database.ScalarAsync<long>("SELECT count(*) FROM telemetry.telemetry_tank"), Is.Zero);
+    }
+
+    [Test]
+    public async Task An_oversized_bulk_update_is_413()
+    {
+        var updates = string.Join(",", Enumerable.Range(0, 9_000).Select(i => $$"""{"delta_t": 1, "field1": "{{i}}", "status": "padding padding padding"}"""));
+
+        var response = await Client.PostAsync("/channels/777001/bulk_update.json", Json($$"""{"write_api_key": "WRITEKEY777001", "updates": [{{updates}}]}"""));
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.RequestEntityTooLarge));
+        Assert.That(await Database.ScalarAsync<long>("SELECT count(*) FROM telemetry.telemetry_tank"), Is.Zero);
+    }
+
+    [Test]
+    public async Task Concurrent_updates_of_one_device_get_distinct_entry_ids()
+    {
+        var answers = await Task.WhenAll(Enumerable.Range(0, 12).Select(async i =>
+        {
+            using var client = Platform.Api.CreateClient();
+            var at = DateTimeOffset.UtcNow.AddMinutes(-30).AddSeconds(i).ToString("O");
+            return await (await client.GetAsync($"/update?api_key=WRITEKEY777001&field1=1&created_at={Uri.EscapeDataString(at)}")).Content.ReadAsStringAsync();
+        }));
+
+        Assert.That(answers.Select(long.Parse).Order(), Is.EqualTo(Enumerable.Range(1, 12).Select(i => (long)i)));
+        Assert.That(await Database.ScalarAsync<long>("SELECT count(*) FROM telemetry.telemetry_tank"), Is.EqualTo(12));
+    }
+
+    private static StringContent Json(string body) => new(body, System.Text.Encoding.UTF8, "application/json");
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using EvaraTech.Infrastructure.Http;
+using EvaraTech.Modules.Telemetry.Application.RecordBulkUpdate;
 using EvaraTech.Modules.Telemetry.Application.RecordDeviceUpdate;
 using Mediator;
 using Microsoft.AspNetCore.Builder;
@@ -15,11 +16,15 @@ namespace EvaraTech.Modules.Telemetry.Endpoints;
 /// ThingSpeak's write API at the site root (<c>GET|POST /update</c> and <c>/update.json</c>), so firmware written for
 /// ThingSpeak can point here unchanged: <c>api_key</c> (query, form or JSON body) or the <c>THINGSPEAKAPIKEY</c>
 /// header, <c>field1</c>..<c>field8</c>, optional <c>created_at</c>. Answers like ThingSpeak: the entry id, 0 when refused.
+/// And its bulk write, <c>POST /channels/{id}/bulk_update.json</c>, answered 202 <c>{"success": true}</c> (with counts).
 /// </summary>
 internal static class DevicePushEndpoints
 {
     /// <summary>A ThingSpeak update is a few hundred bytes; anything near this is not one.</summary>
     public const long BodyLimit = 8 * 1024;
+
+    /// <summary>960 updates of eight fields fit in well under this.</summary>
+    public const long BulkBodyLimit = 512 * 1024;
 
     public static void MapDevicePushRoutes(this IEndpointRouteBuilder endpoints)
     {
@@ -41,6 +46,24 @@ internal static class DevicePushEndpoints
                 .WithTags("Device push")
                 .WithSummary("ThingSpeak-compatible update");
         }
+
+        endpoints.MapPost("/channels/{channelId:long}/bulk_update.json", async (long channelId, HttpContext context, ISender sender, CancellationToken ct) =>
+            {
+                var (key, updates) = BulkUpdateBody.Parse(await RequestBodies.ReadTextAsync(context, BulkBodyLimit, ct));
+                var outcome = await sender.Send(new RecordBulkUpdateCommand(channelId, key, updates), ct);
+                return Results.Json(new
+                {
+                    success = true,
+                    received = outcome.Received,
+                    stored = outcome.Stored,
+                    duplicates = outcome.Duplicates,
+                    rejected = outcome.Rejected,
+                }, statusCode: StatusCodes.Status202Accepted);
+            })
+            .AllowAnonymous()
+            .WithMetadata(new RequestSizeLimitAttribute(BulkBodyLimit))
+            .WithTags("Device push")
+            .WithSummary("ThingSpeak-compatible bulk update (JSON)");
     }
 
     /// <summary>The query string, overlaid by a form or JSON body (ThingSpeak accepts all three).</summary>

@@ -24,10 +24,14 @@ public sealed class IngestionRecords(DbSession db)
             last_timestamp = greatest(c.last_timestamp, EXCLUDED.last_timestamp), updated_at = now()
         """;
 
-    /// <summary>The id a pushed entry gets: one past the last entry of the node's feed.</summary>
-    public async Task<long> NextEntryIdAsync(Guid nodeId, CancellationToken ct)
+    /// <summary>
+    /// The ids pushed entries get: from one past the last entry of the node's feed. Takes the node's ingestion lock
+    /// (held to the end of the transaction, which also writes the entries), so concurrent pushes never share an id.
+    /// </summary>
+    public async Task<long> ReserveEntryIdsAsync(Guid nodeId, CancellationToken ct)
     {
         var connection = await db.ConnectionAsync(ct);
+        await TelemetryWriter.LockNodesAsync(connection, db.Transaction!, [nodeId], ct);
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             "SELECT coalesce(max(last_entry_id), 0) + 1 FROM telemetry.ingestion_cursors WHERE node_id = @NodeId",
             new { NodeId = nodeId }, db.Transaction, cancellationToken: ct));

@@ -1,4 +1,3 @@
-using System.Globalization;
 using EvaraTech.Application.Auditing;
 using EvaraTech.Application.Nodes;
 using EvaraTech.Application.Security;
@@ -45,13 +44,12 @@ public sealed class RecordDeviceUpdateHandler(
         }
 
         var at = clock.GetUtcNow();
-        if (command.CreatedAt is { Length: > 0 } text
-            && !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out at))
+        if (command.CreatedAt is { Length: > 0 } text && !DeviceTimestamps.TryParse(text, out at))
         {
             return Refused;
         }
 
-        var entryId = await records.NextEntryIdAsync(nodeId, cancellationToken);
+        var entryId = await records.ReserveEntryIdsAsync(nodeId, cancellationToken);
         var outcome = await sender.Send(new RecordTelemetryBatchCommand(nodeId, IngestionSources.Push, [new RawEntry(at, entryId, command.Fields)]),
             cancellationToken);
         return outcome.Stored > 0 ? new DeviceUpdateResult(entryId, at) : Refused;

@@ -1,0 +1,76 @@
+using System.Globalization;
+using System.Text.Json;
+using EvaraTech.Application.Errors;
+using EvaraTech.Modules.Telemetry.Domain.Ingestion;
+
+namespace EvaraTech.Modules.Telemetry.Endpoints;
+
+/// <summary>
+/// Reads ThingSpeak's bulk JSON body: <c>{"write_api_key": "…", "updates": [{"created_at" | "delta_t", "field1".."field8", …}]}</c>.
+/// Field values may be strings or numbers (ThingSpeak takes any); other members (latitude, status, …) are ignored.
+/// </summary>
+internal static class BulkUpdateBody
+{
+    public static (string? WriteKey, IReadOnlyList<BulkEntry> Updates) Parse(string body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw Malformed("The body is a JSON object.", null);
+            }
+
+            var key = root.TryGetProperty("write_api_key", out var keyElement) && keyElement.ValueKind == JsonValueKind.String ? keyElement.GetString() : null;
+            if (!root.TryGetProperty("updates", out var updates) || updates.ValueKind != JsonValueKind.Array)
+            {
+                throw Malformed("updates is an array of entries.", "updates");
+            }
+
+            return (key, [.. updates.EnumerateArray().Select(Entry)]);
+        }
+        catch (JsonException)
+        {
+            throw Malformed("The body is not valid JSON.", null);
+        }
+    }
+
+    private static BulkEntry Entry(JsonElement update, int index)
+    {
+        if (update.ValueKind != JsonValueKind.Object)
+        {
+            throw Malformed("Each update is a JSON object.", $"updates[{index}]");
+        }
+
+        var fields = new Dictionary<string, string?>(StringComparer.Ordinal);
+        for (var i = 1; i <= 8; i++)
+        {
+            if (update.TryGetProperty($"field{i}", out var value))
+            {
+                fields[$"field{i}"] = Text(value);
+            }
+        }
+
+        double? deltaT = null;
+        if (update.TryGetProperty("delta_t", out var delta) && Text(delta) is { } deltaText)
+        {
+            deltaT = double.TryParse(deltaText, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && double.IsFinite(seconds)
+                ? seconds
+                : throw Malformed("delta_t is a number of seconds.", $"updates[{index}].delta_t");
+        }
+
+        var createdAt = update.TryGetProperty("created_at", out var created) ? Text(created) : null;
+        return new BulkEntry(createdAt, deltaT, fields);
+    }
+
+    private static string? Text(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Null => null,
+        JsonValueKind.String => value.GetString(),
+        _ => value.GetRawText(),
+    };
+
+    private static AppException Malformed(string message, string? field) =>
+        new(ErrorKind.BadRequest, ErrorCodes.MalformedRequest, message, field);
+}
