@@ -43,34 +43,19 @@ internal static class BulkUpdateBody
             throw Malformed("Each update is a JSON object.", $"updates[{index}]");
         }
 
-        var fields = new Dictionary<string, string?>(StringComparer.Ordinal);
-        for (var i = 1; i <= 8; i++)
-        {
-            if (update.TryGetProperty($"field{i}", out var value))
-            {
-                fields[$"field{i}"] = Text(value);
-            }
-        }
-
+        var fields = ChannelFields.Of(update);
         double? deltaT = null;
-        if (update.TryGetProperty("delta_t", out var delta) && Text(delta) is { } deltaText)
+        if (update.TryGetProperty("delta_t", out var delta) && ChannelFields.Text(delta) is { } deltaText)
         {
             deltaT = double.TryParse(deltaText, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && double.IsFinite(seconds)
                 ? seconds
                 : throw Malformed("delta_t is a number of seconds.", $"updates[{index}].delta_t");
         }
 
-        var createdAt = update.TryGetProperty("created_at", out var created) ? Text(created) : null;
+        var createdAt = update.TryGetProperty("created_at", out var created) ? ChannelFields.Text(created) : null;
         return new BulkEntry(createdAt, deltaT, fields);
     }
 
-    private static string? Text(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.Null => null,
-        JsonValueKind.String => value.GetString(),
-        _ => value.GetRawText(),
-    };
-
-    private static AppException Malformed(string message, string? field) =>
+    internal static AppException Malformed(string message, string? field) =>
         new(ErrorKind.BadRequest, ErrorCodes.MalformedRequest, message, field);
 }

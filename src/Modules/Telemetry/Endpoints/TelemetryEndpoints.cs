@@ -4,6 +4,7 @@ using EvaraTech.Modules.Telemetry.Application.GetLatestReading;
 using EvaraTech.Modules.Telemetry.Application.GetLatestReadings;
 using EvaraTech.Modules.Telemetry.Application.GetNodeHealth;
 using EvaraTech.Modules.Telemetry.Application.GetSeries;
+using EvaraTech.Modules.Telemetry.Application.IngestGatewayBatch;
 using Mediator;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -12,7 +13,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace EvaraTech.Modules.Telemetry.Endpoints;
 
-/// <summary>The telemetry read API. Each route binds, sends one query and shapes the envelope (the export streams CSV).</summary>
+/// <summary>The telemetry API: reads and the gateway batch. Each route binds, sends one message and shapes the envelope (the export streams CSV).</summary>
 internal static class TelemetryEndpoints
 {
     public static void MapTelemetryRoutes(this IEndpointRouteBuilder endpoints)
@@ -47,5 +48,15 @@ internal static class TelemetryEndpoints
         endpoints.MapGet("/telemetry/latest", async (ISender sender, HttpContext context, CancellationToken ct,
                 [FromQuery(Name = "node_id")] Guid[]? nodeId = null) =>
             ApiResults.Ok(context, await sender.Send(new GetLatestReadingsQuery(nodeId ?? []), ct))).WithTags("Telemetry");
+
+        endpoints.MapPost("/telemetry/ingest", async (ISender sender, HttpContext context, CancellationToken ct) =>
+            {
+                var readings = GatewayBody.Parse(await RequestBodies.ReadTextAsync(context, GatewayBody.Limit, ct));
+                return ApiResults.Ok(context, await sender.Send(new IngestGatewayBatchCommand(readings), ct));
+            })
+            .AllowAnonymous()
+            .WithMetadata(new RequestSizeLimitAttribute(GatewayBody.Limit))
+            .WithTags("Telemetry")
+            .WithSummary("Gateway batch: readings of many nodes, by write key or as a user with telemetry:write");
     }
 }
