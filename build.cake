@@ -21,6 +21,7 @@ var appConnection = Env("ConnectionStrings__Postgres",
     $"Host=127.0.0.1;Port={pgPort};Database=evaratech;Username={Env("EVARA_PG_APP_USER", "evara_app")};Password={Env("EVARA_PG_APP_PASSWORD", "evara-local-app")}");
 var redisConnection = Env("ConnectionStrings__Redis", $"127.0.0.1:{redisPort}");
 var apiUrl = Env("EVARA_API_URL", "http://127.0.0.1:5080");
+var simulatorUrl = Env("EVARA_SIMULATOR_URL", "http://127.0.0.1:5090");
 
 Dictionary<string, string> PlatformEnvironment() => new()
 {
@@ -32,6 +33,7 @@ Dictionary<string, string> PlatformEnvironment() => new()
 };
 
 DirectoryPath ApiFolder() => root.Combine($"src/Api/bin/{configuration}/net10.0");
+string SimulatorDll() => root.CombineWithFilePath($"tools/EvaraTech.Simulator/bin/{configuration}/net10.0/EvaraTech.Simulator.dll").FullPath;
 string ApiDll() => ApiFolder().CombineWithFilePath("EvaraTech.Api.dll").FullPath;
 
 void Bash(string script, params string[] args)
@@ -64,27 +66,42 @@ Task("migrate")
     });
 
 Task("run")
-    .Description("Run the platform on the embedded default (local PostgreSQL, Redis, migrations, demo data).")
+    .Description("Run the platform on the embedded default (local PostgreSQL, Redis, migrations, demo data) with the ThingSpeak simulator the demo nodes poll.")
     .IsDependentOn("setup")
     .IsDependentOn("build")
     .Does(() =>
     {
         Bash("scripts/local-redis.sh", "start");
+        // The demo channels live in the simulator: the API polls it instead of api.thingspeak.com.
+        using var simulator = StartAndReturnProcess("dotnet", new ProcessSettings
+        {
+            Arguments = ProcessArgumentBuilder.FromStrings(new[] { SimulatorDll(), "--urls", simulatorUrl }),
+        });
         Information("");
         Information($"API:               {apiUrl}/api/v1");
         Information($"API reference UI:  {apiUrl}/scalar");
         Information($"OpenAPI document:  {apiUrl}/openapi/v1.json");
         Information($"Hangfire:          {apiUrl}/hangfire");
         Information($"Health:            {apiUrl}/health/ready");
+        Information($"ThingSpeak sim.:   {simulatorUrl}/channels/2900001/feeds.json?api_key=DEMOREADKEY00001");
         Information("Press Ctrl+C to stop.");
         Information("");
-        var exit = StartProcess("dotnet", new ProcessSettings
+        var environment = PlatformEnvironment();
+        environment["ThingSpeak__BaseUrl"] = simulatorUrl + "/";
+        try
         {
-            Arguments = ProcessArgumentBuilder.FromStrings(new[] { ApiDll() }),
-            WorkingDirectory = ApiFolder(), // the content root: appsettings*.json and db/migrations
-            EnvironmentVariables = PlatformEnvironment(),
-        });
-        if (exit != 0) throw new CakeException($"The API exited with code {exit}.");
+            var exit = StartProcess("dotnet", new ProcessSettings
+            {
+                Arguments = ProcessArgumentBuilder.FromStrings(new[] { ApiDll() }),
+                WorkingDirectory = ApiFolder(), // the content root: appsettings*.json and db/migrations
+                EnvironmentVariables = environment,
+            });
+            if (exit != 0) throw new CakeException($"The API exited with code {exit}.");
+        }
+        finally
+        {
+            simulator.Kill();
+        }
     });
 
 Task("test")
