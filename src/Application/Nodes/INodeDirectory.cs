@@ -34,8 +34,8 @@ public interface INodeDirectory
     /// <returns>the nodes of <paramref name="nodeIds"/> within <paramref name="scope"/>, in no particular order</returns>
     Task<IReadOnlyList<NodeReference>> FindManyAsync(IReadOnlyCollection<Guid> nodeIds, TenantScope scope, CancellationToken cancellationToken);
 
-    /// <returns>how to read the node's telemetry, or null when the node does not exist (ingestion runs unscoped)</returns>
-    Task<IngestionSource?> IngestionSourceAsync(Guid nodeId, CancellationToken cancellationToken);
+    /// <returns>how to read the nodes' telemetry; nodes that do not exist are absent (ingestion runs unscoped)</returns>
+    Task<IReadOnlyList<IngestionSource>> IngestionSourcesAsync(IReadOnlyCollection<Guid> nodeIds, CancellationToken cancellationToken);
 
     /// <returns>every node with a ThingSpeak channel, for the poller (unscoped: the platform's own work)</returns>
     Task<IReadOnlyList<PolledChannel>> PolledChannelsAsync(CancellationToken cancellationToken);

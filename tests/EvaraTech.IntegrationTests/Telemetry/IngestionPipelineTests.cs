@@ -33,8 +33,8 @@ public sealed class IngestionPipelineTests : IntegrationTest
 
         await Assert.MultipleAsync(async () =>
         {
-            Assert.That(first, Is.EqualTo(new BatchOutcome(4, 2, 0, 2, 104)));
-            Assert.That(again, Is.EqualTo(new BatchOutcome(4, 0, 2, 2, 104)));
+            Assert.That(first, Is.EqualTo(new BatchOutcome(TelemetryScenario.Tank, 4, 2, 0, 2, 104)));
+            Assert.That(again, Is.EqualTo(new BatchOutcome(TelemetryScenario.Tank, 4, 0, 2, 2, 104)));
             // field1 × 100, then the linear calibration 0.5·x + 10.
             Assert.That(await Database.ScalarAsync<string>($"""
                 SELECT string_agg(water_level_cm::text, ',' ORDER BY "timestamp") FROM telemetry.telemetry_tank WHERE node_id = '{TelemetryScenario.Tank}'
@@ -90,8 +90,8 @@ public sealed class IngestionPipelineTests : IntegrationTest
     private static async Task<BatchOutcome> SendAsync(IReadOnlyList<RawEntry> entries)
     {
         using var scope = SystemScope();
-        return await scope.ServiceProvider.GetRequiredService<ISender>()
-            .Send(new RecordTelemetryBatchCommand(TelemetryScenario.Tank, IngestionSources.Poll, entries));
+        return (await scope.ServiceProvider.GetRequiredService<ISender>()
+            .Send(new RecordTelemetryBatchCommand(TelemetryScenario.Tank, IngestionSources.Poll, entries))).Single();
     }
 
     /// <summary>The scenario's tank with channel 777001 (write key WRITEKEY777001), two mapped fields and a calibration.</summary>

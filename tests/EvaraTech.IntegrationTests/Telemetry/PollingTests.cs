@@ -6,6 +6,7 @@ using EvaraTech.Modules.Nodes.Domain;
 using EvaraTech.Modules.Telemetry.Domain.Ingestion;
 using EvaraTech.Modules.Telemetry.Ingestion;
 using EvaraTech.Modules.Telemetry.Jobs;
+using EvaraTech.Modules.Telemetry.Persistence;
 using EvaraTech.Simulator.Faults;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -160,6 +161,24 @@ public sealed class PollingTests : IntegrationTest
                 """), Is.True);
             Assert.That(await FailuresAsync(node), Does.Contain("rate limited"));
         });
+    }
+
+    [Test]
+    public async Task A_group_that_cannot_be_recorded_together_is_recorded_node_by_node()
+    {
+        var node = await PolledNodes.ArrangeAsync(Database, AnalyticsType.EvaraTank);
+        var entries = await ReadFeedAsync(node);
+        var gone = new PollClaim(Guid.CreateVersion7(), 1, null, null); // deleted between its claim and its record
+        var poller = _poller.Services.GetRequiredService<ChannelPoller>();
+
+        var polls = await poller.RecordAsync("test", [
+            new FetchedFeed(new PollClaim(node.Id, node.ChannelId, null, null), entries, null, null, TimeSpan.Zero),
+            new FetchedFeed(gone, entries, null, null, TimeSpan.Zero),
+        ], CancellationToken.None);
+
+        Assert.That(polls.Single(p => p.NodeId == node.Id).Stored, Is.GreaterThan(100));
+        Assert.That(polls.Single(p => p.NodeId == gone.NodeId).Succeeded, Is.False);
+        Assert.That(await Database.ScalarAsync<long>($"SELECT count(*) FROM telemetry.telemetry_tank WHERE node_id = '{node.Id}'"), Is.GreaterThan(100));
     }
 
     private Task<PollCycleReport> CycleAsync() => _poller.Services.GetRequiredService<ThingSpeakPolling>().RunAsync(CancellationToken.None);

@@ -16,18 +16,18 @@ public sealed class NodeDirectory(DbSession db) : INodeDirectory
         WHERE n.id = ANY(@Ids) AND {scope}
         """;
 
-    private const string Source = """
-        SELECT channel_id, read_key FROM nodes.thingspeak_channels WHERE node_id = @Id;
+    private const string Sources = """
+        SELECT node_id AS NodeId, channel_id AS ChannelId, read_key AS ReadKey FROM nodes.thingspeak_channels WHERE node_id = ANY(@Ids);
 
-        SELECT thingspeak_field_name AS Field, canonical_field_name AS Metric, data_type AS DataType,
+        SELECT node_id AS NodeId, thingspeak_field_name AS Field, canonical_field_name AS Metric, data_type AS DataType,
                scale_factor AS ScaleFactor, value_offset AS Offset
-        FROM nodes.thingspeak_field_mappings WHERE node_id = @Id
-        ORDER BY thingspeak_field_name;
+        FROM nodes.thingspeak_field_mappings WHERE node_id = ANY(@Ids)
+        ORDER BY node_id, thingspeak_field_name;
 
-        SELECT field_name AS Metric, calibration_type AS Kind, parameters::text AS ParametersJson, valid_from AS ValidFrom,
+        SELECT node_id AS NodeId, field_name AS Metric, calibration_type AS Kind, parameters::text AS ParametersJson, valid_from AS ValidFrom,
                valid_until AS ValidUntil
-        FROM nodes.device_calibration WHERE node_id = @Id
-        ORDER BY field_name, valid_from;
+        FROM nodes.device_calibration WHERE node_id = ANY(@Ids)
+        ORDER BY node_id, field_name, valid_from;
         """;
 
     private const string Polled = """
@@ -38,20 +38,22 @@ public sealed class NodeDirectory(DbSession db) : INodeDirectory
 
     private const string ByWriteKey = "SELECT node_id FROM nodes.thingspeak_channels WHERE write_key = @WriteKey";
 
-    public async Task<IngestionSource?> IngestionSourceAsync(Guid nodeId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<IngestionSource>> IngestionSourcesAsync(IReadOnlyCollection<Guid> nodeIds, CancellationToken cancellationToken)
     {
-        if (await FindAsync(nodeId, TenantScope.Everything, cancellationToken) is not { } node)
+        var nodes = await FindManyAsync(nodeIds, TenantScope.Everything, cancellationToken);
+        if (nodes.Count == 0)
         {
-            return null;
+            return [];
         }
 
         var connection = await db.ConnectionAsync(cancellationToken);
         await using var results = await connection.QueryMultipleAsync(
-            new CommandDefinition(Source, new { Id = nodeId }, db.Transaction, cancellationToken: cancellationToken));
-        var channel = await results.ReadSingleOrDefaultAsync<(long ChannelId, string? ReadKey)?>();
-        var fields = (await results.ReadAsync<SourceField>()).ToList();
-        var calibrations = (await results.ReadAsync<CalibrationRow>()).Select(c => c.ToContract()).ToList();
-        return new IngestionSource(node, channel?.ChannelId, channel?.ReadKey, fields, calibrations);
+            new CommandDefinition(Sources, new { Ids = nodes.Select(n => n.Id).ToArray() }, db.Transaction, cancellationToken: cancellationToken));
+        var channels = (await results.ReadAsync<ChannelRow>()).ToDictionary(c => c.NodeId);
+        var fields = (await results.ReadAsync<FieldRow>()).ToLookup(f => f.NodeId, f => f.ToContract());
+        var calibrations = (await results.ReadAsync<CalibrationRow>()).ToLookup(c => c.NodeId, c => c.ToContract());
+        return [.. nodes.Select(node => new IngestionSource(node, channels.GetValueOrDefault(node.Id)?.ChannelId, channels.GetValueOrDefault(node.Id)?.ReadKey,
+            [.. fields[node.Id]], [.. calibrations[node.Id]]))];
     }
 
     public async Task<IReadOnlyList<PolledChannel>> PolledChannelsAsync(CancellationToken cancellationToken)
@@ -68,7 +70,14 @@ public sealed class NodeDirectory(DbSession db) : INodeDirectory
             new CommandDefinition(ByWriteKey, new { WriteKey = writeKey }, db.Transaction, cancellationToken: cancellationToken));
     }
 
-    private sealed record CalibrationRow(string Metric, string Kind, string ParametersJson, DateTime ValidFrom, DateTime? ValidUntil)
+    private sealed record ChannelRow(Guid NodeId, long ChannelId, string? ReadKey);
+
+    private sealed record FieldRow(Guid NodeId, string Field, string Metric, string DataType, double ScaleFactor, double Offset)
+    {
+        public SourceField ToContract() => new(Field, Metric, DataType, ScaleFactor, Offset);
+    }
+
+    private sealed record CalibrationRow(Guid NodeId, string Metric, string Kind, string ParametersJson, DateTime ValidFrom, DateTime? ValidUntil)
     {
         public MetricCalibration ToContract() => new(Metric, Kind, ParametersJson, Utc(ValidFrom), ValidUntil is { } until ? Utc(until) : null);
 

@@ -12,13 +12,23 @@ using Polly.Timeout;
 
 namespace EvaraTech.Modules.Telemetry.Ingestion;
 
-/// <summary>What one poll of one node came to; <see cref="RetryAfter"/> is ThingSpeak's request to wait (429).</summary>
-public sealed record NodePoll(Guid NodeId, bool Succeeded, int Stored, TimeSpan? RetryAfter);
+/// <summary>
+/// One node's feed as read: the new entries, or why it could not be read (<see cref="RetryAfter"/>: ThingSpeak's
+/// request to wait, 429), and when the node is due again.
+/// </summary>
+public sealed record FetchedFeed(PollClaim Claim, IReadOnlyList<RawEntry>? Entries, string? Error, TimeSpan? RetryAfter, TimeSpan Duration)
+{
+    public DateTimeOffset NextPollAt { get; init; }
+}
+
+/// <summary>What one poll of one node came to.</summary>
+public sealed record NodePoll(Guid NodeId, bool Succeeded, int Stored);
 
 /// <summary>
-/// Polls one node's channel: reads the entries after its cursor with no database connection held, then hands them to
-/// the ingestion pipeline (<see cref="RecordTelemetryBatchCommand"/>), or records the failure in the node's
-/// operational state. Whatever goes wrong with one channel ends here, as that node's failure.
+/// Polls channels in two steps: <see cref="FetchAsync"/> reads one node's entries after its cursor with no database
+/// connection held; <see cref="RecordAsync"/> writes a group of fetched feeds in one transaction (the ingestion
+/// pipeline for all of them, failures into the nodes' operational state, the leases released), so a cycle commits
+/// once per group rather than once per node. Whatever goes wrong with one channel ends as that node's failure.
 /// </summary>
 public sealed class ChannelPoller(
     ThingSpeakClient thingSpeak, IServiceScopeFactory scopes, IOptions<PollingOptions> options, TimeProvider clock, ILogger<ChannelPoller> logger)
@@ -26,33 +36,91 @@ public sealed class ChannelPoller(
     /// <summary>Pages of <see cref="ThingSpeakClient.MaxResults"/> read back in time for one poll: 80,000 entries.</summary>
     public const int MaxPages = 10;
 
-    /// <param name="writes">bounds the batches this cycle writes at once</param>
-    public async Task<NodePoll> PollAsync(PollClaim claim, string? readKey, SemaphoreSlim writes, CancellationToken cancellationToken)
+    public async Task<FetchedFeed> FetchAsync(PollClaim claim, string? readKey, CancellationToken cancellationToken)
     {
+        var began = clock.GetTimestamp();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(options.Value.PollTimeout);
         try
         {
-            var entries = await ReadNewEntriesAsync(claim, readKey, deadline.Token);
-            await writes.WaitAsync(deadline.Token);
-            try
-            {
-                return await scopes.RunAsync(async services => entries.Count == 0
-                    ? await NothingNewAsync(services, claim, deadline.Token)
-                    : await RecordAsync(services, claim, entries, deadline.Token), deadline.Token);
-            }
-            finally
-            {
-                writes.Release();
-            }
+            return new FetchedFeed(claim, await ReadNewEntriesAsync(claim, readKey, deadline.Token), null, null, clock.GetElapsedTime(began));
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             var error = Describe(ex);
             logger.LogWarning("Poll of channel {ChannelId} (node {NodeId}) failed: {Error}", claim.ChannelId, claim.NodeId, error);
-            await RecordFailureAsync(claim.NodeId, error, writes, cancellationToken);
-            return new NodePoll(claim.NodeId, false, 0, (ex as ThingSpeakException)?.RetryAfter);
+            return new FetchedFeed(claim, null, error, (ex as ThingSpeakException)?.RetryAfter, clock.GetElapsedTime(began));
         }
+    }
+
+    /// <summary>
+    /// Records a group of fetched feeds in one transaction. When that fails (a node deleted meanwhile, a bad row),
+    /// each feed is recorded on its own, so one node's trouble never costs the others their readings.
+    /// </summary>
+    public async Task<IReadOnlyList<NodePoll>> RecordAsync(string owner, IReadOnlyList<FetchedFeed> feeds, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await scopes.RunAsync(services => RecordInScopeAsync(services, owner, feeds, cancellationToken), cancellationToken);
+        }
+        catch (Exception ex) when (feeds.Count > 1 && !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning(ex, "Recording a group of {Count} polls failed; recording them one by one", feeds.Count);
+            var polls = new List<NodePoll>(feeds.Count);
+            foreach (var feed in feeds)
+            {
+                polls.AddRange(await RecordAloneAsync(owner, feed, cancellationToken));
+            }
+
+            return polls;
+        }
+    }
+
+    private async Task<IReadOnlyList<NodePoll>> RecordAloneAsync(string owner, FetchedFeed feed, CancellationToken ct)
+    {
+        try
+        {
+            return await scopes.RunAsync(services => RecordInScopeAsync(services, owner, [feed], ct), ct);
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            logger.LogError(ex, "Recording the poll of node {NodeId} failed", feed.Claim.NodeId);
+            return await scopes.RunAsync(services =>
+                RecordInScopeAsync(services, owner, [feed with { Entries = null, Error = $"ingestion failed ({ex.GetType().Name})" }], ct), ct);
+        }
+    }
+
+    private static async Task<IReadOnlyList<NodePoll>> RecordInScopeAsync(IServiceProvider services, string owner, IReadOnlyList<FetchedFeed> feeds, CancellationToken ct)
+    {
+        var withEntries = feeds.Where(f => f.Entries is { Count: > 0 }).ToList();
+        var stored = withEntries.Count == 0
+            ? new Dictionary<Guid, int>()
+            : (await services.GetRequiredService<ISender>().Send(new RecordTelemetryBatchCommand(IngestionSources.Poll,
+                [.. withEntries.Select(f => new NodeEntries(f.Claim.NodeId, f.Entries!))]), ct)).ToDictionary(o => o.NodeId, o => o.Stored);
+
+        var state = services.GetRequiredService<INodeTelemetryState>();
+        foreach (var feed in feeds)
+        {
+            if (feed.Error is { } error)
+            {
+                await state.RecordPollFailureAsync(feed.Claim.NodeId, error, ct);
+            }
+            else if (stored.GetValueOrDefault(feed.Claim.NodeId) == 0)
+            {
+                // Nothing new, or only refused or already-stored entries: the channel still answered.
+                await state.RecordPollSucceededAsync(feed.Claim.NodeId, ct);
+            }
+        }
+
+        var released = await services.GetRequiredService<PollSchedule>()
+            .ReleaseAsync(owner, [.. feeds.Select(f => (f.Claim.NodeId, f.NextPollAt, f.Duration))], ct);
+        if (released < feeds.Count)
+        {
+            services.GetRequiredService<ILogger<ChannelPoller>>()
+                .LogWarning("{Expired} of {Count} poll leases had expired before their polls were recorded", feeds.Count - released, feeds.Count);
+        }
+
+        return [.. feeds.Select(f => new NodePoll(f.Claim.NodeId, f.Error is null, stored.GetValueOrDefault(f.Claim.NodeId)))];
     }
 
     /// <summary>
@@ -83,42 +151,6 @@ public sealed class ChannelPoller(
         return [.. pages.AsEnumerable().Reverse().SelectMany(p => p)];
     }
 
-    private static async Task<NodePoll> NothingNewAsync(IServiceProvider services, PollClaim claim, CancellationToken ct)
-    {
-        await services.GetRequiredService<INodeTelemetryState>().RecordPollSucceededAsync(claim.NodeId, ct);
-        return new NodePoll(claim.NodeId, true, 0, null);
-    }
-
-    private static async Task<NodePoll> RecordAsync(IServiceProvider services, PollClaim claim, List<RawEntry> entries, CancellationToken ct)
-    {
-        var outcome = await services.GetRequiredService<ISender>()
-            .Send(new RecordTelemetryBatchCommand(claim.NodeId, IngestionSources.Poll, entries), ct);
-        if (outcome.Stored == 0)
-        {
-            // Only refused or already-stored entries: the channel still answered.
-            await services.GetRequiredService<INodeTelemetryState>().RecordPollSucceededAsync(claim.NodeId, ct);
-        }
-
-        return new NodePoll(claim.NodeId, true, outcome.Stored, null);
-    }
-
-    private async Task RecordFailureAsync(Guid nodeId, string error, SemaphoreSlim writes, CancellationToken ct)
-    {
-        await writes.WaitAsync(ct);
-        try
-        {
-            await scopes.RunAsync(async services =>
-            {
-                await services.GetRequiredService<INodeTelemetryState>().RecordPollFailureAsync(nodeId, error, ct);
-                return true;
-            }, ct);
-        }
-        finally
-        {
-            writes.Release();
-        }
-    }
-
     /// <summary>What an operator reads as the node's last error: short, and never the request's URL (it carries the read key).</summary>
     private static string Describe(Exception ex) => ex switch
     {
@@ -126,6 +158,6 @@ public sealed class ChannelPoller(
         TimeoutRejectedException or OperationCanceledException => "ThingSpeak did not answer in time",
         BrokenCircuitException => "ThingSpeak is failing for most channels; calls are paused (circuit open)",
         HttpRequestException http => $"ThingSpeak unreachable ({http.HttpRequestError})",
-        _ => $"ingestion failed ({ex.GetType().Name})",
+        _ => $"reading the feed failed ({ex.GetType().Name})",
     };
 }

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using EvaraTech.Application.Nodes;
 using EvaraTech.Infrastructure.Database;
 using EvaraTech.Modules.Telemetry.Ingestion;
@@ -14,18 +14,22 @@ namespace EvaraTech.Modules.Telemetry.Jobs;
 public sealed record PollCycleReport(int Scheduled, int Polled, int Failed, int Stored, TimeSpan Duration);
 
 /// <summary>
-/// The ThingSpeak poll cycle, every minute: syncs the schedule with the directory's polled channels, then claims due
-/// nodes in small chunks and polls them with bounded concurrency, so a slow or failing channel costs only its own
-/// timeout. Cycles may overlap (a long one, or another instance's): the schedule's leases split the nodes between
-/// them, and a node is never polled twice at once.
+/// The ThingSpeak poll cycle, every minute: syncs the schedule with the directory's polled channels, claims due nodes
+/// in small chunks and reads their feeds with bounded concurrency, so a slow or failing channel costs only its own
+/// timeout; a few writers record what was read in groups, one transaction per group. Cycles may overlap (a long
+/// one, or another instance's): the schedule's leases split the nodes between them, and a node is never polled
+/// twice at once.
 /// </summary>
 public sealed class ThingSpeakPolling(
     IServiceScopeFactory scopes, ChannelPoller poller, IOptions<PollingOptions> options, TimeProvider clock, ILogger<ThingSpeakPolling> logger)
 {
     public const string JobId = "telemetry-thingspeak-poll";
 
-    /// <summary>Nodes claimed per round trip: small, so claimed nodes do not wait long for a free worker.</summary>
+    /// <summary>Nodes claimed per round trip: small, so claimed nodes do not wait long for a free reader.</summary>
     private const int ClaimChunk = 16;
+
+    /// <summary>Feeds recorded per transaction, at most: what one writer finds waiting, up to this.</summary>
+    private const int WriteGroup = 64;
 
     public async Task<PollCycleReport> RunAsync(CancellationToken cancellationToken)
     {
@@ -39,38 +43,75 @@ public sealed class ThingSpeakPolling(
         }, cancellationToken);
 
         var readKeys = channels.ToDictionary(c => c.NodeId, c => c.ReadKey);
-        using var writes = new SemaphoreSlim(settings.WriteConcurrency);
-        int polledCount = 0, failed = 0, stored = 0;
-        await Parallel.ForEachAsync(ClaimDueAsync(owner, cycleStart, cancellationToken),
-            new ParallelOptions { MaxDegreeOfParallelism = settings.Concurrency, CancellationToken = cancellationToken },
-            async (claim, ct) =>
-            {
-                var began = clock.GetTimestamp();
-                var poll = await poller.PollAsync(claim, readKeys.GetValueOrDefault(claim.NodeId), writes, ct);
-                Interlocked.Increment(ref polledCount);
-                Interlocked.Add(ref stored, poll.Stored);
-                if (!poll.Succeeded)
+        var fetched = Channel.CreateBounded<FetchedFeed>(new BoundedChannelOptions(settings.Concurrency * 2) { SingleWriter = false });
+
+        // A writer that fails (the database gone) stops the reading too, instead of leaving it blocked on a full channel.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var writers = Enumerable.Range(0, settings.WriteConcurrency).Select(_ => RecordFetchedAsync(owner, fetched.Reader, stop, cancellationToken)).ToList();
+        try
+        {
+            await Parallel.ForEachAsync(ClaimDueAsync(owner, cycleStart, stop.Token),
+                new ParallelOptions { MaxDegreeOfParallelism = settings.Concurrency, CancellationToken = stop.Token },
+                async (claim, ct) =>
                 {
-                    Interlocked.Increment(ref failed);
-                }
+                    var feed = await poller.FetchAsync(claim, readKeys.GetValueOrDefault(claim.NodeId), ct);
+                    await fetched.Writer.WriteAsync(feed with { NextPollAt = NextPollAt(cycleStart, started, feed) }, ct);
+                });
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // A writer failed; its exception surfaces below.
+        }
+        finally
+        {
+            fetched.Writer.Complete();
+        }
 
-                await ReleaseAsync(owner, poll, NextPollAt(cycleStart, started, poll), clock.GetElapsedTime(began), ct);
-            });
-
-        var report = new PollCycleReport(channels.Count, polledCount, failed, stored, clock.GetElapsedTime(started));
+        var polls = (await Task.WhenAll(writers)).SelectMany(p => p).ToList();
+        var report = new PollCycleReport(channels.Count, polls.Count, polls.Count(p => !p.Succeeded), polls.Sum(p => p.Stored), clock.GetElapsedTime(started));
         logger.LogInformation("Poll cycle: {Polled} of {Scheduled} nodes polled, {Failed} failed, {Stored} readings stored in {Duration} ms",
             report.Polled, report.Scheduled, report.Failed, report.Stored, (long)report.Duration.TotalMilliseconds);
         return report;
+    }
+
+    /// <summary>One writer: takes what has been fetched (waiting for at least one feed), records it as one group, again.</summary>
+    private async Task<List<NodePoll>> RecordFetchedAsync(string owner, ChannelReader<FetchedFeed> fetched, CancellationTokenSource stop, CancellationToken ct)
+    {
+        var polls = new List<NodePoll>();
+        var group = new List<FetchedFeed>(WriteGroup);
+        try
+        {
+            while (await fetched.WaitToReadAsync(ct))
+            {
+                while (group.Count < WriteGroup && fetched.TryRead(out var feed))
+                {
+                    group.Add(feed);
+                }
+
+                if (group.Count > 0)
+                {
+                    polls.AddRange(await poller.RecordAsync(owner, group, ct));
+                    group.Clear();
+                }
+            }
+        }
+        catch
+        {
+            await stop.CancelAsync();
+            throw;
+        }
+
+        return polls;
     }
 
     /// <summary>
     /// Due again a tenth of an interval early, so the next cycle finds it due even when it starts a little early;
     /// after a 429 not before ThingSpeak's Retry-After has passed.
     /// </summary>
-    private DateTimeOffset NextPollAt(DateTimeOffset cycleStart, long started, NodePoll poll)
+    private DateTimeOffset NextPollAt(DateTimeOffset cycleStart, long started, FetchedFeed feed)
     {
         var next = cycleStart + options.Value.Interval * 0.9;
-        return poll.RetryAfter is { } wait && cycleStart + clock.GetElapsedTime(started) + wait is var allowed && allowed > next ? allowed : next;
+        return feed.RetryAfter is { } wait && cycleStart + clock.GetElapsedTime(started) + wait is var allowed && allowed > next ? allowed : next;
     }
 
     private async IAsyncEnumerable<PollClaim> ClaimDueAsync(string owner, DateTimeOffset cycleStart, [EnumeratorCancellation] CancellationToken ct)
@@ -88,16 +129,6 @@ public sealed class ThingSpeakPolling(
             {
                 yield return claim;
             }
-        }
-    }
-
-    private async Task ReleaseAsync(string owner, NodePoll poll, DateTimeOffset nextPollAt, TimeSpan duration, CancellationToken ct)
-    {
-        var released = await scopes.RunAsync(services =>
-            services.GetRequiredService<PollSchedule>().ReleaseAsync(owner, poll.NodeId, nextPollAt, duration, ct), ct);
-        if (!released)
-        {
-            logger.LogWarning("The poll lease of node {NodeId} had expired before its poll ended ({Duration} ms)", poll.NodeId, (long)duration.TotalMilliseconds);
         }
     }
 }

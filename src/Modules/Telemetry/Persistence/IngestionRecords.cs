@@ -10,15 +10,15 @@ public sealed class IngestionRecords(DbSession db)
 {
     private const string InsertRejections = """
         INSERT INTO telemetry.telemetry_rejections (id, node_id, source, entry_timestamp, entry_id, reason, source_field, payload)
-        SELECT r.id, @NodeId, @Source, r.entry_timestamp, r.entry_id, r.reason, r.source_field, r.payload
+        SELECT r.id, r.node_id, @Source, r.entry_timestamp, r.entry_id, r.reason, r.source_field, r.payload
         FROM jsonb_to_recordset(@Rows::jsonb)
-             AS r(id uuid, entry_timestamp timestamptz, entry_id bigint, reason text, source_field text, payload jsonb)
+             AS r(id uuid, node_id uuid, entry_timestamp timestamptz, entry_id bigint, reason text, source_field text, payload jsonb)
         ON CONFLICT DO NOTHING
         """;
 
-    private const string AdvanceCursor = """
+    private const string AdvanceCursors = """
         INSERT INTO telemetry.ingestion_cursors AS c (node_id, last_entry_id, last_timestamp)
-        VALUES (@NodeId, @EntryId, @Timestamp)
+        SELECT * FROM unnest(@NodeIds::uuid[], @EntryIds::bigint[], @Timestamps::timestamptz[]) ORDER BY 1
         ON CONFLICT (node_id) DO UPDATE
         SET last_entry_id = greatest(c.last_entry_id, EXCLUDED.last_entry_id),
             last_timestamp = greatest(c.last_timestamp, EXCLUDED.last_timestamp), updated_at = now()
@@ -38,7 +38,7 @@ public sealed class IngestionRecords(DbSession db)
     }
 
     /// <summary>Each refused entry once (a re-poll of the same entry id adds nothing), with its raw fields.</summary>
-    public async Task RejectAsync(Guid nodeId, string source, IReadOnlyCollection<(RawEntry Entry, Rejection Rejection)> rejected, CancellationToken ct)
+    public async Task RejectAsync(string source, IReadOnlyCollection<(Guid NodeId, RawEntry Entry, Rejection Rejection)> rejected, CancellationToken ct)
     {
         if (rejected.Count == 0)
         {
@@ -48,6 +48,7 @@ public sealed class IngestionRecords(DbSession db)
         var rows = JsonSerializer.Serialize(rejected.Select(r => new
         {
             id = Guid.CreateVersion7(),
+            node_id = r.NodeId,
             entry_timestamp = r.Entry.Timestamp,
             entry_id = r.Entry.EntryId,
             reason = r.Rejection.Reason,
@@ -55,14 +56,23 @@ public sealed class IngestionRecords(DbSession db)
             payload = r.Entry.Fields,
         }));
         var connection = await db.ConnectionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(InsertRejections, new { NodeId = nodeId, Source = source, Rows = rows }, db.Transaction, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition(InsertRejections, new { Source = source, Rows = rows }, db.Transaction, cancellationToken: ct));
     }
 
-    /// <summary>The feed was read up to this entry: never moves backwards.</summary>
-    public async Task AdvanceCursorAsync(Guid nodeId, long entryId, DateTimeOffset timestamp, CancellationToken ct)
+    /// <summary>The nodes' feeds were read up to these entries: a cursor never moves backwards.</summary>
+    public async Task AdvanceCursorsAsync(IReadOnlyCollection<(Guid NodeId, long EntryId, DateTimeOffset Timestamp)> cursors, CancellationToken ct)
     {
+        if (cursors.Count == 0)
+        {
+            return;
+        }
+
         var connection = await db.ConnectionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(AdvanceCursor,
-            new { NodeId = nodeId, EntryId = entryId, Timestamp = timestamp }, db.Transaction, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition(AdvanceCursors, new
+        {
+            NodeIds = cursors.Select(c => c.NodeId).ToArray(),
+            EntryIds = cursors.Select(c => c.EntryId).ToArray(),
+            Timestamps = cursors.Select(c => c.Timestamp.UtcDateTime).ToArray(),
+        }, db.Transaction, cancellationToken: ct));
     }
 }

@@ -57,9 +57,10 @@ public sealed class PollSchedule(DbSession db)
         """;
 
     private const string Release = """
-        UPDATE telemetry.poll_schedule
-        SET lease_owner = NULL, lease_until = NULL, next_poll_at = @NextPollAt, last_polled_at = now(), last_duration_ms = @DurationMs
-        WHERE node_id = @NodeId AND lease_owner = @Owner
+        UPDATE telemetry.poll_schedule s
+        SET lease_owner = NULL, lease_until = NULL, next_poll_at = r.next_poll_at, last_polled_at = now(), last_duration_ms = r.duration_ms
+        FROM unnest(@NodeIds::uuid[], @NextPollAts::timestamptz[], @DurationsMs::int[]) AS r(node_id, next_poll_at, duration_ms)
+        WHERE s.node_id = r.node_id AND s.lease_owner = @Owner
         """;
 
     /// <summary>Brings the schedule in line with the directory's polled channels; returns the database's clock.</summary>
@@ -88,12 +89,17 @@ public sealed class PollSchedule(DbSession db)
             LastTimestamp is { } at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null);
     }
 
-    /// <returns>false when the lease had already passed to another holder</returns>
-    public async Task<bool> ReleaseAsync(string owner, Guid nodeId, DateTimeOffset nextPollAt, TimeSpan duration, CancellationToken ct)
+    /// <summary>Ends the holder's leases and schedules each node's next poll.</summary>
+    /// <returns>how many leases were still the holder's (fewer: some had expired and passed on)</returns>
+    public async Task<int> ReleaseAsync(string owner, IReadOnlyCollection<(Guid NodeId, DateTimeOffset NextPollAt, TimeSpan Duration)> polls, CancellationToken ct)
     {
         var connection = await db.ConnectionAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition(Release,
-            new { Owner = owner, NodeId = nodeId, NextPollAt = nextPollAt, DurationMs = (int)Math.Min(duration.TotalMilliseconds, int.MaxValue) },
-            db.Transaction, cancellationToken: ct)) == 1;
+        return await connection.ExecuteAsync(new CommandDefinition(Release, new
+        {
+            Owner = owner,
+            NodeIds = polls.Select(p => p.NodeId).ToArray(),
+            NextPollAts = polls.Select(p => p.NextPollAt.UtcDateTime).ToArray(),
+            DurationsMs = polls.Select(p => (int)Math.Min(p.Duration.TotalMilliseconds, int.MaxValue)).ToArray(),
+        }, db.Transaction, cancellationToken: ct));
     }
 }

@@ -32,6 +32,12 @@ public static class TelemetryWriter
 {
     public static async Task<WriteResult> WriteAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyCollection<IReading> readings, DateTimeOffset now,
+        StagingMode staging, CancellationToken cancellationToken) =>
+        (await WriteByNodeAsync(connection, transaction, readings, now, staging, cancellationToken)).Total;
+
+    /// <returns>the batch's totals, and how many readings of each node were written (nodes with none are absent)</returns>
+    public static async Task<(WriteResult Total, IReadOnlyDictionary<Guid, int> WrittenByNode)> WriteByNodeAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyCollection<IReading> readings, DateTimeOffset now,
         StagingMode staging, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(transaction); // the staging tables live until the commit
@@ -48,18 +54,19 @@ public static class TelemetryWriter
             }
         }
 
-        var written = 0;
+        var byNode = new Dictionary<Guid, int>();
         foreach (var (layout, rows) in StagedLayout.All.Select(l => (l, accepted.Where(l.Holds).ToList())).Where(g => g.Item2.Count > 0))
         {
-            written += await WriteTypeAsync(connection, transaction, layout, rows, staging, cancellationToken);
+            await WriteTypeAsync(connection, transaction, layout, rows, staging, byNode, cancellationToken);
         }
 
-        return new WriteResult(readings.Count, written, accepted.Count - written, tooOld, inFuture);
+        var written = byNode.Values.Sum();
+        return (new WriteResult(readings.Count, written, accepted.Count - written, tooOld, inFuture), byNode);
     }
 
-    private static async Task<int> WriteTypeAsync(
+    private static async Task WriteTypeAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, StagedLayout layout, List<IReading> rows, StagingMode staging,
-        CancellationToken cancellationToken)
+        Dictionary<Guid, int> writtenByNode, CancellationToken cancellationToken)
     {
         await ExecuteAsync(connection, transaction, WriterStatements.PrepareStaging(layout.Table), cancellationToken);
         if (staging == StagingMode.BinaryCopy)
@@ -78,10 +85,20 @@ public static class TelemetryWriter
 
         var nodeIds = rows.Select(r => r.NodeId).Distinct().Order().ToArray();
         await LockNodesAsync(connection, transaction, nodeIds, cancellationToken);
-        var written = await ExecuteAsync(connection, transaction, WriterStatements.InsertNew(layout), cancellationToken);
+        var written = 0;
+        await using (var insert = new NpgsqlCommand(WriterStatements.InsertNew(layout), connection, transaction))
+        await using (var counts = await insert.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await counts.ReadAsync(cancellationToken))
+            {
+                writtenByNode[counts.GetGuid(0)] = counts.GetInt32(1);
+                written += counts.GetInt32(1);
+            }
+        }
+
         if (written == 0)
         {
-            return 0;
+            return;
         }
 
         foreach (var derivation in WriterStatements.Derivations(layout.Table))
@@ -91,7 +108,6 @@ public static class TelemetryWriter
 
         await ExecuteAsync(connection, transaction, WriterStatements.UpsertLatest(layout.Table), cancellationToken);
         await RecomputeDeviceStatesAsync(connection, transaction, layout.Table, nodeIds, cancellationToken);
-        return written;
     }
 
     /// <summary>Takes the nodes' transaction-scoped advisory locks, in id order (<paramref name="nodeIds"/> sorted).</summary>

@@ -32,7 +32,7 @@ internal static class WriterStatements
         SELECT {layout.ColumnList} FROM jsonb_populate_recordset(NULL::telemetry_stage_{layout.Table.Key}, @rows::jsonb)
         """;
 
-    /// <summary>New (node, timestamp) pairs only; a repeated pair inside the batch keeps its first occurrence.</summary>
+    /// <summary>New (node, timestamp) pairs only (a repeated pair inside the batch keeps its first occurrence), noted for the derivations; answers how many per node.</summary>
     public static string InsertNew(StagedLayout layout) => $"""
         WITH inserted AS (
             INSERT INTO {layout.Table.RawTable} ({layout.ColumnList})
@@ -40,9 +40,11 @@ internal static class WriterStatements
             FROM telemetry_stage_{layout.Table.Key}
             ORDER BY node_id, "timestamp"
             ON CONFLICT (node_id, "timestamp") DO NOTHING
-            RETURNING node_id, "timestamp")
-        INSERT INTO telemetry_written_{layout.Table.Key} (node_id, "timestamp")
-        SELECT node_id, "timestamp" FROM inserted
+            RETURNING node_id, "timestamp"),
+        noted AS (
+            INSERT INTO telemetry_written_{layout.Table.Key} (node_id, "timestamp")
+            SELECT node_id, "timestamp" FROM inserted)
+        SELECT node_id, count(*)::int FROM inserted GROUP BY node_id
         """;
 
     /// <summary>The derived columns of a type, each recomputed from the first new reading of every node onwards.</summary>

@@ -100,10 +100,11 @@ public sealed class IngestGatewayBatchHandler(ICurrentUser user, DbSession db, I
             }
         }
 
-        foreach (var (nodeId, entries) in accepted.OrderBy(a => a.Key))
+        if (accepted.Count > 0)
         {
-            var outcome = await sender.Send(new RecordTelemetryBatchCommand(nodeId, IngestionSources.Gateway, entries), cancellationToken);
-            results.Add(new GatewayNodeResult(nodeId, "accepted", outcome.Received, outcome.Stored, outcome.Duplicates, outcome.Rejected));
+            var outcomes = await sender.Send(new RecordTelemetryBatchCommand(IngestionSources.Gateway,
+                [.. accepted.OrderBy(a => a.Key).Select(a => new NodeEntries(a.Key, a.Value))]), cancellationToken);
+            results.AddRange(outcomes.Select(o => new GatewayNodeResult(o.NodeId, "accepted", o.Received, o.Stored, o.Duplicates, o.Rejected)));
         }
 
         results.AddRange(refused.GroupBy(id => id).Select(g => new GatewayNodeResult(g.Key, "unauthorized", g.Count(), 0, 0, 0)));

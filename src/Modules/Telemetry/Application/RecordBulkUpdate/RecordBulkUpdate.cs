@@ -55,7 +55,7 @@ public sealed class RecordBulkUpdateHandler(
         user.ActAsSystem();
         await db.RefreshUserContextAsync(cancellationToken);
         var nodeId = await directory.FindByWriteKeyAsync(command.WriteKey!, cancellationToken);
-        var source = nodeId is { } id ? await directory.IngestionSourceAsync(id, cancellationToken) : null;
+        var source = nodeId is { } id ? (await directory.IngestionSourcesAsync([id], cancellationToken)).SingleOrDefault() : null;
         if (source?.ChannelId != command.ChannelId)
         {
             throw new AppException(ErrorKind.Unauthorized, ErrorCodes.Unauthorized, "write_api_key is not this channel's write key.", "write_api_key");
@@ -64,6 +64,6 @@ public sealed class RecordBulkUpdateHandler(
         var times = BulkTimeline.Place(command.Updates, clock.GetUtcNow());
         var firstId = await records.ReserveEntryIdsAsync(source.Node.Id, cancellationToken);
         RawEntry[] entries = [.. command.Updates.Select((update, i) => new RawEntry(times[i], firstId + i, update.Fields))];
-        return await sender.Send(new RecordTelemetryBatchCommand(source.Node.Id, IngestionSources.Push, entries), cancellationToken);
+        return (await sender.Send(new RecordTelemetryBatchCommand(source.Node.Id, IngestionSources.Push, entries), cancellationToken)).Single();
     }
 }

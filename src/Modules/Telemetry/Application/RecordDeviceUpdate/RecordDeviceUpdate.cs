@@ -50,8 +50,8 @@ public sealed class RecordDeviceUpdateHandler(
         }
 
         var entryId = await records.ReserveEntryIdsAsync(nodeId, cancellationToken);
-        var outcome = await sender.Send(new RecordTelemetryBatchCommand(nodeId, IngestionSources.Push, [new RawEntry(at, entryId, command.Fields)]),
-            cancellationToken);
+        var outcome = (await sender.Send(new RecordTelemetryBatchCommand(nodeId, IngestionSources.Push, [new RawEntry(at, entryId, command.Fields)]),
+            cancellationToken)).Single();
         return outcome.Stored > 0 ? new DeviceUpdateResult(entryId, at) : Refused;
     }
 }

@@ -18,52 +18,90 @@ public static class IngestionSources
     public const string Gateway = "gateway";
 }
 
-/// <summary>What became of a batch: stored, already stored before, refused (kept in telemetry_rejections).</summary>
-public sealed record BatchOutcome(int Received, int Stored, int Duplicates, int Rejected, long? LastEntryId);
+/// <summary>One node's entries of a batch.</summary>
+public sealed record NodeEntries(Guid NodeId, IReadOnlyList<RawEntry> Entries);
+
+/// <summary>What became of one node's entries: stored, already stored before, refused (kept in telemetry_rejections).</summary>
+public sealed record BatchOutcome(Guid NodeId, int Received, int Stored, int Duplicates, int Rejected, long? LastEntryId);
 
 /// <summary>
 /// The one ingestion pipeline, whatever the source: map → calibrate → validate → store (binary COPY, idempotent) →
-/// rejections → operational state → <see cref="TelemetryBatchRecorded"/>, all in one transaction.
+/// rejections → operational state → one <see cref="TelemetryBatchRecorded"/> per node that stored readings, all in
+/// one transaction. A batch may hold many nodes (a poll cycle's group, a gateway's request): one commit for all.
 /// </summary>
 /// <remarks>Not audited per batch: the readings and their rejections are the record (a poll a minute per node would drown the trail).</remarks>
 [RequiresPermission(Permissions.TelemetryWrite)]
 [AuditedElsewhere]
-public sealed record RecordTelemetryBatchCommand(Guid NodeId, string Source, IReadOnlyList<RawEntry> Entries) : ICommand<BatchOutcome>;
+public sealed record RecordTelemetryBatchCommand(string Source, IReadOnlyList<NodeEntries> Nodes) : ICommand<IReadOnlyList<BatchOutcome>>
+{
+    /// <summary>One node's entries.</summary>
+    public RecordTelemetryBatchCommand(Guid nodeId, string source, IReadOnlyList<RawEntry> entries)
+        : this(source, [new NodeEntries(nodeId, entries)])
+    {
+    }
+}
 
 public sealed class RecordTelemetryBatchHandler(
     INodeDirectory directory, INodeTelemetryState state, IngestionRecords records, DbSession db, IIntegrationEventPublisher events,
     TimeProvider clock)
-    : ICommandHandler<RecordTelemetryBatchCommand, BatchOutcome>
+    : ICommandHandler<RecordTelemetryBatchCommand, IReadOnlyList<BatchOutcome>>
 {
-    public async ValueTask<BatchOutcome> Handle(RecordTelemetryBatchCommand command, CancellationToken cancellationToken)
+    public async ValueTask<IReadOnlyList<BatchOutcome>> Handle(RecordTelemetryBatchCommand command, CancellationToken cancellationToken)
     {
-        var source = await directory.IngestionSourceAsync(command.NodeId, cancellationToken) ?? throw AppException.NotFound("Node");
-        var profile = Profile(source);
+        var sources = (await directory.IngestionSourcesAsync([.. command.Nodes.Select(n => n.NodeId).Distinct()], cancellationToken))
+            .ToDictionary(s => s.Node.Id);
+        if (command.Nodes.DistinctBy(n => n.NodeId).Count() != command.Nodes.Count)
+        {
+            throw new InvalidOperationException("A batch holds each node's entries once.");
+        }
+
+        if (command.Nodes.FirstOrDefault(n => !sources.ContainsKey(n.NodeId)) is not null)
+        {
+            throw AppException.NotFound("Node");
+        }
+
         var now = clock.GetUtcNow();
-        var parsed = command.Entries.Select(entry => (Entry: entry, Result: EntryParser.Parse(profile, entry, now))).ToList();
-        var readings = parsed.Where(p => p.Result.Reading is not null).Select(p => p.Result.Reading!).ToList();
-        var rejected = parsed.Where(p => p.Result.Rejection is not null).ToList();
-
+        var parsed = command.Nodes.Select(n => Parse(n, sources[n.NodeId], now)).ToList();
         var connection = await db.ConnectionAsync(cancellationToken);
-        var written = await TelemetryWriter.WriteAsync(connection, db.Transaction!, readings, now, StagingMode.BinaryCopy, cancellationToken);
-        await records.RejectAsync(command.NodeId, command.Source, [.. rejected.Select(r => (r.Entry, r.Result.Rejection!))], cancellationToken);
-        var lastEntry = command.Entries.Where(e => e.EntryId is not null).MaxBy(e => e.EntryId);
-        if (lastEntry is not null)
+        var (_, writtenByNode) = await TelemetryWriter.WriteByNodeAsync(connection, db.Transaction!, [.. parsed.SelectMany(p => p.Readings)], now,
+            StagingMode.BinaryCopy, cancellationToken);
+        await records.RejectAsync(command.Source, [.. parsed.SelectMany(p => p.Rejected.Select(r => (p.Node.NodeId, r.Entry, r.Rejection)))], cancellationToken);
+        await records.AdvanceCursorsAsync([.. parsed.Where(p => p.LastEntry is not null)
+            .Select(p => (p.Node.NodeId, p.LastEntry!.EntryId!.Value, p.LastEntry.Timestamp))], cancellationToken);
+
+        var outcomes = new List<BatchOutcome>(parsed.Count);
+        foreach (var node in parsed)
         {
-            await records.AdvanceCursorAsync(command.NodeId, lastEntry.EntryId!.Value, lastEntry.Timestamp, cancellationToken);
+            var stored = writtenByNode.GetValueOrDefault(node.Node.NodeId);
+            if (stored > 0)
+            {
+                var newest = node.Readings.Max(r => r.Timestamp);
+                await state.RecordReadingsAsync(node.Node.NodeId, newest, cancellationToken);
+                await events.PublishAsync(new TelemetryBatchRecorded(Guid.CreateVersion7(), now, node.Node.NodeId, node.Source.Node.OwnerDistributorId,
+                    node.Table.Key, stored, node.Readings.Min(r => r.Timestamp), newest), cancellationToken);
+            }
+
+            var accepted = node.Readings.Count(r => ReadingWindow.Classify(r.Timestamp, now) == ReadingTime.Accepted);
+            outcomes.Add(new BatchOutcome(node.Node.NodeId, node.Node.Entries.Count, stored, accepted - stored,
+                node.Rejected.Count + node.Readings.Count - accepted, node.LastEntry?.EntryId));
         }
 
-        if (written.Written > 0)
-        {
-            var newest = readings.Max(r => r.Timestamp);
-            await state.RecordReadingsAsync(command.NodeId, newest, cancellationToken);
-            await events.PublishAsync(new TelemetryBatchRecorded(Guid.CreateVersion7(), now, command.NodeId, source.Node.OwnerDistributorId,
-                profile.Table.Key, written.Written, readings.Min(r => r.Timestamp), newest), cancellationToken);
-        }
-
-        return new BatchOutcome(command.Entries.Count, written.Written, written.Duplicates, rejected.Count + written.TooOld + written.InFuture,
-            lastEntry?.EntryId);
+        return outcomes;
     }
+
+    private static ParsedNode Parse(NodeEntries node, IngestionSource source, DateTimeOffset now)
+    {
+        var profile = Profile(source);
+        var results = node.Entries.Select(entry => (Entry: entry, Result: EntryParser.Parse(profile, entry, now))).ToList();
+        return new ParsedNode(node, source, profile.Table,
+            [.. results.Where(p => p.Result.Reading is not null).Select(p => p.Result.Reading!)],
+            [.. results.Where(p => p.Result.Rejection is not null).Select(p => (p.Entry, p.Result.Rejection!))],
+            node.Entries.Where(e => e.EntryId is not null).MaxBy(e => e.EntryId));
+    }
+
+    private sealed record ParsedNode(
+        NodeEntries Node, IngestionSource Source, TelemetryTable Table, List<IReading> Readings, List<(RawEntry Entry, Rejection Rejection)> Rejected,
+        RawEntry? LastEntry);
 
     private static IngestionProfile Profile(IngestionSource source)
     {
