@@ -20,17 +20,14 @@ public static class BenchmarkReport
 
         // Outside a test project the factory finds the API's content root through this variable.
         Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_EVARATECH_API", AppContext.BaseDirectory);
-        await using var database = await BenchDatabase.CreateAsync();
-        await using var api = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
+        if (args is ["ingestion"])
         {
-            host.UseEnvironment("Benchmark");
-            host.UseSetting("ConnectionStrings:Postgres", database.AppConnectionString);
-            host.UseSetting("ConnectionStrings:PostgresAdmin", database.AdminConnectionString);
-            host.UseSetting("Jobs:ServerEnabled", "false");
-            host.UseSetting("Logging:LogLevel:Default", "Warning");
-            host.UseSetting("Auth:Secret", "benchmark-only-secret-0123456789abcdef0123456789");
-            host.UseSetting("Auth:LocalIssuerEnabled", "true");
-        });
+            PrintIngestion(await IngestionThroughput.MeasureAsync(Host));
+            return;
+        }
+
+        await using var database = await BenchDatabase.CreateAsync();
+        await using var api = Host(database, new Dictionary<string, string?>());
         using var client = api.CreateClient();
 
         var figures = new List<LatencyRecorder.Figures>
@@ -48,6 +45,7 @@ public static class BenchmarkReport
         figures.Add(await AuditLatency.MeasureAsync(api.Services));
         figures.AddRange(await NodeQueries.MeasureAsync(database));
         figures.AddRange(await TelemetryQueries.MeasureAsync(database));
+        var ingestion = await IngestionThroughput.MeasureAsync(Host);
 
         Console.WriteLine();
         Console.WriteLine($"EvaraTech benchmarks — {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
@@ -55,6 +53,35 @@ public static class BenchmarkReport
         foreach (var f in figures)
         {
             Console.WriteLine($"{f.Name,-62} {f.Samples,8} {f.P50,9:F3} {f.P95,9:F3} {f.P99,9:F3} {f.Max,9:F3}  {f.Target}");
+        }
+
+        PrintIngestion(ingestion);
+    }
+
+    /// <summary>The API in-process on <paramref name="database"/>, with no job server (benchmarks run the jobs themselves).</summary>
+    private static WebApplicationFactory<Program> Host(BenchDatabase database, IReadOnlyDictionary<string, string?> settings) =>
+        new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
+        {
+            host.UseEnvironment("Benchmark");
+            host.UseSetting("ConnectionStrings:Postgres", database.AppConnectionString);
+            host.UseSetting("ConnectionStrings:PostgresAdmin", database.AdminConnectionString);
+            host.UseSetting("Jobs:ServerEnabled", "false");
+            host.UseSetting("Logging:LogLevel:Default", "Warning");
+            host.UseSetting("Auth:Secret", "benchmark-only-secret-0123456789abcdef0123456789");
+            host.UseSetting("Auth:LocalIssuerEnabled", "true");
+            foreach (var (key, value) in settings)
+            {
+                host.UseSetting(key, value);
+            }
+        });
+
+    private static void PrintIngestion(IReadOnlyList<string> lines)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"Ingestion — {Environment.ProcessorCount} cores (the simulator runs on the same machine)");
+        foreach (var line in lines)
+        {
+            Console.WriteLine(line);
         }
     }
 }

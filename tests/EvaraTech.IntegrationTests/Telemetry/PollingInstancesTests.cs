@@ -1,12 +1,8 @@
-using System.Globalization;
-using System.Text;
 using EvaraTech.IntegrationTests.Infrastructure;
 using EvaraTech.IntegrationTests.Simulator;
-using EvaraTech.Modules.Nodes.Demo;
-using EvaraTech.Modules.Nodes.Domain;
 using EvaraTech.Modules.Telemetry.Ingestion;
 using EvaraTech.Modules.Telemetry.Jobs;
-using EvaraTech.Simulator.Channels;
+using EvaraTech.Testing;
 using Hangfire;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -43,7 +39,7 @@ public sealed class PollingInstancesTests
         _ = first.Server; // migrates before the second instance starts
         await using var second = ApiFactory.For(database, settings);
         _ = second.Server;
-        await SimulatedNodes.ArrangeAsync(database, Nodes);
+        await SimulatedNodes.ArrangeAsync(database.AdminConnectionString, Nodes);
 
         var jobs = new List<string>();
         for (var round = 0; round < Rounds; round++)
@@ -58,9 +54,9 @@ public sealed class PollingInstancesTests
         var client = first.Services.GetRequiredService<ThingSpeakClient>();
         var missing = new List<string>();
         var stats = await simulator.AllChannelStatsAsync();
-        foreach (var node in await SimulatedNodes.StoredAsync(database))
+        foreach (var node in await SimulatedNodesStored.StoredAsync(database))
         {
-            var feed = await client.ReadFeedAsync(node.ChannelId, $"SIMKEY{node.ChannelId}", node.First, node.Last, CancellationToken.None);
+            var feed = await client.ReadFeedAsync(node.ChannelId, SimulatedNodes.ReadKeyOf(node.ChannelId), node.First, node.Last, CancellationToken.None);
             if (feed.Count != node.Stored + node.Rejected)
             {
                 missing.Add($"{node.ChannelId}: {feed.Count} entries, {node.Stored} stored, {node.Rejected} refused");
@@ -99,42 +95,10 @@ public sealed class PollingInstancesTests
     }
 }
 
-/// <summary>Nodes on the simulator's synthetic channels (3,000,000 up; tank, flow, deep in turn), every field mapped.</summary>
-public static class SimulatedNodes
+/// <summary>What the pollers stored for the simulated nodes (<see cref="SimulatedNodes"/>).</summary>
+public static class SimulatedNodesStored
 {
-    private static readonly Guid Distributor = Guid.Parse("0000000c-0000-4000-8000-000000000001");
-
     public sealed record StoredNode(long ChannelId, DateTimeOffset First, DateTimeOffset Last, long Stored, long Rejected);
-
-    public static async Task ArrangeAsync(TestDatabase database, int count)
-    {
-        (AnalyticsType Type, string Category)[] types = [(AnalyticsType.EvaraTank, "OHT"), (AnalyticsType.EvaraFlow, "FlowMeter"), (AnalyticsType.EvaraDeep, "Borewell")];
-        var nodes = new StringBuilder();
-        var channels = new StringBuilder();
-        var mappings = new StringBuilder();
-        for (var i = 0; i < count; i++)
-        {
-            var (type, category) = types[i % types.Length];
-            var id = Guid.CreateVersion7();
-            var channel = ChannelCatalog.FirstExtraChannelId + i;
-            nodes.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? "" : ",")}('{id}', 'SIM-{channel}', 'Simulated {channel}', '{category}', '{type}', 'distributor', @Distributor, @Distributor)");
-            channels.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? "" : ",")}('{id}', {channel}, 'SIMKEY{channel}')");
-            var fields = DemoNodes.MappedFields[type];
-            for (var f = 0; f < fields.Length; f++)
-            {
-                var dataType = CanonicalFields.Find(type, fields[f])!.DataType.ToString().ToLowerInvariant();
-                mappings.Append(CultureInfo.InvariantCulture, $"{(mappings.Length == 0 ? "" : ",")}(gen_random_uuid(), '{id}', 'field{f + 1}', '{fields[f]}', '{dataType}')");
-            }
-        }
-
-        await database.ExecuteAsync($"""
-            INSERT INTO tenancy.distributors (id, name) VALUES (@Distributor, 'Simulated');
-            INSERT INTO nodes.nodes (id, node_key, label, category, analytics_type, tenant_type, distributor_id, owner_distributor_id) VALUES {nodes};
-            INSERT INTO nodes.node_operational_state (node_id) SELECT id FROM nodes.nodes WHERE owner_distributor_id = @Distributor;
-            INSERT INTO nodes.thingspeak_channels (node_id, channel_id, read_key) VALUES {channels};
-            INSERT INTO nodes.thingspeak_field_mappings (id, node_id, thingspeak_field_name, canonical_field_name, data_type) VALUES {mappings};
-            """, ("Distributor", Distributor));
-    }
 
     /// <summary>Per polled node: its channel, the span of its stored readings, how many were stored and refused within it.</summary>
     public static async Task<IReadOnlyList<StoredNode>> StoredAsync(TestDatabase database)
