@@ -23,6 +23,9 @@ public interface IIntegrationEventPublisher
     /// <summary>Records the event in the current unit of work: it exists only if the work commits.</summary>
     Task PublishAsync(IIntegrationEvent integrationEvent, CancellationToken cancellationToken);
 
+    /// <summary>Records many events in the current unit of work in one statement (a batch of many nodes publishes one per node).</summary>
+    Task PublishAsync(IReadOnlyCollection<IIntegrationEvent> integrationEvents, CancellationToken cancellationToken);
+
     /// <summary>
     /// Records the event in a transaction of its own, committed at once: for facts about work that is failing
     /// and will roll back (a refused login), which must not be lost with it.

@@ -6,12 +6,15 @@ namespace EvaraTech.Application.Nodes;
 /// </summary>
 public interface INodeTelemetryState
 {
-    /// <summary>Readings up to <paramref name="newest"/> were stored: last seen moves on, failures reset, an offline node is online.</summary>
-    Task RecordReadingsAsync(Guid nodeId, DateTimeOffset newest, CancellationToken cancellationToken);
+    /// <summary>
+    /// Readings up to each node's newest were stored: last seen moves on, failures reset, an offline node is online.
+    /// One call for a whole batch of nodes.
+    /// </summary>
+    Task RecordReadingsAsync(IReadOnlyCollection<(Guid NodeId, DateTimeOffset Newest)> readings, CancellationToken cancellationToken);
 
-    /// <summary>A poll succeeded without new readings: the channel answers again, so the failure count resets.</summary>
-    Task RecordPollSucceededAsync(Guid nodeId, CancellationToken cancellationToken);
+    /// <summary>Polls succeeded without new readings: the channels answer again, so their failure counts reset.</summary>
+    Task RecordPollsSucceededAsync(IReadOnlyCollection<Guid> nodeIds, CancellationToken cancellationToken);
 
-    /// <summary>A poll failed: the failure count grows and the error is kept for operators.</summary>
-    Task RecordPollFailureAsync(Guid nodeId, string error, CancellationToken cancellationToken);
+    /// <summary>Polls failed: each failure count grows and the error is kept for operators.</summary>
+    Task RecordPollFailuresAsync(IReadOnlyCollection<(Guid NodeId, string Error)> failures, CancellationToken cancellationToken);
 }

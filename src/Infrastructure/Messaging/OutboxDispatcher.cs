@@ -9,8 +9,8 @@ using Npgsql;
 namespace EvaraTech.Infrastructure.Messaging;
 
 /// <summary>
-/// Hands outbox events to their in-process handlers. Each event is claimed with a row lock
-/// (<c>FOR UPDATE SKIP LOCKED</c>) for the duration of its handlers, so the in-process dispatch and any number of
+/// Hands outbox events to their in-process handlers. Events are claimed with row locks
+/// (<c>FOR UPDATE SKIP LOCKED</c>) for the duration of their handlers, so the in-process dispatch and any number of
 /// sweepers on any number of instances never run the same event at the same time. A failing handler leaves the
 /// event pending (attempts and last error recorded) for the sweeper to retry.
 /// </summary>
@@ -18,56 +18,69 @@ public sealed class OutboxDispatcher(NpgsqlDataSource dataSource, IServiceScopeF
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    /// <summary>Events claimed per transaction, at most.</summary>
+    private const int Chunk = 500;
+
     private const string Claim = """
         SELECT id, event_type AS EventType, payload::text AS Payload
         FROM integration.outbox
-        WHERE id = @Id AND dispatched_at IS NULL
+        WHERE id = ANY(@Ids) AND dispatched_at IS NULL
+        ORDER BY array_position(@Ids, id)
         FOR UPDATE SKIP LOCKED
         """;
 
-    private const string MarkDispatched = "UPDATE integration.outbox SET dispatched_at = now(), attempts = attempts + 1 WHERE id = @Id";
+    private const string MarkDispatched = "UPDATE integration.outbox SET dispatched_at = now(), attempts = attempts + 1 WHERE id = ANY(@Ids)";
 
     private const string MarkFailed = "UPDATE integration.outbox SET attempts = attempts + 1, last_error = @Error WHERE id = @Id";
 
+    /// <summary>
+    /// Dispatches the events in order, a chunk per transaction (a poll cycle's group publishes one per node): each
+    /// event's handlers run, then the chunk's dispatched events are marked in one statement.
+    /// </summary>
     public async Task DispatchAsync(IReadOnlyCollection<Guid> eventIds, CancellationToken cancellationToken)
     {
-        foreach (var id in eventIds)
+        foreach (var chunk in eventIds.Chunk(Chunk))
         {
             try
             {
-                await DispatchOneAsync(id, cancellationToken);
+                await DispatchChunkAsync(chunk, cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                // The event stays pending; the sweeper retries it.
-                logger.LogWarning(ex, "Dispatching integration event {EventId} failed", id);
+                // The events stay pending; the sweeper retries them.
+                logger.LogWarning(ex, "Dispatching {Count} integration events failed", chunk.Length);
             }
         }
     }
 
-    private async Task DispatchOneAsync(Guid id, CancellationToken cancellationToken)
+    private async Task DispatchChunkAsync(Guid[] ids, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<OutboxRow>(new CommandDefinition(Claim, new { Id = id }, transaction, cancellationToken: cancellationToken));
-        if (row is null)
+
+        // Rows already dispatched, or being dispatched elsewhere right now, are not returned.
+        var rows = await connection.QueryAsync<OutboxRow>(new CommandDefinition(Claim, new { Ids = ids }, transaction, cancellationToken: cancellationToken));
+        var dispatched = new List<Guid>();
+        foreach (var row in rows)
         {
-            return; // already dispatched, or being dispatched elsewhere right now
+            try
+            {
+                await InvokeHandlersAsync(row, cancellationToken);
+                dispatched.Add(row.Id);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning(ex, "A handler of {EventType} {EventId} failed; it will be retried", row.EventType, row.Id);
+                await connection.ExecuteAsync(new CommandDefinition(MarkFailed,
+                    new { row.Id, Error = ex.GetType().Name + ": " + ex.Message }, transaction, cancellationToken: cancellationToken));
+            }
         }
 
-        string? error = null;
-        try
+        if (dispatched.Count > 0)
         {
-            await InvokeHandlersAsync(row, cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            error = ex.GetType().Name + ": " + ex.Message;
-            logger.LogWarning(ex, "A handler of {EventType} {EventId} failed; it will be retried", row.EventType, id);
+            await connection.ExecuteAsync(new CommandDefinition(MarkDispatched, new { Ids = dispatched.ToArray() }, transaction, cancellationToken: cancellationToken));
         }
 
-        await connection.ExecuteAsync(new CommandDefinition(error is null ? MarkDispatched : MarkFailed,
-            new { Id = id, Error = error }, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
     }
 

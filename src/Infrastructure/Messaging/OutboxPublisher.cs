@@ -14,11 +14,37 @@ public sealed class OutboxPublisher(DbSession db, NpgsqlDataSource dataSource, O
         VALUES (@Id, @Type, @Payload::jsonb, @OccurredAt)
         """;
 
+    private const string InsertMany = """
+        INSERT INTO integration.outbox (id, event_type, payload, occurred_at)
+        SELECT id, event_type, payload::jsonb, occurred_at
+        FROM unnest(@Ids::uuid[], @Types::text[], @Payloads::text[], @OccurredAts::timestamptz[]) AS e(id, event_type, payload, occurred_at)
+        """;
+
     public async Task PublishAsync(IIntegrationEvent integrationEvent, CancellationToken cancellationToken)
     {
         var connection = await db.ConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(Insert, Row(integrationEvent), db.Transaction, cancellationToken: cancellationToken));
         db.AfterCommit(() => dispatcher.DispatchAsync([integrationEvent.EventId], CancellationToken.None));
+    }
+
+    public async Task PublishAsync(IReadOnlyCollection<IIntegrationEvent> integrationEvents, CancellationToken cancellationToken)
+    {
+        if (integrationEvents.Count == 0)
+        {
+            return;
+        }
+
+        var rows = integrationEvents.Select(Row).ToList();
+        var connection = await db.ConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(InsertMany, new
+        {
+            Ids = rows.Select(r => r.Id).ToArray(),
+            Types = rows.Select(r => r.Type).ToArray(),
+            Payloads = rows.Select(r => r.Payload).ToArray(),
+            OccurredAts = rows.Select(r => r.OccurredAt.UtcDateTime).ToArray(),
+        }, db.Transaction, cancellationToken: cancellationToken));
+        Guid[] ids = [.. rows.Select(r => r.Id)];
+        db.AfterCommit(() => dispatcher.DispatchAsync(ids, CancellationToken.None));
     }
 
     public async Task PublishDetachedAsync(IIntegrationEvent integrationEvent, CancellationToken cancellationToken)
@@ -31,11 +57,11 @@ public sealed class OutboxPublisher(DbSession db, NpgsqlDataSource dataSource, O
         await dispatcher.DispatchAsync([integrationEvent.EventId], CancellationToken.None);
     }
 
-    private static object Row(IIntegrationEvent integrationEvent) => new
-    {
-        Id = integrationEvent.EventId,
-        Type = IntegrationEventTypes.NameOf(integrationEvent),
-        Payload = JsonSerializer.Serialize(integrationEvent, integrationEvent.GetType(), OutboxDispatcher.Json),
-        integrationEvent.OccurredAt,
-    };
+    private static OutboxRow Row(IIntegrationEvent integrationEvent) => new(
+        integrationEvent.EventId,
+        IntegrationEventTypes.NameOf(integrationEvent),
+        JsonSerializer.Serialize(integrationEvent, integrationEvent.GetType(), OutboxDispatcher.Json),
+        integrationEvent.OccurredAt);
+
+    private sealed record OutboxRow(Guid Id, string Type, string Payload, DateTimeOffset OccurredAt);
 }

@@ -64,8 +64,8 @@ public sealed class IngestionPipelineTests : IntegrationTest
             var state = scope.ServiceProvider.GetRequiredService<EvaraTech.Application.Nodes.INodeTelemetryState>();
             var db = scope.ServiceProvider.GetRequiredService<EvaraTech.Infrastructure.Database.DbSession>();
             await db.BeginAsync(CancellationToken.None);
-            await state.RecordPollFailureAsync(TelemetryScenario.Tank, "timeout", CancellationToken.None);
-            await state.RecordPollFailureAsync(TelemetryScenario.Tank, "HTTP 500", CancellationToken.None);
+            await state.RecordPollFailuresAsync([(TelemetryScenario.Tank, "timeout")], CancellationToken.None);
+            await state.RecordPollFailuresAsync([(TelemetryScenario.Tank, "HTTP 500")], CancellationToken.None);
             await db.CommitAsync(CancellationToken.None);
         }
 
@@ -75,6 +75,21 @@ public sealed class IngestionPipelineTests : IntegrationTest
         Assert.That(failing, Is.EqualTo("2 HTTP 500"));
         Assert.That(await Database.ScalarAsync<string>($"SELECT consecutive_failures || ' ' || coalesce(last_error, '-') FROM nodes.node_operational_state WHERE node_id = '{TelemetryScenario.Tank}'"),
             Is.EqualTo("0 -"));
+    }
+
+    [Test]
+    public async Task A_reading_repeated_inside_one_batch_is_stored_once_with_its_first_values()
+    {
+        var now = DateTimeOffset.UtcNow;
+        await ArrangeTankAsync(now);
+        var at = now.AddMinutes(-2);
+
+        var outcome = await SendAsync([Entry(at, 1, "1", "20"), Entry(at, 2, "2", "21"), Entry(at.AddMinutes(1), 3, "3", "22")]);
+
+        Assert.That(outcome, Is.EqualTo(new BatchOutcome(TelemetryScenario.Tank, 3, 2, 1, 0, 3)));
+        Assert.That(await Database.ScalarAsync<string>($"""
+            SELECT string_agg(water_level_cm::text, ',' ORDER BY "timestamp") FROM telemetry.telemetry_tank WHERE node_id = '{TelemetryScenario.Tank}'
+            """), Is.EqualTo("60,160"), "the first of the two at the same time (1 × 100, calibrated), then the next");
     }
 
     private static RawEntry Entry(DateTimeOffset at, long id, string? field1, string? field2) =>

@@ -25,23 +25,31 @@ public sealed class OperationalStateStore(DbSession db, IIntegrationEventPublish
         WHERE s.node_id = @Id AND {scope}
         """;
 
-    private const string RecordSeen = """
-        UPDATE nodes.node_operational_state
-        SET last_seen = greatest(last_seen, @Newest), last_telemetry_sync = now(), consecutive_failures = 0,
-            last_error = NULL, last_error_at = NULL, updated_at = now()
-        WHERE node_id = @Id
+    private const string ReadMany = """
+        SELECT node_id AS NodeId, status, last_seen AS LastSeen, version, NULL::uuid AS OwnerDistributorId
+        FROM nodes.node_operational_state
+        WHERE node_id = ANY(@Ids)
         """;
 
-    private const string RecordFailure = """
-        UPDATE nodes.node_operational_state
-        SET consecutive_failures = consecutive_failures + 1, last_error = @Error, last_error_at = now(), updated_at = now()
-        WHERE node_id = @Id
+    private const string RecordSeen = """
+        UPDATE nodes.node_operational_state s
+        SET last_seen = greatest(s.last_seen, r.newest), last_telemetry_sync = now(), consecutive_failures = 0,
+            last_error = NULL, last_error_at = NULL, updated_at = now()
+        FROM unnest(@Ids::uuid[], @Newest::timestamptz[]) AS r(node_id, newest)
+        WHERE s.node_id = r.node_id
+        """;
+
+    private const string RecordFailures = """
+        UPDATE nodes.node_operational_state s
+        SET consecutive_failures = s.consecutive_failures + 1, last_error = f.error, last_error_at = now(), updated_at = now()
+        FROM unnest(@Ids::uuid[], @Errors::text[]) AS f(node_id, error)
+        WHERE s.node_id = f.node_id
         """;
 
     private const string ClearFailures = """
         UPDATE nodes.node_operational_state
         SET consecutive_failures = 0, last_error = NULL, last_error_at = NULL, updated_at = now()
-        WHERE node_id = @Id AND consecutive_failures > 0
+        WHERE node_id = ANY(@Ids) AND consecutive_failures > 0
         """;
 
     private const string CompareAndSet = """
@@ -52,28 +60,54 @@ public sealed class OperationalStateStore(DbSession db, IIntegrationEventPublish
         """;
 
     /// <summary>
-    /// Readings up to <paramref name="newest"/> arrived: last seen moves forward only, failures reset; then the status
-    /// transition, through the versioned path like every other.
+    /// Readings up to each node's newest arrived: last seen moves forward only, failures reset, in one statement for
+    /// the batch; then, for the nodes whose status that changes (rare: a node coming online), the transition through
+    /// the versioned path like every other.
     /// </summary>
-    public async Task RecordReadingsAsync(Guid nodeId, DateTimeOffset newest, CancellationToken cancellationToken)
+    public async Task RecordReadingsAsync(IReadOnlyCollection<(Guid NodeId, DateTimeOffset Newest)> readings, CancellationToken cancellationToken)
     {
+        if (readings.Count == 0)
+        {
+            return;
+        }
+
         var connection = await db.ConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(RecordSeen, new { Id = nodeId, Newest = newest }, db.Transaction, cancellationToken: cancellationToken));
+        var ids = readings.Select(r => r.NodeId).ToArray();
+        await connection.ExecuteAsync(new CommandDefinition(RecordSeen,
+            new { Ids = ids, Newest = readings.Select(r => r.Newest.UtcDateTime).ToArray() }, db.Transaction, cancellationToken: cancellationToken));
         var now = clock.GetUtcNow();
-        await ChangeAsync(nodeId, TenantScope.Everything, state => state.ReadingsArrived(newest, now), "telemetry received", cancellationToken);
+        var newest = readings.ToDictionary(r => r.NodeId, r => r.Newest);
+        var states = await connection.QueryAsync<StateRow>(new CommandDefinition(ReadMany, new { Ids = ids }, db.Transaction, cancellationToken: cancellationToken));
+        foreach (var state in states.Select(s => s.ToState()).Where(s => s.ReadingsArrived(newest[s.NodeId], now) is not null))
+        {
+            await ChangeAsync(state.NodeId, TenantScope.Everything, s => s.ReadingsArrived(newest[s.NodeId], now), "telemetry received", cancellationToken);
+        }
     }
 
-    public async Task RecordPollSucceededAsync(Guid nodeId, CancellationToken cancellationToken)
+    public async Task RecordPollsSucceededAsync(IReadOnlyCollection<Guid> nodeIds, CancellationToken cancellationToken)
     {
+        if (nodeIds.Count == 0)
+        {
+            return;
+        }
+
         var connection = await db.ConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(ClearFailures, new { Id = nodeId }, db.Transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(ClearFailures, new { Ids = nodeIds.ToArray() }, db.Transaction, cancellationToken: cancellationToken));
     }
 
-    public async Task RecordPollFailureAsync(Guid nodeId, string error, CancellationToken cancellationToken)
+    public async Task RecordPollFailuresAsync(IReadOnlyCollection<(Guid NodeId, string Error)> failures, CancellationToken cancellationToken)
     {
+        if (failures.Count == 0)
+        {
+            return;
+        }
+
         var connection = await db.ConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(RecordFailure,
-            new { Id = nodeId, Error = error.Length <= 500 ? error : error[..500] }, db.Transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(RecordFailures, new
+        {
+            Ids = failures.Select(f => f.NodeId).ToArray(),
+            Errors = failures.Select(f => f.Error.Length <= 500 ? f.Error : f.Error[..500]).ToArray(),
+        }, db.Transaction, cancellationToken: cancellationToken));
     }
 
     /// <param name="transition">the domain's decision for the state as read: the new status, or null for no change</param>
@@ -96,7 +130,7 @@ public sealed class OperationalStateStore(DbSession db, IIntegrationEventPublish
                 new { Id = nodeId, Status = status.ToString(), ExpectedVersion = state.Version }, db.Transaction, cancellationToken: ct));
             if (version is { } written)
             {
-                await events.PublishAsync(new NodeStatusChanged(Guid.CreateVersion7(), clock.GetUtcNow(), nodeId, row.OwnerDistributorId,
+                await events.PublishAsync(new NodeStatusChanged(Guid.CreateVersion7(), clock.GetUtcNow(), nodeId, row.OwnerDistributorId!.Value,
                     state.Status.ToString(), status.ToString(), written, reason), ct);
                 return state with { Status = status, Version = written };
             }
@@ -105,7 +139,7 @@ public sealed class OperationalStateStore(DbSession db, IIntegrationEventPublish
         throw AppException.ConcurrencyConflict("Node state");
     }
 
-    private sealed record StateRow(Guid NodeId, string Status, DateTime? LastSeen, long Version, Guid OwnerDistributorId)
+    private sealed record StateRow(Guid NodeId, string Status, DateTime? LastSeen, long Version, Guid? OwnerDistributorId)
     {
         public OperationalState ToState() => new(NodeId, Enum.Parse<NodeStatus>(Status),
             LastSeen is { } seen ? new DateTimeOffset(DateTime.SpecifyKind(seen, DateTimeKind.Utc)) : null, Version);

@@ -99,18 +99,11 @@ public sealed class ChannelPoller(
                 [.. withEntries.Select(f => new NodeEntries(f.Claim.NodeId, f.Entries!))]), ct)).ToDictionary(o => o.NodeId, o => o.Stored);
 
         var state = services.GetRequiredService<INodeTelemetryState>();
-        foreach (var feed in feeds)
-        {
-            if (feed.Error is { } error)
-            {
-                await state.RecordPollFailureAsync(feed.Claim.NodeId, error, ct);
-            }
-            else if (stored.GetValueOrDefault(feed.Claim.NodeId) == 0)
-            {
-                // Nothing new, or only refused or already-stored entries: the channel still answered.
-                await state.RecordPollSucceededAsync(feed.Claim.NodeId, ct);
-            }
-        }
+        await state.RecordPollFailuresAsync([.. feeds.Where(f => f.Error is not null).Select(f => (f.Claim.NodeId, f.Error!))], ct);
+
+        // Nothing new, or only refused or already-stored entries: the channel still answered.
+        await state.RecordPollsSucceededAsync(
+            [.. feeds.Where(f => f.Error is null && stored.GetValueOrDefault(f.Claim.NodeId) == 0).Select(f => f.Claim.NodeId)], ct);
 
         var released = await services.GetRequiredService<PollSchedule>()
             .ReleaseAsync(owner, [.. feeds.Select(f => (f.Claim.NodeId, f.NextPollAt, f.Duration))], ct);

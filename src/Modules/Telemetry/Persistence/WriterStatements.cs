@@ -32,13 +32,16 @@ internal static class WriterStatements
         SELECT {layout.ColumnList} FROM jsonb_populate_recordset(NULL::telemetry_stage_{layout.Table.Key}, @rows::jsonb)
         """;
 
-    /// <summary>New (node, timestamp) pairs only (a repeated pair inside the batch keeps its first occurrence), noted for the derivations; answers how many per node.</summary>
+    /// <summary>
+    /// New (node, timestamp) pairs only, noted for the derivations and the latest values; answers how many per node. A
+    /// pair repeated inside the batch keeps its first occurrence: DO NOTHING also skips a row that conflicts with one
+    /// this statement inserted, and the staging table is read in the order it was filled.
+    /// </summary>
     public static string InsertNew(StagedLayout layout) => $"""
         WITH inserted AS (
             INSERT INTO {layout.Table.RawTable} ({layout.ColumnList})
-            SELECT DISTINCT ON (node_id, "timestamp") {layout.ColumnList}
+            SELECT {layout.ColumnList}
             FROM telemetry_stage_{layout.Table.Key}
-            ORDER BY node_id, "timestamp"
             ON CONFLICT (node_id, "timestamp") DO NOTHING
             RETURNING node_id, "timestamp"),
         noted AS (

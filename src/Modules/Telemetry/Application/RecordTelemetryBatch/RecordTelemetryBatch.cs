@@ -69,24 +69,20 @@ public sealed class RecordTelemetryBatchHandler(
         await records.AdvanceCursorsAsync([.. parsed.Where(p => p.LastEntry is not null)
             .Select(p => (p.Node.NodeId, p.LastEntry!.EntryId!.Value, p.LastEntry.Timestamp))], cancellationToken);
 
-        var outcomes = new List<BatchOutcome>(parsed.Count);
-        foreach (var node in parsed)
+        var stored = parsed.Where(p => writtenByNode.ContainsKey(p.Node.NodeId))
+            .Select(p => (Node: p, Stored: writtenByNode[p.Node.NodeId], Oldest: p.Readings.Min(r => r.Timestamp), Newest: p.Readings.Max(r => r.Timestamp)))
+            .ToList();
+        await state.RecordReadingsAsync([.. stored.Select(s => (s.Node.Node.NodeId, s.Newest))], cancellationToken);
+        await events.PublishAsync([.. stored.Select(s => (IIntegrationEvent)new TelemetryBatchRecorded(Guid.CreateVersion7(), now, s.Node.Node.NodeId,
+            s.Node.Source.Node.OwnerDistributorId, s.Node.Table.Key, s.Stored, s.Oldest, s.Newest))], cancellationToken);
+
+        return [.. parsed.Select(node =>
         {
-            var stored = writtenByNode.GetValueOrDefault(node.Node.NodeId);
-            if (stored > 0)
-            {
-                var newest = node.Readings.Max(r => r.Timestamp);
-                await state.RecordReadingsAsync(node.Node.NodeId, newest, cancellationToken);
-                await events.PublishAsync(new TelemetryBatchRecorded(Guid.CreateVersion7(), now, node.Node.NodeId, node.Source.Node.OwnerDistributorId,
-                    node.Table.Key, stored, node.Readings.Min(r => r.Timestamp), newest), cancellationToken);
-            }
-
+            var written = writtenByNode.GetValueOrDefault(node.Node.NodeId);
             var accepted = node.Readings.Count(r => ReadingWindow.Classify(r.Timestamp, now) == ReadingTime.Accepted);
-            outcomes.Add(new BatchOutcome(node.Node.NodeId, node.Node.Entries.Count, stored, accepted - stored,
-                node.Rejected.Count + node.Readings.Count - accepted, node.LastEntry?.EntryId));
-        }
-
-        return outcomes;
+            return new BatchOutcome(node.Node.NodeId, node.Node.Entries.Count, written, accepted - written,
+                node.Rejected.Count + node.Readings.Count - accepted, node.LastEntry?.EntryId);
+        })];
     }
 
     private static ParsedNode Parse(NodeEntries node, IngestionSource source, DateTimeOffset now)
