@@ -43,7 +43,7 @@ public static class IngestionThroughput
             lines.AddRange(await PipelineVersusCopyAsync(database, api.Services));
         }
 
-        foreach (var nodes in Array.Empty<int>())
+        foreach (var nodes in new[] { 1_000, 10_000 })
         {
             await using var database = await BenchDatabase.CreateAsync();
             lines.Add(await PollCycleAsync(database, host, nodes));
