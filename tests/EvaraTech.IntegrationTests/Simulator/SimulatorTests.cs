@@ -206,8 +206,9 @@ public sealed class SimulatorTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(slow, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(800)));
-            Assert.That(fast, Is.LessThan(TimeSpan.FromMilliseconds(800)));
+            // Timers may fire a few milliseconds early against the stopwatch.
+            Assert.That(slow, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(750)));
+            Assert.That(fast, Is.LessThan(TimeSpan.FromMilliseconds(400)));
         });
     }
 
