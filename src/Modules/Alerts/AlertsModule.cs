@@ -1,3 +1,4 @@
+using EvaraTech.Modules.Alerts.Persistence;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -5,14 +6,16 @@ using Microsoft.Extensions.DependencyInjection;
 namespace EvaraTech.Modules.Alerts;
 
 /// <summary>
-/// The Alerts module's entry point: the only type of this assembly the host references. The module's content
-/// arrives with its own issue; until then it owns its database schema (`alerts`) and nothing else.
+/// The Alerts module's entry point: the only type of this assembly the host references. Issue #7 is under way: the
+/// schema, the rule evaluation and the race-free raise and resolve exist; the handler of telemetry batches, offline
+/// detection, notifications and the API do not yet.
 /// </summary>
 public static class AlertsModule
 {
     public const string Schema = "alerts";
 
-    public static IServiceCollection AddAlertsModule(this IServiceCollection services, IConfiguration configuration) => services;
+    public static IServiceCollection AddAlertsModule(this IServiceCollection services, IConfiguration configuration) =>
+        services.AddScoped<AlertLifecycle>();
 
     public static IEndpointRouteBuilder MapAlertsEndpoints(this IEndpointRouteBuilder endpoints) => endpoints;
 }

@@ -1,0 +1,58 @@
+using Dapper;
+using EvaraTech.Infrastructure.Database;
+
+namespace EvaraTech.Modules.Alerts.Persistence;
+
+/// <summary>
+/// Raising and resolving alerts in the caller's transaction, race-free. Both first take the (rule, node) advisory lock,
+/// so a raise never reads a snapshot from before a concurrent resolution; the raise then decides in one statement:
+/// the unique partial index admits one open alert per (rule, node), and the cooldown after the last resolution is
+/// checked in the same <c>INSERT</c>. However many batches breach at once, one alert is raised.
+/// </summary>
+public sealed class AlertLifecycle(DbSession db)
+{
+    private const string Lock = "SELECT pg_advisory_xact_lock(hashtextextended('alert:' || @RuleId::text || ':' || @NodeId::text, 0))";
+
+    private const string Raise = """
+        INSERT INTO alerts.alert_history (id, rule_id, node_id, severity, status, value, message, triggered_at)
+        SELECT @Id, r.id, @NodeId, r.severity, 'triggered', @Value, @Message, @TriggeredAt
+        FROM alerts.alert_rules r
+        WHERE r.id = @RuleId AND r.is_enabled
+          AND NOT EXISTS (
+              SELECT 1 FROM alerts.alert_history h
+              WHERE h.rule_id = r.id AND h.node_id = @NodeId AND h.resolved_at IS NOT NULL
+                AND h.resolved_at > @TriggeredAt - make_interval(mins => r.cooldown_minutes))
+        ON CONFLICT (rule_id, node_id) WHERE resolved_at IS NULL DO NOTHING
+        RETURNING id
+        """;
+
+    private const string Resolve = """
+        UPDATE alerts.alert_history
+        SET status = 'resolved', resolved_at = @ResolvedAt, resolved_by = @ResolvedBy, resolution = @Resolution
+        WHERE rule_id = @RuleId AND node_id = @NodeId AND resolved_at IS NULL
+        RETURNING id
+        """;
+
+    /// <returns>the new alert's id, or null: one is open already, the rule is in its cooldown, or it is disabled</returns>
+    public async Task<Guid?> RaiseAsync(Guid ruleId, Guid nodeId, double value, string message, DateTimeOffset triggeredAt, CancellationToken ct)
+    {
+        var connection = await db.ConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(Lock, new { RuleId = ruleId, NodeId = nodeId }, db.Transaction, cancellationToken: ct));
+        return await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(Raise, new
+        {
+            Id = Guid.CreateVersion7(), RuleId = ruleId, NodeId = nodeId, Value = value, Message = message, TriggeredAt = triggeredAt,
+        }, db.Transaction, cancellationToken: ct));
+    }
+
+    /// <param name="resolvedBy">the user who resolved it by hand, or null when the value recovered (auto)</param>
+    /// <returns>the resolved alert's id, or null when none was open</returns>
+    public async Task<Guid?> ResolveAsync(Guid ruleId, Guid nodeId, DateTimeOffset resolvedAt, Guid? resolvedBy, CancellationToken ct)
+    {
+        var connection = await db.ConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(Lock, new { RuleId = ruleId, NodeId = nodeId }, db.Transaction, cancellationToken: ct));
+        return await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(Resolve, new
+        {
+            RuleId = ruleId, NodeId = nodeId, ResolvedAt = resolvedAt, ResolvedBy = resolvedBy, Resolution = resolvedBy is null ? "auto" : "manual",
+        }, db.Transaction, cancellationToken: ct));
+    }
+}
