@@ -19,7 +19,7 @@ public static class AlertsModule
     public static IServiceCollection AddAlertsModule(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddScoped<AlertLifecycle>();
-        services.AddScoped<AlertRules>();
+        services.AddSingleton<AlertRulesCache>();
         services.AddScoped<RuleStates>();
         services.AddScoped<IIntegrationEventHandler<TelemetryBatchRecorded>, EvaluateTelemetryBatchHandler>();
         return services;

@@ -1,6 +1,7 @@
 using EvaraTech.Application.Security;
 using EvaraTech.IntegrationTests.Infrastructure;
 using EvaraTech.IntegrationTests.Telemetry;
+using EvaraTech.Modules.Alerts.Persistence;
 using EvaraTech.Modules.Telemetry.Application.RecordTelemetryBatch;
 using EvaraTech.Modules.Telemetry.Domain.Ingestion;
 using Mediator;
@@ -77,16 +78,19 @@ public sealed class AlertEvaluationTests : IntegrationTest
             """), Is.EqualTo(LowLevel.ToString()), "only the node's own distributor's selector");
     }
 
-    private static Task RuleAsync(Guid id, string target, double? clear = null, int durationSeconds = 0, string? owner = null)
+    /// <summary>Writes a rule, and tells the instance's rule cache, as the rules API will.</summary>
+    private static async Task RuleAsync(Guid id, string target, double? clear = null, int durationSeconds = 0, string? owner = null)
     {
         var targetColumn = target.Split(" = ")[0];
         var targetValue = target.Split(" = ")[1];
-        return Database.ExecuteAsync($"""
+        var ownerId = owner ?? TelemetryScenario.Distributor.ToString();
+        await Database.ExecuteAsync($"""
             INSERT INTO alerts.alert_rules (id, owner_distributor_id, name, {targetColumn}, metric, operator, threshold, clear_threshold,
                                             duration_seconds, severity, cooldown_minutes)
-            VALUES ('{id}', '{owner ?? TelemetryScenario.Distributor.ToString()}', 'Tank low', {targetValue}, 'water_level_cm', '<', 50,
+            VALUES ('{id}', '{ownerId}', 'Tank low', {targetValue}, 'water_level_cm', '<', 50,
                     {(clear is { } c ? c.ToString(System.Globalization.CultureInfo.InvariantCulture) : "NULL")}, {durationSeconds}, 'critical', 15)
             """);
+        Platform.Api.Services.GetRequiredService<AlertRulesCache>().Invalidate(Guid.Parse(ownerId));
     }
 
     private static Task<string?> AlertsAsync() => Database.ScalarAsync<string>($"""

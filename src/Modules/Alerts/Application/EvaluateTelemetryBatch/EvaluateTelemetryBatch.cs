@@ -14,15 +14,22 @@ namespace EvaraTech.Modules.Alerts.Application.EvaluateTelemetryBatch;
 /// <see cref="AlertResolved"/> published. Seeing the same batch twice raises nothing twice.
 /// </summary>
 public sealed class EvaluateTelemetryBatchHandler(
-    INodeDirectory directory, AlertRules rules, RuleStates states, AlertLifecycle lifecycle, ITelemetryBatchReader reader,
+    INodeDirectory directory, AlertRulesCache rules, RuleStates states, AlertLifecycle lifecycle, ITelemetryBatchReader reader,
     IIntegrationEventPublisher events, DbSession db, TimeProvider clock)
     : IIntegrationEventHandler<TelemetryBatchRecorded>
 {
     public async Task HandleAsync(TelemetryBatchRecorded batch, CancellationToken cancellationToken)
     {
+        // Most owners have few rules or none: a batch of a node without rules costs no database work here.
+        var ownerRules = await rules.OfOwnerAsync(batch.OwnerDistributorId, db, cancellationToken);
+        if (ownerRules.Count == 0)
+        {
+            return;
+        }
+
         await db.BeginAsync(cancellationToken);
         if (await directory.AlertTargetAsync(batch.NodeId, cancellationToken) is { } target
-            && await rules.ForNodeAsync(target, cancellationToken) is { Count: > 0 } applicable)
+            && ownerRules.Where(r => r.AppliesTo(target)).Select(r => r.Rule).ToList() is { Count: > 0 } applicable)
         {
             var readings = await reader.ReadAsync(batch.NodeId, batch.TelemetryType, batch.From, batch.To, cancellationToken);
             var before = await states.LoadAsync(batch.NodeId, [.. applicable.Select(r => r.Id)], cancellationToken);
