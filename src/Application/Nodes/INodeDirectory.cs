@@ -19,6 +19,9 @@ public sealed record MetricCalibration(string Metric, string Kind, string Parame
 public sealed record IngestionSource(
     NodeReference Node, long? ChannelId, string? ReadKey, IReadOnlyList<SourceField> Fields, IReadOnlyList<MetricCalibration> Calibrations);
 
+/// <summary>What alert rules select a node by: its owner, type, community and tags.</summary>
+public sealed record AlertTarget(Guid NodeId, Guid OwnerDistributorId, string AnalyticsType, Guid? CommunityId, IReadOnlyList<Guid> TagIds);
+
 /// <summary>A node whose ThingSpeak channel the poller reads.</summary>
 public sealed record PolledChannel(Guid NodeId, long ChannelId, string? ReadKey);
 
@@ -36,6 +39,9 @@ public interface INodeDirectory
 
     /// <returns>how to read the nodes' telemetry; nodes that do not exist are absent (ingestion runs unscoped)</returns>
     Task<IReadOnlyList<IngestionSource>> IngestionSourcesAsync(IReadOnlyCollection<Guid> nodeIds, CancellationToken cancellationToken);
+
+    /// <returns>what alert rules select the node by, or null when it does not exist (evaluation runs unscoped)</returns>
+    Task<AlertTarget?> AlertTargetAsync(Guid nodeId, CancellationToken cancellationToken);
 
     /// <returns>every node with a ThingSpeak channel, for the poller (unscoped: the platform's own work)</returns>
     Task<IReadOnlyList<PolledChannel>> PolledChannelsAsync(CancellationToken cancellationToken);

@@ -1,3 +1,4 @@
+using EvaraTech.Application.Telemetry;
 using EvaraTech.Modules.Telemetry.Application;
 using EvaraTech.Modules.Telemetry.Endpoints;
 using EvaraTech.Modules.Telemetry.Ingestion;
@@ -20,6 +21,7 @@ public static class TelemetryModule
         services.AddScoped<TelemetryReads>();
         services.AddScoped<IngestionRecords>();
         services.AddScoped<PollSchedule>();
+        services.AddScoped<ITelemetryBatchReader, TelemetryBatchReader>();
         services.AddThingSpeakClient(configuration);
         services.AddOptions<PollingOptions>().Bind(configuration.GetSection(PollingOptions.Section))
             .Validate(o => o.IsValid, "Polling: Concurrency, WriteConcurrency, IntervalSeconds, BackfillHours and PollTimeoutSeconds must be positive.")

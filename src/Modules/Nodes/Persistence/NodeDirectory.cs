@@ -30,6 +30,16 @@ public sealed class NodeDirectory(DbSession db) : INodeDirectory
         ORDER BY node_id, field_name, valid_from;
         """;
 
+    private const string Target = """
+        SELECT n.id AS NodeId, n.owner_distributor_id AS OwnerDistributorId, n.analytics_type AS AnalyticsType,
+               coalesce(n.community_id, n.owner_community_id) AS CommunityId,
+               coalesce(string_agg(a.tag_id::text, ','), '') AS TagIds
+        FROM nodes.nodes n
+        LEFT JOIN nodes.device_tag_assignments a ON a.node_id = n.id
+        WHERE n.id = @Id
+        GROUP BY n.id
+        """;
+
     private const string Polled = """
         SELECT node_id AS NodeId, channel_id AS ChannelId, read_key AS ReadKey
         FROM nodes.thingspeak_channels
@@ -56,6 +66,15 @@ public sealed class NodeDirectory(DbSession db) : INodeDirectory
             [.. fields[node.Id]], [.. calibrations[node.Id]]))];
     }
 
+    public async Task<AlertTarget?> AlertTargetAsync(Guid nodeId, CancellationToken cancellationToken)
+    {
+        var connection = await db.ConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<TargetRow>(
+            new CommandDefinition(Target, new { Id = nodeId }, db.Transaction, cancellationToken: cancellationToken));
+        return row is null ? null : new AlertTarget(row.NodeId, row.OwnerDistributorId, row.AnalyticsType, row.CommunityId,
+            [.. row.TagIds.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Guid.Parse)]);
+    }
+
     public async Task<IReadOnlyList<PolledChannel>> PolledChannelsAsync(CancellationToken cancellationToken)
     {
         var connection = await db.ConnectionAsync(cancellationToken);
@@ -69,6 +88,8 @@ public sealed class NodeDirectory(DbSession db) : INodeDirectory
         return await connection.QuerySingleOrDefaultAsync<Guid?>(
             new CommandDefinition(ByWriteKey, new { WriteKey = writeKey }, db.Transaction, cancellationToken: cancellationToken));
     }
+
+    private sealed record TargetRow(Guid NodeId, Guid OwnerDistributorId, string AnalyticsType, Guid? CommunityId, string TagIds);
 
     private sealed record ChannelRow(Guid NodeId, long ChannelId, string? ReadKey);
 

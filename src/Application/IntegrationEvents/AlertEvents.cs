@@ -1,0 +1,11 @@
+namespace EvaraTech.Application.IntegrationEvents;
+
+// Published by Alerts (for notifications, realtime dashboards and node status).
+
+public sealed record AlertRaised(
+    Guid EventId, DateTimeOffset OccurredAt, Guid AlertId, Guid RuleId, Guid NodeId, Guid OwnerDistributorId, string Severity, string Metric,
+    double Value, string Message, DateTimeOffset TriggeredAt) : IIntegrationEvent;
+
+public sealed record AlertResolved(
+    Guid EventId, DateTimeOffset OccurredAt, Guid AlertId, Guid RuleId, Guid NodeId, Guid OwnerDistributorId, string Severity,
+    DateTimeOffset ResolvedAt, string Resolution) : IIntegrationEvent;
