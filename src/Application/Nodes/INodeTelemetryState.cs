@@ -18,3 +18,15 @@ public interface INodeTelemetryState
     /// <summary>Polls failed: each failure count grows and the error is kept for operators.</summary>
     Task RecordPollFailuresAsync(IReadOnlyCollection<(Guid NodeId, string Error)> failures, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// The Nodes module's published entry for Alerts: critical alerts put a node in Alert status and their end takes it
+/// out, through the versioned state path (a status change is published once, never flip-flopped by a race).
+/// </summary>
+public interface INodeAlertState
+{
+    Task CriticalAlertOpenedAsync(Guid nodeId, CancellationToken cancellationToken);
+
+    /// <summary>Called when the node has no open critical alert any more.</summary>
+    Task CriticalAlertsClearedAsync(Guid nodeId, CancellationToken cancellationToken);
+}

@@ -9,8 +9,8 @@ namespace EvaraTech.Modules.Alerts;
 
 /// <summary>
 /// The Alerts module's entry point: the only type of this assembly the host references. Issue #7 is under way: the
-/// schema, the rule evaluation of every stored batch and the race-free raise and resolve exist; offline detection,
-/// notifications, node status and the API do not yet.
+/// schema, the rule evaluation of every stored batch, the race-free raise and resolve and the node's Alert status
+/// exist; offline detection, notifications and the API do not yet.
 /// </summary>
 public static class AlertsModule
 {

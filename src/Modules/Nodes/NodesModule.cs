@@ -22,6 +22,7 @@ public static class NodesModule
         services.AddScoped<NodeReads>();
         services.AddScoped<INodeDirectory, NodeDirectory>();
         services.AddScoped<INodeTelemetryState>(provider => provider.GetRequiredService<OperationalStateStore>());
+        services.AddScoped<INodeAlertState>(provider => provider.GetRequiredService<OperationalStateStore>());
         services.AddScoped<NodeList>();
         services.AddScoped<NodesNearby>();
         services.AddScoped<OperationalStateStore>();

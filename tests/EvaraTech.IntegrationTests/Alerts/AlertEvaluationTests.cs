@@ -31,10 +31,13 @@ public sealed class AlertEvaluationTests : IntegrationTest
 
         await SendAsync(Platform.Api, TelemetryScenario.Tank, ("1", -10), ("0.5", -9), ("0.5", -8));
         var raised = await AlertsAsync();
+        var duringAlert = await StatusAsync();
         await SendAsync(Platform.Api, TelemetryScenario.Tank, ("1", -7), ("1.2", -6));
 
         Assert.That(raised, Is.EqualTo("triggered 35 -"));
+        Assert.That(duringAlert, Is.EqualTo("Alert"), "a critical alert puts the node in Alert");
         Assert.That(await AlertsAsync(), Is.EqualTo("resolved 35 auto"), "60 is not past the clear threshold, 70 is");
+        Assert.That(await StatusAsync(), Is.EqualTo("Online"), "its resolution restores what the readings say");
         Assert.That(await Database.ScalarAsync<long>("SELECT count(*) FROM integration.outbox WHERE event_type IN ('AlertRaised', 'AlertResolved')"),
             Is.EqualTo(2));
     }
@@ -92,6 +95,9 @@ public sealed class AlertEvaluationTests : IntegrationTest
             """);
         Platform.Api.Services.GetRequiredService<AlertRulesCache>().Invalidate(Guid.Parse(ownerId));
     }
+
+    private static Task<string?> StatusAsync() =>
+        Database.ScalarAsync<string>($"SELECT status FROM nodes.node_operational_state WHERE node_id = '{TelemetryScenario.Tank}'");
 
     private static Task<string?> AlertsAsync() => Database.ScalarAsync<string>($"""
         SELECT string_agg(status || ' ' || value || ' ' || coalesce(resolution, '-'), ',' ORDER BY triggered_at)

@@ -54,4 +54,23 @@ public sealed class OperationalStateTests
     [Test]
     public void SetMaintenance_disabled_returns_online_for_a_reading_stamped_after_now() =>
         Assert.That(State(NodeStatus.Maintenance, Now.AddMinutes(2)).SetMaintenance(false, Now), Is.EqualTo(NodeStatus.Online));
+
+    [TestCase(NodeStatus.Online, NodeStatus.Alert)]
+    [TestCase(NodeStatus.Offline, NodeStatus.Alert)]
+    [TestCase(NodeStatus.Provisioning, NodeStatus.Alert)]
+    [TestCase(NodeStatus.Maintenance, null)]
+    [TestCase(NodeStatus.Alert, null)]
+    public void A_critical_alert_puts_a_node_in_alert_unless_in_maintenance_or_already_there(NodeStatus from, NodeStatus? to) =>
+        Assert.That(State(from, Now).CriticalAlertOpened(), Is.EqualTo(to));
+
+    [Test]
+    public void The_end_of_its_critical_alerts_makes_a_node_what_its_readings_say()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(State(NodeStatus.Alert, Now.AddMinutes(-1)).CriticalAlertsCleared(Now), Is.EqualTo(NodeStatus.Online));
+            Assert.That(State(NodeStatus.Alert, Now.AddHours(-1)).CriticalAlertsCleared(Now), Is.EqualTo(NodeStatus.Offline));
+            Assert.That(State(NodeStatus.Maintenance, Now).CriticalAlertsCleared(Now), Is.Null, "maintenance is the operator's");
+        });
+    }
 }

@@ -33,6 +33,16 @@ public sealed class AlertLifecycle(DbSession db)
         RETURNING id
         """;
 
+    private const string OpenCritical = """
+        SELECT EXISTS (SELECT 1 FROM alerts.alert_history WHERE node_id = @NodeId AND resolved_at IS NULL AND severity = 'critical')
+        """;
+
+    public async Task<bool> HasOpenCriticalAsync(Guid nodeId, CancellationToken ct)
+    {
+        var connection = await db.ConnectionAsync(ct);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(OpenCritical, new { NodeId = nodeId }, db.Transaction, cancellationToken: ct));
+    }
+
     /// <returns>the new alert's id, or null: one is open already, the rule is in its cooldown, or it is disabled</returns>
     public async Task<Guid?> RaiseAsync(Guid ruleId, Guid nodeId, double value, string message, DateTimeOffset triggeredAt, CancellationToken ct)
     {

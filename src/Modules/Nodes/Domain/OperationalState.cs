@@ -31,13 +31,7 @@ public sealed record OperationalState(Guid NodeId, NodeStatus Status, DateTimeOf
             return null;
         }
 
-        // Leaving maintenance, a node is what its last reading says it is until the next reading arrives.
-        return LastSeen switch
-        {
-            null => NodeStatus.Provisioning,
-            { } seen when now - seen <= OfflineAfter => NodeStatus.Online,
-            _ => NodeStatus.Offline,
-        };
+        return ByReadings(now);
     }
 
     /// <summary>
@@ -46,4 +40,18 @@ public sealed record OperationalState(Guid NodeId, NodeStatus Status, DateTimeOf
     /// </summary>
     public NodeStatus? ReadingsArrived(DateTimeOffset newest, DateTimeOffset now) =>
         Status is NodeStatus.Provisioning or NodeStatus.Offline && now - newest <= OfflineAfter ? NodeStatus.Online : null;
+
+    /// <summary>A critical alert opened: the node shows Alert, unless an operator has it in maintenance.</summary>
+    public NodeStatus? CriticalAlertOpened() => Status is NodeStatus.Maintenance or NodeStatus.Alert ? null : NodeStatus.Alert;
+
+    /// <summary>The node's last critical alert closed: it is what its readings say, as when it leaves maintenance.</summary>
+    public NodeStatus? CriticalAlertsCleared(DateTimeOffset now) => Status == NodeStatus.Alert ? ByReadings(now) : null;
+
+    /// <summary>Out of maintenance or alert, a node is what its last reading says it is until the next one arrives.</summary>
+    private NodeStatus ByReadings(DateTimeOffset now) => LastSeen switch
+    {
+        null => NodeStatus.Provisioning,
+        { } seen when now - seen <= OfflineAfter => NodeStatus.Online,
+        _ => NodeStatus.Offline,
+    };
 }

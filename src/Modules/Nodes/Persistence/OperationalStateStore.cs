@@ -14,7 +14,7 @@ namespace EvaraTech.Modules.Nodes.Persistence;
 /// and decide again. A change of status publishes <see cref="NodeStatusChanged"/> in the same transaction, so
 /// pollers, alert jobs and operators can race without ever flip-flopping a status or losing an event.
 /// </summary>
-public sealed class OperationalStateStore(DbSession db, IIntegrationEventPublisher events, TimeProvider clock) : INodeTelemetryState
+public sealed class OperationalStateStore(DbSession db, IIntegrationEventPublisher events, TimeProvider clock) : INodeTelemetryState, INodeAlertState
 {
     public const int MaximumAttempts = 10;
 
@@ -109,6 +109,12 @@ public sealed class OperationalStateStore(DbSession db, IIntegrationEventPublish
             Errors = failures.Select(f => f.Error.Length <= 500 ? f.Error : f.Error[..500]).ToArray(),
         }, db.Transaction, cancellationToken: cancellationToken));
     }
+
+    public Task CriticalAlertOpenedAsync(Guid nodeId, CancellationToken cancellationToken) =>
+        ChangeAsync(nodeId, TenantScope.Everything, state => state.CriticalAlertOpened(), "critical alert", cancellationToken);
+
+    public Task CriticalAlertsClearedAsync(Guid nodeId, CancellationToken cancellationToken) =>
+        ChangeAsync(nodeId, TenantScope.Everything, state => state.CriticalAlertsCleared(clock.GetUtcNow()), "critical alerts resolved", cancellationToken);
 
     /// <param name="transition">the domain's decision for the state as read: the new status, or null for no change</param>
     /// <returns>the state after the call (unchanged when the transition decided nothing)</returns>
