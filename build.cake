@@ -175,7 +175,7 @@ Task("bench")
     .Description("Run the benchmarks and print their report.")
     .IsDependentOn("setup")
     .IsDependentOn("build")
-    .Does(() => Benchmarks("Benchmarks failed.", Argument("only", "") is "ingestion" ? new[] { "ingestion" } : Array.Empty<string>()));
+    .Does(() => Benchmarks("Benchmarks failed.", Argument("only", "") is { Length: > 0 } only ? new[] { only } : Array.Empty<string>()));
 
 Task("seed-perf")
     .Description("Recreate the evaratech_perf database with the production-equivalent telemetry set (1,000 nodes, 10M rows).")

@@ -20,6 +20,12 @@ public static class BenchmarkReport
 
         // Outside a test project the factory finds the API's content root through this variable.
         Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_EVARATECH_API", AppContext.BaseDirectory);
+        if (args is ["alerts"])
+        {
+            Print([await AlertEvaluation.MeasureAsync()]);
+            return;
+        }
+
         if (args is ["ingestion"])
         {
             PrintIngestion(await IngestionThroughput.MeasureAsync(Host));
@@ -45,8 +51,15 @@ public static class BenchmarkReport
         figures.Add(await AuditLatency.MeasureAsync(api.Services));
         figures.AddRange(await NodeQueries.MeasureAsync(database));
         figures.AddRange(await TelemetryQueries.MeasureAsync(database));
+        figures.Add(await AlertEvaluation.MeasureAsync());
         var ingestion = await IngestionThroughput.MeasureAsync(Host);
 
+        Print(figures);
+        PrintIngestion(ingestion);
+    }
+
+    private static void Print(IReadOnlyList<LatencyRecorder.Figures> figures)
+    {
         Console.WriteLine();
         Console.WriteLine($"EvaraTech benchmarks — {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
         Console.WriteLine($"{"benchmark",-62} {"samples",8} {"p50 ms",9} {"p95 ms",9} {"p99 ms",9} {"max ms",9}  target");
@@ -54,8 +67,6 @@ public static class BenchmarkReport
         {
             Console.WriteLine($"{f.Name,-62} {f.Samples,8} {f.P50,9:F3} {f.P95,9:F3} {f.P99,9:F3} {f.Max,9:F3}  {f.Target}");
         }
-
-        PrintIngestion(ingestion);
     }
 
     /// <summary>The API in-process on <paramref name="database"/>, with no job server (benchmarks run the jobs themselves).</summary>
