@@ -33,7 +33,7 @@ public static class ApiRegistration
             options.ServiceLifetime = ServiceLifetime.Scoped;
             // Read by the source generator at compile time, so the list is literal. List a module here once it has
             // messages (the generator refuses one without); a test checks that every message has a handler.
-            options.Assemblies = [typeof(TenancyModule), typeof(NodesModule), typeof(TelemetryModule), typeof(AuditModule)];
+            options.Assemblies = [typeof(TenancyModule), typeof(NodesModule), typeof(TelemetryModule), typeof(AlertsModule), typeof(AuditModule)];
             // Outermost first: refuse the caller, then the input, before a transaction is opened; audit inside it.
             options.PipelineBehaviors =
             [

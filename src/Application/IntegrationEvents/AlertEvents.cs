@@ -9,3 +9,7 @@ public sealed record AlertRaised(
 public sealed record AlertResolved(
     Guid EventId, DateTimeOffset OccurredAt, Guid AlertId, Guid RuleId, Guid NodeId, Guid OwnerDistributorId, string Severity,
     DateTimeOffset ResolvedAt, string Resolution) : IIntegrationEvent;
+
+public sealed record AlertAcknowledged(
+    Guid EventId, DateTimeOffset OccurredAt, Guid AlertId, Guid RuleId, Guid NodeId, Guid OwnerDistributorId, string Severity,
+    DateTimeOffset AcknowledgedAt, Guid AcknowledgedBy) : IIntegrationEvent;

@@ -22,6 +22,9 @@ public sealed record IngestionSource(
 /// <summary>What alert rules select a node by: its owner, type, community and tags.</summary>
 public sealed record AlertTarget(Guid NodeId, Guid OwnerDistributorId, string AnalyticsType, Guid? CommunityId, IReadOnlyList<Guid> TagIds);
 
+/// <summary>A node as reports name it.</summary>
+public sealed record NodeName(Guid Id, string NodeKey, string Label, Guid? CommunityId);
+
 /// <summary>A node whose ThingSpeak channel the poller reads.</summary>
 public sealed record PolledChannel(Guid NodeId, long ChannelId, string? ReadKey);
 
@@ -36,6 +39,9 @@ public interface INodeDirectory
 
     /// <returns>the nodes of <paramref name="nodeIds"/> within <paramref name="scope"/>, in no particular order</returns>
     Task<IReadOnlyList<NodeReference>> FindManyAsync(IReadOnlyCollection<Guid> nodeIds, TenantScope scope, CancellationToken cancellationToken);
+
+    /// <returns>the nodes within <paramref name="scope"/>, of one community when it is given, ordered by label then id</returns>
+    Task<IReadOnlyList<NodeName>> ListAsync(TenantScope scope, Guid? communityId, CancellationToken cancellationToken);
 
     /// <returns>how to read the nodes' telemetry; nodes that do not exist are absent (ingestion runs unscoped)</returns>
     Task<IReadOnlyList<IngestionSource>> IngestionSourcesAsync(IReadOnlyCollection<Guid> nodeIds, CancellationToken cancellationToken);

@@ -10,5 +10,8 @@ public sealed record StoredReading(DateTimeOffset At, IReadOnlyDictionary<string
 public interface ITelemetryBatchReader
 {
     /// <returns>the node's readings of <paramref name="telemetryType"/> (tank, flow, deep) in [from, to], in time order</returns>
+    /// <returns>the metrics readings of a node of <paramref name="analyticsType"/> carry (what alert rules may watch), or none for an unknown type</returns>
+    IReadOnlySet<string> MetricsOf(string analyticsType);
+
     Task<IReadOnlyList<StoredReading>> ReadAsync(Guid nodeId, string telemetryType, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
 }

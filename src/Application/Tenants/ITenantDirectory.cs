@@ -2,6 +2,9 @@ using EvaraTech.Domain;
 
 namespace EvaraTech.Application.Tenants;
 
+/// <summary>A user who may be told of alerts: where to write and what they may see.</summary>
+public sealed record Recipient(Guid UserId, string Email, TenantScope Scope);
+
 /// <summary>
 /// The Tenancy module's published look-up for other modules: where a tenant sits in the hierarchy, as the caller
 /// may see it. Other modules own resources by tenant but never read Tenancy's tables themselves.
@@ -16,4 +19,7 @@ public interface ITenantDirectory
     /// ordered by id, so the same data always gives the same list.
     /// </summary>
     Task<IReadOnlyList<TenantPath>> ListAsync(TenantType type, TenantScope scope, CancellationToken cancellationToken);
+
+    /// <returns>the active users among <paramref name="userIds"/>, with their email and scope (notifications: the platform's own work)</returns>
+    Task<IReadOnlyList<Recipient>> RecipientsAsync(IReadOnlyCollection<Guid> userIds, CancellationToken cancellationToken);
 }

@@ -16,4 +16,7 @@ public sealed class JobsOptions
 
     /// <summary>How often idle workers look for enqueued jobs (recurring jobs are due at whole minutes anyway).</summary>
     public double QueuePollIntervalSeconds { get; set; } = 15;
+
+    /// <summary>How often scheduled jobs (delivery retries) are checked for being due.</summary>
+    public double SchedulePollingIntervalSeconds { get; set; } = 15;
 }

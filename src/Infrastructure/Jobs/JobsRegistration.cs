@@ -34,7 +34,11 @@ public static class JobsRegistration
         // The instances that run jobs also declare the schedules.
         if (options.ServerEnabled)
         {
-            builder.Services.AddHangfireServer(server => server.WorkerCount = options.WorkerCount);
+            builder.Services.AddHangfireServer(server =>
+            {
+                server.WorkerCount = options.WorkerCount;
+                server.SchedulePollingInterval = TimeSpan.FromSeconds(options.SchedulePollingIntervalSeconds);
+            });
             builder.Services.AddHostedService<RecurringJobsRegistration>();
         }
     }

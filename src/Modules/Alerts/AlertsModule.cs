@@ -1,6 +1,16 @@
 using EvaraTech.Application.IntegrationEvents;
+using EvaraTech.Infrastructure.Database;
+using EvaraTech.Infrastructure.Jobs;
+using EvaraTech.Modules.Alerts.Application;
+using EvaraTech.Modules.Alerts.Application.AlertRules;
 using EvaraTech.Modules.Alerts.Application.EvaluateTelemetryBatch;
+using EvaraTech.Modules.Alerts.Application.NotificationRules;
+using EvaraTech.Modules.Alerts.Application.QueueNotifications;
+using EvaraTech.Modules.Alerts.Application.TrackDowntime;
+using EvaraTech.Modules.Alerts.Endpoints;
+using EvaraTech.Modules.Alerts.Notifications;
 using EvaraTech.Modules.Alerts.Persistence;
+using Hangfire;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,9 +18,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace EvaraTech.Modules.Alerts;
 
 /// <summary>
-/// The Alerts module's entry point: the only type of this assembly the host references. Issue #7 is under way: the
-/// schema, the rule evaluation of every stored batch, the race-free raise and resolve and the node's Alert status
-/// exist; offline detection, notifications and the API do not yet.
+/// The Alerts module's entry point: the only type of this assembly the host references. Rules and their evaluation
+/// of every stored batch, the alert lifecycle, downtime and uptime, notifications and their delivery.
 /// </summary>
 public static class AlertsModule
 {
@@ -21,9 +30,35 @@ public static class AlertsModule
         services.AddScoped<AlertLifecycle>();
         services.AddSingleton<AlertRulesCache>();
         services.AddScoped<RuleStates>();
+        services.AddScoped<AlertHistory>();
+        services.AddScoped<CriticalAlertStatus>();
+        services.AddScoped<RuleTargets>();
+        services.AddScoped(provider => new ScopedTable<AlertRuleDto>(provider.GetRequiredService<DbSession>(), AlertRuleTable.Spec));
         services.AddScoped<IIntegrationEventHandler<TelemetryBatchRecorded>, EvaluateTelemetryBatchHandler>();
+
+        services.AddScoped<DowntimeRecords>();
+        services.AddScoped<IIntegrationEventHandler<NodeStatusChanged>, TrackDowntimeHandler>();
+
+        services.Configure<NotificationOptions>(configuration.GetSection(NotificationOptions.Section));
+        services.AddScoped<NotificationRuleStore>();
+        services.AddScoped<NotificationRuleValues>();
+        services.AddScoped<NotificationDeliveries>();
+        services.AddScoped<IIntegrationEventHandler<AlertRaised>, QueueAlertNotificationsHandler>();
+        // Webhook deliveries retry on their own schedule (the delivery job), so the client itself does not.
+        services.AddHttpClient(NotificationSender.WebhookClient);
+        services.AddSingleton<NotificationSender>();
+        services.AddTransient<NotificationDelivery>();
+        services.AddTransient<NotificationRepeats>();
+        services.AddSingleton(new ScheduledJob(NotificationRepeats.JobId, jobs =>
+            jobs.AddOrUpdate<NotificationRepeats>(NotificationRepeats.JobId, job => job.RunAsync(CancellationToken.None), Cron.Minutely())));
         return services;
     }
 
-    public static IEndpointRouteBuilder MapAlertsEndpoints(this IEndpointRouteBuilder endpoints) => endpoints;
+    public static IEndpointRouteBuilder MapAlertsEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapAlertEndpoints();
+        endpoints.MapNotificationEndpoints();
+        endpoints.MapUptimeEndpoints();
+        return endpoints;
+    }
 }

@@ -1,9 +1,12 @@
 using EvaraTech.Application.Nodes;
+using EvaraTech.Infrastructure.Jobs;
+using Hangfire;
 using EvaraTech.Modules.Nodes.Application.CreateNode;
 using EvaraTech.Modules.Nodes.Application.DeleteNode;
 using EvaraTech.Modules.Nodes.Application.UpdateNode;
 using EvaraTech.Modules.Nodes.Demo;
 using EvaraTech.Modules.Nodes.Endpoints;
+using EvaraTech.Modules.Nodes.Jobs;
 using EvaraTech.Modules.Nodes.Persistence;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
@@ -27,6 +30,11 @@ public static class NodesModule
         services.AddScoped<NodesNearby>();
         services.AddScoped<OperationalStateStore>();
         services.AddSingleton<PostGisAvailability>();
+
+        services.Configure<OfflineDetectionOptions>(configuration.GetSection(OfflineDetectionOptions.Section));
+        services.AddTransient<OfflineDetection>();
+        services.AddSingleton(new ScheduledJob(OfflineDetection.JobId, jobs =>
+            jobs.AddOrUpdate<OfflineDetection>(OfflineDetection.JobId, job => job.RunAsync(CancellationToken.None), Cron.Minutely())));
 
         // The batch runs the single-item use cases item by item, inside its own transaction.
         services.AddScoped<CreateNodeHandler>();

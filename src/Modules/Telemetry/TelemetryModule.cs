@@ -1,3 +1,4 @@
+using EvaraTech.Application.Queries;
 using EvaraTech.Application.Telemetry;
 using EvaraTech.Modules.Telemetry.Application;
 using EvaraTech.Modules.Telemetry.Endpoints;

@@ -78,6 +78,25 @@ public sealed class CommandAuditTests : TenantWorldTest
             new("POST", "/api/v1/nodes/{target}/tags", new { name = "Bad Name", value = "north" }));
         yield return new("UntagNodeCommand", "UPDATE", "untag_node", "node3", new("DELETE", "/api/v1/nodes/{target}/tags?name=zone&value=north"),
             new("DELETE", "/api/v1/nodes/{target}/tags?name=zone&value=north", Actor: "distributor2"));
+
+        var rule = new { name = "Low", nodeId = "{node3}", metric = "water_level_cm", @operator = "<", threshold = 50, severity = "warning" };
+        var subscription = new { severityMin = "warning", channels = new[] { new { type = "email" } } };
+        yield return new("CreateAlertRuleCommand", "CREATE", "alert_rule", "", new("POST", "/api/v1/alert-rules", rule),
+            new("POST", "/api/v1/alert-rules", new { name = "Low", nodeId = "{node3}", metric = "water_level_cm", @operator = "~", threshold = 50, severity = "warning" }));
+        yield return new("UpdateAlertRuleCommand", "UPDATE", "alert_rule", "rule3", new("PUT", "/api/v1/alert-rules/{target}", rule, "\"1\""),
+            new("PUT", "/api/v1/alert-rules/{target}", rule, "\"9\""));
+        yield return new("DeleteAlertRuleCommand", "DELETE", "alert_rule", "rule3", new("DELETE", "/api/v1/alert-rules/{target}", IfMatch: "\"1\""),
+            new("DELETE", "/api/v1/alert-rules/{target}", IfMatch: "\"9\""));
+        yield return new("AcknowledgeAlertCommand", "UPDATE", "acknowledge_alert", "alert3", new("POST", "/api/v1/alerts/{target}/acknowledge"),
+            new("POST", "/api/v1/alerts/{target}/acknowledge", Actor: "distributor2"));
+        yield return new("ResolveAlertCommand", "UPDATE", "resolve_alert", "alert3", new("POST", "/api/v1/alerts/{target}/resolve"),
+            new("POST", "/api/v1/alerts/{target}/resolve", Actor: "distributor2"));
+        yield return new("CreateNotificationRuleCommand", "CREATE", "notification_rule", "", new("POST", "/api/v1/notification-rules", subscription),
+            new("POST", "/api/v1/notification-rules", new { severityMin = "loud", channels = new[] { new { type = "email" } } }));
+        yield return new("UpdateNotificationRuleCommand", "UPDATE", "notification_rule", "notificationRule3",
+            new("PUT", "/api/v1/notification-rules/{target}", subscription, "\"1\""), new("PUT", "/api/v1/notification-rules/{target}", subscription, "\"9\""));
+        yield return new("DeleteNotificationRuleCommand", "DELETE", "notification_rule", "notificationRule3",
+            new("DELETE", "/api/v1/notification-rules/{target}", IfMatch: "\"1\""), new("DELETE", "/api/v1/notification-rules/{target}", IfMatch: "\"9\""));
     }
 
     private static IEnumerable<TestCaseData> CaseData() => Cases().Select(c => new TestCaseData(c).SetArgDisplayNames(c.Command));
@@ -143,8 +162,14 @@ public sealed class CommandAuditTests : TenantWorldTest
         INSERT INTO nodes.device_config_tank (node_id, max_depth_cm) VALUES (@n3, 300);
         INSERT INTO nodes.device_calibration (id, node_id, field_name, calibration_type, parameters, valid_from)
             VALUES (@cal3, @n3, 'water_level_cm', 'linear', '{"slope": 1, "intercept": 0}', '2026-01-01T00:00:00Z');
+        INSERT INTO alerts.alert_rules (id, owner_distributor_id, name, node_id, metric, operator, threshold, severity)
+            VALUES (@r3, @d1, 'Spare rule', @n3, 'water_level_cm', '<', 50, 'warning');
+        INSERT INTO alerts.alert_history (id, rule_id, node_id, severity, value, message, triggered_at, rule_name, metric, owner_distributor_id)
+            VALUES (@a3, @r3, @n3, 'warning', 20, 'Spare alert', now(), 'Spare rule', 'water_level_cm', @d1);
+        INSERT INTO alerts.alert_notification_rules (id, user_id, severity_min, notification_channels)
+            VALUES (@nr3, @super, 'warning', '[{"type": "email"}]');
         """, ("d3", Spare.Distributor), ("c3", Spare.Community), ("k3", Spare.Customer), ("d1", World.Distributor1), ("c1", World.Community1),
-        ("n3", Spare.Node), ("cal3", Spare.Calibration));
+        ("n3", Spare.Node), ("cal3", Spare.Calibration), ("r3", Spare.Rule), ("a3", Spare.Alert), ("nr3", Spare.NotificationRule), ("super", World.Superadmin.Id));
 
     private static class Spare
     {
@@ -153,6 +178,9 @@ public sealed class CommandAuditTests : TenantWorldTest
         public static readonly Guid Customer = Guid.Parse("0192f111-0000-7000-8000-000000000203");
         public static readonly Guid Node = Guid.Parse("0192f111-0000-7000-8000-000000000303");
         public static readonly Guid Calibration = Guid.Parse("0192f111-0000-7000-8000-000000000403");
+        public static readonly Guid Rule = Guid.Parse("0192f111-0000-7000-8000-000000000503");
+        public static readonly Guid Alert = Guid.Parse("0192f111-0000-7000-8000-000000000603");
+        public static readonly Guid NotificationRule = Guid.Parse("0192f111-0000-7000-8000-000000000703");
     }
 
     private async Task<HttpResponseMessage> SendAsync(Request request, string target)
@@ -162,7 +190,8 @@ public sealed class CommandAuditTests : TenantWorldTest
             ["distributor1"] = World.Distributor1, ["distributor3"] = Spare.Distributor, ["community1"] = World.Community1,
             ["community3"] = Spare.Community, ["customer1"] = World.Customer1, ["customer3"] = Spare.Customer,
             ["customerUser1"] = World.CustomerUser1.Id, ["customerUser2"] = World.CustomerUser2.Id,
-            ["node3"] = Spare.Node, ["calibration3"] = Spare.Calibration,
+            ["node3"] = Spare.Node, ["calibration3"] = Spare.Calibration, ["rule3"] = Spare.Rule, ["alert3"] = Spare.Alert,
+            ["notificationRule3"] = Spare.NotificationRule,
         };
         string Resolve(string text) => ids.Aggregate(text.Replace("{target}", target.Length == 0 ? "" : ids[target].ToString(), StringComparison.Ordinal),
             (current, id) => current.Replace("{" + id.Key + "}", id.Value.ToString(), StringComparison.Ordinal));

@@ -14,8 +14,8 @@ public sealed class AlertLifecycle(DbSession db)
     private const string Lock = "SELECT pg_advisory_xact_lock(hashtextextended('alert:' || @RuleId::text || ':' || @NodeId::text, 0))";
 
     private const string Raise = """
-        INSERT INTO alerts.alert_history (id, rule_id, node_id, severity, status, value, message, triggered_at)
-        SELECT @Id, r.id, @NodeId, r.severity, 'triggered', @Value, @Message, @TriggeredAt
+        INSERT INTO alerts.alert_history (id, rule_id, node_id, severity, status, value, message, triggered_at, rule_name, metric, owner_distributor_id)
+        SELECT @Id, r.id, @NodeId, r.severity, 'triggered', @Value, @Message, @TriggeredAt, r.name, r.metric, r.owner_distributor_id
         FROM alerts.alert_rules r
         WHERE r.id = @RuleId AND r.is_enabled
           AND NOT EXISTS (

@@ -57,6 +57,17 @@ public sealed class AlertRulesCache(TimeProvider clock)
     /// <summary>The owner's rules changed: the next batch reads them afresh.</summary>
     public void Invalidate(Guid owner) => _byOwner.TryRemove(owner, out _);
 
+    /// <summary>The same, in the shape of a callback run after the transaction that changed the rules commits.</summary>
+    public Task InvalidateAsync(params Guid[] owners)
+    {
+        foreach (var owner in owners)
+        {
+            Invalidate(owner);
+        }
+
+        return Task.CompletedTask;
+    }
+
     private sealed record RuleRow(
         Guid Id, string Name, string Metric, string Operator, double Threshold, double? UpperThreshold, double? ClearThreshold, int DurationSeconds,
         string Severity, Guid? NodeId, Guid? TagId, Guid? CommunityId, string? AnalyticsType)

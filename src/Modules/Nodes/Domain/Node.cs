@@ -115,8 +115,9 @@ public sealed partial class Node : AggregateRoot<Guid>
         return true;
     }
 
-    public ThingSpeakChannel ConfigureChannel(long? channelId, string? readKey, string? writeKey, IReadOnlyList<FieldMappingInput>? mappings) =>
-        ThingSpeakChannel.Configure(AnalyticsType, channelId, readKey, writeKey, mappings);
+    public ThingSpeakChannel ConfigureChannel(long? channelId, string? readKey, string? writeKey, IReadOnlyList<FieldMappingInput>? mappings,
+        int? reportingIntervalSeconds = null) =>
+        ThingSpeakChannel.Configure(AnalyticsType, channelId, readKey, writeKey, mappings, reportingIntervalSeconds);
 
     private static string ValidKey(string? nodeKey) =>
         nodeKey is not null && NodeKeyPattern().IsMatch(nodeKey)

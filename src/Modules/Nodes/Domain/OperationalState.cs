@@ -41,6 +41,13 @@ public sealed record OperationalState(Guid NodeId, NodeStatus Status, DateTimeOf
     public NodeStatus? ReadingsArrived(DateTimeOffset newest, DateTimeOffset now) =>
         Status is NodeStatus.Provisioning or NodeStatus.Offline && now - newest <= OfflineAfter ? NodeStatus.Online : null;
 
+    /// <summary>
+    /// The node has been silent: an online node whose last reading is older than <paramref name="offlineAfter"/> (a
+    /// multiple of its reporting interval) is Offline. Alert and Maintenance stay: they say more than silence does.
+    /// </summary>
+    public NodeStatus? Silent(DateTimeOffset now, TimeSpan offlineAfter) =>
+        Status == NodeStatus.Online && LastSeen is { } seen && now - seen > offlineAfter ? NodeStatus.Offline : null;
+
     /// <summary>A critical alert opened: the node shows Alert, unless an operator has it in maintenance.</summary>
     public NodeStatus? CriticalAlertOpened() => Status is NodeStatus.Maintenance or NodeStatus.Alert ? null : NodeStatus.Alert;
 

@@ -10,15 +10,26 @@ public sealed record FieldMappingInput(string? Field, string? CanonicalField, st
 /// <summary>One validated mapping: stored value = raw × <see cref="ScaleFactor"/> + <see cref="Offset"/>.</summary>
 public sealed record FieldMapping(string Field, CanonicalField Target, string Unit, double ScaleFactor, double Offset);
 
-/// <summary>The ThingSpeak channel a node reports through, with its keys and field mappings.</summary>
-public sealed partial record ThingSpeakChannel(long ChannelId, string? ReadKey, string? WriteKey, IReadOnlyList<FieldMapping> Mappings)
+/// <summary>
+/// The ThingSpeak channel a node reports through, with its keys, field mappings and how often its device reports (a
+/// node silent for several of those intervals is Offline).
+/// </summary>
+public sealed partial record ThingSpeakChannel(long ChannelId, string? ReadKey, string? WriteKey, IReadOnlyList<FieldMapping> Mappings,
+    int ReportingIntervalSeconds = ThingSpeakChannel.DefaultReportingIntervalSeconds)
 {
+    public const int DefaultReportingIntervalSeconds = 60;
+
+    /// <summary>ThingSpeak accepts an update every 15 s at most; a device silent by design for more than a day is not monitored.</summary>
+    public const int MinimumReportingIntervalSeconds = 15;
+
+    public const int MaximumReportingIntervalSeconds = 86_400;
+
     /// <summary>
     /// Validates a channel for a node of <paramref name="type"/>: field1..field8 only, each mapped once, each
     /// target a canonical field of that type and mapped once, the declared data type (if any) the target's.
     /// </summary>
     public static ThingSpeakChannel Configure(AnalyticsType type, long? channelId, string? readKey, string? writeKey,
-        IReadOnlyList<FieldMappingInput>? mappings)
+        IReadOnlyList<FieldMappingInput>? mappings, int? reportingIntervalSeconds = null)
     {
         if (channelId is not > 0)
         {
@@ -50,7 +61,14 @@ public sealed partial record ThingSpeakChannel(long ChannelId, string? ReadKey, 
             result.Add(mapping);
         }
 
-        return new ThingSpeakChannel(channelId.Value, readKey, writeKey, result);
+        var interval = reportingIntervalSeconds ?? DefaultReportingIntervalSeconds;
+        if (interval is < MinimumReportingIntervalSeconds or > MaximumReportingIntervalSeconds)
+        {
+            throw new DomainRuleViolation("INVALID_CHANNEL",
+                $"reportingIntervalSeconds is between {MinimumReportingIntervalSeconds} and {MaximumReportingIntervalSeconds}.", "reportingIntervalSeconds");
+        }
+
+        return new ThingSpeakChannel(channelId.Value, readKey, writeKey, result, interval);
     }
 
     /// <summary>A key as the API shows it: never more than its last four characters.</summary>

@@ -46,6 +46,13 @@ public sealed class NodeDirectory(DbSession db) : INodeDirectory
         ORDER BY node_id
         """;
 
+    private const string Names = """
+        SELECT n.id, n.node_key AS NodeKey, n.label, coalesce(n.community_id, n.owner_community_id) AS CommunityId
+        FROM nodes.nodes n
+        WHERE {scope} AND (@CommunityId::uuid IS NULL OR coalesce(n.community_id, n.owner_community_id) = @CommunityId)
+        ORDER BY n.label, n.id
+        """;
+
     private const string ByWriteKey = "SELECT node_id FROM nodes.thingspeak_channels WHERE write_key = @WriteKey";
 
     public async Task<IReadOnlyList<IngestionSource>> IngestionSourcesAsync(IReadOnlyCollection<Guid> nodeIds, CancellationToken cancellationToken)
@@ -79,6 +86,13 @@ public sealed class NodeDirectory(DbSession db) : INodeDirectory
     {
         var connection = await db.ConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<PolledChannel>(new CommandDefinition(Polled, transaction: db.Transaction, cancellationToken: cancellationToken));
+        return [.. rows];
+    }
+
+    public async Task<IReadOnlyList<NodeName>> ListAsync(TenantScope scope, Guid? communityId, CancellationToken cancellationToken)
+    {
+        var connection = await db.ConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<NodeName>(NodeScope.Command(db, Names, scope, new { CommunityId = communityId }, cancellationToken));
         return [.. rows];
     }
 

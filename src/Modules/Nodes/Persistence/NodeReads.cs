@@ -29,7 +29,7 @@ public sealed class NodeReads(DbSession db)
         {{DeviceConfigRow.Joins}}
         WHERE n.id = @Id;
 
-        SELECT channel_id AS ChannelId, read_key AS ReadKey, write_key AS WriteKey
+        SELECT channel_id AS ChannelId, read_key AS ReadKey, write_key AS WriteKey, reporting_interval_seconds AS ReportingIntervalSeconds
         FROM nodes.thingspeak_channels WHERE node_id = @Id;
 
         SELECT thingspeak_field_name AS Field, canonical_field_name AS CanonicalField, data_type AS DataType, unit,
@@ -86,7 +86,8 @@ public sealed class NodeReads(DbSession db)
         var tags = (await results.ReadAsync<TagView>()).ToList();
         var state = await results.ReadSingleAsync<StateView>();
         return new NodeDetails(node, config.ToConfig(Enum.Parse<AnalyticsType>(node.AnalyticsType)),
-            channel is null ? null : new ChannelView(channel.ChannelId, ThingSpeakChannel.Mask(channel.ReadKey), ThingSpeakChannel.Mask(channel.WriteKey), mappings),
+            channel is null ? null : new ChannelView(channel.ChannelId, ThingSpeakChannel.Mask(channel.ReadKey), ThingSpeakChannel.Mask(channel.WriteKey), mappings,
+                channel.ReportingIntervalSeconds),
             calibrations, firmware, tags, state);
     }
 
@@ -107,7 +108,7 @@ public sealed class NodeReads(DbSession db)
         return [.. await connection.QueryAsync<FirmwareCount>(NodeScope.Command(db, FirmwareSummary, scope, new { }, ct))];
     }
 
-    private sealed record ChannelRow(long ChannelId, string? ReadKey, string? WriteKey);
+    private sealed record ChannelRow(long ChannelId, string? ReadKey, string? WriteKey, int ReportingIntervalSeconds);
 
     private sealed class CalibrationRow
     {

@@ -55,7 +55,7 @@ public sealed record NodeDetails(
 }
 
 /// <summary>A channel as the API shows it: keys masked to their last four characters.</summary>
-public sealed record ChannelView(long ChannelId, string? ReadKey, string? WriteKey, IReadOnlyList<MappingView> Mappings);
+public sealed record ChannelView(long ChannelId, string? ReadKey, string? WriteKey, IReadOnlyList<MappingView> Mappings, int ReportingIntervalSeconds);
 
 public sealed record MappingView(string Field, string CanonicalField, string DataType, string? Unit, double ScaleFactor, double Offset);
 

@@ -23,8 +23,6 @@ public static class SeriesPlan
     /// <summary>At most this many buckets in one rollup series.</summary>
     public const int MaxBuckets = 10_000;
 
-    public static readonly TimeSpan DefaultSpan = TimeSpan.FromHours(24);
-
     public static readonly IReadOnlyDictionary<string, SeriesResolution?> Resolutions = new Dictionary<string, SeriesResolution?>(StringComparer.Ordinal)
     {
         ["auto"] = null,

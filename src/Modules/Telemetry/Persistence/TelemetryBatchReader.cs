@@ -9,6 +9,11 @@ namespace EvaraTech.Modules.Telemetry.Persistence;
 /// <summary>The Telemetry side of <see cref="ITelemetryBatchReader"/>: one key-range read of the type's table.</summary>
 public sealed class TelemetryBatchReader(DbSession db) : ITelemetryBatchReader
 {
+    public IReadOnlySet<string> MetricsOf(string analyticsType) =>
+        TelemetryTable.All.SingleOrDefault(t => t.AnalyticsType == analyticsType) is { } table
+            ? table.Metrics.Select(m => m.Name).ToHashSet(StringComparer.Ordinal)
+            : new HashSet<string>();
+
     public async Task<IReadOnlyList<StoredReading>> ReadAsync(
         Guid nodeId, string telemetryType, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {

@@ -22,7 +22,7 @@ public sealed class UserProfileLookup(NpgsqlDataSource dataSource)
         return row?.ToProfile();
     }
 
-    private sealed record ProfileRow(
+    internal sealed record ProfileRow(
         Guid Id, string Email, string DisplayName, string Role, string Plan, Guid? DistributorId, Guid? CustomerId, bool IsActive)
     {
         public UserProfile ToProfile() => new(

@@ -3,6 +3,7 @@ using Dapper;
 using EvaraTech.Application.Tenants;
 using EvaraTech.Domain;
 using EvaraTech.Infrastructure.Database;
+using EvaraTech.Modules.Tenancy.Authentication;
 
 namespace EvaraTech.Modules.Tenancy.Persistence;
 
@@ -27,6 +28,12 @@ public sealed class TenantDirectory(DbSession db) : ITenantDirectory
 
     private const string ById = " AND t.id = @Id";
 
+    private const string ActiveUsers = """
+        SELECT id, email, display_name AS DisplayName, role, plan, distributor_id AS DistributorId, customer_id AS CustomerId, is_active AS IsActive
+        FROM tenancy.users_profiles
+        WHERE id = ANY(@Ids) AND is_active
+        """;
+
     private const string InIdOrder = " ORDER BY t.id";
 
     public async Task<TenantPath?> FindAsync(TenantType type, Guid tenantId, TenantScope scope, CancellationToken cancellationToken)
@@ -46,6 +53,18 @@ public sealed class TenantDirectory(DbSession db) : ITenantDirectory
         var rows = await (await db.ConnectionAsync(cancellationToken)).QueryAsync<PathRow>(
             new CommandDefinition(sql + InIdOrder, parameters, db.Transaction, cancellationToken: cancellationToken));
         return [.. rows.Select(r => r.ToPath(type))];
+    }
+
+    public async Task<IReadOnlyList<Recipient>> RecipientsAsync(IReadOnlyCollection<Guid> userIds, CancellationToken cancellationToken)
+    {
+        if (userIds.Count == 0)
+        {
+            return [];
+        }
+
+        var rows = await (await db.ConnectionAsync(cancellationToken)).QueryAsync<UserProfileLookup.ProfileRow>(
+            new CommandDefinition(ActiveUsers, new { Ids = userIds.ToArray() }, db.Transaction, cancellationToken: cancellationToken));
+        return [.. rows.Select(r => r.ToProfile()).Select(p => new Recipient(p.Id, p.Email, p.Scope))];
     }
 
     /// <summary>The level's SELECT under the caller's scope, with the scope's parameters.</summary>

@@ -16,11 +16,9 @@ namespace EvaraTech.Modules.Alerts.Application.EvaluateTelemetryBatch;
 /// </summary>
 public sealed class EvaluateTelemetryBatchHandler(
     INodeDirectory directory, AlertRulesCache rules, RuleStates states, AlertLifecycle lifecycle, ITelemetryBatchReader reader,
-    INodeAlertState nodeStatus, IIntegrationEventPublisher events, DbSession db, TimeProvider clock)
+    CriticalAlertStatus nodeStatus, IIntegrationEventPublisher events, DbSession db, TimeProvider clock)
     : IIntegrationEventHandler<TelemetryBatchRecorded>
 {
-    private const string Critical = "critical";
-
     public async Task HandleAsync(TelemetryBatchRecorded batch, CancellationToken cancellationToken)
     {
         // Most owners have few rules or none: a batch of a node without rules costs no database work here.
@@ -52,23 +50,10 @@ public sealed class EvaluateTelemetryBatchHandler(
 
             await states.SaveAsync(batch.NodeId, after, cancellationToken);
             await events.PublishAsync(published, cancellationToken);
-            await UpdateNodeStatusAsync(batch.NodeId, published, cancellationToken);
+            await nodeStatus.FollowAsync(batch.NodeId, published, cancellationToken);
         }
 
         await db.CommitAsync(cancellationToken);
-    }
-
-    /// <summary>A critical alert raised puts the node in Alert; the last one resolved takes it out.</summary>
-    private async Task UpdateNodeStatusAsync(Guid nodeId, List<IIntegrationEvent> published, CancellationToken ct)
-    {
-        if (published.OfType<AlertRaised>().Any(a => a.Severity == Critical))
-        {
-            await nodeStatus.CriticalAlertOpenedAsync(nodeId, ct);
-        }
-        else if (published.OfType<AlertResolved>().Any(a => a.Severity == Critical) && !await lifecycle.HasOpenCriticalAsync(nodeId, ct))
-        {
-            await nodeStatus.CriticalAlertsClearedAsync(nodeId, ct);
-        }
     }
 
     private async Task<IEnumerable<IIntegrationEvent>> ApplyAsync(AlertRule rule, AlertTarget target, RuleDecision decision, CancellationToken ct)

@@ -12,7 +12,7 @@ namespace EvaraTech.Modules.Nodes.Application.ConfigureNodeChannel;
 /// </summary>
 [RequiresPermission(Permissions.NodesWrite)]
 public sealed record ConfigureNodeChannelCommand(Guid Id, long ExpectedVersion, long? ChannelId, string? ReadKey, string? WriteKey,
-    IReadOnlyList<FieldMappingInput>? Mappings) : ICommand<NodeDetails>;
+    IReadOnlyList<FieldMappingInput>? Mappings, int? ReportingIntervalSeconds = null) : ICommand<NodeDetails>;
 
 public sealed class ConfigureNodeChannelHandler(NodeStore store, NodeReads reads, ICurrentUser user, AuditContext audit)
     : ICommandHandler<ConfigureNodeChannelCommand, NodeDetails>
@@ -21,7 +21,7 @@ public sealed class ConfigureNodeChannelHandler(NodeStore store, NodeReads reads
     {
         audit.Changing(await reads.GetAsync(command.Id, user.Scope, cancellationToken));
         var node = await store.GetAsync(command.Id, user.Scope, cancellationToken);
-        var channel = node.ConfigureChannel(command.ChannelId, command.ReadKey, command.WriteKey, command.Mappings);
+        var channel = node.ConfigureChannel(command.ChannelId, command.ReadKey, command.WriteKey, command.Mappings, command.ReportingIntervalSeconds);
 
         await store.TouchAsync(node.Id, command.ExpectedVersion, user.Scope, cancellationToken);
         await store.ReplaceChannelAsync(node.Id, channel, cancellationToken);

@@ -1,3 +1,4 @@
+using EvaraTech.Application.Queries;
 using System.Globalization;
 using System.Text;
 using EvaraTech.Application.Security;

@@ -1,3 +1,4 @@
+using EvaraTech.Application.Queries;
 using EvaraTech.Application.Behaviours;
 using EvaraTech.Application.Errors;
 using EvaraTech.Application.Security;

@@ -1,5 +1,6 @@
 using EvaraTech.Application.Paging;
 using EvaraTech.Application.Security;
+using EvaraTech.Infrastructure.Database;
 using EvaraTech.Modules.Tenancy.Persistence;
 using FluentValidation;
 using Mediator;

@@ -1,6 +1,7 @@
 using EvaraTech.Application.Errors;
 using EvaraTech.Application.Security;
 using EvaraTech.Domain;
+using EvaraTech.Infrastructure.Database;
 using EvaraTech.Modules.Tenancy.Domain;
 using EvaraTech.Modules.Tenancy.Persistence;
 using FluentValidation;

@@ -1,5 +1,6 @@
 using EvaraTech.Application.Auditing;
 using EvaraTech.Application.Security;
+using EvaraTech.Infrastructure.Database;
 using EvaraTech.Modules.Tenancy.Persistence;
 using Mediator;
 

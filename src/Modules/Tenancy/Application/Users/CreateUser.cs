@@ -1,4 +1,5 @@
 using EvaraTech.Application.Security;
+using EvaraTech.Infrastructure.Database;
 using EvaraTech.Modules.Tenancy.Domain;
 using EvaraTech.Modules.Tenancy.Persistence;
 using FluentValidation;

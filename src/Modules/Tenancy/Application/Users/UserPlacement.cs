@@ -1,5 +1,6 @@
 using EvaraTech.Application.Errors;
 using EvaraTech.Application.Security;
+using EvaraTech.Infrastructure.Database;
 using EvaraTech.Modules.Tenancy.Persistence;
 
 namespace EvaraTech.Modules.Tenancy.Application.Users;

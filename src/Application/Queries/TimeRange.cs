@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using EvaraTech.Application.Behaviours;
 using FluentValidation;
 
-namespace EvaraTech.Modules.Telemetry.Application;
+namespace EvaraTech.Application.Queries;
 
 /// <summary>A half-open time range [From, To).</summary>
 public readonly record struct TimeRange(DateTimeOffset From, DateTimeOffset To)
@@ -14,10 +14,14 @@ public readonly record struct TimeRange(DateTimeOffset From, DateTimeOffset To)
 /// <summary>
 /// The <c>from</c> and <c>to</c> query parameters of the telemetry routes: ISO 8601 timestamps (a date, or a date and
 /// time with optional seconds and fraction; UTC unless an offset is given). <c>to</c> defaults to now and <c>from</c> to
-/// <c>to</c> − <see cref="Domain.SeriesPlan.DefaultSpan"/>. Malformed → 400, from not before to or too wide → 422.
+/// <c>to</c> − <see cref="DefaultSpan"/>. Malformed → 400, from not before to or too wide → 422. Shared by the
+/// telemetry, alert and uptime queries.
 /// </summary>
 public static partial class TimeRangeParameters
 {
+    /// <summary>The range a query covers when it names no <c>from</c>: the last day.</summary>
+    public static readonly TimeSpan DefaultSpan = TimeSpan.FromHours(24);
+
     public static DateTimeOffset? Parse(string? value)
     {
         if (value is null || !Iso8601().IsMatch(value))
@@ -41,7 +45,7 @@ public static partial class TimeRangeParameters
         }
 
         var end = parsedTo ?? now;
-        return new TimeRange(parsedFrom ?? end - Domain.SeriesPlan.DefaultSpan, end);
+        return new TimeRange(parsedFrom ?? end - DefaultSpan, end);
     }
 
     /// <summary>

@@ -2,11 +2,10 @@ using System.Globalization;
 using Dapper;
 using EvaraTech.Application.Paging;
 using EvaraTech.Domain;
-using EvaraTech.Infrastructure.Database;
 
-namespace EvaraTech.Modules.Tenancy.Persistence;
+namespace EvaraTech.Infrastructure.Database;
 
-/// <summary>How one tenancy table is read and scoped: its columns, its ownership path, what may be sorted and searched.</summary>
+/// <summary>How one tenant-owned table is read and scoped: its columns, its ownership path, what may be sorted and searched.</summary>
 public sealed record TableSpec(
     string Resource,
     string Table,
@@ -18,7 +17,7 @@ public sealed record TableSpec(
     IReadOnlyDictionary<string, (string Message, string? Field)> Conflicts);
 
 /// <summary>
-/// The reads, versioned writes and deletes every tenancy table shares, always under the caller's scope. The table
+/// The reads, versioned writes and deletes every tenant-owned table shares, always under the caller's scope. The table
 /// alias in every statement is <c>t</c>; SQL text comes only from the spec, never from input.
 /// </summary>
 public sealed class ScopedTable<TRow>(DbSession db, TableSpec spec)

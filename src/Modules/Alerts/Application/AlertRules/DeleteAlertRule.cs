@@ -1,0 +1,26 @@
+using EvaraTech.Application.Auditing;
+using EvaraTech.Application.Security;
+using EvaraTech.Infrastructure.Database;
+using EvaraTech.Modules.Alerts.Persistence;
+using Mediator;
+
+namespace EvaraTech.Modules.Alerts.Application.AlertRules;
+
+/// <summary>
+/// Deletes a rule at the version the client read; its alerts go with it (history is the rule's). Managing rules is
+/// <c>alerts:write</c>: distributors own their rules (<c>alerts:delete</c> is for alert history).
+/// </summary>
+[RequiresPermission(Permissions.AlertsWrite)]
+public sealed record DeleteAlertRuleCommand(Guid Id, long ExpectedVersion) : ICommand;
+
+public sealed class DeleteAlertRuleHandler(ScopedTable<AlertRuleDto> rules, AlertRulesCache cache, ICurrentUser user, AuditContext audit, DbSession db)
+    : ICommandHandler<DeleteAlertRuleCommand>
+{
+    public async ValueTask<Unit> Handle(DeleteAlertRuleCommand command, CancellationToken cancellationToken)
+    {
+        var deleted = await rules.DeleteAsync(command.Id, command.ExpectedVersion, user.Scope, cancellationToken);
+        audit.Changing(deleted);
+        db.AfterCommit(() => cache.InvalidateAsync(deleted.DistributorId));
+        return Unit.Value;
+    }
+}

@@ -1,0 +1,36 @@
+using EvaraTech.Application.Nodes;
+using EvaraTech.Application.Queries;
+using EvaraTech.Application.Security;
+using EvaraTech.Modules.Alerts.Application.ListAlerts;
+using EvaraTech.Modules.Alerts.Persistence;
+using FluentValidation;
+using Mediator;
+
+namespace EvaraTech.Modules.Alerts.Application.AlertStats;
+
+/// <summary>
+/// <c>GET /alerts/stats</c>: the alerts triggered in [from, to) (the last day by default) counted by severity and
+/// status, how many are still open, and the mean times to acknowledge and to resolve.
+/// </summary>
+[RequiresPermission(Permissions.AlertsRead)]
+public sealed record GetAlertStatsQuery(Guid? NodeId, Guid? CommunityId, string? From, string? To) : IQuery<Persistence.AlertStats>;
+
+public sealed class GetAlertStatsValidator : AbstractValidator<GetAlertStatsQuery>
+{
+    public static readonly TimeSpan MaxSpan = TimeSpan.FromDays(367);
+
+    public GetAlertStatsValidator(TimeProvider clock) =>
+        this.ValidTimeRange(q => q.From, q => q.To, clock, (_, _) => (MaxSpan, "Alert statistics"));
+}
+
+public sealed class GetAlertStatsHandler(AlertHistory history, INodeDirectory nodes, ICurrentUser user, TimeProvider clock)
+    : IQueryHandler<GetAlertStatsQuery, Persistence.AlertStats>
+{
+    public async ValueTask<Persistence.AlertStats> Handle(GetAlertStatsQuery query, CancellationToken cancellationToken)
+    {
+        var period = TimeRangeParameters.Resolve(query.From, query.To, clock.GetUtcNow())!.Value;
+        var filter = await AlertFilters.ResolveAsync(nodes, user.Scope, query.NodeId, query.CommunityId, null, null, cancellationToken)
+            with { From = period.From, To = period.To };
+        return await history.StatsAsync(filter, cancellationToken);
+    }
+}

@@ -1,0 +1,50 @@
+using EvaraTech.Application.Paging;
+using EvaraTech.Infrastructure.Http;
+using EvaraTech.Modules.Alerts.Application.NotificationLog;
+using EvaraTech.Modules.Alerts.Application.NotificationRules;
+using EvaraTech.Modules.Alerts.Persistence;
+using Mediator;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+
+namespace EvaraTech.Modules.Alerts.Endpoints;
+
+/// <summary>The caller's own notification rules (versioned: ETag, If-Match on change) and delivery log.</summary>
+internal static class NotificationEndpoints
+{
+    public static void MapNotificationEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var rules = endpoints.MapGroup("/notification-rules").WithTags("Notifications");
+
+        rules.MapGet("/", async (ISender sender, HttpContext context, CancellationToken ct, int page = 1, int limit = PageRequest.DefaultLimit) =>
+            ApiResults.Page(context, await sender.Send(new ListNotificationRulesQuery(new PageRequest(page, limit)), ct)));
+
+        rules.MapPost("/", async (NotificationRuleInput body, ISender sender, HttpContext context, CancellationToken ct) =>
+        {
+            var created = await sender.Send(new CreateNotificationRuleCommand(body), ct);
+            Versioning.SetETag(context, created.Version);
+            return ApiResults.Created(context, $"/api/v1/notification-rules/{created.Id}", created);
+        });
+
+        rules.MapGet("/{id:guid}", async (Guid id, ISender sender, HttpContext context, CancellationToken ct) =>
+            Rule(context, await sender.Send(new GetNotificationRuleQuery(id), ct)));
+
+        rules.MapPut("/{id:guid}", async (Guid id, NotificationRuleInput body, ISender sender, HttpContext context, CancellationToken ct) =>
+            Rule(context, await sender.Send(new UpdateNotificationRuleCommand(id, Versioning.RequiredVersion(context), body), ct)));
+
+        rules.MapDelete("/{id:guid}", async (Guid id, ISender sender, HttpContext context, CancellationToken ct) =>
+        {
+            await sender.Send(new DeleteNotificationRuleCommand(id, Versioning.RequiredVersion(context)), ct);
+            return Results.NoContent();
+        });
+
+        endpoints.MapGet("/notifications", async (ISender sender, HttpContext context, CancellationToken ct, int page = 1,
+                int limit = PageRequest.DefaultLimit, string? status = null, [FromQuery(Name = "alert_id")] Guid? alertId = null) =>
+            ApiResults.Page(context, await sender.Send(new ListNotificationDeliveriesQuery(new PageRequest(page, limit), status, alertId), ct)))
+            .WithTags("Notifications");
+    }
+
+    private static IResult Rule(HttpContext context, NotificationRuleDto rule) => ApiResults.Versioned(context, rule, rule.Version);
+}

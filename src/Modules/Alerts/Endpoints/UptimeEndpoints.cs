@@ -1,0 +1,24 @@
+using EvaraTech.Application.Paging;
+using EvaraTech.Infrastructure.Http;
+using EvaraTech.Modules.Alerts.Application.Uptime;
+using Mediator;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace EvaraTech.Modules.Alerts.Endpoints;
+
+/// <summary>SLA uptime, from the outage records offline detection keeps: per node, and a report over the caller's nodes.</summary>
+internal static class UptimeEndpoints
+{
+    public static void MapUptimeEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/nodes/{id:guid}/uptime", async (Guid id, ISender sender, HttpContext context, CancellationToken ct,
+                string? from = null, string? to = null) =>
+            ApiResults.Ok(context, await sender.Send(new GetNodeUptimeQuery(id, from, to), ct))).WithTags("Uptime");
+
+        endpoints.MapGet("/reports/uptime", async (ISender sender, HttpContext context, CancellationToken ct,
+                string? from = null, string? to = null, int page = 1, int limit = PageRequest.DefaultLimit) =>
+            ApiResults.Page(context, await sender.Send(new GetUptimeReportQuery(from, to, new PageRequest(page, limit)), ct))).WithTags("Uptime");
+    }
+}

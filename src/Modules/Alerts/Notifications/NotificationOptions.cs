@@ -1,0 +1,40 @@
+namespace EvaraTech.Modules.Alerts.Notifications;
+
+/// <summary>The <c>Notifications</c> settings: retries, webhook rules and the SMTP relay.</summary>
+public sealed class NotificationOptions
+{
+    public const string Section = "Notifications";
+
+    /// <summary>The waits before each retry of a failed delivery; once they are used up the delivery is failed.</summary>
+    public int[] RetryDelaysSeconds { get; set; } = [10, 60, 300, 900, 3600];
+
+    /// <summary>Accept http:// webhooks (development and tests only; production takes https only).</summary>
+    public bool AllowHttpWebhooks { get; set; }
+
+    public double WebhookTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>A pending delivery untouched for this long lost its job (an instance died): it is queued again.</summary>
+    public int StalledAfterMinutes { get; set; } = 30;
+
+    public SmtpOptions Smtp { get; set; } = new();
+
+    public int MaxAttempts => RetryDelaysSeconds.Length + 1;
+}
+
+/// <summary>The SMTP relay emails go through.</summary>
+public sealed class SmtpOptions
+{
+    /// <summary>No host: email channels fail with a clear error (and are retried) until one is configured.</summary>
+    public string? Host { get; set; }
+
+    public int Port { get; set; } = 587;
+
+    /// <summary>Upgrade with STARTTLS when the server offers it; <c>Required</c> refuses plain text.</summary>
+    public string Security { get; set; } = "StartTlsWhenAvailable";
+
+    public string? Username { get; set; }
+
+    public string? Password { get; set; }
+
+    public string From { get; set; } = "EvaraTech Alerts <alerts@evaratech.local>";
+}

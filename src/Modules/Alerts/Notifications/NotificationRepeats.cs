@@ -1,0 +1,34 @@
+using EvaraTech.Infrastructure.Database;
+using EvaraTech.Modules.Alerts.Persistence;
+using Hangfire;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace EvaraTech.Modules.Alerts.Notifications;
+
+/// <summary>
+/// Every minute: queues the repeat deliveries that are due (an open, unacknowledged alert is told again once each
+/// rule's repeat interval has passed, Alertmanager's <c>repeat_interval</c>; never on every evaluation), and queues
+/// again the pending deliveries whose job was lost.
+/// </summary>
+public sealed class NotificationRepeats(IServiceScopeFactory scopes, IBackgroundJobClient jobs, IOptions<NotificationOptions> options, TimeProvider clock)
+{
+    public const string JobId = "alerts-notification-repeats";
+
+    /// <returns>how many deliveries were queued</returns>
+    [DisableConcurrentExecution(timeoutInSeconds: 120)]
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var (repeats, stalled) = await scopes.RunAsync(async services =>
+        {
+            var deliveries = services.GetRequiredService<NotificationDeliveries>();
+            var queued = await deliveries.QueueAsync(await deliveries.DueRepeatsAsync(now, cancellationToken), cancellationToken);
+            var lost = await deliveries.StalledAsync(now.AddMinutes(-options.Value.StalledAfterMinutes), cancellationToken);
+            return (queued, lost);
+        }, cancellationToken);
+
+        NotificationDelivery.Enqueue(jobs, [.. repeats, .. stalled]);
+        return repeats.Count + stalled.Count;
+    }
+}

@@ -1,0 +1,129 @@
+using System.Text.Json.Serialization;
+using Dapper;
+using EvaraTech.Application.Auditing;
+using EvaraTech.Infrastructure.Database;
+
+namespace EvaraTech.Modules.Alerts.Persistence;
+
+/// <summary>An alert as the API shows it, with its rule's name and metric.</summary>
+public sealed record AlertDto(
+    Guid Id, Guid RuleId, string RuleName, string Metric, Guid NodeId, Guid DistributorId, string Severity, string Status, double Value, string Message,
+    DateTime TriggeredAt, DateTime? AcknowledgedAt, Guid? AcknowledgedBy, DateTime? ResolvedAt, Guid? ResolvedBy, string? Resolution) : IAuditedResource
+{
+    [JsonIgnore]
+    public Guid? OwnerDistributorId => DistributorId;
+}
+
+/// <summary>What a list of alerts is narrowed to; <see cref="NodeIds"/> null means every node the caller sees (row-level security).</summary>
+public sealed record AlertFilter(
+    bool ActiveOnly, IReadOnlyList<string> Severities, IReadOnlyList<string> Statuses, IReadOnlyCollection<Guid>? NodeIds, DateTimeOffset? From,
+    DateTimeOffset? To);
+
+/// <summary>Counts and response times of the alerts in a period.</summary>
+public sealed record AlertStats(
+    long Total, long Open, IReadOnlyDictionary<string, long> BySeverity, IReadOnlyDictionary<string, long> ByStatus,
+    double? MeanSecondsToAcknowledge, double? MeanSecondsToResolve);
+
+/// <summary>
+/// Reads and operator actions on <c>alerts.alert_history</c>. Row-level security shows a caller only the alerts of
+/// nodes they see; lists narrow further by node when asked. Lists are keyset-paged, newest first.
+/// </summary>
+public sealed class AlertHistory(DbSession db)
+{
+    private const string Columns = """
+        h.id, h.rule_id AS RuleId, h.rule_name AS RuleName, h.metric, h.node_id AS NodeId, h.owner_distributor_id AS DistributorId, h.severity, h.status, h.value, h.message,
+        h.triggered_at AS TriggeredAt, h.acknowledged_at AS AcknowledgedAt, h.acknowledged_by AS AcknowledgedBy, h.resolved_at AS ResolvedAt,
+        h.resolved_by AS ResolvedBy, h.resolution
+        """;
+
+    private const string Filter = """
+        (NOT @ActiveOnly OR h.resolved_at IS NULL)
+        AND (cardinality(@Severities::text[]) = 0 OR h.severity = ANY(@Severities))
+        AND (cardinality(@Statuses::text[]) = 0 OR h.status = ANY(@Statuses))
+        AND (@NodeIds::uuid[] IS NULL OR h.node_id = ANY(@NodeIds))
+        AND (@From::timestamptz IS NULL OR h.triggered_at >= @From)
+        AND (@To::timestamptz IS NULL OR h.triggered_at < @To)
+        """;
+
+    private const string Page = $"""
+        SELECT {Columns}
+        FROM alerts.alert_history h
+        WHERE {Filter}
+          AND (@AfterAt::timestamptz IS NULL OR (h.triggered_at, h.id) < (@AfterAt, @AfterId))
+        ORDER BY h.triggered_at DESC, h.id DESC
+        LIMIT @Limit
+        """;
+
+    private const string One = $"""
+        SELECT {Columns}
+        FROM alerts.alert_history h
+        WHERE h.id = @Id
+        """;
+
+    private const string Stats = $"""
+        SELECT count(*) AS Total,
+               count(*) FILTER (WHERE h.resolved_at IS NULL) AS Open,
+               avg(extract(epoch FROM h.acknowledged_at - h.triggered_at)) AS MeanSecondsToAcknowledge,
+               avg(extract(epoch FROM h.resolved_at - h.triggered_at)) AS MeanSecondsToResolve
+        FROM alerts.alert_history h
+        WHERE {Filter};
+
+        SELECT h.severity AS Key, count(*) AS Count FROM alerts.alert_history h WHERE {Filter} GROUP BY h.severity;
+
+        SELECT h.status AS Key, count(*) AS Count FROM alerts.alert_history h WHERE {Filter} GROUP BY h.status;
+        """;
+
+    private const string Acknowledge = """
+        UPDATE alerts.alert_history
+        SET status = 'acknowledged', acknowledged_at = @At, acknowledged_by = @UserId
+        WHERE id = @Id AND resolved_at IS NULL AND acknowledged_at IS NULL
+        RETURNING id
+        """;
+
+    public async Task<AlertDto?> FindAsync(Guid id, CancellationToken ct)
+    {
+        var connection = await db.ConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<AlertDto>(new CommandDefinition(One, new { Id = id }, db.Transaction, cancellationToken: ct));
+    }
+
+    /// <returns>up to <paramref name="limit"/> alerts after the keyset position (newest first)</returns>
+    public async Task<IReadOnlyList<AlertDto>> PageAsync(AlertFilter filter, (DateTimeOffset At, Guid Id)? after, int limit, CancellationToken ct)
+    {
+        var parameters = Parameters(filter);
+        parameters.Add("AfterAt", after?.At);
+        parameters.Add("AfterId", after?.Id);
+        parameters.Add("Limit", limit);
+        var connection = await db.ConnectionAsync(ct);
+        return [.. await connection.QueryAsync<AlertDto>(new CommandDefinition(Page, parameters, db.Transaction, cancellationToken: ct))];
+    }
+
+    public async Task<AlertStats> StatsAsync(AlertFilter filter, CancellationToken ct)
+    {
+        var connection = await db.ConnectionAsync(ct);
+        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(Stats, Parameters(filter), db.Transaction, cancellationToken: ct));
+        var totals = await results.ReadSingleAsync<(long Total, long Open, double? MeanSecondsToAcknowledge, double? MeanSecondsToResolve)>();
+        var bySeverity = (await results.ReadAsync<(string Key, long Count)>()).ToDictionary(r => r.Key, r => r.Count);
+        var byStatus = (await results.ReadAsync<(string Key, long Count)>()).ToDictionary(r => r.Key, r => r.Count);
+        return new AlertStats(totals.Total, totals.Open, bySeverity, byStatus, totals.MeanSecondsToAcknowledge, totals.MeanSecondsToResolve);
+    }
+
+    /// <returns>whether the alert was open and unacknowledged (and now is acknowledged)</returns>
+    public async Task<bool> AcknowledgeAsync(Guid id, Guid userId, DateTimeOffset at, CancellationToken ct)
+    {
+        var connection = await db.ConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(Acknowledge, new { Id = id, UserId = userId, At = at },
+            db.Transaction, cancellationToken: ct)) is not null;
+    }
+
+    private static DynamicParameters Parameters(AlertFilter filter)
+    {
+        var parameters = new DynamicParameters();
+        parameters.Add("ActiveOnly", filter.ActiveOnly);
+        parameters.Add("Severities", filter.Severities.ToArray());
+        parameters.Add("Statuses", filter.Statuses.ToArray());
+        parameters.Add("NodeIds", filter.NodeIds?.ToArray());
+        parameters.Add("From", filter.From);
+        parameters.Add("To", filter.To);
+        return parameters;
+    }
+}
