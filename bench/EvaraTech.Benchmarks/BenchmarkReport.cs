@@ -22,7 +22,7 @@ public static class BenchmarkReport
         Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_EVARATECH_API", AppContext.BaseDirectory);
         if (args is ["alerts"])
         {
-            Print([await AlertEvaluation.MeasureAsync()]);
+            Print([await AlertEvaluation.MeasureAsync(), .. await AlertLatency.MeasureAsync(Host)]);
             return;
         }
 
@@ -52,6 +52,7 @@ public static class BenchmarkReport
         figures.AddRange(await NodeQueries.MeasureAsync(database));
         figures.AddRange(await TelemetryQueries.MeasureAsync(database));
         figures.Add(await AlertEvaluation.MeasureAsync());
+        figures.AddRange(await AlertLatency.MeasureAsync(Host));
         var ingestion = await IngestionThroughput.MeasureAsync(Host);
 
         Print(figures);

@@ -14,7 +14,7 @@ public static class SimulatedNodes
 {
     public const long FirstChannelId = 3_000_000;
 
-    private static readonly Guid Distributor = Guid.Parse("0000000c-0000-4000-8000-000000000001");
+    public static readonly Guid Distributor = Guid.Parse("0000000c-0000-4000-8000-000000000001");
 
     private static readonly (AnalyticsType Type, string Category)[] Kinds =
         [(AnalyticsType.EvaraTank, "OHT"), (AnalyticsType.EvaraFlow, "FlowMeter"), (AnalyticsType.EvaraDeep, "Borewell")];
