@@ -1,10 +1,6 @@
-using EvaraTech.Application.Security;
 using EvaraTech.IntegrationTests.Infrastructure;
 using EvaraTech.IntegrationTests.Telemetry;
 using EvaraTech.Modules.Alerts.Persistence;
-using EvaraTech.Modules.Telemetry.Application.RecordTelemetryBatch;
-using EvaraTech.Modules.Telemetry.Domain.Ingestion;
-using Mediator;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -104,11 +100,6 @@ public sealed class AlertEvaluationTests : IntegrationTest
         FROM alerts.alert_history WHERE rule_id = '{LowLevel}'
         """);
 
-    private static async Task SendAsync(WebApplicationFactory<Program> api, Guid node, params (string Field1, int Minutes)[] entries)
-    {
-        using var scope = api.Services.CreateScope();
-        scope.ServiceProvider.GetRequiredService<ICurrentUser>().ActAsSystem();
-        await scope.ServiceProvider.GetRequiredService<ISender>().Send(new RecordTelemetryBatchCommand(node, IngestionSources.Push,
-            [.. entries.Select(e => new RawEntry(Now.AddMinutes(e.Minutes), null, new Dictionary<string, string?> { ["field1"] = e.Field1 }))]));
-    }
+    private static Task SendAsync(WebApplicationFactory<Program> api, Guid node, params (string Field1, int Minutes)[] entries) =>
+        AlertScenario.RecordFieldAsync(api, node, [.. entries.Select(e => (e.Field1, Now.AddMinutes(e.Minutes)))]);
 }

@@ -73,4 +73,15 @@ public sealed class OperationalStateTests
             Assert.That(State(NodeStatus.Maintenance, Now).CriticalAlertsCleared(Now), Is.Null, "maintenance is the operator's");
         });
     }
+
+    [TestCase(NodeStatus.Online, 301, NodeStatus.Offline)]
+    [TestCase(NodeStatus.Online, 300, null)]
+    [TestCase(NodeStatus.Alert, 3600, null)]
+    [TestCase(NodeStatus.Maintenance, 3600, null)]
+    [TestCase(NodeStatus.Offline, 3600, null)]
+    public void Silence_longer_than_the_allowance_takes_an_online_node_offline(NodeStatus from, int silentSeconds, NodeStatus? to) =>
+        Assert.That(State(from, Now.AddSeconds(-silentSeconds)).Silent(Now, TimeSpan.FromMinutes(5)), Is.EqualTo(to));
+
+    [Test]
+    public void A_node_never_seen_is_not_silent() => Assert.That(State(NodeStatus.Online, null).Silent(Now, TimeSpan.FromMinutes(5)), Is.Null);
 }

@@ -46,7 +46,7 @@ public sealed class NotificationDelivery(
             if (status == Pending)
             {
                 // Scheduled once the attempt is committed: a retry that ran sooner would find the row still locked and skip it.
-                var delay = TimeSpan.FromSeconds(options.Value.RetryDelaysSeconds[attempts - 1]);
+                var delay = TimeSpan.FromSeconds(options.Value.RetryDelays[attempts - 1]);
                 services.GetRequiredService<DbSession>().AfterCommit(() =>
                 {
                     jobs.Schedule<NotificationDelivery>(job => job.DeliverAsync(deliveryId, CancellationToken.None), delay);

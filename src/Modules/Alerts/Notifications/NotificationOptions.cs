@@ -5,8 +5,15 @@ public sealed class NotificationOptions
 {
     public const string Section = "Notifications";
 
-    /// <summary>The waits before each retry of a failed delivery; once they are used up the delivery is failed.</summary>
-    public int[] RetryDelaysSeconds { get; set; } = [10, 60, 300, 900, 3600];
+    private static readonly int[] DefaultRetryDelaysSeconds = [10, 60, 300, 900, 3600];
+
+    /// <summary>
+    /// The waits before each retry of a failed delivery; once they are used up the delivery is failed. Unset means
+    /// 10 s, 1 min, 5 min, 15 min, 1 h (configuration binding would append to a non-empty default, so it stays null).
+    /// </summary>
+    public int[]? RetryDelaysSeconds { get; set; }
+
+    public IReadOnlyList<int> RetryDelays => RetryDelaysSeconds is { Length: > 0 } configured ? configured : DefaultRetryDelaysSeconds;
 
     /// <summary>Accept http:// webhooks (development and tests only; production takes https only).</summary>
     public bool AllowHttpWebhooks { get; set; }
@@ -18,7 +25,7 @@ public sealed class NotificationOptions
 
     public SmtpOptions Smtp { get; set; } = new();
 
-    public int MaxAttempts => RetryDelaysSeconds.Length + 1;
+    public int MaxAttempts => RetryDelays.Count + 1;
 }
 
 /// <summary>The SMTP relay emails go through.</summary>

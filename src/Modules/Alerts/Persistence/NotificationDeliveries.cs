@@ -33,6 +33,8 @@ public sealed class NotificationDeliveries(DbSession db)
         FROM unnest(@Ids::uuid[], @AlertIds::uuid[], @UserIds::uuid[], @RuleIds::uuid[], @Channels::text[], @Keys::text[], @RepeatNumbers::int[],
                     @ChannelIndexes::int[])
              AS d(id, alert_id, user_id, rule_id, channel, key, repeat_number, channel_index)
+        -- An alert deleted with its rule since it was raised is told to no one.
+        WHERE EXISTS (SELECT 1 FROM alerts.alert_history h WHERE h.id = d.alert_id)
         ON CONFLICT (idempotency_key) DO NOTHING
         RETURNING id
         """;

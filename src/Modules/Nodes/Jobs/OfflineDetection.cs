@@ -57,7 +57,7 @@ public sealed class OfflineDetection(IServiceScopeFactory scopes, IOptions<Offli
                 var connection = await db.ConnectionAsync(cancellationToken);
                 var silent = (await connection.QueryAsync<(Guid NodeId, TimeSpan OfflineAfter)>(new CommandDefinition(Silent, new
                 {
-                    Now = now, options.Value.DefaultReportingIntervalSeconds, options.Value.MissedIntervals, Limit = BatchSize,
+                    Now = now, DefaultInterval = options.Value.DefaultReportingIntervalSeconds, options.Value.MissedIntervals, Limit = BatchSize,
                 }, db.Transaction, cancellationToken: cancellationToken))).ToList();
                 var count = 0;
                 foreach (var (nodeId, offlineAfter) in silent)

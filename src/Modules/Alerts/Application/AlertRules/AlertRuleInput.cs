@@ -54,12 +54,22 @@ public sealed class AlertRuleInputValidator : AbstractValidator<AlertRuleInput>
         RuleFor(r => r.Selector!.AnalyticsType).Must(t => t is null || AlertRuleInput.AnalyticsTypes.Contains(t))
             .WithMessage($"selector.analyticsType is one of {string.Join(", ", AlertRuleInput.AnalyticsTypes)}.")
             .OverridePropertyName("selector.analyticsType").When(r => r.Selector is not null);
+        // The condition's own consistency, reported under the threshold that breaks it.
         RuleFor(r => r)
-            .Must(r => r.Condition().Problem() is null)
-            .WithMessage(r => r.Condition().Problem() ?? "")
-            .Unprocessable().OverridePropertyName("clearThreshold")
-            .When(r => r.Operator is not null && AlertRule.Operators.ContainsKey(r.Operator) && r.Threshold is { } t && double.IsFinite(t));
+            .Must(r => r.Condition().Problem() is null).WithMessage(r => r.Condition().Problem() ?? "")
+            .Unprocessable().OverridePropertyName("upperThreshold").When(r => HasCondition(r) && BandIsWrong(r));
+        RuleFor(r => r)
+            .Must(r => r.Condition().Problem() is null).WithMessage(r => r.Condition().Problem() ?? "")
+            .Unprocessable().OverridePropertyName("clearThreshold").When(r => HasCondition(r) && !BandIsWrong(r));
     }
+
+    private static bool HasCondition(AlertRuleInput r) =>
+        r.Operator is not null && AlertRule.Operators.ContainsKey(r.Operator) && r.Threshold is { } t && double.IsFinite(t)
+        && double.IsFinite(r.UpperThreshold ?? 0) && double.IsFinite(r.ClearThreshold ?? 0);
+
+    /// <summary>An upper bound where there should be none, none where there should be one, or one not above the lower.</summary>
+    private static bool BandIsWrong(AlertRuleInput r) =>
+        (r.Operator == "outside") != (r.UpperThreshold is not null) || (r.Operator == "outside" && r.UpperThreshold <= r.Threshold);
 }
 
 /// <summary>

@@ -1,0 +1,280 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using EvaraTech.Application.IntegrationEvents;
+using EvaraTech.Application.Security;
+using EvaraTech.Infrastructure.Messaging;
+using EvaraTech.IntegrationTests.Infrastructure;
+using EvaraTech.Modules.Alerts.Notifications;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EvaraTech.IntegrationTests.Alerts.Notifications;
+
+/// <summary>
+/// Notifications end to end, on a host of their own running Hangfire: a breach raises an alert, its fan-out queues
+/// a delivery per channel of every rule it reaches, and the delivery jobs POST signed webhooks to a real receiver and
+/// send email to a real SMTP server, retrying with backoff, never twice, repeating only on the repeat interval.
+/// </summary>
+[NonParallelizable]
+public sealed class NotificationTests
+{
+    private const string Secret = "whsec-test-0123456789abcdef";
+
+    private TestDatabase _database = null!;
+    private ApiFactory _api = null!;
+    private WebhookReceiver _receiver = null!;
+    private SmtpSink _smtp = null!;
+    private TenantWorld _world = null!;
+    private AlertScenario _scenario = null!;
+
+    [OneTimeSetUp]
+    public async Task StartAsync()
+    {
+        _database = await TestDatabase.CreateAsync("notify");
+        _receiver = await WebhookReceiver.StartAsync();
+        _smtp = SmtpSink.Start();
+        _api = ApiFactory.For(_database, new Dictionary<string, string?>
+        {
+            ["Jobs:ServerEnabled"] = "true",
+            ["Jobs:WorkerCount"] = "2",
+            ["Jobs:QueuePollIntervalSeconds"] = "0.2",
+            ["Jobs:SchedulePollingIntervalSeconds"] = "0.5",
+            ["Notifications:AllowHttpWebhooks"] = "true",
+            ["Notifications:RetryDelaysSeconds:0"] = "1",
+            ["Notifications:RetryDelaysSeconds:1"] = "1",
+            ["Notifications:RetryDelaysSeconds:2"] = "1",
+            ["Notifications:Smtp:Host"] = "127.0.0.1",
+            ["Notifications:Smtp:Port"] = _smtp.Port.ToString(CultureInfo.InvariantCulture),
+            ["Notifications:Smtp:Security"] = "None",
+        });
+        _ = _api.Server; // migrates
+        _world = await TenantWorld.CreateAsync(_database);
+        _scenario = await AlertScenario.ArrangeAsync(_database, _world);
+    }
+
+    [OneTimeTearDown]
+    public async Task StopAsync()
+    {
+        await _api.DisposeAsync();
+        await _receiver.DisposeAsync();
+        _smtp.Dispose();
+        await _database.DisposeAsync();
+    }
+
+    [SetUp]
+    public async Task ResetAsync()
+    {
+        await _database.ExecuteAsync("""
+            DELETE FROM alerts.alert_notification_rules;
+            DELETE FROM alerts.alert_rules;
+            UPDATE nodes.node_operational_state SET status = 'Online';
+            """);
+        _receiver.Reset();
+        _smtp.Messages.Clear();
+    }
+
+    [Test]
+    public async Task A_webhook_receiver_gets_one_signed_delivery_it_can_verify_and_a_replayed_event_queues_none()
+    {
+        await SubscribeAsync(_world.DistributorUser1, "warning", new { type = "webhook", url = _receiver.Url, secret = Secret });
+        await AlertRuleAsync("critical");
+
+        await BreachAsync();
+        await WaitForDeliveriesAsync("sent");
+        await BreachAsync(); // the alert is still open: evaluation raises nothing, so nothing is told again
+        await ReplayAlertRaisedAsync();
+
+        var delivery = _receiver.Deliveries.Single();
+        var timestamp = long.Parse(delivery.Headers["X-Evara-Timestamp"], CultureInfo.InvariantCulture);
+        var expected = "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), Encoding.UTF8.GetBytes($"{timestamp}.{delivery.Body}")));
+        using var body = JsonDocument.Parse(delivery.Body);
+        using var client = ClientFor(_world.DistributorUser1);
+        var log = (await (await client.GetAsync("/api/v1/notifications")).ReadEnvelopeAsync(HttpStatusCode.OK)).GetProperty("data").EnumerateArray().ToList();
+        var rules = await (await client.GetAsync("/api/v1/notification-rules")).Content.ReadAsStringAsync();
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(delivery.Headers["X-Evara-Signature"], Is.EqualTo(expected));
+            Assert.That(DateTimeOffset.UtcNow.ToUnixTimeSeconds() - timestamp, Is.InRange(0, 60));
+            Assert.That(delivery.Headers["Idempotency-Key"], Does.StartWith("alert:"));
+            Assert.That(body.RootElement.GetProperty("type").GetString(), Is.EqualTo("alert.triggered"));
+            Assert.That(body.RootElement.GetProperty("alert").GetProperty("id").GetGuid(), Is.EqualTo(await AlertIdAsync()));
+            Assert.That(body.RootElement.GetProperty("alert").GetProperty("severity").GetString(), Is.EqualTo("critical"));
+            Assert.That(log.Select(d => $"{d.GetProperty("channel").GetString()} {d.GetProperty("status").GetString()} {d.GetProperty("attempts").GetInt32()}"),
+                Is.EqualTo(new[] { "webhook sent 1" }));
+            Assert.That(await _database.ScalarAsync<long>("SELECT count(*) FROM alerts.alert_notifications"), Is.EqualTo(1));
+            Assert.That(rules, Does.Not.Contain(Secret), "a webhook's secret never leaves the server");
+        });
+    }
+
+    [Test]
+    public async Task A_receiver_failing_twice_then_succeeding_gets_exactly_one_successful_delivery()
+    {
+        _receiver.FailFirst = 2;
+        await SubscribeAsync(_world.DistributorUser1, "warning", new { type = "webhook", url = _receiver.Url, secret = Secret });
+        await AlertRuleAsync("warning");
+
+        await BreachAsync();
+        await WaitForDeliveriesAsync("sent");
+
+        var deliveries = _receiver.Deliveries.ToList();
+        Assert.Multiple(async () =>
+        {
+            Assert.That(deliveries.Select(d => d.Answered), Is.EqualTo(new[] { 500, 500, 200 }));
+            Assert.That(deliveries.Select(d => d.Headers["Idempotency-Key"]).Distinct().Count(), Is.EqualTo(1), "every retry is the same delivery");
+            Assert.That(await _database.ScalarAsync<string>("SELECT status || ' ' || attempts || ' ' || coalesce(error_message, '-') FROM alerts.alert_notifications"),
+                Is.EqualTo("sent 3 -"));
+        });
+    }
+
+    [Test]
+    public async Task A_delivery_that_keeps_failing_is_failed_with_its_error_once_the_retries_are_used_up()
+    {
+        _receiver.FailFirst = int.MaxValue;
+        await SubscribeAsync(_world.DistributorUser1, "warning", new { type = "webhook", url = _receiver.Url, secret = Secret });
+        await AlertRuleAsync("warning");
+
+        await BreachAsync();
+        await WaitForDeliveriesAsync("failed");
+
+        Assert.That(_receiver.Deliveries, Has.Count.EqualTo(4), "the first attempt and three retries");
+        Assert.That(await _database.ScalarAsync<string>("SELECT status || ' ' || attempts || ' ' || error_message FROM alerts.alert_notifications"),
+            Does.StartWith("failed 4 The webhook answered 500"));
+    }
+
+    [Test]
+    public async Task An_smtp_server_receives_the_email_at_the_users_address()
+    {
+        await SubscribeAsync(_world.DistributorUser1, "info", new { type = "email" });
+        await AlertRuleAsync("critical");
+
+        await BreachAsync();
+        await WaitForDeliveriesAsync("sent");
+
+        var message = _smtp.Messages.Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(message.To.Mailboxes.Single().Address, Is.EqualTo(_world.DistributorUser1.Email));
+            Assert.That(message.Subject, Is.EqualTo("[CRITICAL] Tank low"));
+            Assert.That(message.TextBody, Does.Contain("water_level_cm 20 < 50").And.Contain(_scenario.Tank1.ToString()));
+            Assert.That(message.Headers["Idempotency-Key"], Does.StartWith("alert:"));
+        });
+    }
+
+    [Test]
+    public async Task Only_users_whose_rules_the_alert_reaches_and_who_see_the_node_are_told()
+    {
+        await SubscribeAsync(_world.DistributorUser1, "critical", new { type = "webhook", url = _receiver.Url, secret = Secret });
+        await SubscribeAsync(_world.CustomerUser1, "warning", new { type = "webhook", url = _receiver.Url, secret = Secret });
+        await SubscribeAsync(_world.CustomerUser2, "info", new { type = "webhook", url = _receiver.Url, secret = Secret });
+        await SubscribeAsync(_world.Superadmin, "info", new { type = "webhook", url = _receiver.Url, secret = Secret }, nodeIds: [_scenario.Tank2]);
+        await AlertRuleAsync("warning");
+
+        await BreachAsync();
+        await WaitForDeliveriesAsync("sent");
+
+        Assert.That(await _database.ScalarAsync<string>("SELECT string_agg(user_id::text, ',') FROM alerts.alert_notifications"),
+            Is.EqualTo(_world.CustomerUser1.Id.ToString()),
+            "not the distributor user (critical only), not customer 2 (another tenant's node), not the superadmin (another node)");
+        Assert.That(_receiver.Deliveries, Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public async Task A_still_open_alert_is_told_again_after_the_repeat_interval_and_not_once_acknowledged()
+    {
+        await SubscribeAsync(_world.DistributorUser1, "warning", new { type = "webhook", url = _receiver.Url, secret = Secret }, repeatIntervalMinutes: 1);
+        await AlertRuleAsync("warning");
+        var repeats = _api.Services.GetRequiredService<NotificationRepeats>();
+
+        await BreachAsync();
+        await WaitForDeliveriesAsync("sent");
+        await repeats.RunAsync(CancellationToken.None);
+        var beforeTheInterval = await DeliveryCountAsync();
+        await _database.ExecuteAsync("UPDATE alerts.alert_notifications SET created_at = created_at - interval '2 minutes'");
+        await repeats.RunAsync(CancellationToken.None);
+        await WaitForDeliveriesAsync("sent");
+        var afterTheInterval = await DeliveryCountAsync();
+        using (var client = ClientFor(_world.DistributorUser1))
+        {
+            await (await client.PostAsync($"/api/v1/alerts/{await AlertIdAsync()}/acknowledge", null)).ReadEnvelopeAsync(HttpStatusCode.OK);
+        }
+
+        await _database.ExecuteAsync("UPDATE alerts.alert_notifications SET created_at = created_at - interval '2 minutes'");
+        await repeats.RunAsync(CancellationToken.None);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(beforeTheInterval, Is.EqualTo(1));
+            Assert.That(afterTheInterval, Is.EqualTo(2));
+            Assert.That(await DeliveryCountAsync(), Is.EqualTo(2), "an acknowledged alert is not repeated");
+            Assert.That(_receiver.Deliveries.Select(d => JsonDocument.Parse(d.Body).RootElement.GetProperty("type").GetString()),
+                Is.EqualTo(new[] { "alert.triggered", "alert.repeat" }));
+        });
+    }
+
+    private HttpClient ClientFor(TestUser user)
+    {
+        var client = _api.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Tokens.For(user));
+        return client;
+    }
+
+    private async Task SubscribeAsync(TestUser user, string severityMin, object channel, Guid[]? nodeIds = null, int repeatIntervalMinutes = 0)
+    {
+        using var client = ClientFor(user);
+        var response = await client.PostAsJsonAsync("/api/v1/notification-rules", new { severityMin, nodeIds, channels = new[] { channel }, repeatIntervalMinutes });
+        await response.ReadEnvelopeAsync(HttpStatusCode.Created);
+    }
+
+    private async Task AlertRuleAsync(string severity)
+    {
+        using var client = ClientFor(_world.DistributorUser1);
+        var response = await client.PostAsJsonAsync("/api/v1/alert-rules", new
+        {
+            name = "Tank low", nodeId = _scenario.Tank1, metric = "water_level_cm", @operator = "<", threshold = 50, severity, cooldownMinutes = 0,
+        });
+        await response.ReadEnvelopeAsync(HttpStatusCode.Created);
+    }
+
+    private Task BreachAsync() => AlertScenario.RecordAsync(_api, _scenario.Tank1, (20, DateTimeOffset.UtcNow));
+
+    private async Task<Guid> AlertIdAsync() => await _database.ScalarAsync<Guid>("SELECT id FROM alerts.alert_history");
+
+    private async Task<long> DeliveryCountAsync() => await _database.ScalarAsync<long>("SELECT count(*) FROM alerts.alert_notifications");
+
+    /// <summary>Waits until no delivery is pending and at least one has <paramref name="status"/>.</summary>
+    private async Task WaitForDeliveriesAsync(string status)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await _database.ScalarAsync<bool>(
+                "SELECT NOT EXISTS (SELECT 1 FROM alerts.alert_notifications WHERE status = 'pending') AND EXISTS (SELECT 1 FROM alerts.alert_notifications WHERE status = @s)",
+                ("s", status)))
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Fail($"No delivery reached '{status}' within 30 s: " +
+            await _database.ScalarAsync<string>("SELECT string_agg(status || ' ' || attempts || ' ' || coalesce(error_message, '-'), '; ') FROM alerts.alert_notifications"));
+    }
+
+    /// <summary>Hands the stored AlertRaised to its handlers again, as the outbox sweeper would after a crash.</summary>
+    private async Task ReplayAlertRaisedAsync()
+    {
+        var payload = await _database.ScalarAsync<string>("SELECT payload::text FROM integration.outbox WHERE event_type = 'AlertRaised' ORDER BY occurred_at DESC LIMIT 1");
+        var raised = JsonSerializer.Deserialize<AlertRaised>(payload!, OutboxDispatcher.Json)!;
+        using var scope = _api.Services.CreateScope();
+        scope.ServiceProvider.GetRequiredService<ICurrentUser>().ActAsSystem();
+        foreach (var handler in scope.ServiceProvider.GetServices<IIntegrationEventHandler<AlertRaised>>())
+        {
+            await handler.HandleAsync(raised, CancellationToken.None);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace EvaraTech.IntegrationTests.Alerts.Notifications;
+
+/// <summary>A webhook endpoint on a real port: records every delivery and answers 500 to the first <see cref="FailFirst"/> of them.</summary>
+public sealed class WebhookReceiver : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private int _seen;
+
+    private WebhookReceiver(WebApplication app) => _app = app;
+
+    public sealed record Delivery(IReadOnlyDictionary<string, string> Headers, string Body, int Answered);
+
+    public ConcurrentQueue<Delivery> Deliveries { get; } = new();
+
+    public int FailFirst { get; set; }
+
+    public string Url => _app.Urls.Single() + "/hook";
+
+    public static async Task<WebhookReceiver> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var receiver = new WebhookReceiver(app);
+        app.MapPost("/hook", async (HttpRequest request) =>
+        {
+            using var reader = new StreamReader(request.Body);
+            var body = await reader.ReadToEndAsync();
+            var status = Interlocked.Increment(ref receiver._seen) <= receiver.FailFirst ? StatusCodes.Status500InternalServerError : StatusCodes.Status200OK;
+            receiver.Deliveries.Enqueue(new Delivery(request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase), body, status));
+            return Results.StatusCode(status);
+        });
+        await app.StartAsync();
+        return receiver;
+    }
+
+    public void Reset()
+    {
+        Deliveries.Clear();
+        _seen = 0;
+        FailFirst = 0;
+    }
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+}

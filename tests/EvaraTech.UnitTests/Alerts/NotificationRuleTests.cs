@@ -1,0 +1,63 @@
+using System.Security.Cryptography;
+using System.Text;
+using EvaraTech.Domain;
+using EvaraTech.Modules.Alerts.Domain;
+
+namespace EvaraTech.UnitTests.Alerts;
+
+public sealed class NotificationRuleTests
+{
+    [TestCase("critical", "critical", true)]
+    [TestCase("critical", "info", true)]
+    [TestCase("warning", "critical", false)]
+    [TestCase("info", "warning", false)]
+    [TestCase("warning", "warning", true)]
+    public void A_severity_reaches_its_minimum_and_below(string severity, string minimum, bool reaches) =>
+        Assert.That(NotificationRule.Reaches(severity, minimum), Is.EqualTo(reaches));
+
+    [Test]
+    public void Valid_channels_are_kept_in_order()
+    {
+        var channels = NotificationRule.Channels(
+            [new ChannelInput("webhook", "https://hooks.example.com/evara", "0123456789abcdef", null), new ChannelInput("email", null, null, null)], allowHttp: false);
+
+        Assert.That(channels, Is.EqualTo(new NotificationChannel[]
+        {
+            new WebhookChannel("https://hooks.example.com/evara", "0123456789abcdef"), new EmailChannel(null),
+        }));
+    }
+
+    [TestCase("webhook", "http://hooks.example.com/x", "0123456789abcdef", null, "channels[0].url")]
+    [TestCase("webhook", "not a url", "0123456789abcdef", null, "channels[0].url")]
+    [TestCase("webhook", "https://hooks.example.com/x", "short", null, "channels[0].secret")]
+    [TestCase("email", null, null, "no-at-sign", "channels[0].address")]
+    [TestCase("sms", null, null, null, "channels[0].type")]
+    public void Invalid_channels_name_the_offending_field(string type, string? url, string? secret, string? address, string field)
+    {
+        var refused = Assert.Throws<DomainRuleViolation>(() => NotificationRule.Channels([new ChannelInput(type, url, secret, address)], allowHttp: false));
+
+        Assert.That(refused!.Field, Is.EqualTo(field));
+    }
+
+    [Test]
+    public void Http_webhooks_are_accepted_only_where_allowed() =>
+        Assert.That(NotificationRule.Channels([new ChannelInput("webhook", "http://127.0.0.1:5000/hook", "0123456789abcdef", null)], allowHttp: true),
+            Has.Count.EqualTo(1));
+
+    [Test]
+    public void No_channel_or_too_many_are_refused()
+    {
+        Assert.That(Assert.Throws<DomainRuleViolation>(() => NotificationRule.Channels([], allowHttp: false))!.Field, Is.EqualTo("channels"));
+        Assert.That(Assert.Throws<DomainRuleViolation>(() =>
+            NotificationRule.Channels([.. Enumerable.Repeat(new ChannelInput("email", null, null, null), 6)], allowHttp: false))!.Field, Is.EqualTo("channels"));
+    }
+
+    [Test]
+    public void The_signature_is_the_hmac_of_timestamp_dot_body_under_the_secret()
+    {
+        var expected = Convert.ToHexStringLower(HMACSHA256.HashData("s3cret-s3cret-s3cret"u8.ToArray(), Encoding.UTF8.GetBytes("1700000000.{\"a\":1}")));
+
+        Assert.That(WebhookSignature.Sign("s3cret-s3cret-s3cret", 1700000000, "{\"a\":1}"), Is.EqualTo("sha256=" + expected));
+        Assert.That(WebhookSignature.Sign("s3cret-s3cret-s3cret", 1700000001, "{\"a\":1}"), Is.Not.EqualTo("sha256=" + expected), "the timestamp is signed");
+    }
+}
