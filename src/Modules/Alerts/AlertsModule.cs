@@ -14,6 +14,7 @@ using Hangfire;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace EvaraTech.Modules.Alerts;
 
@@ -44,8 +45,13 @@ public static class AlertsModule
         services.AddScoped<NotificationRuleValues>();
         services.AddScoped<NotificationDeliveries>();
         services.AddScoped<IIntegrationEventHandler<AlertRaised>, QueueAlertNotificationsHandler>();
-        // Webhook deliveries retry on their own schedule (the delivery job), so the client itself does not.
-        services.AddHttpClient(NotificationSender.WebhookClient);
+        // Webhook deliveries retry on their own schedule (the delivery job), so the client itself does not; it follows
+        // no redirect and connects to no private address, so a user's URL cannot reach the platform's own network.
+        services.AddHttpClient(NotificationSender.WebhookClient).ConfigurePrimaryHttpMessageHandler(provider => new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            ConnectCallback = WebhookAddresses.Connect(() => provider.GetRequiredService<IOptions<NotificationOptions>>().Value.AllowPrivateNetworkWebhooks),
+        });
         services.AddSingleton<NotificationSender>();
         services.AddTransient<NotificationDelivery>();
         services.AddTransient<NotificationRepeats>();

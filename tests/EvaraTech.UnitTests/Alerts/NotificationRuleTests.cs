@@ -61,3 +61,23 @@ public sealed class NotificationRuleTests
         Assert.That(WebhookSignature.Sign("s3cret-s3cret-s3cret", 1700000001, "{\"a\":1}"), Is.Not.EqualTo("sha256=" + expected), "the timestamp is signed");
     }
 }
+
+public sealed class WebhookAddressTests
+{
+    [TestCase("127.0.0.1", true)]
+    [TestCase("10.1.2.3", true)]
+    [TestCase("172.20.0.5", true)]
+    [TestCase("192.168.1.10", true)]
+    [TestCase("169.254.169.254", true)]
+    [TestCase("100.64.0.1", true)]
+    [TestCase("0.0.0.0", true)]
+    [TestCase("::1", true)]
+    [TestCase("fe80::1", true)]
+    [TestCase("fd00::1", true)]
+    [TestCase("::ffff:10.0.0.1", true)]
+    [TestCase("8.8.8.8", false)]
+    [TestCase("172.32.0.1", false)]
+    [TestCase("2606:4700:4700::1111", false)]
+    public void Loopback_private_and_link_local_addresses_are_inward(string address, bool inward) =>
+        Assert.That(EvaraTech.Modules.Alerts.Notifications.WebhookAddresses.IsInward(System.Net.IPAddress.Parse(address)), Is.EqualTo(inward));
+}

@@ -18,6 +18,9 @@ public sealed class NotificationOptions
     /// <summary>Accept http:// webhooks (development and tests only; production takes https only).</summary>
     public bool AllowHttpWebhooks { get; set; }
 
+    /// <summary>Let webhooks reach loopback and private addresses (development and tests; never in production).</summary>
+    public bool AllowPrivateNetworkWebhooks { get; set; }
+
     public double WebhookTimeoutSeconds { get; set; } = 10;
 
     /// <summary>A pending delivery untouched for this long lost its job (an instance died): it is queued again.</summary>

@@ -43,6 +43,7 @@ public sealed class NotificationTests
             ["Jobs:QueuePollIntervalSeconds"] = "0.2",
             ["Jobs:SchedulePollingIntervalSeconds"] = "0.5",
             ["Notifications:AllowHttpWebhooks"] = "true",
+            ["Notifications:AllowPrivateNetworkWebhooks"] = "true",
             ["Notifications:RetryDelaysSeconds:0"] = "1",
             ["Notifications:RetryDelaysSeconds:1"] = "1",
             ["Notifications:RetryDelaysSeconds:2"] = "1",
@@ -213,6 +214,20 @@ public sealed class NotificationTests
             Assert.That(_receiver.Deliveries.Select(d => JsonDocument.Parse(d.Body).RootElement.GetProperty("type").GetString()),
                 Is.EqualTo(new[] { "alert.triggered", "alert.repeat" }));
         });
+    }
+
+    [Test]
+    public async Task Webhooks_reach_no_loopback_or_private_address_unless_allowed()
+    {
+        using var refusing = new HttpClient(new SocketsHttpHandler { ConnectCallback = WebhookAddresses.Connect(() => false) });
+        using var allowing = new HttpClient(new SocketsHttpHandler { ConnectCallback = WebhookAddresses.Connect(() => true) });
+
+        var refused = Assert.ThrowsAsync<HttpRequestException>(() => refusing.PostAsync(_receiver.Url, new StringContent("{}")));
+        var allowed = await allowing.PostAsync(_receiver.Url, new StringContent("{}"));
+
+        Assert.That(refused!.ToString(), Does.Contain("resolves to a private or local address"));
+        Assert.That(allowed.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(_receiver.Deliveries, Has.Count.EqualTo(1), "the refused request never reached the receiver");
     }
 
     private HttpClient ClientFor(TestUser user)
