@@ -1,11 +1,12 @@
 using EvaraTech.Api.Errors;
+using EvaraTech.Api.Realtime;
 using EvaraTech.Infrastructure;
 using EvaraTech.Modules.Alerts;
 using EvaraTech.Modules.Audit;
 using EvaraTech.Modules.Nodes;
+using EvaraTech.Modules.Reporting;
 using EvaraTech.Modules.Telemetry;
 using EvaraTech.Modules.Tenancy;
-using EvaraTech.Api.Realtime;
 using Hangfire;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Scalar.AspNetCore;
@@ -40,7 +41,8 @@ public static class ApiPipeline
             Authorization = [new SuperadminDashboardAuthorization()],
             AsyncAuthorization = [],
         });
-        app.MapHub<RealtimeHub>("/hubs/realtime").RequireAuthorization();
+        // A connection ends when its token expires, so a revoked or demoted user does not keep listening.
+        app.MapHub<RealtimeHub>("/hubs/realtime", o => o.CloseOnAuthenticationExpiration = true).RequireAuthorization();
 
         app.MapTelemetryDeviceEndpoints();
 
@@ -50,6 +52,7 @@ public static class ApiPipeline
         api.MapNodesEndpoints();
         api.MapTelemetryEndpoints();
         api.MapAlertsEndpoints();
+        api.MapReportingEndpoints();
         api.MapAuditEndpoints();
         return app;
     }

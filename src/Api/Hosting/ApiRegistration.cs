@@ -1,10 +1,13 @@
 using System.Text.Json.Serialization;
 using EvaraTech.Api.Errors;
+using EvaraTech.Api.Realtime;
 using EvaraTech.Application.Behaviours;
+using EvaraTech.Application.IntegrationEvents;
 using EvaraTech.Infrastructure.Database;
 using EvaraTech.Modules.Alerts;
 using EvaraTech.Modules.Audit;
 using EvaraTech.Modules.Nodes;
+using EvaraTech.Modules.Reporting;
 using EvaraTech.Modules.Telemetry;
 using EvaraTech.Modules.Tenancy;
 using FluentValidation;
@@ -20,7 +23,7 @@ public static class ApiRegistration
     /// <summary>One type from every module assembly (validators are discovered in these).</summary>
     public static readonly Type[] ModuleMarkers =
     [
-        typeof(TenancyModule), typeof(NodesModule), typeof(TelemetryModule), typeof(AlertsModule), typeof(AuditModule),
+        typeof(TenancyModule), typeof(NodesModule), typeof(TelemetryModule), typeof(AlertsModule), typeof(ReportingModule), typeof(AuditModule),
     ];
 
     public static WebApplicationBuilder AddApi(this WebApplicationBuilder builder)
@@ -33,7 +36,10 @@ public static class ApiRegistration
             options.ServiceLifetime = ServiceLifetime.Scoped;
             // Read by the source generator at compile time, so the list is literal. List a module here once it has
             // messages (the generator refuses one without); a test checks that every message has a handler.
-            options.Assemblies = [typeof(TenancyModule), typeof(NodesModule), typeof(TelemetryModule), typeof(AlertsModule), typeof(AuditModule)];
+            options.Assemblies =
+            [
+                typeof(TenancyModule), typeof(NodesModule), typeof(TelemetryModule), typeof(AlertsModule), typeof(ReportingModule), typeof(AuditModule),
+            ];
             // Outermost first: refuse the caller, then the input, before a transaction is opened; audit inside it.
             options.PipelineBehaviors =
             [
@@ -46,6 +52,7 @@ public static class ApiRegistration
         services.AddNodesModule(builder.Configuration);
         services.AddTelemetryModule(builder.Configuration);
         services.AddAlertsModule(builder.Configuration);
+        services.AddReportingModule(builder.Configuration);
         services.AddAuditModule(builder.Configuration);
 
         services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
@@ -54,7 +61,17 @@ public static class ApiRegistration
         services.AddProblemDetails();
         services.AddOpenApi();
 
-        var signalR = services.AddSignalR();
+        var signalR = services.AddSignalR().AddMessagePackProtocol();
+        services.Configure<RealtimeOptions>(builder.Configuration.GetSection(RealtimeOptions.Section));
+        services.AddSingleton<RealtimeBroadcaster>();
+        services.AddHostedService(provider => provider.GetRequiredService<RealtimeBroadcaster>());
+        services.AddScoped<BroadcastIntegrationEvents>();
+        services.AddScoped<IIntegrationEventHandler<TelemetryBatchRecorded>>(provider => provider.GetRequiredService<BroadcastIntegrationEvents>());
+        services.AddScoped<IIntegrationEventHandler<NodeStatusChanged>>(provider => provider.GetRequiredService<BroadcastIntegrationEvents>());
+        services.AddScoped<IIntegrationEventHandler<AlertRaised>>(provider => provider.GetRequiredService<BroadcastIntegrationEvents>());
+        services.AddScoped<IIntegrationEventHandler<AlertAcknowledged>>(provider => provider.GetRequiredService<BroadcastIntegrationEvents>());
+        services.AddScoped<IIntegrationEventHandler<AlertResolved>>(provider => provider.GetRequiredService<BroadcastIntegrationEvents>());
+        services.AddScoped<IIntegrationEventHandler<DashboardStatsRefreshed>>(provider => provider.GetRequiredService<BroadcastIntegrationEvents>());
         if (ConnectionStrings.Redis(builder.Configuration) is { } redis)
         {
             signalR.AddStackExchangeRedis(redis, o =>

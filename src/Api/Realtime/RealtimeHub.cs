@@ -1,9 +1,57 @@
+using EvaraTech.Application.Nodes;
+using EvaraTech.Application.Security;
+using EvaraTech.Application.Tenants;
+using EvaraTech.Domain;
+using EvaraTech.Infrastructure.Database;
 using Microsoft.AspNetCore.SignalR;
 
 namespace EvaraTech.Api.Realtime;
 
 /// <summary>
-/// The realtime hub for dashboards, authenticated with the API's tokens. Subscriptions and events arrive with
-/// the realtime issue; until then a signed-in client can connect and nothing is broadcast.
+/// The realtime hub (<c>/hubs/realtime</c>), authenticated with the API's tokens. A client subscribes to its whole
+/// scope, to a community or to a node; each subscription is checked against the caller's scope as it was when the
+/// connection was authenticated, and something outside it is refused as not found (its existence never leaks).
 /// </summary>
-public sealed class RealtimeHub : Hub;
+public sealed class RealtimeHub(IServiceScopeFactory scopes) : Hub<IRealtimeClient>
+{
+    private const string ScopeItem = "scope";
+
+    public override Task OnConnectedAsync()
+    {
+        // The connection's own request carried the token; hub invocations get fresh DI scopes without a user.
+        var user = Context.GetHttpContext()!.RequestServices.GetRequiredService<ICurrentUser>();
+        Context.Items[ScopeItem] = user.Scope;
+        return base.OnConnectedAsync();
+    }
+
+    /// <summary>Everything the caller may see: the platform, a distributor's subtree or a customer's nodes.</summary>
+    public async Task SubscribeScope()
+    {
+        var group = RealtimeGroups.OfScope(Scope) ?? throw new HubException("This account sees no tenant.");
+        await Groups.AddToGroupAsync(Context.ConnectionId, group);
+    }
+
+    public async Task SubscribeNode(Guid nodeId)
+    {
+        var scope = Scope;
+        var audience = await scopes.RunAsync(async services =>
+        {
+            var directory = services.GetRequiredService<INodeDirectory>();
+            return await directory.FindAsync(nodeId, scope, Context.ConnectionAborted) is null
+                ? null
+                : (await directory.AudiencesAsync([nodeId], Context.ConnectionAborted)).SingleOrDefault();
+        }, Context.ConnectionAborted) ?? throw new HubException("Node was not found.");
+        await Groups.AddToGroupAsync(Context.ConnectionId, RealtimeGroups.Node(audience));
+    }
+
+    public async Task SubscribeCommunity(Guid communityId)
+    {
+        var scope = Scope;
+        var community = await scopes.RunAsync(services => services.GetRequiredService<ITenantDirectory>()
+            .FindAsync(TenantType.Community, communityId, scope, Context.ConnectionAborted), Context.ConnectionAborted)
+            ?? throw new HubException("Community was not found.");
+        await Groups.AddToGroupAsync(Context.ConnectionId, RealtimeGroups.Community(communityId, community.DistributorId));
+    }
+
+    private TenantScope Scope => Context.Items.TryGetValue(ScopeItem, out var scope) ? (TenantScope)scope! : TenantScope.Nothing;
+}

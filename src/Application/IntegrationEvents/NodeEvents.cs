@@ -7,3 +7,6 @@ namespace EvaraTech.Application.IntegrationEvents;
 public sealed record NodeStatusChanged(
     Guid EventId, DateTimeOffset OccurredAt, Guid NodeId, Guid OwnerDistributorId, string PreviousStatus, string Status, long StateVersion, string Reason)
     : IIntegrationEvent;
+
+/// <summary>The dashboard's figures were recomputed (published by Reporting; live dashboards fetch theirs again).</summary>
+public sealed record DashboardStatsRefreshed(Guid EventId, DateTimeOffset OccurredAt, DateTimeOffset RefreshedAt) : IIntegrationEvent;

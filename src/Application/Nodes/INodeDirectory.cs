@@ -22,6 +22,9 @@ public sealed record IngestionSource(
 /// <summary>What alert rules select a node by: its owner, type, community and tags.</summary>
 public sealed record AlertTarget(Guid NodeId, Guid OwnerDistributorId, string AnalyticsType, Guid? CommunityId, IReadOnlyList<Guid> TagIds);
 
+/// <summary>Who may see a node: its ownership path (realtime sends each of its events to exactly these audiences).</summary>
+public sealed record NodeAudience(Guid NodeId, Guid DistributorId, Guid? CommunityId, Guid? CustomerId);
+
 /// <summary>A node as reports name it.</summary>
 public sealed record NodeName(Guid Id, string NodeKey, string Label, Guid? CommunityId);
 
@@ -42,6 +45,9 @@ public interface INodeDirectory
 
     /// <returns>the nodes within <paramref name="scope"/>, of one community when it is given, ordered by label then id</returns>
     Task<IReadOnlyList<NodeName>> ListAsync(TenantScope scope, Guid? communityId, CancellationToken cancellationToken);
+
+    /// <returns>the ownership paths of the nodes that exist (the platform's own work: realtime fan-out)</returns>
+    Task<IReadOnlyList<NodeAudience>> AudiencesAsync(IReadOnlyCollection<Guid> nodeIds, CancellationToken cancellationToken);
 
     /// <returns>how to read the nodes' telemetry; nodes that do not exist are absent (ingestion runs unscoped)</returns>
     Task<IReadOnlyList<IngestionSource>> IngestionSourcesAsync(IReadOnlyCollection<Guid> nodeIds, CancellationToken cancellationToken);

@@ -13,5 +13,8 @@ public interface ITelemetryBatchReader
     /// <returns>the metrics readings of a node of <paramref name="analyticsType"/> carry (what alert rules may watch), or none for an unknown type</returns>
     IReadOnlySet<string> MetricsOf(string analyticsType);
 
+    /// <returns>each node's latest reading (nodes without one are absent)</returns>
+    Task<IReadOnlyDictionary<Guid, StoredReading>> LatestAsync(IReadOnlyCollection<Guid> nodeIds, CancellationToken cancellationToken);
+
     Task<IReadOnlyList<StoredReading>> ReadAsync(Guid nodeId, string telemetryType, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
 }

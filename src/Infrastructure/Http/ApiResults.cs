@@ -16,10 +16,11 @@ public static class ApiResults
     public static IResult Versioned<T>(HttpContext context, T data, long version) => Versioned(context, data, Versioning.ETag(version));
 
     /// <summary>The same with a resource's own ETag format.</summary>
-    public static IResult Versioned<T>(HttpContext context, T data, string etag)
+    /// <param name="cached">whether the data came from the read cache (<c>meta.cached</c>)</param>
+    public static IResult Versioned<T>(HttpContext context, T data, string etag, bool cached = false)
     {
         Versioning.SetETag(context, etag);
-        return Versioning.NotModified(context, etag) ? TypedResults.StatusCode(StatusCodes.Status304NotModified) : Ok(context, data);
+        return Versioning.NotModified(context, etag) ? TypedResults.StatusCode(StatusCodes.Status304NotModified) : Ok(context, data, cached: cached);
     }
 
     /// <summary>An error envelope that also carries data, for failures a client needs details of (a rejected batch).</summary>

@@ -53,6 +53,12 @@ public sealed class NodeDirectory(DbSession db) : INodeDirectory
         ORDER BY n.label, n.id
         """;
 
+    private const string Audiences = """
+        SELECT id AS NodeId, owner_distributor_id AS DistributorId, coalesce(community_id, owner_community_id) AS CommunityId, customer_id AS CustomerId
+        FROM nodes.nodes
+        WHERE id = ANY(@Ids)
+        """;
+
     private const string ByWriteKey = "SELECT node_id FROM nodes.thingspeak_channels WHERE write_key = @WriteKey";
 
     public async Task<IReadOnlyList<IngestionSource>> IngestionSourcesAsync(IReadOnlyCollection<Guid> nodeIds, CancellationToken cancellationToken)
@@ -94,6 +100,13 @@ public sealed class NodeDirectory(DbSession db) : INodeDirectory
         var connection = await db.ConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<NodeName>(NodeScope.Command(db, Names, scope, new { CommunityId = communityId }, cancellationToken));
         return [.. rows];
+    }
+
+    public async Task<IReadOnlyList<NodeAudience>> AudiencesAsync(IReadOnlyCollection<Guid> nodeIds, CancellationToken cancellationToken)
+    {
+        var connection = await db.ConnectionAsync(cancellationToken);
+        return [.. await connection.QueryAsync<NodeAudience>(new CommandDefinition(Audiences, new { Ids = nodeIds.ToArray() }, db.Transaction,
+            cancellationToken: cancellationToken))];
     }
 
     public async Task<Guid?> FindByWriteKeyAsync(string writeKey, CancellationToken cancellationToken)

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace EvaraTech.Modules.Telemetry.Jobs;
 
-/// <summary>The Telemetry module's recurring jobs: ThingSpeak polling and rollups every minute, quiet nodes' state every five, partitions daily.</summary>
+/// <summary>The Telemetry module's recurring jobs: ThingSpeak polling, rollups and health scores every minute, quiet nodes' state every five, partitions daily.</summary>
 internal static class TelemetryJobs
 {
     public static IServiceCollection AddTelemetryJobs(this IServiceCollection services)
@@ -12,6 +12,7 @@ internal static class TelemetryJobs
         services.AddSingleton<RollupRefresh>();
         services.AddSingleton<DeviceStateRefresh>();
         services.AddSingleton<TelemetryPartitionMaintenance>();
+        services.AddSingleton<HealthScoreRefresh>();
         services.AddTransient<ThingSpeakPolling>();
         services.AddSingleton(new ScheduledJob(ThingSpeakPolling.JobId, jobs =>
             jobs.AddOrUpdate<ThingSpeakPolling>(ThingSpeakPolling.JobId, job => job.RunAsync(CancellationToken.None), Cron.Minutely())));
@@ -19,6 +20,8 @@ internal static class TelemetryJobs
             jobs.AddOrUpdate<RollupRefresh>(RollupRefresh.JobId, job => job.RunAsync(CancellationToken.None), Cron.Minutely())));
         services.AddSingleton(new ScheduledJob(DeviceStateRefresh.JobId, jobs =>
             jobs.AddOrUpdate<DeviceStateRefresh>(DeviceStateRefresh.JobId, job => job.RunAsync(CancellationToken.None), "*/5 * * * *")));
+        services.AddSingleton(new ScheduledJob(HealthScoreRefresh.JobId, jobs =>
+            jobs.AddOrUpdate<HealthScoreRefresh>(HealthScoreRefresh.JobId, job => job.RunAsync(CancellationToken.None), Cron.Minutely())));
         services.AddSingleton(new ScheduledJob(TelemetryPartitionMaintenance.JobId, jobs =>
             jobs.AddOrUpdate<TelemetryPartitionMaintenance>(TelemetryPartitionMaintenance.JobId, job => job.RunAsync(CancellationToken.None), Cron.Daily())));
         return services;

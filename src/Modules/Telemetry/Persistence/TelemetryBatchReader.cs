@@ -9,10 +9,22 @@ namespace EvaraTech.Modules.Telemetry.Persistence;
 /// <summary>The Telemetry side of <see cref="ITelemetryBatchReader"/>: one key-range read of the type's table.</summary>
 public sealed class TelemetryBatchReader(DbSession db) : ITelemetryBatchReader
 {
+    private const string Latest = """
+        SELECT node_id, "timestamp", "values"::text FROM telemetry.latest_readings WHERE node_id = ANY(@Ids)
+        """;
+
     public IReadOnlySet<string> MetricsOf(string analyticsType) =>
         TelemetryTable.All.SingleOrDefault(t => t.AnalyticsType == analyticsType) is { } table
             ? table.Metrics.Select(m => m.Name).ToHashSet(StringComparer.Ordinal)
             : new HashSet<string>();
+
+    public async Task<IReadOnlyDictionary<Guid, StoredReading>> LatestAsync(IReadOnlyCollection<Guid> nodeIds, CancellationToken cancellationToken)
+    {
+        var connection = await db.ConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(Guid NodeId, DateTime At, string Values)>(new CommandDefinition(Latest,
+            new { Ids = nodeIds.ToArray() }, db.Transaction, cancellationToken: cancellationToken));
+        return rows.ToDictionary(r => r.NodeId, r => new StoredReading(new DateTimeOffset(DateTime.SpecifyKind(r.At, DateTimeKind.Utc)), Numbers(r.Values)));
+    }
 
     public async Task<IReadOnlyList<StoredReading>> ReadAsync(
         Guid nodeId, string telemetryType, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)

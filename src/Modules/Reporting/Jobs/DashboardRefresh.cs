@@ -1,0 +1,71 @@
+using EvaraTech.Application.IntegrationEvents;
+using EvaraTech.Infrastructure.Database;
+using EvaraTech.Modules.Reporting.Persistence;
+using Hangfire;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EvaraTech.Modules.Reporting.Jobs;
+
+/// <summary>
+/// Refreshes the dashboard view (every minute, and soon after a burst of status changes and alerts), then publishes
+/// <see cref="DashboardStatsRefreshed"/> so live dashboards fetch their figures again.
+/// </summary>
+public sealed class DashboardRefresh(IConfiguration configuration, IServiceScopeFactory scopes, TimeProvider clock)
+{
+    public const string JobId = "reporting-dashboard-refresh";
+
+    [DisableConcurrentExecution(timeoutInSeconds: 120)]
+    public async Task<DateTimeOffset> RunAsync(CancellationToken cancellationToken)
+    {
+        var refreshedAt = await DashboardStatsView.RefreshAsync(ConnectionStrings.Migrations(configuration), cancellationToken);
+        await scopes.RunAsync(async services =>
+        {
+            await services.GetRequiredService<IIntegrationEventPublisher>()
+                .PublishAsync(new DashboardStatsRefreshed(Guid.CreateVersion7(), clock.GetUtcNow(), refreshedAt), cancellationToken);
+            return true;
+        }, cancellationToken);
+        return refreshedAt;
+    }
+}
+
+/// <summary>
+/// Asks for a dashboard refresh soon after changes the figures show (a node's status, an alert), at most one per
+/// <see cref="Debounce"/> per instance: a burst of a thousand changes costs one refresh, not a thousand.
+/// </summary>
+public sealed class DashboardRefreshRequests(IBackgroundJobClient jobs, TimeProvider clock)
+{
+    public static readonly TimeSpan Debounce = TimeSpan.FromSeconds(10);
+
+    private long _lastRequestTicks;
+
+    public void Request()
+    {
+        var now = clock.GetUtcNow().UtcTicks;
+        var last = Interlocked.Read(ref _lastRequestTicks);
+        if (now - last < Debounce.Ticks || Interlocked.CompareExchange(ref _lastRequestTicks, now, last) != last)
+        {
+            return;
+        }
+
+        // Scheduled a little later, so the rest of the burst is in the view too.
+        jobs.Schedule<DashboardRefresh>(job => job.RunAsync(CancellationToken.None), TimeSpan.FromSeconds(2));
+    }
+}
+
+/// <summary>The changes that move the dashboard's figures ask for a refresh.</summary>
+public sealed class RefreshDashboardOnChanges(DashboardRefreshRequests requests)
+    : IIntegrationEventHandler<NodeStatusChanged>, IIntegrationEventHandler<AlertRaised>, IIntegrationEventHandler<AlertResolved>
+{
+    public Task HandleAsync(NodeStatusChanged integrationEvent, CancellationToken cancellationToken) => RequestAsync();
+
+    public Task HandleAsync(AlertRaised integrationEvent, CancellationToken cancellationToken) => RequestAsync();
+
+    public Task HandleAsync(AlertResolved integrationEvent, CancellationToken cancellationToken) => RequestAsync();
+
+    private Task RequestAsync()
+    {
+        requests.Request();
+        return Task.CompletedTask;
+    }
+}

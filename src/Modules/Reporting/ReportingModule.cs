@@ -1,0 +1,41 @@
+using EvaraTech.Application.IntegrationEvents;
+using EvaraTech.Infrastructure.Jobs;
+using EvaraTech.Modules.Reporting.Endpoints;
+using EvaraTech.Modules.Reporting.Jobs;
+using EvaraTech.Modules.Reporting.Persistence;
+using Hangfire;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EvaraTech.Modules.Reporting;
+
+/// <summary>
+/// The Reporting module's entry point: read models that span modules (the operator dashboard), kept in the
+/// <c>reporting</c> schema as materialized views and refreshed by jobs. It reads other modules' tables in SQL only
+/// inside those views, and writes none.
+/// </summary>
+public static class ReportingModule
+{
+    public const string Schema = "reporting";
+
+    public static IServiceCollection AddReportingModule(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddScoped<DashboardStatsView>();
+        services.AddTransient<DashboardRefresh>();
+        services.AddSingleton<DashboardRefreshRequests>();
+        services.AddScoped<RefreshDashboardOnChanges>();
+        services.AddScoped<IIntegrationEventHandler<NodeStatusChanged>>(provider => provider.GetRequiredService<RefreshDashboardOnChanges>());
+        services.AddScoped<IIntegrationEventHandler<AlertRaised>>(provider => provider.GetRequiredService<RefreshDashboardOnChanges>());
+        services.AddScoped<IIntegrationEventHandler<AlertResolved>>(provider => provider.GetRequiredService<RefreshDashboardOnChanges>());
+        services.AddSingleton(new ScheduledJob(DashboardRefresh.JobId, jobs =>
+            jobs.AddOrUpdate<DashboardRefresh>(DashboardRefresh.JobId, job => job.RunAsync(CancellationToken.None), Cron.Minutely())));
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapReportingEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapDashboardEndpoints();
+        return endpoints;
+    }
+}

@@ -1,0 +1,106 @@
+using EvaraTech.IntegrationTests.Alerts;
+using EvaraTech.IntegrationTests.Infrastructure;
+using EvaraTech.Modules.Alerts.Persistence;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EvaraTech.IntegrationTests.Realtime;
+
+/// <summary>
+/// The hub with real SignalR clients: each hears its own scope's telemetry and alerts and never another tenant's;
+/// subscriptions outside the caller's scope are refused; telemetry stored within one flush window arrives as one
+/// message per group with one update per node; MessagePack clients hear the same.
+/// </summary>
+public sealed class RealtimeHubTests : TenantWorldTest
+{
+    private AlertScenario _scenario = null!;
+
+    [SetUp]
+    public async Task ArrangeAsync()
+    {
+        _scenario = await AlertScenario.ArrangeAsync(Database, World);
+        await Database.ExecuteAsync("""
+            INSERT INTO alerts.alert_rules (id, owner_distributor_id, name, selector_analytics_type, metric, operator, threshold, severity, cooldown_minutes)
+            VALUES (gen_random_uuid(), @d1, 'Tank low', 'EvaraTank', 'water_level_cm', '<', 50, 'critical', 0),
+                   (gen_random_uuid(), @d2, 'Tank low', 'EvaraTank', 'water_level_cm', '<', 50, 'critical', 0)
+            """, ("d1", World.Distributor1), ("d2", World.Distributor2));
+        var rules = Platform.Api.Services.GetRequiredService<AlertRulesCache>();
+        rules.Invalidate(World.Distributor1);
+        rules.Invalidate(World.Distributor2);
+    }
+
+    [Test]
+    public async Task A_customer_hears_its_own_nodes_telemetry_and_alerts_and_never_another_tenants()
+    {
+        await using var customer1 = await HubClient.ConnectAsync(Platform.Api, World.CustomerUser1);
+        await using var customer2 = await HubClient.ConnectAsync(Platform.Api, World.CustomerUser2, messagePack: true);
+        await using var superadmin = await HubClient.ConnectAsync(Platform.Api, World.Superadmin);
+        await customer1.Connection.InvokeAsync("SubscribeScope");
+        await customer2.Connection.InvokeAsync("SubscribeScope");
+        await superadmin.Connection.InvokeAsync("SubscribeScope");
+
+        await AlertScenario.RecordAsync(Platform.Api, _scenario.Tank1, (20, DateTimeOffset.UtcNow));
+        await HubClient.EventuallyAsync(() => !customer1.Telemetry.IsEmpty && !customer1.Alerts.IsEmpty, "customer 1's telemetry and alert");
+        await AlertScenario.RecordAsync(Platform.Api, _scenario.Tank2, (200, DateTimeOffset.UtcNow));
+        await HubClient.EventuallyAsync(() => !customer2.Telemetry.IsEmpty, "customer 2's telemetry (MessagePack)");
+        await HubClient.EventuallyAsync(() => superadmin.Telemetry.SelectMany(t => t.Updates).Select(u => u.NodeId).Distinct().Count() == 2,
+            "the superadmin's telemetry of both nodes");
+        await Task.Delay(500); // anything misrouted would have arrived by now
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(customer1.Telemetry.SelectMany(t => t.Updates).Select(u => u.NodeId).Distinct(), Is.EqualTo(new[] { _scenario.Tank1 }));
+            Assert.That(customer1.Telemetry.Single().Updates.Single().Latest!["water_level_cm"], Is.EqualTo(20));
+            Assert.That(customer1.Alerts.Select(a => (a.NodeId, a.Change, a.Severity)), Is.EqualTo(new[] { (_scenario.Tank1, "raised", "critical") }));
+            Assert.That(customer1.Statuses.Select(s => s.Status), Does.Contain("Alert"), "the node's status change is heard too");
+            Assert.That(customer2.Telemetry.SelectMany(t => t.Updates).Select(u => u.NodeId).Distinct(), Is.EqualTo(new[] { _scenario.Tank2 }));
+            Assert.That(customer2.Alerts, Is.Empty, "tank 2 stayed above its threshold, and tank 1's alert is not customer 2's");
+        });
+    }
+
+    [Test]
+    public async Task Subscriptions_outside_the_callers_scope_are_refused()
+    {
+        await using var customer1 = await HubClient.ConnectAsync(Platform.Api, World.CustomerUser1);
+        await using var distributor1 = await HubClient.ConnectAsync(Platform.Api, World.DistributorUser1);
+
+        await customer1.Connection.InvokeAsync("SubscribeNode", _scenario.Tank1);
+        await distributor1.Connection.InvokeAsync("SubscribeCommunity", World.Community1);
+        var otherNode = Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => customer1.Connection.InvokeAsync("SubscribeNode", _scenario.Tank2));
+        var community = Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => customer1.Connection.InvokeAsync("SubscribeCommunity", World.Community1));
+        var otherCommunity = Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => distributor1.Connection.InvokeAsync("SubscribeCommunity", World.Community2));
+        await AlertScenario.RecordAsync(Platform.Api, _scenario.Tank2, (20, DateTimeOffset.UtcNow));
+        await AlertScenario.RecordAsync(Platform.Api, _scenario.Tank1, (200, DateTimeOffset.UtcNow));
+        await HubClient.EventuallyAsync(() => !customer1.Telemetry.IsEmpty && !distributor1.Telemetry.IsEmpty, "tank 1's telemetry");
+        await Task.Delay(500);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(otherNode!.Message, Does.Contain("Node was not found"));
+            Assert.That(community!.Message, Does.Contain("Community was not found"), "a customer does not subscribe to its community");
+            Assert.That(otherCommunity!.Message, Does.Contain("Community was not found"));
+            Assert.That(customer1.Telemetry.SelectMany(t => t.Updates).Select(u => u.NodeId).Distinct(), Is.EqualTo(new[] { _scenario.Tank1 }));
+            Assert.That(customer1.Alerts, Is.Empty, "tank 2's alert is another tenant's");
+            Assert.That(distributor1.Telemetry.SelectMany(t => t.Updates).Select(u => u.NodeId).Distinct(), Is.EqualTo(new[] { _scenario.Tank1 }));
+        });
+    }
+
+    [Test]
+    public async Task Batches_stored_within_one_flush_window_arrive_as_one_message_with_one_update_per_node()
+    {
+        await using var distributor1 = await HubClient.ConnectAsync(Platform.Api, World.DistributorUser1);
+        await distributor1.Connection.InvokeAsync("SubscribeScope");
+        var now = DateTimeOffset.UtcNow;
+
+        await Task.WhenAll(
+            AlertScenario.RecordAsync(Platform.Api, _scenario.Tank1, (200, now.AddSeconds(-3))),
+            AlertScenario.RecordAsync(Platform.Api, _scenario.Tank1, (210, now.AddSeconds(-2))),
+            AlertScenario.RecordAsync(Platform.Api, _scenario.Tank1, (220, now.AddSeconds(-1))));
+        await HubClient.EventuallyAsync(() => distributor1.Telemetry.SelectMany(t => t.Updates).Sum(u => u.Stored) == 3, "three stored readings");
+        await Task.Delay(500);
+
+        var update = distributor1.Telemetry.Single().Updates.Single();
+        Assert.That((update.NodeId, update.Stored, update.From, update.To), Is.EqualTo((_scenario.Tank1, 3, now.AddSeconds(-3), now.AddSeconds(-1))));
+        Assert.That(update.Latest!["water_level_cm"], Is.EqualTo(220));
+    }
+}
