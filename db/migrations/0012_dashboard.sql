@@ -42,14 +42,14 @@ SELECT CASE WHEN grouping(owner_distributor_id) = 1 THEN 'all' WHEN grouping(cus
        count(*) FILTER (WHERE status = 'Alert') AS nodes_alert,
        count(*) FILTER (WHERE status = 'Maintenance') AS nodes_maintenance,
        count(*) FILTER (WHERE status = 'Provisioning') AS nodes_provisioning,
-       sum(critical_alerts) AS alerts_critical,
-       sum(warning_alerts) AS alerts_warning,
-       sum(info_alerts) AS alerts_info,
+       coalesce(sum(critical_alerts), 0)::bigint AS alerts_critical,
+       coalesce(sum(warning_alerts), 0)::bigint AS alerts_warning,
+       coalesce(sum(info_alerts), 0)::bigint AS alerts_info,
        count(*) FILTER (WHERE score >= 80) AS health_good,
        count(*) FILTER (WHERE score >= 50 AND score < 80) AS health_fair,
        count(*) FILTER (WHERE score < 50) AS health_poor,
        count(*) FILTER (WHERE score IS NULL) AS health_unknown,
-       sum(readings_24h) AS readings_24h,
+       coalesce(sum(readings_24h), 0)::bigint AS readings_24h,
        now() AS refreshed_at
 FROM node_facts
 GROUP BY GROUPING SETS ((), (owner_distributor_id), (owner_distributor_id, customer_id))

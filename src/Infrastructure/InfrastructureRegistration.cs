@@ -1,5 +1,6 @@
 using EvaraTech.Application.IntegrationEvents;
 using EvaraTech.Application.Persistence;
+using EvaraTech.Infrastructure.Caching;
 using EvaraTech.Infrastructure.Database;
 using EvaraTech.Infrastructure.Health;
 using EvaraTech.Infrastructure.Jobs;
@@ -7,9 +8,11 @@ using EvaraTech.Infrastructure.Messaging;
 using EvaraTech.Infrastructure.Migrations;
 using EvaraTech.Infrastructure.Observability;
 using EvaraTech.Infrastructure.Redis;
+using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using StackExchange.Redis;
 
 namespace EvaraTech.Infrastructure;
 
@@ -39,10 +42,20 @@ public static class InfrastructureRegistration
         var health = services.AddHealthChecks()
             .AddCheck<PostgresHealthCheck>("postgres", HealthStatus.Unhealthy, [ReadyTag]);
 
+        services.AddHybridCache();
+        services.AddSingleton<ReadCache>();
+        services.AddScoped<CacheUsage>();
         if (ConnectionStrings.Redis(configuration) is { } redis)
         {
             services.AddRedis(redis);
             health.AddCheck<RedisHealthCheck>("redis", HealthStatus.Degraded, [ReadyTag]);
+            // The read cache's L2, on the process's one multiplexer.
+            services.AddStackExchangeRedisCache(_ => { });
+            services.AddOptions<RedisCacheOptions>().Configure<IServiceProvider>((options, provider) =>
+            {
+                options.InstanceName = "evaratech:l2:";
+                options.ConnectionMultiplexerFactory = () => Task.FromResult(provider.GetRequiredService<IConnectionMultiplexer>());
+            });
         }
 
         builder.AddJobs();

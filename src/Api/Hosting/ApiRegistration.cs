@@ -13,6 +13,8 @@ using EvaraTech.Modules.Tenancy;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
 using StackExchange.Redis;
 
 namespace EvaraTech.Api.Hosting;
@@ -79,6 +81,9 @@ public static class ApiRegistration
                 o.Configuration.ChannelPrefix = RedisChannel.Literal("evaratech");
                 o.Configuration.AbortOnConnectFail = false;
             });
+            services.AddSingleton<RedisHubLifetimeManager<RealtimeHub>>();
+            services.AddSingleton<DefaultHubLifetimeManager<RealtimeHub>>();
+            services.AddSingleton<HubLifetimeManager<RealtimeHub>, FallbackHubLifetimeManager>();
         }
 
         return builder;

@@ -1,5 +1,7 @@
 using EvaraTech.Application.Errors;
+using EvaraTech.Infrastructure.Caching;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace EvaraTech.Infrastructure.Http;
 
@@ -57,6 +59,7 @@ public static class ApiResults
         _ => StatusCodes.Status500InternalServerError,
     };
 
+    /// <summary>The envelope's meta; <c>cached</c> also when every read-cache lookup of the request was a hit.</summary>
     private static ResponseMeta Meta(HttpContext context, PaginationMeta? pagination = null, bool cached = false) =>
-        new(context.TraceIdentifier, DateTimeOffset.UtcNow, pagination, cached);
+        new(context.TraceIdentifier, DateTimeOffset.UtcNow, pagination, cached || context.RequestServices.GetService<CacheUsage>()?.Served == true);
 }

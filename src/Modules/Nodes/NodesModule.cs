@@ -22,6 +22,7 @@ public static class NodesModule
     public static IServiceCollection AddNodesModule(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddScoped<NodeStore>();
+        services.AddScoped<NodeCache>();
         services.AddScoped<NodeReads>();
         services.AddScoped<INodeDirectory, NodeDirectory>();
         services.AddScoped<INodeTelemetryState>(provider => provider.GetRequiredService<OperationalStateStore>());

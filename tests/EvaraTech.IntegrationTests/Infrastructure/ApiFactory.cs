@@ -36,6 +36,17 @@ public sealed class ApiFactory(IReadOnlyDictionary<string, string?> settings) : 
         return new ApiFactory(settings);
     }
 
+    /// <summary>
+    /// Hangfire keeps one process-wide log provider, pointed at the logger factory of the last host that configured it;
+    /// a test process builds many hosts, so a disposed one must not leave it behind (a later first use of Hangfire's
+    /// statics would fail for the rest of the run).
+    /// </summary>
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Hangfire.Logging.LogProvider.SetCurrentLogProvider(null);
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");

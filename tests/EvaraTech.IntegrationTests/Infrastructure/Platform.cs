@@ -41,6 +41,8 @@ public sealed class Platform
             ["Auth:JwksMinimumRefreshInterval"] = "00:00:00",
         });
         _ = Api.Server; // starts the host, which applies the migrations
+        // Hangfire's static job filters log through the platform host, alive for the whole run (see ApiFactory.DisposeAsync).
+        _ = Hangfire.Common.JobFilterProviders.Providers;
 
         await using var connection = new NpgsqlConnection(Database.AdminConnectionString);
         await connection.OpenAsync();

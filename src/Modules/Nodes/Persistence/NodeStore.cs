@@ -11,7 +11,7 @@ namespace EvaraTech.Modules.Nodes.Persistence;
 /// compare-and-set on the node's version; everything that describes a node bumps that version too, so the node's
 /// ETag changes whenever its representation does.
 /// </summary>
-public sealed class NodeStore(DbSession db)
+public sealed class NodeStore(DbSession db, NodeCache cache)
 {
     public const string Resource = "Node";
 
@@ -162,7 +162,7 @@ public sealed class NodeStore(DbSession db)
 
     public async Task InsertAsync(Node node, TenantPath owner, CancellationToken ct)
     {
-        await ExecuteAsync(Insert, new
+        await ExecuteAsync(node.Id, Insert, new
         {
             node.Id, node.NodeKey, node.Label, Category = node.Category.ToString(), AnalyticsType = node.AnalyticsType.ToString(),
             node.LocationName, node.CapacityLitres, node.Location?.Lat, node.Location?.Lng,
@@ -199,7 +199,7 @@ public sealed class NodeStore(DbSession db)
     public async Task ReplaceChannelAsync(Guid id, ThingSpeakChannel channel, CancellationToken ct)
     {
         var mappings = channel.Mappings;
-        await ExecuteAsync(ReplaceChannel, new
+        await ExecuteAsync(id, ReplaceChannel, new
         {
             Id = id, channel.ChannelId, channel.ReadKey, channel.WriteKey, channel.ReportingIntervalSeconds,
             MappingIds = mappings.Select(_ => Guid.CreateVersion7()).ToArray(),
@@ -220,7 +220,7 @@ public sealed class NodeStore(DbSession db)
     }
 
     public async Task AddCalibrationAsync(Guid id, Calibration calibration, Guid? createdBy, CancellationToken ct) =>
-        await ExecuteAsync(InsertCalibration, new
+        await ExecuteAsync(id, InsertCalibration, new
         {
             Id = id, CalibrationId = calibration.Id, calibration.FieldName, calibration.Kind,
             Parameters = calibration.Parameters.ToJsonString(),
@@ -229,10 +229,10 @@ public sealed class NodeStore(DbSession db)
 
     /// <returns>false when the calibration was closed meanwhile</returns>
     public async Task<bool> CloseCalibrationAsync(Guid id, Guid calibrationId, DateTimeOffset validUntil, CancellationToken ct) =>
-        await ExecuteAsync(CloseCalibration, new { Id = id, CalibrationId = calibrationId, ValidUntil = validUntil.ToUniversalTime() }, null, ct) == 1;
+        await ExecuteAsync(id, CloseCalibration, new { Id = id, CalibrationId = calibrationId, ValidUntil = validUntil.ToUniversalTime() }, null, ct) == 1;
 
     public async Task RecordFirmwareAsync(Guid id, FirmwareRecord firmware, CancellationToken ct) =>
-        await ExecuteAsync(UpsertFirmware, new
+        await ExecuteAsync(id, UpsertFirmware, new
         {
             Id = id, firmware.FirmwareVersion, firmware.HardwareRevision, firmware.BootloaderVersion,
             LastUpdate = firmware.LastUpdate?.ToUniversalTime(), firmware.UpdateStatus,
@@ -240,10 +240,10 @@ public sealed class NodeStore(DbSession db)
 
     /// <returns>whether the assignment changed anything</returns>
     public async Task<bool> TagAsync(Guid id, string name, string value, Guid? assignedBy, CancellationToken ct) =>
-        await ExecuteAsync(AssignTag, new { Id = id, TagId = Guid.CreateVersion7(), Name = name, Value = value, AssignedBy = assignedBy }, null, ct) == 1;
+        await ExecuteAsync(id, AssignTag, new { Id = id, TagId = Guid.CreateVersion7(), Name = name, Value = value, AssignedBy = assignedBy }, null, ct) == 1;
 
     public async Task<bool> UntagAsync(Guid id, string name, string value, CancellationToken ct) =>
-        await ExecuteAsync(UnassignTag, new { Id = id, Name = name, Value = value }, null, ct) == 1;
+        await ExecuteAsync(id, UnassignTag, new { Id = id, Name = name, Value = value }, null, ct) == 1;
 
     private async Task WriteConfigAsync(Node node, CancellationToken ct)
     {
@@ -254,12 +254,13 @@ public sealed class NodeStore(DbSession db)
             DeepConfig d => (UpsertDeepConfig, new { node.Id, d.WellDepthM, d.PumpRatingKw, d.PumpDepthM }),
             _ => throw new InvalidOperationException($"No table for {node.Config.GetType().Name}."),
         };
-        await ExecuteAsync(sql, values, null, ct);
+        await ExecuteAsync(node.Id, sql, values, null, ct);
     }
 
     /// <summary>Runs a versioned statement; no row means the node is gone for this caller (404) or was changed (409).</summary>
     private async Task<long> CompareAndSetAsync(string sql, DynamicParameters parameters, Guid id, TenantScope scope, CancellationToken ct)
     {
+        cache.Changed([id]);
         var connection = await db.ConnectionAsync(ct);
         var version = await VersionedWrites.TranslatingConflictsAsync(() => connection.QuerySingleOrDefaultAsync<long?>(
             new CommandDefinition(NodeScope.Apply(sql, scope), parameters, db.Transaction, cancellationToken: ct)), Conflicts);
@@ -267,8 +268,9 @@ public sealed class NodeStore(DbSession db)
             connection.ExecuteScalarAsync<bool>(NodeScope.Command(db, Exists, scope, new { Id = id }, ct)), Resource);
     }
 
-    private async Task<int> ExecuteAsync(string sql, object values, DynamicParameters? extra, CancellationToken ct)
+    private async Task<int> ExecuteAsync(Guid id, string sql, object values, DynamicParameters? extra, CancellationToken ct)
     {
+        cache.Changed([id]);
         var parameters = new DynamicParameters(values);
         parameters.AddDynamicParams(extra);
         var connection = await db.ConnectionAsync(ct);

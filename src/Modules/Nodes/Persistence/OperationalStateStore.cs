@@ -14,7 +14,8 @@ namespace EvaraTech.Modules.Nodes.Persistence;
 /// and decide again. A change of status publishes <see cref="NodeStatusChanged"/> in the same transaction, so
 /// pollers, alert jobs and operators can race without ever flip-flopping a status or losing an event.
 /// </summary>
-public sealed class OperationalStateStore(DbSession db, IIntegrationEventPublisher events, TimeProvider clock) : INodeTelemetryState, INodeAlertState
+public sealed class OperationalStateStore(DbSession db, IIntegrationEventPublisher events, NodeCache cache, TimeProvider clock)
+    : INodeTelemetryState, INodeAlertState
 {
     public const int MaximumAttempts = 10;
 
@@ -73,6 +74,7 @@ public sealed class OperationalStateStore(DbSession db, IIntegrationEventPublish
 
         var connection = await db.ConnectionAsync(cancellationToken);
         var ids = readings.Select(r => r.NodeId).ToArray();
+        cache.Changed(ids);
         await connection.ExecuteAsync(new CommandDefinition(RecordSeen,
             new { Ids = ids, Newest = readings.Select(r => r.Newest.UtcDateTime).ToArray() }, db.Transaction, cancellationToken: cancellationToken));
         var now = clock.GetUtcNow();
@@ -91,6 +93,7 @@ public sealed class OperationalStateStore(DbSession db, IIntegrationEventPublish
             return;
         }
 
+        cache.Changed(nodeIds);
         var connection = await db.ConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(ClearFailures, new { Ids = nodeIds.ToArray() }, db.Transaction, cancellationToken: cancellationToken));
     }
@@ -102,6 +105,7 @@ public sealed class OperationalStateStore(DbSession db, IIntegrationEventPublish
             return;
         }
 
+        cache.Changed(failures.Select(f => f.NodeId));
         var connection = await db.ConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(RecordFailures, new
         {
@@ -136,6 +140,7 @@ public sealed class OperationalStateStore(DbSession db, IIntegrationEventPublish
                 new { Id = nodeId, Status = status.ToString(), ExpectedVersion = state.Version }, db.Transaction, cancellationToken: ct));
             if (version is { } written)
             {
+                cache.Changed([nodeId]);
                 await events.PublishAsync(new NodeStatusChanged(Guid.CreateVersion7(), clock.GetUtcNow(), nodeId, row.OwnerDistributorId!.Value,
                     state.Status.ToString(), status.ToString(), written, reason), ct);
                 return state with { Status = status, Version = written };

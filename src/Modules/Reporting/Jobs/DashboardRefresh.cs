@@ -4,6 +4,7 @@ using EvaraTech.Modules.Reporting.Persistence;
 using Hangfire;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace EvaraTech.Modules.Reporting.Jobs;
 
@@ -33,7 +34,7 @@ public sealed class DashboardRefresh(IConfiguration configuration, IServiceScope
 /// Asks for a dashboard refresh soon after changes the figures show (a node's status, an alert), at most one per
 /// <see cref="Debounce"/> per instance: a burst of a thousand changes costs one refresh, not a thousand.
 /// </summary>
-public sealed class DashboardRefreshRequests(IBackgroundJobClient jobs, TimeProvider clock)
+public sealed class DashboardRefreshRequests(IBackgroundJobClient jobs, TimeProvider clock, ILogger<DashboardRefreshRequests> logger)
 {
     public static readonly TimeSpan Debounce = TimeSpan.FromSeconds(10);
 
@@ -48,8 +49,16 @@ public sealed class DashboardRefreshRequests(IBackgroundJobClient jobs, TimeProv
             return;
         }
 
-        // Scheduled a little later, so the rest of the burst is in the view too.
-        jobs.Schedule<DashboardRefresh>(job => job.RunAsync(CancellationToken.None), TimeSpan.FromSeconds(2));
+        try
+        {
+            // Scheduled a little later, so the rest of the burst is in the view too.
+            jobs.Schedule<DashboardRefresh>(job => job.RunAsync(CancellationToken.None), TimeSpan.FromSeconds(2));
+        }
+        catch (Exception ex)
+        {
+            // Best effort: the minutely refresh comes anyway, and the event's other handlers must not fail for this.
+            logger.LogWarning(ex, "Could not schedule a dashboard refresh");
+        }
     }
 }
 

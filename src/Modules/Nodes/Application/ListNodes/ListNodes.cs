@@ -87,7 +87,8 @@ public static class TagFilter
     }
 }
 
-public sealed class ListNodesHandler(NodeList nodes, ICurrentUser user) : IQueryHandler<ListNodesQuery, NodePage>
+/// <summary>Lists are cached per scope and query; any node write anywhere retires them (see <see cref="NodeCache"/>).</summary>
+public sealed class ListNodesHandler(NodeList nodes, NodeCache cache, ICurrentUser user) : IQueryHandler<ListNodesQuery, NodePage>
 {
     public async ValueTask<NodePage> Handle(ListNodesQuery query, CancellationToken cancellationToken)
     {
@@ -95,6 +96,9 @@ public sealed class ListNodesHandler(NodeList nodes, ICurrentUser user) : IQuery
         var filter = new NodeFilter(query.Statuses, query.Categories, query.AnalyticsType, query.CommunityId, tag?.Name, tag?.Value,
             string.IsNullOrWhiteSpace(query.Search) ? null : query.Search.Trim());
         var offset = query.Cursor is null ? query.Paging.Offset : (int?)null;
-        return await nodes.ListAsync(user.Scope, filter, query.Sort, query.Paging.Limit, offset, query.Cursor, cancellationToken);
+        var key = string.Join('|', user.Scope, string.Join(',', query.Statuses), string.Join(',', query.Categories), query.AnalyticsType, query.CommunityId,
+            query.Tag, filter.Search, query.Sort, query.Paging.Limit, offset, query.Cursor);
+        return await cache.GetOrCreateAsync(NodeCache.Lists, key,
+            ct => nodes.ListAsync(user.Scope, filter, query.Sort, query.Paging.Limit, offset, query.Cursor, ct), cancellationToken);
     }
 }

@@ -1,0 +1,96 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using EvaraTech.IntegrationTests.Alerts;
+using EvaraTech.IntegrationTests.Infrastructure;
+using EvaraTech.IntegrationTests.Realtime;
+using EvaraTech.Modules.Alerts.Persistence;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
+
+namespace EvaraTech.IntegrationTests.Caching;
+
+/// <summary>
+/// Redis stopped mid-test under two running instances: requests keep succeeding (the cache bypassed), readiness says
+/// Degraded, each instance's clients still hear its own events; Redis started again: caching and the backplane resume
+/// without restarting anything.
+/// </summary>
+public sealed class RedisOutageTests : TenantWorldTest
+{
+    [Test]
+    public async Task The_platform_degrades_while_redis_is_down_and_recovers_by_itself()
+    {
+        await using var redis = await RedisProcess.StartAsync();
+        var settings = new Dictionary<string, string?> { ["ConnectionStrings:Redis"] = redis.ConnectionString };
+        await using var instanceA = ApiFactory.For(Database, settings);
+        await using var instanceB = ApiFactory.For(Database, settings);
+        var scenario = await AlertScenario.ArrangeAsync(Database, World);
+        await Database.ExecuteAsync("""
+            INSERT INTO alerts.alert_rules (id, owner_distributor_id, name, selector_analytics_type, metric, operator, threshold, severity, cooldown_minutes)
+            VALUES (gen_random_uuid(), @d1, 'Tank low', 'EvaraTank', 'water_level_cm', '<', 50, 'warning', 0)
+            """, ("d1", World.Distributor1));
+        instanceA.Services.GetRequiredService<AlertRulesCache>().Invalidate(World.Distributor1);
+        using var viaA = ClientOf(instanceA);
+        await using var listenerOnA = await HubClient.ConnectAsync(instanceA, World.CustomerUser1);
+        await using var listenerOnB = await HubClient.ConnectAsync(instanceB, World.CustomerUser1);
+        await listenerOnA.Connection.InvokeAsync("SubscribeScope");
+        await listenerOnB.Connection.InvokeAsync("SubscribeScope");
+        var path = $"/api/v1/nodes/{scenario.Tank1}";
+        await ReadAsync(viaA, path);
+
+        await redis.StopAsync();
+        await UntilAsync(instanceA, connected: false);
+        var duringOutage = await ReadAsync(viaA, path);
+        var readiness = await ReadinessAsync(viaA);
+        await AlertScenario.RecordAsync(instanceA, scenario.Tank1, (20, DateTimeOffset.UtcNow));
+        await HubClient.EventuallyAsync(() => !listenerOnA.Alerts.IsEmpty, "instance A's own client hearing the alert while Redis is down");
+
+        await redis.StartAgainAsync();
+        await UntilAsync(instanceA, connected: true);
+        await UntilAsync(instanceB, connected: true);
+        await ReadAsync(viaA, path);
+        var afterRecovery = await ReadAsync(viaA, path);
+        // The backplane has its own connection, which comes back on its own schedule: toggle the alert until B hears A.
+        var level = 200;
+        for (var attempt = 0; attempt < 30 && listenerOnB.Alerts.IsEmpty; attempt++)
+        {
+            await AlertScenario.RecordAsync(instanceA, scenario.Tank1, (level, DateTimeOffset.UtcNow));
+            level = level == 200 ? 20 : 200;
+            await Task.Delay(1000);
+        }
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(duringOutage.Cached, Is.False, "the cache is bypassed, the request still succeeds");
+            Assert.That(readiness.GetProperty("status").GetString(), Is.EqualTo("Degraded"));
+            Assert.That(readiness.GetProperty("checks").GetProperty("redis").GetProperty("status").GetString(), Is.EqualTo("Degraded"));
+            Assert.That(afterRecovery.Cached, Is.True, "caching resumed");
+            Assert.That((await ReadinessAsync(viaA)).GetProperty("status").GetString(), Is.EqualTo("Healthy"));
+            Assert.That(listenerOnB.Alerts, Is.Not.Empty, "the backplane resumed: B hears A's alerts again");
+        });
+    }
+
+    private HttpClient ClientOf(WebApplicationFactory<Program> api)
+    {
+        var client = api.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Tokens.For(World.DistributorUser1));
+        return client;
+    }
+
+    private static async Task UntilAsync(WebApplicationFactory<Program> api, bool connected)
+    {
+        var redis = api.Services.GetRequiredService<IConnectionMultiplexer>();
+        await HubClient.EventuallyAsync(() => redis.IsConnected == connected, connected ? "Redis reconnected" : "Redis seen down", 30);
+    }
+
+    private static async Task<JsonElement> ReadinessAsync(HttpClient client) =>
+        JsonDocument.Parse(await (await client.GetAsync("/health/ready")).Content.ReadAsStringAsync()).RootElement;
+
+    private static async Task<(JsonElement Data, bool Cached)> ReadAsync(HttpClient client, string path)
+    {
+        var envelope = await (await client.GetAsync(path)).ReadEnvelopeAsync(HttpStatusCode.OK);
+        return (envelope.GetProperty("data"), envelope.GetProperty("meta").GetProperty("cached").GetBoolean());
+    }
+}
