@@ -1,7 +1,11 @@
+using System.Security.Cryptography;
+using System.Text.Json;
 using EvaraTech.Application.Errors;
 using EvaraTech.Infrastructure.Caching;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace EvaraTech.Infrastructure.Http;
 
@@ -23,6 +27,26 @@ public static class ApiResults
     {
         Versioning.SetETag(context, etag);
         return Versioning.NotModified(context, etag) ? TypedResults.StatusCode(StatusCodes.Status304NotModified) : Ok(context, data, cached: cached);
+    }
+
+    /// <summary>
+    /// 200 with an ETag computed from the content itself, or 304 when the client's copy has the same content: for reads
+    /// (series) whose only version is what they hold.
+    /// </summary>
+    public static IResult ContentVersioned<T>(HttpContext context, T data, PaginationMeta? pagination = null)
+    {
+        var options = context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        var content = JsonSerializer.SerializeToUtf8Bytes(new { data, pagination }, options);
+        var etag = $"\"{Convert.ToHexStringLower(SHA256.HashData(content))[..32]}\"";
+        Versioning.SetETag(context, etag);
+        return Versioning.NotModified(context, etag) ? TypedResults.StatusCode(StatusCodes.Status304NotModified) : Ok(context, data, pagination);
+    }
+
+    /// <summary>Public reference data: the same for every caller, so shared caches may keep it for an hour.</summary>
+    public static IResult PublicReference<T>(HttpContext context, T data)
+    {
+        context.Response.Headers.CacheControl = "public, max-age=3600";
+        return Ok(context, data);
     }
 
     /// <summary>An error envelope that also carries data, for failures a client needs details of (a rejected batch).</summary>

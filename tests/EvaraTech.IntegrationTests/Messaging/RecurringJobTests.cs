@@ -9,21 +9,40 @@ namespace EvaraTech.IntegrationTests.Messaging;
 /// <summary>An instance that runs jobs declares the recurring schedules, visible on the operator dashboard.</summary>
 public sealed class RecurringJobTests
 {
+    private static readonly Dictionary<string, string> Expected = new()
+    {
+        [OutboxSweeper.JobId] = Cron.Minutely(),
+        ["telemetry-thingspeak-poll"] = Cron.Minutely(),
+        ["telemetry-rollups"] = Cron.Minutely(),
+        ["telemetry-health-scores"] = Cron.Minutely(),
+        ["telemetry-device-states"] = "*/5 * * * *",
+        ["telemetry-partitions"] = Cron.Daily(),
+        ["audit-partitions"] = Cron.Daily(),
+        ["nodes-offline-detection"] = Cron.Minutely(),
+        ["alerts-notification-repeats"] = Cron.Minutely(),
+        ["reporting-dashboard-refresh"] = Cron.Minutely(),
+    };
+
     [Test]
-    public async Task The_outbox_sweeper_is_scheduled_every_minute()
+    public async Task Every_recurring_job_is_scheduled_and_listed_on_the_superadmins_dashboard()
     {
         await using var database = await TestDatabase.CreateAsync("jobs");
         await using var api = ApiFactory.For(database, new Dictionary<string, string?> { ["Jobs:ServerEnabled"] = "true" });
         var storage = api.Services.GetRequiredService<JobStorage>();
 
-        RecurringJobDto? sweep = null;
-        for (var attempt = 0; attempt < 50 && sweep is null; attempt++)
+        List<RecurringJobDto> jobs = [];
+        for (var attempt = 0; attempt < 50 && !Expected.Keys.All(id => jobs.Any(j => j.Id == id)); attempt++)
         {
             using var connection = storage.GetConnection();
-            sweep = connection.GetRecurringJobs().SingleOrDefault(j => j.Id == OutboxSweeper.JobId);
+            jobs = connection.GetRecurringJobs();
             await Task.Delay(100);
         }
 
-        Assert.That(sweep?.Cron, Is.EqualTo(Cron.Minutely()));
+        var world = await TenantWorld.CreateAsync(database);
+        using var client = api.CreateClient();
+        var page = await client.GetStringAsync($"/hangfire/recurring?access_token={Tokens.For(world.Superadmin)}");
+
+        Assert.That(jobs.Where(j => Expected.ContainsKey(j.Id)).ToDictionary(j => j.Id, j => j.Cron), Is.EquivalentTo(Expected));
+        Assert.That(Expected.Keys, Is.All.Matches<string>(id => page.Contains(id, StringComparison.Ordinal)));
     }
 }

@@ -14,6 +14,7 @@ using EvaraTech.Modules.Nodes.Application.MoveNode;
 using EvaraTech.Modules.Nodes.Application.NearbyNodes;
 using EvaraTech.Modules.Nodes.Application.NodeMap;
 using EvaraTech.Modules.Nodes.Application.RecordNodeFirmware;
+using EvaraTech.Modules.Nodes.Application.Reference;
 using EvaraTech.Modules.Nodes.Application.SetNodeMaintenance;
 using EvaraTech.Modules.Nodes.Application.Tags;
 using EvaraTech.Modules.Nodes.Application.UpdateNode;
@@ -138,6 +139,12 @@ internal static class NodeEndpoints
 
         nodes.MapDelete("/{id:guid}/tags", async (Guid id, ISender sender, HttpContext context, CancellationToken ct, string? name = null, string? value = null) =>
             Node(context, await sender.Send(new UntagNodeCommand(id, name, value), ct)));
+
+        var reference = endpoints.MapGroup("/reference").WithTags("Reference").AllowAnonymous();
+        reference.MapGet("/device-types", async (ISender sender, HttpContext context, CancellationToken ct) =>
+            ApiResults.PublicReference(context, await sender.Send(new GetDeviceTypesQuery(), ct)));
+        reference.MapGet("/categories", async (ISender sender, HttpContext context, CancellationToken ct) =>
+            ApiResults.PublicReference(context, await sender.Send(new GetCategoriesQuery(), ct)));
 
         endpoints.MapGet("/firmware/summary", async (ISender sender, HttpContext context, CancellationToken ct) =>
             ApiResults.Ok(context, await sender.Send(new GetFirmwareSummaryQuery(), ct))).WithTags("Nodes");

@@ -33,7 +33,7 @@ internal static class TelemetryEndpoints
         {
             var names = string.IsNullOrWhiteSpace(metrics) ? [] : metrics.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
             var page = await sender.Send(new GetSeriesQuery(id, from, to, resolution, names, limit, cursor), ct);
-            return ApiResults.Ok(context, page.Series, new PaginationMeta(page.Limit, NextCursor: page.NextCursor));
+            return ApiResults.ContentVersioned(context, page.Series, new PaginationMeta(page.Limit, NextCursor: page.NextCursor));
         });
 
         nodes.MapGet("/telemetry/export", async (Guid id, ISender sender, CancellationToken ct, string? from = null, string? to = null) =>

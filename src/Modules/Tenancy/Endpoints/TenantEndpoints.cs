@@ -4,6 +4,7 @@ using EvaraTech.Infrastructure.Http;
 using EvaraTech.Modules.Tenancy.Application.Communities;
 using EvaraTech.Modules.Tenancy.Application.Customers;
 using EvaraTech.Modules.Tenancy.Application.Distributors;
+using EvaraTech.Modules.Tenancy.Application.Reference;
 using EvaraTech.Modules.Tenancy.Application.Users;
 using EvaraTech.Modules.Tenancy.Persistence;
 using Mediator;
@@ -27,6 +28,9 @@ internal static class TenantEndpoints
 
     public static void MapTenantEndpoints(this IEndpointRouteBuilder endpoints)
     {
+        endpoints.MapGet("/reference/permissions", async (ISender sender, HttpContext context, CancellationToken ct) =>
+            ApiResults.PublicReference(context, await sender.Send(new GetPermissionCatalogueQuery(), ct))).WithTags("Reference").AllowAnonymous();
+
         var distributors = endpoints.MapGroup("/distributors").WithTags("Distributors");
         distributors.MapGet("/", async (ISender sender, HttpContext context, CancellationToken ct,
                 int page = 1, int limit = PageRequest.DefaultLimit, string? search = null, string? sort = null) =>
