@@ -32,11 +32,15 @@ public sealed class AlertRuleApiTests : TenantWorldTest
         await AlertScenario.RecordAsync(Platform.Api, _scenario.Tank1, (20, now.AddMinutes(-3)));
         var afterBreach = await AlertsAsync();
 
+        var path = $"/api/v1/alert-rules/{rule.GetProperty("id")}";
+        await client.GetAsync(path);
+        var repeated = (await (await client.GetAsync(path)).ReadEnvelopeAsync(HttpStatusCode.OK)).GetProperty("meta").GetProperty("cached").GetBoolean();
         using var replace = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/alert-rules/{rule.GetProperty("id")}") { Content = JsonContent.Create(LowLevel(10)) };
         replace.Headers.IfMatch.Add(new EntityTagHeaderValue("\"1\""));
         var replaced = await client.SendAsync(replace);
         await replaced.ReadEnvelopeAsync(HttpStatusCode.OK);
         await AlertScenario.RecordAsync(Platform.Api, _scenario.Tank1, (20, now.AddMinutes(-2)));
+        var afterReplace = await (await client.GetAsync(path)).ReadEnvelopeAsync(HttpStatusCode.OK);
 
         Assert.Multiple(() =>
         {
@@ -45,6 +49,9 @@ public sealed class AlertRuleApiTests : TenantWorldTest
             Assert.That(rule.GetProperty("distributorId").GetGuid(), Is.EqualTo(World.Distributor1), "a node rule belongs to the node's distributor");
             Assert.That(afterBreach, Is.EqualTo("triggered"), "the new rule applied to the next batch");
             Assert.That(replaced.Headers.ETag?.Tag, Is.EqualTo("\"2\""));
+            Assert.That(repeated, Is.True, "a repeated read is served from the read cache");
+            Assert.That((afterReplace.GetProperty("data").GetProperty("threshold").GetDouble(), afterReplace.GetProperty("meta").GetProperty("cached").GetBoolean()),
+                Is.EqualTo((10.0, false)), "the replaced rule is read fresh");
         });
         Assert.That(await AlertsAsync(), Is.EqualTo("resolved"), "20 cm is no longer under the replaced threshold of 10");
     }

@@ -1,5 +1,6 @@
 using EvaraTech.Application.Security;
 using EvaraTech.IntegrationTests.Infrastructure;
+using EvaraTech.Modules.Alerts.Persistence;
 using EvaraTech.Modules.Telemetry.Application.RecordTelemetryBatch;
 using EvaraTech.Modules.Telemetry.Domain.Ingestion;
 using Mediator;
@@ -28,6 +29,19 @@ public sealed record AlertScenario(Guid Tank1, Guid Tank2)
             """, ("t1", scenario.Tank1), ("t2", scenario.Tank2), ("k1", world.Customer1), ("k2", world.Customer2), ("d1", world.Distributor1),
             ("d2", world.Distributor2), ("c1", world.Community1), ("c2", world.Community2));
         return scenario;
+    }
+
+    /// <summary>
+    /// A rule of <paramref name="distributor"/> for every tank: below 50 cm, no duration, no cooldown; the instance's rule
+    /// cache is told, as the rules API tells it.
+    /// </summary>
+    public static async Task AddLowTankRuleAsync(TestDatabase database, WebApplicationFactory<Program> api, Guid distributor, string severity = "critical")
+    {
+        await database.ExecuteAsync("""
+            INSERT INTO alerts.alert_rules (id, owner_distributor_id, name, selector_analytics_type, metric, operator, threshold, severity, cooldown_minutes)
+            VALUES (gen_random_uuid(), @owner, 'Tank low', 'EvaraTank', 'water_level_cm', '<', 50, @severity, 0)
+            """, ("owner", distributor), ("severity", severity));
+        api.Services.GetRequiredService<AlertRulesCache>().Invalidate(distributor);
     }
 
     /// <summary>Stores the levels (cm) at their times, as a device push would; the alerts follow when it commits.</summary>

@@ -17,13 +17,10 @@ public sealed class ReadCacheTests : TenantWorldTest
     [Test]
     public async Task A_node_updated_through_instance_a_is_read_fresh_through_instance_b_and_repeated_reads_are_cached()
     {
-        await using var redis = await RedisProcess.StartAsync();
-        var settings = new Dictionary<string, string?> { ["ConnectionStrings:Redis"] = redis.ConnectionString };
-        await using var instanceA = ApiFactory.For(Database, settings);
-        await using var instanceB = ApiFactory.For(Database, settings);
+        await using var instances = await TwoInstances.StartAsync(Database);
         var scenario = await AlertScenario.ArrangeAsync(Database, World);
-        using var viaA = ClientOf(instanceA);
-        using var viaB = ClientOf(instanceB);
+        using var viaA = ClientOf(instances.A);
+        using var viaB = ClientOf(instances.B);
         var path = $"/api/v1/nodes/{scenario.Tank1}";
 
         var first = await ReadAsync(viaB, path);

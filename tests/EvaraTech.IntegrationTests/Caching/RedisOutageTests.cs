@@ -4,7 +4,6 @@ using System.Text.Json;
 using EvaraTech.IntegrationTests.Alerts;
 using EvaraTech.IntegrationTests.Infrastructure;
 using EvaraTech.IntegrationTests.Realtime;
-using EvaraTech.Modules.Alerts.Persistence;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,16 +21,10 @@ public sealed class RedisOutageTests : TenantWorldTest
     [Test]
     public async Task The_platform_degrades_while_redis_is_down_and_recovers_by_itself()
     {
-        await using var redis = await RedisProcess.StartAsync();
-        var settings = new Dictionary<string, string?> { ["ConnectionStrings:Redis"] = redis.ConnectionString };
-        await using var instanceA = ApiFactory.For(Database, settings);
-        await using var instanceB = ApiFactory.For(Database, settings);
+        await using var instances = await TwoInstances.StartAsync(Database);
+        var (redis, instanceA, instanceB) = (instances.Redis, instances.A, instances.B);
         var scenario = await AlertScenario.ArrangeAsync(Database, World);
-        await Database.ExecuteAsync("""
-            INSERT INTO alerts.alert_rules (id, owner_distributor_id, name, selector_analytics_type, metric, operator, threshold, severity, cooldown_minutes)
-            VALUES (gen_random_uuid(), @d1, 'Tank low', 'EvaraTank', 'water_level_cm', '<', 50, 'warning', 0)
-            """, ("d1", World.Distributor1));
-        instanceA.Services.GetRequiredService<AlertRulesCache>().Invalidate(World.Distributor1);
+        await AlertScenario.AddLowTankRuleAsync(Database, instanceA, World.Distributor1, "warning");
         using var viaA = ClientOf(instanceA);
         await using var listenerOnA = await HubClient.ConnectAsync(instanceA, World.CustomerUser1);
         await using var listenerOnB = await HubClient.ConnectAsync(instanceB, World.CustomerUser1);

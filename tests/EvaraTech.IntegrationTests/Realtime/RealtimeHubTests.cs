@@ -1,8 +1,6 @@
 using EvaraTech.IntegrationTests.Alerts;
 using EvaraTech.IntegrationTests.Infrastructure;
-using EvaraTech.Modules.Alerts.Persistence;
 using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace EvaraTech.IntegrationTests.Realtime;
 
@@ -19,14 +17,8 @@ public sealed class RealtimeHubTests : TenantWorldTest
     public async Task ArrangeAsync()
     {
         _scenario = await AlertScenario.ArrangeAsync(Database, World);
-        await Database.ExecuteAsync("""
-            INSERT INTO alerts.alert_rules (id, owner_distributor_id, name, selector_analytics_type, metric, operator, threshold, severity, cooldown_minutes)
-            VALUES (gen_random_uuid(), @d1, 'Tank low', 'EvaraTank', 'water_level_cm', '<', 50, 'critical', 0),
-                   (gen_random_uuid(), @d2, 'Tank low', 'EvaraTank', 'water_level_cm', '<', 50, 'critical', 0)
-            """, ("d1", World.Distributor1), ("d2", World.Distributor2));
-        var rules = Platform.Api.Services.GetRequiredService<AlertRulesCache>();
-        rules.Invalidate(World.Distributor1);
-        rules.Invalidate(World.Distributor2);
+        await AlertScenario.AddLowTankRuleAsync(Database, Platform.Api, World.Distributor1);
+        await AlertScenario.AddLowTankRuleAsync(Database, Platform.Api, World.Distributor2);
     }
 
     [Test]

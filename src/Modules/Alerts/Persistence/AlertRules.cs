@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Dapper;
 using EvaraTech.Application.Nodes;
+using EvaraTech.Infrastructure.Caching;
 using EvaraTech.Infrastructure.Database;
 using EvaraTech.Modules.Alerts.Domain;
 
@@ -57,16 +58,22 @@ public sealed class AlertRulesCache(TimeProvider clock)
     /// <summary>The owner's rules changed: the next batch reads them afresh.</summary>
     public void Invalidate(Guid owner) => _byOwner.TryRemove(owner, out _);
 
-    /// <summary>The same, in the shape of a callback run after the transaction that changed the rules commits.</summary>
-    public Task InvalidateAsync(params Guid[] owners)
+    /// <summary>
+    /// The owners' rules changed in the current transaction: once it commits, evaluation here reads them afresh and the
+    /// rules API's cached reads are retired on every instance.
+    /// </summary>
+    public void Changed(DbSession db, ReadCache reads, params Guid[] owners) => db.AfterCommit(async () =>
     {
         foreach (var owner in owners)
         {
             Invalidate(owner);
         }
 
-        return Task.CompletedTask;
-    }
+        await reads.InvalidateAsync([ApiRegion]);
+    });
+
+    /// <summary>The read-cache region of the rules API's reads (rule writes are rare: one region serves every scope).</summary>
+    public const string ApiRegion = "alert-rules";
 
     private sealed record RuleRow(
         Guid Id, string Name, string Metric, string Operator, double Threshold, double? UpperThreshold, double? ClearThreshold, int DurationSeconds,

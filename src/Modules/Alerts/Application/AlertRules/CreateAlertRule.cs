@@ -1,4 +1,5 @@
 using EvaraTech.Application.Security;
+using EvaraTech.Infrastructure.Caching;
 using EvaraTech.Infrastructure.Database;
 using EvaraTech.Modules.Alerts.Persistence;
 using FluentValidation;
@@ -15,7 +16,7 @@ public sealed class CreateAlertRuleValidator : AbstractValidator<CreateAlertRule
 }
 
 /// <summary>Stores a rule for its target's distributor; evaluation sees it from the next batch on (the cache is dropped on commit).</summary>
-public sealed class CreateAlertRuleHandler(ScopedTable<AlertRuleDto> rules, RuleTargets targets, AlertRulesCache cache, DbSession db)
+public sealed class CreateAlertRuleHandler(ScopedTable<AlertRuleDto> rules, RuleTargets targets, AlertRulesCache cache, ReadCache reads, DbSession db)
     : ICommandHandler<CreateAlertRuleCommand, AlertRuleDto>
 {
     private const string Insert = """
@@ -30,7 +31,7 @@ public sealed class CreateAlertRuleHandler(ScopedTable<AlertRuleDto> rules, Rule
     {
         var owner = await targets.OwnerAsync(command.Rule, cancellationToken);
         var created = await rules.InsertAsync(Insert, AlertRuleValues.Of(Guid.CreateVersion7(), owner, command.Rule), cancellationToken);
-        db.AfterCommit(() => cache.InvalidateAsync(owner));
+        cache.Changed(db, reads, owner);
         return created;
     }
 }

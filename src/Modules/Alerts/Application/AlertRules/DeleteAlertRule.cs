@@ -1,5 +1,6 @@
 using EvaraTech.Application.Auditing;
 using EvaraTech.Application.Security;
+using EvaraTech.Infrastructure.Caching;
 using EvaraTech.Infrastructure.Database;
 using EvaraTech.Modules.Alerts.Persistence;
 using Mediator;
@@ -13,14 +14,15 @@ namespace EvaraTech.Modules.Alerts.Application.AlertRules;
 [RequiresPermission(Permissions.AlertsWrite)]
 public sealed record DeleteAlertRuleCommand(Guid Id, long ExpectedVersion) : ICommand;
 
-public sealed class DeleteAlertRuleHandler(ScopedTable<AlertRuleDto> rules, AlertRulesCache cache, ICurrentUser user, AuditContext audit, DbSession db)
+public sealed class DeleteAlertRuleHandler(
+    ScopedTable<AlertRuleDto> rules, AlertRulesCache cache, ReadCache reads, ICurrentUser user, AuditContext audit, DbSession db)
     : ICommandHandler<DeleteAlertRuleCommand>
 {
     public async ValueTask<Unit> Handle(DeleteAlertRuleCommand command, CancellationToken cancellationToken)
     {
         var deleted = await rules.DeleteAsync(command.Id, command.ExpectedVersion, user.Scope, cancellationToken);
         audit.Changing(deleted);
-        db.AfterCommit(() => cache.InvalidateAsync(deleted.DistributorId));
+        cache.Changed(db, reads, deleted.DistributorId);
         return Unit.Value;
     }
 }

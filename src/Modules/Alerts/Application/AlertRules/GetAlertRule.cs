@@ -1,6 +1,7 @@
 using EvaraTech.Application.Errors;
 using EvaraTech.Application.Paging;
 using EvaraTech.Application.Security;
+using EvaraTech.Infrastructure.Caching;
 using EvaraTech.Infrastructure.Database;
 using EvaraTech.Modules.Alerts.Persistence;
 using FluentValidation;
@@ -24,15 +25,22 @@ public sealed class ListAlertRulesValidator : AbstractValidator<ListAlertRulesQu
     }
 }
 
-public sealed class GetAlertRuleHandler(ScopedTable<AlertRuleDto> rules, ICurrentUser user) : IQueryHandler<GetAlertRuleQuery, AlertRuleDto>
+/// <summary>Cached per rule and scope; a rule outside the scope is a 404, never cached.</summary>
+public sealed class GetAlertRuleHandler(ScopedTable<AlertRuleDto> rules, ReadCache cache, CacheUsage usage, ICurrentUser user)
+    : IQueryHandler<GetAlertRuleQuery, AlertRuleDto>
 {
     public async ValueTask<AlertRuleDto> Handle(GetAlertRuleQuery query, CancellationToken cancellationToken) =>
-        await rules.FindAsync(query.Id, user.Scope, cancellationToken) ?? throw AppException.NotFound(AlertRuleTable.Resource);
+        await cache.GetOrCreateAsync(AlertRulesCache.ApiRegion, $"{query.Id}|{user.Scope}", async ct =>
+            await rules.FindAsync(query.Id, user.Scope, ct) ?? throw AppException.NotFound(AlertRuleTable.Resource), usage, cancellationToken);
 }
 
-public sealed class ListAlertRulesHandler(ScopedTable<AlertRuleDto> rules, ICurrentUser user) : IQueryHandler<ListAlertRulesQuery, Page<AlertRuleDto>>
+/// <summary>Cached per scope and query.</summary>
+public sealed class ListAlertRulesHandler(ScopedTable<AlertRuleDto> rules, ReadCache cache, CacheUsage usage, ICurrentUser user)
+    : IQueryHandler<ListAlertRulesQuery, Page<AlertRuleDto>>
 {
     public async ValueTask<Page<AlertRuleDto>> Handle(ListAlertRulesQuery query, CancellationToken cancellationToken) =>
-        await rules.ListAsync(user.Scope, query.NodeId is null ? null : "t.node_id = @NodeId", new { query.NodeId }, query.Search, query.Sort,
-            query.Paging, cancellationToken);
+        await cache.GetOrCreateAsync(AlertRulesCache.ApiRegion,
+            string.Join('|', user.Scope, query.NodeId, query.Search, query.Sort, query.Paging.Page, query.Paging.Limit),
+            ct => rules.ListAsync(user.Scope, query.NodeId is null ? null : "t.node_id = @NodeId", new { query.NodeId }, query.Search, query.Sort,
+                query.Paging, ct), usage, cancellationToken);
 }

@@ -1,6 +1,7 @@
 using EvaraTech.Application.Auditing;
 using EvaraTech.Application.Errors;
 using EvaraTech.Application.Security;
+using EvaraTech.Infrastructure.Caching;
 using EvaraTech.Infrastructure.Database;
 using EvaraTech.Modules.Alerts.Persistence;
 using FluentValidation;
@@ -18,7 +19,7 @@ public sealed class UpdateAlertRuleValidator : AbstractValidator<UpdateAlertRule
 }
 
 public sealed class UpdateAlertRuleHandler(
-    ScopedTable<AlertRuleDto> rules, RuleTargets targets, AlertRulesCache cache, ICurrentUser user, AuditContext audit, DbSession db)
+    ScopedTable<AlertRuleDto> rules, RuleTargets targets, AlertRulesCache cache, ReadCache reads, ICurrentUser user, AuditContext audit, DbSession db)
     : ICommandHandler<UpdateAlertRuleCommand, AlertRuleDto>
 {
     public async ValueTask<AlertRuleDto> Handle(UpdateAlertRuleCommand command, CancellationToken cancellationToken)
@@ -28,7 +29,7 @@ public sealed class UpdateAlertRuleHandler(
         var owner = await targets.OwnerAsync(command.Rule, cancellationToken);
         var updated = await rules.UpdateAsync(command.Id, command.ExpectedVersion, AlertRuleValues.Set,
             AlertRuleValues.Of(command.Id, owner, command.Rule), user.Scope, cancellationToken);
-        db.AfterCommit(() => cache.InvalidateAsync(before.DistributorId, owner));
+        cache.Changed(db, reads, before.DistributorId, owner);
         return updated;
     }
 }
