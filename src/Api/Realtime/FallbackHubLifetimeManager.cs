@@ -14,6 +14,8 @@ public sealed class FallbackHubLifetimeManager(
     RedisHubLifetimeManager<RealtimeHub> backplane, DefaultHubLifetimeManager<RealtimeHub> local, IConnectionMultiplexer redis,
     ILogger<FallbackHubLifetimeManager> logger) : HubLifetimeManager<RealtimeHub>
 {
+    private int _outage;
+
     public override async Task OnConnectedAsync(HubConnectionContext connection)
     {
         await local.OnConnectedAsync(connection);
@@ -73,15 +75,25 @@ public sealed class FallbackHubLifetimeManager(
             try
             {
                 await send(backplane);
+                Interlocked.Exchange(ref _outage, 0);
                 return;
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
-                logger.LogWarning(ex, "The Redis backplane refused a send; delivering to this instance's clients only");
+                Outage(ex);
             }
         }
 
         await send(local);
+    }
+
+    /// <summary>Logged once per outage, not once per message.</summary>
+    private void Outage(Exception ex)
+    {
+        if (Interlocked.Exchange(ref _outage, 1) == 0)
+        {
+            logger.LogWarning(ex, "The Redis backplane is unreachable; realtime is served by each instance to its own clients until it returns");
+        }
     }
 
     /// <summary>Membership in the backplane is best effort while Redis is down; the local manager has it regardless.</summary>
@@ -93,7 +105,7 @@ public sealed class FallbackHubLifetimeManager(
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            logger.LogWarning(ex, "The Redis backplane is unreachable; this connection is served by this instance alone");
+            Outage(ex);
         }
     }
 }
