@@ -20,6 +20,12 @@ public interface ITenantDirectory
     /// </summary>
     Task<IReadOnlyList<TenantPath>> ListAsync(TenantType type, TenantScope scope, CancellationToken cancellationToken);
 
+    /// <returns>
+    /// the active users who see a node owned along this path: superadmins, the distributor's users and, for a customer's
+    /// node, that customer's users (notifications: the platform's own work)
+    /// </returns>
+    Task<IReadOnlyList<Recipient>> AudienceAsync(Guid distributorId, Guid? customerId, CancellationToken cancellationToken);
+
     /// <returns>the active users among <paramref name="userIds"/>, with their email and scope (notifications: the platform's own work)</returns>
     Task<IReadOnlyList<Recipient>> RecipientsAsync(IReadOnlyCollection<Guid> userIds, CancellationToken cancellationToken);
 }

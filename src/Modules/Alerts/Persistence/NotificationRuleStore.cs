@@ -66,7 +66,7 @@ public sealed class NotificationRuleStore(DbSession db)
 
     private const string Reached = $"""
         SELECT {Columns} FROM alerts.alert_notification_rules
-        WHERE is_enabled AND severity_min = ANY(@Severities)
+        WHERE is_enabled AND severity_min = ANY(@Severities) AND user_id = ANY(@Users)
         """;
 
     /// <summary>The values a rule is written with.</summary>
@@ -103,11 +103,11 @@ public sealed class NotificationRuleStore(DbSession db)
         return new Page<NotificationRuleDto>(items, total, page.Page, page.Limit);
     }
 
-    /// <returns>every enabled rule, of every user, that an alert of <paramref name="severity"/> reaches (fan-out: the platform's own work)</returns>
-    public async Task<IReadOnlyList<StoredNotificationRule>> ReachedByAsync(string severity, CancellationToken ct)
+    /// <returns>the enabled rules of <paramref name="userIds"/> that an alert of <paramref name="severity"/> reaches (fan-out: the platform's own work)</returns>
+    public async Task<IReadOnlyList<StoredNotificationRule>> ReachedByAsync(string severity, IReadOnlyCollection<Guid> userIds, CancellationToken ct)
     {
         string[] minimums = [.. new[] { "info", "warning", "critical" }.Where(m => NotificationRule.Reaches(severity, m))];
-        return [.. (await QueryAsync(Reached, new { Severities = minimums }, ct)).Select(r => r.ToStored())];
+        return [.. (await QueryAsync(Reached, new { Severities = minimums, Users = userIds.ToArray() }, ct)).Select(r => r.ToStored())];
     }
 
     /// <returns>the rule with its channels in full, whoever owns it (delivery: the platform's own work)</returns>

@@ -28,6 +28,15 @@ public sealed class TenantDirectory(DbSession db) : ITenantDirectory
 
     private const string ById = " AND t.id = @Id";
 
+    private const string Audience = """
+        SELECT id, email, display_name AS DisplayName, role, plan, distributor_id AS DistributorId, customer_id AS CustomerId, is_active AS IsActive
+        FROM tenancy.users_profiles
+        WHERE is_active
+          AND (role = 'superadmin'
+               OR (role = 'distributor' AND distributor_id = @DistributorId)
+               OR (role = 'customer' AND customer_id = @CustomerId))
+        """;
+
     private const string ActiveUsers = """
         SELECT id, email, display_name AS DisplayName, role, plan, distributor_id AS DistributorId, customer_id AS CustomerId, is_active AS IsActive
         FROM tenancy.users_profiles
@@ -53,6 +62,13 @@ public sealed class TenantDirectory(DbSession db) : ITenantDirectory
         var rows = await (await db.ConnectionAsync(cancellationToken)).QueryAsync<PathRow>(
             new CommandDefinition(sql + InIdOrder, parameters, db.Transaction, cancellationToken: cancellationToken));
         return [.. rows.Select(r => r.ToPath(type))];
+    }
+
+    public async Task<IReadOnlyList<Recipient>> AudienceAsync(Guid distributorId, Guid? customerId, CancellationToken cancellationToken)
+    {
+        var rows = await (await db.ConnectionAsync(cancellationToken)).QueryAsync<UserProfileLookup.ProfileRow>(
+            new CommandDefinition(Audience, new { DistributorId = distributorId, CustomerId = customerId }, db.Transaction, cancellationToken: cancellationToken));
+        return [.. rows.Select(r => r.ToProfile()).Select(p => new Recipient(p.Id, p.Email, p.Scope))];
     }
 
     public async Task<IReadOnlyList<Recipient>> RecipientsAsync(IReadOnlyCollection<Guid> userIds, CancellationToken cancellationToken)

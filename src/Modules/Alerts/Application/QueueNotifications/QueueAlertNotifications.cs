@@ -1,7 +1,6 @@
 using EvaraTech.Application.IntegrationEvents;
 using EvaraTech.Application.Nodes;
 using EvaraTech.Application.Tenants;
-using EvaraTech.Domain;
 using EvaraTech.Infrastructure.Database;
 using EvaraTech.Modules.Alerts.Notifications;
 using EvaraTech.Modules.Alerts.Persistence;
@@ -10,9 +9,11 @@ using Hangfire;
 namespace EvaraTech.Modules.Alerts.Application.QueueNotifications;
 
 /// <summary>
-/// Decides who is told of a raised alert and queues the deliveries: every enabled rule the alert's severity reaches,
-/// of an active user who can see the node, whose node list (if any) holds it; one delivery per channel. The
-/// deliveries' idempotency keys make a replayed event queue nothing twice; their jobs start once this commits.
+/// Decides who is told of a raised alert and queues the deliveries: the active users who can see the node (from its
+/// ownership path: superadmins, its distributor's users, its customer's users), then their enabled rules that the
+/// alert's severity reaches and whose node list (if any) holds it; one delivery per channel. Both look-ups are
+/// indexed and independent of how many users the platform has. The deliveries' idempotency keys make a replayed event
+/// queue nothing twice; their jobs start once this commits.
 /// </summary>
 public sealed class QueueAlertNotificationsHandler(
     NotificationRuleStore rules, NotificationDeliveries deliveries, ITenantDirectory tenants, INodeDirectory nodes, IBackgroundJobClient jobs, DbSession db)
@@ -21,28 +22,13 @@ public sealed class QueueAlertNotificationsHandler(
     public async Task HandleAsync(AlertRaised raised, CancellationToken cancellationToken)
     {
         await db.BeginAsync(cancellationToken);
-        var reached = (await rules.ReachedByAsync(raised.Severity, cancellationToken))
-            .Where(r => r.NodeIds is null || r.NodeIds.Contains(raised.NodeId))
-            .ToList();
-        var recipients = (await tenants.RecipientsAsync([.. reached.Select(r => r.UserId).Distinct()], cancellationToken)).ToDictionary(r => r.UserId);
-        var sees = new Dictionary<TenantScope, bool>();
         var queued = new List<QueuedDelivery>();
-        foreach (var rule in reached)
+        if ((await nodes.AudiencesAsync([raised.NodeId], cancellationToken)).SingleOrDefault() is { } node)
         {
-            if (!recipients.TryGetValue(rule.UserId, out var recipient))
-            {
-                continue;
-            }
-
-            if (!sees.TryGetValue(recipient.Scope, out var visible))
-            {
-                visible = sees[recipient.Scope] = await nodes.FindAsync(raised.NodeId, recipient.Scope, cancellationToken) is not null;
-            }
-
-            if (visible)
-            {
-                queued.AddRange(rule.Channels.Select((channel, i) => new QueuedDelivery(raised.AlertId, rule.UserId, rule.Id, i, channel.Type, 0)));
-            }
+            var audience = await tenants.AudienceAsync(node.DistributorId, node.CustomerId, cancellationToken);
+            var reached = await rules.ReachedByAsync(raised.Severity, [.. audience.Select(u => u.UserId)], cancellationToken);
+            queued.AddRange(reached.Where(r => r.NodeIds is null || r.NodeIds.Contains(raised.NodeId))
+                .SelectMany(rule => rule.Channels.Select((channel, i) => new QueuedDelivery(raised.AlertId, rule.UserId, rule.Id, i, channel.Type, 0))));
         }
 
         var ids = await deliveries.QueueAsync(queued, cancellationToken);
