@@ -26,6 +26,12 @@ public static class BenchmarkReport
             return;
         }
 
+        if (args is ["realtime"])
+        {
+            Print(await RealtimeLatency.MeasureAsync(Host));
+            return;
+        }
+
         if (args is ["ingestion"])
         {
             PrintIngestion(await IngestionThroughput.MeasureAsync(Host));
@@ -53,6 +59,7 @@ public static class BenchmarkReport
         figures.AddRange(await TelemetryQueries.MeasureAsync(database));
         figures.Add(await AlertEvaluation.MeasureAsync());
         figures.AddRange(await AlertLatency.MeasureAsync(Host));
+        figures.AddRange(await RealtimeLatency.MeasureAsync(Host));
         var ingestion = await IngestionThroughput.MeasureAsync(Host);
 
         Print(figures);

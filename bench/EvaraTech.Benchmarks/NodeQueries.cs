@@ -22,13 +22,7 @@ public static class NodeQueries
         await using (var admin = new NpgsqlConnection(database.AdminConnectionString))
         {
             await admin.OpenAsync();
-            await using (var transaction = await admin.BeginTransactionAsync())
-            {
-                await admin.ExecuteAsync(NodeSeed.Sql, transaction: transaction, commandTimeout: 300);
-                await transaction.CommitAsync();
-            }
-
-            await admin.ExecuteAsync("VACUUM ANALYZE", commandTimeout: 300);
+            await NodeSeed.LoadAsync(admin);
         }
 
         var distributor = TenantScope.OfDistributor(NodeSeed.Distributor(4));

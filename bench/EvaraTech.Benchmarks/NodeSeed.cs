@@ -1,9 +1,13 @@
+using Dapper;
+using Npgsql;
+
 namespace EvaraTech.Testing;
 
 /// <summary>
 /// 10,000 nodes for the Nodes module's query plans (tests/…/Nodes/NodeQueryPlanTests.cs) and latency figures
-/// (bench/…/NodeQueries.cs): one statement shared by both projects (linked into the test project), so the plans the
-/// tests assert are the plans of the data the benchmark measures. Run it as the database owner, then VACUUM ANALYZE.
+/// (bench/…/NodeQueries.cs, RealtimeLatency.cs): one statement shared by both projects (linked into the test project),
+/// so the plans the tests assert are the plans of the data the benchmark measures. Loaded as the database owner
+/// (<see cref="LoadAsync"/>).
 /// </summary>
 /// <remarks>
 /// Deterministic: every "random" choice is a byte of md5(node number), so each run builds the same data.
@@ -26,6 +30,18 @@ public static class NodeSeed
 
     /// <summary>The seeded distributor <paramref name="number"/> (1..10).</summary>
     public static Guid Distributor(int number) => Guid.Parse($"00000000-0000-4000-8000-{number:D12}");
+
+    /// <summary>Runs <see cref="Sql"/> in one transaction on <paramref name="ownerConnection"/> (open), then VACUUM ANALYZE.</summary>
+    public static async Task LoadAsync(NpgsqlConnection ownerConnection)
+    {
+        await using (var transaction = await ownerConnection.BeginTransactionAsync())
+        {
+            await ownerConnection.ExecuteAsync(Sql, transaction: transaction, commandTimeout: 300);
+            await transaction.CommitAsync();
+        }
+
+        await ownerConnection.ExecuteAsync("VACUUM ANALYZE", commandTimeout: 300);
+    }
 
     public const string Sql = """
         INSERT INTO tenancy.distributors (id, name)

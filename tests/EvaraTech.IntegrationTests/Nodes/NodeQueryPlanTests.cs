@@ -35,13 +35,7 @@ public sealed class NodeQueryPlanTests
         MigrationRunner.Run(_database.AdminConnectionString, Path.Combine(AppContext.BaseDirectory, "db", "migrations"), NullLogger.Instance);
         await using var connection = new NpgsqlConnection(_database.AdminConnectionString);
         await connection.OpenAsync();
-        await using (var transaction = await connection.BeginTransactionAsync())
-        {
-            await connection.ExecuteAsync(NodeSeed.Sql, transaction: transaction, commandTimeout: 300);
-            await transaction.CommitAsync();
-        }
-
-        await connection.ExecuteAsync("VACUUM ANALYZE", commandTimeout: 300);
+        await NodeSeed.LoadAsync(connection);
         _nodeIndexes = [.. await connection.QueryAsync<string>("SELECT indexname FROM pg_indexes WHERE schemaname = 'nodes' AND tablename = 'nodes'")];
         Assert.That(await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM nodes.nodes"), Is.EqualTo(NodeSeed.Nodes));
     }
