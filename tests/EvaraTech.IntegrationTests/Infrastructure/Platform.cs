@@ -55,11 +55,26 @@ public sealed class Platform
         });
     }
 
+    /// <summary>
+    /// Empties the module schemas. The host's background work of the previous test (the realtime flush reads nodes and
+    /// latest readings a moment after a batch) may still hold locks in another order: a deadlock is retried.
+    /// </summary>
     public static async Task ResetAsync()
     {
-        await using var connection = new NpgsqlConnection(Database.AdminConnectionString);
-        await connection.OpenAsync();
-        await _respawner!.ResetAsync(connection);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var connection = new NpgsqlConnection(Database.AdminConnectionString);
+                await connection.OpenAsync();
+                await _respawner!.ResetAsync(connection);
+                return;
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.DeadlockDetected && attempt < 5)
+            {
+                await Task.Delay(100 * attempt);
+            }
+        }
     }
 
     [OneTimeTearDown]

@@ -145,40 +145,18 @@ public sealed class NodeQueryPlanTests
             var plans = new List<(string, JsonNode)>();
             foreach (var statement in query.Sql.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
-                var json = await connection.QuerySingleAsync<string>(new CommandDefinition("EXPLAIN (FORMAT JSON) " + statement, query.Parameters, transaction));
-                plans.Add((statement, JsonNode.Parse(json)![0]!["Plan"]!));
+                plans.Add((statement, await QueryPlans.ExplainAsync(connection, transaction, statement, query.Parameters)));
             }
 
             return plans;
         });
 
-    /// <summary>Runs <paramref name="work"/> as the application does: app login, one transaction, the user's context.</summary>
-    private async Task<T> InContextAsync<T>(TenantScope scope, Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work)
-    {
-        await using var connection = new NpgsqlConnection(_database.AppConnectionString);
-        await connection.OpenAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        var role = scope.Kind == ScopeKind.Everything ? "superadmin" : "distributor";
-        await connection.ExecuteAsync("SELECT tenancy.set_user_context(@User, @Role, @DistributorId, NULL)",
-            new { User = Guid.NewGuid(), Role = role, scope.DistributorId }, transaction);
-        var result = await work(connection, transaction);
-        await transaction.RollbackAsync();
-        return result;
-    }
+    private Task<T> InContextAsync<T>(TenantScope scope, Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work) =>
+        QueryPlans.InContextAsync(_database, scope, work);
 
-    private static IEnumerable<JsonNode> Walk(JsonNode plan)
-    {
-        yield return plan;
-        if (plan["Plans"] is JsonArray children)
-        {
-            foreach (var child in children.OfType<JsonNode>().SelectMany(Walk))
-            {
-                yield return child;
-            }
-        }
-    }
+    private static IEnumerable<JsonNode> Walk(JsonNode plan) => QueryPlans.Walk(plan);
 
-    private static string? Text(JsonNode node, string property) => node[property]?.GetValue<string>();
+    private static string? Text(JsonNode node, string property) => QueryPlans.Text(node, property);
 
     private static void Print(string name, List<(string Statement, JsonNode Plan)> plans)
     {

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Dapper;
 using EvaraTech.Application.Auditing;
+using EvaraTech.Domain;
 using EvaraTech.Infrastructure.Database;
 
 namespace EvaraTech.Modules.Alerts.Persistence;
@@ -14,9 +15,12 @@ public sealed record AlertDto(
     public Guid? OwnerDistributorId => DistributorId;
 }
 
-/// <summary>What a list of alerts is narrowed to; <see cref="NodeIds"/> null means every node the caller sees (row-level security).</summary>
+/// <summary>
+/// What a list of alerts is narrowed to: the caller's scope (a distributor's by the alert's owner column, which its
+/// indexes lead with; a customer's by row-level security over its nodes), and <see cref="NodeIds"/> when given.
+/// </summary>
 public sealed record AlertFilter(
-    bool ActiveOnly, IReadOnlyList<string> Severities, IReadOnlyList<string> Statuses, IReadOnlyCollection<Guid>? NodeIds, DateTimeOffset? From,
+    TenantScope Scope, bool ActiveOnly, IReadOnlyList<string> Severities, IReadOnlyList<string> Statuses, IReadOnlyCollection<Guid>? NodeIds, DateTimeOffset? From,
     DateTimeOffset? To);
 
 /// <summary>Counts and response times of the alerts in a period.</summary>
@@ -37,7 +41,8 @@ public sealed class AlertHistory(DbSession db)
         """;
 
     private const string Filter = """
-        (NOT @ActiveOnly OR h.resolved_at IS NULL)
+        (@ScopeDistributorId::uuid IS NULL OR h.owner_distributor_id = @ScopeDistributorId)
+        AND (NOT @ActiveOnly OR h.resolved_at IS NULL)
         AND (cardinality(@Severities::text[]) = 0 OR h.severity = ANY(@Severities))
         AND (cardinality(@Statuses::text[]) = 0 OR h.status = ANY(@Statuses))
         AND (@NodeIds::uuid[] IS NULL OR h.node_id = ANY(@NodeIds))
@@ -89,12 +94,19 @@ public sealed class AlertHistory(DbSession db)
     /// <returns>up to <paramref name="limit"/> alerts after the keyset position (newest first)</returns>
     public async Task<IReadOnlyList<AlertDto>> PageAsync(AlertFilter filter, (DateTimeOffset At, Guid Id)? after, int limit, CancellationToken ct)
     {
+        var (sql, parameters) = PageQuery(filter, after, limit);
+        var connection = await db.ConnectionAsync(ct);
+        return [.. await connection.QueryAsync<AlertDto>(new CommandDefinition(sql, parameters, db.Transaction, cancellationToken: ct))];
+    }
+
+    /// <summary>The page statement and its parameters, exactly as <see cref="PageAsync"/> runs them (the plan tests explain it).</summary>
+    internal static (string Sql, DynamicParameters Parameters) PageQuery(AlertFilter filter, (DateTimeOffset At, Guid Id)? after, int limit)
+    {
         var parameters = Parameters(filter);
         parameters.Add("AfterAt", after?.At);
         parameters.Add("AfterId", after?.Id);
         parameters.Add("Limit", limit);
-        var connection = await db.ConnectionAsync(ct);
-        return [.. await connection.QueryAsync<AlertDto>(new CommandDefinition(Page, parameters, db.Transaction, cancellationToken: ct))];
+        return (Page, parameters);
     }
 
     public async Task<AlertStats> StatsAsync(AlertFilter filter, CancellationToken ct)
@@ -118,6 +130,7 @@ public sealed class AlertHistory(DbSession db)
     private static DynamicParameters Parameters(AlertFilter filter)
     {
         var parameters = new DynamicParameters();
+        parameters.Add("ScopeDistributorId", filter.Scope.Kind == ScopeKind.Distributor ? filter.Scope.DistributorId : null);
         parameters.Add("ActiveOnly", filter.ActiveOnly);
         parameters.Add("Severities", filter.Severities.ToArray());
         parameters.Add("Statuses", filter.Statuses.ToArray());

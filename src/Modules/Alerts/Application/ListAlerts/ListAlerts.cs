@@ -67,7 +67,7 @@ internal static class AlertFilters
         IReadOnlyCollection<Guid>? nodeIds = communityId is { } community
             ? [.. (await nodes.ListAsync(scope, community, ct)).Select(n => n.Id).Where(id => nodeId is null || id == nodeId)]
             : nodeId is { } node ? [node] : null;
-        return new AlertFilter(false, [], [], nodeIds, from is null ? null : TimeRangeParameters.Parse(from), to is null ? null : TimeRangeParameters.Parse(to));
+        return new AlertFilter(scope, false, [], [], nodeIds, from is null ? null : TimeRangeParameters.Parse(from), to is null ? null : TimeRangeParameters.Parse(to));
     }
 }
 

@@ -1,0 +1,36 @@
+using System.Text.Json.Nodes;
+using Dapper;
+using EvaraTech.Domain;
+using Npgsql;
+
+namespace EvaraTech.IntegrationTests.Infrastructure;
+
+/// <summary>What the plan tests share: running as the application does, and reading EXPLAIN (FORMAT JSON).</summary>
+public static class QueryPlans
+{
+    /// <summary>Runs <paramref name="work"/> as the application does: app login, one transaction, the caller's context.</summary>
+    public static async Task<T> InContextAsync<T>(TestDatabase database, TenantScope scope, Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work)
+    {
+        await using var connection = new NpgsqlConnection(database.AppConnectionString);
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var role = scope.Kind == ScopeKind.Everything ? "superadmin" : "distributor";
+        await connection.ExecuteAsync("SELECT tenancy.set_user_context(@User, @Role, @DistributorId, NULL)",
+            new { User = Guid.NewGuid(), Role = role, scope.DistributorId }, transaction);
+        var result = await work(connection, transaction);
+        await transaction.RollbackAsync();
+        return result;
+    }
+
+    /// <returns>the plan of one statement with its parameters</returns>
+    public static async Task<JsonNode> ExplainAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string statement, object? parameters)
+    {
+        var json = await connection.QuerySingleAsync<string>(new CommandDefinition("EXPLAIN (FORMAT JSON) " + statement, parameters, transaction));
+        return JsonNode.Parse(json)![0]!["Plan"]!;
+    }
+
+    public static IEnumerable<JsonNode> Walk(JsonNode plan) =>
+        plan["Plans"] is JsonArray children ? [plan, .. children.OfType<JsonNode>().SelectMany(Walk)] : [plan];
+
+    public static string? Text(JsonNode node, string property) => node[property]?.GetValue<string>();
+}
