@@ -2,8 +2,8 @@ using System.Text.Json.Serialization;
 using EvaraTech.Api.Errors;
 using EvaraTech.Api.Realtime;
 using EvaraTech.Application.Behaviours;
-using EvaraTech.Application.IntegrationEvents;
 using EvaraTech.Infrastructure.Database;
+using EvaraTech.Infrastructure.Messaging;
 using EvaraTech.Modules.Alerts;
 using EvaraTech.Modules.Audit;
 using EvaraTech.Modules.Nodes;
@@ -67,13 +67,7 @@ public static class ApiRegistration
         services.Configure<RealtimeOptions>(builder.Configuration.GetSection(RealtimeOptions.Section));
         services.AddSingleton<RealtimeBroadcaster>();
         services.AddHostedService(provider => provider.GetRequiredService<RealtimeBroadcaster>());
-        services.AddScoped<BroadcastIntegrationEvents>();
-        services.AddScoped<IIntegrationEventHandler<TelemetryBatchRecorded>>(provider => provider.GetRequiredService<BroadcastIntegrationEvents>());
-        services.AddScoped<IIntegrationEventHandler<NodeStatusChanged>>(provider => provider.GetRequiredService<BroadcastIntegrationEvents>());
-        services.AddScoped<IIntegrationEventHandler<AlertRaised>>(provider => provider.GetRequiredService<BroadcastIntegrationEvents>());
-        services.AddScoped<IIntegrationEventHandler<AlertAcknowledged>>(provider => provider.GetRequiredService<BroadcastIntegrationEvents>());
-        services.AddScoped<IIntegrationEventHandler<AlertResolved>>(provider => provider.GetRequiredService<BroadcastIntegrationEvents>());
-        services.AddScoped<IIntegrationEventHandler<DashboardStatsRefreshed>>(provider => provider.GetRequiredService<BroadcastIntegrationEvents>());
+        services.AddIntegrationEventHandler<BroadcastIntegrationEvents>();
         if (ConnectionStrings.Redis(builder.Configuration) is { } redis)
         {
             signalR.AddStackExchangeRedis(redis, o =>

@@ -8,15 +8,6 @@ using Microsoft.Extensions.Options;
 
 namespace EvaraTech.Api.Realtime;
 
-/// <summary>The <c>Realtime</c> settings.</summary>
-public sealed class RealtimeOptions
-{
-    public const string Section = "Realtime";
-
-    /// <summary>How long telemetry is gathered before it is sent: a poll cycle's batches go out together.</summary>
-    public int FlushMilliseconds { get; set; } = 250;
-}
-
 /// <summary>
 /// Sends the platform's events to the hub's groups, each to the groups of its node's ownership path only. Alerts and
 /// status changes go at once; telemetry is coalesced: the batches stored during one flush window become one update per
@@ -115,35 +106,4 @@ public sealed class RealtimeBroadcaster(
 
     private Task<IReadOnlyList<NodeAudience>> AudiencesAsync(IReadOnlyCollection<Guid> nodeIds, CancellationToken ct) =>
         scopes.RunAsync(services => services.GetRequiredService<INodeDirectory>().AudiencesAsync(nodeIds, ct), ct);
-}
-
-/// <summary>Hands the platform's integration events to the <see cref="RealtimeBroadcaster"/>.</summary>
-public sealed class BroadcastIntegrationEvents(RealtimeBroadcaster broadcaster)
-    : IIntegrationEventHandler<TelemetryBatchRecorded>, IIntegrationEventHandler<NodeStatusChanged>, IIntegrationEventHandler<AlertRaised>,
-      IIntegrationEventHandler<AlertAcknowledged>, IIntegrationEventHandler<AlertResolved>, IIntegrationEventHandler<DashboardStatsRefreshed>
-{
-    public Task HandleAsync(TelemetryBatchRecorded batch, CancellationToken cancellationToken)
-    {
-        broadcaster.Enqueue(batch);
-        return Task.CompletedTask;
-    }
-
-    public Task HandleAsync(NodeStatusChanged change, CancellationToken cancellationToken) =>
-        broadcaster.SendAsync(change.NodeId, clients => clients.NodeStatusChanged(
-            new NodeStatusMessage(change.NodeId, change.PreviousStatus, change.Status, change.Reason, change.OccurredAt)), cancellationToken);
-
-    public Task HandleAsync(AlertRaised alert, CancellationToken cancellationToken) =>
-        broadcaster.SendAsync(alert.NodeId, clients => clients.AlertRaised(
-            new AlertMessage(alert.AlertId, alert.RuleId, alert.NodeId, alert.Severity, "raised", alert.Message, alert.Value, alert.TriggeredAt)), cancellationToken);
-
-    public Task HandleAsync(AlertAcknowledged alert, CancellationToken cancellationToken) =>
-        broadcaster.SendAsync(alert.NodeId, clients => clients.AlertAcknowledged(
-            new AlertMessage(alert.AlertId, alert.RuleId, alert.NodeId, alert.Severity, "acknowledged", null, null, alert.AcknowledgedAt)), cancellationToken);
-
-    public Task HandleAsync(AlertResolved alert, CancellationToken cancellationToken) =>
-        broadcaster.SendAsync(alert.NodeId, clients => clients.AlertResolved(
-            new AlertMessage(alert.AlertId, alert.RuleId, alert.NodeId, alert.Severity, "resolved", alert.Resolution, null, alert.ResolvedAt)), cancellationToken);
-
-    public Task HandleAsync(DashboardStatsRefreshed refreshed, CancellationToken cancellationToken) =>
-        broadcaster.SendToAllAsync(clients => clients.DashboardStatsChanged(new DashboardMessage(refreshed.RefreshedAt)));
 }

@@ -1,6 +1,6 @@
-using EvaraTech.Application.IntegrationEvents;
 using EvaraTech.Infrastructure.Database;
 using EvaraTech.Infrastructure.Jobs;
+using EvaraTech.Infrastructure.Messaging;
 using EvaraTech.Modules.Alerts.Application;
 using EvaraTech.Modules.Alerts.Application.AlertRules;
 using EvaraTech.Modules.Alerts.Application.EvaluateTelemetryBatch;
@@ -35,16 +35,16 @@ public static class AlertsModule
         services.AddScoped<CriticalAlertStatus>();
         services.AddScoped<RuleTargets>();
         services.AddScoped(provider => new ScopedTable<AlertRuleDto>(provider.GetRequiredService<DbSession>(), AlertRuleTable.Spec));
-        services.AddScoped<IIntegrationEventHandler<TelemetryBatchRecorded>, EvaluateTelemetryBatchHandler>();
+        services.AddIntegrationEventHandler<EvaluateTelemetryBatchHandler>();
 
         services.AddScoped<DowntimeRecords>();
-        services.AddScoped<IIntegrationEventHandler<NodeStatusChanged>, TrackDowntimeHandler>();
+        services.AddIntegrationEventHandler<TrackDowntimeHandler>();
 
         services.Configure<NotificationOptions>(configuration.GetSection(NotificationOptions.Section));
         services.AddScoped<NotificationRuleStore>();
         services.AddScoped<NotificationRuleValues>();
         services.AddScoped<NotificationDeliveries>();
-        services.AddScoped<IIntegrationEventHandler<AlertRaised>, QueueAlertNotificationsHandler>();
+        services.AddIntegrationEventHandler<QueueAlertNotificationsHandler>();
         // Webhook deliveries retry on their own schedule (the delivery job), so the client itself does not; it follows
         // no redirect and connects to no private address, so a user's URL cannot reach the platform's own network.
         services.AddHttpClient(NotificationSender.WebhookClient).ConfigurePrimaryHttpMessageHandler(provider => new SocketsHttpHandler

@@ -1,6 +1,6 @@
 using EvaraTech.Application.Auditing;
-using EvaraTech.Application.IntegrationEvents;
 using EvaraTech.Infrastructure.Jobs;
+using EvaraTech.Infrastructure.Messaging;
 using EvaraTech.Modules.Audit.Application.AuthenticationEvents;
 using EvaraTech.Modules.Audit.Endpoints;
 using EvaraTech.Modules.Audit.Jobs;
@@ -23,10 +23,7 @@ public static class AuditModule
         services.AddScoped<IAuditTrail, AuditTrail>();
         services.AddScoped<AuditContext>();
         services.AddScoped<AuditLogReader>();
-        services.AddScoped<IIntegrationEventHandler<UserLoggedIn>, RecordAuthenticationEvents>();
-        services.AddScoped<IIntegrationEventHandler<LoginFailed>, RecordAuthenticationEvents>();
-        services.AddScoped<IIntegrationEventHandler<IdentityWebhookReceived>, RecordAuthenticationEvents>();
-        services.AddScoped<IIntegrationEventHandler<TokensRefused>, RecordAuthenticationEvents>();
+        services.AddIntegrationEventHandler<RecordAuthenticationEvents>();
         services.AddSingleton<AuditPartitionMaintenance>();
         services.AddSingleton(new ScheduledJob(AuditPartitionMaintenance.JobId, jobs =>
             jobs.AddOrUpdate<AuditPartitionMaintenance>(AuditPartitionMaintenance.JobId, job => job.RunAsync(CancellationToken.None), Cron.Daily())));

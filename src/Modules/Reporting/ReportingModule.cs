@@ -1,5 +1,6 @@
-using EvaraTech.Application.IntegrationEvents;
 using EvaraTech.Infrastructure.Jobs;
+using EvaraTech.Infrastructure.Messaging;
+using EvaraTech.Modules.Reporting.Application.RefreshOnChanges;
 using EvaraTech.Modules.Reporting.Endpoints;
 using EvaraTech.Modules.Reporting.Jobs;
 using EvaraTech.Modules.Reporting.Persistence;
@@ -24,10 +25,7 @@ public static class ReportingModule
         services.AddScoped<DashboardStatsView>();
         services.AddTransient<DashboardRefresh>();
         services.AddSingleton<DashboardRefreshRequests>();
-        services.AddScoped<RefreshDashboardOnChanges>();
-        services.AddScoped<IIntegrationEventHandler<NodeStatusChanged>>(provider => provider.GetRequiredService<RefreshDashboardOnChanges>());
-        services.AddScoped<IIntegrationEventHandler<AlertRaised>>(provider => provider.GetRequiredService<RefreshDashboardOnChanges>());
-        services.AddScoped<IIntegrationEventHandler<AlertResolved>>(provider => provider.GetRequiredService<RefreshDashboardOnChanges>());
+        services.AddIntegrationEventHandler<RefreshDashboardOnChanges>();
         services.AddSingleton(new ScheduledJob(DashboardRefresh.JobId, jobs =>
             jobs.AddOrUpdate<DashboardRefresh>(DashboardRefresh.JobId, job => job.RunAsync(CancellationToken.None), Cron.Minutely())));
         return services;

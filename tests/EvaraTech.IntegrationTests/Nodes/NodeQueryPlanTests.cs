@@ -128,11 +128,11 @@ public sealed class NodeQueryPlanTests
         {
             foreach (var (statement, plan) in plans)
             {
-                var nodes = Walk(plan).ToList();
-                Assert.That(nodes.Where(n => Text(n, "Node Type") == "Seq Scan" && Text(n, "Relation Name") == "nodes"), Is.Empty,
+                var nodes = QueryPlans.Walk(plan).ToList();
+                Assert.That(nodes.Where(n => QueryPlans.Text(n, "Node Type") == "Seq Scan" && QueryPlans.Text(n, "Relation Name") == "nodes"), Is.Empty,
                     $"{name}: sequential scan of nodes.nodes in\n{statement}");
-                Assert.That(nodes.Any(n => Text(n, "Node Type") is "Index Scan" or "Index Only Scan" or "Bitmap Index Scan"
-                    && _nodeIndexes.Contains(Text(n, "Index Name") ?? "")), Is.True,
+                Assert.That(nodes.Any(n => QueryPlans.Text(n, "Node Type") is "Index Scan" or "Index Only Scan" or "Bitmap Index Scan"
+                    && _nodeIndexes.Contains(QueryPlans.Text(n, "Index Name") ?? "")), Is.True,
                     $"{name}: no index of nodes.nodes used in\n{statement}");
             }
         });
@@ -154,10 +154,6 @@ public sealed class NodeQueryPlanTests
     private Task<T> InContextAsync<T>(TenantScope scope, Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work) =>
         QueryPlans.InContextAsync(_database, scope, work);
 
-    private static IEnumerable<JsonNode> Walk(JsonNode plan) => QueryPlans.Walk(plan);
-
-    private static string? Text(JsonNode node, string property) => QueryPlans.Text(node, property);
-
     private static void Print(string name, List<(string Statement, JsonNode Plan)> plans)
     {
         var text = new StringBuilder();
@@ -172,10 +168,10 @@ public sealed class NodeQueryPlanTests
 
     private static void Describe(JsonNode node, int depth, StringBuilder text)
     {
-        var target = string.Join(" ", new[] { Text(node, "Relation Name") is { } r ? $"on {r}" : null, Text(node, "Index Name") is { } i ? $"using {i}" : null }
+        var target = string.Join(" ", new[] { QueryPlans.Text(node, "Relation Name") is { } r ? $"on {r}" : null, QueryPlans.Text(node, "Index Name") is { } i ? $"using {i}" : null }
             .Where(s => s is not null));
-        var relationship = Text(node, "Parent Relationship") is "SubPlan" or "InitPlan" ? $" [{Text(node, "Subplan Name")}]" : "";
-        text.AppendLine($"{new string(' ', depth * 2)}{Text(node, "Node Type")} {target}{relationship} (cost {node["Total Cost"]}, rows {node["Plan Rows"]})");
+        var relationship = QueryPlans.Text(node, "Parent Relationship") is "SubPlan" or "InitPlan" ? $" [{QueryPlans.Text(node, "Subplan Name")}]" : "";
+        text.AppendLine($"{new string(' ', depth * 2)}{QueryPlans.Text(node, "Node Type")} {target}{relationship} (cost {node["Total Cost"]}, rows {node["Plan Rows"]})");
         if (node["Plans"] is JsonArray children)
         {
             foreach (var child in children.OfType<JsonNode>())

@@ -13,7 +13,7 @@ public sealed class NotificationRuleTests
     [TestCase("info", "warning", false)]
     [TestCase("warning", "warning", true)]
     public void A_severity_reaches_its_minimum_and_below(string severity, string minimum, bool reaches) =>
-        Assert.That(NotificationRule.Reaches(severity, minimum), Is.EqualTo(reaches));
+        Assert.That(Severities.Reaches(severity, minimum), Is.EqualTo(reaches));
 
     [Test]
     public void Valid_channels_are_kept_in_order()

@@ -31,11 +31,6 @@ public static class NotificationRule
     public const int MaxChannels = 5;
     public const int MinSecretLength = 16;
 
-    private static readonly string[] SeverityOrder = ["info", "warning", "critical"];
-
-    /// <summary>Whether an alert of <paramref name="severity"/> is at least <paramref name="minimum"/>.</summary>
-    public static bool Reaches(string severity, string minimum) => Array.IndexOf(SeverityOrder, severity) >= Array.IndexOf(SeverityOrder, minimum);
-
     /// <summary>Validates the channels; http:// webhooks only where <paramref name="allowHttp"/> (development and tests).</summary>
     public static IReadOnlyList<NotificationChannel> Channels(IReadOnlyList<ChannelInput>? inputs, bool allowHttp)
     {

@@ -1,12 +1,5 @@
 namespace EvaraTech.Modules.Alerts.Domain;
 
-public enum AlertSeverity
-{
-    Info,
-    Warning,
-    Critical,
-}
-
 /// <summary>One reading of the rule's metric.</summary>
 public readonly record struct MetricReading(DateTimeOffset At, double Value);
 

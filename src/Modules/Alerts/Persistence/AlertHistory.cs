@@ -34,6 +34,8 @@ public sealed record AlertStats(
 /// </summary>
 public sealed class AlertHistory(DbSession db)
 {
+    public const string Resource = "Alert";
+
     private const string Columns = """
         h.id, h.rule_id AS RuleId, h.rule_name AS RuleName, h.metric, h.node_id AS NodeId, h.owner_distributor_id AS DistributorId, h.severity, h.status, h.value, h.message,
         h.triggered_at AS TriggeredAt, h.acknowledged_at AS AcknowledgedAt, h.acknowledged_by AS AcknowledgedBy, h.resolved_at AS ResolvedAt,

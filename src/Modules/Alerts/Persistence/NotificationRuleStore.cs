@@ -106,7 +106,7 @@ public sealed class NotificationRuleStore(DbSession db)
     /// <returns>the enabled rules of <paramref name="userIds"/> that an alert of <paramref name="severity"/> reaches (fan-out: the platform's own work)</returns>
     public async Task<IReadOnlyList<StoredNotificationRule>> ReachedByAsync(string severity, IReadOnlyCollection<Guid> userIds, CancellationToken ct)
     {
-        string[] minimums = [.. new[] { "info", "warning", "critical" }.Where(m => NotificationRule.Reaches(severity, m))];
+        string[] minimums = [.. Severities.All.Where(m => Severities.Reaches(severity, m))];
         return [.. (await QueryAsync(Reached, new { Severities = minimums, Users = userIds.ToArray() }, ct)).Select(r => r.ToStored())];
     }
 

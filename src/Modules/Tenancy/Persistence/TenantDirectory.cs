@@ -28,20 +28,20 @@ public sealed class TenantDirectory(DbSession db) : ITenantDirectory
 
     private const string ById = " AND t.id = @Id";
 
-    private const string Audience = """
+    private const string ActiveProfiles = """
         SELECT id, email, display_name AS DisplayName, role, plan, distributor_id AS DistributorId, customer_id AS CustomerId, is_active AS IsActive
         FROM tenancy.users_profiles
         WHERE is_active
+        """;
+
+    // Who sees a node owned along a path: superadmins, the distributor's users, the customer's users.
+    private const string Audience = ActiveProfiles + "\n" + """
           AND (role = 'superadmin'
                OR (role = 'distributor' AND distributor_id = @DistributorId)
                OR (role = 'customer' AND customer_id = @CustomerId))
         """;
 
-    private const string ActiveUsers = """
-        SELECT id, email, display_name AS DisplayName, role, plan, distributor_id AS DistributorId, customer_id AS CustomerId, is_active AS IsActive
-        FROM tenancy.users_profiles
-        WHERE id = ANY(@Ids) AND is_active
-        """;
+    private const string ActiveUsers = ActiveProfiles + " AND id = ANY(@Ids)";
 
     private const string InIdOrder = " ORDER BY t.id";
 
@@ -64,12 +64,8 @@ public sealed class TenantDirectory(DbSession db) : ITenantDirectory
         return [.. rows.Select(r => r.ToPath(type))];
     }
 
-    public async Task<IReadOnlyList<Recipient>> AudienceAsync(Guid distributorId, Guid? customerId, CancellationToken cancellationToken)
-    {
-        var rows = await (await db.ConnectionAsync(cancellationToken)).QueryAsync<UserProfileLookup.ProfileRow>(
-            new CommandDefinition(Audience, new { DistributorId = distributorId, CustomerId = customerId }, db.Transaction, cancellationToken: cancellationToken));
-        return [.. rows.Select(r => r.ToProfile()).Select(p => new Recipient(p.Id, p.Email, p.Scope))];
-    }
+    public Task<IReadOnlyList<Recipient>> AudienceAsync(Guid distributorId, Guid? customerId, CancellationToken cancellationToken) =>
+        RecipientsOfAsync(Audience, new { DistributorId = distributorId, CustomerId = customerId }, cancellationToken);
 
     public async Task<IReadOnlyList<Recipient>> RecipientsAsync(IReadOnlyCollection<Guid> userIds, CancellationToken cancellationToken)
     {
@@ -78,8 +74,13 @@ public sealed class TenantDirectory(DbSession db) : ITenantDirectory
             return [];
         }
 
+        return await RecipientsOfAsync(ActiveUsers, new { Ids = userIds.ToArray() }, cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<Recipient>> RecipientsOfAsync(string sql, object parameters, CancellationToken cancellationToken)
+    {
         var rows = await (await db.ConnectionAsync(cancellationToken)).QueryAsync<UserProfileLookup.ProfileRow>(
-            new CommandDefinition(ActiveUsers, new { Ids = userIds.ToArray() }, db.Transaction, cancellationToken: cancellationToken));
+            new CommandDefinition(sql, parameters, db.Transaction, cancellationToken: cancellationToken));
         return [.. rows.Select(r => r.ToProfile()).Select(p => new Recipient(p.Id, p.Email, p.Scope))];
     }
 

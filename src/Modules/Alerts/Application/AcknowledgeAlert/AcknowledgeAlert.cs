@@ -19,7 +19,7 @@ public sealed class AcknowledgeAlertHandler(AlertHistory history, ICurrentUser u
 {
     public async ValueTask<AlertDto> Handle(AcknowledgeAlertCommand command, CancellationToken cancellationToken)
     {
-        var alert = await history.FindAsync(command.Id, cancellationToken) ?? throw AppException.NotFound(AlertResources.Alert);
+        var alert = await history.FindAsync(command.Id, cancellationToken) ?? throw AppException.NotFound(AlertHistory.Resource);
         audit.Changing(alert);
         var now = clock.GetUtcNow();
         if (!await history.AcknowledgeAsync(alert.Id, user.UserId!.Value, now, cancellationToken))

@@ -25,7 +25,6 @@ public sealed record AlertRuleInput(
     public const int MaxDurationSeconds = 86_400;
     public const int MaxCooldownMinutes = 10_080;
 
-    public static readonly IReadOnlyList<string> Severities = ["info", "warning", "critical"];
     public static readonly IReadOnlyList<string> AnalyticsTypes = ["EvaraTank", "EvaraFlow", "EvaraDeep"];
 
     public AlertCondition Condition() => new(AlertRule.Operators[Operator!], Threshold!.Value, UpperThreshold, ClearThreshold);
@@ -45,8 +44,8 @@ public sealed class AlertRuleInputValidator : AbstractValidator<AlertRuleInput>
         RuleFor(r => r.ClearThreshold).Must(v => v is null || double.IsFinite(v.Value)).WithMessage("clearThreshold is a finite number.");
         RuleFor(r => r.DurationSeconds).InclusiveBetween(0, AlertRuleInput.MaxDurationSeconds);
         RuleFor(r => r.CooldownMinutes).InclusiveBetween(0, AlertRuleInput.MaxCooldownMinutes);
-        RuleFor(r => r.Severity).NotEmpty().Must(s => s is null || AlertRuleInput.Severities.Contains(s))
-            .WithMessage($"severity is one of {string.Join(", ", AlertRuleInput.Severities)}.");
+        RuleFor(r => r.Severity).NotEmpty().Must(s => s is null || Severities.All.Contains(s))
+            .WithMessage($"severity is one of {string.Join(", ", Severities.All)}.");
         RuleFor(r => r)
             .Must(r => (r.NodeId is not null) != (r.Selector is { } s && (s.TagId is not null || s.CommunityId is not null || s.AnalyticsType is not null)))
             .WithMessage("A rule targets either one node (nodeId) or a selector with at least one of tagId, communityId, analyticsType.")

@@ -1,7 +1,6 @@
 using EvaraTech.Application.Nodes;
 using EvaraTech.Application.Queries;
 using EvaraTech.Application.Security;
-using EvaraTech.Modules.Alerts.Application.ListAlerts;
 using EvaraTech.Modules.Alerts.Persistence;
 using FluentValidation;
 using Mediator;
@@ -17,10 +16,8 @@ public sealed record GetAlertStatsQuery(Guid? NodeId, Guid? CommunityId, string?
 
 public sealed class GetAlertStatsValidator : AbstractValidator<GetAlertStatsQuery>
 {
-    public static readonly TimeSpan MaxSpan = TimeSpan.FromDays(367);
-
     public GetAlertStatsValidator(TimeProvider clock) =>
-        this.ValidTimeRange(q => q.From, q => q.To, clock, (_, _) => (MaxSpan, "Alert statistics"));
+        this.ValidTimeRange(q => q.From, q => q.To, clock, (_, _) => (ReportPeriod.MaxSpan, "Alert statistics"));
 }
 
 public sealed class GetAlertStatsHandler(AlertHistory history, INodeDirectory nodes, ICurrentUser user, TimeProvider clock)

@@ -4,6 +4,7 @@ using EvaraTech.Application.Nodes;
 using EvaraTech.Application.Queries;
 using EvaraTech.Application.Security;
 using EvaraTech.Domain;
+using EvaraTech.Modules.Alerts.Domain;
 using EvaraTech.Modules.Alerts.Persistence;
 using FluentValidation;
 using Mediator;
@@ -34,7 +35,7 @@ public sealed class ListAlertsValidator : AbstractValidator<ListAlertsQuery>
     public ListAlertsValidator(TimeProvider clock)
     {
         RuleFor(q => q.View).Must(v => v is null || ListAlertsQuery.Views.Contains(v)).WithMessage("view is active or timeline.");
-        RuleForEach(q => q.Severities).Must(s => Alerts.Application.AlertRules.AlertRuleInput.Severities.Contains(s))
+        RuleForEach(q => q.Severities).Must(s => Severities.All.Contains(s))
             .WithMessage("severity is info, warning or critical.").OverridePropertyName("severity");
         RuleForEach(q => q.Statuses).Must(s => ListAlertsQuery.StatusValues.Contains(s))
             .WithMessage("status is triggered, acknowledged or resolved.").OverridePropertyName("status");
@@ -54,20 +55,6 @@ public sealed class ListAlertsHandler(AlertHistory history, INodeDirectory nodes
         var items = await history.PageAsync(filter, after, query.Limit + 1, cancellationToken);
         var page = items.Take(query.Limit).ToList();
         return new AlertPage(page, query.Limit, items.Count > query.Limit ? AlertCursor.After(page[^1]) : null);
-    }
-}
-
-/// <summary>The node, community and time filters shared by the list and the stats.</summary>
-internal static class AlertFilters
-{
-    /// <summary>Without a node or community filter, row-level security narrows to what the caller sees; with one, to those nodes in scope.</summary>
-    public static async Task<AlertFilter> ResolveAsync(INodeDirectory nodes, TenantScope scope, Guid? nodeId, Guid? communityId, string? from,
-        string? to, CancellationToken ct)
-    {
-        IReadOnlyCollection<Guid>? nodeIds = communityId is { } community
-            ? [.. (await nodes.ListAsync(scope, community, ct)).Select(n => n.Id).Where(id => nodeId is null || id == nodeId)]
-            : nodeId is { } node ? [node] : null;
-        return new AlertFilter(scope, false, [], [], nodeIds, from is null ? null : TimeRangeParameters.Parse(from), to is null ? null : TimeRangeParameters.Parse(to));
     }
 }
 

@@ -22,7 +22,7 @@ public sealed class ResolveAlertHandler(
 {
     public async ValueTask<AlertDto> Handle(ResolveAlertCommand command, CancellationToken cancellationToken)
     {
-        var alert = await history.FindAsync(command.Id, cancellationToken) ?? throw AppException.NotFound(AlertResources.Alert);
+        var alert = await history.FindAsync(command.Id, cancellationToken) ?? throw AppException.NotFound(AlertHistory.Resource);
         audit.Changing(alert);
         var now = clock.GetUtcNow();
         if (alert.ResolvedAt is not null || await lifecycle.ResolveAsync(alert.RuleId, alert.NodeId, now, user.UserId, cancellationToken) != alert.Id)

@@ -1,4 +1,3 @@
-using EvaraTech.Modules.Alerts.Application.AlertRules;
 using EvaraTech.Modules.Alerts.Domain;
 using EvaraTech.Modules.Alerts.Notifications;
 using EvaraTech.Modules.Alerts.Persistence;
@@ -20,8 +19,8 @@ public sealed class NotificationRuleInputValidator : AbstractValidator<Notificat
 {
     public NotificationRuleInputValidator()
     {
-        RuleFor(r => r.SeverityMin).NotEmpty().Must(s => s is null || AlertRuleInput.Severities.Contains(s))
-            .WithMessage($"severityMin is one of {string.Join(", ", AlertRuleInput.Severities)}.");
+        RuleFor(r => r.SeverityMin).NotEmpty().Must(s => s is null || Severities.All.Contains(s))
+            .WithMessage($"severityMin is one of {string.Join(", ", Severities.All)}.");
         RuleFor(r => r.NodeIds).Must(n => n is null || (n.Count is > 0 and <= NotificationRuleInput.MaxNodes && n.All(id => id != Guid.Empty)))
             .WithMessage($"nodeIds holds 1 to {NotificationRuleInput.MaxNodes} node ids, or is left out for every node you see.");
         RuleFor(r => r.Channels).NotNull();

@@ -25,23 +25,17 @@ public sealed record GetNodeUptimeQuery(Guid NodeId, string? From, string? To) :
 [RequiresPermission(Permissions.NodesRead)]
 public sealed record GetUptimeReportQuery(string? From, string? To, PageRequest Paging) : IQuery<Page<UptimeReportLine>>;
 
-/// <summary>An SLA period is at most a year and a day (a leap year's report with its edges).</summary>
-internal static class UptimePeriod
-{
-    public static readonly TimeSpan MaxSpan = TimeSpan.FromDays(367);
-}
-
 public sealed class GetNodeUptimeValidator : AbstractValidator<GetNodeUptimeQuery>
 {
     public GetNodeUptimeValidator(TimeProvider clock) =>
-        this.ValidTimeRange(q => q.From, q => q.To, clock, (_, _) => (UptimePeriod.MaxSpan, "An uptime period"));
+        this.ValidTimeRange(q => q.From, q => q.To, clock, (_, _) => (ReportPeriod.MaxSpan, "An uptime period"));
 }
 
 public sealed class GetUptimeReportValidator : AbstractValidator<GetUptimeReportQuery>
 {
     public GetUptimeReportValidator(TimeProvider clock)
     {
-        this.ValidTimeRange(q => q.From, q => q.To, clock, (_, _) => (UptimePeriod.MaxSpan, "An uptime period"));
+        this.ValidTimeRange(q => q.From, q => q.To, clock, (_, _) => (ReportPeriod.MaxSpan, "An uptime period"));
         this.ValidPaging(q => q.Paging);
     }
 }

@@ -28,6 +28,9 @@ public sealed class AlertRulesCache(TimeProvider clock)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(1);
 
+    /// <summary>The read-cache region of the rules API's reads (rule writes are rare: one region serves every scope).</summary>
+    public const string ApiRegion = "alert-rules";
+
     private const string OfOwner = """
         SELECT id, name, metric, operator, threshold, upper_threshold AS UpperThreshold, clear_threshold AS ClearThreshold,
                duration_seconds AS DurationSeconds, severity, node_id AS NodeId, selector_tag_id AS TagId,
@@ -71,9 +74,6 @@ public sealed class AlertRulesCache(TimeProvider clock)
 
         await reads.InvalidateAsync([ApiRegion]);
     });
-
-    /// <summary>The read-cache region of the rules API's reads (rule writes are rare: one region serves every scope).</summary>
-    public const string ApiRegion = "alert-rules";
 
     private sealed record RuleRow(
         Guid Id, string Name, string Metric, string Operator, double Threshold, double? UpperThreshold, double? ClearThreshold, int DurationSeconds,

@@ -1,0 +1,10 @@
+namespace EvaraTech.Api.Realtime;
+
+/// <summary>The <c>Realtime</c> settings.</summary>
+public sealed class RealtimeOptions
+{
+    public const string Section = "Realtime";
+
+    /// <summary>How long telemetry is gathered before it is sent: a poll cycle's batches go out together.</summary>
+    public int FlushMilliseconds { get; set; } = 250;
+}
