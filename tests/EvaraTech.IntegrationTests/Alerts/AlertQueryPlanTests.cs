@@ -1,11 +1,9 @@
 using System.Text.Json.Nodes;
 using Dapper;
 using EvaraTech.Domain;
-using EvaraTech.Infrastructure.Migrations;
 using EvaraTech.IntegrationTests.Infrastructure;
 using EvaraTech.Modules.Alerts.Persistence;
 using EvaraTech.Testing;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace EvaraTech.IntegrationTests.Alerts;
@@ -46,8 +44,7 @@ public sealed class AlertQueryPlanTests
     [OneTimeSetUp]
     public async Task SeedAsync()
     {
-        _database = await TestDatabase.CreateAsync("alert_plans");
-        MigrationRunner.Run(_database.AdminConnectionString, Path.Combine(AppContext.BaseDirectory, "db", "migrations"), NullLogger.Instance);
+        _database = await TestDatabase.CreateMigratedAsync("alert_plans");
         await using var connection = new NpgsqlConnection(_database.AdminConnectionString);
         await connection.OpenAsync();
         await NodeSeed.LoadAsync(connection);

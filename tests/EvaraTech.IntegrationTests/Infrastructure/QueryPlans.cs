@@ -14,9 +14,9 @@ public static class QueryPlans
         await using var connection = new NpgsqlConnection(database.AppConnectionString);
         await connection.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        var role = scope.Kind == ScopeKind.Everything ? "superadmin" : "distributor";
-        await connection.ExecuteAsync("SELECT tenancy.set_user_context(@User, @Role, @DistributorId, NULL)",
-            new { User = Guid.NewGuid(), Role = role, scope.DistributorId }, transaction);
+        var role = scope.Kind switch { ScopeKind.Everything => "superadmin", ScopeKind.Customer => "customer", _ => "distributor" };
+        await connection.ExecuteAsync("SELECT tenancy.set_user_context(@User, @Role, @DistributorId, @CustomerId)",
+            new { User = Guid.NewGuid(), Role = role, scope.DistributorId, scope.CustomerId }, transaction);
         var result = await work(connection, transaction);
         await transaction.RollbackAsync();
         return result;

@@ -1,3 +1,5 @@
+using EvaraTech.Infrastructure.Migrations;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace EvaraTech.IntegrationTests.Infrastructure;
@@ -44,6 +46,14 @@ public sealed class TestDatabase : IAsyncDisposable
             Password = Environment.GetEnvironmentVariable("EVARA_TEST_POSTGRES_APP_PASSWORD") ?? "evara-local-app",
         };
         return new TestDatabase(name, admin.ConnectionString, app.ConnectionString);
+    }
+
+    /// <summary>A new database with every migration applied, for tests that arrange their own data set.</summary>
+    public static async Task<TestDatabase> CreateMigratedAsync(string purpose)
+    {
+        var database = await CreateAsync(purpose);
+        MigrationRunner.Run(database.AdminConnectionString, Path.Combine(AppContext.BaseDirectory, "db", "migrations"), NullLogger.Instance);
+        return database;
     }
 
     /// <summary>Runs SQL as the owner, for arranging data and inspecting what the API stored.</summary>

@@ -2,11 +2,9 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Dapper;
 using EvaraTech.Domain;
-using EvaraTech.Infrastructure.Migrations;
 using EvaraTech.IntegrationTests.Infrastructure;
 using EvaraTech.Modules.Nodes.Persistence;
 using EvaraTech.Testing;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace EvaraTech.IntegrationTests.Nodes;
@@ -31,8 +29,7 @@ public sealed class NodeQueryPlanTests
     [OneTimeSetUp]
     public async Task SeedAsync()
     {
-        _database = await TestDatabase.CreateAsync("node_plans");
-        MigrationRunner.Run(_database.AdminConnectionString, Path.Combine(AppContext.BaseDirectory, "db", "migrations"), NullLogger.Instance);
+        _database = await TestDatabase.CreateMigratedAsync("node_plans");
         await using var connection = new NpgsqlConnection(_database.AdminConnectionString);
         await connection.OpenAsync();
         await NodeSeed.LoadAsync(connection);

@@ -1,19 +1,18 @@
 using System.Text.Json.Nodes;
 using Dapper;
 using EvaraTech.Domain;
-using EvaraTech.Infrastructure.Migrations;
 using EvaraTech.IntegrationTests.Infrastructure;
 using EvaraTech.Modules.Telemetry.Domain;
 using EvaraTech.Modules.Telemetry.Persistence;
 using EvaraTech.Testing;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EvaraTech.IntegrationTests.Telemetry;
 
 /// <summary>
 /// The plans of the hot telemetry reads over 1,000 nodes and 300,000 readings in weekly partitions (the seed's
 /// shape at a smaller scale), explained as the application sends them: a series at each resolution reads its table
-/// by (node, time) and the latest readings of a few nodes by key, never scanning a telemetry table.
+/// by (node, time) and the latest readings of 20 to 1,000 nodes (a superadmin's, or a distributor's in its own context)
+/// by key, never scanning a telemetry table.
 /// </summary>
 [NonParallelizable]
 public sealed class TelemetryQueryPlanTests
@@ -26,8 +25,7 @@ public sealed class TelemetryQueryPlanTests
     [OneTimeSetUp]
     public async Task SeedAsync()
     {
-        _database = await TestDatabase.CreateAsync("telemetry_plans");
-        MigrationRunner.Run(_database.AdminConnectionString, Path.Combine(AppContext.BaseDirectory, "db", "migrations"), NullLogger.Instance);
+        _database = await TestDatabase.CreateMigratedAsync("telemetry_plans");
         _seed = new TelemetrySeed(1_000, 300_000, Now, TimeSpan.FromDays(30));
         await _seed.LoadAsync(_database.AdminConnectionString);
         await _database.ExecuteAsync("VACUUM ANALYZE");
@@ -59,6 +57,24 @@ public sealed class TelemetryQueryPlanTests
         AssertNoTelemetryScan(plan);
     }
 
+    [TestCase(500)]
+    [TestCase(1_000)]
+    public async Task The_latest_readings_of_many_nodes_are_read_by_key(int nodes)
+    {
+        var plan = await ExplainAsync(TelemetryReads.LatestSql, new { NodeIds = _seed.NodeIds.Take(nodes).ToArray() });
+
+        AssertNoTelemetryScan(plan);
+    }
+
+    [Test]
+    public async Task The_latest_readings_of_a_distributors_nodes_are_read_by_key()
+    {
+        var plan = await ExplainAsync(TelemetryReads.LatestSql, new { NodeIds = _seed.NodesOfDistributor(1).ToArray() },
+            TenantScope.OfDistributor(TelemetrySeed.Distributor(1)));
+
+        AssertNoTelemetryScan(plan);
+    }
+
     private static void AssertNoTelemetryScan(JsonNode plan)
     {
         var nodes = QueryPlans.Walk(plan).ToList();
@@ -68,6 +84,6 @@ public sealed class TelemetryQueryPlanTests
         Assert.That(nodes.Any(n => QueryPlans.Text(n, "Node Type") is "Index Scan" or "Index Only Scan" or "Bitmap Index Scan"), Is.True, plan.ToJsonString());
     }
 
-    private Task<JsonNode> ExplainAsync(string sql, object parameters) =>
-        QueryPlans.InContextAsync(_database, TenantScope.Everything, (connection, transaction) => QueryPlans.ExplainAsync(connection, transaction, sql, parameters));
+    private Task<JsonNode> ExplainAsync(string sql, object parameters, TenantScope? scope = null) =>
+        QueryPlans.InContextAsync(_database, scope ?? TenantScope.Everything, (connection, transaction) => QueryPlans.ExplainAsync(connection, transaction, sql, parameters));
 }

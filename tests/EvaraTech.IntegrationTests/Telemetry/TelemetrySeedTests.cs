@@ -1,9 +1,7 @@
 using Dapper;
-using EvaraTech.Infrastructure.Migrations;
 using EvaraTech.IntegrationTests.Infrastructure;
 using EvaraTech.Modules.Telemetry.Persistence;
 using EvaraTech.Testing;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace EvaraTech.IntegrationTests.Telemetry;
@@ -54,17 +52,15 @@ public sealed class TelemetrySeedTests
     [OneTimeSetUp]
     public async Task LoadTwiceAndIngestOnceAsync()
     {
-        _first = await TestDatabase.CreateAsync("telemetry_seed");
-        _second = await TestDatabase.CreateAsync("telemetry_seed");
+        _first = await TestDatabase.CreateMigratedAsync("telemetry_seed");
+        _second = await TestDatabase.CreateMigratedAsync("telemetry_seed");
         foreach (var database in new[] { _first, _second })
         {
-            MigrationRunner.Run(database.AdminConnectionString, Path.Combine(AppContext.BaseDirectory, "db", "migrations"), NullLogger.Instance);
             _seed = new TelemetrySeed(Nodes, Rows, Now, Span);
             await _seed.LoadAsync(database.AdminConnectionString);
         }
 
-        _ingested = await TestDatabase.CreateAsync("telemetry_seed");
-        MigrationRunner.Run(_ingested.AdminConnectionString, Path.Combine(AppContext.BaseDirectory, "db", "migrations"), NullLogger.Instance);
+        _ingested = await TestDatabase.CreateMigratedAsync("telemetry_seed");
         var ingestion = new TelemetrySeed(Nodes, Rows, Now, Span);
         await ingestion.CreateNodesAsync(_ingested.AdminConnectionString);
         await using (var app = new NpgsqlConnection(_ingested.AppConnectionString))

@@ -20,7 +20,8 @@ public sealed class DashboardStatsView(DbSession db)
     public const string AllScopes = "all";
     private static readonly Guid Everyone = Guid.Empty;
 
-    private const string OfScope = """
+    /// <summary>The dashboard's lookup of one scope's row (public for its plan guard).</summary>
+    public const string OfScope = """
         SELECT nodes_total AS NodesTotal, nodes_online AS NodesOnline, nodes_offline AS NodesOffline, nodes_alert AS NodesAlert,
                nodes_maintenance AS NodesMaintenance, nodes_provisioning AS NodesProvisioning, alerts_critical AS AlertsCritical,
                alerts_warning AS AlertsWarning, alerts_info AS AlertsInfo, health_good AS HealthGood, health_fair AS HealthFair,
@@ -36,14 +37,7 @@ public sealed class DashboardStatsView(DbSession db)
     /// <returns>the scope's row; null when the scope holds no node (or sees nothing)</returns>
     public async Task<DashboardStatsRow?> OfScopeAsync(TenantScope scope, CancellationToken ct)
     {
-        (string Kind, Guid Id)? key = scope.Kind switch
-        {
-            ScopeKind.Everything => (AllScopes, Everyone),
-            ScopeKind.Distributor => ("distributor", scope.DistributorId!.Value),
-            ScopeKind.Customer => ("customer", scope.CustomerId!.Value),
-            _ => null,
-        };
-        if (key is not { } lookup)
+        if (KeyOf(scope) is not { } lookup)
         {
             return null;
         }
@@ -52,6 +46,15 @@ public sealed class DashboardStatsView(DbSession db)
         return await connection.QuerySingleOrDefaultAsync<DashboardStatsRow>(new CommandDefinition(OfScope, new { lookup.Kind, lookup.Id }, db.Transaction,
             cancellationToken: ct));
     }
+
+    /// <returns>the scope's key in the view (the parameters of <see cref="OfScope"/>); null for a scope that sees nothing</returns>
+    public static (string Kind, Guid Id)? KeyOf(TenantScope scope) => scope.Kind switch
+    {
+        ScopeKind.Everything => (AllScopes, Everyone),
+        ScopeKind.Distributor => ("distributor", scope.DistributorId!.Value),
+        ScopeKind.Customer => ("customer", scope.CustomerId!.Value),
+        _ => null,
+    };
 
     /// <summary>Recomputes every scope's row (as the owner, who alone may refresh the view).</summary>
     /// <returns>when the view was refreshed</returns>
