@@ -1,6 +1,11 @@
 using System.Diagnostics;
 using Dapper;
 using EvaraTech.Infrastructure.Migrations;
+using EvaraTech.Modules.Reporting.Persistence;
+using EvaraTech.Modules.Tenancy.Domain;
+using EvaraTech.Simulator;
+using EvaraTech.Simulator.Channels;
+using Microsoft.AspNetCore.Identity;
 using EvaraTech.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
@@ -8,22 +13,30 @@ using Npgsql;
 namespace EvaraTech.Benchmarks;
 
 /// <summary>
-/// <c>./build.sh seed-perf</c>: the production-equivalent telemetry set (<see cref="TelemetrySeed.Production"/>) in a
-/// database of its own, recreated and migrated on every run and kept afterwards for exploring plans and queries.
+/// <c>./build.sh seed-perf</c>: the production-equivalent data set (<see cref="TelemetrySeed.Production"/>'s telemetry,
+/// then <see cref="PlatformSeed"/>'s alerts, simulator channels and load-test users) in a database of its own, recreated and migrated on every run and kept afterwards for exploring plans and queries.
 /// </summary>
 public static class SeedPerf
 {
     public const string DatabaseName = "evaratech_perf";
 
-    public static async Task RunAsync()
+    /// <summary>Recreates, migrates and loads <see cref="DatabaseName"/>; returns it.</summary>
+    public static async Task<BenchDatabase> RecreateAsync()
     {
         var clock = Stopwatch.StartNew();
         var database = await BenchDatabase.CreateAsync(DatabaseName);
         MigrationRunner.Run(database.AdminConnectionString, MigrationsFolder, NullLogger.Instance);
         Console.WriteLine($"{database.Name}: recreated and migrated in {clock.Elapsed.TotalSeconds:F1} s");
 
-        var report = await TelemetrySeed.Production(DateTime.UtcNow).LoadAsync(database.AdminConnectionString);
+        var seed = TelemetrySeed.Production(DateTime.UtcNow);
+        var report = await seed.LoadAsync(database.AdminConnectionString);
         Console.WriteLine($"seeded {report}");
+        var platform = await PlatformSeed.LoadAsync(database.AdminConnectionString, seed,
+            new PasswordHasher<UserAccount>().HashPassword(null!, PlatformSeed.LoadUserPassword),
+            ChannelCatalog.Epoch, new SimulatorOptions().IntervalSeconds, ChannelCatalog.FirstExtraChannelId);
+        await DashboardStatsView.RefreshAsync(database.AdminConnectionString, CancellationToken.None);
+        Console.WriteLine($"seeded {platform.Rules} alert rules, {platform.Alerts:N0} alerts ({platform.OpenAlerts:N0} open), " +
+            $"{platform.Channels:N0} simulator channels, {platform.Users} load-test users (password {PlatformSeed.LoadUserPassword})");
 
         await using var connection = new NpgsqlConnection(database.AdminConnectionString);
         await connection.OpenAsync();
@@ -42,6 +55,7 @@ public static class SeedPerf
         }
 
         Console.WriteLine($"seed-perf done in {clock.Elapsed.TotalSeconds:F1} s; connect with Database={database.Name}");
+        return database;
     }
 
     /// <summary>The migrations ship beside the API's binary, which this project references.</summary>
