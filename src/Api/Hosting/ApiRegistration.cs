@@ -48,7 +48,8 @@ public static class ApiRegistration
                 typeof(AuthorizationBehaviour<,>), typeof(ValidationBehaviour<,>), typeof(UnitOfWorkBehaviour<,>), typeof(AuditBehaviour<,>),
             ];
         });
-        services.AddValidatorsFromAssemblies(ModuleMarkers.Select(t => t.Assembly), includeInternalTypes: true);
+        // Validators are stateless: built once, since building one compiles its rules' expressions.
+        services.AddValidatorsFromAssemblies(ModuleMarkers.Select(t => t.Assembly), ServiceLifetime.Singleton, includeInternalTypes: true);
 
         services.AddTenancyModule(builder.Configuration);
         services.AddNodesModule(builder.Configuration);

@@ -1,4 +1,5 @@
 using EvaraTech.Api.Hosting;
+using FluentValidation;
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -37,4 +38,27 @@ public sealed class MediatorRegistrationTests
 
     [Test]
     public void The_modules_declare_messages() => Assert.That(Messages(), Is.Not.Empty);
+
+    private static IEnumerable<TestCaseData> Validators() =>
+        from module in ApiRegistration.ModuleMarkers
+        from type in module.Assembly.GetTypes()
+        where type is { IsAbstract: false, IsInterface: false } && type.BaseType is { IsGenericType: true } baseType
+            && baseType.GetGenericTypeDefinition() == typeof(AbstractValidator<>)
+        select new TestCaseData(typeof(IValidator<>).MakeGenericType(type.BaseType!.GetGenericArguments()[0])).SetArgDisplayNames(type.Name);
+
+    /// <summary>Building a validator compiles its rules' expressions: once per process, not once per request (issue #10).</summary>
+    [TestCaseSource(nameof(Validators))]
+    public void Every_validator_is_built_once(Type validator)
+    {
+        using var first = Platform.Api.Services.CreateScope();
+        using var second = Platform.Api.Services.CreateScope();
+
+        var instances = typeof(IEnumerable<>).MakeGenericType(validator);
+        var once = ((IEnumerable<object>)first.ServiceProvider.GetRequiredService(instances)).ToList();
+        var again = ((IEnumerable<object>)second.ServiceProvider.GetRequiredService(instances)).ToList();
+
+        Assert.That(once, Is.Not.Empty);
+        Assert.That(once.Zip(again).All(pair => ReferenceEquals(pair.First, pair.Second)) && once.Count == again.Count, Is.True,
+            $"{validator.Name} is built anew for each scope");
+    }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Serialization;
 using Dapper;
 using EvaraTech.Application.Auditing;
@@ -42,21 +43,15 @@ public sealed class AlertHistory(DbSession db)
         h.resolved_by AS ResolvedBy, h.resolution
         """;
 
-    private const string Filter = """
-        (@ScopeDistributorId::uuid IS NULL OR h.owner_distributor_id = @ScopeDistributorId)
-        AND (NOT @ActiveOnly OR h.resolved_at IS NULL)
-        AND (cardinality(@Severities::text[]) = 0 OR h.severity = ANY(@Severities))
-        AND (cardinality(@Statuses::text[]) = 0 OR h.status = ANY(@Statuses))
-        AND (@NodeIds::uuid[] IS NULL OR h.node_id = ANY(@NodeIds))
-        AND (@From::timestamptz IS NULL OR h.triggered_at >= @From)
-        AND (@To::timestamptz IS NULL OR h.triggered_at < @To)
-        """;
-
-    private const string Page = $"""
-        SELECT {Columns}
+    /// <summary>
+    /// The page: the filters the caller gave and nothing else, so each combination is its own statement with a plan of
+    /// its own. Catch-all conditions (<c>@x IS NULL OR …</c>) made PostgreSQL plan the page afresh on every request
+    /// (0.6 ms planning for a 0.02 ms read), because no generic plan fits every combination.
+    /// </summary>
+    private const string Page = $$"""
+        SELECT {{Columns}}
         FROM alerts.alert_history h
-        WHERE {Filter}
-          AND (@AfterAt::timestamptz IS NULL OR (h.triggered_at, h.id) < (@AfterAt, @AfterId))
+        WHERE {0}
         ORDER BY h.triggered_at DESC, h.id DESC
         LIMIT @Limit
         """;
@@ -67,17 +62,17 @@ public sealed class AlertHistory(DbSession db)
         WHERE h.id = @Id
         """;
 
-    private const string Stats = $"""
+    private const string Stats = """
         SELECT count(*) AS Total,
                count(*) FILTER (WHERE h.resolved_at IS NULL) AS Open,
                avg(extract(epoch FROM h.acknowledged_at - h.triggered_at)) AS MeanSecondsToAcknowledge,
                avg(extract(epoch FROM h.resolved_at - h.triggered_at)) AS MeanSecondsToResolve
         FROM alerts.alert_history h
-        WHERE {Filter};
+        WHERE {0};
 
-        SELECT h.severity AS Key, count(*) AS Count FROM alerts.alert_history h WHERE {Filter} GROUP BY h.severity;
+        SELECT h.severity AS Key, count(*) AS Count FROM alerts.alert_history h WHERE {0} GROUP BY h.severity;
 
-        SELECT h.status AS Key, count(*) AS Count FROM alerts.alert_history h WHERE {Filter} GROUP BY h.status;
+        SELECT h.status AS Key, count(*) AS Count FROM alerts.alert_history h WHERE {0} GROUP BY h.status;
         """;
 
     private const string Acknowledge = """
@@ -104,17 +99,24 @@ public sealed class AlertHistory(DbSession db)
     /// <summary>The page statement and its parameters, exactly as <see cref="PageAsync"/> runs them (the plan tests explain it).</summary>
     internal static (string Sql, DynamicParameters Parameters) PageQuery(AlertFilter filter, (DateTimeOffset At, Guid Id)? after, int limit)
     {
-        var parameters = Parameters(filter);
-        parameters.Add("AfterAt", after?.At);
-        parameters.Add("AfterId", after?.Id);
+        var (where, parameters) = Where(filter);
+        if (after is var (at, id))
+        {
+            where.Add("(h.triggered_at, h.id) < (@AfterAt, @AfterId)");
+            parameters.Add("AfterAt", at);
+            parameters.Add("AfterId", id);
+        }
+
         parameters.Add("Limit", limit);
-        return (Page, parameters);
+        return (string.Format(CultureInfo.InvariantCulture, Page, string.Join("\n  AND ", where)), parameters);
     }
 
     public async Task<AlertStats> StatsAsync(AlertFilter filter, CancellationToken ct)
     {
+        var (where, parameters) = Where(filter);
+        var sql = string.Format(CultureInfo.InvariantCulture, Stats, string.Join("\n  AND ", where));
         var connection = await db.ConnectionAsync(ct);
-        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(Stats, Parameters(filter), db.Transaction, cancellationToken: ct));
+        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(sql, parameters, db.Transaction, cancellationToken: ct));
         var totals = await results.ReadSingleAsync<(long Total, long Open, double? MeanSecondsToAcknowledge, double? MeanSecondsToResolve)>();
         var bySeverity = (await results.ReadAsync<(string Key, long Count)>()).ToDictionary(r => r.Key, r => r.Count);
         var byStatus = (await results.ReadAsync<(string Key, long Count)>()).ToDictionary(r => r.Key, r => r.Count);
@@ -129,16 +131,52 @@ public sealed class AlertHistory(DbSession db)
             db.Transaction, cancellationToken: ct)) is not null;
     }
 
-    private static DynamicParameters Parameters(AlertFilter filter)
+    /// <returns>the conditions of the filters given (fixed fragments; every value a parameter) and their parameters</returns>
+    private static (List<string> Conditions, DynamicParameters Parameters) Where(AlertFilter filter)
     {
+        List<string> conditions = ["true"];
         var parameters = new DynamicParameters();
-        parameters.Add("ScopeDistributorId", filter.Scope.Kind == ScopeKind.Distributor ? filter.Scope.DistributorId : null);
-        parameters.Add("ActiveOnly", filter.ActiveOnly);
-        parameters.Add("Severities", filter.Severities.ToArray());
-        parameters.Add("Statuses", filter.Statuses.ToArray());
-        parameters.Add("NodeIds", filter.NodeIds?.ToArray());
-        parameters.Add("From", filter.From);
-        parameters.Add("To", filter.To);
-        return parameters;
+        if (filter.Scope.Kind == ScopeKind.Distributor)
+        {
+            conditions.Add("h.owner_distributor_id = @ScopeDistributorId");
+            parameters.Add("ScopeDistributorId", filter.Scope.DistributorId);
+        }
+
+        if (filter.ActiveOnly)
+        {
+            conditions.Add("h.resolved_at IS NULL");
+        }
+
+        if (filter.Severities.Count > 0)
+        {
+            conditions.Add("h.severity = ANY(@Severities)");
+            parameters.Add("Severities", filter.Severities.ToArray());
+        }
+
+        if (filter.Statuses.Count > 0)
+        {
+            conditions.Add("h.status = ANY(@Statuses)");
+            parameters.Add("Statuses", filter.Statuses.ToArray());
+        }
+
+        if (filter.NodeIds is { } nodeIds)
+        {
+            conditions.Add("h.node_id = ANY(@NodeIds)");
+            parameters.Add("NodeIds", nodeIds.ToArray());
+        }
+
+        if (filter.From is { } from)
+        {
+            conditions.Add("h.triggered_at >= @From");
+            parameters.Add("From", from);
+        }
+
+        if (filter.To is { } to)
+        {
+            conditions.Add("h.triggered_at < @To");
+            parameters.Add("To", to);
+        }
+
+        return (conditions, parameters);
     }
 }
