@@ -25,7 +25,8 @@ public static class TelemetryModule
         services.AddScoped<ITelemetryBatchReader, TelemetryBatchReader>();
         services.AddThingSpeakClient(configuration);
         services.AddOptions<PollingOptions>().Bind(configuration.GetSection(PollingOptions.Section))
-            .Validate(o => o.IsValid, "Polling: Concurrency, WriteConcurrency, IntervalSeconds, BackfillHours and PollTimeoutSeconds must be positive.")
+            .Validate(o => o.IsValid,
+                "Polling: Concurrency, WriteConcurrency, IntervalSeconds, BackfillHours and PollTimeoutSeconds must be positive, SpreadSeconds 0 or more.")
             .ValidateOnStart();
         services.AddTransient<ChannelPoller>();
         return services.AddTelemetryJobs();

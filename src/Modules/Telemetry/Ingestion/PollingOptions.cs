@@ -26,7 +26,15 @@ public sealed class PollingOptions
     /// </summary>
     public int PollTimeoutSeconds { get; set; } = 120;
 
+    /// <summary>
+    /// Over how much of the interval one cycle spreads its polls (0: all at once; at most half the interval). Nodes are
+    /// still polled once per cycle; the platform's own requests no longer queue behind a burst of them.
+    /// </summary>
+    public int SpreadSeconds { get; set; } = 30;
+
     public TimeSpan Interval => TimeSpan.FromSeconds(IntervalSeconds);
+
+    public TimeSpan Spread => TimeSpan.FromSeconds(Math.Min(SpreadSeconds, IntervalSeconds / 2.0));
 
     public TimeSpan Backfill => TimeSpan.FromHours(BackfillHours);
 
@@ -34,5 +42,5 @@ public sealed class PollingOptions
 
     public TimeSpan Lease => PollTimeout + TimeSpan.FromSeconds(60);
 
-    public bool IsValid => Concurrency > 0 && WriteConcurrency > 0 && IntervalSeconds > 0 && BackfillHours > 0 && PollTimeoutSeconds > 0;
+    public bool IsValid => Concurrency > 0 && WriteConcurrency > 0 && IntervalSeconds > 0 && BackfillHours > 0 && PollTimeoutSeconds > 0 && SpreadSeconds >= 0;
 }

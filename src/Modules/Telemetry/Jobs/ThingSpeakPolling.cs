@@ -50,7 +50,7 @@ public sealed class ThingSpeakPolling(
         var writers = Enumerable.Range(0, settings.WriteConcurrency).Select(_ => RecordFetchedAsync(owner, fetched.Reader, stop, cancellationToken)).ToList();
         try
         {
-            await Parallel.ForEachAsync(ClaimDueAsync(owner, cycleStart, stop.Token),
+            await Parallel.ForEachAsync(ClaimDueAsync(owner, cycleStart, started, channels.Count, stop.Token),
                 new ParallelOptions { MaxDegreeOfParallelism = settings.Concurrency, CancellationToken = stop.Token },
                 async (claim, ct) =>
                 {
@@ -114,10 +114,23 @@ public sealed class ThingSpeakPolling(
         return feed.RetryAfter is { } wait && cycleStart + clock.GetElapsedTime(started) + wait is var allowed && allowed > next ? allowed : next;
     }
 
-    private async IAsyncEnumerable<PollClaim> ClaimDueAsync(string owner, DateTimeOffset cycleStart, [EnumeratorCancellation] CancellationToken ct)
+    /// <summary>
+    /// Due nodes, chunk by chunk, paced so that the cycle's claims spread over <see cref="PollingOptions.Spread"/>: a
+    /// thousand nodes polled at once would take both cores for seconds every minute, and every API request in those
+    /// seconds would wait behind them (issue #10's load test); spread out, the same work is a steady few percent.
+    /// </summary>
+    private async IAsyncEnumerable<PollClaim> ClaimDueAsync(
+        string owner, DateTimeOffset cycleStart, long started, int scheduled, [EnumeratorCancellation] CancellationToken ct)
     {
+        var claimed = 0;
         while (true)
         {
+            var due = options.Value.Spread * ((double)claimed / Math.Max(1, scheduled)) - clock.GetElapsedTime(started);
+            if (due > TimeSpan.Zero)
+            {
+                await Task.Delay(due, clock, ct);
+            }
+
             var claims = await scopes.RunAsync(services =>
                 services.GetRequiredService<PollSchedule>().ClaimAsync(owner, cycleStart, ClaimChunk, options.Value.Lease, ct), ct);
             if (claims.Count == 0)
@@ -125,6 +138,7 @@ public sealed class ThingSpeakPolling(
                 yield break;
             }
 
+            claimed += claims.Count;
             foreach (var claim in claims)
             {
                 yield return claim;
