@@ -15,6 +15,15 @@ public sealed class DbSession(NpgsqlDataSource dataSource, ICurrentUser user) : 
 {
     private const string SetUserContext = "SELECT tenancy.set_user_context($1, $2, $3, $4)";
 
+    /// <summary>
+    /// The platform's own work (polling, ingestion, alert evaluation, jobs) runs the same statements for node after node
+    /// with arrays and time ranges as parameters; PostgreSQL kept re-planning them (custom plans looked cheaper than
+    /// the generic one, 1–6 ms of planning for statements that run in a fraction of that), which cost more than the
+    /// work itself. For those transactions, every prepared statement uses its cached generic plan (partition pruning
+    /// still happens at run time).
+    /// </summary>
+    private const string SetSystemContext = "SELECT tenancy.set_user_context($1, $2, $3, $4), set_config('plan_cache_mode', 'force_generic_plan', true)";
+
     private readonly List<Func<Task>> _afterCommit = [];
     private NpgsqlConnection? _connection;
     private int _depth;
@@ -121,7 +130,7 @@ public sealed class DbSession(NpgsqlDataSource dataSource, ICurrentUser user) : 
     private async Task ApplyUserContextAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         var scope = user.Scope;
-        await using var command = new NpgsqlCommand(SetUserContext, connection, transaction)
+        await using var command = new NpgsqlCommand(user.IsSystem ? SetSystemContext : SetUserContext, connection, transaction)
         {
             Parameters =
             {
