@@ -166,19 +166,34 @@ void Benchmarks(string failure, params string[] args)
         {
             root.CombineWithFilePath($"bench/EvaraTech.Benchmarks/bin/{configuration}/net10.0/EvaraTech.Benchmarks.dll").FullPath,
         }.Concat(args)),
-        EnvironmentVariables = new Dictionary<string, string> { ["EVARA_BENCH_POSTGRES_ADMIN"] = adminConnection },
+        EnvironmentVariables = new Dictionary<string, string>
+        {
+            ["EVARA_BENCH_POSTGRES_ADMIN"] = adminConnection,
+            // The load test starts the API as ./build.sh run does: this build's binary, the local Redis.
+            ["EVARA_BENCH_API_DLL"] = ApiDll(),
+            ["EVARA_BENCH_REDIS"] = redisConnection,
+        },
     });
     if (exit != 0) throw new CakeException(failure);
 }
 
 Task("bench")
-    .Description("Run the benchmarks and print their report.")
+    .Description("Run the benchmarks and print their report (--only=alerts|realtime|ingestion|load; load takes --reuse-data, --think-only, --saturation-only).")
     .IsDependentOn("setup")
     .IsDependentOn("build")
-    .Does(() => Benchmarks("Benchmarks failed.", Argument("only", "") is { Length: > 0 } only ? new[] { only } : Array.Empty<string>()));
+    .Does(() =>
+    {
+        Bash("scripts/local-redis.sh", "start");
+        var args = new List<string>();
+        if (Argument("only", "") is { Length: > 0 } only) args.Add(only);
+        if (HasArgument("reuse-data")) args.Add("--reuse-data");
+        if (HasArgument("saturation-only")) args.Add("--saturation-only");
+        if (HasArgument("think-only")) args.Add("--think-only");
+        Benchmarks("Benchmarks failed.", args.ToArray());
+    });
 
 Task("seed-perf")
-    .Description("Recreate the evaratech_perf database with the production-equivalent telemetry set (1,000 nodes, 10M rows).")
+    .Description("Recreate the evaratech_perf database with the production-equivalent data set (1,000 nodes, 10M readings, 50,000 alerts, 100 users).")
     .IsDependentOn("setup")
     .IsDependentOn("build")
     .Does(() => Benchmarks("seed-perf failed.", "seed-perf"));

@@ -25,11 +25,16 @@ public sealed class BenchDatabase : IAsyncDisposable
 
     public string AppConnectionString { get; }
 
+    /// <summary>An existing database, kept as it is.</summary>
+    public static BenchDatabase Existing(string name) => new(Server, name);
+
+    private static string Server => new NpgsqlConnectionStringBuilder(Environment.GetEnvironmentVariable("EVARA_BENCH_POSTGRES_ADMIN")
+        ?? "Host=127.0.0.1;Port=55432;Username=evara;Password=evara-local-admin") { Database = "postgres" }.ConnectionString;
+
     /// <summary>Creates <paramref name="name"/> (default: a new timestamped name), dropping an existing one first.</summary>
     public static async Task<BenchDatabase> CreateAsync(string? name = null)
     {
-        var server = new NpgsqlConnectionStringBuilder(Environment.GetEnvironmentVariable("EVARA_BENCH_POSTGRES_ADMIN")
-            ?? "Host=127.0.0.1;Port=55432;Username=evara;Password=evara-local-admin") { Database = "postgres" }.ConnectionString;
+        var server = Server;
         name ??= $"evaratech_bench_{DateTime.UtcNow:yyyyMMddHHmmss}";
         await using var connection = new NpgsqlConnection(server);
         await connection.OpenAsync();

@@ -5,77 +5,68 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace EvaraTech.Benchmarks;
 
 /// <summary>
-/// The host's own overhead per request (routing, request id, envelope, mediator pipeline, exception handling),
-/// measured in-process so the figures are the server's time, not the network's. Module benchmarks join this report.
+/// <c>./build.sh bench</c>: one report table of every benchmark, each figure beside its target. The host's own overhead
+/// per request (routing, request id, envelope, mediator pipeline, exception handling) and the module benchmarks run
+/// in-process, so their figures are the server's time, not the network's; the load test runs the platform as its own
+/// process and measures from real clients.
 /// </summary>
 public static class BenchmarkReport
 {
+    /// <param name="args">
+    /// none: the whole report; <c>alerts</c>, <c>realtime</c>, <c>ingestion</c> or <c>load</c> (with <c>--reuse-data</c>,
+    /// <c>--think-only</c> or <c>--saturation-only</c>): one part; <c>seed-perf</c>: only the production-equivalent data set
+    /// </param>
     public static async Task Main(string[] args)
     {
         if (args is ["seed-perf"])
         {
-            await SeedPerf.RunAsync();
+            await SeedPerf.RecreateAsync();
             return;
         }
 
         // Outside a test project the factory finds the API's content root through this variable.
         Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_EVARATECH_API", AppContext.BaseDirectory);
-        if (args is ["alerts"])
+        IReadOnlyList<ReportLine> report = args switch
         {
-            Print([await AlertEvaluation.MeasureAsync(), .. await AlertLatency.MeasureAsync(Host)]);
-            return;
-        }
-
-        if (args is ["realtime"])
-        {
-            Print(await RealtimeLatency.MeasureAsync(Host));
-            return;
-        }
-
-        if (args is ["ingestion"])
-        {
-            PrintIngestion(await IngestionThroughput.MeasureAsync(Host));
-            return;
-        }
-
-        await using var database = await BenchDatabase.CreateAsync();
-        await using var api = Host(database, new Dictionary<string, string?>());
-        using var client = api.CreateClient();
-
-        var figures = new List<LatencyRecorder.Figures>
-        {
-            await LatencyRecorder.MeasureAsync("GET /health/live (host overhead)", "p95 < 1 ms",
-                async () => (await client.GetAsync("/health/live")).EnsureSuccessStatusCode()),
-            await LatencyRecorder.MeasureAsync("GET /health/ready (one PostgreSQL round trip)", "p95 < 2 ms",
-                async () => (await client.GetAsync("/health/ready")).EnsureSuccessStatusCode()),
-            await LatencyRecorder.MeasureAsync("POST /api/v1/auth/login invalid (validation envelope)", "p95 < 1 ms",
-                async () => await client.PostAsJsonAsync("/api/v1/auth/login", new { email = "x", password = "" })),
-            await LatencyRecorder.MeasureAsync("GET unknown route (404 envelope)", "p95 < 1 ms",
-                async () => await client.GetAsync("/api/v1/nowhere")),
+            ["alerts"] => [.. Latencies([await AlertEvaluation.MeasureAsync(), .. await AlertLatency.MeasureAsync(Host)])],
+            ["realtime"] => [.. Latencies(await RealtimeLatency.MeasureAsync(Host))],
+            ["ingestion"] => await IngestionThroughput.MeasureAsync(Host),
+            ["load", .. var options] => await LoadTest.RunAsync(
+                options.Contains("--reuse-data"), thinkTime: !options.Contains("--saturation-only"), saturation: !options.Contains("--think-only")),
+            [] => await EverythingAsync(),
+            _ => throw new ArgumentException($"Unknown benchmark '{string.Join(' ', args)}': alerts, realtime, ingestion, load or none for all."),
         };
+        ReportLine.Print(report);
+    }
 
-        figures.Add(await AuditLatency.MeasureAsync(api.Services));
-        figures.AddRange(await NodeQueries.MeasureAsync(database));
-        figures.AddRange(await TelemetryQueries.MeasureAsync(database));
+    /// <summary>Every module's benchmarks, then the load test against the platform as its own process.</summary>
+    private static async Task<IReadOnlyList<ReportLine>> EverythingAsync()
+    {
+        var figures = new List<LatencyRecorder.Figures>();
+        await using (var database = await BenchDatabase.CreateAsync())
+        await using (var api = Host(database, new Dictionary<string, string?>()))
+        {
+            using var client = api.CreateClient();
+            figures.Add(await LatencyRecorder.MeasureAsync("GET /health/live (host overhead)", "p95 < 1 ms",
+                async () => (await client.GetAsync("/health/live")).EnsureSuccessStatusCode()));
+            figures.Add(await LatencyRecorder.MeasureAsync("GET /health/ready (one PostgreSQL round trip)", "p95 < 2 ms",
+                async () => (await client.GetAsync("/health/ready")).EnsureSuccessStatusCode()));
+            figures.Add(await LatencyRecorder.MeasureAsync("POST /api/v1/auth/login invalid (validation envelope)", "p95 < 1 ms",
+                async () => await client.PostAsJsonAsync("/api/v1/auth/login", new { email = "x", password = "" })));
+            figures.Add(await LatencyRecorder.MeasureAsync("GET unknown route (404 envelope)", "p95 < 1 ms",
+                async () => await client.GetAsync("/api/v1/nowhere")));
+            figures.Add(await AuditLatency.MeasureAsync(api.Services));
+            figures.AddRange(await NodeQueries.MeasureAsync(database));
+            figures.AddRange(await TelemetryQueries.MeasureAsync(database));
+        }
+
         figures.Add(await AlertEvaluation.MeasureAsync());
         figures.AddRange(await AlertLatency.MeasureAsync(Host));
         figures.AddRange(await RealtimeLatency.MeasureAsync(Host));
-        var ingestion = await IngestionThroughput.MeasureAsync(Host);
-
-        Print(figures);
-        PrintIngestion(ingestion);
+        return [.. Latencies(figures), .. await IngestionThroughput.MeasureAsync(Host), .. await LoadTest.RunAsync(reuseData: false)];
     }
 
-    private static void Print(IReadOnlyList<LatencyRecorder.Figures> figures)
-    {
-        Console.WriteLine();
-        Console.WriteLine($"EvaraTech benchmarks — {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
-        Console.WriteLine($"{"benchmark",-62} {"samples",8} {"p50 ms",9} {"p95 ms",9} {"p99 ms",9} {"max ms",9}  target");
-        foreach (var f in figures)
-        {
-            Console.WriteLine($"{f.Name,-62} {f.Samples,8} {f.P50,9:F3} {f.P95,9:F3} {f.P99,9:F3} {f.Max,9:F3}  {f.Target}");
-        }
-    }
+    private static IEnumerable<ReportLine> Latencies(IEnumerable<LatencyRecorder.Figures> figures) => figures.Select(ReportLine.Latency);
 
     /// <summary>The API in-process on <paramref name="database"/>, with no job server (benchmarks run the jobs themselves).</summary>
     private static WebApplicationFactory<Program> Host(BenchDatabase database, IReadOnlyDictionary<string, string?> settings) =>
@@ -88,19 +79,11 @@ public static class BenchmarkReport
             host.UseSetting("Logging:LogLevel:Default", "Warning");
             host.UseSetting("Auth:Secret", "benchmark-only-secret-0123456789abcdef0123456789");
             host.UseSetting("Auth:LocalIssuerEnabled", "true");
+            // The poll benchmark times a whole cycle run at once; the load test runs the platform's default spread.
+            host.UseSetting("Polling:SpreadSeconds", "0");
             foreach (var (key, value) in settings)
             {
                 host.UseSetting(key, value);
             }
         });
-
-    private static void PrintIngestion(IReadOnlyList<string> lines)
-    {
-        Console.WriteLine();
-        Console.WriteLine($"Ingestion — {Environment.ProcessorCount} cores (the simulator runs on the same machine)");
-        foreach (var line in lines)
-        {
-            Console.WriteLine(line);
-        }
-    }
 }
