@@ -1,8 +1,10 @@
 using Dapper;
+using EvaraTech.Application.Security;
 using EvaraTech.Domain;
 using EvaraTech.Infrastructure.Database;
 using EvaraTech.Modules.Alerts.Persistence;
 using EvaraTech.Modules.Reporting.Persistence;
+using EvaraTech.Modules.Tenancy.Authentication;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -66,6 +68,29 @@ public sealed class StatementPreparationTests
         var plans = await RepeatAsync(scope, DashboardStatsView.OfScope, new { Kind = kind, Id = id }, "%FROM reporting.dashboard_stats%");
 
         Assert.That(plans.Generic, Is.GreaterThan(0), $"custom plans only ({plans.Custom})");
+    }
+
+    [Test]
+    public async Task The_platforms_own_transactions_use_generic_plans_and_requests_choose_per_statement()
+    {
+        var scopes = Platform.Api.Services.GetRequiredService<IServiceScopeFactory>();
+        var system = await scopes.RunAsync(services => CurrentPlanCacheModeAsync(services.GetRequiredService<DbSession>()), CancellationToken.None);
+        await using var request = scopes.CreateAsyncScope();
+        request.ServiceProvider.GetRequiredService<CurrentUser>().SignIn(new UserProfile(
+            Guid.NewGuid(), "plans@evara.test", "Plans", Role.Superadmin, "free", null, null, true));
+        var user = await CurrentPlanCacheModeAsync(request.ServiceProvider.GetRequiredService<DbSession>());
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(system, Is.EqualTo("force_generic_plan"));
+            Assert.That(user, Is.EqualTo("auto"));
+        });
+    }
+
+    private static async Task<string> CurrentPlanCacheModeAsync(DbSession db)
+    {
+        var connection = await db.ConnectionAsync(CancellationToken.None);
+        return await connection.QuerySingleAsync<string>("SELECT current_setting('plan_cache_mode')", transaction: db.Transaction);
     }
 
     private static TenantScope Scope(ScopeKind kind) => kind switch

@@ -9,8 +9,14 @@ public sealed class DevicePushTests : IntegrationTest
 {
     private const string StoredLevels = "SELECT string_agg(water_level_cm::text, ',' ORDER BY \"timestamp\") FROM telemetry.telemetry_tank";
 
+    /// <summary>
+    /// The day the tests' dated entries fall on: two days ago, so they are never in the future, always inside retention
+    /// and after the calibration (valid from the day before). A fixed date here once aged out of the calibration.
+    /// </summary>
+    private static readonly string Day = DateTime.UtcNow.AddDays(-2).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
     [SetUp]
-    public Task ArrangeAsync() => IngestionPipelineTests.ArrangeTankAsync(DateTimeOffset.UtcNow);
+    public Task ArrangeAsync() => IngestionPipelineTests.ArrangeTankAsync(new DateTimeOffset(DateTime.UtcNow.Date.AddDays(-2), TimeSpan.Zero));
 
     [Test]
     public async Task An_update_with_the_write_key_stores_a_reading_through_the_pipeline()
@@ -38,7 +44,7 @@ public sealed class DevicePushTests : IntegrationTest
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/update.json")
         {
-            Content = new StringContent("""{"field1": "2", "created_at": "2026-11-24T10:00:00Z"}""", System.Text.Encoding.UTF8, "application/json"),
+            Content = new StringContent($$"""{"field1": "2", "created_at": "{{Day}}T10:00:00Z"}""", System.Text.Encoding.UTF8, "application/json"),
         };
         request.Headers.Add("THINGSPEAKAPIKEY", "WRITEKEY777001");
         var first = await Client.SendAsync(request);
@@ -64,11 +70,11 @@ public sealed class DevicePushTests : IntegrationTest
     [Test]
     public async Task A_bulk_update_stores_every_entry_at_its_time()
     {
-        var response = await Client.PostAsync("/channels/777001/bulk_update.json", Json("""
+        var response = await Client.PostAsync("/channels/777001/bulk_update.json", Json($$"""
             {"write_api_key": "WRITEKEY777001", "updates": [
-                {"created_at": "2026-11-24T08:00:00Z", "field1": "1"},
+                {"created_at": "{{Day}}T08:00:00Z", "field1": "1"},
                 {"delta_t": 60, "field1": 2},
-                {"created_at": "2026-11-24 08:05:00", "field1": "3", "status": "ok"}
+                {"created_at": "{{Day}} 08:05:00", "field1": "3", "status": "ok"}
             ]}
             """));
 
@@ -101,10 +107,10 @@ public sealed class DevicePushTests : IntegrationTest
         await Database.ExecuteAsync($"""
             INSERT INTO nodes.thingspeak_channels (node_id, channel_id, write_key) VALUES ('{TelemetryScenario.Flow}', 777002, 'WRITEKEY777002')
             """);
-        const string Updates = """[{"created_at": "2026-11-24T08:00:00Z", "field1": "1"}]""";
+        var updates = $$"""[{"created_at": "{{Day}}T08:00:00Z", "field1": "1"}]""";
 
-        var wrong = await Client.PostAsync("/channels/777001/bulk_update.json", Json($$"""{"write_api_key": "WRITEKEY000000", "updates": {{Updates}}}"""));
-        var other = await Client.PostAsync("/channels/777001/bulk_update.json", Json($$"""{"write_api_key": "WRITEKEY777002", "updates": {{Updates}}}"""));
+        var wrong = await Client.PostAsync("/channels/777001/bulk_update.json", Json($$"""{"write_api_key": "WRITEKEY000000", "updates": {{updates}}}"""));
+        var other = await Client.PostAsync("/channels/777001/bulk_update.json", Json($$"""{"write_api_key": "WRITEKEY777002", "updates": {{updates}}}"""));
 
         Assert.That((await wrong.ReadEnvelopeAsync(HttpStatusCode.Unauthorized)).Errors()[0].Field(), Is.EqualTo("write_api_key"));
         Assert.That((await other.ReadEnvelopeAsync(HttpStatusCode.Unauthorized)).Errors()[0].Field(), Is.EqualTo("write_api_key"));
@@ -114,11 +120,11 @@ public sealed class DevicePushTests : IntegrationTest
     [Test]
     public async Task A_bulk_update_with_a_bad_time_names_the_entry_and_stores_nothing()
     {
-        var response = await Client.PostAsync("/channels/777001/bulk_update.json", Json("""
-            {"write_api_key": "WRITEKEY777001", "updates": [{"created_at": "2026-11-24T08:00:00Z", "field1": "1"}, {"created_at": "yesterday", "field1": "2"}]}
+        var response = await Client.PostAsync("/channels/777001/bulk_update.json", Json($$"""
+            {"write_api_key": "WRITEKEY777001", "updates": [{"created_at": "{{Day}}T08:00:00Z", "field1": "1"}, {"created_at": "yesterday", "field1": "2"}]}
             """));
-        var relativeFirst = await Client.PostAsync("/channels/777001/bulk_update.json", Json("""
-            {"write_api_key": "WRITEKEY777001", "updates": [{"delta_t": 5, "field1": "1"}, {"created_at": "2026-11-24T08:00:00Z", "field1": "2"}]}
+        var relativeFirst = await Client.PostAsync("/channels/777001/bulk_update.json", Json($$"""
+            {"write_api_key": "WRITEKEY777001", "updates": [{"delta_t": 5, "field1": "1"}, {"created_at": "{{Day}}T08:00:00Z", "field1": "2"}]}
             """));
 
         Assert.That((await response.ReadEnvelopeAsync(HttpStatusCode.BadRequest)).Errors()[0].Field(), Is.EqualTo("updates[1].created_at"));
