@@ -78,9 +78,10 @@ public static class LoadTest
                     var cpuBefore = Cpu(api);
                     var samples = await ProfileAsync(users.Take(step).ToList(), StepWarmUp, StepMeasured, think: null);
                     var cpu = CpuSince(api, cpuBefore);
-                    var figures = LatencyRecorder.Summarise($"saturation, {step,3} users, no think time", "", samples.Select(s => s.Milliseconds));
+                    var figures = LatencyRecorder.Summarise($"saturation, {step,3} users, no think time", "a step of the search below",
+                        samples.Select(s => s.Milliseconds));
                     var rps = samples.Count / StepMeasured.TotalSeconds;
-                    lines.Add(ReportLine.Latency(figures) with { Target = "a step of the search below" });
+                    lines.Add(ReportLine.Latency(figures));
                     lines.Add(Throughput($"saturation, {step,3} users, no think time: throughput", samples, StepMeasured, cpu, "error rate 0", errorsAllowed: false));
                     if (figures.P99 < SaturationP99TargetMs && rps > best.Rps)
                     {
@@ -112,7 +113,7 @@ public static class LoadTest
         }
     }
 
-    private static (TimeSpan Api, IReadOnlyDictionary<int, TimeSpan> Database) Cpu(PlatformProcess api) => (api.CpuTime, PlatformProcess.PostgresCpuTimes());
+    private static (TimeSpan Api, IReadOnlyDictionary<int, TimeSpan> Database) Cpu(PlatformProcess api) => (api.CpuTime, PostgresProcesses.CpuTimes());
 
     private static (TimeSpan Api, TimeSpan Database) CpuSince(PlatformProcess api, (TimeSpan Api, IReadOnlyDictionary<int, TimeSpan> Database) before)
     {

@@ -22,7 +22,7 @@ public sealed class DbSession(NpgsqlDataSource dataSource, ICurrentUser user) : 
     /// work itself. For those transactions, every prepared statement uses its cached generic plan (partition pruning
     /// still happens at run time).
     /// </summary>
-    private const string SetSystemContext = "SELECT tenancy.set_user_context($1, $2, $3, $4), set_config('plan_cache_mode', 'force_generic_plan', true)";
+    private const string SetSystemContext = SetUserContext + ", set_config('plan_cache_mode', 'force_generic_plan', true)";
 
     private readonly List<Func<Task>> _afterCommit = [];
     private NpgsqlConnection? _connection;

@@ -2,6 +2,7 @@ using Dapper;
 using EvaraTech.Application.Security;
 using EvaraTech.Domain;
 using EvaraTech.Infrastructure.Database;
+using EvaraTech.IntegrationTests.Infrastructure;
 using EvaraTech.Modules.Alerts.Persistence;
 using EvaraTech.Modules.Reporting.Persistence;
 using EvaraTech.Modules.Tenancy.Authentication;
@@ -108,13 +109,7 @@ public sealed class StatementPreparationTests
         for (var i = 0; i < 10; i++)
         {
             await using var transaction = await connection.BeginTransactionAsync();
-            await connection.ExecuteAsync("SELECT tenancy.set_user_context(@User, @Role, @DistributorId, @CustomerId)", new
-            {
-                User = Guid.NewGuid(),
-                Role = scope.Kind switch { ScopeKind.Everything => "superadmin", ScopeKind.Distributor => "distributor", _ => "customer" },
-                scope.DistributorId,
-                scope.CustomerId,
-            }, transaction);
+            await QueryPlans.SetContextAsync(connection, transaction, scope);
             _ = (await connection.QueryAsync(sql, parameters, transaction)).ToList();
             await transaction.RollbackAsync();
         }

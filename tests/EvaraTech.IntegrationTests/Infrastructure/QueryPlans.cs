@@ -14,13 +14,21 @@ public static class QueryPlans
         await using var connection = new NpgsqlConnection(database.AppConnectionString);
         await connection.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        var role = scope.Kind switch { ScopeKind.Everything => "superadmin", ScopeKind.Customer => "customer", _ => "distributor" };
-        await connection.ExecuteAsync("SELECT tenancy.set_user_context(@User, @Role, @DistributorId, @CustomerId)",
-            new { User = Guid.NewGuid(), Role = role, scope.DistributorId, scope.CustomerId }, transaction);
+        await SetContextAsync(connection, transaction, scope);
         var result = await work(connection, transaction);
         await transaction.RollbackAsync();
         return result;
     }
+
+    /// <summary>The caller's context in the open transaction, as <c>DbSession</c> sets it for a user of <paramref name="scope"/>.</summary>
+    public static Task SetContextAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, TenantScope scope) =>
+        connection.ExecuteAsync("SELECT tenancy.set_user_context(@User, @Role, @DistributorId, @CustomerId)", new
+        {
+            User = Guid.NewGuid(),
+            Role = scope.Kind switch { ScopeKind.Everything => "superadmin", ScopeKind.Customer => "customer", _ => "distributor" },
+            scope.DistributorId,
+            scope.CustomerId,
+        }, transaction);
 
     /// <returns>the plan of one statement with its parameters</returns>
     public static async Task<JsonNode> ExplainAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string statement, object? parameters)

@@ -108,15 +108,14 @@ public sealed class AlertHistory(DbSession db)
         }
 
         parameters.Add("Limit", limit);
-        return (string.Format(CultureInfo.InvariantCulture, Page, string.Join("\n  AND ", where)), parameters);
+        return (Render(Page, where), parameters);
     }
 
     public async Task<AlertStats> StatsAsync(AlertFilter filter, CancellationToken ct)
     {
         var (where, parameters) = Where(filter);
-        var sql = string.Format(CultureInfo.InvariantCulture, Stats, string.Join("\n  AND ", where));
         var connection = await db.ConnectionAsync(ct);
-        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(sql, parameters, db.Transaction, cancellationToken: ct));
+        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(Render(Stats, where), parameters, db.Transaction, cancellationToken: ct));
         var totals = await results.ReadSingleAsync<(long Total, long Open, double? MeanSecondsToAcknowledge, double? MeanSecondsToResolve)>();
         var bySeverity = (await results.ReadAsync<(string Key, long Count)>()).ToDictionary(r => r.Key, r => r.Count);
         var byStatus = (await results.ReadAsync<(string Key, long Count)>()).ToDictionary(r => r.Key, r => r.Count);
@@ -130,6 +129,10 @@ public sealed class AlertHistory(DbSession db)
         return await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(Acknowledge, new { Id = id, UserId = userId, At = at },
             db.Transaction, cancellationToken: ct)) is not null;
     }
+
+    /// <summary>A statement with its <c>{0}</c> replaced by the conditions, all of which must hold.</summary>
+    private static string Render(string statement, IEnumerable<string> conditions) =>
+        string.Format(CultureInfo.InvariantCulture, statement, string.Join("\n  AND ", conditions));
 
     /// <returns>the conditions of the filters given (fixed fragments; every value a parameter) and their parameters</returns>
     private static (List<string> Conditions, DynamicParameters Parameters) Where(AlertFilter filter)
