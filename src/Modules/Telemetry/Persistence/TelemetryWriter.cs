@@ -40,7 +40,7 @@ public static class TelemetryWriter
         NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyCollection<IReading> readings, DateTimeOffset now,
         StagingMode staging, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(transaction); // the staging tables live until the commit
+        ArgumentNullException.ThrowIfNull(transaction); // the staging tables keep rows until the commit
         var tooOld = 0;
         var inFuture = 0;
         var accepted = new List<IReading>(readings.Count);
