@@ -6,10 +6,10 @@ using Npgsql;
 namespace EvaraTech.Infrastructure.Database;
 
 /// <summary>
-/// The request's one connection and its transaction. Every use of the database runs inside a transaction that
-/// starts with the caller's context (<c>tenancy.set_user_context</c>, transaction-local), so row-level security
-/// always knows who is asking and a pooled connection never carries an identity over. Commands commit through
-/// the unit of work; a query's transaction simply ends with the request.
+/// The request's transaction and the connection it runs on, taken from the pool for the transaction only. Every use of
+/// the database runs inside a transaction that starts with the caller's context (<c>tenancy.set_user_context</c>,
+/// transaction-local), so row-level security always knows who is asking and a pooled connection never carries an
+/// identity over. Commands commit through the unit of work; a query's transaction simply ends with the request.
 /// </summary>
 public sealed class DbSession(NpgsqlDataSource dataSource, ICurrentUser user) : IUnitOfWork, IAsyncDisposable, IDisposable
 {
@@ -88,15 +88,7 @@ public sealed class DbSession(NpgsqlDataSource dataSource, ICurrentUser user) : 
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await EndTransactionAsync();
-        if (_connection is not null)
-        {
-            await _connection.DisposeAsync();
-            _connection = null;
-        }
-    }
+    public async ValueTask DisposeAsync() => await EndTransactionAsync();
 
     /// <summary>For scopes disposed synchronously (some job runners do).</summary>
     public void Dispose()
@@ -143,12 +135,22 @@ public sealed class DbSession(NpgsqlDataSource dataSource, ICurrentUser user) : 
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Ends the transaction and gives the connection back to the pool: what runs after a commit (the events'
+    /// dispatch, the rest of a request) takes a connection of its own, and none is held while it waits for one.
+    /// </summary>
     private async ValueTask EndTransactionAsync()
     {
         if (Transaction is not null)
         {
             await Transaction.DisposeAsync();
             Transaction = null;
+        }
+
+        if (_connection is not null)
+        {
+            await _connection.DisposeAsync();
+            _connection = null;
         }
     }
 }

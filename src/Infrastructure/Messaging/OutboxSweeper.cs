@@ -6,7 +6,7 @@ namespace EvaraTech.Infrastructure.Messaging;
 
 /// <summary>
 /// Redelivers what a crash or a failing handler left pending: events older than the in-process dispatch window,
-/// oldest first. A recurring Hangfire job; safe with several instances (rows are claimed one by one).
+/// oldest first. A recurring Hangfire job; safe with several instances (an event is claimed before its handlers run).
 /// </summary>
 public sealed class OutboxSweeper(NpgsqlDataSource dataSource, OutboxDispatcher dispatcher)
 {
@@ -15,7 +15,7 @@ public sealed class OutboxSweeper(NpgsqlDataSource dataSource, OutboxDispatcher 
 
     private const string Pending = """
         SELECT id FROM integration.outbox
-        WHERE dispatched_at IS NULL AND occurred_at < now() - @Window
+        WHERE dispatched_at IS NULL AND occurred_at < now() - @Window AND (claimed_until IS NULL OR claimed_until < now())
         ORDER BY occurred_at
         LIMIT @BatchSize
         """;
@@ -23,9 +23,14 @@ public sealed class OutboxSweeper(NpgsqlDataSource dataSource, OutboxDispatcher 
     [DisableConcurrentExecution(timeoutInSeconds: 60)]
     public async Task<int> SweepAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var ids = (await connection.QueryAsync<Guid>(new CommandDefinition(Pending,
-            new { Window = DispatchWindow, BatchSize = 500 }, cancellationToken: cancellationToken))).ToList();
+        List<Guid> ids;
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+        {
+            ids = (await connection.QueryAsync<Guid>(new CommandDefinition(Pending,
+                new { Window = DispatchWindow, BatchSize = 500 }, cancellationToken: cancellationToken))).ToList();
+        }
+
+        // The connection is back in the pool before the handlers take theirs.
         await dispatcher.DispatchAsync(ids, cancellationToken);
         return ids.Count;
     }

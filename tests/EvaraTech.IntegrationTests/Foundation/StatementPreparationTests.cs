@@ -27,11 +27,11 @@ public sealed class StatementPreparationTests
         """;
 
     [Test]
-    public void The_platforms_connections_prepare_repeated_statements_and_skip_the_reset()
+    public void The_platforms_connections_prepare_repeated_statements_skip_the_reset_and_keep_a_small_pool()
     {
         var builder = new NpgsqlConnectionStringBuilder(ConnectionStrings.Postgres(Configuration("Host=db;Username=app")));
         var kept = new NpgsqlConnectionStringBuilder(ConnectionStrings.Postgres(
-            Configuration("Host=db;Username=app;Max Auto Prepare=5;No Reset On Close=false")));
+            Configuration("Host=db;Username=app;Max Auto Prepare=5;No Reset On Close=false;Maximum Pool Size=7")));
 
         Assert.Multiple(() =>
         {
@@ -39,7 +39,9 @@ public sealed class StatementPreparationTests
             Assert.That(builder.AutoPrepareMinUsages, Is.EqualTo(2));
             Assert.That(builder.NoResetOnClose, Is.True);
             Assert.That(kept.MaxAutoPrepare, Is.EqualTo(5), "a connection string's own setting wins");
+            Assert.That(builder.MaxPoolSize, Is.EqualTo(Math.Max(20, 10 * Environment.ProcessorCount)), "a pool sized to the cores");
             Assert.That(kept.NoResetOnClose, Is.False, "a connection string's own setting wins");
+            Assert.That(kept.MaxPoolSize, Is.EqualTo(7), "a connection string's own setting wins");
         });
     }
 

@@ -99,6 +99,32 @@ public sealed class OutboxTests : TenantWorldTest
         });
     }
 
+    /// <summary>
+    /// Nothing holds a connection while it waits for another: the login's transaction gives its connection back before
+    /// the dispatch claims the event, and the claim gives it back before the audit handler writes. With one connection
+    /// in the pool, logins racing for it queue and every event is still handled at once.
+    /// </summary>
+    [Test]
+    public async Task With_a_pool_of_one_connection_racing_logins_are_each_dispatched_right_after_commit()
+    {
+        var pooled = new Npgsql.NpgsqlConnectionStringBuilder(Database.AppConnectionString) { MaxPoolSize = 1, Timeout = 10 };
+        await using var api = _api.WithWebHostBuilder(host => host.UseSetting("ConnectionStrings:Postgres", pooled.ConnectionString));
+        var client = api.CreateClient();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
+            client.PostAsJsonAsync("/api/v1/auth/login", new { email = World.CustomerUser1.Email, password = TenantWorld.Password }))));
+
+        await Assert.MultipleAsync(async () =>
+        {
+            Assert.That(responses.Select(r => r.StatusCode), Is.All.EqualTo(HttpStatusCode.OK));
+            Assert.That(_recorder.Received, Has.Count.EqualTo(8));
+            Assert.That(await Database.ScalarAsync<long>(
+                "SELECT count(*) FROM integration.outbox WHERE event_type = 'UserLoggedIn' AND dispatched_at IS NOT NULL AND claimed_until IS NULL"), Is.EqualTo(8));
+            Assert.That(await Database.ScalarAsync<long>(
+                "SELECT count(*) FROM audit.audit_logs WHERE action_type = 'AUTHENTICATE' AND metadata->>'outcome' = 'success'"), Is.EqualTo(8));
+        });
+    }
+
     [Test]
     public async Task Sweepers_racing_over_a_backlog_deliver_each_event_exactly_once()
     {
