@@ -25,6 +25,7 @@ public sealed class DbSession(NpgsqlDataSource dataSource, ICurrentUser user) : 
     private const string SetSystemContext = SetUserContext + ", set_config('plan_cache_mode', 'force_generic_plan', true)";
 
     private readonly List<Func<Task>> _afterCommit = [];
+    private readonly List<Func<Task>> _afterTransaction = [];
     private NpgsqlConnection? _connection;
     private int _depth;
 
@@ -59,16 +60,28 @@ public sealed class DbSession(NpgsqlDataSource dataSource, ICurrentUser user) : 
         await Transaction.CommitAsync(cancellationToken);
         await EndTransactionAsync();
 
-        var callbacks = _afterCommit.ToArray();
-        _afterCommit.Clear();
-        foreach (var callback in callbacks)
-        {
-            await callback();
-        }
+        await RunAsync(_afterCommit);
+        await RunAsync(_afterTransaction);
     }
 
     /// <summary>Runs <paramref name="callback"/> once the current transaction has committed (never if it rolls back).</summary>
     public void AfterCommit(Func<Task> callback) => _afterCommit.Add(callback);
+
+    /// <summary>
+    /// Runs <paramref name="callback"/> once the current transaction has ended, committed or rolled back, and its
+    /// connection is back in the pool; at once when none is open. For work on a connection of its own, which must not
+    /// wait for one while this session holds another.
+    /// </summary>
+    public Task AfterTransactionAsync(Func<Task> callback)
+    {
+        if (Transaction is null)
+        {
+            return callback();
+        }
+
+        _afterTransaction.Add(callback);
+        return Task.CompletedTask;
+    }
 
     public async ValueTask RollbackAsync(CancellationToken cancellationToken)
     {
@@ -86,9 +99,15 @@ public sealed class DbSession(NpgsqlDataSource dataSource, ICurrentUser user) : 
         {
             await EndTransactionAsync();
         }
+
+        await RunAsync(_afterTransaction);
     }
 
-    public async ValueTask DisposeAsync() => await EndTransactionAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await EndTransactionAsync();
+        await RunAsync(_afterTransaction);
+    }
 
     /// <summary>For scopes disposed synchronously (some job runners do).</summary>
     public void Dispose()
@@ -97,6 +116,17 @@ public sealed class DbSession(NpgsqlDataSource dataSource, ICurrentUser user) : 
         Transaction = null;
         _connection?.Dispose();
         _connection = null;
+        RunAsync(_afterTransaction).GetAwaiter().GetResult();
+    }
+
+    private static async Task RunAsync(List<Func<Task>> callbacks)
+    {
+        var due = callbacks.ToArray();
+        callbacks.Clear();
+        foreach (var callback in due)
+        {
+            await callback();
+        }
     }
 
     /// <summary>The role name the database's <c>tenancy.in_scope</c> understands for the caller.</summary>

@@ -47,15 +47,20 @@ public sealed class OutboxPublisher(DbSession db, NpgsqlDataSource dataSource, O
         db.AfterCommit(() => dispatcher.DispatchAsync(ids, CancellationToken.None));
     }
 
-    public async Task PublishDetachedAsync(IIntegrationEvent integrationEvent, CancellationToken cancellationToken)
-    {
-        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+    /// <remarks>
+    /// Written once the session's transaction has ended (rolled back, as a refused login's does), so that this
+    /// connection is never waited for while the session holds one; not cancelled with the request, the fact must stay.
+    /// </remarks>
+    public Task PublishDetachedAsync(IIntegrationEvent integrationEvent, CancellationToken cancellationToken) =>
+        db.AfterTransactionAsync(async () =>
         {
-            await connection.ExecuteAsync(new CommandDefinition(Insert, Row(integrationEvent), cancellationToken: cancellationToken));
-        }
+            await using (var connection = await dataSource.OpenConnectionAsync(CancellationToken.None))
+            {
+                await connection.ExecuteAsync(new CommandDefinition(Insert, Row(integrationEvent)));
+            }
 
-        await dispatcher.DispatchAsync([integrationEvent.EventId], CancellationToken.None);
-    }
+            await dispatcher.DispatchAsync([integrationEvent.EventId], CancellationToken.None);
+        });
 
     private static OutboxRow Row(IIntegrationEvent integrationEvent) => new(
         integrationEvent.EventId,

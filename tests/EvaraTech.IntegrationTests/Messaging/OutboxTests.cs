@@ -107,8 +107,7 @@ public sealed class OutboxTests : TenantWorldTest
     [Test]
     public async Task With_a_pool_of_one_connection_racing_logins_are_each_dispatched_right_after_commit()
     {
-        var pooled = new Npgsql.NpgsqlConnectionStringBuilder(Database.AppConnectionString) { MaxPoolSize = 1, Timeout = 10 };
-        await using var api = _api.WithWebHostBuilder(host => host.UseSetting("ConnectionStrings:Postgres", pooled.ConnectionString));
+        await using var api = WithOneConnection();
         var client = api.CreateClient();
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
@@ -123,6 +122,29 @@ public sealed class OutboxTests : TenantWorldTest
             Assert.That(await Database.ScalarAsync<long>(
                 "SELECT count(*) FROM audit.audit_logs WHERE action_type = 'AUTHENTICATE' AND metadata->>'outcome' = 'success'"), Is.EqualTo(8));
         });
+    }
+
+    /// <summary>The refused login's event is written once its rolled-back transaction has given the connection back.</summary>
+    [Test]
+    public async Task With_a_pool_of_one_connection_a_refused_login_is_still_published()
+    {
+        await using var api = WithOneConnection();
+
+        var response = await api.CreateClient().PostAsJsonAsync("/api/v1/auth/login", new { email = World.CustomerUser1.Email, password = "not-the-password" });
+
+        await response.ReadEnvelopeAsync(HttpStatusCode.Unauthorized);
+        await Assert.MultipleAsync(async () =>
+        {
+            Assert.That(_recorder.Received, Has.Count.EqualTo(1));
+            Assert.That(await Database.ScalarAsync<long>(
+                "SELECT count(*) FROM integration.outbox WHERE event_type = 'LoginFailed' AND dispatched_at IS NOT NULL"), Is.EqualTo(1));
+        });
+    }
+
+    private WebApplicationFactory<Program> WithOneConnection()
+    {
+        var pooled = new Npgsql.NpgsqlConnectionStringBuilder(Database.AppConnectionString) { MaxPoolSize = 1, Timeout = 10 };
+        return _api.WithWebHostBuilder(host => host.UseSetting("ConnectionStrings:Postgres", pooled.ConnectionString));
     }
 
     [Test]
