@@ -35,6 +35,9 @@ public static class ConnectionStrings
         return builder.ConnectionString;
     }
 
+    /// <summary>The pool's size unless the connection string sets one: ten connections per core, twenty at least.</summary>
+    public static int DefaultMaxPoolSize => Math.Max(20, 10 * Environment.ProcessorCount);
+
     /// <summary>
     /// Pool settings for many short transactions (issue #10's measurements), unless the connection string sets its own:
     /// <list type="bullet">
@@ -52,8 +55,6 @@ public static class ConnectionStrings
     /// (<see cref="DbSession"/>, the outbox), so a full pool makes requests queue, never wait on each other.</item>
     /// </list>
     /// </summary>
-    public static int DefaultMaxPoolSize => Math.Max(20, 10 * Environment.ProcessorCount);
-
     private static string ForRequests(string connectionString)
     {
         // Npgsql's own builder answers ContainsKey for every keyword it knows; the plain one only for those given.

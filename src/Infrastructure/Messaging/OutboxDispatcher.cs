@@ -23,7 +23,7 @@ public sealed class OutboxDispatcher(NpgsqlDataSource dataSource, IServiceScopeF
     private const int Chunk = 500;
 
     /// <summary>Longer than a chunk's handlers take; how long a crashed instance's claims delay their events.</summary>
-    public static readonly TimeSpan ClaimLease = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan ClaimLease = TimeSpan.FromMinutes(2);
 
     // Two claimers of one row: the second waits for the first's commit, then finds the row claimed and skips it.
     private const string Claim = """

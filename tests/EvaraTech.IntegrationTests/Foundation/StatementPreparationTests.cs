@@ -39,7 +39,7 @@ public sealed class StatementPreparationTests
             Assert.That(builder.AutoPrepareMinUsages, Is.EqualTo(2));
             Assert.That(builder.NoResetOnClose, Is.True);
             Assert.That(kept.MaxAutoPrepare, Is.EqualTo(5), "a connection string's own setting wins");
-            Assert.That(builder.MaxPoolSize, Is.EqualTo(Math.Max(20, 10 * Environment.ProcessorCount)), "a pool sized to the cores");
+            Assert.That(builder.MaxPoolSize, Is.EqualTo(ConnectionStrings.DefaultMaxPoolSize).And.AtLeast(20), "a pool sized to the cores");
             Assert.That(kept.NoResetOnClose, Is.False, "a connection string's own setting wins");
             Assert.That(kept.MaxPoolSize, Is.EqualTo(7), "a connection string's own setting wins");
         });

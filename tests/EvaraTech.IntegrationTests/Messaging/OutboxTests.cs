@@ -7,6 +7,7 @@ using EvaraTech.IntegrationTests.Infrastructure;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace EvaraTech.IntegrationTests.Messaging;
 
@@ -53,8 +54,15 @@ public sealed class OutboxTests : TenantWorldTest
     [TearDown]
     public void StopHost() => _api.Dispose();
 
-    private Task<HttpResponseMessage> LoginAsync(string password) =>
-        _api.CreateClient().PostAsJsonAsync("/api/v1/auth/login", new { email = World.CustomerUser1.Email, password });
+    private Task<HttpResponseMessage> LoginAsync(string password, WebApplicationFactory<Program>? api = null) =>
+        (api ?? _api).CreateClient().PostAsJsonAsync("/api/v1/auth/login", new { email = World.CustomerUser1.Email, password });
+
+    /// <summary>The host with the recorder, and one connection in its pool.</summary>
+    private WebApplicationFactory<Program> WithOneConnection()
+    {
+        var pooled = new NpgsqlConnectionStringBuilder(Database.AppConnectionString) { MaxPoolSize = 1, Timeout = 10 };
+        return _api.WithWebHostBuilder(host => host.UseSetting("ConnectionStrings:Postgres", pooled.ConnectionString));
+    }
 
     [Test]
     public async Task A_login_publishes_an_event_that_is_dispatched_right_after_commit()
@@ -108,10 +116,8 @@ public sealed class OutboxTests : TenantWorldTest
     public async Task With_a_pool_of_one_connection_racing_logins_are_each_dispatched_right_after_commit()
     {
         await using var api = WithOneConnection();
-        var client = api.CreateClient();
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
-            client.PostAsJsonAsync("/api/v1/auth/login", new { email = World.CustomerUser1.Email, password = TenantWorld.Password }))));
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => LoginAsync(TenantWorld.Password, api))));
 
         await Assert.MultipleAsync(async () =>
         {
@@ -130,21 +136,13 @@ public sealed class OutboxTests : TenantWorldTest
     {
         await using var api = WithOneConnection();
 
-        var response = await api.CreateClient().PostAsJsonAsync("/api/v1/auth/login", new { email = World.CustomerUser1.Email, password = "not-the-password" });
-
-        await response.ReadEnvelopeAsync(HttpStatusCode.Unauthorized);
+        await (await LoginAsync("not-the-password", api)).ReadEnvelopeAsync(HttpStatusCode.Unauthorized);
         await Assert.MultipleAsync(async () =>
         {
             Assert.That(_recorder.Received, Has.Count.EqualTo(1));
             Assert.That(await Database.ScalarAsync<long>(
                 "SELECT count(*) FROM integration.outbox WHERE event_type = 'LoginFailed' AND dispatched_at IS NOT NULL"), Is.EqualTo(1));
         });
-    }
-
-    private WebApplicationFactory<Program> WithOneConnection()
-    {
-        var pooled = new Npgsql.NpgsqlConnectionStringBuilder(Database.AppConnectionString) { MaxPoolSize = 1, Timeout = 10 };
-        return _api.WithWebHostBuilder(host => host.UseSetting("ConnectionStrings:Postgres", pooled.ConnectionString));
     }
 
     [Test]

@@ -84,9 +84,7 @@ public sealed class DeviceStateTests : IntegrationTest
 
     private static async Task CreateNodesAsync()
     {
-        await using var connection = new NpgsqlConnection(Database.AdminConnectionString);
-        await connection.OpenAsync();
-        await TelemetryScenario.CreateNodesAsync(connection);
+        await using var connection = await TelemetryScenario.OpenWithNodesAsync(Database.AdminConnectionString);
     }
 
     private static async Task<NpgsqlConnection> OpenAsSystemAsync()

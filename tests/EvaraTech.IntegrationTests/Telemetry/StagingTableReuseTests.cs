@@ -16,7 +16,7 @@ public sealed class StagingTableReuseTests : IntegrationTest
     [Test]
     public async Task Two_batches_in_one_transaction_are_each_written_and_counted_once()
     {
-        await using var connection = await OpenWithNodesAsync();
+        await using var connection = await TelemetryScenario.OpenWithNodesAsync(Database.AdminConnectionString);
 
         await using var transaction = await connection.BeginTransactionAsync();
         var first = await TelemetryWriter.WriteAsync(connection, transaction, Tank(0, 3), Now, StagingMode.BinaryCopy, CancellationToken.None);
@@ -36,7 +36,7 @@ public sealed class StagingTableReuseTests : IntegrationTest
     [Test]
     public async Task Committed_and_rolled_back_batches_leave_nothing_staged_for_the_next_transaction()
     {
-        await using var connection = await OpenWithNodesAsync();
+        await using var connection = await TelemetryScenario.OpenWithNodesAsync(Database.AdminConnectionString);
         var committed = await TelemetryScenario.WriteAsync(connection, Tank(0, 3), Now, StagingMode.BinaryCopy);
         await using (var rolledBack = await connection.BeginTransactionAsync())
         {
@@ -53,14 +53,6 @@ public sealed class StagingTableReuseTests : IntegrationTest
             Assert.That(await TankRowsAsync(), Is.EqualTo(4), "the rolled-back batch stored nothing and left nothing behind");
             Assert.That(await StagedRowsAsync(connection), Is.Zero, "the connection's staging table is empty between transactions");
         });
-    }
-
-    private static async Task<NpgsqlConnection> OpenWithNodesAsync()
-    {
-        var connection = new NpgsqlConnection(Database.AdminConnectionString);
-        await connection.OpenAsync();
-        await TelemetryScenario.CreateNodesAsync(connection);
-        return connection;
     }
 
     /// <summary>Tank readings a minute apart, the first <paramref name="first"/> minutes before an hour ago.</summary>

@@ -3,7 +3,6 @@ using EvaraTech.Modules.Telemetry.Domain;
 using EvaraTech.Modules.Telemetry.Jobs;
 using EvaraTech.Modules.Telemetry.Persistence;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
 namespace EvaraTech.IntegrationTests.Telemetry;
 
@@ -42,9 +41,7 @@ public sealed class TelemetryPartitionTests : IntegrationTest
     [Test]
     public async Task Weeks_past_the_retention_are_dropped_whole_with_their_rows()
     {
-        await using var connection = new NpgsqlConnection(Database.AdminConnectionString);
-        await connection.OpenAsync();
-        await TelemetryScenario.CreateNodesAsync(connection);
+        await using var connection = await TelemetryScenario.OpenWithNodesAsync(Database.AdminConnectionString);
         // A week from before the retention, as a partition created when it was current would be, holding a reading.
         await Database.ExecuteAsync($"""
             CREATE TABLE telemetry.telemetry_tank_20200106 PARTITION OF telemetry.telemetry_tank
@@ -68,9 +65,7 @@ public sealed class TelemetryPartitionTests : IntegrationTest
     public async Task No_reading_is_stored_outside_a_weekly_partition()
     {
         var now = DateTimeOffset.UtcNow;
-        await using var connection = new NpgsqlConnection(Database.AdminConnectionString);
-        await connection.OpenAsync();
-        await TelemetryScenario.CreateNodesAsync(connection);
+        await using var connection = await TelemetryScenario.OpenWithNodesAsync(Database.AdminConnectionString);
 
         var result = await TelemetryScenario.WriteAsync(connection,
         [

@@ -44,6 +44,15 @@ public static class TelemetryScenario
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>An open connection to a database that now holds the scenario's nodes.</summary>
+    public static async Task<NpgsqlConnection> OpenWithNodesAsync(string connectionString)
+    {
+        var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await CreateNodesAsync(connection);
+        return connection;
+    }
+
     public static IReadOnlyList<IReading> Readings(DateTimeOffset start)
     {
         var readings = new List<IReading>();
