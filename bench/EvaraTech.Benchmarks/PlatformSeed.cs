@@ -48,7 +48,7 @@ public static class PlatformSeed
           ON f.kind = k.kind;
 
         -- The simulator numbers entries by grid interval since its epoch.
-        INSERT INTO telemetry.ingestion_cursors (node_id, last_entry_id, last_timestamp)
+        INSERT INTO telemetry.ingestion_cursors (node_id, last_entry_id, read_until)
         SELECT node_id, floor(extract(epoch FROM "timestamp" - @Epoch) / @IntervalSeconds)::bigint + 1, "timestamp"
         FROM telemetry.latest_readings;
         """;

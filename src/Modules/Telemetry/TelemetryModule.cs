@@ -22,12 +22,15 @@ public static class TelemetryModule
         services.AddScoped<TelemetryReads>();
         services.AddScoped<IngestionRecords>();
         services.AddScoped<PollSchedule>();
+        services.AddScoped<SourceHealthReads>();
         services.AddScoped<ITelemetryBatchReader, TelemetryBatchReader>();
         services.AddThingSpeakClient(configuration);
         services.AddOptions<PollingOptions>().Bind(configuration.GetSection(PollingOptions.Section))
             .Validate(o => o.IsValid,
-                "Polling: Concurrency, WriteConcurrency, IntervalSeconds, BackfillHours and PollTimeoutSeconds must be positive, SpreadSeconds 0 or more.")
+                "Polling: Concurrency, WriteConcurrency, IntervalSeconds, BackfillHours, PollTimeoutSeconds and MaxReadsPerPoll must be positive, "
+                + "SpreadSeconds and LookbackMinutes 0 or more, MinPageSize 1 to 8000.")
             .ValidateOnStart();
+        services.AddTransient<FeedReader>();
         services.AddTransient<ChannelPoller>();
         return services.AddTelemetryJobs();
     }

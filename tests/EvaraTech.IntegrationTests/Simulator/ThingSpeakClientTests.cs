@@ -46,7 +46,7 @@ public sealed class ThingSpeakClientTests
     {
         var start = DateTimeOffset.UtcNow.AddHours(-2);
 
-        var entries = await Client.ReadFeedAsync(TankChannel, TankKey, start, null, CancellationToken.None);
+        var entries = (await Client.ReadFeedAsync(TankChannel, TankKey, start, null, ThingSpeakClient.MaxResults, CancellationToken.None)).Entries;
 
         Assert.That(entries, Is.Not.Empty);
         Assert.That(entries.Select(e => e.Timestamp), Is.Ordered.And.All.GreaterThanOrEqualTo(start.AddSeconds(-1)));
@@ -57,7 +57,7 @@ public sealed class ThingSpeakClientTests
     [Test]
     public void A_wrong_read_key_is_no_access_and_not_retried()
     {
-        var error = Assert.ThrowsAsync<ThingSpeakException>(() => Client.ReadFeedAsync(TankChannel, "WRONGKEY0000", null, null, CancellationToken.None));
+        var error = Assert.ThrowsAsync<ThingSpeakException>(() => Client.ReadFeedAsync(TankChannel, "WRONGKEY0000", null, null, ThingSpeakClient.MaxResults, CancellationToken.None));
 
         Assert.That(error!.Status, Is.EqualTo(HttpStatusCode.BadRequest));
     }
@@ -67,7 +67,7 @@ public sealed class ThingSpeakClientTests
     {
         await _simulator.SetFaultsAsync(new FaultSettings { ChannelId = TankChannel, TooManyRequests = 1.0, RetryAfterSeconds = 1 });
 
-        var error = Assert.ThrowsAsync<ThingSpeakException>(() => Client.ReadFeedAsync(TankChannel, TankKey, DateTimeOffset.UtcNow.AddMinutes(-10), null, CancellationToken.None));
+        var error = Assert.ThrowsAsync<ThingSpeakException>(() => Client.ReadFeedAsync(TankChannel, TankKey, DateTimeOffset.UtcNow.AddMinutes(-10), null, ThingSpeakClient.MaxResults, CancellationToken.None));
 
         Assert.That(error!.Status, Is.EqualTo(HttpStatusCode.TooManyRequests));
         Assert.That(error.RetryAfter, Is.EqualTo(TimeSpan.FromSeconds(1)));
@@ -79,7 +79,7 @@ public sealed class ThingSpeakClientTests
     {
         await _simulator.SetFaultsAsync(new FaultSettings { ChannelId = TankChannel, TooManyRequests = 1.0, RetryAfterSeconds = 60 });
 
-        var error = Assert.ThrowsAsync<ThingSpeakException>(() => Client.ReadFeedAsync(TankChannel, TankKey, DateTimeOffset.UtcNow.AddMinutes(-10), null, CancellationToken.None));
+        var error = Assert.ThrowsAsync<ThingSpeakException>(() => Client.ReadFeedAsync(TankChannel, TankKey, DateTimeOffset.UtcNow.AddMinutes(-10), null, ThingSpeakClient.MaxResults, CancellationToken.None));
 
         Assert.That(error!.RetryAfter, Is.EqualTo(TimeSpan.FromSeconds(60)));
         Assert.That((int)(await _simulator.ChannelStatsAsync(TankChannel))!["requests"]!, Is.EqualTo(1), "no retry inside the poll");
@@ -90,7 +90,7 @@ public sealed class ThingSpeakClientTests
     {
         await _simulator.SetFaultsAsync(new FaultSettings { ChannelId = TankChannel, MalformedJson = true });
 
-        var error = Assert.ThrowsAsync<ThingSpeakException>(() => Client.ReadFeedAsync(TankChannel, TankKey, DateTimeOffset.UtcNow.AddMinutes(-10), null, CancellationToken.None));
+        var error = Assert.ThrowsAsync<ThingSpeakException>(() => Client.ReadFeedAsync(TankChannel, TankKey, DateTimeOffset.UtcNow.AddMinutes(-10), null, ThingSpeakClient.MaxResults, CancellationToken.None));
 
         Assert.That(error!.Message, Does.Contain("malformed"));
     }

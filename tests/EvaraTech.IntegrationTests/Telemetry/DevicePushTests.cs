@@ -29,14 +29,30 @@ public sealed class DevicePushTests : IntegrationTest
     }
 
     [Test]
-    public async Task A_wrong_or_missing_key_is_refused_with_0_and_stores_nothing()
+    public async Task A_wrong_or_missing_key_is_refused_with_400_and_0_as_thingspeak_answers_and_stores_nothing()
     {
         var wrong = await Client.GetAsync("/update?api_key=WRITEKEY000000&field1=1.5");
         var missing = await Client.PostAsync("/update", new FormUrlEncodedContent(new Dictionary<string, string> { ["field1"] = "1.5" }));
+        var wrongJson = await Client.GetAsync("/update.json?api_key=WRITEKEY000000&field1=1.5");
 
+        Assert.That(wrong.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That(await wrong.Content.ReadAsStringAsync(), Is.EqualTo("0"));
+        Assert.That(missing.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That(await missing.Content.ReadAsStringAsync(), Is.EqualTo("0"));
+        Assert.That(wrongJson.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(await wrongJson.Content.ReadAsStringAsync(), Is.EqualTo("0"));
         Assert.That(await Database.ScalarAsync<long>("SELECT count(*) FROM telemetry.telemetry_tank"), Is.Zero);
+    }
+
+    [Test]
+    public async Task A_right_key_with_nothing_storable_answers_200_and_0_and_keeps_the_reason()
+    {
+        var response = await Client.GetAsync("/update?api_key=WRITEKEY777001&field1=abc");
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await response.Content.ReadAsStringAsync(), Is.EqualTo("0"));
+        Assert.That(await Database.ScalarAsync<string>("SELECT source || ' ' || reason FROM telemetry.telemetry_rejections"),
+            Is.EqualTo("push field1: 'abc' is not a number"));
     }
 
     [Test]
@@ -84,7 +100,8 @@ public sealed class DevicePushTests : IntegrationTest
         Assert.That(await Database.ScalarAsync<string>("""
             SELECT string_agg(to_char("timestamp" AT TIME ZONE 'UTC', 'HH24:MI') || '=' || water_level_cm, ',' ORDER BY "timestamp") FROM telemetry.telemetry_tank
             """), Is.EqualTo("08:00=60,08:01=110,08:05=160"));
-        Assert.That(await Database.ScalarAsync<long>("SELECT last_entry_id FROM telemetry.ingestion_cursors"), Is.EqualTo(3));
+        Assert.That(await Database.ScalarAsync<long>("SELECT last_entry_id FROM telemetry.push_sequences"), Is.EqualTo(3), "pushes number their own entries");
+        Assert.That(await Database.ScalarAsync<long>("SELECT count(*) FROM telemetry.ingestion_cursors"), Is.Zero, "and never move the poll cursor");
     }
 
     [Test]

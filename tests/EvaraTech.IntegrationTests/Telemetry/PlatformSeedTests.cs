@@ -111,7 +111,7 @@ public sealed class PlatformSeedTests
         var openAfter = await _database.ScalarAsync<long>("SELECT count(*) FROM alerts.alert_history WHERE resolved_at IS NULL");
         var notAdvanced = await _database.ScalarAsync<long>("""
             SELECT count(*) FROM telemetry.ingestion_cursors c JOIN telemetry.latest_readings l USING (node_id)
-            WHERE c.last_timestamp < l."timestamp" OR c.updated_at < now() - interval '1 minute'
+            WHERE c.read_until < l."timestamp" OR c.updated_at < now() - interval '1 minute'
             """);
 
         Assert.Multiple(() =>

@@ -56,7 +56,8 @@ public sealed class PollingInstancesTests
         var stats = await simulator.AllChannelStatsAsync();
         foreach (var node in await SimulatedNodesStored.StoredAsync(database))
         {
-            var feed = await client.ReadFeedAsync(node.ChannelId, SimulatedNodes.ReadKeyOf(node.ChannelId), node.First, node.Last, CancellationToken.None);
+            var feed = (await client.ReadFeedAsync(node.ChannelId, SimulatedNodes.ReadKeyOf(node.ChannelId), node.First, node.Last,
+                ThingSpeakClient.MaxResults, CancellationToken.None)).Entries;
             if (feed.Count != node.Stored + node.Rejected)
             {
                 missing.Add($"{node.ChannelId}: {feed.Count} entries, {node.Stored} stored, {node.Rejected} refused");
@@ -100,7 +101,7 @@ public static class SimulatedNodesStored
 {
     public sealed record StoredNode(long ChannelId, DateTimeOffset First, DateTimeOffset Last, long Stored, long Rejected);
 
-    /// <summary>Per polled node: its channel, the span of its stored readings, how many were stored and refused within it.</summary>
+    /// <summary>Per polled node: its channel, the span of its stored readings, how many entries were stored and refused whole within it.</summary>
     public static async Task<IReadOnlyList<StoredNode>> StoredAsync(TestDatabase database)
     {
         await using var connection = new NpgsqlConnection(database.AdminConnectionString);
@@ -114,8 +115,9 @@ public static class SimulatedNodesStored
                 SELECT node_id, min("timestamp") AS first, max("timestamp") AS last, count(*) AS stored FROM stored GROUP BY node_id
             )
             SELECT c.channel_id, s.first, s.last, s.stored,
-                   (SELECT count(*) FROM telemetry.telemetry_rejections r
-                    WHERE r.node_id = s.node_id AND r.entry_timestamp BETWEEN s.first AND s.last) AS rejected
+                   (SELECT count(DISTINCT r.entry_id) FROM telemetry.telemetry_rejections r
+                    WHERE r.node_id = s.node_id AND r.entry_timestamp BETWEEN s.first AND s.last
+                      AND NOT EXISTS (SELECT 1 FROM stored st WHERE st.node_id = r.node_id AND st."timestamp" = r.entry_timestamp)) AS rejected
             FROM spans s JOIN nodes.thingspeak_channels c ON c.node_id = s.node_id
             """, connection);
         var nodes = new List<StoredNode>();

@@ -169,12 +169,12 @@ public sealed class PollingTests : IntegrationTest
     {
         var node = await PolledNodes.ArrangeAsync(Database, AnalyticsType.EvaraTank);
         var entries = await ReadFeedAsync(node);
-        var gone = new PollClaim(Guid.CreateVersion7(), 1, null, null); // deleted between its claim and its record
+        var gone = new PollClaim(Guid.CreateVersion7(), 1, null); // deleted between its claim and its record
         var poller = _poller.Services.GetRequiredService<ChannelPoller>();
 
         var polls = await poller.RecordAsync("test", [
-            new FetchedFeed(new PollClaim(node.Id, node.ChannelId, null, null), entries, null, null, TimeSpan.Zero),
-            new FetchedFeed(gone, entries, null, null, TimeSpan.Zero),
+            new FetchedFeed(new PollClaim(node.Id, node.ChannelId, null), entries, null, null, null, null, TimeSpan.Zero),
+            new FetchedFeed(gone, entries, null, null, null, null, TimeSpan.Zero),
         ], CancellationToken.None);
 
         Assert.That(polls.Single(p => p.NodeId == node.Id).Stored, Is.GreaterThan(100));
@@ -185,8 +185,8 @@ public sealed class PollingTests : IntegrationTest
     private Task<PollCycleReport> CycleAsync() => _poller.Services.GetRequiredService<ThingSpeakPolling>().RunAsync(CancellationToken.None);
 
     private async Task<IReadOnlyList<RawEntry>> ReadFeedAsync(PolledNode node) =>
-        await _poller.Services.GetRequiredService<ThingSpeakClient>()
-            .ReadFeedAsync(node.ChannelId, node.ReadKey, DateTimeOffset.UtcNow.AddHours(-2).AddMinutes(2), null, CancellationToken.None);
+        (await _poller.Services.GetRequiredService<ThingSpeakClient>()
+            .ReadFeedAsync(node.ChannelId, node.ReadKey, DateTimeOffset.UtcNow.AddHours(-2).AddMinutes(2), null, ThingSpeakClient.MaxResults, CancellationToken.None)).Entries;
 
     private static async Task<List<DateTimeOffset>> StoredTimestampsAsync(PolledNode node)
     {

@@ -25,7 +25,7 @@ public sealed class EntryParserTests
         var parsed = EntryParser.Parse(Tank(), Entry(Now, ("field1", "1.5"), ("field2", "24.25"), ("field3", "301.6"), ("field6", "-71")), Now);
 
         var reading = (TankReading)parsed.Reading!;
-        Assert.That(parsed.Rejection, Is.Null);
+        Assert.That(parsed.Rejections, Is.Empty);
         Assert.That(reading.WaterLevelCm, Is.EqualTo(145));
         Assert.That(reading.WaterLevelPercent, Is.EqualTo(36.25));
         Assert.That(reading.TemperatureC, Is.EqualTo(24.25));
@@ -60,29 +60,93 @@ public sealed class EntryParserTests
 
     [TestCase("abc", "is not a number")]
     [TestCase("NaN", "is not a finite number")]
+    [TestCase("nan", "is not a finite number")]
     [TestCase("Infinity", "is not a finite number")]
     [TestCase("99", "outside")]
-    public void A_bad_field_refuses_the_entry_with_its_reason(string value, string reason)
+    public void A_bad_primary_field_refuses_the_entry_with_its_reason(string value, string reason)
     {
         var parsed = EntryParser.Parse(Tank(), Entry(Now, ("field1", value)), Now);
 
         Assert.That(parsed.Reading, Is.Null);
-        Assert.That(parsed.Rejection!.Reason, Does.StartWith("field1: ").And.Contain(reason));
-        Assert.That(parsed.Rejection.SourceField, Is.EqualTo("field1"));
-        Assert.That(parsed.Rejection.EntryId, Is.EqualTo(42));
+        var rejection = parsed.Rejections.Single();
+        Assert.That(rejection.Reason, Does.StartWith("field1: ").And.Contain(reason));
+        Assert.That(rejection.SourceField, Is.EqualTo("field1"));
+        Assert.That(rejection.EntryId, Is.EqualTo(42));
+    }
+
+    [TestCase("nan")]
+    [TestCase("abc")]
+    [TestCase("-127")]
+    [TestCase("200")]
+    public void A_bad_secondary_field_costs_only_that_field(string temperature)
+    {
+        var parsed = EntryParser.Parse(Tank(), Entry(Now, ("field1", "1.5"), ("field2", temperature), ("field3", "300")), Now);
+
+        var reading = (TankReading)parsed.Reading!;
+        Assert.That(reading.WaterLevelCm, Is.EqualTo(145), "the level is kept");
+        Assert.That(reading.TdsPpm, Is.EqualTo(300), "so is every other good field");
+        Assert.That(reading.TemperatureC, Is.Null);
+        Assert.That(parsed.Rejections.Single().SourceField, Is.EqualTo("field2"));
+        Assert.That(parsed.Rejections.Single().Reason, Does.StartWith("field2: "));
+    }
+
+    [TestCase("-127", "DS18B20")]
+    public void A_sensor_error_code_is_refused_with_what_it_means(string value, string meaning)
+    {
+        var profile = new IngestionProfile(Node, TelemetryTable.Flow, null,
+            [new("field1", "flow_rate_lpm", "float"), new("field2", "temperature_c", "float", ScaleFactor: 0.1, Offset: 20)], []);
+
+        var parsed = EntryParser.Parse(profile, Entry(Now, ("field1", "10"), ("field2", value)), Now);
+
+        Assert.That(parsed.Reading, Is.Not.Null, "after scaling -127 would be 7.3 °C, a believable lie");
+        Assert.That(parsed.Rejections.Single().Reason, Does.Contain(meaning));
+    }
+
+    [Test]
+    public void A_negative_distance_is_a_sensor_error()
+    {
+        var profile = new IngestionProfile(Node, TelemetryTable.Tank, new TankGeometry(400, 20),
+            [new("field1", "water_level_cm", "float", ScaleFactor: -1, Offset: 400)], []);
+
+        var parsed = EntryParser.Parse(profile, Entry(Now, ("field1", "-1")), Now);
+
+        Assert.That(parsed.Reading, Is.Null);
+        Assert.That(parsed.Rejections.Single().Reason, Does.Contain("negative distance"));
+    }
+
+    [TestCase(" 12.5\r\n", 12.5)]
+    [TestCase("12.50000", 12.5)]
+    [TestCase("+12.5", 12.5)]
+    [TestCase("1.25e1", 12.5)]
+    public void Numbers_come_in_the_spellings_firmware_sends(string value, double expected)
+    {
+        var profile = new IngestionProfile(Node, TelemetryTable.Flow, null, [new("field1", "flow_rate_lpm", "float")], []);
+
+        var reading = (FlowReading)EntryParser.Parse(profile, Entry(Now, ("field1", value)), Now).Reading!;
+
+        Assert.That(reading.FlowRateLpm, Is.EqualTo(expected));
+    }
+
+    [TestCase("512.00000", 512)]
+    [TestCase("511.6", 512)]
+    public void Integers_accept_a_decimal_spelling(string value, int expected)
+    {
+        var reading = (TankReading)EntryParser.Parse(Tank(), Entry(Now, ("field1", "1"), ("field3", value)), Now).Reading!;
+
+        Assert.That(reading.TdsPpm, Is.EqualTo(expected));
     }
 
     [Test]
     public void Entries_from_beyond_the_clock_tolerance_are_refused()
     {
         Assert.That(EntryParser.Parse(Tank(), Entry(Now.AddMinutes(5), ("field1", "1")), Now).Reading, Is.Not.Null);
-        Assert.That(EntryParser.Parse(Tank(), Entry(Now.AddMinutes(6), ("field1", "1")), Now).Rejection!.Reason, Does.Contain("future"));
+        Assert.That(EntryParser.Parse(Tank(), Entry(Now.AddMinutes(6), ("field1", "1")), Now).Rejections.Single().Reason, Does.Contain("future"));
     }
 
     [Test]
     public void A_tank_entry_without_its_level_is_refused_and_empty_fields_are_unknown()
     {
-        Assert.That(EntryParser.Parse(Tank(), Entry(Now, ("field2", "20")), Now).Rejection!.Reason, Does.Contain("water_level_cm"));
+        Assert.That(EntryParser.Parse(Tank(), Entry(Now, ("field2", "20")), Now).Rejections.Single().Reason, Does.Contain("water_level_cm"));
 
         var reading = (TankReading)EntryParser.Parse(Tank(), Entry(Now, ("field1", "1"), ("field2", ""), ("field3", null)), Now).Reading!;
         Assert.That(reading.TemperatureC, Is.Null);
@@ -90,14 +154,51 @@ public sealed class EntryParserTests
     }
 
     [TestCase("1", "running")]
+    [TestCase("1.00000", "running")]
+    [TestCase("1.0", "running")]
+    [TestCase("true", "running")]
+    [TestCase("HIGH", "running")]
+    [TestCase("on", "running")]
     [TestCase("RUNNING", "running")]
     [TestCase("0", "stopped")]
+    [TestCase("0.0", "stopped")]
+    [TestCase("LOW", "stopped")]
+    [TestCase("false", "stopped")]
+    [TestCase("off", "stopped")]
     [TestCase("2", "fault")]
-    public void Pump_status_accepts_names_and_codes(string value, string status)
+    [TestCase("2.00000", "fault")]
+    public void Pump_status_accepts_names_codes_and_firmware_spellings(string value, string status)
     {
-        var profile = new IngestionProfile(Node, TelemetryTable.Deep, null, [new("field3", "pump_status", "string")], []);
+        var profile = new IngestionProfile(Node, TelemetryTable.Deep, null, [new("field3", "pump_status", "string"), new("field4", "pump_current_a", "float")], []);
 
-        Assert.That(((DeepReading)EntryParser.Parse(profile, Entry(Now, ("field3", value)), Now).Reading!).PumpStatus, Is.EqualTo(status));
-        Assert.That(EntryParser.Parse(profile, Entry(Now, ("field3", "maybe")), Now).Rejection, Is.Not.Null);
+        var reading = (DeepReading)EntryParser.Parse(profile, Entry(Now, ("field3", value + "\r\n"), ("field4", "7.5")), Now).Reading!;
+
+        Assert.That(reading.PumpStatus, Is.EqualTo(status));
+        Assert.That(reading.PumpCurrentA, Is.EqualTo(7.5));
     }
+
+    [TestCase("maybe")]
+    [TestCase("3")]
+    [TestCase("0.5")]
+    public void An_unknown_pump_status_is_refused_and_the_pump_current_kept(string value)
+    {
+        var profile = new IngestionProfile(Node, TelemetryTable.Deep, null, [new("field3", "pump_status", "string"), new("field4", "pump_current_a", "float")], []);
+
+        var parsed = EntryParser.Parse(profile, Entry(Now, ("field3", value), ("field4", "7.5")), Now);
+
+        Assert.That(((DeepReading)parsed.Reading!).PumpCurrentA, Is.EqualTo(7.5));
+        Assert.That(parsed.Rejections.Single().SourceField, Is.EqualTo("field3"));
+    }
+
+    [TestCase("1.00000", true)]
+    [TestCase("true", true)]
+    [TestCase("HIGH", true)]
+    [TestCase("off", false)]
+    [TestCase("0", false)]
+    public void Booleans_accept_words_and_decimal_spellings(string value, bool expected) =>
+        Assert.That(FieldValues.Boolean(value), Is.EqualTo((expected ? 1.0 : 0.0, (string?)null)));
+
+    [Test]
+    public void A_boolean_that_is_neither_0_nor_1_is_refused() =>
+        Assert.That(FieldValues.Boolean("2").Reason, Does.Contain("not a boolean"));
 }

@@ -116,8 +116,8 @@ public sealed partial class Node : AggregateRoot<Guid>
     }
 
     public ThingSpeakChannel ConfigureChannel(long? channelId, string? readKey, string? writeKey, IReadOnlyList<FieldMappingInput>? mappings,
-        int? reportingIntervalSeconds = null) =>
-        ThingSpeakChannel.Configure(AnalyticsType, channelId, readKey, writeKey, mappings, reportingIntervalSeconds);
+        int? reportingIntervalSeconds = null, string? source = null) =>
+        ThingSpeakChannel.Configure(AnalyticsType, channelId, readKey, writeKey, mappings, reportingIntervalSeconds, source);
 
     private static string ValidKey(string? nodeKey) =>
         nodeKey is not null && NodeKeyPattern().IsMatch(nodeKey)

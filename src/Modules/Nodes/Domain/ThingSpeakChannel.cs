@@ -10,12 +10,27 @@ public sealed record FieldMappingInput(string? Field, string? CanonicalField, st
 /// <summary>One validated mapping: stored value = raw × <see cref="ScaleFactor"/> + <see cref="Offset"/>.</summary>
 public sealed record FieldMapping(string Field, CanonicalField Target, string Unit, double ScaleFactor, double Offset);
 
+/// <summary>How a channel's readings reach the platform: only polled channels are read from ThingSpeak.</summary>
+public static class ChannelSources
+{
+    /// <summary>Read from ThingSpeak by the poller.</summary>
+    public const string Polled = "polled";
+
+    /// <summary>Written here by the device (<c>/update</c>, bulk updates); never polled.</summary>
+    public const string Pushed = "pushed";
+
+    public const string Both = "both";
+
+    public static readonly IReadOnlyList<string> All = [Polled, Pushed, Both];
+}
+
 /// <summary>
-/// The ThingSpeak channel a node reports through, with its keys, field mappings and how often its device reports (a
-/// node silent for several of those intervals is Offline).
+/// The ThingSpeak channel a node reports through, with its keys, field mappings, how often its device reports (a
+/// node silent for several of those intervals is Offline) and its source (<see cref="ChannelSources"/>; null keeps
+/// the stored one).
 /// </summary>
 public sealed partial record ThingSpeakChannel(long ChannelId, string? ReadKey, string? WriteKey, IReadOnlyList<FieldMapping> Mappings,
-    int ReportingIntervalSeconds = ThingSpeakChannel.DefaultReportingIntervalSeconds)
+    int ReportingIntervalSeconds = ThingSpeakChannel.DefaultReportingIntervalSeconds, string? Source = null)
 {
     public const int DefaultReportingIntervalSeconds = 60;
 
@@ -29,7 +44,7 @@ public sealed partial record ThingSpeakChannel(long ChannelId, string? ReadKey, 
     /// target a canonical field of that type and mapped once, the declared data type (if any) the target's.
     /// </summary>
     public static ThingSpeakChannel Configure(AnalyticsType type, long? channelId, string? readKey, string? writeKey,
-        IReadOnlyList<FieldMappingInput>? mappings, int? reportingIntervalSeconds = null)
+        IReadOnlyList<FieldMappingInput>? mappings, int? reportingIntervalSeconds = null, string? source = null)
     {
         if (channelId is not > 0)
         {
@@ -68,7 +83,12 @@ public sealed partial record ThingSpeakChannel(long ChannelId, string? ReadKey, 
                 $"reportingIntervalSeconds is between {MinimumReportingIntervalSeconds} and {MaximumReportingIntervalSeconds}.", "reportingIntervalSeconds");
         }
 
-        return new ThingSpeakChannel(channelId.Value, readKey, writeKey, result, interval);
+        if (source is not null && !ChannelSources.All.Contains(source))
+        {
+            throw new DomainRuleViolation("INVALID_CHANNEL", $"source is one of {string.Join(", ", ChannelSources.All)}.", "source");
+        }
+
+        return new ThingSpeakChannel(channelId.Value, readKey, writeKey, result, interval, source);
     }
 
     /// <summary>A key as the API shows it: never more than its last four characters.</summary>

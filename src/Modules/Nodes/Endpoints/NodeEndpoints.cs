@@ -38,8 +38,9 @@ internal static class NodeEndpoints
 
     public sealed record MaintenanceBody(bool Enabled);
 
+    /// <param name="Source">polled, pushed or both; left out, the stored one (a new channel: both)</param>
     public sealed record ChannelBody(long? ChannelId, string? ReadKey, string? WriteKey, IReadOnlyList<FieldMappingInput>? Mappings,
-        int? ReportingIntervalSeconds);
+        int? ReportingIntervalSeconds, string? Source = null);
 
     public sealed record CalibrationBody(string? Field, string? Type, JsonElement? Parameters, DateTimeOffset? ValidFrom, DateTimeOffset? ValidUntil);
 
@@ -121,7 +122,7 @@ internal static class NodeEndpoints
 
         nodes.MapPut("/{id:guid}/channel", async (Guid id, ChannelBody body, ISender sender, HttpContext context, CancellationToken ct) =>
             Node(context, await sender.Send(new ConfigureNodeChannelCommand(id, RequiredNodeVersion(context), body.ChannelId, body.ReadKey,
-                body.WriteKey, body.Mappings, body.ReportingIntervalSeconds), ct)));
+                body.WriteKey, body.Mappings, body.ReportingIntervalSeconds, body.Source), ct)));
 
         nodes.MapPost("/{id:guid}/calibrations", async (Guid id, CalibrationBody body, ISender sender, HttpContext context, CancellationToken ct) =>
             Node(context, await sender.Send(new AddNodeCalibrationCommand(id, body.Field, body.Type, body.Parameters, body.ValidFrom, body.ValidUntil), ct)));

@@ -43,6 +43,7 @@ public sealed class NodeDirectory(DbSession db) : INodeDirectory
     private const string Polled = """
         SELECT node_id AS NodeId, channel_id AS ChannelId, read_key AS ReadKey
         FROM nodes.thingspeak_channels
+        WHERE source <> 'pushed'
         ORDER BY node_id
         """;
 

@@ -29,7 +29,7 @@ public sealed class NodeReads(DbSession db)
         {{DeviceConfigRow.Joins}}
         WHERE n.id = @Id;
 
-        SELECT channel_id AS ChannelId, read_key AS ReadKey, write_key AS WriteKey, reporting_interval_seconds AS ReportingIntervalSeconds
+        SELECT channel_id AS ChannelId, read_key AS ReadKey, write_key AS WriteKey, reporting_interval_seconds AS ReportingIntervalSeconds, source
         FROM nodes.thingspeak_channels WHERE node_id = @Id;
 
         SELECT thingspeak_field_name AS Field, canonical_field_name AS CanonicalField, data_type AS DataType, unit,
@@ -51,7 +51,7 @@ public sealed class NodeReads(DbSession db)
         WHERE a.node_id = @Id ORDER BY t.tag_name, t.tag_value;
 
         SELECT status, last_seen AS LastSeen, last_telemetry_sync AS LastTelemetrySync,
-               consecutive_failures AS ConsecutiveFailures, version, updated_at AS UpdatedAt
+               consecutive_failures AS ConsecutiveFailures, last_error AS LastError, last_error_at AS LastErrorAt, version, updated_at AS UpdatedAt
         FROM nodes.node_operational_state WHERE node_id = @Id;
         """;
 
@@ -87,7 +87,7 @@ public sealed class NodeReads(DbSession db)
         var state = await results.ReadSingleAsync<StateView>();
         return new NodeDetails(node, config.ToConfig(Enum.Parse<AnalyticsType>(node.AnalyticsType)),
             channel is null ? null : new ChannelView(channel.ChannelId, ThingSpeakChannel.Mask(channel.ReadKey), ThingSpeakChannel.Mask(channel.WriteKey), mappings,
-                channel.ReportingIntervalSeconds),
+                channel.ReportingIntervalSeconds, channel.Source),
             calibrations, firmware, tags, state);
     }
 
@@ -108,7 +108,7 @@ public sealed class NodeReads(DbSession db)
         return [.. await connection.QueryAsync<FirmwareCount>(NodeScope.Command(db, FirmwareSummary, scope, new { }, ct))];
     }
 
-    private sealed record ChannelRow(long ChannelId, string? ReadKey, string? WriteKey, int ReportingIntervalSeconds);
+    private sealed record ChannelRow(long ChannelId, string? ReadKey, string? WriteKey, int ReportingIntervalSeconds, string Source);
 
     private sealed class CalibrationRow
     {

@@ -54,8 +54,9 @@ public sealed record NodeDetails(
     public string ETag => NodeETag.Format(Node.Version, State.Version);
 }
 
-/// <summary>A channel as the API shows it: keys masked to their last four characters.</summary>
-public sealed record ChannelView(long ChannelId, string? ReadKey, string? WriteKey, IReadOnlyList<MappingView> Mappings, int ReportingIntervalSeconds);
+/// <summary>A channel as the API shows it: keys masked to their last four characters; source polled, pushed or both.</summary>
+public sealed record ChannelView(long ChannelId, string? ReadKey, string? WriteKey, IReadOnlyList<MappingView> Mappings, int ReportingIntervalSeconds,
+    string Source);
 
 public sealed record MappingView(string Field, string CanonicalField, string DataType, string? Unit, double ScaleFactor, double Offset);
 
@@ -65,7 +66,9 @@ public sealed record FirmwareView(string FirmwareVersion, string? HardwareRevisi
 
 public sealed record TagView(string Name, string Value);
 
-public sealed record StateView(string Status, DateTime? LastSeen, DateTime? LastTelemetrySync, int ConsecutiveFailures, long Version, DateTime UpdatedAt);
+/// <param name="LastError">why the node's last poll failed (never a key or a URL), kept until a poll succeeds</param>
+public sealed record StateView(string Status, DateTime? LastSeen, DateTime? LastTelemetrySync, int ConsecutiveFailures, string? LastError,
+    DateTime? LastErrorAt, long Version, DateTime UpdatedAt);
 
 /// <summary>
 /// A node's ETag, <c>"7.3"</c>: node version 7, state version 3. A reading that changes the state makes cached copies

@@ -99,9 +99,10 @@ public sealed class NodeStore(DbSession db, NodeCache cache)
 
     /// <summary>A key left out keeps the stored one: clients only ever see keys masked, so they can't send them back.</summary>
     private const string ReplaceChannel = """
-        INSERT INTO nodes.thingspeak_channels AS c (node_id, channel_id, read_key, write_key, reporting_interval_seconds)
-        VALUES (@Id, @ChannelId, @ReadKey, @WriteKey, @ReportingIntervalSeconds)
+        INSERT INTO nodes.thingspeak_channels AS c (node_id, channel_id, read_key, write_key, reporting_interval_seconds, source)
+        VALUES (@Id, @ChannelId, @ReadKey, @WriteKey, @ReportingIntervalSeconds, coalesce(@Source, 'both'))
         ON CONFLICT (node_id) DO UPDATE SET channel_id = EXCLUDED.channel_id, reporting_interval_seconds = EXCLUDED.reporting_interval_seconds,
+            source = coalesce(@Source, c.source),
             read_key = coalesce(EXCLUDED.read_key, c.read_key), write_key = coalesce(EXCLUDED.write_key, c.write_key), updated_at = now();
         DELETE FROM nodes.thingspeak_field_mappings WHERE node_id = @Id;
         INSERT INTO nodes.thingspeak_field_mappings
@@ -201,7 +202,7 @@ public sealed class NodeStore(DbSession db, NodeCache cache)
         var mappings = channel.Mappings;
         await ExecuteAsync(id, ReplaceChannel, new
         {
-            Id = id, channel.ChannelId, channel.ReadKey, channel.WriteKey, channel.ReportingIntervalSeconds,
+            Id = id, channel.ChannelId, channel.ReadKey, channel.WriteKey, channel.ReportingIntervalSeconds, channel.Source,
             MappingIds = mappings.Select(_ => Guid.CreateVersion7()).ToArray(),
             Fields = mappings.Select(m => m.Field).ToArray(),
             Canonicals = mappings.Select(m => m.Target.Name).ToArray(),

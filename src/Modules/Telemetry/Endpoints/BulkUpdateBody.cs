@@ -11,7 +11,7 @@ namespace EvaraTech.Modules.Telemetry.Endpoints;
 /// </summary>
 internal static class BulkUpdateBody
 {
-    public static (string? WriteKey, IReadOnlyList<BulkEntry> Updates) Parse(string body)
+    public static (string? WriteKey, string? Timezone, IReadOnlyList<BulkEntry> Updates) Parse(string body)
     {
         try
         {
@@ -23,12 +23,13 @@ internal static class BulkUpdateBody
             }
 
             var key = root.TryGetProperty("write_api_key", out var keyElement) && keyElement.ValueKind == JsonValueKind.String ? keyElement.GetString() : null;
+            var timezone = root.TryGetProperty("timezone", out var zoneElement) && zoneElement.ValueKind == JsonValueKind.String ? zoneElement.GetString() : null;
             if (!root.TryGetProperty("updates", out var updates) || updates.ValueKind != JsonValueKind.Array)
             {
                 throw Malformed("updates is an array of entries.", "updates");
             }
 
-            return (key, [.. updates.EnumerateArray().Select(Entry)]);
+            return (key, timezone, [.. updates.EnumerateArray().Select(Entry)]);
         }
         catch (JsonException)
         {

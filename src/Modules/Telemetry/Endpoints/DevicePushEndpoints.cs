@@ -3,6 +3,7 @@ using System.Text.Json;
 using EvaraTech.Infrastructure.Http;
 using EvaraTech.Modules.Telemetry.Application.RecordBulkUpdate;
 using EvaraTech.Modules.Telemetry.Application.RecordDeviceUpdate;
+using EvaraTech.Modules.Telemetry.Application.RecordTelemetryBatch;
 using Mediator;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -14,9 +15,11 @@ namespace EvaraTech.Modules.Telemetry.Endpoints;
 
 /// <summary>
 /// ThingSpeak's write API at the site root (<c>GET|POST /update</c> and <c>/update.json</c>), so firmware written for
-/// ThingSpeak can point here unchanged: <c>api_key</c> (query, form or JSON body) or the <c>THINGSPEAKAPIKEY</c>
-/// header, <c>field1</c>..<c>field8</c>, optional <c>created_at</c>. Answers like ThingSpeak: the entry id, 0 when refused.
-/// And its bulk write, <c>POST /channels/{id}/bulk_update.json</c>, answered 202 <c>{"success": true}</c> (with counts).
+/// ThingSpeak can point here unchanged: the key as <c>api_key</c> or <c>key</c> (query, form or JSON body) or in the
+/// <c>X-THINGSPEAKAPIKEY</c> header (the Arduino library's way; <c>THINGSPEAKAPIKEY</c> too), <c>field1</c>..<c>field8</c>,
+/// optional <c>created_at</c> and <c>timezone</c>. Answers like ThingSpeak: the entry id; <c>0</c> with 400 when the key
+/// is missing or wrong or the time unreadable; <c>0</c> with 200 when nothing was stored. And its bulk writes,
+/// <c>POST /channels/{id}/bulk_update.json</c> and <c>.csv</c>, answered 202 <c>{"success": true}</c> (with counts).
 /// </summary>
 internal static class DevicePushEndpoints
 {
@@ -33,13 +36,16 @@ internal static class DevicePushEndpoints
             endpoints.MapMethods(path, ["GET", "POST"], async (HttpContext context, ISender sender, CancellationToken ct) =>
                 {
                     var values = await ReadValuesAsync(context, ct);
-                    var key = values.GetValueOrDefault("api_key") ?? context.Request.Headers["THINGSPEAKAPIKEY"].FirstOrDefault();
                     var fields = Enumerable.Range(1, 8).Select(i => $"field{i}").Where(values.ContainsKey)
                         .ToDictionary(name => name, name => values[name]);
-                    var result = await sender.Send(new RecordDeviceUpdateCommand(key, fields, values.GetValueOrDefault("created_at")), ct);
+                    var result = await sender.Send(new RecordDeviceUpdateCommand(WriteKey(context, values), fields,
+                        values.GetValueOrDefault("created_at"), values.GetValueOrDefault("timezone")), ct);
+                    var status = result.Outcome is DeviceUpdateOutcome.Unauthorized or DeviceUpdateOutcome.Malformed
+                        ? StatusCodes.Status400BadRequest
+                        : StatusCodes.Status200OK;
                     return json
-                        ? result.EntryId == 0 ? Results.Json(0) : Results.Json(new { entry_id = result.EntryId, created_at = result.CreatedAt })
-                        : Results.Text(result.EntryId.ToString(CultureInfo.InvariantCulture));
+                        ? result.EntryId == 0 ? Results.Json(0, statusCode: status) : Results.Json(new { entry_id = result.EntryId, created_at = result.CreatedAt })
+                        : Results.Text(result.EntryId.ToString(CultureInfo.InvariantCulture), statusCode: status);
                 })
                 .AllowAnonymous()
                 .WithMetadata(new RequestSizeLimitAttribute(BodyLimit))
@@ -49,22 +55,43 @@ internal static class DevicePushEndpoints
 
         endpoints.MapPost("/channels/{channelId:long}/bulk_update.json", async (long channelId, HttpContext context, ISender sender, CancellationToken ct) =>
             {
-                var (key, updates) = BulkUpdateBody.Parse(await RequestBodies.ReadTextAsync(context, BulkBodyLimit, ct));
-                var outcome = await sender.Send(new RecordBulkUpdateCommand(channelId, key, updates), ct);
-                return Results.Json(new
-                {
-                    success = true,
-                    received = outcome.Received,
-                    stored = outcome.Stored,
-                    duplicates = outcome.Duplicates,
-                    rejected = outcome.Rejected,
-                }, statusCode: StatusCodes.Status202Accepted);
+                var (key, timezone, updates) = BulkUpdateBody.Parse(await RequestBodies.ReadTextAsync(context, BulkBodyLimit, ct));
+                var outcome = await sender.Send(new RecordBulkUpdateCommand(channelId, key, updates, timezone ?? context.Request.Query["timezone"].FirstOrDefault()), ct);
+                return Accepted(outcome);
             })
             .AllowAnonymous()
             .WithMetadata(new RequestSizeLimitAttribute(BulkBodyLimit))
             .WithTags("Device push")
             .WithSummary("ThingSpeak-compatible bulk update (JSON)");
+
+        endpoints.MapPost("/channels/{channelId:long}/bulk_update.csv", async (long channelId, HttpContext context, ISender sender, CancellationToken ct) =>
+            {
+                var form = QueryHelpers.ParseQuery(await RequestBodies.ReadTextAsync(context, BulkBodyLimit, ct));
+                string? Value(string name) => form.TryGetValue(name, out var value) ? value.ToString() : context.Request.Query[name].FirstOrDefault();
+                var updates = BulkUpdateCsv.Parse(Value("time_format"), Value("updates"));
+                var outcome = await sender.Send(new RecordBulkUpdateCommand(channelId, Value("write_api_key"), updates, Value("timezone")), ct);
+                return Accepted(outcome);
+            })
+            .AllowAnonymous()
+            .WithMetadata(new RequestSizeLimitAttribute(BulkBodyLimit))
+            .WithTags("Device push")
+            .WithSummary("ThingSpeak-compatible bulk update (CSV)");
     }
+
+    /// <summary>The key wherever ThingSpeak's clients put it: the Arduino library sends only the header.</summary>
+    private static string? WriteKey(HttpContext context, Dictionary<string, string?> values) =>
+        values.GetValueOrDefault("api_key") ?? values.GetValueOrDefault("key")
+        ?? context.Request.Headers["X-THINGSPEAKAPIKEY"].FirstOrDefault() ?? context.Request.Headers["THINGSPEAKAPIKEY"].FirstOrDefault();
+
+    private static IResult Accepted(BatchOutcome outcome) => Results.Json(new
+    {
+        success = true,
+        received = outcome.Received,
+        stored = outcome.Stored,
+        duplicates = outcome.Duplicates,
+        rejected = outcome.Rejected,
+        refusedFields = outcome.RefusedFields,
+    }, statusCode: StatusCodes.Status202Accepted);
 
     /// <summary>The query string, overlaid by a form or JSON body (ThingSpeak accepts all three).</summary>
     private static async Task<Dictionary<string, string?>> ReadValuesAsync(HttpContext context, CancellationToken ct)

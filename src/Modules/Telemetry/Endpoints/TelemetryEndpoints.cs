@@ -3,6 +3,7 @@ using EvaraTech.Modules.Telemetry.Application.ExportTelemetry;
 using EvaraTech.Modules.Telemetry.Application.GetLatestReading;
 using EvaraTech.Modules.Telemetry.Application.GetLatestReadings;
 using EvaraTech.Modules.Telemetry.Application.GetNodeHealth;
+using EvaraTech.Modules.Telemetry.Application.GetNodeSources;
 using EvaraTech.Modules.Telemetry.Application.GetSeries;
 using EvaraTech.Modules.Telemetry.Application.IngestGatewayBatch;
 using Mediator;
@@ -44,6 +45,10 @@ internal static class TelemetryEndpoints
 
         nodes.MapGet("/health", async (Guid id, ISender sender, HttpContext context, CancellationToken ct) =>
             ApiResults.Ok(context, await sender.Send(new GetNodeHealthQuery(id), ct)));
+
+        nodes.MapGet("/sources", async (Guid id, ISender sender, HttpContext context, CancellationToken ct) =>
+            ApiResults.Ok(context, await sender.Send(new GetNodeSourcesQuery(id), ct)))
+            .WithSummary("Each ingestion source's health: last poll and success, failures, last error, cursor, channel resets, last refusals");
 
         endpoints.MapGet("/telemetry/latest", async (ISender sender, HttpContext context, CancellationToken ct,
                 [FromQuery(Name = "node_id")] Guid[]? nodeId = null) =>

@@ -13,10 +13,12 @@ using Polly.Timeout;
 namespace EvaraTech.Modules.Telemetry.Ingestion;
 
 /// <summary>
-/// One node's feed as read: the new entries, or why it could not be read (<see cref="RetryAfter"/>: ThingSpeak's
-/// request to wait, 429), and when the node is due again.
+/// One node's feed as read: the new entries of the windows read completely, the cursor they move it to (null: leave
+/// it), a channel reset noticed, or why reading stopped (<see cref="RetryAfter"/>: ThingSpeak's request to wait, 429),
+/// and when the node is due again. A poll that failed part-way still carries what it read before.
 /// </summary>
-public sealed record FetchedFeed(PollClaim Claim, IReadOnlyList<RawEntry>? Entries, string? Error, TimeSpan? RetryAfter, TimeSpan Duration)
+public sealed record FetchedFeed(PollClaim Claim, IReadOnlyList<RawEntry> Entries, PollCursor? Cursor, ChannelReset? Reset, string? Error,
+    TimeSpan? RetryAfter, TimeSpan Duration)
 {
     public DateTimeOffset NextPollAt { get; init; }
 }
@@ -25,32 +27,32 @@ public sealed record FetchedFeed(PollClaim Claim, IReadOnlyList<RawEntry>? Entri
 public sealed record NodePoll(Guid NodeId, bool Succeeded, int Stored);
 
 /// <summary>
-/// Polls channels in two steps: <see cref="FetchAsync"/> reads one node's entries after its cursor with no database
-/// connection held; <see cref="RecordAsync"/> writes a group of fetched feeds in one transaction (the ingestion
-/// pipeline for all of them, failures into the nodes' operational state, the leases released), so a cycle commits
-/// once per group rather than once per node. Whatever goes wrong with one channel ends as that node's failure.
+/// Polls channels in two steps: <see cref="FetchAsync"/> reads one node's new entries (<see cref="FeedReader"/>) with
+/// no database connection held; <see cref="RecordAsync"/> writes a group of fetched feeds in one transaction (the
+/// ingestion pipeline for all of them, the cursors, failures into the nodes' operational state, the leases released),
+/// so a cycle commits once per group rather than once per node. Whatever goes wrong with one channel ends as that
+/// node's failure.
 /// </summary>
 public sealed class ChannelPoller(
-    ThingSpeakClient thingSpeak, IServiceScopeFactory scopes, IOptions<PollingOptions> options, TimeProvider clock, ILogger<ChannelPoller> logger)
+    FeedReader reader, IServiceScopeFactory scopes, IOptions<PollingOptions> options, TimeProvider clock, ILogger<ChannelPoller> logger)
 {
-    /// <summary>Pages of <see cref="ThingSpeakClient.MaxResults"/> read back in time for one poll: 80,000 entries.</summary>
-    public const int MaxPages = 10;
-
     public async Task<FetchedFeed> FetchAsync(PollClaim claim, string? readKey, CancellationToken cancellationToken)
     {
         var began = clock.GetTimestamp();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(options.Value.PollTimeout);
-        try
+        var progress = await reader.ReadAsync(claim, readKey, deadline.Token);
+        cancellationToken.ThrowIfCancellationRequested();
+        string? error = null;
+        if (progress.Stopped is { } stopped)
         {
-            return new FetchedFeed(claim, await ReadNewEntriesAsync(claim, readKey, deadline.Token), null, null, clock.GetElapsedTime(began));
+            error = Describe(stopped);
+            logger.LogWarning("Poll of channel {ChannelId} (node {NodeId}) failed after {Entries} new entries: {Error}",
+                claim.ChannelId, claim.NodeId, progress.Entries.Count, error);
         }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            var error = Describe(ex);
-            logger.LogWarning("Poll of channel {ChannelId} (node {NodeId}) failed: {Error}", claim.ChannelId, claim.NodeId, error);
-            return new FetchedFeed(claim, null, error, (ex as ThingSpeakException)?.RetryAfter, clock.GetElapsedTime(began));
-        }
+
+        return new FetchedFeed(claim, progress.Entries, progress.Cursor, progress.Reset, error, (progress.Stopped as ThingSpeakException)?.RetryAfter,
+            clock.GetElapsedTime(began));
     }
 
     /// <summary>
@@ -86,17 +88,19 @@ public sealed class ChannelPoller(
         {
             logger.LogError(ex, "Recording the poll of node {NodeId} failed", feed.Claim.NodeId);
             return await scopes.RunAsync(services =>
-                RecordInScopeAsync(services, owner, [feed with { Entries = null, Error = $"ingestion failed ({ex.GetType().Name})" }], ct), ct);
+                RecordInScopeAsync(services, owner, [feed with { Entries = [], Cursor = null, Error = $"ingestion failed ({ex.GetType().Name})" }], ct), ct);
         }
     }
 
     private static async Task<IReadOnlyList<NodePoll>> RecordInScopeAsync(IServiceProvider services, string owner, IReadOnlyList<FetchedFeed> feeds, CancellationToken ct)
     {
-        var withEntries = feeds.Where(f => f.Entries is { Count: > 0 }).ToList();
+        var withEntries = feeds.Where(f => f.Entries.Count > 0).ToList();
         var stored = withEntries.Count == 0
             ? new Dictionary<Guid, int>()
             : (await services.GetRequiredService<ISender>().Send(new RecordTelemetryBatchCommand(IngestionSources.Poll,
-                [.. withEntries.Select(f => new NodeEntries(f.Claim.NodeId, f.Entries!))]), ct)).ToDictionary(o => o.NodeId, o => o.Stored);
+                [.. withEntries.Select(f => new NodeEntries(f.Claim.NodeId, f.Entries))]), ct)).ToDictionary(o => o.NodeId, o => o.Stored);
+        var schedule = services.GetRequiredService<PollSchedule>();
+        await schedule.SaveCursorsAsync([.. feeds.Where(f => f.Cursor is not null).Select(f => (f.Claim.NodeId, f.Cursor!, f.Reset))], ct);
 
         var state = services.GetRequiredService<INodeTelemetryState>();
         await state.RecordPollFailuresAsync([.. feeds.Where(f => f.Error is not null).Select(f => (f.Claim.NodeId, f.Error!))], ct);
@@ -105,8 +109,8 @@ public sealed class ChannelPoller(
         await state.RecordPollsSucceededAsync(
             [.. feeds.Where(f => f.Error is null && stored.GetValueOrDefault(f.Claim.NodeId) == 0).Select(f => f.Claim.NodeId)], ct);
 
-        var released = await services.GetRequiredService<PollSchedule>()
-            .ReleaseAsync(owner, [.. feeds.Select(f => (f.Claim.NodeId, f.NextPollAt, f.Duration))], ct);
+        var released = await schedule
+            .ReleaseAsync(owner, [.. feeds.Select(f => (f.Claim.NodeId, f.NextPollAt, f.Duration, f.Error))], ct);
         if (released < feeds.Count)
         {
             services.GetRequiredService<ILogger<ChannelPoller>>()
@@ -114,34 +118,6 @@ public sealed class ChannelPoller(
         }
 
         return [.. feeds.Select(f => new NodePoll(f.Claim.NodeId, f.Error is null, stored.GetValueOrDefault(f.Claim.NodeId)))];
-    }
-
-    /// <summary>
-    /// The entries after the cursor, ascending. ThingSpeak answers the last 8,000 of a range, so a full page means
-    /// older new entries may remain: read on backwards (<c>end</c> = the oldest entry seen) until a page is not full.
-    /// </summary>
-    private async Task<List<RawEntry>> ReadNewEntriesAsync(PollClaim claim, string? readKey, CancellationToken ct)
-    {
-        var start = claim.LastTimestamp ?? clock.GetUtcNow() - options.Value.Backfill;
-        var after = claim.LastEntryId ?? 0;
-        var pages = new List<IReadOnlyList<RawEntry>>();
-        DateTimeOffset? end = null;
-        var before = long.MaxValue;
-        for (var page = 0; page < MaxPages; page++)
-        {
-            var feed = await thingSpeak.ReadFeedAsync(claim.ChannelId, readKey, start, end, ct);
-            var fresh = feed.Where(e => e.EntryId > after && e.EntryId < before).ToList();
-            pages.Add(fresh);
-            if (feed.Count < ThingSpeakClient.MaxResults || fresh.Count == 0 || feed[0].EntryId <= after)
-            {
-                break;
-            }
-
-            before = fresh[0].EntryId!.Value;
-            end = fresh[0].Timestamp;
-        }
-
-        return [.. pages.AsEnumerable().Reverse().SelectMany(p => p)];
     }
 
     /// <summary>What an operator reads as the node's last error: short, and never the request's URL (it carries the read key).</summary>

@@ -32,7 +32,21 @@ public sealed class PollingOptions
     /// </summary>
     public int SpreadSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// How far behind the cursor each poll reads again, so an entry that reached ThingSpeak late with an older
+    /// <c>created_at</c> (a device uploading its buffer) is still taken; its new entry id tells it from what was read.
+    /// </summary>
+    public double LookbackMinutes { get; set; } = 60;
+
+    /// <summary>The smallest page a read shrinks to when the channel answers too slowly for a larger one.</summary>
+    public int MinPageSize { get; set; } = 100;
+
+    /// <summary>Reads of one node's feed in one poll, at most: a back-fill goes on at the next poll from where this one stopped.</summary>
+    public int MaxReadsPerPoll { get; set; } = 24;
+
     public TimeSpan Interval => TimeSpan.FromSeconds(IntervalSeconds);
+
+    public TimeSpan Lookback => TimeSpan.FromMinutes(LookbackMinutes);
 
     public TimeSpan Spread => TimeSpan.FromSeconds(Math.Min(SpreadSeconds, IntervalSeconds / 2.0));
 
@@ -42,5 +56,6 @@ public sealed class PollingOptions
 
     public TimeSpan Lease => PollTimeout + TimeSpan.FromSeconds(60);
 
-    public bool IsValid => Concurrency > 0 && WriteConcurrency > 0 && IntervalSeconds > 0 && BackfillHours > 0 && PollTimeoutSeconds > 0 && SpreadSeconds >= 0;
+    public bool IsValid => Concurrency > 0 && WriteConcurrency > 0 && IntervalSeconds > 0 && BackfillHours > 0 && PollTimeoutSeconds > 0 && SpreadSeconds >= 0
+        && LookbackMinutes >= 0 && MinPageSize is > 0 and <= ThingSpeakClient.MaxResults && MaxReadsPerPoll > 0;
 }

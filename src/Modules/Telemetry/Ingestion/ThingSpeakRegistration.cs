@@ -1,14 +1,15 @@
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 
 namespace EvaraTech.Modules.Telemetry.Ingestion;
 
 /// <summary>
 /// The ThingSpeak client and its resilience (Microsoft.Extensions.Http.Resilience): a per-attempt timeout, two retries
-/// with jittered exponential backoff on transient failures that honour a short 429 Retry-After (a long one is the
-/// poller's to respect), a total budget, and a circuit breaker that opens only when most requests fail (one dead
+/// with jittered exponential backoff on transient failures that honour a short 429 Retry-After, in seconds or as a
+/// date (a long one is the poller's to respect), a total budget, and a circuit breaker that opens only when most requests fail (one dead
 /// channel among many never trips it).
 /// </summary>
 internal static class ThingSpeakRegistration
@@ -16,6 +17,7 @@ internal static class ThingSpeakRegistration
     public static IServiceCollection AddThingSpeakClient(this IServiceCollection services, IConfiguration configuration)
     {
         var section = configuration.GetSection("ThingSpeak");
+        services.TryAddSingleton(TimeProvider.System);
         services.AddHttpClient<ThingSpeakClient>(client => client.BaseAddress = new Uri(section["BaseUrl"] ?? "https://api.thingspeak.com/"))
             .AddStandardResilienceHandler(options =>
             {
@@ -29,7 +31,8 @@ internal static class ThingSpeakRegistration
                 var longestWait = TimeSpan.FromSeconds(section.GetValue("MaxRetryAfterSeconds", 5));
                 options.Retry.ShouldHandle = args => ValueTask.FromResult(
                     HttpClientResiliencePredicates.IsTransient(args.Outcome)
-                    && !(args.Outcome.Result is { StatusCode: HttpStatusCode.TooManyRequests } limited && limited.Headers.RetryAfter?.Delta > longestWait));
+                    && !(args.Outcome.Result is { StatusCode: HttpStatusCode.TooManyRequests } limited
+                        && ThingSpeakClient.RetryAfter(limited.Headers.RetryAfter, TimeProvider.System.GetUtcNow()) > longestWait));
                 options.CircuitBreaker.FailureRatio = 0.5;
                 options.CircuitBreaker.MinimumThroughput = 100;
                 options.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(60);

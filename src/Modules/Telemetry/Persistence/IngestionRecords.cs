@@ -5,7 +5,7 @@ using EvaraTech.Modules.Telemetry.Domain.Ingestion;
 
 namespace EvaraTech.Modules.Telemetry.Persistence;
 
-/// <summary>Ingestion's own records, in the batch's transaction: refused entries and how far each feed was read.</summary>
+/// <summary>Ingestion's own records, in the batch's transaction: refused entries and fields, and the ids pushed entries get.</summary>
 public sealed class IngestionRecords(DbSession db)
 {
     private const string InsertRejections = """
@@ -16,28 +16,26 @@ public sealed class IngestionRecords(DbSession db)
         ON CONFLICT DO NOTHING
         """;
 
-    private const string AdvanceCursors = """
-        INSERT INTO telemetry.ingestion_cursors AS c (node_id, last_entry_id, last_timestamp)
-        SELECT * FROM unnest(@NodeIds::uuid[], @EntryIds::bigint[], @Timestamps::timestamptz[]) ORDER BY 1
-        ON CONFLICT (node_id) DO UPDATE
-        SET last_entry_id = greatest(c.last_entry_id, EXCLUDED.last_entry_id),
-            last_timestamp = greatest(c.last_timestamp, EXCLUDED.last_timestamp), updated_at = now()
+    private const string NextPushIds = """
+        INSERT INTO telemetry.push_sequences AS s (node_id, last_entry_id) VALUES (@NodeId, @Count)
+        ON CONFLICT (node_id) DO UPDATE SET last_entry_id = s.last_entry_id + @Count, last_pushed_at = now()
+        RETURNING last_entry_id - @Count + 1
         """;
 
     /// <summary>
-    /// The ids pushed entries get: from one past the last entry of the node's feed. Takes the node's ingestion lock
-    /// (held to the end of the transaction, which also writes the entries), so concurrent pushes never share an id.
+    /// The ids <paramref name="count"/> pushed entries get, from the node's push sequence: the poll cursor counts
+    /// ThingSpeak's ids and never these. Takes the node's ingestion lock (held to the end of the transaction, which
+    /// also writes the entries), so concurrent pushes never share an id.
     /// </summary>
-    public async Task<long> ReserveEntryIdsAsync(Guid nodeId, CancellationToken ct)
+    /// <returns>the first of the ids</returns>
+    public async Task<long> ReserveEntryIdsAsync(Guid nodeId, int count, CancellationToken ct)
     {
         var connection = await db.ConnectionAsync(ct);
         await TelemetryWriter.LockNodesAsync(connection, db.Transaction!, [nodeId], ct);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT coalesce(max(last_entry_id), 0) + 1 FROM telemetry.ingestion_cursors WHERE node_id = @NodeId",
-            new { NodeId = nodeId }, db.Transaction, cancellationToken: ct));
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(NextPushIds, new { NodeId = nodeId, Count = count }, db.Transaction, cancellationToken: ct));
     }
 
-    /// <summary>Each refused entry once (a re-poll of the same entry id adds nothing), with its raw fields.</summary>
+    /// <summary>Each refusal once (a re-poll of the same entry adds nothing), with the entry's raw fields.</summary>
     public async Task RejectAsync(string source, IReadOnlyCollection<(Guid NodeId, RawEntry Entry, Rejection Rejection)> rejected, CancellationToken ct)
     {
         if (rejected.Count == 0)
@@ -57,22 +55,5 @@ public sealed class IngestionRecords(DbSession db)
         }));
         var connection = await db.ConnectionAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(InsertRejections, new { Source = source, Rows = rows }, db.Transaction, cancellationToken: ct));
-    }
-
-    /// <summary>The nodes' feeds were read up to these entries: a cursor never moves backwards.</summary>
-    public async Task AdvanceCursorsAsync(IReadOnlyCollection<(Guid NodeId, long EntryId, DateTimeOffset Timestamp)> cursors, CancellationToken ct)
-    {
-        if (cursors.Count == 0)
-        {
-            return;
-        }
-
-        var connection = await db.ConnectionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(AdvanceCursors, new
-        {
-            NodeIds = cursors.Select(c => c.NodeId).ToArray(),
-            EntryIds = cursors.Select(c => c.EntryId).ToArray(),
-            Timestamps = cursors.Select(c => c.Timestamp.UtcDateTime).ToArray(),
-        }, db.Transaction, cancellationToken: ct));
     }
 }

@@ -4,8 +4,17 @@ using EvaraTech.Infrastructure.Database;
 
 namespace EvaraTech.Modules.Telemetry.Persistence;
 
-/// <summary>A node the cycle holds a lease on, and where its feed was read up to (null: never).</summary>
-public sealed record PollClaim(Guid NodeId, long ChannelId, long? LastEntryId, DateTimeOffset? LastTimestamp);
+/// <summary>
+/// Where a node's ThingSpeak feed stands: the highest entry id taken, the time up to which the feed was read
+/// completely, and the page size reads use. Only the poller moves it; pushes number their entries elsewhere.
+/// </summary>
+public sealed record PollCursor(long LastEntryId, DateTimeOffset ReadUntil, int PageSize);
+
+/// <summary>A node the cycle holds a lease on, and its cursor (null: never read).</summary>
+public sealed record PollClaim(Guid NodeId, long ChannelId, PollCursor? Cursor);
+
+/// <summary>A channel reset the poller noticed (entry ids started again), to show on the node.</summary>
+public sealed record ChannelReset(DateTimeOffset At, string Description);
 
 /// <summary>
 /// <c>telemetry.poll_schedule</c>: which polled nodes are due and who holds them. Claims take due, unleased rows with
@@ -53,13 +62,28 @@ public sealed class PollSchedule(DbSession db)
         FROM due
         LEFT JOIN telemetry.ingestion_cursors c ON c.node_id = due.node_id
         WHERE s.node_id = due.node_id
-        RETURNING s.node_id AS NodeId, s.channel_id AS ChannelId, c.last_entry_id AS LastEntryId, c.last_timestamp AS LastTimestamp
+        RETURNING s.node_id AS NodeId, s.channel_id AS ChannelId, c.last_entry_id AS LastEntryId, c.read_until AS ReadUntil, c.page_size AS PageSize
+        """;
+
+    private const string SaveCursors = """
+        INSERT INTO telemetry.ingestion_cursors AS c (node_id, last_entry_id, read_until, page_size, last_reset_at, last_reset)
+        SELECT * FROM unnest(@NodeIds::uuid[], @EntryIds::bigint[], @ReadUntils::timestamptz[], @PageSizes::int[],
+                             @ResetAts::timestamptz[], @Resets::text[])
+        ORDER BY 1
+        ON CONFLICT (node_id) DO UPDATE
+        SET last_entry_id = EXCLUDED.last_entry_id, read_until = EXCLUDED.read_until, page_size = EXCLUDED.page_size,
+            last_reset_at = coalesce(EXCLUDED.last_reset_at, c.last_reset_at), last_reset = coalesce(EXCLUDED.last_reset, c.last_reset),
+            updated_at = now()
         """;
 
     private const string Release = """
         UPDATE telemetry.poll_schedule s
-        SET lease_owner = NULL, lease_until = NULL, next_poll_at = r.next_poll_at, last_polled_at = now(), last_duration_ms = r.duration_ms
-        FROM unnest(@NodeIds::uuid[], @NextPollAts::timestamptz[], @DurationsMs::int[]) AS r(node_id, next_poll_at, duration_ms)
+        SET lease_owner = NULL, lease_until = NULL, next_poll_at = r.next_poll_at, last_polled_at = now(), last_duration_ms = r.duration_ms,
+            last_success_at = CASE WHEN r.error IS NULL THEN now() ELSE s.last_success_at END,
+            consecutive_failures = CASE WHEN r.error IS NULL THEN 0 ELSE s.consecutive_failures + 1 END,
+            last_error = coalesce(left(r.error, 500), s.last_error),
+            last_error_at = CASE WHEN r.error IS NULL THEN s.last_error_at ELSE now() END
+        FROM unnest(@NodeIds::uuid[], @NextPollAts::timestamptz[], @DurationsMs::int[], @Errors::text[]) AS r(node_id, next_poll_at, duration_ms, error)
         WHERE s.node_id = r.node_id AND s.lease_owner = @Owner
         """;
 
@@ -83,15 +107,41 @@ public sealed class PollSchedule(DbSession db)
         return [.. rows.Select(r => r.ToClaim())];
     }
 
-    private sealed record ClaimRow(Guid NodeId, long ChannelId, long? LastEntryId, DateTime? LastTimestamp)
+    private sealed record ClaimRow(Guid NodeId, long ChannelId, long? LastEntryId, DateTime? ReadUntil, int? PageSize)
     {
-        public PollClaim ToClaim() => new(NodeId, ChannelId, LastEntryId,
-            LastTimestamp is { } at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null);
+        public PollClaim ToClaim() => new(NodeId, ChannelId,
+            LastEntryId is { } id && ReadUntil is { } until && PageSize is { } size
+                ? new PollCursor(id, new DateTimeOffset(DateTime.SpecifyKind(until, DateTimeKind.Utc)), size)
+                : null);
     }
 
-    /// <summary>Ends the holder's leases and schedules each node's next poll.</summary>
+    /// <summary>
+    /// Stores where each node's feed now stands. The poller under its lease is the only writer, so the cursor is set,
+    /// not merged: after a channel reset it moves back to the new ids.
+    /// </summary>
+    public async Task SaveCursorsAsync(IReadOnlyCollection<(Guid NodeId, PollCursor Cursor, ChannelReset? Reset)> cursors, CancellationToken ct)
+    {
+        if (cursors.Count == 0)
+        {
+            return;
+        }
+
+        var connection = await db.ConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(SaveCursors, new
+        {
+            NodeIds = cursors.Select(c => c.NodeId).ToArray(),
+            EntryIds = cursors.Select(c => c.Cursor.LastEntryId).ToArray(),
+            ReadUntils = cursors.Select(c => c.Cursor.ReadUntil.UtcDateTime).ToArray(),
+            PageSizes = cursors.Select(c => c.Cursor.PageSize).ToArray(),
+            ResetAts = cursors.Select(c => c.Reset?.At.UtcDateTime).ToArray(),
+            Resets = cursors.Select(c => c.Reset?.Description).ToArray(),
+        }, db.Transaction, cancellationToken: ct));
+    }
+
+    /// <summary>Ends the holder's leases, records how each poll went (error null: it succeeded) and schedules the next.</summary>
     /// <returns>how many leases were still the holder's (fewer: some had expired and passed on)</returns>
-    public async Task<int> ReleaseAsync(string owner, IReadOnlyCollection<(Guid NodeId, DateTimeOffset NextPollAt, TimeSpan Duration)> polls, CancellationToken ct)
+    public async Task<int> ReleaseAsync(
+        string owner, IReadOnlyCollection<(Guid NodeId, DateTimeOffset NextPollAt, TimeSpan Duration, string? Error)> polls, CancellationToken ct)
     {
         var connection = await db.ConnectionAsync(ct);
         return await connection.ExecuteAsync(new CommandDefinition(Release, new
@@ -100,6 +150,7 @@ public sealed class PollSchedule(DbSession db)
             NodeIds = polls.Select(p => p.NodeId).ToArray(),
             NextPollAts = polls.Select(p => p.NextPollAt.UtcDateTime).ToArray(),
             DurationsMs = polls.Select(p => (int)Math.Min(p.Duration.TotalMilliseconds, int.MaxValue)).ToArray(),
+            Errors = polls.Select(p => p.Error).ToArray(),
         }, db.Transaction, cancellationToken: ct));
     }
 }

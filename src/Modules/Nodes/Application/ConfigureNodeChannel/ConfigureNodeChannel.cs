@@ -8,11 +8,12 @@ namespace EvaraTech.Modules.Nodes.Application.ConfigureNodeChannel;
 
 /// <summary>
 /// Sets the node's ThingSpeak channel and replaces its field mappings, at the node version the client read. A key
-/// left out keeps the stored one (the API never shows keys in full, so a client can't send them back).
+/// left out keeps the stored one (the API never shows keys in full, so a client can't send them back), and so does a
+/// source left out (a new channel is both polled and pushed).
 /// </summary>
 [RequiresPermission(Permissions.NodesWrite)]
 public sealed record ConfigureNodeChannelCommand(Guid Id, long ExpectedVersion, long? ChannelId, string? ReadKey, string? WriteKey,
-    IReadOnlyList<FieldMappingInput>? Mappings, int? ReportingIntervalSeconds = null) : ICommand<NodeDetails>;
+    IReadOnlyList<FieldMappingInput>? Mappings, int? ReportingIntervalSeconds = null, string? Source = null) : ICommand<NodeDetails>;
 
 public sealed class ConfigureNodeChannelHandler(NodeStore store, NodeReads reads, ICurrentUser user, AuditContext audit)
     : ICommandHandler<ConfigureNodeChannelCommand, NodeDetails>
@@ -21,7 +22,7 @@ public sealed class ConfigureNodeChannelHandler(NodeStore store, NodeReads reads
     {
         audit.Changing(await reads.GetAsync(command.Id, user.Scope, cancellationToken));
         var node = await store.GetAsync(command.Id, user.Scope, cancellationToken);
-        var channel = node.ConfigureChannel(command.ChannelId, command.ReadKey, command.WriteKey, command.Mappings, command.ReportingIntervalSeconds);
+        var channel = node.ConfigureChannel(command.ChannelId, command.ReadKey, command.WriteKey, command.Mappings, command.ReportingIntervalSeconds, command.Source);
 
         await store.TouchAsync(node.Id, command.ExpectedVersion, user.Scope, cancellationToken);
         await store.ReplaceChannelAsync(node.Id, channel, cancellationToken);

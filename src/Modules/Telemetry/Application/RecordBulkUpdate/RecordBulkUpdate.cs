@@ -13,12 +13,13 @@ using Mediator;
 namespace EvaraTech.Modules.Telemetry.Application.RecordBulkUpdate;
 
 /// <summary>
-/// ThingSpeak's bulk write (<c>POST /channels/{id}/bulk_update.json</c>): many buffered entries of one channel in one
-/// request, authenticated by the channel's write key, through the one ingestion pipeline in one transaction.
+/// ThingSpeak's bulk write (<c>POST /channels/{id}/bulk_update.json</c> and <c>.csv</c>): many buffered entries of one
+/// channel in one request, authenticated by the channel's write key, through the one ingestion pipeline in one
+/// transaction. Times without an offset are read in <c>timezone</c> when given.
 /// </summary>
 [Anonymous]
 [AuditedElsewhere]
-public sealed record RecordBulkUpdateCommand(long ChannelId, string? WriteKey, IReadOnlyList<BulkEntry> Updates) : ICommand<BatchOutcome>
+public sealed record RecordBulkUpdateCommand(long ChannelId, string? WriteKey, IReadOnlyList<BulkEntry> Updates, string? Timezone = null) : ICommand<BatchOutcome>
 {
     /// <summary>ThingSpeak's own limit per bulk request.</summary>
     public const int MaxUpdates = 960;
@@ -28,6 +29,8 @@ public sealed class RecordBulkUpdateValidator : AbstractValidator<RecordBulkUpda
 {
     public RecordBulkUpdateValidator()
     {
+        RuleFor(c => c.Timezone).Must(zone => zone is null || DeviceTimestamps.Zone(zone) is not null)
+            .WithMessage("timezone is an IANA time zone such as America/New_York.").OverridePropertyName("timezone");
         RuleFor(c => c.WriteKey).NotEmpty().WithMessage("write_api_key is required.").OverridePropertyName("write_api_key");
         RuleFor(c => c.Updates).NotEmpty().WithMessage("updates is a non-empty array.").OverridePropertyName("updates");
         RuleFor(c => c.Updates.Count).LessThanOrEqualTo(RecordBulkUpdateCommand.MaxUpdates)
@@ -54,15 +57,15 @@ public sealed class RecordBulkUpdateHandler(
         // The key is the device's credential; looking it up is the platform's own business.
         user.ActAsSystem();
         await db.RefreshUserContextAsync(cancellationToken);
-        var nodeId = await directory.FindByWriteKeyAsync(command.WriteKey!, cancellationToken);
+        var nodeId = await directory.FindByWriteKeyAsync(command.WriteKey!.Trim(), cancellationToken);
         var source = nodeId is { } id ? (await directory.IngestionSourcesAsync([id], cancellationToken)).SingleOrDefault() : null;
         if (source?.ChannelId != command.ChannelId)
         {
             throw new AppException(ErrorKind.Unauthorized, ErrorCodes.Unauthorized, "write_api_key is not this channel's write key.", "write_api_key");
         }
 
-        var times = BulkTimeline.Place(command.Updates, clock.GetUtcNow());
-        var firstId = await records.ReserveEntryIdsAsync(source.Node.Id, cancellationToken);
+        var times = BulkTimeline.Place(command.Updates, clock.GetUtcNow(), DeviceTimestamps.Zone(command.Timezone));
+        var firstId = await records.ReserveEntryIdsAsync(source.Node.Id, command.Updates.Count, cancellationToken);
         RawEntry[] entries = [.. command.Updates.Select((update, i) => new RawEntry(times[i], firstId + i, update.Fields))];
         return (await sender.Send(new RecordTelemetryBatchCommand(source.Node.Id, IngestionSources.Push, entries), cancellationToken)).Single();
     }

@@ -21,8 +21,11 @@ public static class IngestionSources
 /// <summary>One node's entries of a batch.</summary>
 public sealed record NodeEntries(Guid NodeId, IReadOnlyList<RawEntry> Entries);
 
-/// <summary>What became of one node's entries: stored, already stored before, refused (kept in telemetry_rejections).</summary>
-public sealed record BatchOutcome(Guid NodeId, int Received, int Stored, int Duplicates, int Rejected, long? LastEntryId);
+/// <summary>
+/// What became of one node's entries: stored, already stored before, refused whole, and fields refused from entries
+/// that were otherwise stored (every refusal is kept in telemetry_rejections).
+/// </summary>
+public sealed record BatchOutcome(Guid NodeId, int Received, int Stored, int Duplicates, int Rejected, int RefusedFields);
 
 /// <summary>
 /// The one ingestion pipeline, whatever the source: map → calibrate → validate → store (binary COPY, idempotent) →
@@ -66,8 +69,6 @@ public sealed class RecordTelemetryBatchHandler(
         var (_, writtenByNode) = await TelemetryWriter.WriteByNodeAsync(connection, db.Transaction!, [.. parsed.SelectMany(p => p.Readings)], now,
             StagingMode.BinaryCopy, cancellationToken);
         await records.RejectAsync(command.Source, [.. parsed.SelectMany(p => p.Rejected.Select(r => (p.Node.NodeId, r.Entry, r.Rejection)))], cancellationToken);
-        await records.AdvanceCursorsAsync([.. parsed.Where(p => p.LastEntry is not null)
-            .Select(p => (p.Node.NodeId, p.LastEntry!.EntryId!.Value, p.LastEntry.Timestamp))], cancellationToken);
 
         var stored = parsed.Where(p => writtenByNode.ContainsKey(p.Node.NodeId))
             .Select(p => (Node: p, Stored: writtenByNode[p.Node.NodeId], Oldest: p.Readings.Min(r => r.Timestamp), Newest: p.Readings.Max(r => r.Timestamp)))
@@ -80,8 +81,9 @@ public sealed class RecordTelemetryBatchHandler(
         {
             var written = writtenByNode.GetValueOrDefault(node.Node.NodeId);
             var accepted = node.Readings.Count(r => ReadingWindow.Classify(r.Timestamp, now) == ReadingTime.Accepted);
+            var refusedWhole = node.Node.Entries.Count - node.Readings.Count;
             return new BatchOutcome(node.Node.NodeId, node.Node.Entries.Count, written, accepted - written,
-                node.Rejected.Count + node.Readings.Count - accepted, node.LastEntry?.EntryId);
+                refusedWhole + node.Readings.Count - accepted, node.RefusedFields);
         })];
     }
 
@@ -91,13 +93,14 @@ public sealed class RecordTelemetryBatchHandler(
         var results = node.Entries.Select(entry => (Entry: entry, Result: EntryParser.Parse(profile, entry, now))).ToList();
         return new ParsedNode(node, source, profile.Table,
             [.. results.Where(p => p.Result.Reading is not null).Select(p => p.Result.Reading!)],
-            [.. results.Where(p => p.Result.Rejection is not null).Select(p => (p.Entry, p.Result.Rejection!))],
-            node.Entries.Where(e => e.EntryId is not null).MaxBy(e => e.EntryId));
+            [.. results.SelectMany(p => p.Result.Rejections.Select(r => (p.Entry, r)))],
+            results.Where(p => p.Result.Reading is not null).Sum(p => p.Result.Rejections.Count));
     }
 
+    /// <param name="RefusedFields">fields refused from entries whose other fields were stored</param>
     private sealed record ParsedNode(
         NodeEntries Node, IngestionSource Source, TelemetryTable Table, List<IReading> Readings, List<(RawEntry Entry, Rejection Rejection)> Rejected,
-        RawEntry? LastEntry);
+        int RefusedFields);
 
     private static IngestionProfile Profile(IngestionSource source)
     {

@@ -1,14 +1,18 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 
 namespace EvaraTech.Modules.Telemetry.Domain.Ingestion;
 
 /// <summary>
 /// The times devices send (<c>created_at</c>), in the formats ThingSpeak accepts: ISO 8601, MySQL
-/// (<c>2026-11-24 10:00:00</c>) or Unix epoch seconds; without an offset, UTC.
+/// (<c>2026-11-24 10:00:00</c>, also with an offset such as <c>-0500</c>) or Unix epoch seconds. A time without an
+/// offset is local to the request's <c>timezone</c> when one is given (IANA, e.g. <c>America/New_York</c>), else UTC.
 /// </summary>
-public static class DeviceTimestamps
+public static partial class DeviceTimestamps
 {
-    public static bool TryParse(string? text, out DateTimeOffset at)
+    public static bool TryParse(string? text, out DateTimeOffset at) => TryParse(text, null, out at);
+
+    public static bool TryParse(string? text, TimeZoneInfo? zone, out DateTimeOffset at)
     {
         at = default;
         if (string.IsNullOrWhiteSpace(text))
@@ -28,8 +32,27 @@ public static class DeviceTimestamps
             return true;
         }
 
-        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out at);
+        if (zone is null || ExplicitOffset().IsMatch(text))
+        {
+            return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out at);
+        }
+
+        if (!DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
+        {
+            return false;
+        }
+
+        local = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
+        at = new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();
+        return true;
     }
+
+    /// <returns>the zone of an IANA (or Windows) id, or null when there is no such zone</returns>
+    public static TimeZoneInfo? Zone(string? id) =>
+        string.IsNullOrWhiteSpace(id) || id.Length > 64 ? null : TimeZoneInfo.TryFindSystemTimeZoneById(id.Trim(), out var zone) ? zone : null;
+
+    [GeneratedRegex(@"\d:\d{1,2}(?::\d{1,2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)$", RegexOptions.IgnoreCase)]
+    private static partial Regex ExplicitOffset();
 }
 
 /// <summary>One entry of a ThingSpeak bulk update: an absolute <c>created_at</c>, or <c>delta_t</c> seconds after the previous entry.</summary>
@@ -50,7 +73,7 @@ public static class BulkTimeline
             : null;
 
     /// <returns>each entry's time, in the entries' order; only for entries whose times parse and have no <see cref="Problem"/></returns>
-    public static IReadOnlyList<DateTimeOffset> Place(IReadOnlyList<BulkEntry> entries, DateTimeOffset requestTime)
+    public static IReadOnlyList<DateTimeOffset> Place(IReadOnlyList<BulkEntry> entries, DateTimeOffset requestTime, TimeZoneInfo? zone = null)
     {
         var times = new DateTimeOffset[entries.Count];
         if (entries.All(e => e.CreatedAt is null))
@@ -65,7 +88,7 @@ public static class BulkTimeline
 
         for (var i = 0; i < entries.Count; i++)
         {
-            times[i] = DeviceTimestamps.TryParse(entries[i].CreatedAt, out var at) ? at : times[i - 1] + TimeSpan.FromSeconds(entries[i].DeltaT!.Value);
+            times[i] = DeviceTimestamps.TryParse(entries[i].CreatedAt, zone, out var at) ? at : times[i - 1] + TimeSpan.FromSeconds(entries[i].DeltaT!.Value);
         }
 
         return times;

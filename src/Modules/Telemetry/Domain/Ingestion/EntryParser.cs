@@ -1,29 +1,24 @@
-using System.Globalization;
-
 namespace EvaraTech.Modules.Telemetry.Domain.Ingestion;
 
-/// <summary>Why an entry was not stored: kept with the raw payload, never silently dropped.</summary>
+/// <summary>Why an entry, or one field of it, was not stored: kept with the raw payload, never silently dropped.</summary>
 public sealed record Rejection(DateTimeOffset Timestamp, long? EntryId, string Reason, string? SourceField);
 
-/// <summary>An entry's fate: a typed reading, or the reason it was refused.</summary>
-public sealed record ParsedEntry(IReading? Reading, Rejection? Rejection);
+/// <summary>
+/// An entry's fate: a typed reading of every field that was accepted (null when none could make one), and a rejection
+/// for each field that was refused, or one for the whole entry when its time is.
+/// </summary>
+public sealed record ParsedEntry(IReading? Reading, IReadOnlyList<Rejection> Rejections);
 
 /// <summary>
-/// Turns one raw entry into a typed reading: each mapped field parsed by its data type, scaled and offset, calibrated
-/// by the calibration valid at the entry's time, checked against <see cref="MetricLimits"/>. One bad field refuses
-/// the whole entry (a half-believed reading is worse than none); other entries of the batch are unaffected.
+/// Turns one raw entry into a typed reading: each mapped field parsed by its data type (<see cref="FieldValues"/>),
+/// scaled and offset, calibrated by the calibration valid at the entry's time, checked against
+/// <see cref="MetricLimits"/>. Acceptance is per field: a refused battery voltage costs the entry its battery voltage,
+/// not its level. Only a time outside the window, or a missing primary metric, refuses the whole entry.
 /// </summary>
 public static class EntryParser
 {
     /// <summary>Sources stamp their own entries; more than this ahead of our clock is a device clock gone wrong.</summary>
     public static readonly TimeSpan FutureTolerance = TimeSpan.FromMinutes(5);
-
-    private static readonly IReadOnlyDictionary<string, string> PumpStates = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
-    {
-        ["running"] = "running", ["on"] = "running", ["1"] = "running",
-        ["stopped"] = "stopped", ["off"] = "stopped", ["0"] = "stopped",
-        ["fault"] = "fault", ["2"] = "fault",
-    };
 
     private static readonly HashSet<string> IntegerMetrics = ["tds_ppm", "rssi_dbm"];
 
@@ -40,6 +35,7 @@ public static class EntryParser
         }
 
         var values = new Dictionary<string, object>(StringComparer.Ordinal);
+        var rejections = new List<Rejection>();
         foreach (var mapping in profile.Mappings)
         {
             if (!entry.Fields.TryGetValue(mapping.SourceField, out var text) || string.IsNullOrWhiteSpace(text))
@@ -50,35 +46,38 @@ public static class EntryParser
             var (value, reason) = Convert(profile, mapping, text.Trim(), entry.Timestamp);
             if (reason is not null)
             {
-                return Refuse(entry, $"{mapping.SourceField}: {reason}", mapping.SourceField);
+                rejections.Add(new Rejection(entry.Timestamp, entry.EntryId, $"{mapping.SourceField}: {reason}", mapping.SourceField));
+                continue;
             }
 
             values[mapping.Metric] = value!;
         }
 
-        return Build(profile, entry, values);
+        var reading = Build(profile, entry, values);
+        if (reading is null && rejections.Count == 0)
+        {
+            rejections.Add(new Rejection(entry.Timestamp, entry.EntryId, $"no {profile.Table.RequiredMetric ?? "measurement"} in the entry", null));
+        }
+
+        return new ParsedEntry(reading, rejections);
     }
 
     private static (object? Value, string? Reason) Convert(IngestionProfile profile, FieldMapping mapping, string text, DateTimeOffset at)
     {
         if (mapping.Metric == "pump_status")
         {
-            return PumpStates.TryGetValue(text, out var state) ? (state, null) : (null, $"'{Shorten(text)}' is not a pump status (running, stopped, fault)");
+            return FieldValues.PumpStatus(text) is { } state ? (state, null) : (null, $"'{FieldValues.Shorten(text)}' is not a pump status (running, stopped, fault)");
         }
 
-        if (mapping.DataType == "boolean")
+        var (raw, reason) = mapping.DataType == "boolean" ? FieldValues.Boolean(text) : FieldValues.Number(text);
+        if (reason is not null)
         {
-            text = text.ToLowerInvariant() switch { "true" => "1", "false" => "0", var other => other };
+            return (null, reason);
         }
 
-        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var raw))
+        if (SensorFaults.Explain(mapping.Metric, raw) is { } fault)
         {
-            return (null, $"'{Shorten(text)}' is not a number");
-        }
-
-        if (!double.IsFinite(raw))
-        {
-            return (null, $"'{Shorten(text)}' is not a finite number");
+            return (null, fault);
         }
 
         var value = raw * mapping.ScaleFactor + mapping.Offset;
@@ -95,12 +94,12 @@ public static class EntryParser
         return MetricLimits.Check(mapping.Metric, value) is { } outside ? (null, outside) : (value, null);
     }
 
-    private static ParsedEntry Build(IngestionProfile profile, RawEntry entry, Dictionary<string, object> values)
+    private static IReading? Build(IngestionProfile profile, RawEntry entry, Dictionary<string, object> values)
     {
         double? Number(string metric) => values.TryGetValue(metric, out var v) ? (double)v : null;
         int? Integer(string metric) => values.TryGetValue(metric, out var v) ? (int)(double)v : null;
 
-        IReading? reading = profile.Table.Key switch
+        return profile.Table.Key switch
         {
             "tank" => Number("water_level_cm") is { } level
                 ? new TankReading(profile.NodeId, entry.Timestamp, level, Number("temperature_c"), Integer("tds_ppm"), Number("ph"),
@@ -114,13 +113,7 @@ public static class EntryParser
                     values.TryGetValue("pump_status", out var status) ? (string)status : null, Number("pump_current_a"), Number("voltage_v"), Number("energy_kwh"))
                 : null,
         };
-
-        return reading is not null
-            ? new ParsedEntry(reading, null)
-            : Refuse(entry, $"no {profile.Table.RequiredMetric ?? "measurement"} in the entry", null);
     }
 
-    private static ParsedEntry Refuse(RawEntry entry, string reason, string? field) => new(null, new Rejection(entry.Timestamp, entry.EntryId, reason, field));
-
-    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
+    private static ParsedEntry Refuse(RawEntry entry, string reason, string? field) => new(null, [new Rejection(entry.Timestamp, entry.EntryId, reason, field)]);
 }
