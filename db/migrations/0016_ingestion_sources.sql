@@ -6,11 +6,13 @@
 ALTER TABLE nodes.thingspeak_channels
     ADD COLUMN source text NOT NULL DEFAULT 'both' CHECK (source IN ('polled', 'pushed', 'both'));
 
--- The poll cursor: the highest ThingSpeak entry id taken, the time up to which the feed has been read completely,
--- the page size reads currently use (it shrinks when a read times out and grows back), and the last channel reset
--- the poller noticed. Pushes no longer move it.
+-- The poll cursor: the highest ThingSpeak entry id taken and that entry's time (the same id with another time is a
+-- reset channel), the time up to which the feed has been read completely, the page size reads currently use (it
+-- shrinks when a read times out and grows back), and the last channel reset the poller noticed. Pushes no longer
+-- move it.
 ALTER TABLE telemetry.ingestion_cursors RENAME COLUMN last_timestamp TO read_until;
 ALTER TABLE telemetry.ingestion_cursors
+    ADD COLUMN last_entry_at   timestamptz NULL,
     ADD COLUMN page_size       integer     NOT NULL DEFAULT 8000 CHECK (page_size BETWEEN 1 AND 8000),
     ADD COLUMN last_reset_at   timestamptz NULL,
     ADD COLUMN last_reset      text        NULL CHECK (length(last_reset) <= 500);
@@ -33,6 +35,10 @@ CREATE TABLE telemetry.push_sequences (
 INSERT INTO telemetry.push_sequences (node_id, last_entry_id, last_pushed_at)
 SELECT node_id, last_entry_id, updated_at FROM telemetry.ingestion_cursors WHERE last_entry_id > 0;
 SELECT telemetry.scope_by_node('push_sequences');
+
+-- Existing cursors may hold a pushed entry's id, or a refused future entry's time: each feed is taken again from
+-- the present (or its last stored time, if earlier) with no id filter, which the idempotent write makes harmless.
+UPDATE telemetry.ingestion_cursors SET last_entry_id = 0, read_until = least(read_until, now());
 
 -- One row per refused field of an entry (or per refused entry); after a channel reset ThingSpeak reuses entry ids,
 -- so the entry's time tells two entries of one id apart.

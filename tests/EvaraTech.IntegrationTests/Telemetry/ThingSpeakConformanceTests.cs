@@ -116,6 +116,37 @@ public sealed class ThingSpeakConformanceTests : TenantWorldTest
     }
 
     [Test]
+    public async Task A_cleared_channel_whose_new_ids_already_passed_the_cursor_is_still_detected()
+    {
+        var node = await ChannelNodes.ArrangeTankAsync(Database, _thingSpeak.Channel(4_100_013));
+        node.Channel.Add([.. Enumerable.Range(1, 3).Select(i => Level(i, Now.AddMinutes(-30 + i), $"{100 + i}"))]);
+        await CycleAsync();
+        node.Channel.Clear();
+        node.Channel.Add([.. Enumerable.Range(1, 6).Select(i => Level(i, Now.AddMinutes(-10 + i), $"{200 + i}"))]);
+        await Task.Delay(TimeSpan.FromSeconds(1.1));
+        await CycleAsync();
+
+        Assert.That(await node.StoredLevelsAsync(), Is.EqualTo("101,102,103,201,202,203,204,205,206"), "ids 1 to 3 of the new feed too");
+        Assert.That((string?)(await SourcesAsync(node))["poll"]!["lastReset"], Does.Contain("entry 3 is now at"));
+    }
+
+    [Test]
+    public async Task A_feed_far_behind_is_read_on_from_its_cursor_so_small_pages_still_gain_on_the_present()
+    {
+        var node = await ChannelNodes.ArrangeTankAsync(Database, _thingSpeak.Channel(4_100_014));
+        node.Channel.Add([.. Enumerable.Range(1, 300).Select(i => Level(i, Now.AddMinutes(-301 + i), $"{i + 10}"))]);
+        // Read up to five hours ago in pages of 100; the hour of look-back alone would take most of a poll's reads.
+        await Database.ExecuteAsync($"""
+            INSERT INTO telemetry.ingestion_cursors (node_id, last_entry_id, read_until, page_size) VALUES ('{node.Id}', 0, now() - interval '301 minutes', 100)
+            """);
+
+        await CycleAsync();
+
+        Assert.That(await Database.ScalarAsync<long>($"SELECT count(*) FROM telemetry.telemetry_tank WHERE node_id = '{node.Id}'"), Is.EqualTo(300));
+        Assert.That(node.Channel.ResultsAsked.Sum(), Is.LessThan(100 * 12), "no window read twice over");
+    }
+
+    [Test]
     public async Task A_channel_too_slow_for_a_full_page_back_fills_with_smaller_pages()
     {
         var node = await ChannelNodes.ArrangeTankAsync(Database, _thingSpeak.Channel(4_100_005));

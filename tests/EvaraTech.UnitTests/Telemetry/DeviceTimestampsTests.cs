@@ -32,6 +32,18 @@ public sealed class DeviceTimestampsTests
         Assert.That(at, Is.EqualTo(new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.Zero)));
     }
 
+    [TestCase("2026-11-24T10:00:00+5:30", "2026-11-24T04:30:00Z")]
+    public void Offsets_in_other_spellings_are_still_the_instant_they_name(string text, string expected)
+    {
+        Assert.That(DeviceTimestamps.TryParse(text, DeviceTimestamps.Zone("America/New_York"), out var at), Is.True);
+        Assert.That(at, Is.EqualTo(DateTimeOffset.Parse(expected, System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    [TestCase("9999-12-31 23:00:00", "America/New_York")]
+    [TestCase("0001-01-01 00:30:00", "Asia/Kolkata")]
+    public void A_time_its_zone_pushes_off_the_calendar_is_unreadable_not_an_error(string text, string zone) =>
+        Assert.That(DeviceTimestamps.TryParse(text, DeviceTimestamps.Zone(zone), out _), Is.False);
+
     [TestCase("Mars/Olympus_Mons")]
     [TestCase("")]
     public void An_unknown_timezone_is_no_zone(string zone) => Assert.That(DeviceTimestamps.Zone(zone), Is.Null);

@@ -100,7 +100,6 @@ public sealed class ChannelPoller(
             : (await services.GetRequiredService<ISender>().Send(new RecordTelemetryBatchCommand(IngestionSources.Poll,
                 [.. withEntries.Select(f => new NodeEntries(f.Claim.NodeId, f.Entries))]), ct)).ToDictionary(o => o.NodeId, o => o.Stored);
         var schedule = services.GetRequiredService<PollSchedule>();
-        await schedule.SaveCursorsAsync([.. feeds.Where(f => f.Cursor is not null).Select(f => (f.Claim.NodeId, f.Cursor!, f.Reset))], ct);
 
         var state = services.GetRequiredService<INodeTelemetryState>();
         await state.RecordPollFailuresAsync([.. feeds.Where(f => f.Error is not null).Select(f => (f.Claim.NodeId, f.Error!))], ct);
@@ -109,13 +108,15 @@ public sealed class ChannelPoller(
         await state.RecordPollsSucceededAsync(
             [.. feeds.Where(f => f.Error is null && stored.GetValueOrDefault(f.Claim.NodeId) == 0).Select(f => f.Claim.NodeId)], ct);
 
-        var released = await schedule
-            .ReleaseAsync(owner, [.. feeds.Select(f => (f.Claim.NodeId, f.NextPollAt, f.Duration, f.Error))], ct);
-        if (released < feeds.Count)
+        var held = await schedule.ReleaseAsync(owner, [.. feeds.Select(f => (f.Claim.NodeId, f.NextPollAt, f.Duration, f.Error))], ct);
+        if (held.Count < feeds.Count)
         {
             services.GetRequiredService<ILogger<ChannelPoller>>()
-                .LogWarning("{Expired} of {Count} poll leases had expired before their polls were recorded", feeds.Count - released, feeds.Count);
+                .LogWarning("{Expired} of {Count} poll leases had expired before their polls were recorded", feeds.Count - held.Count, feeds.Count);
         }
+
+        // A lease that passed on may have been polled again meanwhile: only the holder's cursor is current.
+        await schedule.SaveCursorsAsync([.. feeds.Where(f => f.Cursor is not null && held.Contains(f.Claim.NodeId)).Select(f => (f.Claim.NodeId, f.Cursor!, f.Reset))], ct);
 
         return [.. feeds.Select(f => new NodePoll(f.Claim.NodeId, f.Error is null, stored.GetValueOrDefault(f.Claim.NodeId)))];
     }

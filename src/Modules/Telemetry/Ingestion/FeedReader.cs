@@ -16,12 +16,17 @@ namespace EvaraTech.Modules.Telemetry.Ingestion;
 /// <see cref="PollingOptions.MinPageSize"/>): a slow channel back-fills in smaller pages over a few polls, and a
 /// stalled one costs each poll a single timeout. A poll that met a full page without a timeout doubles the size back
 /// towards <see cref="ThingSpeakClient.MaxResults"/>; while pages are not full there is nothing to grow for.</item>
-/// <item>Each poll starts <see cref="PollingOptions.Lookback"/> before <c>read_until</c>: an entry that reached
-/// ThingSpeak late with an older time has a new entry id, which is all that tells it from what was taken.</item>
-/// <item>The id filter only moves on when a poll has read up to now. Until then entries are taken again, which the
-/// idempotent write makes harmless, rather than skipped.</item>
-/// <item>Entry ids that went down (ThingSpeak's <c>last_entry_id</c> below the cursor: the channel was cleared)
-/// restart the filter at 0 and are reported as a <see cref="ChannelReset"/>.</item>
+/// <item>A poll that starts with the feed read up to the last look-back (<see cref="PollingOptions.Lookback"/>) reads
+/// that look-back again: an entry that reached ThingSpeak late with an older time has a new entry id, which is all
+/// that tells it from what was taken. A feed further behind is read on from <c>read_until</c>, so a back-fill in
+/// small pages always gains on the present.</item>
+/// <item>The id filter only moves on when a poll has read up to now, and then to the channel's
+/// <c>last_entry_id</c> as its first read saw it: an entry that arrives during the poll into a window already read
+/// has a higher id and is taken by the next poll. Until then entries are taken again, which the idempotent write
+/// makes harmless, rather than skipped.</item>
+/// <item>A cleared channel is noticed on the first read of a poll: its <c>last_entry_id</c> below the cursor's, or the
+/// cursor's entry id coming back with another time. The filter restarts at 0 and the reset is reported as a
+/// <see cref="ChannelReset"/>.</item>
 /// </list>
 /// </summary>
 public sealed class FeedReader(ThingSpeakClient thingSpeak, IOptions<PollingOptions> options, TimeProvider clock, ILogger<FeedReader> logger)
@@ -50,9 +55,10 @@ public sealed class FeedReader(ThingSpeakClient thingSpeak, IOptions<PollingOpti
         var after = cursor?.LastEntryId ?? 0;
         var readUntil = cursor?.ReadUntil ?? started - settings.Backfill;
         var pageSize = cursor?.PageSize ?? ThingSpeakClient.MaxResults;
-        var from = cursor is null ? readUntil : readUntil - settings.Lookback;
-        var taken = new HashSet<long>();
-        var highest = after;
+        var behind = cursor is null || started - readUntil > settings.Lookback;
+        var from = behind ? readUntil : readUntil - settings.Lookback;
+        var taken = new Dictionary<long, DateTimeOffset>();
+        long? channelLast = null;
         TimeSpan? span = null;
         var timedOut = false;
         var caughtUp = false;
@@ -80,13 +86,12 @@ public sealed class FeedReader(ThingSpeakClient thingSpeak, IOptions<PollingOpti
                 if (!checkedReset)
                 {
                     checkedReset = true;
-                    if (Restarted(feed, after, readUntil, askedAt) is { } last)
+                    channelLast = feed.LastEntryId;
+                    if (Restarted(feed, after, cursor?.LastEntryAt) is { } why)
                     {
-                        progress.Reset = new ChannelReset(askedAt,
-                            $"entry ids restarted (ThingSpeak's last entry id {last} is below the {after} already read): the feed is read again from {from:yyyy-MM-dd HH:mm:ss}Z");
+                        progress.Reset = new ChannelReset(askedAt, $"entry ids restarted ({why}): the feed is read again from {from:yyyy-MM-dd HH:mm:ss}Z");
                         logger.LogWarning("Channel {ChannelId} (node {NodeId}) was reset: {Reset}", claim.ChannelId, claim.NodeId, progress.Reset.Description);
                         after = 0;
-                        highest = 0;
                     }
                 }
 
@@ -100,10 +105,9 @@ public sealed class FeedReader(ThingSpeakClient thingSpeak, IOptions<PollingOpti
 
                 foreach (var entry in feed.Entries)
                 {
-                    if (entry.EntryId is { } id && id > after && taken.Add(id))
+                    if (entry.EntryId is { } id && id > after && taken.TryAdd(id, entry.Timestamp))
                     {
                         progress.Entries.Add(entry);
-                        highest = Math.Max(highest, id);
                     }
                 }
 
@@ -124,27 +128,41 @@ public sealed class FeedReader(ThingSpeakClient thingSpeak, IOptions<PollingOpti
         }
 
         progress.Entries.Sort((a, b) => a.Timestamp != b.Timestamp ? a.Timestamp.CompareTo(b.Timestamp) : Nullable.Compare(a.EntryId, b.EntryId));
-        progress.Cursor = new PollCursor(caughtUp ? highest : after, readUntil, pageSize);
+        progress.Cursor = Advance(cursor, after, caughtUp, channelLast, taken, readUntil, pageSize);
         return progress;
     }
 
-    /// <returns>ThingSpeak's last entry id when the channel's ids went below <paramref name="after"/>, else null</returns>
-    private static long? Restarted(ThingSpeakFeed feed, long after, DateTimeOffset readUntil, DateTimeOffset askedAt)
+    /// <summary>The cursor after a poll: the id filter moves on only when the poll read up to now (see the class notes).</summary>
+    private static PollCursor Advance(PollCursor? cursor, long after, bool caughtUp, long? channelLast, Dictionary<long, DateTimeOffset> taken,
+        DateTimeOffset readUntil, int pageSize)
+    {
+        var lastId = after;
+        if (caughtUp && taken.Count > 0)
+        {
+            var highest = taken.Keys.Max();
+            lastId = Math.Max(after, channelLast is { } last ? Math.Min(highest, last) : highest);
+        }
+
+        var lastAt = taken.TryGetValue(lastId, out var at) ? at : lastId == cursor?.LastEntryId ? cursor.LastEntryAt : null;
+        return new PollCursor(lastId, readUntil, pageSize, lastAt);
+    }
+
+    /// <returns>why the channel's ids have started again, or null when they go on</returns>
+    private static string? Restarted(ThingSpeakFeed feed, long after, DateTimeOffset? lastEntryAt)
     {
         if (after == 0)
         {
             return null;
         }
 
-        if (feed.LastEntryId is { } last)
+        if (feed.LastEntryId is { } last && last < after)
         {
-            return last < after ? last : null;
+            return $"ThingSpeak's last entry id {last} is below the {after} already read";
         }
 
-        // No last_entry_id in the answer: an entry newer than everything read, and not from the future, whose id
-        // was already taken can only be a reused id.
-        return feed.Entries.Any(e => e.Timestamp > readUntil && e.Timestamp <= askedAt && e.EntryId <= after)
-            ? feed.Entries.Max(e => e.EntryId) ?? 0
+        // New ids may already have passed the cursor: the cursor's own id with another time is another entry.
+        return lastEntryAt is { } at && feed.Entries.FirstOrDefault(e => e.EntryId == after) is { } same && same.Timestamp != at
+            ? $"entry {after} is now at {same.Timestamp:yyyy-MM-dd HH:mm:ss}Z, it was at {at:yyyy-MM-dd HH:mm:ss}Z"
             : null;
     }
 }

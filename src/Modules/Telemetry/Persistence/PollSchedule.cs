@@ -8,7 +8,8 @@ namespace EvaraTech.Modules.Telemetry.Persistence;
 /// Where a node's ThingSpeak feed stands: the highest entry id taken, the time up to which the feed was read
 /// completely, and the page size reads use. Only the poller moves it; pushes number their entries elsewhere.
 /// </summary>
-public sealed record PollCursor(long LastEntryId, DateTimeOffset ReadUntil, int PageSize);
+/// <param name="LastEntryAt">the time of the entry with <see cref="LastEntryId"/>, when it was taken</param>
+public sealed record PollCursor(long LastEntryId, DateTimeOffset ReadUntil, int PageSize, DateTimeOffset? LastEntryAt = null);
 
 /// <summary>A node the cycle holds a lease on, and its cursor (null: never read).</summary>
 public sealed record PollClaim(Guid NodeId, long ChannelId, PollCursor? Cursor);
@@ -23,8 +24,8 @@ public sealed record ChannelReset(DateTimeOffset At, string Description);
 /// </summary>
 public sealed class PollSchedule(DbSession db)
 {
-    // Nodes gone from the directory leave the schedule; a node whose channel changed starts its feed afresh, since
-    // entry ids are per channel.
+    // Nodes no longer polled leave the schedule with their cursor (their channel may change before they return); a
+    // node whose channel changed starts its feed afresh, since entry ids are per channel.
     private const string Sync = """
         WITH polled AS (
             SELECT node_id, channel_id FROM unnest(@NodeIds::uuid[], @ChannelIds::bigint[]) AS p(node_id, channel_id)
@@ -32,6 +33,10 @@ public sealed class PollSchedule(DbSession db)
         gone AS (
             DELETE FROM telemetry.poll_schedule s
             WHERE NOT EXISTS (SELECT 1 FROM polled p WHERE p.node_id = s.node_id)
+            RETURNING s.node_id
+        ),
+        forgotten AS (
+            DELETE FROM telemetry.ingestion_cursors c USING gone g WHERE c.node_id = g.node_id
         ),
         moved AS (
             UPDATE telemetry.poll_schedule s
@@ -62,16 +67,18 @@ public sealed class PollSchedule(DbSession db)
         FROM due
         LEFT JOIN telemetry.ingestion_cursors c ON c.node_id = due.node_id
         WHERE s.node_id = due.node_id
-        RETURNING s.node_id AS NodeId, s.channel_id AS ChannelId, c.last_entry_id AS LastEntryId, c.read_until AS ReadUntil, c.page_size AS PageSize
+        RETURNING s.node_id AS NodeId, s.channel_id AS ChannelId, c.last_entry_id AS LastEntryId, c.read_until AS ReadUntil, c.page_size AS PageSize,
+                  c.last_entry_at AS LastEntryAt
         """;
 
     private const string SaveCursors = """
-        INSERT INTO telemetry.ingestion_cursors AS c (node_id, last_entry_id, read_until, page_size, last_reset_at, last_reset)
-        SELECT * FROM unnest(@NodeIds::uuid[], @EntryIds::bigint[], @ReadUntils::timestamptz[], @PageSizes::int[],
+        INSERT INTO telemetry.ingestion_cursors AS c (node_id, last_entry_id, last_entry_at, read_until, page_size, last_reset_at, last_reset)
+        SELECT * FROM unnest(@NodeIds::uuid[], @EntryIds::bigint[], @EntryAts::timestamptz[], @ReadUntils::timestamptz[], @PageSizes::int[],
                              @ResetAts::timestamptz[], @Resets::text[])
         ORDER BY 1
         ON CONFLICT (node_id) DO UPDATE
-        SET last_entry_id = EXCLUDED.last_entry_id, read_until = EXCLUDED.read_until, page_size = EXCLUDED.page_size,
+        SET last_entry_id = EXCLUDED.last_entry_id, last_entry_at = EXCLUDED.last_entry_at, read_until = EXCLUDED.read_until,
+            page_size = EXCLUDED.page_size,
             last_reset_at = coalesce(EXCLUDED.last_reset_at, c.last_reset_at), last_reset = coalesce(EXCLUDED.last_reset, c.last_reset),
             updated_at = now()
         """;
@@ -85,6 +92,7 @@ public sealed class PollSchedule(DbSession db)
             last_error_at = CASE WHEN r.error IS NULL THEN s.last_error_at ELSE now() END
         FROM unnest(@NodeIds::uuid[], @NextPollAts::timestamptz[], @DurationsMs::int[], @Errors::text[]) AS r(node_id, next_poll_at, duration_ms, error)
         WHERE s.node_id = r.node_id AND s.lease_owner = @Owner
+        RETURNING s.node_id
         """;
 
     /// <summary>Brings the schedule in line with the directory's polled channels; returns the database's clock.</summary>
@@ -107,17 +115,20 @@ public sealed class PollSchedule(DbSession db)
         return [.. rows.Select(r => r.ToClaim())];
     }
 
-    private sealed record ClaimRow(Guid NodeId, long ChannelId, long? LastEntryId, DateTime? ReadUntil, int? PageSize)
+    private sealed record ClaimRow(Guid NodeId, long ChannelId, long? LastEntryId, DateTime? ReadUntil, int? PageSize, DateTime? LastEntryAt)
     {
         public PollClaim ToClaim() => new(NodeId, ChannelId,
             LastEntryId is { } id && ReadUntil is { } until && PageSize is { } size
-                ? new PollCursor(id, new DateTimeOffset(DateTime.SpecifyKind(until, DateTimeKind.Utc)), size)
+                ? new PollCursor(id, Utc(until), size, LastEntryAt is { } at ? Utc(at) : null)
                 : null);
+
+        private static DateTimeOffset Utc(DateTime at) => new(DateTime.SpecifyKind(at, DateTimeKind.Utc));
     }
 
     /// <summary>
-    /// Stores where each node's feed now stands. The poller under its lease is the only writer, so the cursor is set,
-    /// not merged: after a channel reset it moves back to the new ids.
+    /// Stores where each node's feed now stands. Only the holder of a node's lease saves its cursor (the caller saves
+    /// the nodes <see cref="ReleaseAsync"/> answered), so the cursor is set, not merged: after a channel reset it
+    /// moves back to the new ids.
     /// </summary>
     public async Task SaveCursorsAsync(IReadOnlyCollection<(Guid NodeId, PollCursor Cursor, ChannelReset? Reset)> cursors, CancellationToken ct)
     {
@@ -131,6 +142,7 @@ public sealed class PollSchedule(DbSession db)
         {
             NodeIds = cursors.Select(c => c.NodeId).ToArray(),
             EntryIds = cursors.Select(c => c.Cursor.LastEntryId).ToArray(),
+            EntryAts = cursors.Select(c => c.Cursor.LastEntryAt?.UtcDateTime).ToArray(),
             ReadUntils = cursors.Select(c => c.Cursor.ReadUntil.UtcDateTime).ToArray(),
             PageSizes = cursors.Select(c => c.Cursor.PageSize).ToArray(),
             ResetAts = cursors.Select(c => c.Reset?.At.UtcDateTime).ToArray(),
@@ -139,18 +151,18 @@ public sealed class PollSchedule(DbSession db)
     }
 
     /// <summary>Ends the holder's leases, records how each poll went (error null: it succeeded) and schedules the next.</summary>
-    /// <returns>how many leases were still the holder's (fewer: some had expired and passed on)</returns>
-    public async Task<int> ReleaseAsync(
+    /// <returns>the nodes whose leases were still the holder's (fewer: some had expired and passed on)</returns>
+    public async Task<IReadOnlySet<Guid>> ReleaseAsync(
         string owner, IReadOnlyCollection<(Guid NodeId, DateTimeOffset NextPollAt, TimeSpan Duration, string? Error)> polls, CancellationToken ct)
     {
         var connection = await db.ConnectionAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition(Release, new
+        return (await connection.QueryAsync<Guid>(new CommandDefinition(Release, new
         {
             Owner = owner,
             NodeIds = polls.Select(p => p.NodeId).ToArray(),
             NextPollAts = polls.Select(p => p.NextPollAt.UtcDateTime).ToArray(),
             DurationsMs = polls.Select(p => (int)Math.Min(p.Duration.TotalMilliseconds, int.MaxValue)).ToArray(),
             Errors = polls.Select(p => p.Error).ToArray(),
-        }, db.Transaction, cancellationToken: ct));
+        }, db.Transaction, cancellationToken: ct))).ToHashSet();
     }
 }

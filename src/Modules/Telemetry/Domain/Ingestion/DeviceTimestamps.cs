@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 
 namespace EvaraTech.Modules.Telemetry.Domain.Ingestion;
 
@@ -8,7 +7,7 @@ namespace EvaraTech.Modules.Telemetry.Domain.Ingestion;
 /// (<c>2026-11-24 10:00:00</c>, also with an offset such as <c>-0500</c>) or Unix epoch seconds. A time without an
 /// offset is local to the request's <c>timezone</c> when one is given (IANA, e.g. <c>America/New_York</c>), else UTC.
 /// </summary>
-public static partial class DeviceTimestamps
+public static class DeviceTimestamps
 {
     public static bool TryParse(string? text, out DateTimeOffset at) => TryParse(text, null, out at);
 
@@ -32,27 +31,29 @@ public static partial class DeviceTimestamps
             return true;
         }
 
-        if (zone is null || ExplicitOffset().IsMatch(text))
-        {
-            return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out at);
-        }
-
-        if (!DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
+        // RoundtripKind leaves a time without an offset Unspecified; one with an offset or Z is then read as that instant.
+        if (!DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var parsed))
         {
             return false;
         }
 
-        local = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
-        at = new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();
-        return true;
+        try
+        {
+            at = parsed.Kind != DateTimeKind.Unspecified || zone is null
+                ? DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal)
+                : new DateTimeOffset(parsed, zone.GetUtcOffset(parsed)).ToUniversalTime();
+            return true;
+        }
+        catch (Exception ex) when (ex is ArgumentOutOfRangeException or FormatException)
+        {
+            // A time at the edge of the calendar that its offset pushes past it.
+            return false;
+        }
     }
 
     /// <returns>the zone of an IANA (or Windows) id, or null when there is no such zone</returns>
     public static TimeZoneInfo? Zone(string? id) =>
         string.IsNullOrWhiteSpace(id) || id.Length > 64 ? null : TimeZoneInfo.TryFindSystemTimeZoneById(id.Trim(), out var zone) ? zone : null;
-
-    [GeneratedRegex(@"\d:\d{1,2}(?::\d{1,2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)$", RegexOptions.IgnoreCase)]
-    private static partial Regex ExplicitOffset();
 }
 
 /// <summary>One entry of a ThingSpeak bulk update: an absolute <c>created_at</c>, or <c>delta_t</c> seconds after the previous entry.</summary>
