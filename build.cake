@@ -46,9 +46,29 @@ Task("setup")
     .Description("Make this Debian machine ready: PostgreSQL 15 (+PostGIS, pg_partman), Redis, Node test tools.")
     .Does(() => Bash("scripts/setup.sh"));
 
+var web = root.Combine("src/Web");
+
+int Npm(string arguments, IDictionary<string, string> environment = null) => StartProcess("npx", new ProcessSettings
+{
+    Arguments = arguments,
+    WorkingDirectory = web,
+    EnvironmentVariables = environment ?? new Dictionary<string, string>(),
+});
+
 Task("build")
-    .Description("Compile the solution.")
-    .Does(() => DotNetBuild(solution.FullPath, new DotNetBuildSettings { Configuration = configuration }));
+    .Description("Build the web console (src/Web: npm packages from the lock file, type check, Vite) and compile the solution.")
+    .Does(() =>
+    {
+        var modules = web.CombineWithFilePath("node_modules/.package-lock.json");
+        if (!FileExists(modules) || System.IO.File.GetLastWriteTimeUtc(web.CombineWithFilePath("package-lock.json").FullPath) > System.IO.File.GetLastWriteTimeUtc(modules.FullPath))
+        {
+            var installed = StartProcess("npm", new ProcessSettings { Arguments = "ci --no-audit --no-fund --loglevel=error", WorkingDirectory = web });
+            if (installed != 0) throw new CakeException("npm ci failed in src/Web.");
+        }
+
+        if (StartProcess("npm", new ProcessSettings { Arguments = "run build", WorkingDirectory = web }) != 0) throw new CakeException("The web console's build failed.");
+        DotNetBuild(solution.FullPath, new DotNetBuildSettings { Configuration = configuration });
+    });
 
 Task("migrate")
     .Description("Apply pending SQL migrations to the configured database.")
@@ -78,6 +98,7 @@ Task("run")
             Arguments = ProcessArgumentBuilder.FromStrings(new[] { SimulatorDll(), "--urls", simulatorUrl }),
         });
         Information("");
+        Information($"Web console:       {apiUrl}/");
         Information($"API:               {apiUrl}/api/v1");
         Information($"API reference UI:  {apiUrl}/scalar");
         Information($"OpenAPI document:  {apiUrl}/openapi/v1.json");
@@ -88,6 +109,7 @@ Task("run")
         Information("");
         var environment = PlatformEnvironment();
         environment["ThingSpeak__BaseUrl"] = simulatorUrl + "/";
+        environment["Web__Root"] = web.Combine("dist").FullPath;
         try
         {
             var exit = StartProcess("dotnet", new ProcessSettings
@@ -140,6 +162,13 @@ Task("test")
             }
         }
 
+        // The web console: component tests (Vitest), then end to end in Debian's chromium against the platform that
+        // Playwright starts on a fresh database (src/Web/playwright.config.ts).
+        if (Npm("vitest run") != 0) failures.Add("web component tests");
+        Bash("scripts/local-redis.sh", "start");
+        Bash("scripts/e2e-database.sh");
+        if (Npm("playwright test") != 0) failures.Add("web end-to-end tests");
+
         long passed = 0, failed = 0, skipped = 0;
         XNamespace ns = "http://microsoft.com/schemas/VisualStudio/TeamTest/2010";
         foreach (var trx in GetFiles(testResults.FullPath + "/**/*.trx"))
@@ -149,6 +178,29 @@ Task("test")
             passed += Count("passed");
             failed += Count("failed") + Count("error") + Count("timeout") + Count("aborted");
             skipped += Count("total") - Count("executed");
+        }
+
+        var unit = testResults.CombineWithFilePath("web-unit.xml");
+        if (FileExists(unit))
+        {
+            var suites = XDocument.Load(unit.FullPath).Root;
+            long Count(string name) => long.Parse(suites.Attribute(name)?.Value ?? "0");
+            passed += Count("tests") - Count("failures") - Count("errors") - Count("skipped");
+            failed += Count("failures") + Count("errors");
+            skipped += Count("skipped");
+        }
+
+        var e2e = testResults.CombineWithFilePath("web-e2e.json");
+        if (FileExists(e2e))
+        {
+            var stats = System.Text.Json.JsonDocument.Parse(System.IO.File.ReadAllText(e2e.FullPath)).RootElement.GetProperty("stats");
+            passed += stats.GetProperty("expected").GetInt64() + stats.GetProperty("flaky").GetInt64();
+            failed += stats.GetProperty("unexpected").GetInt64();
+            skipped += stats.GetProperty("skipped").GetInt64();
+        }
+        else
+        {
+            failures.Add("web end-to-end tests wrote no report");
         }
 
         var summary = $"tests: {passed} passed, {failed} failed, {skipped} skipped";

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes a fresh Debian machine ready to build, run and test EvaraTech. Idempotent: a second run changes nothing.
 #
-# - Installs (only what is missing): PostgreSQL 15 with contrib, PostGIS and pg_partman, Redis, Node.js/npm.
+# - Installs (only what is missing): PostgreSQL 15 with contrib, PostGIS and pg_partman, Redis, Node.js/npm,
+#   Debian's chromium (the console's browser tests).
 # - Runs a dedicated local PostgreSQL cluster on 127.0.0.1:${EVARA_PG_PORT:-55432}, data in .data/ (git-ignored),
 #   owned by the postgres service user, so it never collides with a system server.
 # - Installs the Node.js test tools (the PGlite TimescaleDB harness) from their lock file.
@@ -28,8 +29,12 @@ apt_install() {
 }
 
 apt_install redis-server ca-certificates
-# Node.js is only needed for the test harness; a machine that has node and npm keeps its own.
+# Node.js builds the web console and runs the test harnesses; a machine that has node and npm keeps its own.
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then apt_install nodejs npm; fi
+node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)' \
+  || { echo "setup: the web console's build (Vite 7) needs Node.js 20.19 or later; this machine has $(node --version)" >&2; exit 1; }
+# Debian's chromium, driven by Playwright through its executablePath, for the console's end-to-end tests.
+apt_install chromium fonts-liberation
 
 if [ -n "${ConnectionStrings__Postgres:-}" ]; then
   log "ConnectionStrings__Postgres is set: using that server, not starting a local one"

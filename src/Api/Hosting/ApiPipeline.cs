@@ -1,6 +1,7 @@
 using EvaraTech.Api.Errors;
 using EvaraTech.Api.Realtime;
 using EvaraTech.Infrastructure;
+using EvaraTech.Infrastructure.Http;
 using EvaraTech.Modules.Alerts;
 using EvaraTech.Modules.Audit;
 using EvaraTech.Modules.Nodes;
@@ -23,6 +24,7 @@ public static class ApiPipeline
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages(StatusCodeEnvelope.WriteAsync);
+        app.UseWebConsole();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
@@ -47,7 +49,7 @@ public static class ApiPipeline
         app.MapTelemetryDeviceEndpoints();
 
         // Every API route needs a signed-in user unless it says otherwise (login, signed webhooks).
-        var api = app.MapGroup(ApiPrefix).RequireAuthorization();
+        var api = app.MapGroup(ApiPrefix).RequireAuthorization().ReturnsErrorEnvelopes();
         api.MapTenancyEndpoints();
         api.MapNodesEndpoints();
         api.MapTelemetryEndpoints();

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using EvaraTech.Api.Errors;
+using EvaraTech.Api.OpenApi;
 using EvaraTech.Api.Realtime;
 using EvaraTech.Application.Behaviours;
 using EvaraTech.Infrastructure.Database;
@@ -58,11 +59,17 @@ public static class ApiRegistration
         services.AddReportingModule(builder.Configuration);
         services.AddAuditModule(builder.Configuration);
 
-        services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.Configure<JsonOptions>(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+            // Numbers are numbers both ways: the web default also reads them from strings, which the OpenAPI document
+            // (and the client generated from it) would then have to type as "number or string".
+            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+        });
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddExceptionHandler<EnvelopeExceptionHandler>();
         services.AddProblemDetails();
-        services.AddOpenApi();
+        services.AddOpenApi(o => o.AddSchemaTransformer<OpenDictionaryValues>());
 
         var signalR = services.AddSignalR().AddMessagePackProtocol();
         services.Configure<RealtimeOptions>(builder.Configuration.GetSection(RealtimeOptions.Section));

@@ -23,26 +23,31 @@ internal static class AlertEndpoints
 
         rules.MapGet("/", async (ISender sender, HttpContext context, CancellationToken ct, int page = 1, int limit = PageRequest.DefaultLimit,
                 [FromQuery(Name = "node_id")] Guid? nodeId = null, string? search = null, string? sort = null) =>
-            ApiResults.Page(context, await sender.Send(new ListAlertRulesQuery(new PageRequest(page, limit), nodeId, search, sort), ct)));
+            ApiResults.Page(context, await sender.Send(new ListAlertRulesQuery(new PageRequest(page, limit), nodeId, search, sort), ct)))
+            .Returns<IReadOnlyList<AlertRuleDto>>();
 
         rules.MapPost("/", async (AlertRuleInput body, ISender sender, HttpContext context, CancellationToken ct) =>
         {
             var created = await sender.Send(new CreateAlertRuleCommand(body), ct);
             Versioning.SetETag(context, created.Version);
             return ApiResults.Created(context, $"/api/v1/alert-rules/{created.Id}", created);
-        });
+        })
+            .Returns<AlertRuleDto>(StatusCodes.Status201Created);
 
         rules.MapGet("/{id:guid}", async (Guid id, ISender sender, HttpContext context, CancellationToken ct) =>
-            Rule(context, await sender.Send(new GetAlertRuleQuery(id), ct)));
+            Rule(context, await sender.Send(new GetAlertRuleQuery(id), ct)))
+            .Returns<AlertRuleDto>();
 
         rules.MapPut("/{id:guid}", async (Guid id, AlertRuleInput body, ISender sender, HttpContext context, CancellationToken ct) =>
-            Rule(context, await sender.Send(new UpdateAlertRuleCommand(id, Versioning.RequiredVersion(context), body), ct)));
+            Rule(context, await sender.Send(new UpdateAlertRuleCommand(id, Versioning.RequiredVersion(context), body), ct)))
+            .Returns<AlertRuleDto>();
 
         rules.MapDelete("/{id:guid}", async (Guid id, ISender sender, HttpContext context, CancellationToken ct) =>
         {
             await sender.Send(new DeleteAlertRuleCommand(id, Versioning.RequiredVersion(context)), ct);
             return Results.NoContent();
-        });
+        })
+            .ReturnsNoContent();
 
         var alerts = endpoints.MapGroup("/alerts").WithTags("Alerts");
 
@@ -53,18 +58,22 @@ internal static class AlertEndpoints
         {
             var page = await sender.Send(new ListAlertsQuery(view, severity ?? [], status ?? [], nodeId, communityId, from, to, limit, cursor), ct);
             return ApiResults.Ok(context, page.Items, new PaginationMeta(page.Limit, NextCursor: page.NextCursor));
-        });
+        })
+            .Returns<IReadOnlyList<AlertDto>>();
 
         alerts.MapGet("/stats", async (ISender sender, HttpContext context, CancellationToken ct,
                 [FromQuery(Name = "node_id")] Guid? nodeId = null, [FromQuery(Name = "community_id")] Guid? communityId = null,
                 string? from = null, string? to = null) =>
-            ApiResults.Ok(context, await sender.Send(new GetAlertStatsQuery(nodeId, communityId, from, to), ct)));
+            ApiResults.Ok(context, await sender.Send(new GetAlertStatsQuery(nodeId, communityId, from, to), ct)))
+            .Returns<AlertStats>();
 
         alerts.MapPost("/{id:guid}/acknowledge", async (Guid id, ISender sender, HttpContext context, CancellationToken ct) =>
-            ApiResults.Ok(context, await sender.Send(new AcknowledgeAlertCommand(id), ct)));
+            ApiResults.Ok(context, await sender.Send(new AcknowledgeAlertCommand(id), ct)))
+            .Returns<AlertDto>();
 
         alerts.MapPost("/{id:guid}/resolve", async (Guid id, ISender sender, HttpContext context, CancellationToken ct) =>
-            ApiResults.Ok(context, await sender.Send(new ResolveAlertCommand(id), ct)));
+            ApiResults.Ok(context, await sender.Send(new ResolveAlertCommand(id), ct)))
+            .Returns<AlertDto>();
     }
 
     private static IResult Rule(HttpContext context, AlertRuleDto rule) => ApiResults.Versioned(context, rule, rule.Version);

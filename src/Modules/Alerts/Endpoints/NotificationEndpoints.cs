@@ -19,31 +19,37 @@ internal static class NotificationEndpoints
         var rules = endpoints.MapGroup("/notification-rules").WithTags("Notifications");
 
         rules.MapGet("/", async (ISender sender, HttpContext context, CancellationToken ct, int page = 1, int limit = PageRequest.DefaultLimit) =>
-            ApiResults.Page(context, await sender.Send(new ListNotificationRulesQuery(new PageRequest(page, limit)), ct)));
+            ApiResults.Page(context, await sender.Send(new ListNotificationRulesQuery(new PageRequest(page, limit)), ct)))
+            .Returns<IReadOnlyList<NotificationRuleDto>>();
 
         rules.MapPost("/", async (NotificationRuleInput body, ISender sender, HttpContext context, CancellationToken ct) =>
         {
             var created = await sender.Send(new CreateNotificationRuleCommand(body), ct);
             Versioning.SetETag(context, created.Version);
             return ApiResults.Created(context, $"/api/v1/notification-rules/{created.Id}", created);
-        });
+        })
+            .Returns<NotificationRuleDto>(StatusCodes.Status201Created);
 
         rules.MapGet("/{id:guid}", async (Guid id, ISender sender, HttpContext context, CancellationToken ct) =>
-            Rule(context, await sender.Send(new GetNotificationRuleQuery(id), ct)));
+            Rule(context, await sender.Send(new GetNotificationRuleQuery(id), ct)))
+            .Returns<NotificationRuleDto>();
 
         rules.MapPut("/{id:guid}", async (Guid id, NotificationRuleInput body, ISender sender, HttpContext context, CancellationToken ct) =>
-            Rule(context, await sender.Send(new UpdateNotificationRuleCommand(id, Versioning.RequiredVersion(context), body), ct)));
+            Rule(context, await sender.Send(new UpdateNotificationRuleCommand(id, Versioning.RequiredVersion(context), body), ct)))
+            .Returns<NotificationRuleDto>();
 
         rules.MapDelete("/{id:guid}", async (Guid id, ISender sender, HttpContext context, CancellationToken ct) =>
         {
             await sender.Send(new DeleteNotificationRuleCommand(id, Versioning.RequiredVersion(context)), ct);
             return Results.NoContent();
-        });
+        })
+            .ReturnsNoContent();
 
         endpoints.MapGet("/notifications", async (ISender sender, HttpContext context, CancellationToken ct, int page = 1,
                 int limit = PageRequest.DefaultLimit, string? status = null, [FromQuery(Name = "alert_id")] Guid? alertId = null) =>
             ApiResults.Page(context, await sender.Send(new ListNotificationDeliveriesQuery(new PageRequest(page, limit), status, alertId), ct)))
-            .WithTags("Notifications");
+            .WithTags("Notifications")
+            .Returns<IReadOnlyList<DeliveryDto>>();
     }
 
     private static IResult Rule(HttpContext context, NotificationRuleDto rule) => ApiResults.Versioned(context, rule, rule.Version);

@@ -15,10 +15,12 @@ internal static class UptimeEndpoints
     {
         endpoints.MapGet("/nodes/{id:guid}/uptime", async (Guid id, ISender sender, HttpContext context, CancellationToken ct,
                 string? from = null, string? to = null) =>
-            ApiResults.Ok(context, await sender.Send(new GetNodeUptimeQuery(id, from, to), ct))).WithTags("Uptime");
+            ApiResults.Ok(context, await sender.Send(new GetNodeUptimeQuery(id, from, to), ct))).WithTags("Uptime")
+            .Returns<NodeUptime>();
 
         endpoints.MapGet("/reports/uptime", async (ISender sender, HttpContext context, CancellationToken ct,
                 string? from = null, string? to = null, int page = 1, int limit = PageRequest.DefaultLimit) =>
-            ApiResults.Page(context, await sender.Send(new GetUptimeReportQuery(from, to, new PageRequest(page, limit)), ct))).WithTags("Uptime");
+            ApiResults.Page(context, await sender.Send(new GetUptimeReportQuery(from, to, new PageRequest(page, limit)), ct))).WithTags("Uptime")
+            .Returns<IReadOnlyList<UptimeReportLine>>();
     }
 }

@@ -24,7 +24,8 @@ internal static class AuditEndpoints
                 var page = await sender.Send(new ListAuditLogsQuery(filter.ToFilter(), cursor, limit), ct);
                 return ApiResults.Ok(context, page.Items, new PaginationMeta(page.Limit, NextCursor: page.NextCursor));
             })
-            .WithSummary("The audit trail, newest first (superadmins: all; distributors: their subtree)");
+            .WithSummary("The audit trail, newest first (superadmins: all; distributors: their subtree)")
+            .Returns<IReadOnlyList<AuditLogDto>>();
 
         audit.MapGet("/export", async (ISender sender, HttpContext context, CancellationToken ct, [AsParameters] FilterParameters filter) =>
             {
@@ -42,7 +43,8 @@ internal static class AuditEndpoints
 
                 return Results.Empty;
             })
-            .WithSummary("The audit trail as CSV, streamed");
+            .WithSummary("The audit trail as CSV, streamed")
+            .Produces<string>(StatusCodes.Status200OK, "text/csv");
     }
 
     /// <summary>The query-string filters (snake_case, per the API conventions).</summary>

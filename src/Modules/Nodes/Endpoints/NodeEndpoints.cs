@@ -69,21 +69,25 @@ internal static class NodeEndpoints
             return selected.Length == 0
                 ? ApiResults.Ok(context, result.Items, pagination)
                 : ApiResults.Ok(context, NodeFields.Project(result.Items, selected), pagination);
-        });
+        })
+            .Returns<IReadOnlyList<NodeSummary>>();
 
         nodes.MapPost("/", async (CreateNodeCommand command, ISender sender, HttpContext context, CancellationToken ct) =>
         {
             var created = await sender.Send(command, ct);
             Versioning.SetETag(context, created.ETag);
             return ApiResults.Created(context, $"/api/v1/nodes/{created.Id}", created);
-        });
+        })
+            .Returns<NodeDetails>(StatusCodes.Status201Created);
 
         nodes.MapGet("/map", async (ISender sender, HttpContext context, CancellationToken ct) =>
-            ApiResults.Ok(context, await sender.Send(new GetNodeMapQuery(), ct)));
+            ApiResults.Ok(context, await sender.Send(new GetNodeMapQuery(), ct)))
+            .Returns<IReadOnlyList<MapPin>>();
 
         nodes.MapGet("/nearby", async (ISender sender, HttpContext context, CancellationToken ct,
                 double? lat = null, double? lng = null, [FromQuery(Name = "radius_m")] double? radiusM = null, int limit = PageRequest.DefaultLimit) =>
-            ApiResults.Ok(context, await sender.Send(new NearbyNodesQuery(lat, lng, radiusM, limit), ct)));
+            ApiResults.Ok(context, await sender.Send(new NearbyNodesQuery(lat, lng, radiusM, limit), ct)))
+            .Returns<IReadOnlyList<NearbyNode>>();
 
         nodes.MapPost("/batch", async (BatchNodesCommand command, ISender sender, HttpContext context, CancellationToken ct) =>
         {
@@ -98,57 +102,73 @@ internal static class NodeEndpoints
                     .ToList();
                 return ApiResults.FailureWithData(context, StatusCodes.Status422UnprocessableEntity, rejected.Result, errors);
             }
-        });
+        })
+            .Returns<BatchResult>()
+            .Returns<BatchResult>(StatusCodes.Status422UnprocessableEntity);
 
         nodes.MapGet("/{id:guid}", async (Guid id, ISender sender, HttpContext context, CancellationToken ct) =>
-            Node(context, await sender.Send(new GetNodeQuery(id), ct)));
+            Node(context, await sender.Send(new GetNodeQuery(id), ct)))
+            .Returns<NodeDetails>();
 
         nodes.MapPut("/{id:guid}", async (Guid id, NodeBody body, ISender sender, HttpContext context, CancellationToken ct) =>
             Node(context, await sender.Send(new UpdateNodeCommand(id, RequiredNodeVersion(context), body.Label, body.Category, body.Lat, body.Lng,
-                body.LocationName, body.CapacityLitres, body.Config), ct)));
+                body.LocationName, body.CapacityLitres, body.Config), ct)))
+            .Returns<NodeDetails>();
 
         nodes.MapDelete("/{id:guid}", async (Guid id, ISender sender, HttpContext context, CancellationToken ct) =>
         {
             await sender.Send(new DeleteNodeCommand(id, RequiredNodeVersion(context)), ct);
             return Results.NoContent();
-        });
+        })
+            .ReturnsNoContent();
 
         nodes.MapPost("/{id:guid}/move", async (Guid id, MoveBody body, ISender sender, HttpContext context, CancellationToken ct) =>
             Node(context, await sender.Send(new MoveNodeCommand(id, RequiredNodeVersion(context), body.TenantType, body.DistributorId,
-                body.CommunityId, body.CustomerId), ct)));
+                body.CommunityId, body.CustomerId), ct)))
+            .Returns<NodeDetails>();
 
         nodes.MapPut("/{id:guid}/maintenance", async (Guid id, MaintenanceBody body, ISender sender, HttpContext context, CancellationToken ct) =>
-            Node(context, await sender.Send(new SetNodeMaintenanceCommand(id, body.Enabled), ct)));
+            Node(context, await sender.Send(new SetNodeMaintenanceCommand(id, body.Enabled), ct)))
+            .Returns<NodeDetails>();
 
         nodes.MapPut("/{id:guid}/channel", async (Guid id, ChannelBody body, ISender sender, HttpContext context, CancellationToken ct) =>
             Node(context, await sender.Send(new ConfigureNodeChannelCommand(id, RequiredNodeVersion(context), body.ChannelId, body.ReadKey,
-                body.WriteKey, body.Mappings, body.ReportingIntervalSeconds, body.Source), ct)));
+                body.WriteKey, body.Mappings, body.ReportingIntervalSeconds, body.Source), ct)))
+            .Returns<NodeDetails>();
 
         nodes.MapPost("/{id:guid}/calibrations", async (Guid id, CalibrationBody body, ISender sender, HttpContext context, CancellationToken ct) =>
-            Node(context, await sender.Send(new AddNodeCalibrationCommand(id, body.Field, body.Type, body.Parameters, body.ValidFrom, body.ValidUntil), ct)));
+            Node(context, await sender.Send(new AddNodeCalibrationCommand(id, body.Field, body.Type, body.Parameters, body.ValidFrom, body.ValidUntil), ct)))
+            .Returns<NodeDetails>();
 
         nodes.MapPost("/{id:guid}/calibrations/{calibrationId:guid}/close", async (Guid id, Guid calibrationId, CloseCalibrationBody body,
                 ISender sender, HttpContext context, CancellationToken ct) =>
-            Node(context, await sender.Send(new CloseNodeCalibrationCommand(id, calibrationId, body.ValidUntil), ct)));
+            Node(context, await sender.Send(new CloseNodeCalibrationCommand(id, calibrationId, body.ValidUntil), ct)))
+            .Returns<NodeDetails>();
 
         nodes.MapPut("/{id:guid}/firmware", async (Guid id, FirmwareBody body, ISender sender, HttpContext context, CancellationToken ct) =>
             Node(context, await sender.Send(new RecordNodeFirmwareCommand(id, body.FirmwareVersion, body.HardwareRevision, body.BootloaderVersion,
-                body.LastUpdate, body.UpdateStatus), ct)));
+                body.LastUpdate, body.UpdateStatus), ct)))
+            .Returns<NodeDetails>();
 
         nodes.MapPost("/{id:guid}/tags", async (Guid id, TagBody body, ISender sender, HttpContext context, CancellationToken ct) =>
-            Node(context, await sender.Send(new TagNodeCommand(id, body.Name, body.Value), ct)));
+            Node(context, await sender.Send(new TagNodeCommand(id, body.Name, body.Value), ct)))
+            .Returns<NodeDetails>();
 
         nodes.MapDelete("/{id:guid}/tags", async (Guid id, ISender sender, HttpContext context, CancellationToken ct, string? name = null, string? value = null) =>
-            Node(context, await sender.Send(new UntagNodeCommand(id, name, value), ct)));
+            Node(context, await sender.Send(new UntagNodeCommand(id, name, value), ct)))
+            .Returns<NodeDetails>();
 
         var reference = endpoints.MapGroup("/reference").WithTags("Reference").AllowAnonymous();
         reference.MapGet("/device-types", async (ISender sender, HttpContext context, CancellationToken ct) =>
-            ApiResults.PublicReference(context, await sender.Send(new GetDeviceTypesQuery(), ct)));
+            ApiResults.PublicReference(context, await sender.Send(new GetDeviceTypesQuery(), ct)))
+            .Returns<IReadOnlyList<DeviceTypeReference>>();
         reference.MapGet("/categories", async (ISender sender, HttpContext context, CancellationToken ct) =>
-            ApiResults.PublicReference(context, await sender.Send(new GetCategoriesQuery(), ct)));
+            ApiResults.PublicReference(context, await sender.Send(new GetCategoriesQuery(), ct)))
+            .Returns<IReadOnlyList<CategoryReference>>();
 
         endpoints.MapGet("/firmware/summary", async (ISender sender, HttpContext context, CancellationToken ct) =>
-            ApiResults.Ok(context, await sender.Send(new GetFirmwareSummaryQuery(), ct))).WithTags("Nodes");
+            ApiResults.Ok(context, await sender.Send(new GetFirmwareSummaryQuery(), ct))).WithTags("Nodes")
+            .Returns<IReadOnlyList<FirmwareCount>>();
     }
 
     private static IResult Node(HttpContext context, NodeDetails node) => ApiResults.Versioned(context, node, node.ETag);

@@ -17,5 +17,6 @@ internal static class DashboardEndpoints
             var stats = await sender.Send(new GetDashboardStatsQuery(), ct);
             var etag = $"\"{(stats.RefreshedAt?.Ticks ?? 0).ToString(CultureInfo.InvariantCulture)}\"";
             return ApiResults.Versioned(context, stats, etag);
-        }).WithTags("Dashboard");
+        }).WithTags("Dashboard")
+            .Returns<DashboardStats>();
 }

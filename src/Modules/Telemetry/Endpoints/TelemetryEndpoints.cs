@@ -26,7 +26,8 @@ internal static class TelemetryEndpoints
         {
             var latest = await sender.Send(new GetLatestReadingQuery(id), ct);
             return ApiResults.Versioned(context, latest, latest.Version);
-        });
+        })
+            .Returns<LatestReading>();
 
         nodes.MapGet("/telemetry", async (Guid id, ISender sender, HttpContext context, CancellationToken ct,
             string? from = null, string? to = null, string? resolution = null, string? metrics = null, int limit = GetSeriesQuery.DefaultLimit,
@@ -35,24 +36,29 @@ internal static class TelemetryEndpoints
             var names = string.IsNullOrWhiteSpace(metrics) ? [] : metrics.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
             var page = await sender.Send(new GetSeriesQuery(id, from, to, resolution, names, limit, cursor), ct);
             return ApiResults.ContentVersioned(context, page.Series, new PaginationMeta(page.Limit, NextCursor: page.NextCursor));
-        });
+        })
+            .Returns<Series>();
 
         nodes.MapGet("/telemetry/export", async (Guid id, ISender sender, CancellationToken ct, string? from = null, string? to = null) =>
         {
             var export = await sender.Send(new ExportTelemetryQuery(id, from, to), ct);
             return Results.Stream(body => export.WriteAsync(body, ct), TelemetryExport.ContentType, export.FileName);
-        });
+        })
+            .Produces<string>(StatusCodes.Status200OK, "text/csv");
 
         nodes.MapGet("/health", async (Guid id, ISender sender, HttpContext context, CancellationToken ct) =>
-            ApiResults.Ok(context, await sender.Send(new GetNodeHealthQuery(id), ct)));
+            ApiResults.Ok(context, await sender.Send(new GetNodeHealthQuery(id), ct)))
+            .Returns<NodeHealth>();
 
         nodes.MapGet("/sources", async (Guid id, ISender sender, HttpContext context, CancellationToken ct) =>
             ApiResults.Ok(context, await sender.Send(new GetNodeSourcesQuery(id), ct)))
-            .WithSummary("Each ingestion source's health: last poll and success, failures, last error, cursor, channel resets, last refusals");
+            .WithSummary("Each ingestion source's health: last poll and success, failures, last error, cursor, channel resets, last refusals")
+            .Returns<NodeSources>();
 
         endpoints.MapGet("/telemetry/latest", async (ISender sender, HttpContext context, CancellationToken ct,
                 [FromQuery(Name = "node_id")] Guid[]? nodeId = null) =>
-            ApiResults.Ok(context, await sender.Send(new GetLatestReadingsQuery(nodeId ?? []), ct))).WithTags("Telemetry");
+            ApiResults.Ok(context, await sender.Send(new GetLatestReadingsQuery(nodeId ?? []), ct))).WithTags("Telemetry")
+            .Returns<IReadOnlyList<LatestReading>>();
 
         endpoints.MapPost("/telemetry/ingest", async (ISender sender, HttpContext context, CancellationToken ct) =>
             {
@@ -62,6 +68,7 @@ internal static class TelemetryEndpoints
             .AllowAnonymous()
             .WithMetadata(new RequestSizeLimitAttribute(GatewayBody.Limit))
             .WithTags("Telemetry")
-            .WithSummary("Gateway batch: readings of many nodes, by write key or as a user with telemetry:write");
+            .WithSummary("Gateway batch: readings of many nodes, by write key or as a user with telemetry:write")
+            .Returns<GatewayBatchResult>();
     }
 }

@@ -34,7 +34,8 @@ internal static class AuthEndpoints
                 .RequireRateLimiting(LoginRateLimit)
                 .WithTags("Authentication")
                 .WithSummary("Password login (local issuer)")
-                .WithDescription("Returns a Supabase-shaped access token. Exists only where the local issuer is enabled (Development, embedded default).");
+                .WithDescription("Returns a Supabase-shaped access token. Exists only where the local issuer is enabled (Development, embedded default).")
+            .Returns<LoginResult>();
         }
 
         if (!string.IsNullOrEmpty(options.WebhookSecret))
@@ -50,12 +51,14 @@ internal static class AuthEndpoints
                 .WithMetadata(new RequestSizeLimitAttribute(WebhookBodyLimit))
                 .WithTags("Authentication")
                 .WithSummary("Identity provider webhook (Standard Webhooks signature)")
-                .WithDescription("Upserts the profile of a Supabase auth user (INSERT/UPDATE) or deactivates it (DELETE). Replays are refused.");
+                .WithDescription("Upserts the profile of a Supabase auth user (INSERT/UPDATE) or deactivates it (DELETE). Replays are refused.")
+            .Returns<AuthWebhookResult>();
         }
 
         endpoints.MapGet("/me", async (ISender sender, HttpContext context, CancellationToken ct) =>
                 ApiResults.Ok(context, await sender.Send(new GetMeQuery(), ct)))
             .WithTags("Authentication")
-            .WithSummary("The caller's profile, role, permissions and scope");
+            .WithSummary("The caller's profile, role, permissions and scope")
+            .Returns<MeResponse>();
     }
 }

@@ -29,49 +29,62 @@ internal static class TenantEndpoints
     public static void MapTenantEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/reference/permissions", async (ISender sender, HttpContext context, CancellationToken ct) =>
-            ApiResults.PublicReference(context, await sender.Send(new GetPermissionCatalogueQuery(), ct))).WithTags("Reference").AllowAnonymous();
+            ApiResults.PublicReference(context, await sender.Send(new GetPermissionCatalogueQuery(), ct))).WithTags("Reference").AllowAnonymous()
+            .Returns<PermissionCatalogue>();
 
         var distributors = endpoints.MapGroup("/distributors").WithTags("Distributors");
         distributors.MapGet("/", async (ISender sender, HttpContext context, CancellationToken ct,
                 int page = 1, int limit = PageRequest.DefaultLimit, string? search = null, string? sort = null) =>
-            ApiResults.Page(context, await sender.Send(new ListDistributorsQuery(new PageRequest(page, limit), search, sort), ct)));
+            ApiResults.Page(context, await sender.Send(new ListDistributorsQuery(new PageRequest(page, limit), search, sort), ct)))
+            .Returns<IReadOnlyList<DistributorDto>>();
         distributors.MapPost("/", (CreateDistributorCommand command, ISender sender, HttpContext context, CancellationToken ct) =>
-            CreatedAsync(sender, command, context, "distributors", ct));
+            CreatedAsync(sender, command, context, "distributors", ct))
+            .Returns<DistributorDto>(StatusCodes.Status201Created);
         distributors.MapPut("/{id:guid}", (Guid id, DistributorBody body, ISender sender, HttpContext context, CancellationToken ct) =>
-            VersionedAsync(sender, new UpdateDistributorCommand(id, Versioning.RequiredVersion(context), body.Name, body.ContactEmail, body.IsActive), context, ct));
+            VersionedAsync(sender, new UpdateDistributorCommand(id, Versioning.RequiredVersion(context), body.Name, body.ContactEmail, body.IsActive), context, ct))
+            .Returns<DistributorDto>();
         MapGetAndDelete(distributors, id => new GetDistributorQuery(id), (id, version) => new DeleteDistributorCommand(id, version));
 
         var communities = endpoints.MapGroup("/communities").WithTags("Communities");
         communities.MapGet("/", async (ISender sender, HttpContext context, CancellationToken ct,
                 int page = 1, int limit = PageRequest.DefaultLimit, [FromQuery(Name = "distributor_id")] Guid? distributorId = null,
                 string? search = null, string? sort = null) =>
-            ApiResults.Page(context, await sender.Send(new ListCommunitiesQuery(new PageRequest(page, limit), distributorId, search, sort), ct)));
+            ApiResults.Page(context, await sender.Send(new ListCommunitiesQuery(new PageRequest(page, limit), distributorId, search, sort), ct)))
+            .Returns<IReadOnlyList<CommunityDto>>();
         communities.MapPost("/", (CreateCommunityCommand command, ISender sender, HttpContext context, CancellationToken ct) =>
-            CreatedAsync(sender, command, context, "communities", ct));
+            CreatedAsync(sender, command, context, "communities", ct))
+            .Returns<CommunityDto>(StatusCodes.Status201Created);
         communities.MapPut("/{id:guid}", (Guid id, CommunityBody body, ISender sender, HttpContext context, CancellationToken ct) =>
-            VersionedAsync(sender, new UpdateCommunityCommand(id, Versioning.RequiredVersion(context), body.Name, body.Slug, body.IsActive), context, ct));
+            VersionedAsync(sender, new UpdateCommunityCommand(id, Versioning.RequiredVersion(context), body.Name, body.Slug, body.IsActive), context, ct))
+            .Returns<CommunityDto>();
         MapGetAndDelete(communities, id => new GetCommunityQuery(id), (id, version) => new DeleteCommunityCommand(id, version));
 
         var customers = endpoints.MapGroup("/customers").WithTags("Customers");
         customers.MapGet("/", async (ISender sender, HttpContext context, CancellationToken ct,
                 int page = 1, int limit = PageRequest.DefaultLimit, [FromQuery(Name = "community_id")] Guid? communityId = null,
                 string? search = null, string? sort = null) =>
-            ApiResults.Page(context, await sender.Send(new ListCustomersQuery(new PageRequest(page, limit), communityId, search, sort), ct)));
+            ApiResults.Page(context, await sender.Send(new ListCustomersQuery(new PageRequest(page, limit), communityId, search, sort), ct)))
+            .Returns<IReadOnlyList<CustomerDto>>();
         customers.MapPost("/", (CreateCustomerCommand command, ISender sender, HttpContext context, CancellationToken ct) =>
-            CreatedAsync(sender, command, context, "customers", ct));
+            CreatedAsync(sender, command, context, "customers", ct))
+            .Returns<CustomerDto>(StatusCodes.Status201Created);
         customers.MapPut("/{id:guid}", (Guid id, CustomerBody body, ISender sender, HttpContext context, CancellationToken ct) =>
-            VersionedAsync(sender, new UpdateCustomerCommand(id, Versioning.RequiredVersion(context), body.Name, body.ContactEmail, body.IsActive), context, ct));
+            VersionedAsync(sender, new UpdateCustomerCommand(id, Versioning.RequiredVersion(context), body.Name, body.ContactEmail, body.IsActive), context, ct))
+            .Returns<CustomerDto>();
         MapGetAndDelete(customers, id => new GetCustomerQuery(id), (id, version) => new DeleteCustomerCommand(id, version));
 
         var users = endpoints.MapGroup("/users").WithTags("Users");
         users.MapGet("/", async (ISender sender, HttpContext context, CancellationToken ct,
                 int page = 1, int limit = PageRequest.DefaultLimit, string? role = null, string? search = null, string? sort = null) =>
-            ApiResults.Page(context, await sender.Send(new ListUsersQuery(new PageRequest(page, limit), role, search, sort), ct)));
+            ApiResults.Page(context, await sender.Send(new ListUsersQuery(new PageRequest(page, limit), role, search, sort), ct)))
+            .Returns<IReadOnlyList<UserDto>>();
         users.MapPost("/", (CreateUserCommand command, ISender sender, HttpContext context, CancellationToken ct) =>
-            CreatedAsync(sender, command, context, "users", ct));
+            CreatedAsync(sender, command, context, "users", ct))
+            .Returns<UserDto>(StatusCodes.Status201Created);
         users.MapPut("/{id:guid}", (Guid id, UserBody body, ISender sender, HttpContext context, CancellationToken ct) =>
             VersionedAsync(sender, new UpdateUserCommand(id, Versioning.RequiredVersion(context), body.DisplayName, body.Role, body.Plan,
-                body.DistributorId, body.CustomerId, body.IsActive, body.Password), context, ct));
+                body.DistributorId, body.CustomerId, body.IsActive, body.Password), context, ct))
+            .Returns<UserDto>();
         MapGetAndDelete(users, id => new GetUserQuery(id), (id, version) => new DeleteUserCommand(id, version));
     }
 
@@ -83,12 +96,14 @@ internal static class TenantEndpoints
         {
             var resource = await sender.Send(get(id), ct);
             return ApiResults.Versioned(context, resource, resource.Version);
-        });
+        })
+            .Returns<TResource>();
         group.MapDelete("/{id:guid}", async (Guid id, ISender sender, HttpContext context, CancellationToken ct) =>
         {
             await sender.Send(delete(id, Versioning.RequiredVersion(context)), ct);
             return Results.NoContent();
-        });
+        })
+            .ReturnsNoContent();
     }
 
     private static async Task<IResult> CreatedAsync<TResource>(ISender sender, ICommand<TResource> command, HttpContext context, string collection, CancellationToken ct)

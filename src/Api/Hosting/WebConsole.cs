@@ -1,0 +1,49 @@
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Net.Http.Headers;
+
+namespace EvaraTech.Api.Hosting;
+
+/// <summary>
+/// Serves the web console (src/Web's build) at <c>/</c>, same origin as the API: hashed assets cached for a year,
+/// <c>index.html</c> never cached, and every other GET that is not the platform's own path answered with
+/// <c>index.html</c> so the console's routes work as links. <c>Web:Root</c> names the build folder (default: wwwroot
+/// under the content root); without one the platform runs without its console.
+/// </summary>
+public static class WebConsole
+{
+    /// <summary>Paths that keep their meaning: never answered with the console.</summary>
+    private static readonly string[] PlatformPaths = ["/api", "/hubs", "/hangfire", "/openapi", "/scalar", "/health", "/update", "/channels"];
+
+    public static WebApplication UseWebConsole(this WebApplication app)
+    {
+        var root = app.Configuration["Web:Root"] is { Length: > 0 } configured
+            ? Path.GetFullPath(configured, app.Environment.ContentRootPath)
+            : Path.Combine(app.Environment.ContentRootPath, "wwwroot");
+        var index = Path.Combine(root, "index.html");
+        if (!File.Exists(index))
+        {
+            app.Logger.LogWarning("No web console at {Root} (build src/Web, or set Web:Root): the API runs without it", root);
+            return app;
+        }
+
+        var files = new PhysicalFileProvider(root);
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            FileProvider = files,
+            OnPrepareResponse = context => context.Context.Response.Headers.CacheControl =
+                context.Context.Request.Path.StartsWithSegments("/assets") ? "public, max-age=31536000, immutable" : "no-cache",
+        });
+        app.MapFallback("{*path:nonfile}", (HttpContext context) =>
+        {
+            if (PlatformPaths.Any(prefix => context.Request.Path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase))
+                || !HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
+            {
+                return Results.StatusCode(StatusCodes.Status404NotFound);
+            }
+
+            context.Response.Headers[HeaderNames.CacheControl] = "no-cache";
+            return Results.File(files.GetFileInfo("index.html").CreateReadStream(), "text/html; charset=utf-8");
+        }).AllowAnonymous().ExcludeFromDescription();
+        return app;
+    }
+}

@@ -1,0 +1,161 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import path from 'node:path';
+import { apiGet, signIn, tokenOf, Users, type Role } from './platform';
+
+const screenshots = path.resolve(import.meta.dirname, '../../../artifacts/screenshots');
+
+interface Stats {
+  nodes: { total: number; online: number; offline: number; alert: number };
+  activeAlerts: { critical: number; warning: number; info: number };
+}
+
+interface NodeRow {
+  id: string;
+  label: string;
+}
+
+/** No serious or critical accessibility violation on the page as it is now. */
+async function expectAccessible(page: Page, name: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).analyze();
+  const blocking = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(blocking.map((v) => `${name}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+}
+
+function nav(page: Page, name: string | RegExp) {
+  return page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name });
+}
+
+async function capture(page: Page, role: Role, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(screenshots, `${role}-${name}.png`), fullPage: true });
+}
+
+for (const role of Object.keys(Users) as Role[]) {
+  test(`${role}: every page shows exactly the caller's data, accessibly`, async ({ page, request }) => {
+    const token = await tokenOf(request, Users[role]);
+    const stats = await apiGet<Stats>(request, token, '/api/v1/dashboard/stats');
+    const nodes = await apiGet<NodeRow[]>(request, token, '/api/v1/nodes?limit=100&sort=label');
+    const located = await apiGet<{ id: string; lat: number | null }[]>(request, token, '/api/v1/nodes/map');
+    await signIn(page, Users[role]);
+
+    await expect(page).toHaveURL(/\/overview$/);
+    await expect(page.getByTestId('nodes-total')).toHaveText(stats.nodes.total.toLocaleString('en-US'));
+    await expect(page.getByTestId('nodes-online')).toHaveText(stats.nodes.online.toLocaleString('en-US'));
+    await expect(page.getByTestId('alerts-critical')).toHaveText(stats.activeAlerts.critical.toLocaleString('en-US'));
+    await capture(page, role, 'overview');
+    await expectAccessible(page, 'overview');
+
+    await nav(page, 'Nodes').click();
+    await expect(page.getByTestId('nodes-table')).toBeVisible();
+    const shown = await page.locator('[data-node-id]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-node-id')));
+    expect(shown.sort()).toEqual(nodes.map((n) => n.id).sort());
+    await capture(page, role, 'nodes');
+    await expectAccessible(page, 'nodes');
+
+    await nav(page, 'Map').click();
+    await expect(page.getByTestId('map')).toBeVisible();
+    const pinned = await page.locator('.legend a').evaluateAll((links) => links.map((a) => a.getAttribute('href')!.split('/').pop()));
+    expect(pinned.sort()).toEqual(located.filter((n) => n.lat !== null).map((n) => n.id).sort());
+    await capture(page, role, 'map');
+    await expectAccessible(page, 'map');
+
+    await nav(page, 'Nodes').click();
+    await page.getByRole('link', { name: nodes[0]!.label, exact: true }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toContainText(nodes[0]!.label);
+    await expect(page.locator('svg[data-points]')).toBeVisible();
+    await capture(page, role, 'node');
+    await expectAccessible(page, 'node');
+
+    await nav(page, /^Alerts/).click();
+    await expect(page.getByRole('heading', { name: 'Alerts' })).toBeVisible();
+    await capture(page, role, 'alerts');
+    await expectAccessible(page, 'alerts');
+  });
+}
+
+test("a node's chart has points at each resolution, and the range lives in the URL", async ({ page, request }) => {
+  const token = await tokenOf(request, Users.distributor);
+  const [node] = await apiGet<NodeRow[]>(request, token, '/api/v1/nodes?limit=1&sort=label&category=OHT');
+  for (const [range, resolution] of [['6h', 'raw'], ['7d', 'hour'], ['30d', 'day']] as const) {
+    // A shared link: the range and resolution come from the URL.
+    await signIn(page, Users.distributor, `/nodes/${node!.id}?range=${range}&resolution=${resolution}`);
+    await expect(page.getByTestId('series-resolution')).toContainText(`Resolution: ${resolution}`);
+    await expect(page.locator('svg[data-points]')).toHaveAttribute('data-points', /^[1-9]\d*$/);
+    await expect(page.getByRole('button', { name: range })).toHaveAttribute('aria-pressed', 'true');
+  }
+});
+
+test('a device push appears on the open node page without a reload', async ({ page, request }) => {
+  const token = await tokenOf(request, Users.superadmin);
+  const [node] = await apiGet<NodeRow[]>(request, token, '/api/v1/nodes?limit=1&sort=label&category=OHT');
+  const details = await apiGet<{ channel: { channelId: number } }>(request, token, `/api/v1/nodes/${node!.id}`);
+  await signIn(page, Users.superadmin, `/nodes/${node!.id}`);
+  await expect(page.getByTestId('latest-at')).toBeVisible();
+  const before = await page.getByTestId('latest-at').textContent();
+
+  const key = `DEMOWRITEKY${String(details.channel.channelId - 2900000).padStart(5, '0')}`;
+  const push = await request.get(`/update?api_key=${key}&field1=123.4&created_at=${encodeURIComponent(new Date().toISOString())}`);
+  expect(await push.text()).not.toBe('0');
+
+  await expect(page.getByTestId('latest-at')).not.toHaveText(before!, { timeout: 5_000 });
+});
+
+test('acknowledging an alert moves it out of the active view in both of two open browsers', async ({ browser, request }) => {
+  const token = await tokenOf(request, Users.distributor);
+  const [node] = await apiGet<NodeRow[]>(request, token, '/api/v1/nodes?limit=1&sort=label&category=OHT');
+  const details = await apiGet<{ channel: { channelId: number } }>(request, token, `/api/v1/nodes/${node!.id}`);
+  const rule = await request.post('/api/v1/alert-rules', {
+    headers: { Authorization: `Bearer ${token}` },
+    data: { name: `e2e ${Date.now()}`, nodeId: node!.id, metric: 'water_level_cm', operator: '>', threshold: 0, severity: 'warning', cooldownMinutes: 0 },
+  });
+  expect(rule.status(), await rule.text()).toBe(201);
+  const ruleId = (await rule.json()).data.id as string;
+  const key = `DEMOWRITEKY${String(details.channel.channelId - 2900000).padStart(5, '0')}`;
+  await request.get(`/update?api_key=${key}&field1=150&created_at=${encodeURIComponent(new Date().toISOString())}`);
+  let alertId = '';
+  await expect
+    .poll(async () => {
+      const open = await apiGet<{ id: string; ruleId: string }[]>(request, token, `/api/v1/alerts?node_id=${node!.id}&limit=100`);
+      alertId = open.find((a) => a.ruleId === ruleId)?.id ?? '';
+      return alertId;
+    }, { timeout: 15_000 })
+    .not.toBe('');
+
+  const first = await browser.newPage();
+  const second = await browser.newPage();
+  for (const page of [first, second]) {
+    await signIn(page, Users.distributor, `/alerts?node_id=${node!.id}`);
+    await expect(page.locator(`[data-alert-id="${alertId}"]`)).toBeVisible();
+  }
+
+  await first.locator(`[data-alert-id="${alertId}"]`).getByRole('button', { name: 'Acknowledge' }).click();
+  for (const page of [first, second]) {
+    await expect(page.locator(`[data-alert-id="${alertId}"]`)).toHaveCount(0, { timeout: 10_000 });
+  }
+});
+
+test("a customer opening another tenant's node sees not found, and signing out forgets everything", async ({ page, request }) => {
+  const adminToken = await tokenOf(request, Users.superadmin);
+  const customerToken = await tokenOf(request, Users.customer);
+  const all = await apiGet<NodeRow[]>(request, adminToken, '/api/v1/nodes?limit=100');
+  const own = new Set((await apiGet<NodeRow[]>(request, customerToken, '/api/v1/nodes?limit=100')).map((n) => n.id));
+  const foreign = all.find((n) => !own.has(n.id))!;
+
+  await signIn(page, Users.customer, `/nodes/${foreign.id}`);
+  await expect(page.getByRole('heading', { name: 'Not found' })).toBeVisible();
+  await expect(page.getByText(foreign.label)).toHaveCount(0);
+
+  await nav(page, 'Nodes').click();
+  await expect(page.getByTestId('nodes-table')).toBeVisible();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/sign-in/);
+  const cached = await page.evaluate(() => document.body.innerText);
+  expect(cached).not.toContain([...own][0] ?? 'no node');
+  // The session is gone with its data: a console URL asks for sign-in again and then opens that page.
+  await page.goto('/nodes');
+  await expect(page).toHaveURL(/\/sign-in\?next=%2Fnodes/);
+  await page.getByLabel('Email').fill(Users.distributor);
+  await page.getByLabel('Password').fill('Evara-Demo-2026!');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/nodes$/);
+});

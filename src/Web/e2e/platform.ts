@@ -1,0 +1,36 @@
+import { expect, type APIRequestContext, type Page } from '@playwright/test';
+
+export const Password = 'Evara-Demo-2026!';
+
+export const Users = {
+  superadmin: 'admin@evaratech.local',
+  distributor: 'aquaflow@evaratech.local',
+  customer: 'green-valley-1@evaratech.local',
+} as const;
+
+export type Role = keyof typeof Users;
+
+/** A caller's bearer token, straight from the platform (for comparing the console with the API). */
+export async function tokenOf(request: APIRequestContext, email: string): Promise<string> {
+  const response = await request.post('/api/v1/auth/login', { data: { email, password: Password } });
+  expect(response.ok()).toBeTruthy();
+  return (await response.json()).data.accessToken as string;
+}
+
+export async function apiGet<T>(request: APIRequestContext, token: string, url: string): Promise<T> {
+  const response = await request.get(url, { headers: { Authorization: `Bearer ${token}` } });
+  expect(response.ok(), `${url}: ${response.status()}`).toBeTruthy();
+  return (await response.json()).data as T;
+}
+
+/**
+ * Signs in through the form. The token lives in the page's memory only, so a page.goto afterwards would sign out
+ * again: pass the page to open as <paramref name="next"/> and navigate in the console from there.
+ */
+export async function signIn(page: Page, email: string, next?: string): Promise<void> {
+  await page.goto(next ? `/sign-in?next=${encodeURIComponent(next)}` : '/sign-in');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(Password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+}

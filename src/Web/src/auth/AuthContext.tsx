@@ -1,0 +1,84 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useLocation, useNavigate } from 'react-router-dom';
+import { api, bindSession, unwrap, type Schemas } from '../api/client';
+
+interface AuthState {
+  token: string | null;
+  expiresAt: number | null;
+  me: Schemas['MeResponse'] | null;
+}
+
+interface Auth extends AuthState {
+  signIn: (email: string, password: string) => Promise<void>;
+  signOut: (returnTo?: string) => void;
+  can: (permission: string) => boolean;
+}
+
+const AuthContext = createContext<Auth | null>(null);
+
+/** How long before expiry the session ends on its own, so no request goes out with a token about to lapse. */
+const ExpiryMarginMs = 30_000;
+
+/**
+ * The signed-in user: the access token lives only in memory (never in storage), the profile and permissions come from
+ * /me, and any 401 ends the session and returns to sign-in with the page remembered.
+ */
+export function AuthProvider({ children }: { children: ReactNode }) {
+  const [state, setState] = useState<AuthState>({ token: null, expiresAt: null, me: null });
+  const tokenRef = useRef<string | null>(null);
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const locationRef = useRef(location);
+  locationRef.current = location;
+
+  const signOut = useCallback(
+    (returnTo?: string) => {
+      tokenRef.current = null;
+      setState({ token: null, expiresAt: null, me: null });
+      queryClient.clear();
+      navigate(returnTo ? `/sign-in?next=${encodeURIComponent(returnTo)}` : '/sign-in', { replace: true });
+    },
+    [navigate, queryClient],
+  );
+
+  useEffect(() => {
+    bindSession({
+      token: () => tokenRef.current,
+      onUnauthorized: () => {
+        if (!tokenRef.current) return;
+        const here = locationRef.current;
+        signOut(`${here.pathname}${here.search}`);
+      },
+    });
+  }, [signOut]);
+
+  useEffect(() => {
+    if (!state.expiresAt) return;
+    const timer = window.setTimeout(() => {
+      const here = locationRef.current;
+      signOut(`${here.pathname}${here.search}`);
+    }, Math.max(0, state.expiresAt - Date.now() - ExpiryMarginMs));
+    return () => window.clearTimeout(timer);
+  }, [state.expiresAt, signOut]);
+
+  const signIn = useCallback(async (email: string, password: string) => {
+    const login = await unwrap(api.POST('/api/v1/auth/login', { body: { email, password } }));
+    tokenRef.current = login.accessToken;
+    const me = await unwrap(api.GET('/api/v1/me'));
+    setState({ token: login.accessToken, expiresAt: Date.parse(login.expiresAt), me });
+  }, []);
+
+  const value = useMemo<Auth>(
+    () => ({ ...state, signIn, signOut, can: (permission) => state.me?.permissions.includes(permission) ?? false }),
+    [state, signIn, signOut],
+  );
+  return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
+}
+
+export function useAuth(): Auth {
+  const auth = useContext(AuthContext);
+  if (!auth) throw new Error('useAuth outside AuthProvider');
+  return auth;
+}

@@ -1,0 +1,70 @@
+import { HubConnectionBuilder, HubConnectionState, LogLevel } from '@microsoft/signalr';
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import type { Schemas } from '../api/client';
+import { useAuth } from '../auth/AuthContext';
+import { queryKeys } from './queries';
+
+interface TelemetryUpdate {
+  nodeId: string;
+  latestAt: string | null;
+  latest: Record<string, number> | null;
+}
+
+interface NodeMessage {
+  nodeId: string;
+}
+
+/**
+ * The realtime hub feeds the query cache, never a second store: the latest reading of a node is written in place and
+ * whatever a change makes stale (its series, the lists, the alerts, the overview) is refetched.
+ */
+export function useLiveUpdates(): void {
+  const { token } = useAuth();
+  const queryClient = useQueryClient();
+
+  useEffect(() => {
+    if (!token) return;
+    const connection = new HubConnectionBuilder()
+      .withUrl('/hubs/realtime', { accessTokenFactory: () => token })
+      .withAutomaticReconnect()
+      .configureLogging(LogLevel.Warning)
+      .build();
+
+    connection.on('Telemetry', ({ updates }: { updates: TelemetryUpdate[] }) => {
+      for (const update of updates) {
+        queryClient.setQueryData<Schemas['LatestReading']>(queryKeys.latest(update.nodeId), (current) =>
+          current && update.latest && update.latestAt
+            ? { ...current, timestamp: update.latestAt, values: { ...current.values, ...update.latest } }
+            : current,
+        );
+        void queryClient.invalidateQueries({ queryKey: ['node', update.nodeId, 'series'] });
+        void queryClient.invalidateQueries({ queryKey: queryKeys.latest(update.nodeId) });
+      }
+    });
+    connection.on('NodeStatusChanged', (message: NodeMessage) => {
+      void queryClient.invalidateQueries({ queryKey: queryKeys.node(message.nodeId), exact: true });
+      void queryClient.invalidateQueries({ queryKey: ['nodes'] });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.map });
+    });
+    const alertChanged = () => {
+      void queryClient.invalidateQueries({ queryKey: ['alerts'] });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.dashboard });
+    };
+    connection.on('AlertRaised', alertChanged);
+    connection.on('AlertAcknowledged', alertChanged);
+    connection.on('AlertResolved', alertChanged);
+    connection.on('DashboardStatsChanged', () => void queryClient.invalidateQueries({ queryKey: queryKeys.dashboard }));
+    connection.onreconnected(() => void connection.invoke('SubscribeScope'));
+
+    let stopped = false;
+    connection
+      .start()
+      .then(() => (stopped ? undefined : connection.invoke('SubscribeScope')))
+      .catch(() => undefined);
+    return () => {
+      stopped = true;
+      if (connection.state !== HubConnectionState.Disconnected) void connection.stop();
+    };
+  }, [token, queryClient]);
+}

@@ -1,0 +1,113 @@
+import { Link, useSearchParams } from 'react-router-dom';
+import { ApiError } from '../api/client';
+import { useAuth } from '../auth/AuthContext';
+import { Empty, ErrorState, formatTime, Loading, StatusBadge } from '../components/States';
+import { useAlertAction, useAlerts, type AlertFilters } from '../hooks/queries';
+
+const Severities = ['critical', 'warning', 'info'];
+
+/** Active alerts or the timeline, with the API's filters in the URL; acknowledge and resolve where permitted. */
+export default function AlertsPage() {
+  const [params, setParams] = useSearchParams();
+  const { can } = useAuth();
+  const filters: AlertFilters = {
+    view: params.get('view') === 'timeline' ? 'timeline' : 'active',
+    severity: params.getAll('severity'),
+    nodeId: params.get('node_id') ?? undefined,
+    cursor: params.get('cursor') ?? undefined,
+  };
+  const alerts = useAlerts(filters);
+  const acknowledge = useAlertAction('acknowledge');
+  const resolve = useAlertAction('resolve');
+  const mayAct = can('alerts:write');
+  const failure = acknowledge.error ?? resolve.error;
+
+  function set(change: (next: URLSearchParams) => void) {
+    const next = new URLSearchParams(params);
+    change(next);
+    next.delete('cursor');
+    setParams(next);
+  }
+
+  return (
+    <section aria-labelledby="alerts-title">
+      <h1 id="alerts-title">Alerts</h1>
+      <div className="toolbar">
+        <div role="group" aria-label="View">
+          {(['active', 'timeline'] as const).map((view) => (
+            <button key={view} type="button" aria-pressed={filters.view === view} onClick={() => set((n) => n.set('view', view))}>
+              {view === 'active' ? 'Active (not acknowledged)' : 'Timeline'}
+            </button>
+          ))}
+        </div>
+        <fieldset>
+          <legend>Severity</legend>
+          {Severities.map((s) => (
+            <label key={s} className="check">
+              <input type="checkbox" checked={filters.severity.includes(s)}
+                onChange={() => set((n) => { const all = n.getAll('severity'); n.delete('severity'); for (const v of all.includes(s) ? all.filter((x) => x !== s) : [...all, s]) n.append('severity', v); })} />{' '}
+              {s}
+            </label>
+          ))}
+        </fieldset>
+      </div>
+      {failure ? (
+        <p role="alert" className="error-text">
+          {failure instanceof ApiError && failure.isConflict
+            ? 'Someone else changed this alert first (it is already acknowledged or resolved); the list shows it as it is now.'
+            : failure.message}
+        </p>
+      ) : null}
+      {alerts.isPending ? (
+        <Loading what="alerts" />
+      ) : alerts.isError ? (
+        <ErrorState error={alerts.error} what="alerts" />
+      ) : alerts.data.items.length === 0 ? (
+        <Empty>{filters.view === 'active' ? 'No open alert.' : 'No alert in this view.'}</Empty>
+      ) : (
+        <table className="list" data-testid="alerts-table">
+          <thead>
+            <tr>
+              <th scope="col">Severity</th>
+              <th scope="col">Rule</th>
+              <th scope="col">Node</th>
+              <th scope="col">Status</th>
+              <th scope="col">Raised</th>
+              {mayAct ? <th scope="col">Actions</th> : null}
+            </tr>
+          </thead>
+          <tbody>
+            {alerts.data.items.map((alert) => (
+              <tr key={alert.id} data-alert-id={alert.id}>
+                <td><StatusBadge status={alert.severity} /></td>
+                <td>{alert.ruleName}<br /><small>{alert.message}</small></td>
+                <td><Link to={`/nodes/${alert.nodeId}`}>node</Link></td>
+                <td>{alert.status}</td>
+                <td>{formatTime(alert.triggeredAt)}</td>
+                {mayAct ? (
+                  <td>
+                    {alert.status === 'triggered' ? (
+                      <button type="button" onClick={() => acknowledge.mutate(alert.id)} disabled={acknowledge.isPending}>
+                        Acknowledge
+                      </button>
+                    ) : null}
+                    {alert.status !== 'resolved' ? (
+                      <button type="button" onClick={() => resolve.mutate(alert.id)} disabled={resolve.isPending}>
+                        Resolve
+                      </button>
+                    ) : null}
+                  </td>
+                ) : null}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {alerts.data?.pagination?.nextCursor ? (
+        <button type="button" onClick={() => setParams((p) => { const n = new URLSearchParams(p); n.set('cursor', alerts.data.pagination!.nextCursor!); return n; })}>
+          Next page
+        </button>
+      ) : null}
+    </section>
+  );
+}

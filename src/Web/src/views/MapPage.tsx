@@ -1,0 +1,82 @@
+import { useMemo } from 'react';
+import { Link, useNavigate } from 'react-router-dom';
+import type { Schemas } from '../api/client';
+import { Empty, ErrorState, Loading } from '../components/States';
+import { useNodeMap } from '../hooks/queries';
+
+type Pin = Schemas['MapPin'] & { lat: number; lng: number };
+
+/** Cells of this many degrees gather their pins into one marker when the map is dense. */
+const ClusterDegrees = 0.02;
+
+/**
+ * Every located node in scope on a plain equirectangular base drawn here, so the map works with no network; pins
+ * are coloured by status and gathered into counted clusters where they crowd.
+ */
+export default function MapPage() {
+  const map = useNodeMap();
+  const navigate = useNavigate();
+  const pins = useMemo(() => (map.data ?? []).filter((p): p is Pin => typeof p.lat === 'number' && typeof p.lng === 'number'), [map.data]);
+  const clusters = useMemo(() => cluster(pins), [pins]);
+  if (map.isPending) return <Loading what="map" />;
+  if (map.isError) return <ErrorState error={map.error} what="map" />;
+  if (pins.length === 0) return <Empty>No node in your scope has a location.</Empty>;
+
+  const box = bounds(pins);
+  const width = 800;
+  const height = 500;
+  const x = (lng: number) => 30 + ((lng - box.west) / (box.east - box.west || 1)) * (width - 60);
+  const y = (lat: number) => height - 30 - ((lat - box.south) / (box.north - box.south || 1)) * (height - 60);
+  return (
+    <section aria-labelledby="map-title">
+      <h1 id="map-title">Map</h1>
+      <svg className="map" viewBox={`0 0 ${width} ${height}`} role="group" aria-label={`${pins.length} located nodes`} data-testid="map">
+        <rect width={width} height={height} className="map-base" />
+        {clusters.map((c) =>
+          c.pins.length === 1 ? (
+            <a key={c.pins[0]!.id} href={`/nodes/${c.pins[0]!.id}`} data-node-id={c.pins[0]!.id} aria-label={`${c.pins[0]!.label}, ${c.pins[0]!.status}`}
+              onClick={(e) => { e.preventDefault(); navigate(`/nodes/${c.pins[0]!.id}`); }}>
+              <circle cx={x(c.lng)} cy={y(c.lat)} r={7} className={`pin ${c.pins[0]!.status}`} />
+            </a>
+          ) : (
+            <g key={`${c.lat},${c.lng}`} aria-label={`${c.pins.length} nodes`} data-cluster={c.pins.map((p) => p.id).join(' ')}>
+              <circle cx={x(c.lng)} cy={y(c.lat)} r={12} className="pin cluster" />
+              <text x={x(c.lng)} y={y(c.lat) + 4} textAnchor="middle" className="cluster-count">{c.pins.length}</text>
+            </g>
+          ),
+        )}
+      </svg>
+      <ul className="legend">
+        {pins.map((p) => (
+          <li key={p.id}>
+            <Link to={`/nodes/${p.id}`}>{p.label}</Link> <span className={`dot ${p.status}`} /> {p.status}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function bounds(pins: Pin[]) {
+  const pad = 0.01;
+  return {
+    west: Math.min(...pins.map((p) => p.lng)) - pad,
+    east: Math.max(...pins.map((p) => p.lng)) + pad,
+    south: Math.min(...pins.map((p) => p.lat)) - pad,
+    north: Math.max(...pins.map((p) => p.lat)) + pad,
+  };
+}
+
+export function cluster(pins: Pin[]): { lat: number; lng: number; pins: Pin[] }[] {
+  const cells = new Map<string, Pin[]>();
+  for (const pin of pins) {
+    const key = `${Math.floor(pin.lat / ClusterDegrees)}:${Math.floor(pin.lng / ClusterDegrees)}`;
+    cells.set(key, [...(cells.get(key) ?? []), pin]);
+  }
+
+  return [...cells.values()].map((members) => ({
+    lat: members.reduce((sum, p) => sum + p.lat, 0) / members.length,
+    lng: members.reduce((sum, p) => sum + p.lng, 0) / members.length,
+    pins: members,
+  }));
+}

@@ -1,0 +1,131 @@
+import { Link, useSearchParams } from 'react-router-dom';
+import { Empty, ErrorState, formatTime, Loading, StatusBadge } from '../components/States';
+import { useNodes, type NodeFilters } from '../hooks/queries';
+
+const Statuses = ['Online', 'Offline', 'Alert', 'Maintenance', 'Provisioning'];
+const Categories = ['OHT', 'Sump', 'Borewell', 'FlowMeter'];
+const Sorts: [string, string][] = [['label', 'Name'], ['-last_seen', 'Last seen (newest)'], ['status', 'Status'], ['-created_at', 'Newest']];
+
+/** Every filter the API has, kept in the URL so a filtered list can be shared; keyset paging by cursor. */
+export function filtersFrom(params: URLSearchParams): NodeFilters {
+  return {
+    status: params.getAll('status'),
+    category: params.getAll('category'),
+    communityId: params.get('community_id') ?? undefined,
+    tag: params.get('tag') ?? undefined,
+    search: params.get('search') ?? undefined,
+    sort: params.get('sort') ?? 'label',
+    cursor: params.get('cursor') ?? undefined,
+  };
+}
+
+export default function NodesList() {
+  const [params, setParams] = useSearchParams();
+  const filters = filtersFrom(params);
+  const nodes = useNodes(filters);
+
+  function update(change: (next: URLSearchParams) => void) {
+    const next = new URLSearchParams(params);
+    change(next);
+    next.delete('cursor');
+    setParams(next);
+  }
+
+  function toggle(name: string, value: string) {
+    update((next) => {
+      const values = next.getAll(name);
+      next.delete(name);
+      for (const v of values.includes(value) ? values.filter((x) => x !== value) : [...values, value]) next.append(name, v);
+    });
+  }
+
+  return (
+    <section aria-labelledby="nodes-title">
+      <h1 id="nodes-title">Nodes</h1>
+      <form className="filters" role="search" onSubmit={(e) => e.preventDefault()}>
+        <label>
+          Search
+          <input type="search" defaultValue={filters.search} onChange={(e) => update((n) => (e.target.value ? n.set('search', e.target.value) : n.delete('search')))} />
+        </label>
+        <fieldset>
+          <legend>Status</legend>
+          {Statuses.map((s) => (
+            <label key={s} className="check">
+              <input type="checkbox" checked={filters.status.includes(s)} onChange={() => toggle('status', s)} /> {s}
+            </label>
+          ))}
+        </fieldset>
+        <fieldset>
+          <legend>Category</legend>
+          {Categories.map((c) => (
+            <label key={c} className="check">
+              <input type="checkbox" checked={filters.category.includes(c)} onChange={() => toggle('category', c)} /> {c}
+            </label>
+          ))}
+        </fieldset>
+        <label>
+          Tag (name:value)
+          <input defaultValue={filters.tag} onBlur={(e) => update((n) => (e.target.value ? n.set('tag', e.target.value) : n.delete('tag')))} />
+        </label>
+        <label>
+          Sort
+          <select value={filters.sort} onChange={(e) => update((n) => n.set('sort', e.target.value))}>
+            {Sorts.map(([value, name]) => (
+              <option key={value} value={value}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </label>
+      </form>
+      {nodes.isPending ? (
+        <Loading what="nodes" />
+      ) : nodes.isError ? (
+        <ErrorState error={nodes.error} what="nodes" />
+      ) : nodes.data.items.length === 0 ? (
+        <Empty>No node matches these filters.</Empty>
+      ) : (
+        <>
+          <table className="list" data-testid="nodes-table">
+            <thead>
+              <tr>
+                <th scope="col">Node</th>
+                <th scope="col">Category</th>
+                <th scope="col">Status</th>
+                <th scope="col">Last seen</th>
+                <th scope="col">Location</th>
+              </tr>
+            </thead>
+            <tbody>
+              {nodes.data.items.map((node) => (
+                <tr key={node.id} data-node-id={node.id}>
+                  <td>
+                    <Link to={`/nodes/${node.id}`}>{node.label}</Link> <small>{node.nodeKey}</small>
+                  </td>
+                  <td>{node.category}</td>
+                  <td>
+                    <StatusBadge status={node.status ?? 'Provisioning'} />
+                  </td>
+                  <td>{formatTime(node.lastSeen)}</td>
+                  <td>{node.locationName ?? '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <nav className="pager" aria-label="Pages">
+            {filters.cursor ? (
+              <button type="button" onClick={() => update(() => undefined)}>
+                First page
+              </button>
+            ) : null}
+            {nodes.data.pagination?.nextCursor ? (
+              <button type="button" onClick={() => setParams((p) => { const n = new URLSearchParams(p); n.set('cursor', nodes.data.pagination!.nextCursor!); return n; })}>
+                Next page
+              </button>
+            ) : null}
+          </nav>
+        </>
+      )}
+    </section>
+  );
+}

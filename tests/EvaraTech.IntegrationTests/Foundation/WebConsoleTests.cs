@@ -1,0 +1,73 @@
+using System.Net;
+using EvaraTech.IntegrationTests.Infrastructure;
+
+namespace EvaraTech.IntegrationTests.Foundation;
+
+/// <summary>The console served at / beside the API, from a build folder of its own that the test writes.</summary>
+[NonParallelizable]
+public sealed class WebConsoleTests
+{
+    private const string Index = "<!doctype html><title>EvaraTech</title><div id=\"root\"></div>";
+
+    private string _root = null!;
+    private ApiFactory _api = null!;
+    private HttpClient _client = null!;
+
+    [OneTimeSetUp]
+    public void Start()
+    {
+        _root = Directory.CreateTempSubdirectory("web-console-").FullName;
+        Directory.CreateDirectory(Path.Combine(_root, "assets"));
+        File.WriteAllText(Path.Combine(_root, "index.html"), Index);
+        File.WriteAllText(Path.Combine(_root, "assets", "index-abc123.js"), "console.log('console');");
+        _api = ApiFactory.For(Platform.Database, new Dictionary<string, string?> { ["Web:Root"] = _root });
+        _client = _api.CreateClient();
+    }
+
+    [OneTimeTearDown]
+    public async Task StopAsync()
+    {
+        _client.Dispose();
+        await _api.DisposeAsync();
+        Directory.Delete(_root, recursive: true);
+    }
+
+    [TestCase("/")]
+    [TestCase("/overview")]
+    [TestCase("/nodes/0196f000-0000-7000-8000-000000000001?range=7d")]
+    public async Task The_console_answers_its_own_routes_uncached(string path)
+    {
+        var response = await _client.GetAsync(path);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await response.Content.ReadAsStringAsync(), Is.EqualTo(Index));
+        Assert.That(response.Headers.CacheControl?.NoCache, Is.True);
+    }
+
+    [Test]
+    public async Task Hashed_assets_are_cached_for_a_year()
+    {
+        var response = await _client.GetAsync("/assets/index-abc123.js");
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(response.Headers.CacheControl?.ToString(), Is.EqualTo("public, max-age=31536000, immutable"));
+    }
+
+    [TestCase("/api/v1/no-such-route", HttpStatusCode.NotFound, "ROUTE_NOT_FOUND")]
+    [TestCase("/api/v1/nodes", HttpStatusCode.Unauthorized, "UNAUTHORIZED")]
+    [TestCase("/hubs/nothing", HttpStatusCode.NotFound, "ROUTE_NOT_FOUND")]
+    [TestCase("/assets/missing.js", HttpStatusCode.NotFound, "ROUTE_NOT_FOUND")]
+    public async Task The_platforms_own_paths_keep_their_meaning(string path, HttpStatusCode status, string code)
+    {
+        var response = await _client.GetAsync(path);
+
+        Assert.That((await response.ReadEnvelopeAsync(status)).Errors()[0].Code(), Is.EqualTo(code));
+    }
+
+    [Test]
+    public async Task Health_and_the_openapi_document_are_still_theirs()
+    {
+        Assert.That((await _client.GetAsync("/health/live")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await _client.GetStringAsync("/openapi/v1.json"), Does.StartWith("{"));
+    }
+}
