@@ -83,6 +83,12 @@ test("a node's chart has points at each resolution, and the range lives in the U
     await expect(page.locator('svg[data-points]')).toHaveAttribute('data-points', /^[1-9]\d*$/);
     await expect(page.getByRole('button', { name: range })).toHaveAttribute('aria-pressed', 'true');
   }
+
+  await page.locator('input[name="from"]').fill('2026-01-01T00:00');
+  await page.locator('input[name="to"]').fill('2026-01-02T00:00');
+  await page.getByRole('button', { name: 'Custom range' }).click();
+  await expect(page).toHaveURL(/range=custom.*from=2026-01-01.*to=2026-01-02/);
+  await expect(page.getByRole('button', { name: 'Custom range' })).toHaveAttribute('aria-pressed', 'true');
 });
 
 test('a device push appears on the open node page without a reload', async ({ page, request }) => {
@@ -132,6 +138,22 @@ test('acknowledging an alert moves it out of the active view in both of two open
   for (const page of [first, second]) {
     await expect(page.locator(`[data-alert-id="${alertId}"]`)).toHaveCount(0, { timeout: 10_000 });
   }
+});
+
+test('at 375 px wide every page stays readable and accessible', async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 375, height: 812 } });
+  const page = await context.newPage();
+  await signIn(page, Users.distributor);
+  for (const [link, name] of [['Overview', 'overview'], ['Nodes', 'nodes'], [/^Alerts/, 'alerts'], ['Map', 'map']] as const) {
+    await nav(page, link).click();
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow, `${name} scrolls sideways`).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: path.join(screenshots, `distributor-${name}-375px.png`), fullPage: true });
+    await expectAccessible(page, `${name} at 375 px`);
+  }
+
+  await context.close();
 });
 
 test("a customer opening another tenant's node sees not found, and signing out forgets everything", async ({ page, request }) => {

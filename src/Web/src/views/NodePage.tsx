@@ -130,6 +130,27 @@ function SeriesPanel({ id }: { id: string }) {
             </button>
           ))}
         </div>
+        <form className="custom-range" onSubmit={(e) => {
+            e.preventDefault();
+            const data = new FormData(e.currentTarget);
+            setParams((current) => {
+              const next = new URLSearchParams(current);
+              next.set('range', 'custom');
+              next.set('from', new Date(String(data.get('from'))).toISOString());
+              next.set('to', new Date(String(data.get('to'))).toISOString());
+              return next;
+            });
+          }}>
+          <label>
+            From
+            <input type="datetime-local" name="from" required defaultValue={local(from)} />
+          </label>
+          <label>
+            To
+            <input type="datetime-local" name="to" required defaultValue={local(to)} />
+          </label>
+          <button type="submit" aria-pressed={preset === 'custom'}>Custom range</button>
+        </form>
         <label>
           Resolution
           <select value={resolution} onChange={(e) => set('resolution', e.target.value)}>
@@ -174,6 +195,12 @@ function SeriesPanel({ id }: { id: string }) {
       )}
     </section>
   );
+}
+
+/** An ISO instant as a datetime-local input's value, in the browser's zone. */
+function local(iso: string): string {
+  const at = new Date(iso);
+  return new Date(at.getTime() - at.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
 }
 
 /** The export needs the bearer token, so it is fetched and handed to the browser as a file. */
