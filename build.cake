@@ -230,18 +230,29 @@ void Benchmarks(string failure, params string[] args)
 }
 
 Task("bench")
-    .Description("Run the benchmarks and print their report (--only=alerts|realtime|ingestion|load; load takes --reuse-data, --think-only, --saturation-only).")
+    .Description("Run the benchmarks and print their report (--only=alerts|realtime|ingestion|load|web; load takes --reuse-data, --think-only, --saturation-only).")
     .IsDependentOn("setup")
     .IsDependentOn("build")
     .Does(() =>
     {
         Bash("scripts/local-redis.sh", "start");
-        var args = new List<string>();
-        if (Argument("only", "") is { Length: > 0 } only) args.Add(only);
-        if (HasArgument("reuse-data")) args.Add("--reuse-data");
-        if (HasArgument("saturation-only")) args.Add("--saturation-only");
-        if (HasArgument("think-only")) args.Add("--think-only");
-        Benchmarks("Benchmarks failed.", args.ToArray());
+        var only = Argument("only", "");
+        if (only != "web")
+        {
+            var args = new List<string>();
+            if (only.Length > 0) args.Add(only);
+            if (HasArgument("reuse-data")) args.Add("--reuse-data");
+            if (HasArgument("saturation-only")) args.Add("--saturation-only");
+            if (HasArgument("think-only")) args.Add("--think-only");
+            Benchmarks("Benchmarks failed.", args.ToArray());
+        }
+
+        if (only is "" or "web")
+        {
+            // The console in Debian's chromium against the platform on a fresh database (src/Web/bench).
+            Bash("scripts/e2e-database.sh");
+            if (Npm("playwright test -c playwright.bench.config.ts") != 0) throw new CakeException("The web console's benchmark failed.");
+        }
     });
 
 Task("seed-perf")

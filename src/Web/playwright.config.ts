@@ -1,4 +1,4 @@
-import { defineConfig } from '@playwright/test';
+import { defineConfig, type PlaywrightTestConfig } from '@playwright/test';
 import path from 'node:path';
 
 // The console end to end against the real platform: the API (Release build, Development, the local PostgreSQL and
@@ -9,6 +9,33 @@ const simulatorPort = process.env.EVARA_E2E_SIMULATOR_PORT ?? '5092';
 const database = process.env.EVARA_E2E_DATABASE ?? 'evaratech_e2e';
 const pg = `Host=127.0.0.1;Port=${process.env.EVARA_PG_PORT ?? '55432'};Database=${database}`;
 export const baseURL = `http://127.0.0.1:${apiPort}`;
+
+/** The API and the simulator, started for the end-to-end tests and the console's benchmark alike. */
+export const platform: NonNullable<PlaywrightTestConfig['webServer']> = [
+  {
+    command: `dotnet ${path.join(root, 'tools/EvaraTech.Simulator/bin/Release/net10.0/EvaraTech.Simulator.dll')} --urls http://127.0.0.1:${simulatorPort}`,
+    url: `http://127.0.0.1:${simulatorPort}/channels/2900001/feeds.json?api_key=DEMOREADKEY00001`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+  },
+  {
+    command: `dotnet ${path.join(root, 'src/Api/bin/Release/net10.0/EvaraTech.Api.dll')}`,
+    cwd: path.join(root, 'src/Api/bin/Release/net10.0'),
+    url: `${baseURL}/health/live`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    env: {
+      ASPNETCORE_ENVIRONMENT: 'Development',
+      ASPNETCORE_URLS: baseURL,
+      ConnectionStrings__Postgres: `${pg};Username=${process.env.EVARA_PG_APP_USER ?? 'evara_app'};Password=${process.env.EVARA_PG_APP_PASSWORD ?? 'evara-local-app'}`,
+      ConnectionStrings__PostgresAdmin: `${pg};Username=${process.env.EVARA_PG_ADMIN_USER ?? 'evara'};Password=${process.env.EVARA_PG_ADMIN_PASSWORD ?? 'evara-local-admin'}`,
+      ConnectionStrings__Redis: `127.0.0.1:${process.env.EVARA_REDIS_PORT ?? '56379'}`,
+      ThingSpeak__BaseUrl: `http://127.0.0.1:${simulatorPort}/`,
+      Polling__SpreadSeconds: '0',
+      Web__Root: path.join(root, 'src/Web/dist'),
+    },
+  },
+];
 
 export default defineConfig({
   testDir: './e2e',
@@ -25,29 +52,5 @@ export default defineConfig({
     launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox'] },
     trace: 'retain-on-failure',
   },
-  webServer: [
-    {
-      command: `dotnet ${path.join(root, 'tools/EvaraTech.Simulator/bin/Release/net10.0/EvaraTech.Simulator.dll')} --urls http://127.0.0.1:${simulatorPort}`,
-      url: `http://127.0.0.1:${simulatorPort}/channels/2900001/feeds.json?api_key=DEMOREADKEY00001`,
-      reuseExistingServer: false,
-      timeout: 60_000,
-    },
-    {
-      command: `dotnet ${path.join(root, 'src/Api/bin/Release/net10.0/EvaraTech.Api.dll')}`,
-      cwd: path.join(root, 'src/Api/bin/Release/net10.0'),
-      url: `${baseURL}/health/live`,
-      reuseExistingServer: false,
-      timeout: 120_000,
-      env: {
-        ASPNETCORE_ENVIRONMENT: 'Development',
-        ASPNETCORE_URLS: baseURL,
-        ConnectionStrings__Postgres: `${pg};Username=${process.env.EVARA_PG_APP_USER ?? 'evara_app'};Password=${process.env.EVARA_PG_APP_PASSWORD ?? 'evara-local-app'}`,
-        ConnectionStrings__PostgresAdmin: `${pg};Username=${process.env.EVARA_PG_ADMIN_USER ?? 'evara'};Password=${process.env.EVARA_PG_ADMIN_PASSWORD ?? 'evara-local-admin'}`,
-        ConnectionStrings__Redis: `127.0.0.1:${process.env.EVARA_REDIS_PORT ?? '56379'}`,
-        ThingSpeak__BaseUrl: `http://127.0.0.1:${simulatorPort}/`,
-        Polling__SpreadSeconds: '0',
-        Web__Root: path.join(root, 'src/Web/dist'),
-      },
-    },
-  ],
+  webServer: platform,
 });
