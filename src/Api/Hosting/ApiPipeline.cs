@@ -56,6 +56,7 @@ public static class ApiPipeline
         api.MapAlertsEndpoints();
         api.MapReportingEndpoints();
         api.MapAuditEndpoints();
+        api.MapConsoleSettings();
         return app;
     }
 }

@@ -69,6 +69,7 @@ public static class ApiRegistration
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddExceptionHandler<EnvelopeExceptionHandler>();
         services.AddProblemDetails();
+        services.Configure<ConsoleOptions>(builder.Configuration.GetSection(ConsoleOptions.Section));
         services.AddOpenApi(o => o.AddSchemaTransformer<OpenDictionaryValues>());
 
         var signalR = services.AddSignalR().AddMessagePackProtocol();

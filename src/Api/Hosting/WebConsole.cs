@@ -1,7 +1,26 @@
+using EvaraTech.Infrastructure.Http;
+using EvaraTech.Modules.Tenancy.Authentication;
 using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
 namespace EvaraTech.Api.Hosting;
+
+/// <summary>
+/// What the console needs before anyone signs in, from the <c>Console</c> settings: which sign-in to offer (the
+/// local issuer's password login, or a Supabase project's, by its URL and anon key: both public by design). No secret
+/// is ever here.
+/// </summary>
+public sealed record ConsoleSettings(bool LocalLogin, string? SupabaseUrl, string? SupabaseAnonKey);
+
+public sealed class ConsoleOptions
+{
+    public const string Section = "Console";
+
+    public string SupabaseUrl { get; set; } = "";
+
+    public string SupabaseAnonKey { get; set; } = "";
+}
 
 /// <summary>
 /// Serves the web console (src/Web's build) at <c>/</c>, same origin as the API: hashed assets cached for a year,
@@ -13,6 +32,22 @@ public static class WebConsole
 {
     /// <summary>Paths that keep their meaning: never answered with the console.</summary>
     private static readonly string[] PlatformPaths = ["/api", "/hubs", "/hangfire", "/openapi", "/scalar", "/health", "/update", "/channels"];
+
+    /// <summary><c>GET /api/v1/console/settings</c>, for anyone: the console reads it before sign-in.</summary>
+    public static void MapConsoleSettings(this IEndpointRouteBuilder endpoints) =>
+        endpoints.MapGet("/console/settings", (HttpContext context, IOptions<ConsoleOptions> console, IOptions<JwtOptions> auth) =>
+            {
+                context.Response.Headers[HeaderNames.CacheControl] = "no-cache";
+                var options = console.Value;
+                return ApiResults.Ok(context, new ConsoleSettings(auth.Value.LocalIssuerEnabled, Empty(options.SupabaseUrl)?.TrimEnd('/'),
+                    Empty(options.SupabaseAnonKey)));
+            })
+            .AllowAnonymous()
+            .WithTags("Console")
+            .WithSummary("The web console's sign-in settings (public)")
+            .Returns<ConsoleSettings>();
+
+    private static string? Empty(string value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
     public static WebApplication UseWebConsole(this WebApplication app)
     {

@@ -1,6 +1,8 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import path from 'node:path';
+import { baseURL } from '../playwright.config';
+import { FakeSupabase } from './fake-supabase';
 import { apiGet, signIn, tokenOf, Users, type Role } from './platform';
 
 const screenshots = path.resolve(import.meta.dirname, '../../../artifacts/screenshots');
@@ -180,4 +182,27 @@ test("a customer opening another tenant's node sees not found, and signing out f
   await page.getByLabel('Password').fill('Evara-Demo-2026!');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page).toHaveURL(/\/nodes$/);
+});
+
+test('with a Supabase project the console signs in through supabase-js and refreshes its token before it expires', async ({ page }) => {
+  // The platform under test validates the Development project secret and issuer (src/Api/appsettings.Development.json).
+  const supabase = new FakeSupabase(baseURL, 'evaratech-local-development-secret-not-for-production', 'evaratech-local', 100);
+  await supabase.start();
+  try {
+    // The console reads its sign-in settings from the platform; this page is told that a Supabase project is in use.
+    await page.route('**/api/v1/console/settings', (route) =>
+      route.fulfill({ json: { status: 'success', data: { localLogin: false, supabaseUrl: supabase.url, supabaseAnonKey: 'test-anon-key' }, meta: { requestId: 't', timestamp: new Date().toISOString() }, errors: null } }));
+    await signIn(page, Users.distributor);
+    expect(supabase.grants.map((g) => g.type)).toEqual(['password']);
+
+    // supabase-js refreshes a token 90 s or less from its expiry on its 30 s tick; the console sends the new one.
+    await expect.poll(() => supabase.grants.length, { timeout: 45_000 }).toBeGreaterThan(1);
+    expect(supabase.grants[1]!.type).toBe('refresh_token');
+    const sent = page.waitForRequest((r) => r.url().includes('/api/v1/nodes?'));
+    await nav(page, 'Nodes').click();
+    expect((await sent).headers()['authorization']).toBe(`Bearer ${supabase.grants[supabase.grants.length - 1]!.token}`);
+    await expect(page.getByTestId('nodes-table')).toBeVisible();
+  } finally {
+    await supabase.stop();
+  }
 });

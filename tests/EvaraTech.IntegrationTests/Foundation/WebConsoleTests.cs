@@ -20,7 +20,12 @@ public sealed class WebConsoleTests
         Directory.CreateDirectory(Path.Combine(_root, "assets"));
         File.WriteAllText(Path.Combine(_root, "index.html"), Index);
         File.WriteAllText(Path.Combine(_root, "assets", "index-abc123.js"), "console.log('console');");
-        _api = ApiFactory.For(Platform.Database, new Dictionary<string, string?> { ["Web:Root"] = _root });
+        _api = ApiFactory.For(Platform.Database, new Dictionary<string, string?>
+        {
+            ["Web:Root"] = _root,
+            ["Console:SupabaseUrl"] = "https://project.supabase.co/",
+            ["Console:SupabaseAnonKey"] = "public-anon-key",
+        });
         _client = _api.CreateClient();
     }
 
@@ -62,6 +67,20 @@ public sealed class WebConsoleTests
         var response = await _client.GetAsync(path);
 
         Assert.That((await response.ReadEnvelopeAsync(status)).Errors()[0].Code(), Is.EqualTo(code));
+    }
+
+    [Test]
+    public async Task The_sign_in_settings_are_public_and_hold_no_secret()
+    {
+        var response = await _client.GetAsync("/api/v1/console/settings");
+
+        var body = await response.Content.ReadAsStringAsync();
+        var data = (await response.ReadEnvelopeAsync(HttpStatusCode.OK)).GetProperty("data");
+        Assert.That(data.GetProperty("supabaseUrl").GetString(), Is.EqualTo("https://project.supabase.co"));
+        Assert.That(data.GetProperty("supabaseAnonKey").GetString(), Is.EqualTo("public-anon-key"));
+        Assert.That(data.GetProperty("localLogin").GetBoolean(), Is.True);
+        Assert.That(body, Does.Not.Contain(ApiFactory.TestJwtSecret));
+        Assert.That(response.Headers.CacheControl?.NoCache, Is.True);
     }
 
     [Test]

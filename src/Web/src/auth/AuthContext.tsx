@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useLocation, useNavigate } from 'react-router-dom';
+import type { SupabaseClient } from '@supabase/supabase-js';
 import { api, bindSession, unwrap, type Schemas } from '../api/client';
 
 interface AuthState {
@@ -10,6 +11,7 @@ interface AuthState {
 }
 
 interface Auth extends AuthState {
+  /** Signs in through the project's Supabase when the platform names one, else through its own password login. */
   signIn: (email: string, password: string) => Promise<void>;
   signOut: (returnTo?: string) => void;
   can: (permission: string) => boolean;
@@ -22,11 +24,13 @@ const ExpiryMarginMs = 30_000;
 
 /**
  * The signed-in user: the access token lives only in memory (never in storage), the profile and permissions come from
- * /me, and any 401 ends the session and returns to sign-in with the page remembered.
+ * /me, and any 401 ends the session and returns to sign-in with the page remembered. With Supabase, supabase-js
+ * refreshes the token before it expires (also in memory only); the local issuer's token simply ends the session.
  */
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<AuthState>({ token: null, expiresAt: null, me: null });
   const tokenRef = useRef<string | null>(null);
+  const supabaseRef = useRef<SupabaseClient | null>(null);
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const location = useLocation();
@@ -36,6 +40,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const signOut = useCallback(
     (returnTo?: string) => {
       tokenRef.current = null;
+      void supabaseRef.current?.auth.signOut({ scope: 'local' });
+      supabaseRef.current = null;
       setState({ token: null, expiresAt: null, me: null });
       queryClient.clear();
       navigate(returnTo ? `/sign-in?next=${encodeURIComponent(returnTo)}` : '/sign-in', { replace: true });
@@ -64,10 +70,17 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, [state.expiresAt, signOut]);
 
   const signIn = useCallback(async (email: string, password: string) => {
-    const login = await unwrap(api.POST('/api/v1/auth/login', { body: { email, password } }));
-    tokenRef.current = login.accessToken;
+    const settings = await unwrap(api.GET('/api/v1/console/settings'));
+    const session =
+      settings.supabaseUrl && settings.supabaseAnonKey
+        ? await supabaseSignIn(settings.supabaseUrl, settings.supabaseAnonKey, email, password, supabaseRef, (token, expiresAt) => {
+            tokenRef.current = token;
+            setState((current) => (current.token ? { ...current, token, expiresAt } : current));
+          })
+        : await localSignIn(email, password);
+    tokenRef.current = session.token;
     const me = await unwrap(api.GET('/api/v1/me'));
-    setState({ token: login.accessToken, expiresAt: Date.parse(login.expiresAt), me });
+    setState({ token: session.token, expiresAt: session.expiresAt, me });
   }, []);
 
   const value = useMemo<Auth>(
@@ -81,4 +94,34 @@ export function useAuth(): Auth {
   const auth = useContext(AuthContext);
   if (!auth) throw new Error('useAuth outside AuthProvider');
   return auth;
+}
+
+interface Session {
+  token: string;
+  expiresAt: number;
+}
+
+async function localSignIn(email: string, password: string): Promise<Session> {
+  const login = await unwrap(api.POST('/api/v1/auth/login', { body: { email, password } }));
+  return { token: login.accessToken, expiresAt: Date.parse(login.expiresAt) };
+}
+
+/** supabase-js, loaded only where a Supabase project is configured, keeping its session in memory and refreshing it. */
+async function supabaseSignIn(
+  url: string,
+  anonKey: string,
+  email: string,
+  password: string,
+  client: { current: SupabaseClient | null },
+  refreshed: (token: string, expiresAt: number) => void,
+): Promise<Session> {
+  const { createClient } = await import('@supabase/supabase-js');
+  const supabase = createClient(url, anonKey, { auth: { persistSession: false, autoRefreshToken: true, detectSessionInUrl: false } });
+  const { data, error } = await supabase.auth.signInWithPassword({ email, password });
+  if (error || !data.session) throw new Error(error?.message ?? 'Sign-in failed.');
+  client.current = supabase;
+  supabase.auth.onAuthStateChange((event, session) => {
+    if (event === 'TOKEN_REFRESHED' && session) refreshed(session.access_token, (session.expires_at ?? 0) * 1000);
+  });
+  return { token: data.session.access_token, expiresAt: (data.session.expires_at ?? 0) * 1000 };
 }
