@@ -8,10 +8,11 @@ namespace EvaraTech.Api.Hosting;
 
 /// <summary>
 /// What the console needs before anyone signs in, from the <c>Console</c> settings: which sign-in to offer (the
-/// local issuer's password login, or a Supabase project's, by its URL and anon key: both public by design). No secret
-/// is ever here.
+/// local issuer's password login, or a Supabase project's, by its URL and anon key: both public by design) and where
+/// map tiles come from (none: the map draws a plain base of its own, so it works without a network). No secret is
+/// ever here.
 /// </summary>
-public sealed record ConsoleSettings(bool LocalLogin, string? SupabaseUrl, string? SupabaseAnonKey);
+public sealed record ConsoleSettings(bool LocalLogin, string? SupabaseUrl, string? SupabaseAnonKey, string? MapTilesUrl);
 
 public sealed class ConsoleOptions
 {
@@ -20,6 +21,9 @@ public sealed class ConsoleOptions
     public string SupabaseUrl { get; set; } = "";
 
     public string SupabaseAnonKey { get; set; } = "";
+
+    /// <summary>A map tile URL template with <c>{z}</c>, <c>{x}</c> and <c>{y}</c> (a tile server the users' browsers reach); empty: no tiles.</summary>
+    public string MapTilesUrl { get; set; } = "";
 }
 
 /// <summary>
@@ -40,11 +44,11 @@ public static class WebConsole
                 context.Response.Headers[HeaderNames.CacheControl] = "no-cache";
                 var options = console.Value;
                 return ApiResults.Ok(context, new ConsoleSettings(auth.Value.LocalIssuerEnabled, Empty(options.SupabaseUrl)?.TrimEnd('/'),
-                    Empty(options.SupabaseAnonKey)));
+                    Empty(options.SupabaseAnonKey), Empty(options.MapTilesUrl)));
             })
             .AllowAnonymous()
             .WithTags("Console")
-            .WithSummary("The web console's sign-in settings (public)")
+            .WithSummary("The web console's sign-in and map settings (public)")
             .Returns<ConsoleSettings>();
 
     private static string? Empty(string value) => string.IsNullOrWhiteSpace(value) ? null : value;

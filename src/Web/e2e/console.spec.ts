@@ -38,6 +38,10 @@ for (const role of Object.keys(Users) as Role[]) {
     const stats = await apiGet<Stats>(request, token, '/api/v1/dashboard/stats');
     const nodes = await apiGet<NodeRow[]>(request, token, '/api/v1/nodes?limit=100&sort=label');
     const located = await apiGet<{ id: string; lat: number | null }[]>(request, token, '/api/v1/nodes/map');
+    const outside: string[] = [];
+    page.on('request', (r) => {
+      if (!new URL(r.url()).hostname.startsWith('127.')) outside.push(r.url());
+    });
     await signIn(page, Users[role]);
 
     await expect(page).toHaveURL(/\/overview$/);
@@ -72,8 +76,27 @@ for (const role of Object.keys(Users) as Role[]) {
     await expect(page.getByRole('heading', { name: 'Alerts' })).toBeVisible();
     await capture(page, role, 'alerts');
     await expectAccessible(page, 'alerts');
+    expect(outside, 'the console works without a network: nothing but the platform is asked').toEqual([]);
   });
 }
+
+test('with a tile server configured the map lays its tiles under the pins', async ({ page }) => {
+  const asked: string[] = [];
+  await page.route('**/api/v1/console/settings', (route) =>
+    route.fulfill({ json: { status: 'success', data: { localLogin: true, supabaseUrl: null, supabaseAnonKey: null, mapTilesUrl: 'http://127.0.0.9/tiles/{z}/{x}/{y}.png' }, meta: { requestId: 't', timestamp: new Date().toISOString() }, errors: null } }));
+  // One transparent pixel stands in for the tile server.
+  await page.route('http://127.0.0.9/tiles/**', (route) => {
+    asked.push(route.request().url());
+    return route.fulfill({ contentType: 'image/png', body: Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64') });
+  });
+  await signIn(page, Users.distributor);
+  await nav(page, 'Map').click();
+
+  await expect(page.locator('image[data-tile]').first()).toBeAttached();
+  await expect.poll(() => asked.length).toBeGreaterThan(0);
+  expect(asked.every((url) => /\/tiles\/\d+\/\d+\/\d+\.png$/.test(url))).toBe(true);
+  await expect(page.locator('[data-node-id], [data-cluster]').first()).toBeVisible();
+});
 
 test("a node's chart has points at each resolution, and the range lives in the URL", async ({ page, request }) => {
   const token = await tokenOf(request, Users.distributor);
@@ -140,6 +163,37 @@ test('acknowledging an alert moves it out of the active view in both of two open
   for (const page of [first, second]) {
     await expect(page.locator(`[data-alert-id="${alertId}"]`)).toHaveCount(0, { timeout: 10_000 });
   }
+});
+
+test('acknowledging an alert someone else acknowledged first explains the 409', async ({ page, request }) => {
+  const token = await tokenOf(request, Users.distributor);
+  const [node] = await apiGet<NodeRow[]>(request, token, '/api/v1/nodes?limit=1&sort=label&category=FlowMeter');
+  const rule = await request.post('/api/v1/alert-rules', {
+    headers: { Authorization: `Bearer ${token}` },
+    data: { name: `e2e conflict ${Date.now()}`, nodeId: node!.id, metric: 'flow_rate_lpm', operator: '>=', threshold: 0, severity: 'info', cooldownMinutes: 0 },
+  });
+  const ruleId = (await rule.json()).data.id as string;
+  const details = await apiGet<{ channel: { channelId: number } }>(request, token, `/api/v1/nodes/${node!.id}`);
+  const key = `DEMOWRITEKY${String(details.channel.channelId - 2900000).padStart(5, '0')}`;
+  await request.get(`/update?api_key=${key}&field1=12&created_at=${encodeURIComponent(new Date().toISOString())}`);
+  let alertId = '';
+  await expect
+    .poll(async () => {
+      alertId = (await apiGet<{ id: string; ruleId: string }[]>(request, token, `/api/v1/alerts?node_id=${node!.id}&limit=100`)).find((a) => a.ruleId === ruleId)?.id ?? '';
+      return alertId;
+    }, { timeout: 15_000 })
+    .not.toBe('');
+
+  // This page hears nothing live, so it still offers the acknowledgement someone else has just made.
+  await page.route('**/hubs/**', (route) => route.abort());
+  await signIn(page, Users.distributor, `/alerts?node_id=${node!.id}`);
+  await expect(page.locator(`[data-alert-id="${alertId}"]`)).toBeVisible();
+  const other = await request.post(`/api/v1/alerts/${alertId}/acknowledge`, { headers: { Authorization: `Bearer ${token}` } });
+  expect(other.ok()).toBeTruthy();
+
+  await page.locator(`[data-alert-id="${alertId}"]`).getByRole('button', { name: 'Acknowledge' }).click();
+  await expect(page.getByRole('alert')).toContainText('Someone else changed this alert first');
+  await expect(page.locator(`[data-alert-id="${alertId}"]`)).toHaveCount(0);
 });
 
 test('at 375 px wide every page stays readable and accessible', async ({ browser }) => {

@@ -1490,7 +1490,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The web console's sign-in settings (public) */
+        /** The web console's sign-in and map settings (public) */
         get: {
             parameters: {
                 query?: never;
@@ -8604,6 +8604,7 @@ export interface components {
             localLogin: boolean;
             supabaseUrl: null | string;
             supabaseAnonKey: null | string;
+            mapTilesUrl: null | string;
         };
         CreateCommunityCommand: {
             /** Format: uuid */

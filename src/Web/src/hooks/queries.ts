@@ -104,6 +104,9 @@ export function useUptime(id: string, from: string, to: string) {
 export interface AlertFilters {
   view: 'active' | 'timeline';
   severity: string[];
+  status: string[];
+  from?: string | undefined;
+  to?: string | undefined;
   nodeId?: string | undefined;
   cursor?: string | undefined;
 }
@@ -119,7 +122,9 @@ export function useAlerts(filters: AlertFilters) {
             query: {
               view: filters.view,
               // The active view is what still needs someone: open and not yet acknowledged.
-              status: filters.view === 'active' ? ['triggered'] : undefined,
+              status: filters.view === 'active' ? ['triggered'] : filters.status.length ? filters.status : undefined,
+              from: filters.from,
+              to: filters.to,
               severity: filters.severity.length ? filters.severity : undefined,
               node_id: filters.nodeId || undefined,
               cursor: filters.cursor,
@@ -146,6 +151,11 @@ export function useAlertAction(action: 'acknowledge' | 'resolve') {
       void queryClient.invalidateQueries({ queryKey: queryKeys.dashboard });
     },
   });
+}
+
+/** The console's public settings (sign-in, map tiles): the same for everyone, read once. */
+export function useConsoleSettings() {
+  return useQuery({ queryKey: ['console-settings'], staleTime: Infinity, queryFn: () => unwrap(api.GET('/api/v1/console/settings')) });
 }
 
 export function useNodeMap() {

@@ -3,8 +3,10 @@ import { ApiError } from '../api/client';
 import { useAuth } from '../auth/AuthContext';
 import { Empty, ErrorState, formatTime, Loading, StatusBadge } from '../components/States';
 import { useAlertAction, useAlerts, type AlertFilters } from '../hooks/queries';
+import { toggle } from './params';
 
 const Severities = ['critical', 'warning', 'info'];
+const Statuses = ['triggered', 'acknowledged', 'resolved'];
 
 /** Active alerts or the timeline, with the API's filters in the URL; acknowledge and resolve where permitted. */
 export default function AlertsPage() {
@@ -13,6 +15,9 @@ export default function AlertsPage() {
   const filters: AlertFilters = {
     view: params.get('view') === 'timeline' ? 'timeline' : 'active',
     severity: params.getAll('severity'),
+    status: params.getAll('status'),
+    from: params.get('from') ?? undefined,
+    to: params.get('to') ?? undefined,
     nodeId: params.get('node_id') ?? undefined,
     cursor: params.get('cursor') ?? undefined,
   };
@@ -45,11 +50,33 @@ export default function AlertsPage() {
           {Severities.map((s) => (
             <label key={s} className="check">
               <input type="checkbox" checked={filters.severity.includes(s)}
-                onChange={() => set((n) => { const all = n.getAll('severity'); n.delete('severity'); for (const v of all.includes(s) ? all.filter((x) => x !== s) : [...all, s]) n.append('severity', v); })} />{' '}
+                onChange={() => set((n) => toggle(n, 'severity', s))} />{' '}
               {s}
             </label>
           ))}
         </fieldset>
+        {filters.view === 'timeline' ? (
+          <>
+            <fieldset>
+              <legend>Status</legend>
+              {Statuses.map((s) => (
+                <label key={s} className="check">
+                  <input type="checkbox" checked={filters.status.includes(s)} onChange={() => set((n) => toggle(n, 'status', s))} /> {s}
+                </label>
+              ))}
+            </fieldset>
+            <label>
+              Raised from
+              <input type="datetime-local" defaultValue={filters.from?.slice(0, 16)}
+                onChange={(e) => set((n) => (e.target.value ? n.set('from', new Date(e.target.value).toISOString()) : n.delete('from')))} />
+            </label>
+            <label>
+              Raised to
+              <input type="datetime-local" defaultValue={filters.to?.slice(0, 16)}
+                onChange={(e) => set((n) => (e.target.value ? n.set('to', new Date(e.target.value).toISOString()) : n.delete('to')))} />
+            </label>
+          </>
+        ) : null}
       </div>
       {failure ? (
         <p role="alert" className="error-text">
@@ -111,3 +138,4 @@ export default function AlertsPage() {
     </section>
   );
 }
+

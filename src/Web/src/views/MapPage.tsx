@@ -2,7 +2,8 @@ import { useMemo } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import type { Schemas } from '../api/client';
 import { Empty, ErrorState, Loading } from '../components/States';
-import { useNodeMap } from '../hooks/queries';
+import { useConsoleSettings, useNodeMap } from '../hooks/queries';
+import { project, tilesFor, type Viewport } from './mapProjection';
 
 type Pin = Schemas['MapPin'] & { lat: number; lng: number };
 
@@ -10,11 +11,13 @@ type Pin = Schemas['MapPin'] & { lat: number; lng: number };
 const ClusterDegrees = 0.02;
 
 /**
- * Every located node in scope on a plain equirectangular base drawn here, so the map works with no network; pins
- * are coloured by status and gathered into counted clusters where they crowd.
+ * Every located node in scope, coloured by status and gathered into counted clusters where they crowd. The base is a
+ * plain one drawn here, so the map works with no network; where the platform names a tile server (Console:MapTilesUrl)
+ * its tiles are laid under the pins.
  */
 export default function MapPage() {
   const map = useNodeMap();
+  const settings = useConsoleSettings();
   const navigate = useNavigate();
   const pins = useMemo(() => (map.data ?? []).filter((p): p is Pin => typeof p.lat === 'number' && typeof p.lng === 'number'), [map.data]);
   const clusters = useMemo(() => cluster(pins), [pins]);
@@ -22,26 +25,29 @@ export default function MapPage() {
   if (map.isError) return <ErrorState error={map.error} what="map" />;
   if (pins.length === 0) return <Empty>No node in your scope has a location.</Empty>;
 
-  const box = bounds(pins);
   const width = 800;
   const height = 500;
-  const x = (lng: number) => 30 + ((lng - box.west) / (box.east - box.west || 1)) * (width - 60);
-  const y = (lat: number) => height - 30 - ((lat - box.south) / (box.north - box.south || 1)) * (height - 60);
+  const view: Viewport = { width, height, ...bounds(pins) };
+  const at = (lat: number, lng: number) => project(view, lat, lng);
+  const tiles = settings.data?.mapTilesUrl ? tilesFor(view, settings.data.mapTilesUrl) : [];
   return (
     <section aria-labelledby="map-title">
       <h1 id="map-title">Map</h1>
       <svg className="map" viewBox={`0 0 ${width} ${height}`} role="group" aria-label={`${pins.length} located nodes`} data-testid="map">
         <rect width={width} height={height} className="map-base" />
+        {tiles.map((tile) => (
+          <image key={tile.href} href={tile.href} x={tile.x} y={tile.y} width={tile.size} height={tile.size} data-tile="" />
+        ))}
         {clusters.map((c) =>
           c.pins.length === 1 ? (
             <a key={c.pins[0]!.id} href={`/nodes/${c.pins[0]!.id}`} data-node-id={c.pins[0]!.id} aria-label={`${c.pins[0]!.label}, ${c.pins[0]!.status}`}
               onClick={(e) => { e.preventDefault(); navigate(`/nodes/${c.pins[0]!.id}`); }}>
-              <circle cx={x(c.lng)} cy={y(c.lat)} r={7} className={`pin ${c.pins[0]!.status}`} />
+              <circle cx={at(c.lat, c.lng).x} cy={at(c.lat, c.lng).y} r={7} className={`pin ${c.pins[0]!.status}`} />
             </a>
           ) : (
             <g key={`${c.lat},${c.lng}`} aria-label={`${c.pins.length} nodes`} data-cluster={c.pins.map((p) => p.id).join(' ')}>
-              <circle cx={x(c.lng)} cy={y(c.lat)} r={12} className="pin cluster" />
-              <text x={x(c.lng)} y={y(c.lat) + 4} textAnchor="middle" className="cluster-count">{c.pins.length}</text>
+              <circle cx={at(c.lat, c.lng).x} cy={at(c.lat, c.lng).y} r={12} className="pin cluster" />
+              <text x={at(c.lat, c.lng).x} y={at(c.lat, c.lng).y + 4} textAnchor="middle" className="cluster-count">{c.pins.length}</text>
             </g>
           ),
         )}

@@ -1,6 +1,7 @@
 import { Link, useSearchParams } from 'react-router-dom';
 import { Empty, ErrorState, formatTime, Loading, StatusBadge } from '../components/States';
 import { useNodes, type NodeFilters } from '../hooks/queries';
+import { toggle } from './params';
 
 const Statuses = ['Online', 'Offline', 'Alert', 'Maintenance', 'Provisioning'];
 const Categories = ['OHT', 'Sump', 'Borewell', 'FlowMeter'];
@@ -31,13 +32,6 @@ export default function NodesList() {
     setParams(next);
   }
 
-  function toggle(name: string, value: string) {
-    update((next) => {
-      const values = next.getAll(name);
-      next.delete(name);
-      for (const v of values.includes(value) ? values.filter((x) => x !== value) : [...values, value]) next.append(name, v);
-    });
-  }
 
   return (
     <section aria-labelledby="nodes-title">
@@ -51,7 +45,7 @@ export default function NodesList() {
           <legend>Status</legend>
           {Statuses.map((s) => (
             <label key={s} className="check">
-              <input type="checkbox" checked={filters.status.includes(s)} onChange={() => toggle('status', s)} /> {s}
+              <input type="checkbox" checked={filters.status.includes(s)} onChange={() => update((n) => toggle(n, 'status', s))} /> {s}
             </label>
           ))}
         </fieldset>
@@ -59,7 +53,7 @@ export default function NodesList() {
           <legend>Category</legend>
           {Categories.map((c) => (
             <label key={c} className="check">
-              <input type="checkbox" checked={filters.category.includes(c)} onChange={() => toggle('category', c)} /> {c}
+              <input type="checkbox" checked={filters.category.includes(c)} onChange={() => update((n) => toggle(n, 'category', c))} /> {c}
             </label>
           ))}
         </fieldset>
