@@ -196,6 +196,54 @@ test('acknowledging an alert someone else acknowledged first explains the 409', 
   await expect(page.locator(`[data-alert-id="${alertId}"]`)).toHaveCount(0);
 });
 
+test('the overview follows the platform live, without a reload', async ({ page, request }) => {
+  const token = await tokenOf(request, Users.superadmin);
+  const [node] = await apiGet<NodeRow[]>(request, token, '/api/v1/nodes?limit=1&sort=label&status=Online');
+  await signIn(page, Users.superadmin);
+  const before = Number(await page.getByTestId('nodes-maintenance').textContent());
+
+  const maintenance = (enabled: boolean) =>
+    request.put(`/api/v1/nodes/${node!.id}/maintenance`, { headers: { Authorization: `Bearer ${token}` }, data: { enabled } });
+  expect((await maintenance(true)).ok()).toBeTruthy();
+  try {
+    // The dashboard view is refreshed a few seconds after status changes, then DashboardStatsChanged reaches the page.
+    await expect(page.getByTestId('nodes-maintenance')).toHaveText(String(before + 1), { timeout: 60_000 });
+  } finally {
+    await maintenance(false);
+  }
+});
+
+test('the console is usable by keyboard alone', async ({ page }) => {
+  await page.goto('/sign-in');
+  await page.keyboard.press('Tab');
+  await expect(page.getByLabel('Email')).toBeFocused();
+  await page.keyboard.type(Users.distributor);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('Evara-Demo-2026!');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('nodes-total')).toBeVisible();
+
+  for (let i = 0; i < 12 && !(await nav(page, 'Nodes').evaluate((a) => a === document.activeElement)); i++) await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/\/nodes$/);
+  await expect(page.getByTestId('nodes-table')).toBeVisible();
+});
+
+test('the nodes list filtered by community shows exactly what the API does', async ({ page, request }) => {
+  const token = await tokenOf(request, Users.distributor);
+  const communities = await apiGet<{ id: string; name: string }[]>(request, token, '/api/v1/communities?limit=100');
+  const community = communities[0]!;
+  const expected = await apiGet<NodeRow[]>(request, token, `/api/v1/nodes?limit=100&community_id=${community.id}`);
+  await signIn(page, Users.distributor, '/nodes');
+
+  await page.getByLabel('Community').selectOption(community.id);
+
+  await expect(page).toHaveURL(new RegExp(`community_id=${community.id}`));
+  await expect(page.locator('[data-node-id]')).toHaveCount(expected.length);
+  const shown = await page.locator('[data-node-id]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-node-id')));
+  expect(shown.sort()).toEqual(expected.map((n) => n.id).sort());
+});
+
 test('at 375 px wide every page stays readable and accessible', async ({ browser }) => {
   const context = await browser.newContext({ viewport: { width: 375, height: 812 } });
   const page = await context.newPage();

@@ -153,6 +153,16 @@ export function useAlertAction(action: 'acknowledge' | 'resolve') {
   });
 }
 
+/** The communities the caller may see, for filters (only asked for where the caller may read tenants). */
+export function useCommunities(enabled: boolean) {
+  return useQuery({
+    queryKey: ['communities'],
+    enabled,
+    staleTime: 60_000,
+    queryFn: () => unwrap(api.GET('/api/v1/communities', { params: { query: { limit: 100, sort: 'name' } } })),
+  });
+}
+
 /** The console's public settings (sign-in, map tiles): the same for everyone, read once. */
 export function useConsoleSettings() {
   return useQuery({ queryKey: ['console-settings'], staleTime: Infinity, queryFn: () => unwrap(api.GET('/api/v1/console/settings')) });

@@ -188,10 +188,32 @@ function SeriesPanel({ id }: { id: string }) {
       ) : uptime.isError ? (
         <ErrorState error={uptime.error} what="uptime" />
       ) : (
-        <p data-testid="uptime">
-          {uptime.data.uptime.uptimePercent === null ? 'no observation' : `${uptime.data.uptime.uptimePercent.toFixed(2)} % up`} · {uptime.data.uptime.outages.length} outage{uptime.data.uptime.outages.length === 1 ? '' : 's'} ·{' '}
-          {Math.round(uptime.data.uptime.downtimeSeconds / 60)} min down in {Math.round(uptime.data.uptime.observedSeconds / 3600)} h observed
-        </p>
+        <>
+          <p data-testid="uptime">
+            {uptime.data.uptime.uptimePercent === null ? 'no observation' : `${uptime.data.uptime.uptimePercent.toFixed(2)} % up`} · {uptime.data.uptime.outages.length} outage{uptime.data.uptime.outages.length === 1 ? '' : 's'} ·{' '}
+            {Math.round(uptime.data.uptime.downtimeSeconds / 60)} min down in {Math.round(uptime.data.uptime.observedSeconds / 3600)} h observed
+          </p>
+          {uptime.data.uptime.outages.length > 0 ? (
+            <table className="list" aria-label="Outages">
+              <thead>
+                <tr>
+                  <th scope="col">Offline from</th>
+                  <th scope="col">Until</th>
+                  <th scope="col">Minutes</th>
+                </tr>
+              </thead>
+              <tbody>
+                {uptime.data.uptime.outages.map((outage) => (
+                  <tr key={outage.start}>
+                    <td>{formatTime(outage.start)}</td>
+                    <td>{outage.ongoing ? 'still offline' : formatTime(outage.end)}</td>
+                    <td>{outage.seconds === undefined ? '—' : Math.round(outage.seconds / 60)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : null}
+        </>
       )}
     </section>
   );

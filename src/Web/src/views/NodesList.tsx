@@ -1,6 +1,7 @@
 import { Link, useSearchParams } from 'react-router-dom';
 import { Empty, ErrorState, formatTime, Loading, StatusBadge } from '../components/States';
-import { useNodes, type NodeFilters } from '../hooks/queries';
+import { useAuth } from '../auth/AuthContext';
+import { useCommunities, useNodes, type NodeFilters } from '../hooks/queries';
 import { toggle } from './params';
 
 const Statuses = ['Online', 'Offline', 'Alert', 'Maintenance', 'Provisioning'];
@@ -24,6 +25,8 @@ export default function NodesList() {
   const [params, setParams] = useSearchParams();
   const filters = filtersFrom(params);
   const nodes = useNodes(filters);
+  const { can } = useAuth();
+  const communities = useCommunities(can('tenants:read'));
 
   function update(change: (next: URLSearchParams) => void) {
     const next = new URLSearchParams(params);
@@ -57,6 +60,19 @@ export default function NodesList() {
             </label>
           ))}
         </fieldset>
+        {communities.data && communities.data.length > 1 ? (
+          <label>
+            Community
+            <select value={filters.communityId ?? ''} onChange={(e) => update((n) => (e.target.value ? n.set('community_id', e.target.value) : n.delete('community_id')))}>
+              <option value="">All</option>
+              {communities.data.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : null}
         <label>
           Tag (name:value)
           <input defaultValue={filters.tag} onBlur={(e) => update((n) => (e.target.value ? n.set('tag', e.target.value) : n.delete('tag')))} />
