@@ -1,16 +1,16 @@
-import { Link, useSearchParams } from 'react-router-dom';
+import { Link } from 'react-router-dom';
 import { ApiError } from '../api/client';
 import { useAuth } from '../auth/AuthContext';
 import { Empty, ErrorState, formatTime, Loading, StatusBadge } from '../components/States';
 import { useAlertAction, useAlerts, type AlertFilters } from '../hooks/queries';
-import { toggle } from './params';
+import { toggle, useUrlFilters } from './params';
 
 const Severities = ['critical', 'warning', 'info'];
 const Statuses = ['triggered', 'acknowledged', 'resolved'];
 
 /** Active alerts or the timeline, with the API's filters in the URL; acknowledge and resolve where permitted. */
 export default function AlertsPage() {
-  const [params, setParams] = useSearchParams();
+  const { params, filter: set, page } = useUrlFilters();
   const { can } = useAuth();
   const filters: AlertFilters = {
     view: params.get('view') === 'timeline' ? 'timeline' : 'active',
@@ -26,13 +26,6 @@ export default function AlertsPage() {
   const resolve = useAlertAction('resolve');
   const mayAct = can('alerts:write');
   const failure = acknowledge.error ?? resolve.error;
-
-  function set(change: (next: URLSearchParams) => void) {
-    const next = new URLSearchParams(params);
-    change(next);
-    next.delete('cursor');
-    setParams(next);
-  }
 
   return (
     <section aria-labelledby="alerts-title">
@@ -131,7 +124,7 @@ export default function AlertsPage() {
         </table>
       )}
       {alerts.data?.pagination?.nextCursor ? (
-        <button type="button" onClick={() => setParams((p) => { const n = new URLSearchParams(p); n.set('cursor', alerts.data.pagination!.nextCursor!); return n; })}>
+        <button type="button" onClick={() => page(alerts.data.pagination!.nextCursor!)}>
           Next page
         </button>
       ) : null}

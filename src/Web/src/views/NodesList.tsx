@@ -1,8 +1,8 @@
-import { Link, useSearchParams } from 'react-router-dom';
+import { Link } from 'react-router-dom';
 import { Empty, ErrorState, formatTime, Loading, StatusBadge } from '../components/States';
 import { useAuth } from '../auth/AuthContext';
 import { useCommunities, useNodes, type NodeFilters } from '../hooks/queries';
-import { toggle } from './params';
+import { toggle, useUrlFilters } from './params';
 
 const Statuses = ['Online', 'Offline', 'Alert', 'Maintenance', 'Provisioning'];
 const Categories = ['OHT', 'Sump', 'Borewell', 'FlowMeter'];
@@ -22,18 +22,11 @@ export function filtersFrom(params: URLSearchParams): NodeFilters {
 }
 
 export default function NodesList() {
-  const [params, setParams] = useSearchParams();
+  const { params, filter: update, page } = useUrlFilters();
   const filters = filtersFrom(params);
   const nodes = useNodes(filters);
   const { can } = useAuth();
   const communities = useCommunities(can('tenants:read'));
-
-  function update(change: (next: URLSearchParams) => void) {
-    const next = new URLSearchParams(params);
-    change(next);
-    next.delete('cursor');
-    setParams(next);
-  }
 
 
   return (
@@ -124,12 +117,12 @@ export default function NodesList() {
           </table>
           <nav className="pager" aria-label="Pages">
             {filters.cursor ? (
-              <button type="button" onClick={() => update(() => undefined)}>
+              <button type="button" onClick={() => page(null)}>
                 First page
               </button>
             ) : null}
             {nodes.data.pagination?.nextCursor ? (
-              <button type="button" onClick={() => setParams((p) => { const n = new URLSearchParams(p); n.set('cursor', nodes.data.pagination!.nextCursor!); return n; })}>
+              <button type="button" onClick={() => page(nodes.data.pagination!.nextCursor!)}>
                 Next page
               </button>
             ) : null}
