@@ -213,6 +213,31 @@ test('the overview follows the platform live, without a reload', async ({ page, 
   }
 });
 
+test('a session the platform ends (401) returns to sign-in with the page remembered', async ({ page, request }) => {
+  const admin = await tokenOf(request, Users.superadmin);
+  const [user] = await apiGet<{ id: string; displayName: string; role: string; plan: string; distributorId: string | null; customerId: string | null; version: number }[]>(
+    request, admin, `/api/v1/users?search=${encodeURIComponent(Users.customer)}`);
+  const setActive = async (isActive: boolean) => {
+    const current = await apiGet<{ version: number }>(request, admin, `/api/v1/users/${user!.id}`);
+    const response = await request.put(`/api/v1/users/${user!.id}`, {
+      headers: { Authorization: `Bearer ${admin}`, 'If-Match': `"${current.version}"` },
+      data: { displayName: user!.displayName, role: user!.role, plan: user!.plan, distributorId: user!.distributorId, customerId: user!.customerId, isActive },
+    });
+    expect(response.ok(), await response.text()).toBeTruthy();
+  };
+
+  await signIn(page, Users.customer);
+  await expect(page.getByRole('button', { name: 'Acknowledge' })).toHaveCount(0);
+  await setActive(false);
+  try {
+    await nav(page, 'Nodes').click();
+    await expect(page).toHaveURL(/\/sign-in\?next=%2Fnodes/);
+    await expect(page.getByRole('button', { name: 'Sign out' })).toHaveCount(0);
+  } finally {
+    await setActive(true);
+  }
+});
+
 test('the console is usable by keyboard alone', async ({ page }) => {
   await page.goto('/sign-in');
   await page.keyboard.press('Tab');

@@ -2,7 +2,8 @@ import { useQueryClient } from '@tanstack/react-query';
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useLocation, useNavigate } from 'react-router-dom';
 import type { SupabaseClient } from '@supabase/supabase-js';
-import { api, bindSession, unwrap, type Schemas } from '../api/client';
+import { bindSession, type Schemas } from '../api/client';
+import { fetchConsoleSettings, fetchMe, logIn } from '../api/services';
 
 interface AuthState {
   token: string | null;
@@ -70,7 +71,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, [state.expiresAt, signOut]);
 
   const signIn = useCallback(async (email: string, password: string) => {
-    const settings = await unwrap(api.GET('/api/v1/console/settings'));
+    const settings = await fetchConsoleSettings();
     const session =
       settings.supabaseUrl && settings.supabaseAnonKey
         ? await supabaseSignIn(settings.supabaseUrl, settings.supabaseAnonKey, email, password, supabaseRef, (token, expiresAt) => {
@@ -79,7 +80,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
           })
         : await localSignIn(email, password);
     tokenRef.current = session.token;
-    const me = await unwrap(api.GET('/api/v1/me'));
+    const me = await fetchMe();
     setState({ token: session.token, expiresAt: session.expiresAt, me });
   }, []);
 
@@ -102,7 +103,7 @@ interface Session {
 }
 
 async function localSignIn(email: string, password: string): Promise<Session> {
-  const login = await unwrap(api.POST('/api/v1/auth/login', { body: { email, password } }));
+  const login = await logIn(email, password);
   return { token: login.accessToken, expiresAt: Date.parse(login.expiresAt) };
 }
 

@@ -1,0 +1,88 @@
+import { api, unwrap, unwrapPage } from './client';
+import type { AlertFilters, NodeFilters, SeriesRange } from '../hooks/queries';
+
+/**
+ * The platform's API as the console calls it, one service method per call (fetchDashboardStats, fetchNodes, …):
+ * each sends one typed request and answers the envelope's data, or throws an ApiError.
+ */
+export const fetchDashboardStats = () => unwrap(api.GET('/api/v1/dashboard/stats'));
+
+/** The fields the node list shows: the rest of a node is left on the server. */
+export const NodeListFields = ['id', 'label', 'nodeKey', 'category', 'status', 'lastSeen', 'locationName'];
+
+export const fetchNodes = (filters: NodeFilters) =>
+  unwrapPage(
+    api.GET('/api/v1/nodes', {
+      params: {
+        query: {
+          status: filters.status.length ? filters.status : undefined,
+          category: filters.category.length ? filters.category : undefined,
+          community_id: filters.communityId || undefined,
+          tag: filters.tag || undefined,
+          search: filters.search || undefined,
+          sort: filters.sort || undefined,
+          cursor: filters.cursor,
+          limit: 25,
+          fields: NodeListFields.join(','),
+        },
+      },
+    }),
+  );
+
+export const fetchNode = (id: string) => unwrap(api.GET('/api/v1/nodes/{id}', { params: { path: { id } } }));
+
+export const fetchLatestReading = (id: string) => unwrap(api.GET('/api/v1/nodes/{id}/telemetry/latest', { params: { path: { id } } }));
+
+export const fetchNodeHealth = (id: string) => unwrap(api.GET('/api/v1/nodes/{id}/health', { params: { path: { id } } }));
+
+export const fetchSeries = (id: string, range: SeriesRange) =>
+  unwrap(
+    api.GET('/api/v1/nodes/{id}/telemetry', {
+      params: {
+        path: { id },
+        query: { from: range.from, to: range.to, resolution: range.resolution, metrics: range.metrics.join(',') || undefined, limit: 5000 },
+      },
+    }),
+  );
+
+export const fetchUptime = (id: string, from: string, to: string) =>
+  unwrap(api.GET('/api/v1/nodes/{id}/uptime', { params: { path: { id }, query: { from, to } } }));
+
+export const fetchAlerts = (filters: AlertFilters) =>
+  unwrapPage(
+    api.GET('/api/v1/alerts', {
+      params: {
+        query: {
+          view: filters.view,
+          // The active view is what still needs someone: open and not yet acknowledged.
+          status: filters.view === 'active' ? ['triggered'] : filters.status.length ? filters.status : undefined,
+          from: filters.from,
+          to: filters.to,
+          severity: filters.severity.length ? filters.severity : undefined,
+          node_id: filters.nodeId || undefined,
+          cursor: filters.cursor,
+          limit: 25,
+        },
+      },
+    }),
+  );
+
+export const acknowledgeAlert = (id: string) => unwrap(api.POST('/api/v1/alerts/{id}/acknowledge', { params: { path: { id } } }));
+
+export const resolveAlert = (id: string) => unwrap(api.POST('/api/v1/alerts/{id}/resolve', { params: { path: { id } } }));
+
+export const fetchNodeMap = () => unwrap(api.GET('/api/v1/nodes/map'));
+
+export const fetchCommunities = () => unwrap(api.GET('/api/v1/communities', { params: { query: { limit: 100, sort: 'name' } } }));
+
+export const fetchConsoleSettings = () => unwrap(api.GET('/api/v1/console/settings'));
+
+export const fetchMe = () => unwrap(api.GET('/api/v1/me'));
+
+export const logIn = (email: string, password: string) => unwrap(api.POST('/api/v1/auth/login', { body: { email, password } }));
+
+/** The range as the CSV the API streams (the bearer token rides along, so it is fetched rather than linked). */
+export async function fetchTelemetryCsv(id: string, from: string, to: string): Promise<Blob | null> {
+  const { response } = await api.GET('/api/v1/nodes/{id}/telemetry/export', { params: { path: { id }, query: { from, to } }, parseAs: 'blob' });
+  return response.ok ? response.blob() : null;
+}
