@@ -51,6 +51,8 @@ export default defineConfig({
   globalSetup: './e2e/global-setup.ts',
   use: {
     baseURL,
+    // Dates typed into the console's inputs mean the same instant wherever the suite runs.
+    timezoneId: 'UTC',
     launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox'] },
     trace: 'retain-on-failure',
   },

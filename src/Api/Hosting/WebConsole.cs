@@ -51,6 +51,15 @@ public static class WebConsole
             .WithSummary("The web console's sign-in and map settings (public)")
             .Returns<ConsoleSettings>();
 
+    /// <summary>The console is never framed by another site (clickjacking), and its files are what they say they are.</summary>
+    private static void Protect(HttpResponse response)
+    {
+        response.Headers.XContentTypeOptions = "nosniff";
+        response.Headers.XFrameOptions = "DENY";
+        response.Headers.ContentSecurityPolicy = "frame-ancestors 'none'";
+        response.Headers["Referrer-Policy"] = "same-origin";
+    }
+
     private static string? Empty(string value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
     public static WebApplication UseWebConsole(this WebApplication app)
@@ -69,8 +78,12 @@ public static class WebConsole
         app.UseStaticFiles(new StaticFileOptions
         {
             FileProvider = files,
-            OnPrepareResponse = context => context.Context.Response.Headers.CacheControl =
-                context.Context.Request.Path.StartsWithSegments("/assets") ? "public, max-age=31536000, immutable" : "no-cache",
+            OnPrepareResponse = context =>
+            {
+                Protect(context.Context.Response);
+                context.Context.Response.Headers.CacheControl =
+                    context.Context.Request.Path.StartsWithSegments("/assets") ? "public, max-age=31536000, immutable" : "no-cache";
+            },
         });
         app.MapFallback("{*path:nonfile}", (HttpContext context) =>
         {
@@ -81,6 +94,7 @@ public static class WebConsole
             }
 
             context.Response.Headers[HeaderNames.CacheControl] = "no-cache";
+            Protect(context.Response);
             return Results.File(files.GetFileInfo("index.html").CreateReadStream(), "text/html; charset=utf-8");
         }).AllowAnonymous().ExcludeFromDescription();
         return app;

@@ -34,3 +34,23 @@ export async function signIn(page: Page, email: string, next?: string): Promise<
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
 }
+
+/** Waits until the page's realtime connection is up and subscribed, so an event sent now reaches it. */
+export async function live(page: Page): Promise<void> {
+  await expect(page.locator('html[data-live="connected"]')).toBeAttached({ timeout: 15_000 });
+}
+
+/** Creates an alert rule as the caller and answers its id and a way to delete it again. */
+export async function createRule(request: APIRequestContext, token: string, rule: Record<string, unknown>): Promise<{ id: string; remove: () => Promise<void> }> {
+  const created = await request.post('/api/v1/alert-rules', { headers: { Authorization: `Bearer ${token}` }, data: rule });
+  expect(created.status(), await created.text()).toBe(201);
+  const id = (await created.json()).data.id as string;
+  const etag = created.headers()['etag']!;
+  return {
+    id,
+    remove: async () => {
+      const removed = await request.delete(`/api/v1/alert-rules/${id}`, { headers: { Authorization: `Bearer ${token}`, 'If-Match': etag } });
+      expect(removed.status(), await removed.text()).toBe(204);
+    },
+  };
+}

@@ -125,8 +125,9 @@ public sealed class ThingSpeakPolling(
         var claimed = 0;
         while (true)
         {
-            var due = options.Value.Spread * ((double)claimed / Math.Max(1, scheduled)) - clock.GetElapsedTime(started);
-            if (due > TimeSpan.Zero)
+            // A timer may fire a tick before the stopwatch says it is time: wait until it does.
+            var at = options.Value.Spread * ((double)claimed / Math.Max(1, scheduled));
+            for (var due = at - clock.GetElapsedTime(started); due > TimeSpan.Zero; due = at - clock.GetElapsedTime(started))
             {
                 await Task.Delay(due, clock, ct);
             }

@@ -35,12 +35,29 @@ export const fetchLatestReading = (id: string) => unwrap(api.GET('/api/v1/nodes/
 
 export const fetchNodeHealth = (id: string) => unwrap(api.GET('/api/v1/nodes/{id}/health', { params: { path: { id } } }));
 
-export const fetchSeries = (id: string, range: SeriesRange) =>
-  unwrap(
+/** Raw pages of 5,000 read on, up to this many: a week at one reading a minute is two. */
+const MaxSeriesPages = 6;
+
+/** The range's whole series, reading on through the cursor; `truncated` when it holds more than the chart takes. */
+export async function fetchSeries(id: string, range: SeriesRange) {
+  let cursor: string | undefined;
+  let series: Awaited<ReturnType<typeof seriesPage>>['items'] | undefined;
+  for (let page = 0; page < MaxSeriesPages; page++) {
+    const { items, pagination } = await seriesPage(id, range, cursor);
+    series = series ? { ...series, points: [...series.points, ...items.points] } : items;
+    cursor = pagination?.nextCursor ?? undefined;
+    if (!cursor) return { ...series, truncated: false };
+  }
+
+  return { ...series!, truncated: true };
+}
+
+const seriesPage = (id: string, range: SeriesRange, cursor: string | undefined) =>
+  unwrapPage(
     api.GET('/api/v1/nodes/{id}/telemetry', {
       params: {
         path: { id },
-        query: { from: range.from, to: range.to, resolution: range.resolution, metrics: range.metrics.join(',') || undefined, limit: 5000 },
+        query: { from: range.from, to: range.to, resolution: range.resolution, metrics: range.metrics.join(',') || undefined, limit: 5000, cursor },
       },
     }),
   );
@@ -82,7 +99,8 @@ export const fetchMe = () => unwrap(api.GET('/api/v1/me'));
 export const logIn = (email: string, password: string) => unwrap(api.POST('/api/v1/auth/login', { body: { email, password } }));
 
 /** The range as the CSV the API streams (the bearer token rides along, so it is fetched rather than linked). */
-export async function fetchTelemetryCsv(id: string, from: string, to: string): Promise<Blob | null> {
-  const { response } = await api.GET('/api/v1/nodes/{id}/telemetry/export', { params: { path: { id }, query: { from, to } }, parseAs: 'blob' });
-  return response.ok ? response.blob() : null;
+export async function fetchTelemetryCsv(id: string, from: string, to: string): Promise<Blob> {
+  const { data, response } = await api.GET('/api/v1/nodes/{id}/telemetry/export', { params: { path: { id }, query: { from, to } }, parseAs: 'blob' });
+  if (!response.ok || !(data instanceof Blob)) throw new Error(`The export failed (HTTP ${response.status}).`);
+  return data;
 }

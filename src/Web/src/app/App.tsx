@@ -2,6 +2,7 @@ import { lazy, Suspense } from 'react';
 import { Navigate, Route, Routes, useLocation, useSearchParams } from 'react-router-dom';
 import { useAuth } from '../auth/AuthContext';
 import { SignIn } from '../auth/SignIn';
+import { ErrorBoundary } from '../components/ErrorBoundary';
 import { Loading } from '../components/States';
 import { Layout } from './Layout';
 
@@ -27,6 +28,7 @@ export function App() {
 
   return (
     <Layout>
+      <ErrorBoundary>
       <Suspense fallback={<Loading what="page" />}>
         <Routes>
           <Route path="/" element={<Navigate to="/overview" replace />} />
@@ -39,13 +41,20 @@ export function App() {
           <Route path="*" element={<NotFound />} />
         </Routes>
       </Suspense>
+      </ErrorBoundary>
     </Layout>
   );
 }
 
-/** Once signed in, the page the user asked for (a path of this console only), else the overview. */
+/** A `next` that stays on this console (same origin, not sign-in itself) as a path, else the overview. */
+export function consolePath(next: string | null): string {
+  if (!next) return '/overview';
+  const target = new URL(next, window.location.origin);
+  return target.origin === window.location.origin && target.pathname !== '/sign-in' ? `${target.pathname}${target.search}` : '/overview';
+}
+
+/** Once signed in, the page the user asked for, else the overview. */
 function AfterSignIn() {
   const [params] = useSearchParams();
-  const next = params.get('next');
-  return <Navigate to={next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/sign-in') ? next : '/overview'} replace />;
+  return <Navigate to={consolePath(params.get('next'))} replace />;
 }

@@ -31,6 +31,7 @@ const ExpiryMarginMs = 30_000;
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<AuthState>({ token: null, expiresAt: null, me: null });
   const tokenRef = useRef<string | null>(null);
+  const signedInRef = useRef(false);
   const supabaseRef = useRef<SupabaseClient | null>(null);
   const queryClient = useQueryClient();
   const navigate = useNavigate();
@@ -41,6 +42,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const signOut = useCallback(
     (returnTo?: string) => {
       tokenRef.current = null;
+      signedInRef.current = false;
       void supabaseRef.current?.auth.signOut({ scope: 'local' });
       supabaseRef.current = null;
       setState({ token: null, expiresAt: null, me: null });
@@ -54,7 +56,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     bindSession({
       token: () => tokenRef.current,
       onUnauthorized: () => {
-        if (!tokenRef.current) return;
+        // A 401 while signing in is the sign-in's own failure, shown on the form.
+        if (!signedInRef.current) return;
         const here = locationRef.current;
         signOut(`${here.pathname}${here.search}`);
       },
@@ -65,7 +68,11 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     if (!state.expiresAt) return;
     const timer = window.setTimeout(() => {
       const here = locationRef.current;
-      signOut(`${here.pathname}${here.search}`);
+      const end = () => signOut(`${here.pathname}${here.search}`);
+      // supabase-js pauses its refresh in a hidden tab: ask it now before giving up.
+      const supabase = supabaseRef.current;
+      if (supabase) void supabase.auth.refreshSession().then(({ error }) => error && end(), end);
+      else end();
     }, Math.max(0, state.expiresAt - Date.now() - ExpiryMarginMs));
     return () => window.clearTimeout(timer);
   }, [state.expiresAt, signOut]);
@@ -75,13 +82,22 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     const session =
       settings.supabaseUrl && settings.supabaseAnonKey
         ? await supabaseSignIn(settings.supabaseUrl, settings.supabaseAnonKey, email, password, supabaseRef, (token, expiresAt) => {
+            if (!signedInRef.current) return;
             tokenRef.current = token;
             setState((current) => (current.token ? { ...current, token, expiresAt } : current));
           })
         : await localSignIn(email, password);
     tokenRef.current = session.token;
-    const me = await fetchMe();
-    setState({ token: session.token, expiresAt: session.expiresAt, me });
+    try {
+      const me = await fetchMe();
+      signedInRef.current = true;
+      setState({ token: session.token, expiresAt: session.expiresAt, me });
+    } catch (failure) {
+      tokenRef.current = null;
+      void supabaseRef.current?.auth.signOut({ scope: 'local' });
+      supabaseRef.current = null;
+      throw failure;
+    }
   }, []);
 
   const value = useMemo<Auth>(

@@ -55,15 +55,39 @@ export function useLiveUpdates(): void {
     connection.on('AlertAcknowledged', alertChanged);
     connection.on('AlertResolved', alertChanged);
     connection.on('DashboardStatsChanged', () => void queryClient.invalidateQueries({ queryKey: queryKeys.dashboard }));
-    connection.onreconnected(() => void connection.invoke('SubscribeScope'));
+    const subscribe = async () => {
+      await connection.invoke('SubscribeScope');
+      document.documentElement.dataset.live = 'connected';
+    };
+    // Whatever happened while the connection was down is read again.
+    connection.onreconnected(() => {
+      void subscribe().catch(() => undefined);
+      void queryClient.invalidateQueries();
+    });
 
     let stopped = false;
-    connection
-      .start()
-      .then(() => (stopped ? undefined : connection.invoke('SubscribeScope')))
-      .catch(() => undefined);
+    let retry: number | undefined;
+    const connect = () => {
+      connection
+        .start()
+        .then(() => (stopped ? undefined : subscribe()))
+        .catch(() => {
+          if (!stopped) retry = window.setTimeout(connect, 5_000);
+        });
+    };
+    // The automatic reconnect gives up after a while; so does not the console.
+    connection.onclose(() => {
+      delete document.documentElement.dataset.live;
+      if (!stopped) {
+        retry = window.setTimeout(connect, 5_000);
+        void queryClient.invalidateQueries();
+      }
+    });
+    connect();
     return () => {
       stopped = true;
+      window.clearTimeout(retry);
+      delete document.documentElement.dataset.live;
       if (connection.state !== HubConnectionState.Disconnected) void connection.stop();
     };
   }, [token, queryClient]);

@@ -3,7 +3,7 @@ import { ApiError } from '../api/client';
 import { useAuth } from '../auth/AuthContext';
 import { Empty, ErrorState, formatTime, Loading, StatusBadge } from '../components/States';
 import { useAlertAction, useAlerts, type AlertFilters } from '../hooks/queries';
-import { toggle, useUrlFilters } from './params';
+import { local, toggle, useUrlFilters } from './params';
 
 const Severities = ['critical', 'warning', 'info'];
 const Statuses = ['triggered', 'acknowledged', 'resolved'];
@@ -60,12 +60,12 @@ export default function AlertsPage() {
             </fieldset>
             <label>
               Raised from
-              <input type="datetime-local" defaultValue={filters.from?.slice(0, 16)}
+              <input type="datetime-local" defaultValue={filters.from ? local(filters.from) : undefined}
                 onChange={(e) => set((n) => (e.target.value ? n.set('from', new Date(e.target.value).toISOString()) : n.delete('from')))} />
             </label>
             <label>
               Raised to
-              <input type="datetime-local" defaultValue={filters.to?.slice(0, 16)}
+              <input type="datetime-local" defaultValue={filters.to ? local(filters.to) : undefined}
                 onChange={(e) => set((n) => (e.target.value ? n.set('to', new Date(e.target.value).toISOString()) : n.delete('to')))} />
             </label>
           </>
@@ -83,7 +83,7 @@ export default function AlertsPage() {
       ) : alerts.isError ? (
         <ErrorState error={alerts.error} what="alerts" />
       ) : alerts.data.items.length === 0 ? (
-        <Empty>{filters.view === 'active' ? 'No open alert.' : 'No alert in this view.'}</Empty>
+        <Empty>{filters.view === 'active' ? 'No open alert awaits acknowledgement.' : 'No alert in this view.'}</Empty>
       ) : (
         <table className="list" data-testid="alerts-table">
           <thead>

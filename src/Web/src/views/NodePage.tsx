@@ -1,9 +1,10 @@
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { useParams, useSearchParams } from 'react-router-dom';
 import { fetchTelemetryCsv } from '../api/services';
 import { LineChart, type ChartPoint } from '../components/LineChart';
 import { ErrorState, formatTime, Loading, StatusBadge } from '../components/States';
 import { useLatestReading, useNode, useNodeHealth, useSeries, useUptime } from '../hooks/queries';
+import { local } from './params';
 import { Presets, rangeFrom, Resolutions } from './range';
 
 /** One node: its state, health and latest values, a chart of the chosen range and metric, uptime, CSV export. */
@@ -98,6 +99,7 @@ function SeriesPanel({ id }: { id: string }) {
   const metric = params.get('metric') ?? '';
   const series = useSeries(id, { from, to, resolution, metrics: [] });
   const uptime = useUptime(id, from, to);
+  const [exportError, setExportError] = useState<string | null>(null);
   const set = (name: string, value: string) =>
     setParams((current) => {
       const next = new URLSearchParams(current);
@@ -169,10 +171,12 @@ function SeriesPanel({ id }: { id: string }) {
           </select>
         </label>
         <a className="button" href={`/api/v1/nodes/${id}/telemetry/export?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`}
-          onClick={(e) => { e.preventDefault(); void download(id, from, to); }}>
+          onClick={(e) => { e.preventDefault(); setExportError(null); download(id, from, to).catch((error: Error) => setExportError(error.message)); }}>
           Export CSV
         </a>
       </div>
+      {exportError ? <p role="alert" className="error-text">{exportError}</p> : null}
+      {series.data?.truncated ? <p className="muted-text">The range holds more readings than the chart takes: it shows the first 30,000. Choose hour or a shorter range.</p> : null}
       {series.isPending ? (
         <Loading what="readings" />
       ) : series.isError ? (
@@ -220,20 +224,13 @@ function SeriesPanel({ id }: { id: string }) {
   );
 }
 
-/** An ISO instant as a datetime-local input's value, in the browser's zone. */
-function local(iso: string): string {
-  const at = new Date(iso);
-  return new Date(at.getTime() - at.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
-}
-
 /** Hands the range's CSV to the browser as a file. */
 async function download(id: string, from: string, to: string) {
-  const csv = await fetchTelemetryCsv(id, from, to);
-  if (!csv) return;
-  const url = URL.createObjectURL(csv);
+  const url = URL.createObjectURL(await fetchTelemetryCsv(id, from, to));
   const link = document.createElement('a');
   link.href = url;
   link.download = `telemetry-${id}.csv`;
   link.click();
-  URL.revokeObjectURL(url);
+  // The browser reads the file after the click returns.
+  window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }

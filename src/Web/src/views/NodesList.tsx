@@ -35,7 +35,8 @@ export default function NodesList() {
       <form className="filters" role="search" onSubmit={(e) => e.preventDefault()}>
         <label>
           Search
-          <input type="search" defaultValue={filters.search} onChange={(e) => update((n) => (e.target.value ? n.set('search', e.target.value) : n.delete('search')))} />
+          <input type="search" defaultValue={filters.search} onBlur={(e) => update((n) => (e.target.value ? n.set('search', e.target.value) : n.delete('search')))}
+            onKeyDown={(e) => e.key === 'Enter' && e.currentTarget.blur()} />
         </label>
         <fieldset>
           <legend>Status</legend>

@@ -27,3 +27,9 @@ export function toggle(params: URLSearchParams, name: string, value: string): vo
   params.delete(name);
   for (const v of values.includes(value) ? values.filter((x) => x !== value) : [...values, value]) params.append(name, v);
 }
+
+/** An ISO instant as a datetime-local input's value, in the browser's zone. */
+export function local(iso: string): string {
+  const at = new Date(iso);
+  return new Date(at.getTime() - at.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+}
