@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
  */
 export class FakeSupabase {
   readonly grants: { type: string; token: string }[] = [];
+  private readonly sessionId = randomUUID();
   private server: Server | null = null;
 
   constructor(
@@ -61,7 +62,12 @@ export class FakeSupabase {
     }
 
     const now = Math.floor(Date.now() / 1000);
-    const accessToken = this.sign({ sub: user.id, email: user.email, aud: 'authenticated', role: 'authenticated', iss: this.issuer, iat: now, exp: now + this.lifetimeSeconds });
+    // Supabase's whole claim set for a password user, not only what the platform reads.
+    const accessToken = this.sign({
+      iss: this.issuer, sub: user.id, aud: 'authenticated', exp: now + this.lifetimeSeconds, iat: now, email: user.email, phone: '',
+      app_metadata: { provider: 'email', providers: ['email'] }, user_metadata: { email: user.email, email_verified: true },
+      role: 'authenticated', aal: 'aal1', amr: [{ method: 'password', timestamp: now }], session_id: this.sessionId, is_anonymous: false,
+    });
     this.grants.push({ type: url.searchParams.get('grant_type') ?? '', token: accessToken });
     this.json(response, 200, {
       access_token: accessToken,

@@ -12,6 +12,11 @@ public sealed record ChannelNode(Guid Id, FakeChannel Channel)
     public Task<string?> StoredLevelsAsync() => Platform.Database.ScalarAsync<string>(
         $"SELECT string_agg(water_level_cm::text, ',' ORDER BY \"timestamp\") FROM telemetry.telemetry_tank WHERE node_id = '{Id}'");
 
+    /// <summary>Places the node's poll cursor: its feed read up to <paramref name="ago"/> back, no id taken, pages of <paramref name="pageSize"/>.</summary>
+    public Task ReadUntilAsync(TimeSpan ago, int pageSize) => Platform.Database.ExecuteAsync(
+        "INSERT INTO telemetry.ingestion_cursors (node_id, last_entry_id, read_until, page_size) VALUES (@Node, 0, now() - @Ago, @PageSize)",
+        ("Node", Id), ("Ago", ago), ("PageSize", pageSize));
+
     public Task<string?> RejectionsAsync() => Platform.Database.ScalarAsync<string>(
         $"SELECT string_agg(entry_id || ': ' || reason, ' | ' ORDER BY entry_id) FROM telemetry.telemetry_rejections WHERE node_id = '{Id}'");
 

@@ -136,9 +136,7 @@ public sealed class ThingSpeakConformanceTests : TenantWorldTest
         var node = await ChannelNodes.ArrangeTankAsync(Database, _thingSpeak.Channel(4_100_014));
         node.Channel.Add([.. Enumerable.Range(1, 300).Select(i => Level(i, Now.AddMinutes(-301 + i), $"{i + 10}"))]);
         // Read up to five hours ago in pages of 100; the hour of look-back alone would take most of a poll's reads.
-        await Database.ExecuteAsync($"""
-            INSERT INTO telemetry.ingestion_cursors (node_id, last_entry_id, read_until, page_size) VALUES ('{node.Id}', 0, now() - interval '301 minutes', 100)
-            """);
+        await node.ReadUntilAsync(TimeSpan.FromMinutes(301), pageSize: 100);
 
         await CycleAsync();
 
@@ -173,9 +171,7 @@ public sealed class ThingSpeakConformanceTests : TenantWorldTest
     {
         var node = await ChannelNodes.ArrangeTankAsync(Database, _thingSpeak.Channel(4_100_006));
         node.Channel.Add([.. Enumerable.Range(1, 250).Select(i => Level(i, Now.AddMinutes(-251 + i), $"{i + 10}"))]);
-        await Database.ExecuteAsync($"""
-            INSERT INTO telemetry.ingestion_cursors (node_id, last_entry_id, read_until, page_size) VALUES ('{node.Id}', 0, now() - interval '5 hours', 100)
-            """);
+        await node.ReadUntilAsync(TimeSpan.FromMinutes(300), pageSize: 100);
 
         await CycleAsync();
 

@@ -1,4 +1,4 @@
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   acknowledgeAlert,
   fetchAlerts,
@@ -61,6 +61,12 @@ export const useNodes = (filters: NodeFilters) =>
   useQuery({ queryKey: queryKeys.nodes(filters), placeholderData: keepPreviousData, queryFn: () => fetchNodes(filters) });
 
 export const useNode = (id: string) => useQuery({ queryKey: queryKeys.node(id), queryFn: () => fetchNode(id) });
+
+/** The labels of the nodes a list names by id (an alert page), read through the same cache as the node page. */
+export function useNodeLabels(ids: readonly string[]): Map<string, string> {
+  const nodes = useQueries({ queries: [...new Set(ids)].map((id) => ({ queryKey: queryKeys.node(id), queryFn: () => fetchNode(id), staleTime: 60_000 })) });
+  return new Map(nodes.flatMap(({ data }) => (data?.node.id && data.node.label ? [[data.node.id, data.node.label] as const] : [])));
+}
 
 export const useLatestReading = (id: string) => useQuery({ queryKey: queryKeys.latest(id), queryFn: () => fetchLatestReading(id) });
 

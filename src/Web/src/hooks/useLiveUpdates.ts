@@ -38,8 +38,8 @@ export function useLiveUpdates(): void {
             ? { ...current, timestamp: update.latestAt, values: { ...current.values, ...update.latest } }
             : current,
         );
+        // The latest values came with the message; only the chart has to be read again.
         void queryClient.invalidateQueries({ queryKey: ['node', update.nodeId, 'series'] });
-        void queryClient.invalidateQueries({ queryKey: queryKeys.latest(update.nodeId) });
       }
     });
     connection.on('NodeStatusChanged', (message: NodeMessage) => {

@@ -2,8 +2,9 @@ import { Link } from 'react-router-dom';
 import { ApiError } from '../api/client';
 import { useAuth } from '../auth/AuthContext';
 import { Empty, ErrorState, formatTime, Loading, StatusBadge } from '../components/States';
-import { useAlertAction, useAlerts, type AlertFilters } from '../hooks/queries';
-import { local, toggle, useUrlFilters } from './params';
+import { useAlertAction, useAlerts, useNodeLabels, type AlertFilters } from '../hooks/queries';
+import { ParamChecks } from '../components/ParamChecks';
+import { local, useUrlFilters } from './params';
 
 const Severities = ['critical', 'warning', 'info'];
 const Statuses = ['triggered', 'acknowledged', 'resolved'];
@@ -22,6 +23,7 @@ export default function AlertsPage() {
     cursor: params.get('cursor') ?? undefined,
   };
   const alerts = useAlerts(filters);
+  const labels = useNodeLabels(alerts.data?.items.map((a) => a.nodeId) ?? []);
   const acknowledge = useAlertAction('acknowledge');
   const resolve = useAlertAction('resolve');
   const mayAct = can('alerts:write');
@@ -38,26 +40,10 @@ export default function AlertsPage() {
             </button>
           ))}
         </div>
-        <fieldset>
-          <legend>Severity</legend>
-          {Severities.map((s) => (
-            <label key={s} className="check">
-              <input type="checkbox" checked={filters.severity.includes(s)}
-                onChange={() => set((n) => toggle(n, 'severity', s))} />{' '}
-              {s}
-            </label>
-          ))}
-        </fieldset>
+        <ParamChecks legend="Severity" name="severity" options={Severities} selected={filters.severity} filter={set} />
         {filters.view === 'timeline' ? (
           <>
-            <fieldset>
-              <legend>Status</legend>
-              {Statuses.map((s) => (
-                <label key={s} className="check">
-                  <input type="checkbox" checked={filters.status.includes(s)} onChange={() => set((n) => toggle(n, 'status', s))} /> {s}
-                </label>
-              ))}
-            </fieldset>
+            <ParamChecks legend="Status" name="status" options={Statuses} selected={filters.status} filter={set} />
             <label>
               Raised from
               <input type="datetime-local" defaultValue={filters.from ? local(filters.from) : undefined}
@@ -101,7 +87,7 @@ export default function AlertsPage() {
               <tr key={alert.id} data-alert-id={alert.id}>
                 <td><StatusBadge status={alert.severity} /></td>
                 <td>{alert.ruleName}<br /><small>{alert.message}</small></td>
-                <td><Link to={`/nodes/${alert.nodeId}`}>node</Link></td>
+                <td><Link to={`/nodes/${alert.nodeId}`}>{labels.get(alert.nodeId) ?? 'node'}</Link></td>
                 <td>{alert.status}</td>
                 <td>{formatTime(alert.triggeredAt)}</td>
                 {mayAct ? (

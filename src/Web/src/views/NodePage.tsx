@@ -52,7 +52,7 @@ function HealthCard({ id }: { id: string }) {
             {health.data.parts.map((part) => (
               <div key={part.name}>
                 <dt>{part.name}</dt>
-                <dd>{part.score === null || part.score === undefined ? 'no data' : Math.round(part.score)}</dd>
+                <dd>{part.score === null || part.score === undefined ? 'no data' : `${Math.round(part.score * 100)} %`}</dd>
               </div>
             ))}
           </dl>

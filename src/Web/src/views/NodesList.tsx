@@ -2,7 +2,8 @@ import { Link } from 'react-router-dom';
 import { Empty, ErrorState, formatTime, Loading, StatusBadge } from '../components/States';
 import { useAuth } from '../auth/AuthContext';
 import { useCommunities, useNodes, type NodeFilters } from '../hooks/queries';
-import { toggle, useUrlFilters } from './params';
+import { ParamChecks } from '../components/ParamChecks';
+import { useUrlFilters } from './params';
 
 const Statuses = ['Online', 'Offline', 'Alert', 'Maintenance', 'Provisioning'];
 const Categories = ['OHT', 'Sump', 'Borewell', 'FlowMeter'];
@@ -38,22 +39,8 @@ export default function NodesList() {
           <input type="search" defaultValue={filters.search} onBlur={(e) => update((n) => (e.target.value ? n.set('search', e.target.value) : n.delete('search')))}
             onKeyDown={(e) => e.key === 'Enter' && e.currentTarget.blur()} />
         </label>
-        <fieldset>
-          <legend>Status</legend>
-          {Statuses.map((s) => (
-            <label key={s} className="check">
-              <input type="checkbox" checked={filters.status.includes(s)} onChange={() => update((n) => toggle(n, 'status', s))} /> {s}
-            </label>
-          ))}
-        </fieldset>
-        <fieldset>
-          <legend>Category</legend>
-          {Categories.map((c) => (
-            <label key={c} className="check">
-              <input type="checkbox" checked={filters.category.includes(c)} onChange={() => update((n) => toggle(n, 'category', c))} /> {c}
-            </label>
-          ))}
-        </fieldset>
+        <ParamChecks legend="Status" name="status" options={Statuses} selected={filters.status} filter={update} />
+        <ParamChecks legend="Category" name="category" options={Categories} selected={filters.category} filter={update} />
         {communities.data && communities.data.length > 1 ? (
           <label>
             Community
