@@ -35,6 +35,7 @@ public static class InfrastructureRegistration
         // Registered before Hangfire's server so the schema is current before any job runs.
         services.AddHostedService<DatabaseMigrationService>();
 
+        services.AddSingleton<IntegrationEventTypes>();
         services.AddSingleton<OutboxDispatcher>();
         services.AddSingleton<OutboxSweeper>();
         services.AddScoped<IIntegrationEventPublisher, OutboxPublisher>();

@@ -17,10 +17,25 @@ internal static class ArchitectureRules
         return rule.HaveDependencyOnAny(forbidden).GetResult().FailingTypeNames?.ToList() ?? [];
     }
 
-    /// <summary>Types of a module that reach into another module (anything under EvaraTech.Modules but its own namespace).</summary>
-    public static IReadOnlyList<string> ForeignModuleDependencies(
-        Assembly assembly, string? inNamespace, string ownNamespace, IEnumerable<string> allModuleNamespaces) =>
-        TypesDependingOn(assembly, inNamespace, [.. allModuleNamespaces.Where(n => n != ownNamespace)]);
+    /// <summary>Types of a module that reach into another module's internals (anything of it but its contracts).</summary>
+    public static IReadOnlyList<string> ForeignModuleDependencies(Assembly assembly, string? inNamespace, string ownNamespace, IEnumerable<Assembly> modules) =>
+        TypesDependingOn(assembly, inNamespace, [.. modules.Where(m => Layers.ModuleNamespace(m) != ownNamespace).SelectMany(Layers.Internals)]);
+
+    /// <summary>Types of <paramref name="consumer"/>'s code that use another module's contract not published to it.</summary>
+    public static IReadOnlyList<string> UndeclaredContractUses(Assembly assembly, string? inNamespace, string consumer)
+    {
+        string[] forbidden =
+        [
+            .. ContractConsumers.Declared
+                .Where(c => Layers.ModuleName(c.Key.Assembly) != consumer && !c.Value.Contains(consumer))
+                .Select(c => c.Key.FullName!),
+        ];
+        return TypesDependingOn(assembly, inNamespace, forbidden);
+    }
+
+    /// <summary>Referenced assemblies named exactly as one of <paramref name="names"/>.</summary>
+    public static IReadOnlyList<string> ReferencedAssembliesNamed(Assembly assembly, IEnumerable<string> names) =>
+        [.. assembly.GetReferencedAssemblies().Select(a => a.Name!).Intersect(names, StringComparer.Ordinal)];
 
     /// <summary>Assembly references catch what type scans cannot (a reference added but not used yet).</summary>
     public static IReadOnlyList<string> ReferencedAssembliesStartingWith(Assembly assembly, params string[] prefixes) =>

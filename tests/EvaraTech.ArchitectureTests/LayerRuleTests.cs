@@ -39,18 +39,33 @@ public sealed class LayerRuleTests
     }
 
     [TestCaseSource(nameof(ModuleAssemblies))]
-    public void A_module_never_references_another_module(Assembly module)
+    public void A_module_knows_other_modules_only_by_their_contracts(Assembly module)
     {
-        var all = Layers.Modules.Select(Layers.ModuleNamespace).ToArray();
         var own = Layers.ModuleNamespace(module);
 
         Assert.Multiple(() =>
         {
-            Assert.That(ArchitectureRules.ForeignModuleDependencies(module, null, own, all), Is.Empty);
-            Assert.That(ArchitectureRules.ReferencedAssembliesStartingWith(module, [.. all.Where(n => n != own)]), Is.Empty);
+            Assert.That(ArchitectureRules.ForeignModuleDependencies(module, null, own, Layers.Modules), Is.Empty);
+            Assert.That(ArchitectureRules.ReferencedAssembliesNamed(module, Layers.Modules.Select(Layers.ModuleNamespace).Where(n => n != own)), Is.Empty);
             Assert.That(ArchitectureRules.TypesDependingOn(module, null, "EvaraTech.Api"), Is.Empty);
         });
     }
+
+    [TestCaseSource(nameof(ModuleAssemblies))]
+    public void A_module_uses_only_the_contracts_published_to_it(Assembly module) =>
+        Assert.That(ArchitectureRules.UndeclaredContractUses(module, null, Layers.ModuleName(module)), Is.Empty);
+
+    [Test]
+    public void Every_published_contract_says_who_may_use_it()
+    {
+        var published = Layers.Contracts.SelectMany(a => a.GetExportedTypes());
+
+        Assert.That(published.Except(ContractConsumers.Declared.Keys), Is.Empty);
+    }
+
+    [TestCaseSource(nameof(ContractAssemblies))]
+    public void A_contracts_assembly_holds_no_module_code(Assembly contracts) =>
+        Assert.That(ArchitectureRules.ReferencedAssembliesStartingWith(contracts, "EvaraTech.Infrastructure", "EvaraTech.Api", Layers.ModulesNamespace), Is.Empty);
 
     [Test]
     public void Every_module_folder_is_a_registered_module()
@@ -77,6 +92,8 @@ public sealed class LayerRuleTests
     }
 
     private static IEnumerable<Assembly> ModuleAssemblies() => Layers.Modules;
+
+    private static IEnumerable<Assembly> ContractAssemblies() => Layers.Contracts;
 
     private static string RepositoryRoot()
     {

@@ -1,4 +1,5 @@
 using EvaraTech.Modules.Nodes.PlantedViolation;
+using EvaraTech.Modules.Reporting.PlantedViolation;
 
 namespace EvaraTech.ArchitectureTests;
 
@@ -8,12 +9,28 @@ public sealed class RuleSelfTests
     [Test]
     public void The_module_rule_reports_a_module_reaching_into_another()
     {
-        var all = Layers.Modules.Select(Layers.ModuleNamespace).ToArray();
-
         var failing = ArchitectureRules.ForeignModuleDependencies(
-            typeof(RuleSelfTests).Assembly, typeof(NodesTypeUsingTenancy).Namespace, "EvaraTech.Modules.Nodes", all);
+            typeof(RuleSelfTests).Assembly, typeof(NodesTypeUsingTenancy).Namespace, "EvaraTech.Modules.Nodes", Layers.Modules);
 
         Assert.That(failing, Does.Contain(typeof(NodesTypeUsingTenancy).FullName));
+    }
+
+    [Test]
+    public void The_module_rule_lets_a_module_use_another_modules_contracts()
+    {
+        var failing = ArchitectureRules.ForeignModuleDependencies(
+            typeof(RuleSelfTests).Assembly, typeof(ReportingTypePollingChannels).Namespace, "EvaraTech.Modules.Reporting", Layers.Modules);
+
+        Assert.That(failing, Is.Empty);
+    }
+
+    [Test]
+    public void The_contract_rule_reports_a_contract_not_published_to_the_module()
+    {
+        var failing = ArchitectureRules.UndeclaredContractUses(
+            typeof(RuleSelfTests).Assembly, typeof(ReportingTypePollingChannels).Namespace, "Reporting");
+
+        Assert.That(failing, Does.Contain(typeof(ReportingTypePollingChannels).FullName));
     }
 
     [Test]
@@ -25,10 +42,14 @@ public sealed class RuleSelfTests
     }
 
     [Test]
-    public void The_reference_rule_reports_a_referenced_assembly()
+    public void The_reference_rules_report_a_referenced_assembly()
     {
-        var failing = ArchitectureRules.ReferencedAssembliesStartingWith(typeof(RuleSelfTests).Assembly, "EvaraTech.Modules.Tenancy");
-
-        Assert.That(failing, Is.EquivalentTo(new[] { "EvaraTech.Modules.Tenancy" }));
+        Assert.Multiple(() =>
+        {
+            Assert.That(ArchitectureRules.ReferencedAssembliesStartingWith(typeof(RuleSelfTests).Assembly, "EvaraTech.Modules.Tenancy"),
+                Does.Contain("EvaraTech.Modules.Tenancy"));
+            Assert.That(ArchitectureRules.ReferencedAssembliesNamed(typeof(RuleSelfTests).Assembly, ["EvaraTech.Modules.Tenancy", "EvaraTech.Modules.Absent"]),
+                Is.EquivalentTo(new[] { "EvaraTech.Modules.Tenancy" }));
+        });
     }
 }

@@ -1,13 +1,6 @@
 using EvaraTech.Api.Errors;
-using EvaraTech.Api.Realtime;
 using EvaraTech.Infrastructure;
 using EvaraTech.Infrastructure.Http;
-using EvaraTech.Modules.Alerts;
-using EvaraTech.Modules.Audit;
-using EvaraTech.Modules.Nodes;
-using EvaraTech.Modules.Reporting;
-using EvaraTech.Modules.Telemetry;
-using EvaraTech.Modules.Tenancy;
 using Hangfire;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Scalar.AspNetCore;
@@ -43,19 +36,13 @@ public static class ApiPipeline
             Authorization = [new SuperadminDashboardAuthorization()],
             AsyncAuthorization = [],
         });
-        // A connection ends when its token expires, so a revoked or demoted user does not keep listening.
-        app.MapHub<RealtimeHub>("/hubs/realtime", o => o.CloseOnAuthenticationExpiration = true).RequireAuthorization();
-
-        app.MapTelemetryDeviceEndpoints();
-
         // Every API route needs a signed-in user unless it says otherwise (login, signed webhooks).
         var api = app.MapGroup(ApiPrefix).RequireAuthorization().ReturnsErrorEnvelopes();
-        api.MapTenancyEndpoints();
-        api.MapNodesEndpoints();
-        api.MapTelemetryEndpoints();
-        api.MapAlertsEndpoints();
-        api.MapReportingEndpoints();
-        api.MapAuditEndpoints();
+        foreach (var module in ApiRegistration.Modules)
+        {
+            module.MapEndpoints(app, api);
+        }
+
         api.MapConsoleSettings();
         return app;
     }

@@ -1,33 +1,45 @@
 using System.Text.Json.Serialization;
 using EvaraTech.Api.Errors;
 using EvaraTech.Api.OpenApi;
-using EvaraTech.Api.Realtime;
 using EvaraTech.Application.Behaviours;
-using EvaraTech.Infrastructure.Database;
-using EvaraTech.Infrastructure.Messaging;
 using EvaraTech.Modules.Alerts;
 using EvaraTech.Modules.Audit;
 using EvaraTech.Modules.Nodes;
+using EvaraTech.Modules.Realtime;
 using EvaraTech.Modules.Reporting;
 using EvaraTech.Modules.Telemetry;
 using EvaraTech.Modules.Tenancy;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.AspNetCore.SignalR;
-using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
-using StackExchange.Redis;
 
 namespace EvaraTech.Api.Hosting;
 
-/// <summary>The host's services: mediator over every module, the modules themselves, JSON, errors, OpenAPI, SignalR.</summary>
+/// <summary>The host's services: mediator over every module, the modules themselves, JSON, errors, OpenAPI.</summary>
 public static class ApiRegistration
 {
-    /// <summary>One type from every module assembly (validators are discovered in these).</summary>
-    public static readonly Type[] ModuleMarkers =
+    /// <summary>
+    /// Every module, the one list the host reads: its services, its routes (devices and the hub on the root, the rest
+    /// on the API group) and its assembly (validators, architecture rules). Add a module here and nowhere else, but for
+    /// the mediator's literal list below when it has messages.
+    /// </summary>
+    public static readonly PlatformModule[] Modules =
     [
-        typeof(TenancyModule), typeof(NodesModule), typeof(TelemetryModule), typeof(AlertsModule), typeof(ReportingModule), typeof(AuditModule),
+        new(typeof(TenancyModule), (s, c) => s.AddTenancyModule(c), (_, api) => api.MapTenancyEndpoints()),
+        new(typeof(NodesModule), (s, c) => s.AddNodesModule(c), (_, api) => api.MapNodesEndpoints()),
+        new(typeof(TelemetryModule), (s, c) => s.AddTelemetryModule(c), (root, api) =>
+        {
+            root.MapTelemetryDeviceEndpoints();
+            api.MapTelemetryEndpoints();
+        }),
+        new(typeof(AlertsModule), (s, c) => s.AddAlertsModule(c), (_, api) => api.MapAlertsEndpoints()),
+        new(typeof(ReportingModule), (s, c) => s.AddReportingModule(c), (_, api) => api.MapReportingEndpoints()),
+        new(typeof(AuditModule), (s, c) => s.AddAuditModule(c), (_, api) => api.MapAuditEndpoints()),
+        new(typeof(RealtimeModule), (s, c) => s.AddRealtimeModule(c), (root, _) => root.MapRealtimeEndpoints()),
     ];
+
+    /// <summary>One type from every module assembly.</summary>
+    public static IEnumerable<Type> ModuleMarkers => Modules.Select(m => m.Marker);
 
     public static WebApplicationBuilder AddApi(this WebApplicationBuilder builder)
     {
@@ -37,8 +49,8 @@ public static class ApiRegistration
         {
             // Scoped: behaviours and handlers take the request's unit of work.
             options.ServiceLifetime = ServiceLifetime.Scoped;
-            // Read by the source generator at compile time, so the list is literal. List a module here once it has
-            // messages (the generator refuses one without); a test checks that every message has a handler.
+            // Read by the source generator at compile time, so it cannot be Modules: list a module here once it has
+            // messages (the generator refuses one without); MediatorRegistrationTests fails for a module left out.
             options.Assemblies =
             [
                 typeof(TenancyModule), typeof(NodesModule), typeof(TelemetryModule), typeof(AlertsModule), typeof(ReportingModule), typeof(AuditModule),
@@ -52,12 +64,10 @@ public static class ApiRegistration
         // Validators are stateless: built once, since building one compiles its rules' expressions.
         services.AddValidatorsFromAssemblies(ModuleMarkers.Select(t => t.Assembly), ServiceLifetime.Singleton, includeInternalTypes: true);
 
-        services.AddTenancyModule(builder.Configuration);
-        services.AddNodesModule(builder.Configuration);
-        services.AddTelemetryModule(builder.Configuration);
-        services.AddAlertsModule(builder.Configuration);
-        services.AddReportingModule(builder.Configuration);
-        services.AddAuditModule(builder.Configuration);
+        foreach (var module in Modules)
+        {
+            module.AddServices(services, builder.Configuration);
+        }
 
         services.Configure<JsonOptions>(o =>
         {
@@ -72,23 +82,9 @@ public static class ApiRegistration
         services.Configure<ConsoleOptions>(builder.Configuration.GetSection(ConsoleOptions.Section));
         services.AddOpenApi(o => o.AddSchemaTransformer<OpenDictionaryValues>());
 
-        var signalR = services.AddSignalR().AddMessagePackProtocol();
-        services.Configure<RealtimeOptions>(builder.Configuration.GetSection(RealtimeOptions.Section));
-        services.AddSingleton<RealtimeBroadcaster>();
-        services.AddHostedService(provider => provider.GetRequiredService<RealtimeBroadcaster>());
-        services.AddIntegrationEventHandler<BroadcastIntegrationEvents>();
-        if (ConnectionStrings.Redis(builder.Configuration) is { } redis)
-        {
-            signalR.AddStackExchangeRedis(redis, o =>
-            {
-                o.Configuration.ChannelPrefix = RedisChannel.Literal("evaratech");
-                o.Configuration.AbortOnConnectFail = false;
-            });
-            services.AddSingleton<RedisHubLifetimeManager<RealtimeHub>>();
-            services.AddSingleton<DefaultHubLifetimeManager<RealtimeHub>>();
-            services.AddSingleton<HubLifetimeManager<RealtimeHub>, FallbackHubLifetimeManager>();
-        }
-
         return builder;
     }
 }
+
+/// <summary>A module as the host sees it: its marker type, how it adds its services and how it maps its routes.</summary>
+public sealed record PlatformModule(Type Marker, Action<IServiceCollection, IConfiguration> AddServices, Action<IEndpointRouteBuilder, RouteGroupBuilder> MapEndpoints);

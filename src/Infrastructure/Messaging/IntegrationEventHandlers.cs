@@ -1,3 +1,4 @@
+using System.Reflection;
 using EvaraTech.Application.IntegrationEvents;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -5,6 +6,13 @@ namespace EvaraTech.Infrastructure.Messaging;
 
 public static class IntegrationEventHandlers
 {
+    /// <summary>Declares the integration events a module publishes (its contracts assembly), so the outbox can read them back.</summary>
+    public static IServiceCollection AddIntegrationEventContracts(this IServiceCollection services, Assembly contracts)
+    {
+        services.AddSingleton(new IntegrationEventContracts(contracts));
+        return services;
+    }
+
     /// <summary>
     /// Registers <typeparamref name="THandler"/> (scoped) as the handler of every integration event it implements
     /// <see cref="IIntegrationEventHandler{T}"/> for, one instance per dispatch scope.

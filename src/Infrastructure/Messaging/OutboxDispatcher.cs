@@ -15,7 +15,7 @@ namespace EvaraTech.Infrastructure.Messaging;
 /// handler leaves the event pending (attempts and last error recorded, the claim released) for the sweeper to retry;
 /// a crash leaves it claimed until the lease runs out.
 /// </summary>
-public sealed class OutboxDispatcher(NpgsqlDataSource dataSource, IServiceScopeFactory scopes, ILogger<OutboxDispatcher> logger)
+public sealed class OutboxDispatcher(NpgsqlDataSource dataSource, IntegrationEventTypes eventTypes, IServiceScopeFactory scopes, ILogger<OutboxDispatcher> logger)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -106,7 +106,7 @@ public sealed class OutboxDispatcher(NpgsqlDataSource dataSource, IServiceScopeF
 
     private async Task InvokeHandlersAsync(OutboxRow row, CancellationToken cancellationToken)
     {
-        var type = IntegrationEventTypes.Find(row.EventType)
+        var type = eventTypes.Find(row.EventType)
             ?? throw new InvalidOperationException($"Unknown integration event type '{row.EventType}'.");
         var integrationEvent = (IIntegrationEvent)JsonSerializer.Deserialize(row.Payload, type, Json)!;
 

@@ -7,6 +7,7 @@ using EvaraTech.Modules.Alerts.Application.EvaluateTelemetryBatch;
 using EvaraTech.Modules.Alerts.Application.NotificationRules;
 using EvaraTech.Modules.Alerts.Application.QueueNotifications;
 using EvaraTech.Modules.Alerts.Application.TrackDowntime;
+using EvaraTech.Modules.Alerts.Contracts;
 using EvaraTech.Modules.Alerts.Endpoints;
 using EvaraTech.Modules.Alerts.Notifications;
 using EvaraTech.Modules.Alerts.Persistence;
@@ -28,6 +29,7 @@ public static class AlertsModule
 
     public static IServiceCollection AddAlertsModule(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddIntegrationEventContracts(typeof(AlertRaised).Assembly);
         services.AddScoped<AlertLifecycle>();
         services.AddSingleton<AlertRulesCache>();
         services.AddScoped<RuleStates>();

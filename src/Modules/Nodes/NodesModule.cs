@@ -1,13 +1,14 @@
-using EvaraTech.Application.Nodes;
 using EvaraTech.Infrastructure.Jobs;
-using Hangfire;
+using EvaraTech.Infrastructure.Messaging;
 using EvaraTech.Modules.Nodes.Application.CreateNode;
 using EvaraTech.Modules.Nodes.Application.DeleteNode;
 using EvaraTech.Modules.Nodes.Application.UpdateNode;
+using EvaraTech.Modules.Nodes.Contracts;
 using EvaraTech.Modules.Nodes.Demo;
 using EvaraTech.Modules.Nodes.Endpoints;
 using EvaraTech.Modules.Nodes.Jobs;
 using EvaraTech.Modules.Nodes.Persistence;
+using Hangfire;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,10 +22,15 @@ public static class NodesModule
 
     public static IServiceCollection AddNodesModule(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddIntegrationEventContracts(typeof(NodeStatusChanged).Assembly);
         services.AddScoped<NodeStore>();
         services.AddScoped<NodeCache>();
         services.AddScoped<NodeReads>();
-        services.AddScoped<INodeDirectory, NodeDirectory>();
+        services.AddScoped<NodeDirectory>();
+        services.AddScoped<INodeLookup>(provider => provider.GetRequiredService<NodeDirectory>());
+        services.AddScoped<INodeAudiences>(provider => provider.GetRequiredService<NodeDirectory>());
+        services.AddScoped<INodeIngestionSources>(provider => provider.GetRequiredService<NodeDirectory>());
+        services.AddScoped<INodeAlertTargets>(provider => provider.GetRequiredService<NodeDirectory>());
         services.AddScoped<INodeTelemetryState>(provider => provider.GetRequiredService<OperationalStateStore>());
         services.AddScoped<INodeAlertState>(provider => provider.GetRequiredService<OperationalStateStore>());
         services.AddScoped<NodeList>();

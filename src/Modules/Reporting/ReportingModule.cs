@@ -1,6 +1,7 @@
 using EvaraTech.Infrastructure.Jobs;
 using EvaraTech.Infrastructure.Messaging;
 using EvaraTech.Modules.Reporting.Application.RefreshOnChanges;
+using EvaraTech.Modules.Reporting.Contracts;
 using EvaraTech.Modules.Reporting.Endpoints;
 using EvaraTech.Modules.Reporting.Jobs;
 using EvaraTech.Modules.Reporting.Persistence;
@@ -22,6 +23,7 @@ public static class ReportingModule
 
     public static IServiceCollection AddReportingModule(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddIntegrationEventContracts(typeof(DashboardStatsRefreshed).Assembly);
         services.AddScoped<DashboardStatsView>();
         services.AddTransient<DashboardRefresh>();
         services.AddSingleton<DashboardRefreshRequests>();

@@ -1,6 +1,7 @@
 using EvaraTech.Application.Queries;
-using EvaraTech.Application.Telemetry;
+using EvaraTech.Infrastructure.Messaging;
 using EvaraTech.Modules.Telemetry.Application;
+using EvaraTech.Modules.Telemetry.Contracts;
 using EvaraTech.Modules.Telemetry.Endpoints;
 using EvaraTech.Modules.Telemetry.Ingestion;
 using EvaraTech.Modules.Telemetry.Jobs;
@@ -18,6 +19,7 @@ public static class TelemetryModule
 
     public static IServiceCollection AddTelemetryModule(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddIntegrationEventContracts(typeof(TelemetryBatchRecorded).Assembly);
         services.AddScoped<TelemetryNodes>();
         services.AddScoped<TelemetryReads>();
         services.AddScoped<IngestionRecords>();

@@ -1,13 +1,14 @@
 using System.Threading.RateLimiting;
 using EvaraTech.Application.Security;
-using EvaraTech.Application.Tenants;
 using EvaraTech.Infrastructure.Database;
+using EvaraTech.Infrastructure.Messaging;
 using EvaraTech.Modules.Tenancy.Application.Users;
-using EvaraTech.Modules.Tenancy.Domain;
-using EvaraTech.Modules.Tenancy.Persistence;
 using EvaraTech.Modules.Tenancy.Authentication;
+using EvaraTech.Modules.Tenancy.Contracts;
 using EvaraTech.Modules.Tenancy.Demo;
+using EvaraTech.Modules.Tenancy.Domain;
 using EvaraTech.Modules.Tenancy.Endpoints;
+using EvaraTech.Modules.Tenancy.Persistence;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -28,6 +29,7 @@ public static class TenancyModule
 
     public static IServiceCollection AddTenancyModule(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddIntegrationEventContracts(typeof(UserLoggedIn).Assembly);
         services.AddOptions<JwtOptions>()
             .Bind(configuration.GetSection(JwtOptions.Section))
             .Validate<IHostEnvironment>((options, environment) => ProductionSafety.Violation(options, environment) is null,

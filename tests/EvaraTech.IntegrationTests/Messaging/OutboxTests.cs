@@ -4,8 +4,9 @@ using System.Net.Http.Json;
 using EvaraTech.Application.IntegrationEvents;
 using EvaraTech.Infrastructure.Messaging;
 using EvaraTech.IntegrationTests.Infrastructure;
-using Microsoft.AspNetCore.TestHost;
+using EvaraTech.Modules.Tenancy.Contracts;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 

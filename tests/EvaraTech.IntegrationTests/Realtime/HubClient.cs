@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using EvaraTech.Api.Realtime;
 using EvaraTech.IntegrationTests.Infrastructure;
+using EvaraTech.Modules.Realtime;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.SignalR.Client;

@@ -1,6 +1,8 @@
 using EvaraTech.Application.Security;
 using EvaraTech.IntegrationTests.Infrastructure;
+using EvaraTech.Modules.Nodes.Contracts;
 using EvaraTech.Modules.Telemetry.Application.RecordTelemetryBatch;
+using EvaraTech.Modules.Telemetry.Contracts;
 using EvaraTech.Modules.Telemetry.Domain.Ingestion;
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;
@@ -62,7 +64,7 @@ public sealed class IngestionPipelineTests : IntegrationTest
         await ArrangeTankAsync(now);
         using (var scope = SystemScope())
         {
-            var state = scope.ServiceProvider.GetRequiredService<EvaraTech.Application.Nodes.INodeTelemetryState>();
+            var state = scope.ServiceProvider.GetRequiredService<EvaraTech.Modules.Nodes.Contracts.INodeTelemetryState>();
             var db = scope.ServiceProvider.GetRequiredService<EvaraTech.Infrastructure.Database.DbSession>();
             await db.BeginAsync(CancellationToken.None);
             await state.RecordPollFailuresAsync([(TelemetryScenario.Tank, "timeout")], CancellationToken.None);

@@ -1,6 +1,6 @@
 using EvaraTech.Application.Security;
-using EvaraTech.Application.Tenants;
 using EvaraTech.Domain;
+using EvaraTech.Modules.Tenancy.Contracts;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace EvaraTech.IntegrationTests.Tenancy;

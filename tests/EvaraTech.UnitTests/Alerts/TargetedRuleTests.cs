@@ -1,6 +1,6 @@
-using EvaraTech.Application.Nodes;
 using EvaraTech.Modules.Alerts.Domain;
 using EvaraTech.Modules.Alerts.Persistence;
+using EvaraTech.Modules.Nodes.Contracts;
 
 namespace EvaraTech.UnitTests.Alerts;
 

@@ -1,7 +1,7 @@
-using EvaraTech.Application.Nodes;
 using EvaraTech.Application.Queries;
 using EvaraTech.Domain;
 using EvaraTech.Modules.Alerts.Persistence;
+using EvaraTech.Modules.Nodes.Contracts;
 
 namespace EvaraTech.Modules.Alerts.Application;
 
@@ -9,7 +9,7 @@ namespace EvaraTech.Modules.Alerts.Application;
 internal static class AlertFilters
 {
     /// <summary>The caller's scope always narrows (see <see cref="AlertFilter"/>); a node or community filter narrows to those nodes in scope.</summary>
-    public static async Task<AlertFilter> ResolveAsync(INodeDirectory nodes, TenantScope scope, Guid? nodeId, Guid? communityId, string? from,
+    public static async Task<AlertFilter> ResolveAsync(INodeLookup nodes, TenantScope scope, Guid? nodeId, Guid? communityId, string? from,
         string? to, CancellationToken ct)
     {
         IReadOnlyCollection<Guid>? nodeIds = communityId is { } community

@@ -1,6 +1,6 @@
-using EvaraTech.Application.Tenants;
 using EvaraTech.Infrastructure.Database;
 using EvaraTech.Modules.Alerts.Persistence;
+using EvaraTech.Modules.Tenancy.Contracts;
 using Hangfire;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using Dapper;
-using EvaraTech.Application.Nodes;
 using EvaraTech.Infrastructure.Caching;
 using EvaraTech.Infrastructure.Database;
 using EvaraTech.Modules.Alerts.Domain;
+using EvaraTech.Modules.Nodes.Contracts;
 
 namespace EvaraTech.Modules.Alerts.Persistence;
 

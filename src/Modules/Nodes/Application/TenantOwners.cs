@@ -1,7 +1,7 @@
 using EvaraTech.Application.Errors;
-using EvaraTech.Application.Tenants;
 using EvaraTech.Domain;
 using EvaraTech.Modules.Nodes.Domain;
+using EvaraTech.Modules.Tenancy.Contracts;
 
 namespace EvaraTech.Modules.Nodes.Application;
 

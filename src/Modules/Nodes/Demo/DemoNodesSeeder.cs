@@ -1,10 +1,10 @@
 using Dapper;
 using EvaraTech.Application.Security;
-using EvaraTech.Application.Tenants;
 using EvaraTech.Domain;
 using EvaraTech.Infrastructure.Database;
 using EvaraTech.Infrastructure.Demo;
 using EvaraTech.Modules.Nodes.Domain;
+using EvaraTech.Modules.Tenancy.Contracts;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

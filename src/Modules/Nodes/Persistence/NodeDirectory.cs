@@ -1,12 +1,12 @@
 using Dapper;
-using EvaraTech.Application.Nodes;
 using EvaraTech.Domain;
 using EvaraTech.Infrastructure.Database;
+using EvaraTech.Modules.Nodes.Contracts;
 
 namespace EvaraTech.Modules.Nodes.Persistence;
 
-/// <summary>The Nodes module's side of <see cref="INodeDirectory"/>: one scoped statement for one node or many.</summary>
-public sealed class NodeDirectory(DbSession db) : INodeDirectory
+/// <summary>The Nodes module's side of its published look-ups: one statement for one node or many, scoped where the caller is.</summary>
+public sealed class NodeDirectory(DbSession db) : INodeLookup, INodeAudiences, INodeIngestionSources, INodeAlertTargets
 {
     private const string Find = """
         SELECT n.id, n.analytics_type AS AnalyticsType, n.owner_distributor_id AS OwnerDistributorId,

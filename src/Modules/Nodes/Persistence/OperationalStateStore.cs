@@ -1,9 +1,9 @@
 using Dapper;
 using EvaraTech.Application.Errors;
 using EvaraTech.Application.IntegrationEvents;
-using EvaraTech.Application.Nodes;
 using EvaraTech.Domain;
 using EvaraTech.Infrastructure.Database;
+using EvaraTech.Modules.Nodes.Contracts;
 using EvaraTech.Modules.Nodes.Domain;
 
 namespace EvaraTech.Modules.Nodes.Persistence;

@@ -1,5 +1,6 @@
 using EvaraTech.Application.IntegrationEvents;
 using EvaraTech.Infrastructure.Database;
+using EvaraTech.Modules.Reporting.Contracts;
 using EvaraTech.Modules.Reporting.Persistence;
 using Hangfire;
 using Microsoft.Extensions.Configuration;

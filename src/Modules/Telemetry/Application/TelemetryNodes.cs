@@ -1,6 +1,6 @@
 using EvaraTech.Application.Errors;
-using EvaraTech.Application.Nodes;
 using EvaraTech.Application.Security;
+using EvaraTech.Modules.Nodes.Contracts;
 using EvaraTech.Modules.Telemetry.Domain;
 
 namespace EvaraTech.Modules.Telemetry.Application;
@@ -9,11 +9,11 @@ namespace EvaraTech.Modules.Telemetry.Application;
 public sealed record TelemetryNode(NodeReference Node, TelemetryTable Table);
 
 /// <summary>
-/// Every telemetry query starts here: the node(s) are resolved through the Nodes module's <see cref="INodeDirectory"/>
+/// Every telemetry query starts here: the node(s) are resolved through the Nodes module's <see cref="INodeLookup"/>
 /// within the caller's scope (telemetry never reads the nodes tables), so an unknown node and a node outside the scope
 /// are the same 404.
 /// </summary>
-public sealed class TelemetryNodes(INodeDirectory directory, ICurrentUser user)
+public sealed class TelemetryNodes(INodeLookup directory, ICurrentUser user)
 {
     public const string Resource = "Node";
 

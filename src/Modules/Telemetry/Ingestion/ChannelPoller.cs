@@ -1,5 +1,5 @@
-using EvaraTech.Application.Nodes;
 using EvaraTech.Infrastructure.Database;
+using EvaraTech.Modules.Nodes.Contracts;
 using EvaraTech.Modules.Telemetry.Application.RecordTelemetryBatch;
 using EvaraTech.Modules.Telemetry.Domain.Ingestion;
 using EvaraTech.Modules.Telemetry.Persistence;

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
-using EvaraTech.Application.Nodes;
 using EvaraTech.Infrastructure.Database;
+using EvaraTech.Modules.Nodes.Contracts;
 using EvaraTech.Modules.Telemetry.Ingestion;
 using EvaraTech.Modules.Telemetry.Persistence;
 using Microsoft.Extensions.DependencyInjection;
@@ -38,7 +38,7 @@ public sealed class ThingSpeakPolling(
         var started = clock.GetTimestamp();
         var (cycleStart, channels) = await scopes.RunAsync(async services =>
         {
-            var polled = await services.GetRequiredService<INodeDirectory>().PolledChannelsAsync(cancellationToken);
+            var polled = await services.GetRequiredService<INodeIngestionSources>().PolledChannelsAsync(cancellationToken);
             return (await services.GetRequiredService<PollSchedule>().SyncAsync(polled, cancellationToken), polled);
         }, cancellationToken);
 

@@ -1,6 +1,6 @@
 using Dapper;
-using EvaraTech.Application.Nodes;
 using EvaraTech.Infrastructure.Database;
+using EvaraTech.Modules.Nodes.Contracts;
 
 namespace EvaraTech.Modules.Telemetry.Persistence;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Dapper;
-using EvaraTech.Application.Telemetry;
 using EvaraTech.Infrastructure.Database;
+using EvaraTech.Modules.Telemetry.Contracts;
 using EvaraTech.Modules.Telemetry.Domain;
 
 namespace EvaraTech.Modules.Telemetry.Persistence;

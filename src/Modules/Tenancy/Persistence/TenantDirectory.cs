@@ -1,9 +1,9 @@
 using System.Globalization;
 using Dapper;
-using EvaraTech.Application.Tenants;
 using EvaraTech.Domain;
 using EvaraTech.Infrastructure.Database;
 using EvaraTech.Modules.Tenancy.Authentication;
+using EvaraTech.Modules.Tenancy.Contracts;
 
 namespace EvaraTech.Modules.Tenancy.Persistence;
 

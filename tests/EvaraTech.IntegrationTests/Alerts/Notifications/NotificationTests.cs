@@ -8,6 +8,7 @@ using EvaraTech.Application.IntegrationEvents;
 using EvaraTech.Application.Security;
 using EvaraTech.Infrastructure.Messaging;
 using EvaraTech.IntegrationTests.Infrastructure;
+using EvaraTech.Modules.Alerts.Contracts;
 using EvaraTech.Modules.Alerts.Notifications;
 using Microsoft.Extensions.DependencyInjection;
 

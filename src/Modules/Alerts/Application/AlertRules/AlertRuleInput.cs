@@ -1,11 +1,11 @@
 using EvaraTech.Application.Behaviours;
 using EvaraTech.Application.Errors;
-using EvaraTech.Application.Nodes;
 using EvaraTech.Application.Security;
-using EvaraTech.Application.Telemetry;
-using EvaraTech.Application.Tenants;
 using EvaraTech.Domain;
 using EvaraTech.Modules.Alerts.Domain;
+using EvaraTech.Modules.Nodes.Contracts;
+using EvaraTech.Modules.Telemetry.Contracts;
+using EvaraTech.Modules.Tenancy.Contracts;
 using FluentValidation;
 
 namespace EvaraTech.Modules.Alerts.Application.AlertRules;
@@ -75,7 +75,7 @@ public sealed class AlertRuleInputValidator : AbstractValidator<AlertRuleInput>
 /// Resolves a rule's target under the caller's scope: the node (its distributor owns the rule) or the selector's
 /// owner and community, and checks the metric is one the targeted nodes report. Outside the scope is not found.
 /// </summary>
-public sealed class RuleTargets(INodeDirectory nodes, ITenantDirectory tenants, ITelemetryBatchReader telemetry, ICurrentUser user)
+public sealed class RuleTargets(INodeLookup nodes, ITenantDirectory tenants, ITelemetryBatchReader telemetry, ICurrentUser user)
 {
     /// <returns>the distributor that owns the rule</returns>
     public async Task<Guid> OwnerAsync(AlertRuleInput input, CancellationToken ct)

@@ -1,7 +1,7 @@
-using EvaraTech.Application.Nodes;
 using EvaraTech.Application.Queries;
 using EvaraTech.Application.Security;
 using EvaraTech.Modules.Alerts.Persistence;
+using EvaraTech.Modules.Nodes.Contracts;
 using FluentValidation;
 using Mediator;
 
@@ -20,7 +20,7 @@ public sealed class GetAlertStatsValidator : AbstractValidator<GetAlertStatsQuer
         this.ValidTimeRange(q => q.From, q => q.To, clock, (_, _) => (ReportPeriod.MaxSpan, "Alert statistics"));
 }
 
-public sealed class GetAlertStatsHandler(AlertHistory history, INodeDirectory nodes, ICurrentUser user, TimeProvider clock)
+public sealed class GetAlertStatsHandler(AlertHistory history, INodeLookup nodes, ICurrentUser user, TimeProvider clock)
     : IQueryHandler<GetAlertStatsQuery, Persistence.AlertStats>
 {
     public async ValueTask<Persistence.AlertStats> Handle(GetAlertStatsQuery query, CancellationToken cancellationToken)

@@ -1,9 +1,10 @@
 using EvaraTech.Application.IntegrationEvents;
-using EvaraTech.Application.Nodes;
-using EvaraTech.Application.Telemetry;
 using EvaraTech.Infrastructure.Database;
+using EvaraTech.Modules.Alerts.Contracts;
 using EvaraTech.Modules.Alerts.Domain;
 using EvaraTech.Modules.Alerts.Persistence;
+using EvaraTech.Modules.Nodes.Contracts;
+using EvaraTech.Modules.Telemetry.Contracts;
 
 namespace EvaraTech.Modules.Alerts.Application.EvaluateTelemetryBatch;
 
@@ -15,7 +16,7 @@ namespace EvaraTech.Modules.Alerts.Application.EvaluateTelemetryBatch;
 /// twice raises nothing twice.
 /// </summary>
 public sealed class EvaluateTelemetryBatchHandler(
-    INodeDirectory directory, AlertRulesCache rules, RuleStates states, AlertLifecycle lifecycle, ITelemetryBatchReader reader,
+    INodeAlertTargets directory, AlertRulesCache rules, RuleStates states, AlertLifecycle lifecycle, ITelemetryBatchReader reader,
     CriticalAlertStatus nodeStatus, IIntegrationEventPublisher events, DbSession db, TimeProvider clock)
     : IIntegrationEventHandler<TelemetryBatchRecorded>
 {

@@ -1,11 +1,11 @@
 using System.Buffers.Binary;
 using System.Buffers.Text;
-using EvaraTech.Application.Nodes;
 using EvaraTech.Application.Queries;
 using EvaraTech.Application.Security;
 using EvaraTech.Domain;
 using EvaraTech.Modules.Alerts.Domain;
 using EvaraTech.Modules.Alerts.Persistence;
+using EvaraTech.Modules.Nodes.Contracts;
 using FluentValidation;
 using Mediator;
 
@@ -45,7 +45,7 @@ public sealed class ListAlertsValidator : AbstractValidator<ListAlertsQuery>
     }
 }
 
-public sealed class ListAlertsHandler(AlertHistory history, INodeDirectory nodes, ICurrentUser user) : IQueryHandler<ListAlertsQuery, AlertPage>
+public sealed class ListAlertsHandler(AlertHistory history, INodeLookup nodes, ICurrentUser user) : IQueryHandler<ListAlertsQuery, AlertPage>
 {
     public async ValueTask<AlertPage> Handle(ListAlertsQuery query, CancellationToken cancellationToken)
     {

@@ -2,6 +2,7 @@ using EvaraTech.Application.Auditing;
 using EvaraTech.Application.Errors;
 using EvaraTech.Application.IntegrationEvents;
 using EvaraTech.Application.Security;
+using EvaraTech.Modules.Alerts.Contracts;
 using EvaraTech.Modules.Alerts.Persistence;
 using Mediator;
 

@@ -1,9 +1,10 @@
 using EvaraTech.Application.IntegrationEvents;
-using EvaraTech.Application.Nodes;
-using EvaraTech.Application.Tenants;
 using EvaraTech.Infrastructure.Database;
+using EvaraTech.Modules.Alerts.Contracts;
 using EvaraTech.Modules.Alerts.Notifications;
 using EvaraTech.Modules.Alerts.Persistence;
+using EvaraTech.Modules.Nodes.Contracts;
+using EvaraTech.Modules.Tenancy.Contracts;
 using Hangfire;
 
 namespace EvaraTech.Modules.Alerts.Application.QueueNotifications;
@@ -16,7 +17,7 @@ namespace EvaraTech.Modules.Alerts.Application.QueueNotifications;
 /// queue nothing twice; their jobs start once this commits.
 /// </summary>
 public sealed class QueueAlertNotificationsHandler(
-    NotificationRuleStore rules, NotificationDeliveries deliveries, ITenantDirectory tenants, INodeDirectory nodes, IBackgroundJobClient jobs, DbSession db)
+    NotificationRuleStore rules, NotificationDeliveries deliveries, ITenantDirectory tenants, INodeAudiences nodes, IBackgroundJobClient jobs, DbSession db)
     : IIntegrationEventHandler<AlertRaised>
 {
     public async Task HandleAsync(AlertRaised raised, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using EvaraTech.Application.IntegrationEvents;
 using EvaraTech.Infrastructure.Database;
 using EvaraTech.Modules.Alerts.Persistence;
+using EvaraTech.Modules.Nodes.Contracts;
 
 namespace EvaraTech.Modules.Alerts.Application.TrackDowntime;
 

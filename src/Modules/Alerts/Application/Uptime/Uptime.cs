@@ -1,10 +1,10 @@
 using EvaraTech.Application.Errors;
-using EvaraTech.Application.Nodes;
 using EvaraTech.Application.Paging;
 using EvaraTech.Application.Queries;
 using EvaraTech.Application.Security;
 using EvaraTech.Modules.Alerts.Domain;
 using EvaraTech.Modules.Alerts.Persistence;
+using EvaraTech.Modules.Nodes.Contracts;
 using FluentValidation;
 using Mediator;
 
@@ -40,7 +40,7 @@ public sealed class GetUptimeReportValidator : AbstractValidator<GetUptimeReport
     }
 }
 
-public sealed class GetNodeUptimeHandler(INodeDirectory nodes, DowntimeRecords downtime, ICurrentUser user, TimeProvider clock)
+public sealed class GetNodeUptimeHandler(INodeLookup nodes, DowntimeRecords downtime, ICurrentUser user, TimeProvider clock)
     : IQueryHandler<GetNodeUptimeQuery, NodeUptime>
 {
     public async ValueTask<NodeUptime> Handle(GetNodeUptimeQuery query, CancellationToken cancellationToken)
@@ -53,7 +53,7 @@ public sealed class GetNodeUptimeHandler(INodeDirectory nodes, DowntimeRecords d
     }
 }
 
-public sealed class GetUptimeReportHandler(INodeDirectory nodes, DowntimeRecords downtime, ICurrentUser user, TimeProvider clock)
+public sealed class GetUptimeReportHandler(INodeLookup nodes, DowntimeRecords downtime, ICurrentUser user, TimeProvider clock)
     : IQueryHandler<GetUptimeReportQuery, Page<UptimeReportLine>>
 {
     public async ValueTask<Page<UptimeReportLine>> Handle(GetUptimeReportQuery query, CancellationToken cancellationToken)

@@ -1,8 +1,8 @@
 using EvaraTech.Application.Security;
-using EvaraTech.Application.Tenants;
 using EvaraTech.Domain;
 using EvaraTech.Modules.Nodes.Domain;
 using EvaraTech.Modules.Nodes.Persistence;
+using EvaraTech.Modules.Tenancy.Contracts;
 using FluentValidation;
 using Mediator;
 

@@ -1,9 +1,9 @@
 using EvaraTech.Application.Auditing;
 using EvaraTech.Application.Security;
-using EvaraTech.Application.Tenants;
 using EvaraTech.Domain;
 using EvaraTech.Modules.Nodes.Domain;
 using EvaraTech.Modules.Nodes.Persistence;
+using EvaraTech.Modules.Tenancy.Contracts;
 using Mediator;
 
 namespace EvaraTech.Modules.Nodes.Application.MoveNode;

@@ -1,4 +1,6 @@
 using EvaraTech.Application.IntegrationEvents;
+using EvaraTech.Modules.Alerts.Contracts;
+using EvaraTech.Modules.Nodes.Contracts;
 using EvaraTech.Modules.Reporting.Jobs;
 
 namespace EvaraTech.Modules.Reporting.Application.RefreshOnChanges;

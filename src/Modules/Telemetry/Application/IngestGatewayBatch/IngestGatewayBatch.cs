@@ -1,9 +1,9 @@
 using EvaraTech.Application.Auditing;
 using EvaraTech.Application.Behaviours;
 using EvaraTech.Application.Errors;
-using EvaraTech.Application.Nodes;
 using EvaraTech.Application.Security;
 using EvaraTech.Infrastructure.Database;
+using EvaraTech.Modules.Nodes.Contracts;
 using EvaraTech.Modules.Telemetry.Application.RecordTelemetryBatch;
 using EvaraTech.Modules.Telemetry.Domain.Ingestion;
 using FluentValidation;
@@ -57,7 +57,7 @@ public sealed class IngestGatewayBatchValidator : AbstractValidator<IngestGatewa
     private static bool IsField(string name) => name.Length == 6 && name.StartsWith("field", StringComparison.Ordinal) && name[5] is >= '1' and <= '8';
 }
 
-public sealed class IngestGatewayBatchHandler(ICurrentUser user, DbSession db, INodeDirectory directory, ISender sender)
+public sealed class IngestGatewayBatchHandler(ICurrentUser user, DbSession db, INodeLookup nodes, INodeIngestionSources sources, ISender sender)
     : ICommandHandler<IngestGatewayBatchCommand, GatewayBatchResult>
 {
     public async ValueTask<GatewayBatchResult> Handle(IngestGatewayBatchCommand command, CancellationToken cancellationToken)
@@ -65,7 +65,7 @@ public sealed class IngestGatewayBatchHandler(ICurrentUser user, DbSession db, I
         var readings = command.Readings!;
         var mayWrite = user is { IsAuthenticated: true, Role: { } role } && Permissions.Has(role, Permissions.TelemetryWrite);
         var inScope = mayWrite
-            ? (await directory.FindManyAsync([.. readings.Where(r => r.NodeId is not null).Select(r => r.NodeId!.Value).Distinct()], user.Scope, cancellationToken))
+            ? (await nodes.FindManyAsync([.. readings.Where(r => r.NodeId is not null).Select(r => r.NodeId!.Value).Distinct()], user.Scope, cancellationToken))
                 .Select(n => n.Id).ToHashSet()
             : [];
         if (!mayWrite && readings.All(r => string.IsNullOrEmpty(r.ApiKey)))
@@ -81,7 +81,7 @@ public sealed class IngestGatewayBatchHandler(ICurrentUser user, DbSession db, I
         var keys = new Dictionary<string, Guid?>(StringComparer.Ordinal);
         foreach (var key in readings.Select(r => r.ApiKey).OfType<string>().Where(k => k.Length > 0).Distinct())
         {
-            keys[key] = await directory.FindByWriteKeyAsync(key, cancellationToken);
+            keys[key] = await sources.FindByWriteKeyAsync(key, cancellationToken);
         }
 
         var results = new List<GatewayNodeResult>();

@@ -1,9 +1,9 @@
 using EvaraTech.Application.Auditing;
 using EvaraTech.Application.Behaviours;
 using EvaraTech.Application.Errors;
-using EvaraTech.Application.Nodes;
 using EvaraTech.Application.Security;
 using EvaraTech.Infrastructure.Database;
+using EvaraTech.Modules.Nodes.Contracts;
 using EvaraTech.Modules.Telemetry.Application.RecordTelemetryBatch;
 using EvaraTech.Modules.Telemetry.Domain.Ingestion;
 using EvaraTech.Modules.Telemetry.Persistence;
@@ -49,7 +49,7 @@ public sealed class RecordBulkUpdateValidator : AbstractValidator<RecordBulkUpda
 }
 
 public sealed class RecordBulkUpdateHandler(
-    ICurrentUser user, DbSession db, INodeDirectory directory, IngestionRecords records, ISender sender, TimeProvider clock)
+    ICurrentUser user, DbSession db, INodeIngestionSources directory, IngestionRecords records, ISender sender, TimeProvider clock)
     : ICommandHandler<RecordBulkUpdateCommand, BatchOutcome>
 {
     public async ValueTask<BatchOutcome> Handle(RecordBulkUpdateCommand command, CancellationToken cancellationToken)

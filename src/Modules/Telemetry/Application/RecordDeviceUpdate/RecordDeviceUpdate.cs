@@ -1,7 +1,7 @@
 using EvaraTech.Application.Auditing;
-using EvaraTech.Application.Nodes;
 using EvaraTech.Application.Security;
 using EvaraTech.Infrastructure.Database;
+using EvaraTech.Modules.Nodes.Contracts;
 using EvaraTech.Modules.Telemetry.Application.RecordTelemetryBatch;
 using EvaraTech.Modules.Telemetry.Domain.Ingestion;
 using EvaraTech.Modules.Telemetry.Persistence;
@@ -39,7 +39,7 @@ public sealed record RecordDeviceUpdateCommand(string? WriteKey, IReadOnlyDictio
     : ICommand<DeviceUpdateResult>;
 
 public sealed class RecordDeviceUpdateHandler(
-    ICurrentUser user, DbSession db, INodeDirectory directory, IngestionRecords records, ISender sender, TimeProvider clock)
+    ICurrentUser user, DbSession db, INodeIngestionSources directory, IngestionRecords records, ISender sender, TimeProvider clock)
     : ICommandHandler<RecordDeviceUpdateCommand, DeviceUpdateResult>
 {
     public async ValueTask<DeviceUpdateResult> Handle(RecordDeviceUpdateCommand command, CancellationToken cancellationToken)

@@ -1,9 +1,10 @@
 using EvaraTech.Application.Auditing;
 using EvaraTech.Application.Errors;
 using EvaraTech.Application.IntegrationEvents;
-using EvaraTech.Application.Nodes;
 using EvaraTech.Application.Security;
 using EvaraTech.Infrastructure.Database;
+using EvaraTech.Modules.Nodes.Contracts;
+using EvaraTech.Modules.Telemetry.Contracts;
 using EvaraTech.Modules.Telemetry.Domain;
 using EvaraTech.Modules.Telemetry.Domain.Ingestion;
 using EvaraTech.Modules.Telemetry.Persistence;
@@ -45,7 +46,7 @@ public sealed record RecordTelemetryBatchCommand(string Source, IReadOnlyList<No
 }
 
 public sealed class RecordTelemetryBatchHandler(
-    INodeDirectory directory, INodeTelemetryState state, IngestionRecords records, DbSession db, IIntegrationEventPublisher events,
+    INodeIngestionSources directory, INodeTelemetryState state, IngestionRecords records, DbSession db, IIntegrationEventPublisher events,
     TimeProvider clock)
     : ICommandHandler<RecordTelemetryBatchCommand, IReadOnlyList<BatchOutcome>>
 {

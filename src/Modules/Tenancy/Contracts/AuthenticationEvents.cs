@@ -1,4 +1,6 @@
-namespace EvaraTech.Application.IntegrationEvents;
+using EvaraTech.Application.IntegrationEvents;
+
+namespace EvaraTech.Modules.Tenancy.Contracts;
 
 // Published by Tenancy for the Audit module. Never carry secrets: no passwords, tokens or keys.
 

@@ -1,12 +1,14 @@
 using System.Threading.Channels;
-using EvaraTech.Application.IntegrationEvents;
-using EvaraTech.Application.Nodes;
-using EvaraTech.Application.Telemetry;
 using EvaraTech.Infrastructure.Database;
+using EvaraTech.Modules.Nodes.Contracts;
+using EvaraTech.Modules.Telemetry.Contracts;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace EvaraTech.Api.Realtime;
+namespace EvaraTech.Modules.Realtime;
 
 /// <summary>
 /// Sends the platform's events to the hub's groups, each to the groups of its node's ownership path only. Alerts and
@@ -84,7 +86,7 @@ public sealed class RealtimeBroadcaster(
         var (audiences, latest) = await scopes.RunAsync(async services =>
         {
             var ids = byNode.Keys.ToArray();
-            var found = await services.GetRequiredService<INodeDirectory>().AudiencesAsync(ids, ct);
+            var found = await services.GetRequiredService<INodeAudiences>().AudiencesAsync(ids, ct);
             return (found, await services.GetRequiredService<ITelemetryBatchReader>().LatestAsync(ids, ct));
         }, ct);
 
@@ -105,5 +107,5 @@ public sealed class RealtimeBroadcaster(
     }
 
     private Task<IReadOnlyList<NodeAudience>> AudiencesAsync(IReadOnlyCollection<Guid> nodeIds, CancellationToken ct) =>
-        scopes.RunAsync(services => services.GetRequiredService<INodeDirectory>().AudiencesAsync(nodeIds, ct), ct);
+        scopes.RunAsync(services => services.GetRequiredService<INodeAudiences>().AudiencesAsync(nodeIds, ct), ct);
 }

@@ -1,4 +1,6 @@
-namespace EvaraTech.Application.IntegrationEvents;
+using EvaraTech.Application.IntegrationEvents;
+
+namespace EvaraTech.Modules.Alerts.Contracts;
 
 // Published by Alerts (for notifications, realtime dashboards and node status).
 

@@ -1,6 +1,10 @@
 using EvaraTech.Application.IntegrationEvents;
+using EvaraTech.Modules.Alerts.Contracts;
+using EvaraTech.Modules.Nodes.Contracts;
+using EvaraTech.Modules.Reporting.Contracts;
+using EvaraTech.Modules.Telemetry.Contracts;
 
-namespace EvaraTech.Api.Realtime;
+namespace EvaraTech.Modules.Realtime;
 
 /// <summary>Hands the platform's integration events to the <see cref="RealtimeBroadcaster"/>.</summary>
 public sealed class BroadcastIntegrationEvents(RealtimeBroadcaster broadcaster)

@@ -1,4 +1,4 @@
-namespace EvaraTech.Api.Realtime;
+namespace EvaraTech.Modules.Realtime;
 
 /// <summary>One node's stored batch: how many readings, the span they cover, and the node's latest values after it.</summary>
 public sealed record TelemetryUpdate(

@@ -1,6 +1,6 @@
 using EvaraTech.Domain;
 
-namespace EvaraTech.Application.Tenants;
+namespace EvaraTech.Modules.Tenancy.Contracts;
 
 /// <summary>A user who may be told of alerts: where to write and what they may see.</summary>
 public sealed record Recipient(Guid UserId, string Email, TenantScope Scope);

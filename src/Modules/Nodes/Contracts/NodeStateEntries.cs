@@ -1,4 +1,4 @@
-namespace EvaraTech.Application.Nodes;
+namespace EvaraTech.Modules.Nodes.Contracts;
 
 /// <summary>
 /// The Nodes module's published entry for ingestion: what a poll or push did to a node's operational state. Both

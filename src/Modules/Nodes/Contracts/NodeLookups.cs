@@ -1,6 +1,6 @@
 using EvaraTech.Domain;
 
-namespace EvaraTech.Application.Nodes;
+namespace EvaraTech.Modules.Nodes.Contracts;
 
 /// <summary>What another module may know about a node: its identity, type and owner, and its tank geometry.</summary>
 /// <param name="AnalyticsType">EvaraTank, EvaraFlow or EvaraDeep.</param>
@@ -32,10 +32,10 @@ public sealed record NodeName(Guid Id, string NodeKey, string Label, Guid? Commu
 public sealed record PolledChannel(Guid NodeId, long ChannelId, string? ReadKey);
 
 /// <summary>
-/// The Nodes module's published look-up for other modules: the nodes a caller may see. Other modules keep data by
-/// node (telemetry, alerts) but never read the Nodes tables themselves; out-of-scope nodes are simply absent.
+/// The nodes a caller may see, for modules that keep data by node (telemetry, alerts) and the realtime hub: they never
+/// read the Nodes tables themselves; out-of-scope nodes are simply absent.
 /// </summary>
-public interface INodeDirectory
+public interface INodeLookup
 {
     /// <returns>the node, or null when it does not exist or is outside <paramref name="scope"/></returns>
     Task<NodeReference?> FindAsync(Guid nodeId, TenantScope scope, CancellationToken cancellationToken);
@@ -45,19 +45,31 @@ public interface INodeDirectory
 
     /// <returns>the nodes within <paramref name="scope"/>, of one community when it is given, ordered by label then id</returns>
     Task<IReadOnlyList<NodeName>> ListAsync(TenantScope scope, Guid? communityId, CancellationToken cancellationToken);
+}
 
-    /// <returns>the ownership paths of the nodes that exist (the platform's own work: realtime fan-out)</returns>
+/// <summary>Who sees a node, for those who tell them (realtime fan-out, alert notifications): the platform's own work, unscoped.</summary>
+public interface INodeAudiences
+{
+    /// <returns>the ownership paths of the nodes that exist</returns>
     Task<IReadOnlyList<NodeAudience>> AudiencesAsync(IReadOnlyCollection<Guid> nodeIds, CancellationToken cancellationToken);
+}
 
-    /// <returns>how to read the nodes' telemetry; nodes that do not exist are absent (ingestion runs unscoped)</returns>
+/// <summary>What ingestion needs to read, authenticate and map a node's telemetry: the platform's own work, unscoped.</summary>
+public interface INodeIngestionSources
+{
+    /// <returns>how to read the nodes' telemetry; nodes that do not exist are absent</returns>
     Task<IReadOnlyList<IngestionSource>> IngestionSourcesAsync(IReadOnlyCollection<Guid> nodeIds, CancellationToken cancellationToken);
 
-    /// <returns>what alert rules select the node by, or null when it does not exist (evaluation runs unscoped)</returns>
-    Task<AlertTarget?> AlertTargetAsync(Guid nodeId, CancellationToken cancellationToken);
-
-    /// <returns>every node with a ThingSpeak channel, for the poller (unscoped: the platform's own work)</returns>
+    /// <returns>every node whose ThingSpeak channel the poller reads</returns>
     Task<IReadOnlyList<PolledChannel>> PolledChannelsAsync(CancellationToken cancellationToken);
 
     /// <returns>the node whose channel has <paramref name="writeKey"/>, or null (device push authenticates by it)</returns>
     Task<Guid?> FindByWriteKeyAsync(string writeKey, CancellationToken cancellationToken);
+}
+
+/// <summary>What alert rules select a node by, for rule evaluation: the platform's own work, unscoped.</summary>
+public interface INodeAlertTargets
+{
+    /// <returns>the node's owner, type, community and tags, or null when it does not exist</returns>
+    Task<AlertTarget?> AlertTargetAsync(Guid nodeId, CancellationToken cancellationToken);
 }

@@ -1,7 +1,7 @@
-using EvaraTech.Application.Nodes;
 using EvaraTech.Domain;
+using EvaraTech.Modules.Nodes.Contracts;
 
-namespace EvaraTech.Api.Realtime;
+namespace EvaraTech.Modules.Realtime;
 
 /// <summary>
 /// The hub's groups. Each event of a node goes to the groups of its current ownership path only; node and community

@@ -1,4 +1,6 @@
-namespace EvaraTech.Application.IntegrationEvents;
+using EvaraTech.Application.IntegrationEvents;
+
+namespace EvaraTech.Modules.Telemetry.Contracts;
 
 /// <summary>
 /// A batch of readings of one node was stored (published by Telemetry; read by alert evaluation and live dashboards):

@@ -1,4 +1,4 @@
-namespace EvaraTech.Api.Realtime;
+namespace EvaraTech.Modules.Realtime;
 
 /// <summary>The <c>Realtime</c> settings.</summary>
 public sealed class RealtimeOptions

@@ -1,4 +1,4 @@
-namespace EvaraTech.Application.Telemetry;
+namespace EvaraTech.Modules.Telemetry.Contracts;
 
 /// <summary>One stored reading as other modules see it: its time and its numeric metrics by canonical name.</summary>
 public sealed record StoredReading(DateTimeOffset At, IReadOnlyDictionary<string, double> Values);
@@ -9,12 +9,12 @@ public sealed record StoredReading(DateTimeOffset At, IReadOnlyDictionary<string
 /// </summary>
 public interface ITelemetryBatchReader
 {
-    /// <returns>the node's readings of <paramref name="telemetryType"/> (tank, flow, deep) in [from, to], in time order</returns>
     /// <returns>the metrics readings of a node of <paramref name="analyticsType"/> carry (what alert rules may watch), or none for an unknown type</returns>
     IReadOnlySet<string> MetricsOf(string analyticsType);
 
     /// <returns>each node's latest reading (nodes without one are absent)</returns>
     Task<IReadOnlyDictionary<Guid, StoredReading>> LatestAsync(IReadOnlyCollection<Guid> nodeIds, CancellationToken cancellationToken);
 
+    /// <returns>the node's readings of <paramref name="telemetryType"/> (tank, flow, deep) in [from, to], in time order</returns>
     Task<IReadOnlyList<StoredReading>> ReadAsync(Guid nodeId, string telemetryType, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
 }

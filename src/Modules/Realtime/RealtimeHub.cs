@@ -1,11 +1,12 @@
-using EvaraTech.Application.Nodes;
 using EvaraTech.Application.Security;
-using EvaraTech.Application.Tenants;
 using EvaraTech.Domain;
 using EvaraTech.Infrastructure.Database;
+using EvaraTech.Modules.Nodes.Contracts;
+using EvaraTech.Modules.Tenancy.Contracts;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection;
 
-namespace EvaraTech.Api.Realtime;
+namespace EvaraTech.Modules.Realtime;
 
 /// <summary>
 /// The realtime hub (<c>/hubs/realtime</c>), authenticated with the API's tokens. A client subscribes to its whole
@@ -36,10 +37,9 @@ public sealed class RealtimeHub(IServiceScopeFactory scopes) : Hub<IRealtimeClie
         var scope = Scope;
         var audience = await scopes.RunAsync(async services =>
         {
-            var directory = services.GetRequiredService<INodeDirectory>();
-            return await directory.FindAsync(nodeId, scope, Context.ConnectionAborted) is null
+            return await services.GetRequiredService<INodeLookup>().FindAsync(nodeId, scope, Context.ConnectionAborted) is null
                 ? null
-                : (await directory.AudiencesAsync([nodeId], Context.ConnectionAborted)).SingleOrDefault();
+                : (await services.GetRequiredService<INodeAudiences>().AudiencesAsync([nodeId], Context.ConnectionAborted)).SingleOrDefault();
         }, Context.ConnectionAborted) ?? throw new HubException("Node was not found.");
         await Groups.AddToGroupAsync(Context.ConnectionId, RealtimeGroups.Node(audience));
     }

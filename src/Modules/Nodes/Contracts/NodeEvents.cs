@@ -1,4 +1,6 @@
-namespace EvaraTech.Application.IntegrationEvents;
+using EvaraTech.Application.IntegrationEvents;
+
+namespace EvaraTech.Modules.Nodes.Contracts;
 
 /// <summary>
 /// A node's operational status changed (published by Nodes; read by alerts, downtime and live dashboards).
@@ -7,6 +9,3 @@ namespace EvaraTech.Application.IntegrationEvents;
 public sealed record NodeStatusChanged(
     Guid EventId, DateTimeOffset OccurredAt, Guid NodeId, Guid OwnerDistributorId, string PreviousStatus, string Status, long StateVersion, string Reason)
     : IIntegrationEvent;
-
-/// <summary>The dashboard's figures were recomputed (published by Reporting; live dashboards fetch theirs again).</summary>
-public sealed record DashboardStatsRefreshed(Guid EventId, DateTimeOffset OccurredAt, DateTimeOffset RefreshedAt) : IIntegrationEvent;

@@ -1,8 +1,9 @@
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
+using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
-namespace EvaraTech.Api.Realtime;
+namespace EvaraTech.Modules.Realtime;
 
 /// <summary>
 /// The hub's connections and groups, kept both in the Redis backplane and in this instance alone. While Redis answers,
