@@ -8,7 +8,7 @@ using EvaraTech.Modules.Telemetry.Jobs;
 using EvaraTech.Modules.Tenancy.Domain;
 using EvaraTech.Simulator;
 using EvaraTech.Simulator.Channels;
-using EvaraTech.Testing;
+using EvaraTech.TestSupport;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;

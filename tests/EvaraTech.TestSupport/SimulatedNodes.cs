@@ -2,7 +2,7 @@ using System.Globalization;
 using EvaraTech.Demo;
 using Npgsql;
 
-namespace EvaraTech.Testing;
+namespace EvaraTech.TestSupport;
 
 /// <summary>
 /// Nodes on the ThingSpeak simulator's synthetic channels (3,000,000 up, read key <c>SIMKEY&lt;id&gt;</c>; tank, flow,

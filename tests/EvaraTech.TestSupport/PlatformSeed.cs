@@ -2,7 +2,7 @@ using Dapper;
 using EvaraTech.Demo;
 using Npgsql;
 
-namespace EvaraTech.Testing;
+namespace EvaraTech.TestSupport;
 
 /// <summary>What <see cref="PlatformSeed.LoadAsync"/> wrote.</summary>
 public sealed record PlatformSeedReport(int Rules, long Alerts, long OpenAlerts, int Channels, int Users);
