@@ -1,4 +1,5 @@
 using EvaraTech.Modules.Nodes.PlantedViolation;
+using EvaraTech.Simulator.PlantedViolation;
 
 namespace EvaraTech.ArchitectureTests;
 
@@ -30,5 +31,21 @@ public sealed class RuleSelfTests
         var failing = ArchitectureRules.ReferencedAssembliesStartingWith(typeof(RuleSelfTests).Assembly, "EvaraTech.Modules.Tenancy");
 
         Assert.That(failing, Is.EquivalentTo(new[] { "EvaraTech.Modules.Tenancy" }));
+    }
+
+    [Test]
+    public void The_outside_platform_rule_reports_a_simulator_type_using_a_module()
+    {
+        var failing = ArchitectureRules.TypesDependingOn(typeof(RuleSelfTests).Assembly, typeof(SimulatorTypeUsingNodes).Namespace, Layers.Platform);
+
+        Assert.That(failing, Does.Contain(typeof(SimulatorTypeUsingNodes).FullName));
+    }
+
+    [Test]
+    public void The_outside_platform_rule_reports_a_referenced_platform_assembly()
+    {
+        var failing = ArchitectureRules.ReferencedAssembliesStartingWith(typeof(RuleSelfTests).Assembly, Layers.Platform);
+
+        Assert.That(failing, Does.Contain("EvaraTech.Modules.Nodes").And.Contain("EvaraTech.Api"));
     }
 }
