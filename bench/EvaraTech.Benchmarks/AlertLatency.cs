@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Dapper;
 using EvaraTech.Modules.Alerts.Persistence;
-using EvaraTech.Testing;
+using EvaraTech.TestSupport;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;

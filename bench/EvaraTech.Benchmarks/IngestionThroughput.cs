@@ -5,7 +5,7 @@ using EvaraTech.Modules.Telemetry.Application.RecordTelemetryBatch;
 using EvaraTech.Modules.Telemetry.Domain.Ingestion;
 using EvaraTech.Modules.Telemetry.Jobs;
 using EvaraTech.Simulator;
-using EvaraTech.Testing;
+using EvaraTech.TestSupport;
 using Mediator;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Mvc.Testing;

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Dapper;
 using EvaraTech.Simulator;
-using EvaraTech.Testing;
+using EvaraTech.TestSupport;
 using Npgsql;
 
 namespace EvaraTech.Benchmarks;

@@ -1,7 +1,7 @@
 using Dapper;
 using EvaraTech.Domain;
 using EvaraTech.Modules.Nodes.Persistence;
-using EvaraTech.Testing;
+using EvaraTech.TestSupport;
 using Npgsql;
 
 namespace EvaraTech.Benchmarks;

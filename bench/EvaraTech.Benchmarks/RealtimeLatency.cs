@@ -1,7 +1,7 @@
 using Dapper;
 using EvaraTech.Modules.Reporting.Persistence;
 using EvaraTech.Modules.Tenancy.Authentication;
-using EvaraTech.Testing;
+using EvaraTech.TestSupport;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;

@@ -6,7 +6,7 @@ using EvaraTech.Modules.Tenancy.Domain;
 using EvaraTech.Simulator;
 using EvaraTech.Simulator.Channels;
 using Microsoft.AspNetCore.Identity;
-using EvaraTech.Testing;
+using EvaraTech.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 

@@ -3,7 +3,8 @@ using Dapper;
 using EvaraTech.Domain;
 using EvaraTech.Modules.Telemetry.Domain;
 using EvaraTech.Modules.Telemetry.Persistence;
-using EvaraTech.Testing;
+using EvaraTech.TestSupport;
+using EvaraTech.TestSupport.Platform;
 using Npgsql;
 
 namespace EvaraTech.Benchmarks;
@@ -116,7 +117,7 @@ public static class TelemetryQueries
         var nodes = 0;
         for (var cycle = 0; cycle < PollCycles + 2; cycle++)
         {
-            var readings = seed.NextReadings();
+            var readings = seed.NextReadings().ToReadings();
             nodes = readings.Count;
             var started = Stopwatch.GetTimestamp();
             await using (var transaction = await app.BeginTransactionAsync())

@@ -1,8 +1,11 @@
 using System.Reflection;
 using EvaraTech.Api.Hosting;
 using EvaraTech.Application.Behaviours;
+using EvaraTech.Demo;
 using EvaraTech.Domain;
 using EvaraTech.Infrastructure;
+using EvaraTech.Simulator.Channels;
+using EvaraTech.TestSupport;
 
 namespace EvaraTech.ArchitectureTests;
 
@@ -24,6 +27,16 @@ internal static class Layers
         typeof(Modules.Telemetry.Contracts.ITelemetryBatchReader).Assembly, typeof(Modules.Alerts.Contracts.AlertRaised).Assembly,
         typeof(Modules.Reporting.Contracts.DashboardStatsRefreshed).Assembly,
     ];
+    /// <summary>The platform's assemblies and namespaces: shared kernel, layers, API and every module.</summary>
+    public static readonly string[] Platform =
+        ["EvaraTech.Domain", "EvaraTech.Application", "EvaraTech.Infrastructure", "EvaraTech.Api", ModulesNamespace];
+
+    /// <summary>
+    /// Assemblies outside the platform: the ThingSpeak simulator (a stand-in for an outside system), the demo
+    /// catalogue it serves, and the data sets the tests and benchmarks share.
+    /// </summary>
+    public static readonly Assembly[] OutsidePlatform =
+        [typeof(ChannelCatalog).Assembly, typeof(DemoCatalogue).Assembly, typeof(NodeSeed).Assembly];
 
     public static string ModuleNamespace(Assembly module) => module.GetName().Name!;
 

@@ -1,5 +1,6 @@
 using EvaraTech.Modules.Nodes.PlantedViolation;
 using EvaraTech.Modules.Reporting.PlantedViolation;
+using EvaraTech.Simulator.PlantedViolation;
 
 namespace EvaraTech.ArchitectureTests;
 
@@ -51,5 +52,21 @@ public sealed class RuleSelfTests
             Assert.That(ArchitectureRules.ReferencedAssembliesNamed(typeof(RuleSelfTests).Assembly, ["EvaraTech.Modules.Tenancy", "EvaraTech.Modules.Absent"]),
                 Is.EquivalentTo(new[] { "EvaraTech.Modules.Tenancy" }));
         });
+    }
+
+    [Test]
+    public void The_outside_platform_rule_reports_a_simulator_type_using_a_module()
+    {
+        var failing = ArchitectureRules.TypesDependingOn(typeof(RuleSelfTests).Assembly, typeof(SimulatorTypeUsingNodes).Namespace, Layers.Platform);
+
+        Assert.That(failing, Does.Contain(typeof(SimulatorTypeUsingNodes).FullName));
+    }
+
+    [Test]
+    public void The_outside_platform_rule_reports_a_referenced_platform_assembly()
+    {
+        var failing = ArchitectureRules.ReferencedAssembliesStartingWith(typeof(RuleSelfTests).Assembly, Layers.Platform);
+
+        Assert.That(failing, Does.Contain("EvaraTech.Modules.Nodes").And.Contain("EvaraTech.Api"));
     }
 }

@@ -3,7 +3,7 @@ using Dapper;
 using EvaraTech.Domain;
 using EvaraTech.IntegrationTests.Infrastructure;
 using EvaraTech.Modules.Alerts.Persistence;
-using EvaraTech.Testing;
+using EvaraTech.TestSupport;
 using Npgsql;
 
 namespace EvaraTech.IntegrationTests.Alerts;

@@ -4,7 +4,7 @@ using Dapper;
 using EvaraTech.Domain;
 using EvaraTech.IntegrationTests.Infrastructure;
 using EvaraTech.Modules.Nodes.Persistence;
-using EvaraTech.Testing;
+using EvaraTech.TestSupport;
 using Npgsql;
 
 namespace EvaraTech.IntegrationTests.Nodes;

@@ -5,8 +5,7 @@ using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using EvaraTech.Modules.Nodes.Demo;
-using EvaraTech.Modules.Nodes.Domain;
+using EvaraTech.Demo;
 using EvaraTech.Simulator.Faults;
 
 namespace EvaraTech.IntegrationTests.Simulator;
@@ -18,9 +17,9 @@ namespace EvaraTech.IntegrationTests.Simulator;
 [NonParallelizable]
 public sealed class SimulatorTests
 {
-    private const long Tank = DemoNodes.FirstChannelId;          // demo node 1, six fields
-    private const long Flow = DemoNodes.FirstChannelId + 6;      // demo node 7, four fields
-    private const long Deep = DemoNodes.FirstChannelId + 9;      // demo node 10, six fields
+    private const long Tank = DemoCatalogue.FirstChannelId;        // demo node 1, six fields
+    private const long Flow = DemoCatalogue.FirstChannelId + 6;    // demo node 7, four fields
+    private const long Deep = DemoCatalogue.FirstChannelId + 9;    // demo node 10, six fields
     private const int ExtraChannels = 300;
 
     private SimulatorServer _simulator = null!;
@@ -170,7 +169,7 @@ public sealed class SimulatorTests
     {
         // Every flow meter, demo and synthetic (every third extra channel from the second), over its last 8,000
         // minutes: a meter resets every 20–40 days, so a hundred meters show several resets.
-        var flowChannels = DemoNodes.Nodes.Where(n => n.AnalyticsType == AnalyticsType.EvaraFlow).Select(n => n.ChannelId)
+        var flowChannels = DemoCatalogue.Nodes.Where(n => n.AnalyticsType == DemoTypes.Flow).Select(n => n.ChannelId)
             .Concat(Enumerable.Range(0, ExtraChannels / 3).Select(i => 3_000_001L + 3 * i));
         var resets = 0;
         foreach (var channel in flowChannels)
@@ -346,7 +345,7 @@ public sealed class SimulatorTests
         });
     }
 
-    private static string Key(long channel) => DemoNodes.Nodes.SingleOrDefault(n => n.ChannelId == channel)?.ReadKey ?? $"SIMKEY{channel}";
+    private static string Key(long channel) => DemoCatalogue.Nodes.SingleOrDefault(n => n.ChannelId == channel)?.ReadKey ?? $"SIMKEY{channel}";
 
     /// <summary>A whole minute in the past, in ThingSpeak's URL form, so the range does not move while a test runs.</summary>
     private static string Past(int hoursAgo) =>

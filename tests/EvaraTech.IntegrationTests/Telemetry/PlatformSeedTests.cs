@@ -3,13 +3,12 @@ using System.Net.Http.Json;
 using Dapper;
 using EvaraTech.IntegrationTests.Infrastructure;
 using EvaraTech.IntegrationTests.Simulator;
-using EvaraTech.Modules.Nodes.Demo;
-using EvaraTech.Modules.Nodes.Domain;
+using EvaraTech.Demo;
 using EvaraTech.Modules.Telemetry.Jobs;
 using EvaraTech.Modules.Tenancy.Domain;
 using EvaraTech.Simulator;
 using EvaraTech.Simulator.Channels;
-using EvaraTech.Testing;
+using EvaraTech.TestSupport;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -89,9 +88,8 @@ public sealed class PlatformSeedTests
         {
             foreach (var (channelId, analyticsType, mappings) in channels)
             {
-                var type = Enum.Parse<AnalyticsType>(analyticsType);
-                Assert.That(simulator.Find(channelId)?.Type, Is.EqualTo(type), $"channel {channelId}");
-                Assert.That(mappings, Is.EqualTo(DemoNodes.MappedFields[type].Count()), $"mappings of channel {channelId}");
+                Assert.That(simulator.Find(channelId)?.Type, Is.EqualTo(analyticsType), $"channel {channelId}");
+                Assert.That(mappings, Is.EqualTo(DemoCatalogue.MappedFields[analyticsType].Length), $"mappings of channel {channelId}");
             }
         });
     }

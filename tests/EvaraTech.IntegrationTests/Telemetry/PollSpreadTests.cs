@@ -1,7 +1,7 @@
 using EvaraTech.IntegrationTests.Infrastructure;
 using EvaraTech.IntegrationTests.Simulator;
 using EvaraTech.Modules.Telemetry.Jobs;
-using EvaraTech.Testing;
+using EvaraTech.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace EvaraTech.IntegrationTests.Telemetry;

@@ -2,7 +2,7 @@ using EvaraTech.IntegrationTests.Infrastructure;
 using EvaraTech.IntegrationTests.Simulator;
 using EvaraTech.Modules.Telemetry.Ingestion;
 using EvaraTech.Modules.Telemetry.Jobs;
-using EvaraTech.Testing;
+using EvaraTech.TestSupport;
 using Hangfire;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;

@@ -247,20 +247,19 @@ public static class PolledNodes
     public static async Task<PolledNode> ArrangeAsync(TestDatabase database, AnalyticsType type)
     {
         var demo = DemoNodes.Nodes.First(n => n.AnalyticsType == type);
-        var fields = DemoNodes.MappedFields[type];
+        var fields = demo.Mappings;
         var table = type switch
         {
             AnalyticsType.EvaraTank => "telemetry_tank",
             AnalyticsType.EvaraFlow => "telemetry_flow",
             _ => "telemetry_deep",
         };
-        var node = new PolledNode(Guid.CreateVersion7(), type, demo.ChannelId, demo.ReadKey, table, fields[0]);
+        var node = new PolledNode(Guid.CreateVersion7(), type, demo.Demo.ChannelId, demo.Demo.ReadKey, table, fields[0].Canonical.Name);
         var category = type switch { AnalyticsType.EvaraTank => "OHT", AnalyticsType.EvaraFlow => "FlowMeter", _ => "Borewell" };
-        var mappings = string.Join(",\n", fields.Select((metric, i) =>
+        var mappings = string.Join(",\n", fields.Select((mapping, i) =>
         {
-            var dataType = CanonicalFields.Find(type, metric)!.DataType.ToString().ToLowerInvariant();
             var (scale, offset) = i == 0 ? (PolledNode.Scale, PolledNode.Offset) : (1, 0);
-            return $"(gen_random_uuid(), @Node, 'field{i + 1}', '{metric}', '{dataType}', {scale.ToString(CultureInfo.InvariantCulture)}, {offset.ToString(CultureInfo.InvariantCulture)})";
+            return $"(gen_random_uuid(), @Node, '{mapping.ThingSpeakField}', '{mapping.Canonical.Name}', '{mapping.DataType}', {scale.ToString(CultureInfo.InvariantCulture)}, {offset.ToString(CultureInfo.InvariantCulture)})";
         }));
         await database.ExecuteAsync($"""
             INSERT INTO tenancy.distributors (id, name) VALUES (@Distributor, 'Polling') ON CONFLICT DO NOTHING;

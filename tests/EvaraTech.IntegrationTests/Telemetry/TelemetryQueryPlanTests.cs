@@ -4,7 +4,7 @@ using EvaraTech.Domain;
 using EvaraTech.IntegrationTests.Infrastructure;
 using EvaraTech.Modules.Telemetry.Domain;
 using EvaraTech.Modules.Telemetry.Persistence;
-using EvaraTech.Testing;
+using EvaraTech.TestSupport;
 
 namespace EvaraTech.IntegrationTests.Telemetry;
 

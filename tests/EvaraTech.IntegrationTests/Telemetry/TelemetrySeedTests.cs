@@ -1,7 +1,8 @@
 using Dapper;
 using EvaraTech.IntegrationTests.Infrastructure;
 using EvaraTech.Modules.Telemetry.Persistence;
-using EvaraTech.Testing;
+using EvaraTech.TestSupport;
+using EvaraTech.TestSupport.Platform;
 using Npgsql;
 
 namespace EvaraTech.IntegrationTests.Telemetry;
@@ -68,7 +69,7 @@ public sealed class TelemetrySeedTests
             await app.OpenAsync();
             for (var cycle = 0; cycle < Rows / Nodes; cycle++)
             {
-                var readings = ingestion.NextReadings();
+                var readings = ingestion.NextReadings().ToReadings();
                 await using var transaction = await app.BeginTransactionAsync();
                 await app.ExecuteAsync("SELECT tenancy.set_user_context(NULL, 'system', NULL, NULL)", transaction: transaction);
                 var written = await TelemetryWriter.WriteAsync(app, transaction, readings, readings.Max(r => r.Timestamp),

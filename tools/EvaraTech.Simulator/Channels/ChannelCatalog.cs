@@ -1,5 +1,4 @@
-using EvaraTech.Modules.Nodes.Demo;
-using EvaraTech.Modules.Nodes.Domain;
+using EvaraTech.Demo;
 
 namespace EvaraTech.Simulator.Channels;
 
@@ -11,14 +10,14 @@ public sealed class ChannelCatalog
     /// <summary>Every channel's <c>created_at</c> and entry 1; entry ids count grid intervals from here.</summary>
     public static readonly DateTimeOffset Epoch = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    private static readonly AnalyticsType[] TypeCycle = [AnalyticsType.EvaraTank, AnalyticsType.EvaraFlow, AnalyticsType.EvaraDeep];
+    private static readonly string[] TypeCycle = [DemoTypes.Tank, DemoTypes.Flow, DemoTypes.Deep];
 
     private readonly Dictionary<long, SimChannel> _channels;
 
     public ChannelCatalog(int extraChannels)
     {
-        var demo = DemoNodes.Nodes.Select(n => new SimChannel(
-            n.ChannelId, n.Label, n.ReadKey, n.AnalyticsType, DemoNodes.MappedFields[n.AnalyticsType], n.Config));
+        var demo = DemoCatalogue.Nodes.Select(n =>
+            new SimChannel(n.ChannelId, n.Label, n.ReadKey, n.AnalyticsType, FieldsOf(n.AnalyticsType), n.Device));
         _channels = demo.Concat(Enumerable.Range(0, extraChannels).Select(Extra)).ToDictionary(c => c.Id);
     }
 
@@ -31,9 +30,11 @@ public sealed class ChannelCatalog
     private static SimChannel Extra(int index)
     {
         var type = TypeCycle[index % TypeCycle.Length];
-        var sameType = DemoNodes.Nodes.Where(n => n.AnalyticsType == type).ToArray();
+        var sameType = DemoCatalogue.Nodes.Where(n => n.AnalyticsType == type).ToArray();
         var model = sameType[index / TypeCycle.Length % sameType.Length];
         var id = FirstExtraChannelId + index;
-        return new SimChannel(id, $"Simulated {type} {id}", $"SIMKEY{id}", type, DemoNodes.MappedFields[type], model.Config);
+        return new SimChannel(id, $"Simulated {type} {id}", $"SIMKEY{id}", type, FieldsOf(type), model.Device);
     }
+
+    private static string[] FieldsOf(string analyticsType) => [.. DemoCatalogue.MappedFields[analyticsType].Select(f => f.Name)];
 }

@@ -1,4 +1,4 @@
-using EvaraTech.Modules.Nodes.Domain;
+using EvaraTech.Demo;
 using EvaraTech.Simulator.Channels;
 
 namespace EvaraTech.Simulator.Signals;
@@ -11,7 +11,7 @@ internal static class DeepSignal
 {
     private const double LineVolts = 415;
 
-    public static Measure[] Read(DeepConfig config, Moment m)
+    public static Measure[] Read(DeepDevice config, Moment m)
     {
         var id = m.Channel;
         var period = 150 + 60 * Noise.Unit(id, 0, Salt.PumpCycle);

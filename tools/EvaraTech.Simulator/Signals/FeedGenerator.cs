@@ -1,4 +1,4 @@
-using EvaraTech.Modules.Nodes.Domain;
+using EvaraTech.Demo;
 using EvaraTech.Simulator.Channels;
 using Microsoft.Extensions.Options;
 
@@ -64,12 +64,12 @@ public sealed class FeedGenerator(IOptions<SimulatorOptions> options, TimeProvid
     private FeedEntry Entry(SimChannel channel, long slot)
     {
         var moment = new Moment(channel.Id, slot, slot * _interval);
-        var measures = channel.Config switch
+        var measures = channel.Device switch
         {
-            TankConfig tank => TankSignal.Read(tank, moment),
-            FlowConfig flow => FlowSignal.Read(flow, moment),
-            DeepConfig deep => DeepSignal.Read(deep, moment),
-            _ => throw new InvalidOperationException($"No signal for {channel.Config.GetType().Name}."),
+            TankDevice tank => TankSignal.Read(tank, moment),
+            FlowDevice flow => FlowSignal.Read(flow, moment),
+            DeepDevice deep => DeepSignal.Read(deep, moment),
+            _ => throw new InvalidOperationException($"No signal for {channel.Device.GetType().Name}."),
         };
 
         if (Noise.Unit(channel.Id, slot, Salt.Spike) < SpikeRate)

@@ -1,4 +1,4 @@
-using EvaraTech.Modules.Nodes.Domain;
+using EvaraTech.Demo;
 
 namespace EvaraTech.Simulator.Signals;
 
@@ -10,7 +10,7 @@ internal static class FlowSignal
 {
     private const double WindowMinutes = 180;
 
-    public static Measure[] Read(FlowConfig config, Moment m)
+    public static Measure[] Read(FlowDevice config, Moment m)
     {
         var (id, day, minute) = (m.Channel, m.LocalDay, m.MinuteOfDay);
         var maxRate = config.MaxFlowRateLpm ?? 100;

@@ -1,4 +1,4 @@
-using EvaraTech.Modules.Nodes.Domain;
+using EvaraTech.Demo;
 
 namespace EvaraTech.Simulator.Signals;
 
@@ -14,7 +14,7 @@ internal static class TankSignal
     // Cumulative share of a day's demand by minute of day, from a base draw plus peaks around 07:00 and 19:30.
     private static readonly double[] DemandByMinute = CumulativeDemand();
 
-    public static Measure[] Read(TankConfig config, Moment m)
+    public static Measure[] Read(TankDevice config, Moment m)
     {
         var (id, day, minute) = (m.Channel, m.LocalDay, m.MinuteOfDay);
         var baseline = 0.5 + 0.1 * Noise.Unit(id, 0, Salt.Level);

@@ -1,5 +1,6 @@
 using Dapper;
 using EvaraTech.Application.Security;
+using EvaraTech.Demo;
 using EvaraTech.Domain;
 using EvaraTech.Infrastructure.Database;
 using EvaraTech.Infrastructure.Demo;
@@ -13,9 +14,9 @@ using Microsoft.Extensions.Logging;
 namespace EvaraTech.Modules.Nodes.Demo;
 
 /// <summary>
-/// Writes the demo nodes (<see cref="DemoNodes"/>) when <c>Demo:Seed</c> is on, idempotently, under the demo tenants
-/// the Tenancy module's directory lists. Hosted services start in registration order: this one is registered by
-/// the Nodes module, after the Tenancy module's seeder, so the tenants are there.
+/// Writes the demo nodes (<see cref="DemoNodes"/>, from <see cref="DemoCatalogue"/>) when <c>Demo:Seed</c> is on,
+/// idempotently, under the demo tenants the Tenancy module's directory lists. Hosted services start in registration
+/// order: this one is registered by the Nodes module, after the Tenancy module's seeder, so the tenants are there.
 /// </summary>
 public sealed class DemoNodesSeeder(IServiceScopeFactory scopes, IConfiguration configuration, IHostEnvironment environment, ILogger<DemoNodesSeeder> logger)
     : IHostedService
@@ -124,7 +125,7 @@ public sealed class DemoNodesSeeder(IServiceScopeFactory scopes, IConfiguration 
         var owners = new TenantPath[DemoNodes.Nodes.Length];
         for (var i = 0; i < owners.Length; i++)
         {
-            var owner = DemoNodes.Nodes[i].Owner;
+            var owner = DemoNodes.Nodes[i].Demo.Owner;
             var distributor = distributors[owner.DistributorSlot % distributors.Count];
             if (!subtrees.TryGetValue(distributor.TenantId, out var subtree))
             {
@@ -135,8 +136,8 @@ public sealed class DemoNodesSeeder(IServiceScopeFactory scopes, IConfiguration 
 
             owners[i] = owner.Level switch
             {
-                TenantType.Customer when subtree.Customers.Count > 0 => subtree.Customers[owner.Slot % subtree.Customers.Count],
-                TenantType.Customer or TenantType.Community when subtree.Communities.Count > 0 =>
+                OwnerLevel.Customer when subtree.Customers.Count > 0 => subtree.Customers[owner.Slot % subtree.Customers.Count],
+                OwnerLevel.Customer or OwnerLevel.Community when subtree.Communities.Count > 0 =>
                     subtree.Communities[owner.Slot % subtree.Communities.Count],
                 _ => distributor,
             };
@@ -150,9 +151,9 @@ public sealed class DemoNodesSeeder(IServiceScopeFactory scopes, IConfiguration 
         var nodes = DemoNodes.Nodes;
         return new
         {
-            Ids = nodes.Select(n => n.Id).ToArray(),
-            Keys = nodes.Select(n => n.Key).ToArray(),
-            Labels = nodes.Select(n => n.Label).ToArray(),
+            Ids = nodes.Select(n => n.Demo.Id).ToArray(),
+            Keys = nodes.Select(n => n.Demo.Key).ToArray(),
+            Labels = nodes.Select(n => n.Demo.Label).ToArray(),
             Categories = nodes.Select(n => n.Category.ToString()).ToArray(),
             AnalyticsTypes = nodes.Select(n => n.AnalyticsType.ToString()).ToArray(),
             TenantTypes = owners.Select(o => o.Type.Stored()).ToArray(),
@@ -161,24 +162,24 @@ public sealed class DemoNodesSeeder(IServiceScopeFactory scopes, IConfiguration 
             CustomerIds = owners.Select(o => o.Type == TenantType.Customer ? o.TenantId : (Guid?)null).ToArray(),
             OwnerDistributorIds = owners.Select(o => o.DistributorId).ToArray(),
             OwnerCommunityIds = owners.Select(o => o.CommunityId).ToArray(),
-            Lats = nodes.Select(n => n.Lat).ToArray(),
-            Lngs = nodes.Select(n => n.Lng).ToArray(),
-            LocationNames = nodes.Select(n => n.LocationName).ToArray(),
-            Capacities = nodes.Select(n => n.CapacityLitres).ToArray(),
+            Lats = nodes.Select(n => n.Demo.Lat).ToArray(),
+            Lngs = nodes.Select(n => n.Demo.Lng).ToArray(),
+            LocationNames = nodes.Select(n => n.Demo.LocationName).ToArray(),
+            Capacities = nodes.Select(n => n.Demo.CapacityLitres).ToArray(),
         };
     }
 
     private static object DetailRows()
     {
         var nodes = DemoNodes.Nodes;
-        var tanks = nodes.Where(n => n.Config is TankConfig).Select(n => (n.Id, Config: (TankConfig)n.Config)).ToArray();
-        var flows = nodes.Where(n => n.Config is FlowConfig).Select(n => (n.Id, Config: (FlowConfig)n.Config)).ToArray();
-        var deeps = nodes.Where(n => n.Config is DeepConfig).Select(n => (n.Id, Config: (DeepConfig)n.Config)).ToArray();
-        var mappings = nodes.SelectMany(n => n.Mappings.Select(m => (NodeId: n.Id, Mapping: m))).ToArray();
-        var assignments = nodes.SelectMany(n => n.Tags.Select(t => (NodeId: n.Id, Tag: t))).ToArray();
+        var tanks = nodes.Where(n => n.Config is TankConfig).Select(n => (n.Demo.Id, Config: (TankConfig)n.Config)).ToArray();
+        var flows = nodes.Where(n => n.Config is FlowConfig).Select(n => (n.Demo.Id, Config: (FlowConfig)n.Config)).ToArray();
+        var deeps = nodes.Where(n => n.Config is DeepConfig).Select(n => (n.Demo.Id, Config: (DeepConfig)n.Config)).ToArray();
+        var mappings = nodes.SelectMany(n => n.Mappings.Select(m => (NodeId: n.Demo.Id, Mapping: m))).ToArray();
+        var assignments = nodes.SelectMany(n => n.Demo.Tags.Select(t => (NodeId: n.Demo.Id, Tag: t))).ToArray();
         return new
         {
-            Ids = nodes.Select(n => n.Id).ToArray(),
+            Ids = nodes.Select(n => n.Demo.Id).ToArray(),
             TankIds = tanks.Select(t => t.Id).ToArray(),
             TankMaxDepths = tanks.Select(t => t.Config.MaxDepthCm).ToArray(),
             TankOffsets = tanks.Select(t => t.Config.SensorOffsetCm).ToArray(),
@@ -192,23 +193,23 @@ public sealed class DemoNodesSeeder(IServiceScopeFactory scopes, IConfiguration 
             DeepWellDepths = deeps.Select(d => d.Config.WellDepthM).ToArray(),
             DeepPumpRatings = deeps.Select(d => d.Config.PumpRatingKw).ToArray(),
             DeepPumpDepths = deeps.Select(d => d.Config.PumpDepthM).ToArray(),
-            ChannelIds = nodes.Select(n => n.ChannelId).ToArray(),
-            ReadKeys = nodes.Select(n => n.ReadKey).ToArray(),
-            WriteKeys = nodes.Select(n => n.WriteKey).ToArray(),
+            ChannelIds = nodes.Select(n => n.Demo.ChannelId).ToArray(),
+            ReadKeys = nodes.Select(n => n.Demo.ReadKey).ToArray(),
+            WriteKeys = nodes.Select(n => n.Demo.WriteKey).ToArray(),
             MappingIds = mappings.Select(m => m.Mapping.Id).ToArray(),
             MappingNodes = mappings.Select(m => m.NodeId).ToArray(),
             MappingFields = mappings.Select(m => m.Mapping.ThingSpeakField).ToArray(),
             MappingCanonicals = mappings.Select(m => m.Mapping.Canonical.Name).ToArray(),
             MappingDataTypes = mappings.Select(m => m.Mapping.DataType).ToArray(),
             MappingUnits = mappings.Select(m => m.Mapping.Unit).ToArray(),
-            FirmwareVersions = nodes.Select(n => n.Firmware.Version).ToArray(),
-            HardwareRevisions = nodes.Select(n => n.Firmware.HardwareRevision).ToArray(),
-            BootloaderVersions = nodes.Select(n => n.Firmware.BootloaderVersion).ToArray(),
-            UpdateStatuses = nodes.Select(n => n.Firmware.UpdateStatus).ToArray(),
-            DemoNodes.FirmwareUpdatedAt,
-            TagIds = DemoNodes.Tags.Select(t => t.Id).ToArray(),
-            TagNames = DemoNodes.Tags.Select(t => t.Name).ToArray(),
-            TagValues = DemoNodes.Tags.Select(t => t.Value).ToArray(),
+            FirmwareVersions = nodes.Select(n => n.Demo.Firmware.Version).ToArray(),
+            HardwareRevisions = nodes.Select(n => n.Demo.Firmware.HardwareRevision).ToArray(),
+            BootloaderVersions = nodes.Select(n => n.Demo.Firmware.BootloaderVersion).ToArray(),
+            UpdateStatuses = nodes.Select(n => n.Demo.Firmware.UpdateStatus).ToArray(),
+            DemoCatalogue.FirmwareUpdatedAt,
+            TagIds = DemoCatalogue.Tags.Select(t => t.Id).ToArray(),
+            TagNames = DemoCatalogue.Tags.Select(t => t.Name).ToArray(),
+            TagValues = DemoCatalogue.Tags.Select(t => t.Value).ToArray(),
             AssignedNodes = assignments.Select(a => a.NodeId).ToArray(),
             AssignedTagNames = assignments.Select(a => a.Tag.Name).ToArray(),
             AssignedTagValues = assignments.Select(a => a.Tag.Value).ToArray(),

@@ -2,11 +2,10 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using Dapper;
-using EvaraTech.Modules.Telemetry.Domain;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace EvaraTech.Testing;
+namespace EvaraTech.TestSupport;
 
 /// <summary>What a load wrote and how long each phase took.</summary>
 public sealed record TelemetrySeedReport(
@@ -24,7 +23,7 @@ public sealed record TelemetrySeedReport(
 
 /// <summary>
 /// Seed 000's production-equivalent telemetry set, for <c>./build.sh seed-perf</c>, the telemetry benchmark
-/// (bench/…/TelemetryQueries.cs) and its consistency test (tests/…/Telemetry/TelemetrySeedTests.cs, linked there):
+/// (bench/…/TelemetryQueries.cs) and its consistency test (tests/…/Telemetry/TelemetrySeedTests.cs):
 /// by default 1,000 nodes and 10,000,000 readings over the 90 days before <see cref="Now"/>, about one reading per node
 /// every 13 minutes. Nodes: ¼ overhead tanks, ¼ sumps, ¼ flow meters, ¼ borewells, under their own tenants
 /// (<see cref="Distributors"/> distributors × 2 communities × 3 customers), each with its device configuration.
@@ -228,10 +227,10 @@ public sealed class TelemetrySeed
     }
 
     /// <summary>
-    /// Every node's next reading, as ingestion receives them (tank percent and low level from the tank's
-    /// configuration): after <see cref="LoadAsync"/>, the poll cycle that follows the data set.
+    /// Every node's next reading, as ingestion receives them (a tank's with its depth and low level, from which
+    /// ingestion derives percent and low level): after <see cref="LoadAsync"/>, the poll cycle that follows the data set.
     /// </summary>
-    public IReadOnlyList<IReading> NextReadings()
+    public IReadOnlyList<SeedReading> NextReadings()
     {
         foreach (var node in _series)
         {
@@ -414,7 +413,7 @@ public sealed class TelemetrySeed
         public abstract void Write(NpgsqlBinaryImporter importer);
 
         /// <summary>The current reading as ingestion receives it (measured values only; floats widen exactly).</summary>
-        public abstract IReading Reading { get; }
+        public abstract SeedReading Reading { get; }
 
         protected double Gaussian(double deviation)
         {
@@ -536,9 +535,8 @@ public sealed class TelemetrySeed
             Write(importer, _rssi, NpgsqlDbType.Smallint);
         }
 
-        public override IReading Reading =>
-            new TankReading(Id, Timestamp, _levelCm, _temperature, _tdsPpm, _ph, _battery, _rssi)
-                .Measured(new TankGeometry(MaxDepthCm, LowLevelPercent));
+        public override SeedReading Reading =>
+            new TankSeedReading(Id, Timestamp, _levelCm, _temperature, _tdsPpm, _ph, _battery, _rssi, MaxDepthCm, LowLevelPercent);
     }
 
     /// <summary>
@@ -615,7 +613,7 @@ public sealed class TelemetrySeed
             Write(importer, _volumeDelta, NpgsqlDbType.Double);
         }
 
-        public override IReading Reading => new FlowReading(Id, Timestamp, _rate, _cumulative, _pressure, _temperature);
+        public override SeedReading Reading => new FlowSeedReading(Id, Timestamp, _rate, _cumulative, _pressure, _temperature);
     }
 
     /// <summary>
@@ -727,8 +725,8 @@ public sealed class TelemetrySeed
             Write(importer, _runningSeconds, NpgsqlDbType.Real);
         }
 
-        public override IReading Reading =>
-            new DeepReading(Id, Timestamp, _static, _dynamic, _status, _current, _voltage, _energyKwh);
+        public override SeedReading Reading =>
+            new DeepSeedReading(Id, Timestamp, _static, _dynamic, _status, _current, _voltage, _energyKwh);
     }
 
     /// <summary>

@@ -1,9 +1,8 @@
 using System.Globalization;
-using EvaraTech.Modules.Nodes.Demo;
-using EvaraTech.Modules.Nodes.Domain;
+using EvaraTech.Demo;
 using Npgsql;
 
-namespace EvaraTech.Testing;
+namespace EvaraTech.TestSupport;
 
 /// <summary>
 /// Nodes on the ThingSpeak simulator's synthetic channels (3,000,000 up, read key <c>SIMKEY&lt;id&gt;</c>; tank, flow,
@@ -16,8 +15,8 @@ public static class SimulatedNodes
 
     public static readonly Guid Distributor = Guid.Parse("0000000c-0000-4000-8000-000000000001");
 
-    private static readonly (AnalyticsType Type, string Category)[] Kinds =
-        [(AnalyticsType.EvaraTank, "OHT"), (AnalyticsType.EvaraFlow, "FlowMeter"), (AnalyticsType.EvaraDeep, "Borewell")];
+    private static readonly (string Type, string Category)[] Kinds =
+        [(DemoTypes.Tank, "OHT"), (DemoTypes.Flow, "FlowMeter"), (DemoTypes.Deep, "Borewell")];
 
     private const string Insert = """
         INSERT INTO tenancy.distributors (id, name) VALUES (@Distributor, 'Simulated') ON CONFLICT DO NOTHING;
@@ -43,9 +42,8 @@ public static class SimulatedNodes
     public static async Task ArrangeAsync(string adminConnectionString, int count)
     {
         var fields = Kinds.Select((kind, index) => (kind.Type, index))
-            .SelectMany(k => DemoNodes.MappedFields[k.Type].Select((metric, f) =>
-                (Kind: k.index, Field: $"field{f + 1}", Metric: metric,
-                 DataType: CanonicalFields.Find(k.Type, metric)!.DataType.ToString().ToLowerInvariant())))
+            .SelectMany(k => DemoCatalogue.MappedFields[k.Type].Select((mapped, f) =>
+                (Kind: k.index, Field: $"field{f + 1}", Metric: mapped.Name, mapped.DataType)))
             .ToList();
         await using var connection = new NpgsqlConnection(adminConnectionString);
         await connection.OpenAsync();
@@ -56,7 +54,7 @@ public static class SimulatedNodes
         command.Parameters.AddWithValue("Count", count);
         command.Parameters.AddWithValue("Kinds", Enumerable.Range(0, Kinds.Length).ToArray());
         command.Parameters.AddWithValue("Categories", Kinds.Select(k => k.Category).ToArray());
-        command.Parameters.AddWithValue("Types", Kinds.Select(k => k.Type.ToString()).ToArray());
+        command.Parameters.AddWithValue("Types", Kinds.Select(k => k.Type).ToArray());
         command.Parameters.AddWithValue("FieldKinds", fields.Select(f => f.Kind).ToArray());
         command.Parameters.AddWithValue("Fields", fields.Select(f => f.Field).ToArray());
         command.Parameters.AddWithValue("Metrics", fields.Select(f => f.Metric).ToArray());

@@ -1,9 +1,8 @@
 using Dapper;
-using EvaraTech.Modules.Nodes.Demo;
-using EvaraTech.Modules.Nodes.Domain;
+using EvaraTech.Demo;
 using Npgsql;
 
-namespace EvaraTech.Testing;
+namespace EvaraTech.TestSupport;
 
 /// <summary>What <see cref="PlatformSeed.LoadAsync"/> wrote.</summary>
 public sealed record PlatformSeedReport(int Rules, long Alerts, long OpenAlerts, int Channels, int Users);
@@ -115,22 +114,22 @@ public static class PlatformSeed
         ORDER BY role DESC, email
         """;
 
-    private static readonly (AnalyticsType Type, int Kind)[] Kinds = [(AnalyticsType.EvaraTank, 0), (AnalyticsType.EvaraFlow, 1), (AnalyticsType.EvaraDeep, 2)];
+    private static readonly (string Type, int Kind)[] Kinds = [(DemoTypes.Tank, 0), (DemoTypes.Flow, 1), (DemoTypes.Deep, 2)];
 
     /// <param name="seed">the telemetry set already loaded into the database (its span and end place the alerts)</param>
     /// <param name="passwordHash">the local issuer's hash of <see cref="LoadUserPassword"/> (one hash serves every user)</param>
     public static async Task<PlatformSeedReport> LoadAsync(string ownerConnectionString, TelemetrySeed seed, string passwordHash,
         DateTimeOffset simulatorEpoch, int simulatorIntervalSeconds, long firstSimulatorChannel)
     {
-        var fields = Kinds.SelectMany(k => DemoNodes.MappedFields[k.Type].Select((metric, f) =>
-                (k.Kind, Field: $"field{f + 1}", Metric: metric, DataType: CanonicalFields.Find(k.Type, metric)!.DataType.ToString().ToLowerInvariant())))
+        var fields = Kinds.SelectMany(k => DemoCatalogue.MappedFields[k.Type].Select((mapped, f) =>
+                (k.Kind, Field: $"field{f + 1}", Metric: mapped.Name, mapped.DataType)))
             .ToList();
         await using var connection = new NpgsqlConnection(ownerConnectionString);
         await connection.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await connection.ExecuteAsync(Channels, new
         {
-            Types = Kinds.Select(k => k.Type.ToString()).ToArray(),
+            Types = Kinds.Select(k => k.Type).ToArray(),
             Kinds = Kinds.Select(k => k.Kind).ToArray(),
             FirstChannel = firstSimulatorChannel,
             FieldKinds = fields.Select(f => f.Kind).ToArray(),

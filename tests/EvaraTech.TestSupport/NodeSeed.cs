@@ -1,11 +1,11 @@
 using Dapper;
 using Npgsql;
 
-namespace EvaraTech.Testing;
+namespace EvaraTech.TestSupport;
 
 /// <summary>
 /// 10,000 nodes for the Nodes module's query plans (tests/…/Nodes/NodeQueryPlanTests.cs) and latency figures
-/// (bench/…/NodeQueries.cs, RealtimeLatency.cs): one statement shared by both projects (linked into the test project),
+/// (bench/…/NodeQueries.cs, RealtimeLatency.cs): one statement both projects take from this library,
 /// so the plans the tests assert are the plans of the data the benchmark measures. Loaded as the database owner
 /// (<see cref="LoadAsync"/>).
 /// </summary>
