@@ -3,7 +3,7 @@ using EvaraTech.Modules.Alerts.Domain;
 namespace EvaraTech.Benchmarks;
 
 /// <summary>
-/// Issue #7's in-memory figure: a batch of 1,000 readings (100 nodes × 10, one metric) evaluated against 10 rules per
+/// The alert evaluation's in-memory figure: a batch of 1,000 readings (100 nodes × 10, one metric) evaluated against 10 rules per
 /// node, every operator and some durations and clear thresholds among them, from a quiet state. Only the domain's
 /// evaluation is timed; reading the batch and writing alerts are the database's part.
 /// </summary>

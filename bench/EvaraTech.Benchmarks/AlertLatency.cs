@@ -9,7 +9,7 @@ using Npgsql;
 namespace EvaraTech.Benchmarks;
 
 /// <summary>
-/// Issue #7's second figure: a breaching reading pushed as a device pushes it (<c>GET /update</c>, the whole pipeline
+/// The alert latency figure: a breaching reading pushed as a device pushes it (<c>GET /update</c>, the whole pipeline
 /// and the outbox) until its alert is in <c>alerts.alert_history</c>. Each sample pushes to a tank of its own under one
 /// tank rule with no duration and no cooldown, so every sample raises exactly one new alert.
 /// </summary>

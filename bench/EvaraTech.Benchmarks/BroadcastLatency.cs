@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace EvaraTech.Benchmarks;
 
 /// <summary>
-/// Issue #8's fan-out figure: 1,000 SignalR clients of <c>/hubs/realtime</c> (WebSockets through the test server, the
+/// The realtime fan-out figure: 1,000 SignalR clients of <c>/hubs/realtime</c> (WebSockets through the test server, the
 /// JSON protocol), spread over the given users, each subscribed to its scope. An alert of one node is sent as the
 /// platform sends one (<see cref="RealtimeBroadcaster.SendAsync"/>: the node's audience looked up, then one send to the
 /// groups of its ownership path, which holds every client's scope group); each client's time from just before that

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace EvaraTech.Benchmarks;
 
 /// <summary>
-/// Issue #8's dashboard figure: <c>GET /api/v1/dashboard/stats</c> through the test server, as a distributor and as a
+/// The dashboard figure (target in docs/PERFORMANCE.md): <c>GET /api/v1/dashboard/stats</c> through the test server, as a distributor and as a
 /// superadmin, on a refreshed <c>reporting.dashboard_stats</c>. Each request is the whole server path: token
 /// validation and the profile lookup, the mediator pipeline, the transaction with the caller's context, the lookup of
 /// the caller's row, the envelope. No If-None-Match is sent, so every answer is a 200 with the figures.

@@ -8,7 +8,7 @@ using Npgsql;
 namespace EvaraTech.Benchmarks;
 
 /// <summary>
-/// <c>./build.sh bench --only=load</c>: seed 002's Locust scenario against the platform as users run it. The
+/// <c>./build.sh bench --only=load</c>: the dashboard users' scenario (weighted endpoints, think time) against the platform as users run it. The
 /// production-equivalent data set (<see cref="SeedPerf"/>: 1,000 nodes, 10M readings, 50,000 alerts, 100 users) is
 /// recreated; the ThingSpeak simulator serves every node's channel; the API runs as its own process from the Release
 /// build with <c>./build.sh run</c>'s settings (Development, Redis, the Hangfire server and its pollers). Then:
@@ -31,7 +31,7 @@ public static class LoadTest
     private static readonly TimeSpan StepWarmUp = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan StepMeasured = TimeSpan.FromSeconds(15);
 
-    /// <summary>Seed 002's per-endpoint targets, tightened by issue #10.</summary>
+    /// <summary>Per-endpoint targets (dashboard, nodes, alerts), as docs/PERFORMANCE.md lists them.</summary>
     private static readonly string[] ThinkTargets = ["p95 < 10 ms", "p95 < 25 ms", "p95 < 25 ms"];
 
     private const double SaturationRpsTarget = 1_500;

@@ -62,7 +62,7 @@ public sealed class PlatformProcess : IDisposable
                 ["ConnectionStrings__PostgresAdmin"] = database.AdminConnectionString,
                 ["ConnectionStrings__Redis"] = Environment.GetEnvironmentVariable("EVARA_BENCH_REDIS") ?? "127.0.0.1:56379",
                 ["ThingSpeak__BaseUrl"] = thingSpeakBaseUrl,
-                // The data set is seed 002's; the demo's tenants and nodes would add a week's back-fill to the first poll.
+                // The data set is seed-perf's; the demo's tenants and nodes would add a week's back-fill to the first poll.
                 ["Demo__Seed"] = "false",
             },
         };

@@ -9,7 +9,7 @@ using Npgsql;
 namespace EvaraTech.Benchmarks;
 
 /// <summary>
-/// <c>./build.sh bench --only=realtime</c>: issue #8's figures, the dashboard's stats endpoint and the hub's fan-out,
+/// <c>./build.sh bench --only=realtime</c>: the realtime figures, the dashboard's stats endpoint and the hub's fan-out,
 /// on one database of 10,000 nodes (<see cref="NodeSeed"/>: 10 distributors of 1,000) with the dashboard view
 /// refreshed once, as the minutely job refreshes it.
 /// </summary>

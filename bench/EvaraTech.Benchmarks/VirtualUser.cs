@@ -11,13 +11,13 @@ namespace EvaraTech.Benchmarks;
 public readonly record struct LoadSample(int Endpoint, long StartedAt, double Milliseconds, bool Succeeded);
 
 /// <summary>
-/// One simulated dashboard user of seed 002's Locust scenario: logs in once, then loops over the weighted endpoints,
+/// One simulated dashboard user of the load test's scenario (the shape of a Locust user with think time): logs in once, then loops over the weighted endpoints,
 /// optionally thinking between requests. Each user connects from its own loopback address (127.0.x.y), as real users come
 /// from their own addresses: the API's per-client login limit applies to each, not to the load generator as a whole.
 /// </summary>
 public sealed class VirtualUser : IDisposable
 {
-    /// <summary>Seed 002's tasks and weights: dashboard 3, nodes 2, alerts 1.</summary>
+    /// <summary>The scenario's tasks and weights, the dashboard read most often: dashboard 3, nodes 2, alerts 1.</summary>
     public static readonly (string Name, string Path, int Weight)[] Endpoints =
     [
         ("GET /api/v1/dashboard/stats", "/api/v1/dashboard/stats", 3),

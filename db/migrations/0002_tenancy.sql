@@ -63,7 +63,7 @@ CREATE TABLE tenancy.users_profiles (
     version         bigint      NOT NULL DEFAULT 1,
     created_at      timestamptz NOT NULL DEFAULT now(),
     updated_at      timestamptz NOT NULL DEFAULT now(),
-    -- The link seed 000 found missing: a customer user belongs to an existing customer.
+    -- A customer user belongs to an existing customer of its own distributor, enforced by a foreign key.
     CONSTRAINT fk_users_profiles_customer FOREIGN KEY (customer_id, distributor_id)
         REFERENCES tenancy.customers (id, distributor_id) ON DELETE RESTRICT ON UPDATE CASCADE,
     CONSTRAINT chk_users_profiles_tenant_link CHECK (

@@ -1,6 +1,6 @@
--- The audit trail (seed 000 "Audit Log Schema Standardization"), append-only and partitioned by month.
+-- The audit trail, one row shape for every module's actions, append-only and partitioned by month.
 --
--- Deviations from the seed, on purpose: request_id is text (it is the W3C trace id, 32 hex digits, not a UUID);
+-- Choices made on purpose: request_id is text (it is the W3C trace id, 32 hex digits, not a UUID);
 -- user_id has no foreign key (history must outlive the users it mentions; a user's deletion must not rewrite
 -- or block it); actor_distributor_id / resource_distributor_id record the tenant path so a distributor can read
 -- its subtree's trail.

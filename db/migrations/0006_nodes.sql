@@ -1,7 +1,7 @@
 -- Nodes: device identity and ownership, per-type configuration, ThingSpeak channels and field mappings,
--- calibration, firmware, tags, and the frequently written operational state (seed 000).
+-- calibration, firmware, tags, and the frequently written operational state.
 --
--- Ownership follows seed 000's discriminated union: tenant_type names the owner and exactly one of distributor_id,
+-- Ownership is a discriminated union: tenant_type names the owner and exactly one of distributor_id,
 -- community_id, customer_id is set (CHECK). Like every tenant-scoped row, a node also carries its ownership path
 -- (owner_distributor_id always; owner_community_id where a community or its customer owns it), kept equal to the
 -- owner's by composite foreign keys, so scope checks stay plain indexed comparisons.
@@ -61,7 +61,7 @@ CREATE INDEX idx_nodes_label ON nodes.nodes (label, id);
 -- Customer scope and the community filter.
 CREATE INDEX idx_nodes_customer ON nodes.nodes (customer_id, created_at DESC) WHERE customer_id IS NOT NULL;
 CREATE INDEX idx_nodes_owner_community ON nodes.nodes (owner_community_id, created_at DESC) WHERE owner_community_id IS NOT NULL;
--- The map (NodeMap): every node in a distributor's scope read from the index alone (seed 000's covering index).
+-- The map (NodeMap): every node in a distributor's scope read from the index alone (a covering index).
 CREATE INDEX idx_nodes_map ON nodes.nodes (owner_distributor_id) INCLUDE (id, label, lat, lng);
 -- Category filters within a scope.
 CREATE INDEX idx_nodes_category ON nodes.nodes (owner_distributor_id, category, created_at DESC);
@@ -86,8 +86,8 @@ $$;
 CREATE INDEX idx_nodes_lat_lng ON nodes.nodes (lat, lng) WHERE lat IS NOT NULL;
 
 -- Operational state: written every poll, so it lives apart from the identity row (no lock contention with edits)
--- and carries its own version for compare-and-set. The seed's default 'provisioning' broke its own CHECK: a new
--- node starts 'Provisioning', which the CHECK now allows.
+-- and carries its own version for compare-and-set. A new node starts 'Provisioning', which the
+-- status CHECK allows (a lower-case 'provisioning' default would break it).
 CREATE TABLE nodes.node_operational_state (
     node_id               uuid        PRIMARY KEY REFERENCES nodes.nodes (id) ON DELETE CASCADE,
     status                text        NOT NULL DEFAULT 'Provisioning'
@@ -102,7 +102,7 @@ CREATE TABLE nodes.node_operational_state (
 CREATE INDEX idx_node_operational_status ON nodes.node_operational_state (status, node_id);
 CREATE INDEX idx_node_operational_last_seen ON nodes.node_operational_state (last_seen, node_id);
 
--- Per-type configuration (vertical partitioning, seed 000): one row for the node's analytics type.
+-- Per-type configuration (vertical partitioning: no type carries the others' empty columns): one row for the node's analytics type.
 CREATE TABLE nodes.device_config_tank (
     node_id             uuid             PRIMARY KEY REFERENCES nodes.nodes (id) ON DELETE CASCADE,
     max_depth_cm        double precision NOT NULL CHECK (max_depth_cm > 0),
@@ -139,7 +139,7 @@ CREATE TABLE nodes.thingspeak_channels (
     CONSTRAINT uq_thingspeak_channels_write_key UNIQUE (write_key)
 );
 
--- Seed 000's relational mapping: ThingSpeak field1..field8 → a canonical telemetry field of the node's type.
+-- Field mappings as rows: ThingSpeak field1..field8 → a canonical telemetry field of the node's type.
 CREATE TABLE nodes.thingspeak_field_mappings (
     id                     uuid        PRIMARY KEY,
     node_id                uuid        NOT NULL REFERENCES nodes.nodes (id) ON DELETE CASCADE,

@@ -1,4 +1,4 @@
--- Typed telemetry (seed 000 "Normalized Telemetry Schema Design"), its rollups, the latest reading of every node
+-- Typed telemetry (a table per analytics type, a typed column per metric), its rollups, the latest reading of every node
 -- and the derived device state, in one of two storage profiles chosen here by what the server offers:
 --
 --   timescaledb  hypertables (7-day chunks), compression after 14 days, retention after 90 days, continuous
@@ -8,8 +8,9 @@
 --
 -- Everything the application reads has the same name and columns in both. Both rollup flavours are built from the
 -- one aggregate list per type in telemetry.rollup_definitions, so they cannot drift apart.
+-- Why two profiles: docs/adr/0002-two-telemetry-storage-profiles.md.
 --
--- Deviations from the seed, on purpose:
+-- Choices made on purpose:
 --   * water_level_percent is a plain column computed at ingestion from the tank's configuration (a generated
 --     column cannot read another table), with below_low_level beside it (the tank's own low-level threshold).
 --   * counters (cumulative_volume_liters, energy_kwh) are double precision: a real loses whole litres past 16.7 m³.
@@ -218,7 +219,7 @@ CREATE TABLE telemetry.latest_readings (
     updated_at      timestamptz NOT NULL DEFAULT now()
 );
 
--- Derived state per node (seed 000): the inputs of the health score, each recomputed by one atomic statement from
+-- Derived state per node: the inputs of the health score, each recomputed by one atomic statement from
 -- the stored readings. The score itself is computed when read, because its freshness part depends on the clock.
 CREATE TABLE telemetry.device_states (
     node_id             uuid             PRIMARY KEY REFERENCES nodes.nodes (id) ON DELETE CASCADE,
@@ -236,7 +237,7 @@ CREATE TABLE telemetry.device_states (
 CREATE INDEX idx_device_states_window ON telemetry.device_states (window_computed_at);
 
 -- Weekly partitions of the raw tables from the retention boundary to weeks_ahead, dropping whole weeks past the
--- retention, and rollup rows past theirs (hourly 1 year, daily 5 years, as seed 000). Runs as the owner. On
+-- retention, and rollup rows past theirs (hourly 1 year, daily 5 years). Runs as the owner. On
 -- TimescaleDB the policies do all of this and the function returns nothing.
 CREATE FUNCTION telemetry.maintain_partitions(
     retention interval DEFAULT interval '90 days',

@@ -1,4 +1,4 @@
--- Ingestion (issue #6): what went wrong with a node's last poll, readings refused with their reason, and where each
+-- Ingestion: what went wrong with a node's last poll, readings refused with their reason, and where each
 -- node's ThingSpeak feed was read up to.
 
 ALTER TABLE nodes.node_operational_state

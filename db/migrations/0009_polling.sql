@@ -1,4 +1,4 @@
--- ThingSpeak polling (issue #6): when each polled node is due, and which instance holds it. A poll cycle claims due
+-- ThingSpeak polling: when each polled node is due, and which instance holds it. A poll cycle claims due
 -- nodes with a lease (FOR UPDATE SKIP LOCKED), so two instances, or two overlapping cycles of one, split the nodes
 -- between them and never poll one node at the same time. A lease that outlives its holder (a crashed instance)
 -- simply expires.

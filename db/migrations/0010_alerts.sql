@@ -1,4 +1,4 @@
--- Alerts (issue #7): rules, the alert history with at most one open alert per (rule, node), the state that carries a
+-- Alerts: rules, the alert history with at most one open alert per (rule, node), the state that carries a
 -- rule's duration across batches and restarts, downtime for SLA reports, and notification preferences and deliveries.
 
 -- A rule targets one node, or a selector (tag, community, analytics type; all given must match), so nodes added later
@@ -49,7 +49,7 @@ CREATE TABLE alerts.alert_history (
     CONSTRAINT ck_alert_history_resolved CHECK ((status = 'resolved') = (resolved_at IS NOT NULL) AND (resolved_at IS NULL) = (resolution IS NULL))
 );
 CREATE UNIQUE INDEX uq_alert_history_open ON alerts.alert_history (rule_id, node_id) WHERE resolved_at IS NULL;
--- Seed 000's query patterns: a node's active alerts by recency, a node's recent alerts, the dashboard timeline by
+-- The reads these serve: a node's active alerts by recency, a node's recent alerts, the dashboard timeline by
 -- severity, resolution reports; and the cooldown check (the rule's last resolution for a node).
 CREATE INDEX idx_alert_history_active ON alerts.alert_history (node_id, triggered_at DESC) WHERE resolved_at IS NULL;
 CREATE INDEX idx_alert_history_node_recent ON alerts.alert_history (node_id, resolved_at, triggered_at DESC);
@@ -66,7 +66,7 @@ CREATE TABLE alerts.rule_states (
     PRIMARY KEY (rule_id, node_id)
 );
 
--- Seed 000: one row per outage; at most one open per node.
+-- Downtime for uptime and SLA reports: one row per outage; at most one open per node.
 CREATE TABLE alerts.device_downtime (
     id                         uuid        PRIMARY KEY,
     node_id                    uuid        NOT NULL REFERENCES nodes.nodes (id) ON DELETE CASCADE,
@@ -82,7 +82,7 @@ CREATE TABLE alerts.device_downtime (
 CREATE INDEX idx_downtime_device_timeline ON alerts.device_downtime (node_id, downtime_start DESC);
 CREATE UNIQUE INDEX idx_downtime_active ON alerts.device_downtime (node_id) WHERE downtime_end IS NULL;
 
--- Seed 000: who is told of which alerts, and each delivery.
+-- Notification preferences: who is told of which alerts, and each delivery.
 CREATE TABLE alerts.alert_notification_rules (
     id                     uuid        PRIMARY KEY,
     user_id                uuid        NOT NULL REFERENCES tenancy.users_profiles (id) ON DELETE CASCADE,

@@ -1,4 +1,4 @@
--- Offline detection and notification delivery (issue #7).
+-- Offline detection and notification delivery.
 
 -- How often a node's device reports: a node is Offline once it has been silent for a configurable multiple of it.
 ALTER TABLE nodes.thingspeak_channels

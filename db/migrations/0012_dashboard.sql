@@ -1,4 +1,4 @@
--- The operator dashboard (issue #8): node health scores kept by Telemetry, and one materialized view of the
+-- The operator dashboard: node health scores kept by Telemetry, and one materialized view of the
 -- dashboard's figures per scope, so GET /dashboard/stats is one indexed lookup.
 
 -- Each node's health score as last computed (every minute) from its device state: the score depends on the clock,

@@ -1,6 +1,6 @@
 namespace EvaraTech.Domain;
 
-/// <summary>The level of the tenant hierarchy that owns a resource (seed 000's discriminated union).</summary>
+/// <summary>The level of the tenant hierarchy that owns a resource: the type says which one of the owner's keys (distributor, community, customer) a row sets.</summary>
 public enum TenantType
 {
     Distributor,

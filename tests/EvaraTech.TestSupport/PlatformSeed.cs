@@ -8,7 +8,7 @@ namespace EvaraTech.TestSupport;
 public sealed record PlatformSeedReport(int Rules, long Alerts, long OpenAlerts, int Channels, int Users);
 
 /// <summary>
-/// The rest of seed 002's production-equivalent data set, on top of a loaded <see cref="TelemetrySeed"/>: alert rules
+/// The rest of the production-equivalent data set, on top of a loaded <see cref="TelemetrySeed"/>: alert rules
 /// per distributor and their history (<see cref="AlertsPerNode"/> alerts per node over the telemetry's span, 50,000 for
 /// 1,000 nodes; the newest alert of every tenth node still open, a third of those acknowledged) beside live rules that
 /// every polled reading is evaluated against, a ThingSpeak channel for

@@ -22,7 +22,7 @@ public sealed record TelemetrySeedReport(
 }
 
 /// <summary>
-/// Seed 000's production-equivalent telemetry set, for <c>./build.sh seed-perf</c>, the telemetry benchmark
+/// The production-equivalent telemetry set, for <c>./build.sh seed-perf</c>, the telemetry benchmark
 /// (bench/…/TelemetryQueries.cs) and its consistency test (tests/…/Telemetry/TelemetrySeedTests.cs):
 /// by default 1,000 nodes and 10,000,000 readings over the 90 days before <see cref="Now"/>, about one reading per node
 /// every 13 minutes. Nodes: ¼ overhead tanks, ¼ sumps, ¼ flow meters, ¼ borewells, under their own tenants

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace EvaraTech.Application.Auditing;
 
-/// <summary>The audit trail's action types (seed 000).</summary>
+/// <summary>The audit trail's action types (audit.audit_logs.action_type).</summary>
 public enum AuditAction
 {
     Create,

@@ -2,8 +2,7 @@ namespace EvaraTech.Application.Errors;
 
 /// <summary>One input that failed validation, named as the client sent it (camelCase path).</summary>
 /// <param name="Unprocessable">
-/// the input is well formed but makes no sense (seed 002: 422 "semantic validation error", a date range that ends before
-/// it starts); otherwise it is malformed or out of its allowed values (400).
+/// the input is well formed but makes no sense (422, e.g. a date range that ends before it starts); otherwise it is malformed or out of its allowed values (400).
 /// </param>
 public sealed record FieldError(string Field, string Code, string Message, bool Unprocessable = false);
 

@@ -3,7 +3,7 @@ namespace EvaraTech.Application.IntegrationEvents;
 /// <summary>
 /// A fact one module publishes for others: written to the outbox in the same transaction as the change, handed to
 /// handlers in-process right after commit, redelivered by the sweeper after a crash. Handlers must be idempotent
-/// (they may see an event twice; <see cref="EventId"/> tells them apart).
+/// (they may see an event twice; <see cref="EventId"/> tells them apart). Why: docs/adr/0005-outbox-dispatch-after-commit.md.
 /// </summary>
 public interface IIntegrationEvent
 {

@@ -2,7 +2,7 @@ using FluentValidation;
 
 namespace EvaraTech.Application.Paging;
 
-/// <summary>Offset paging (seed 002): <c>page</c> from 1, <c>limit</c> 1..100.</summary>
+/// <summary>Offset paging, the API's convention for lists (docs/API.md): <c>page</c> from 1, <c>limit</c> 1..100.</summary>
 public sealed record PageRequest(int Page = 1, int Limit = PageRequest.DefaultLimit)
 {
     public const int DefaultLimit = 20;

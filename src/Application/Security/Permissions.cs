@@ -1,8 +1,8 @@
 namespace EvaraTech.Application.Security;
 
 /// <summary>
-/// The permission catalogue and what each role is granted (seed 002, extended with the tenant management and
-/// audit permissions the later modules need). <c>namespace:all</c> grants every permission of that namespace.
+/// The permission catalogue and what each role is granted (the nodes, telemetry, alerts and users permissions, extended
+/// with the tenant management and audit permissions the later modules need). <c>namespace:all</c> grants every permission of that namespace.
 /// </summary>
 public static class Permissions
 {

@@ -22,7 +22,7 @@ public static class ConnectionStrings
 
     /// <summary>
     /// JIT off unless the connection string sets its own options: the platform's statements are short and run over
-    /// many partitions, where JIT compilation costs seconds (a 27 ms telemetry write took 3.3 s with it).
+    /// many partitions, where JIT compilation costs far more than the statement itself (docs/PERFORMANCE.md, Telemetry).
     /// </summary>
     private static string WithoutJit(string connectionString)
     {
@@ -39,10 +39,10 @@ public static class ConnectionStrings
     public static int DefaultMaxPoolSize => Math.Max(20, 10 * Environment.ProcessorCount);
 
     /// <summary>
-    /// Pool settings for many short transactions (issue #10's measurements), unless the connection string sets its own:
+    /// Pool settings for many short transactions (measured under the load test; docs/adr/0008-request-path-connections.md), unless the connection string sets its own:
     /// <list type="bullet">
     /// <item>statements the platform repeats are prepared on their connection after two uses (<c>Max Auto Prepare</c>), so
-    /// PostgreSQL stops planning them per request (the alert page spent 0.5 ms planning, 0.02 ms running);</item>
+    /// PostgreSQL stops planning them per request (planning a short read can cost many times its execution);</item>
     /// <item>a connection going back to the pool is not reset with <c>DISCARD ALL</c> (a round trip per connection per
     /// request, and it would drop those prepared statements): the platform keeps no session state. The caller's context
     /// is transaction-local, temporary tables hold rows only until the commit (<c>ON COMMIT DELETE ROWS</c> or

@@ -18,7 +18,7 @@ public sealed class DbSession(NpgsqlDataSource dataSource, ICurrentUser user) : 
     /// <summary>
     /// The platform's own work (polling, ingestion, alert evaluation, jobs) runs the same statements for node after node
     /// with arrays and time ranges as parameters; PostgreSQL kept re-planning them (custom plans looked cheaper than
-    /// the generic one, 1–6 ms of planning for statements that run in a fraction of that), which cost more than the
+    /// the generic one, and planning took many times what the statements take to run), which cost more than the
     /// work itself. For those transactions, every prepared statement uses its cached generic plan (partition pruning
     /// still happens at run time).
     /// </summary>

@@ -6,7 +6,7 @@ namespace EvaraTech.Infrastructure.Database;
 /// <summary>
 /// The tenant-scope predicate every module's SQL uses, over a table's ownership path columns. Plain column
 /// comparisons, so the planner can use the <c>distributor_id</c> / <c>customer_id</c> indexes; row-level security
-/// applies the same rule (<c>tenancy.in_scope</c>) as the backstop.
+/// applies the same rule (<c>tenancy.in_scope</c>) as the backstop (docs/adr/0007-tenant-scope-in-sql-with-rls-backstop.md).
 /// </summary>
 public static class ScopeFilter
 {

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace EvaraTech.Infrastructure.Http;
 
-/// <summary>The one response shape of the API (seed 002): <c>status</c>, <c>data</c>, <c>meta</c>, <c>errors</c>.</summary>
+/// <summary>The one response shape of the API, for success and error alike, so a client reads every answer the same way: <c>status</c>, <c>data</c>, <c>meta</c>, <c>errors</c>.</summary>
 public sealed record Envelope<T>(
     string Status,
     T? Data,

@@ -11,7 +11,7 @@ namespace EvaraTech.Modules.Realtime;
 /// <summary>
 /// The realtime hub (<c>/hubs/realtime</c>), authenticated with the API's tokens. A client subscribes to its whole
 /// scope, to a community or to a node; each subscription is checked against the caller's scope as it was when the
-/// connection was authenticated, and something outside it is refused as not found (its existence never leaks).
+/// connection was authenticated, and something outside it is refused as not found (its existence never leaks; docs/adr/0003-out-of-scope-ids-answer-404.md).
 /// </summary>
 public sealed class RealtimeHub(IServiceScopeFactory scopes) : Hub<IRealtimeClient>
 {

@@ -46,7 +46,7 @@ public sealed class MediatorRegistrationTests
             && baseType.GetGenericTypeDefinition() == typeof(AbstractValidator<>)
         select new TestCaseData(typeof(IValidator<>).MakeGenericType(type.BaseType!.GetGenericArguments()[0])).SetArgDisplayNames(type.Name);
 
-    /// <summary>Building a validator compiles its rules' expressions: once per process, not once per request (issue #10).</summary>
+    /// <summary>Building a validator compiles its rules' expressions: once per process, not once per request (compiling costs far more than validating).</summary>
     [TestCaseSource(nameof(Validators))]
     public void Every_validator_is_built_once(Type validator)
     {

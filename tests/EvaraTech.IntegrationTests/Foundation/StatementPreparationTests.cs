@@ -13,9 +13,9 @@ using Npgsql;
 namespace EvaraTech.IntegrationTests.Foundation;
 
 /// <summary>
-/// Issue #10's request-path settings: the platform's connections prepare the statements they repeat and are not reset
+/// The request path's settings (docs/adr/0008-request-path-connections.md): the platform's connections prepare the statements they repeat and are not reset
 /// with <c>DISCARD ALL</c> between requests, and the hot reads are written so that PostgreSQL runs them on a cached
-/// generic plan instead of planning them per request (the alert page once spent 0.6 ms planning a 0.02 ms read).
+/// generic plan instead of planning them per request (planning a short read costs many times the read).
 /// </summary>
 [NonParallelizable]
 public sealed class StatementPreparationTests

@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace EvaraTech.IntegrationTests.Telemetry;
 
 /// <summary>
-/// A poll cycle spreads its polls over <c>Polling:SpreadSeconds</c> (issue #10: a thousand nodes polled in one burst
+/// A poll cycle spreads its polls over <c>Polling:SpreadSeconds</c> (a thousand nodes polled in one burst
 /// held both cores for seconds every minute, and the API's requests waited behind them), and still polls every due
 /// node once.
 /// </summary>

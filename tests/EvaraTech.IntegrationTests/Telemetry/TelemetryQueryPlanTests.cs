@@ -9,8 +9,8 @@ using EvaraTech.TestSupport;
 namespace EvaraTech.IntegrationTests.Telemetry;
 
 /// <summary>
-/// The plans of the hot telemetry reads over 1,000 nodes and 300,000 readings in weekly partitions (the seed's
-/// shape at a smaller scale), explained as the application sends them: a series at each resolution reads its table
+/// The plans of the hot telemetry reads over 1,000 nodes and 300,000 readings in weekly partitions (the
+/// production-equivalent data set's shape at a smaller scale), explained as the application sends them: a series at each resolution reads its table
 /// by (node, time) and the latest readings of 20 to 1,000 nodes (a superadmin's, or a distributor's in its own context)
 /// by key, never scanning a telemetry table.
 /// </summary>

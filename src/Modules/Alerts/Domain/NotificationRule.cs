@@ -23,7 +23,7 @@ public sealed record EmailChannel(string? Address) : NotificationChannel(EmailCh
 }
 
 /// <summary>
-/// A user's rule for being told of alerts (seed 000's alert_notification_rules): alerts at or above a severity, of
+/// A user's rule for being told of alerts (a row of alerts.alert_notification_rules): alerts at or above a severity, of
 /// some nodes or all they see, on one or more channels, repeated while open and unacknowledged.
 /// </summary>
 public static class NotificationRule

@@ -4,7 +4,7 @@ using EvaraTech.Domain;
 
 namespace EvaraTech.Modules.Nodes.Domain;
 
-/// <summary>The calibration transforms of seed 000, with the database's spelling.</summary>
+/// <summary>The calibration transforms a node's field can have, spelled as nodes.device_calibration stores them.</summary>
 public static class CalibrationKinds
 {
     public const string Linear = "linear";

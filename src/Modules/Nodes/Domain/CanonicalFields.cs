@@ -1,6 +1,6 @@
 namespace EvaraTech.Modules.Nodes.Domain;
 
-/// <summary>A typed telemetry column a ThingSpeak field can be mapped to (seed 000's telemetry_tank/flow/deep).</summary>
+/// <summary>A typed telemetry column a ThingSpeak field can be mapped to (a column of telemetry.telemetry_tank / _flow / _deep).</summary>
 public sealed record CanonicalField(string Name, FieldDataType DataType, string Unit)
 {
     public bool IsNumeric => DataType is FieldDataType.Float or FieldDataType.Integer;

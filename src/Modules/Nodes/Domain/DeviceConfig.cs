@@ -18,7 +18,7 @@ public sealed record DeviceConfigInput(
     double? PumpRatingKw = null,
     double? PumpDepthM = null);
 
-/// <summary>A node's per-type configuration (seed 000's device_config_tank / _flow / _deep).</summary>
+/// <summary>A node's per-type configuration (one row of nodes.device_config_tank / _flow / _deep, by analytics type).</summary>
 public abstract record DeviceConfig
 {
     public static DeviceConfig For(AnalyticsType type, DeviceConfigInput? input)

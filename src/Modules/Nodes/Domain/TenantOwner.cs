@@ -8,7 +8,7 @@ namespace EvaraTech.Modules.Nodes.Domain;
 /// </summary>
 public sealed record TenantOwner(TenantType Type, Guid TenantId)
 {
-    /// <summary>The owner named by a tenant type and the three optional keys of seed 000's nodes table.</summary>
+    /// <summary>The owner named by a tenant type and the three optional keys of nodes.nodes (exactly one of them is set).</summary>
     public static TenantOwner From(TenantType? type, Guid? distributorId, Guid? communityId, Guid? customerId)
     {
         if (type is null)

@@ -9,7 +9,7 @@ public enum SeriesResolution
 
 /// <summary>
 /// How a series over a time range is read: raw readings for short spans, hourly rollups up to two months, daily
-/// rollups beyond (seed 000: dashboards read rollups). Each resolution has a span cap, so no request can ask for an
+/// rollups beyond (a wide range read from rollups costs a bucket per hour or day, not a row per reading). Each resolution has a span cap, so no request can ask for an
 /// unbounded number of points; raw pages are additionally capped by their limit.
 /// </summary>
 public static class SeriesPlan

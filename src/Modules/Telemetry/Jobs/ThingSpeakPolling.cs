@@ -117,7 +117,7 @@ public sealed class ThingSpeakPolling(
     /// <summary>
     /// Due nodes, chunk by chunk, paced so that the cycle's claims spread over <see cref="PollingOptions.Spread"/>: a
     /// thousand nodes polled at once would take both cores for seconds every minute, and every API request in those
-    /// seconds would wait behind them (issue #10's load test); spread out, the same work is a steady few percent.
+    /// seconds would wait behind them (the load test's latencies showed it); spread out, the same work is a steady few percent.
     /// </summary>
     private async IAsyncEnumerable<PollClaim> ClaimDueAsync(
         string owner, DateTimeOffset cycleStart, long started, int scheduled, [EnumeratorCancellation] CancellationToken ct)

@@ -3,7 +3,7 @@ using EvaraTech.Modules.Telemetry.Domain;
 namespace EvaraTech.Modules.Telemetry.Persistence;
 
 /// <summary>
-/// Device state (seed 000 "device_states") recomputed, never incremented: one statement counts the node's readings
+/// Device state (telemetry.device_states) recomputed, never incremented: one statement counts the node's readings
 /// of the last 24 hours and averages its primary metric from the stored rows, so concurrent batches and readings
 /// ageing out of the window both come out right. Callers hold the nodes' advisory locks.
 /// </summary>

@@ -25,7 +25,7 @@ public sealed class IngestionRecords(DbSession db)
     /// <summary>
     /// The ids <paramref name="count"/> pushed entries get, from the node's push sequence: the poll cursor counts
     /// ThingSpeak's ids and never these. Takes the node's ingestion lock (held to the end of the transaction, which
-    /// also writes the entries), so concurrent pushes never share an id.
+    /// also writes the entries), so concurrent pushes never share an id (docs/adr/0004-poll-cursor-is-thingspeak-position-only.md).
     /// </summary>
     /// <returns>the first of the ids</returns>
     public async Task<long> ReserveEntryIdsAsync(Guid nodeId, int count, CancellationToken ct)

@@ -4,7 +4,7 @@ using Npgsql;
 
 namespace EvaraTech.Modules.Tenancy.Authentication;
 
-/// <summary>Loads the profile behind a token's <c>sub</c> on every request, so role changes apply at once.</summary>
+/// <summary>Loads the profile behind a token's <c>sub</c> on every request, so role changes apply at once (docs/adr/0006-role-read-from-database-per-request.md).</summary>
 public sealed class UserProfileLookup(NpgsqlDataSource dataSource)
 {
     // A SECURITY DEFINER function: the caller's context cannot exist before we know who the caller is.

@@ -2,7 +2,7 @@ namespace EvaraTech.Modules.Tenancy.Demo;
 
 /// <summary>
 /// The embedded default's demo tenants and users, with fixed ids so other modules' demo data (nodes) can point at
-/// them. Development only: the password is printed at start-up and listed in the README.
+/// them. Development only: the password is printed at start-up and listed in docs/OPERATIONS.md (Demo users).
 /// </summary>
 public static class DemoTenants
 {

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace EvaraTech.Modules.Telemetry.Domain.Ingestion;
 
 /// <summary>
-/// A calibration of seed 000 applied to a mapped value during its validity period [from, until): linear
+/// A node's calibration (nodes.device_calibration) applied to a mapped value during its validity period [from, until): linear
 /// (slope·x + intercept), polynomial (c0 + c1·x + …) or a lookup table interpolated linearly between points and
 /// extrapolated from the outermost segment. The Nodes module validated the parameters when it stored them.
 /// </summary>

@@ -3,7 +3,7 @@ using Mediator;
 
 namespace EvaraTech.Modules.Tenancy.Application.Reference;
 
-/// <summary>Every permission, and what each role is granted (seed 002's catalogue).</summary>
+/// <summary>Every permission, and what each role is granted (the catalogue in <c>Application/Security/Permissions.cs</c>).</summary>
 public sealed record PermissionCatalogue(IReadOnlyList<string> Permissions, IReadOnlyDictionary<string, IReadOnlyList<string>> Roles);
 
 /// <summary><c>GET /reference/permissions</c>: public reference data, the same for everyone (cacheable for an hour).</summary>
