@@ -10,8 +10,7 @@ public sealed record TableSpec(
     string Resource,
     string Table,
     string Columns,
-    string DistributorColumn,
-    string CustomerColumn,
+    Ownership Ownership,
     IReadOnlyDictionary<string, string> SortColumns,
     string SearchColumn,
     IReadOnlyDictionary<string, (string Message, string? Field)> Conflicts);
@@ -27,7 +26,7 @@ public sealed class ScopedTable<TRow>(DbSession db, TableSpec spec)
 
     public async Task<TRow?> FindAsync(Guid id, TenantScope scope, CancellationToken ct)
     {
-        var parameters = Parameters(scope);
+        var parameters = ScopeFilter.Parameters(scope);
         parameters.Add("Id", id);
         var sql = $"SELECT {spec.Columns} FROM {spec.Table} t WHERE t.id = @Id AND {Scope(scope)}";
         return await (await db.ConnectionAsync(ct)).QuerySingleOrDefaultAsync<TRow>(Command(sql, parameters, ct));
@@ -37,12 +36,23 @@ public sealed class ScopedTable<TRow>(DbSession db, TableSpec spec)
     public async Task<Page<TRow>> ListAsync(
         TenantScope scope, string? filter, object? filterParameters, string? search, string? sort, PageRequest page, CancellationToken ct)
     {
-        var parameters = Parameters(scope);
-        parameters.AddDynamicParams(filterParameters);
-        parameters.Add("Search", search is null ? null : $"%{search}%");
+        var parameters = ScopeFilter.Parameters(scope, filterParameters);
         parameters.Add("Limit", page.Limit);
         parameters.Add("Offset", page.Offset);
-        var where = $"{Scope(scope)} AND (@Search::text IS NULL OR {spec.SearchColumn} ILIKE @Search){(filter is null ? "" : " AND " + filter)}";
+        // Only the conditions given, so each combination keeps a generic plan of its own.
+        List<string> conditions = [ScopeFilter.Sql(scope, spec.Ownership)];
+        if (search is not null)
+        {
+            conditions.Add($"{spec.SearchColumn} ILIKE @Search");
+            parameters.Add("Search", $"%{search}%");
+        }
+
+        if (filter is not null)
+        {
+            conditions.Add(filter);
+        }
+
+        var where = string.Join(" AND ", conditions);
         var sql = $"""
             SELECT count(*) FROM {spec.Table} t WHERE {where};
             SELECT {spec.Columns} FROM {spec.Table} t WHERE {where}
@@ -67,7 +77,7 @@ public sealed class ScopedTable<TRow>(DbSession db, TableSpec spec)
     /// <returns>the row as stored, with its new version</returns>
     public async Task<TRow> UpdateAsync(Guid id, long expectedVersion, string setSql, object values, TenantScope scope, CancellationToken ct)
     {
-        var parameters = Parameters(scope);
+        var parameters = ScopeFilter.Parameters(scope);
         parameters.AddDynamicParams(values);
         parameters.Add("Id", id);
         parameters.Add("ExpectedVersion", expectedVersion);
@@ -86,7 +96,7 @@ public sealed class ScopedTable<TRow>(DbSession db, TableSpec spec)
     /// <returns>the row as it was when deleted (for the audit trail)</returns>
     public async Task<TRow> DeleteAsync(Guid id, long expectedVersion, TenantScope scope, CancellationToken ct)
     {
-        var parameters = Parameters(scope);
+        var parameters = ScopeFilter.Parameters(scope);
         parameters.Add("Id", id);
         parameters.Add("ExpectedVersion", expectedVersion);
         var sql = $"DELETE FROM {spec.Table} t WHERE t.id = @Id AND t.version = @ExpectedVersion AND {Scope(scope)} RETURNING {spec.Columns}";
@@ -97,15 +107,8 @@ public sealed class ScopedTable<TRow>(DbSession db, TableSpec spec)
         return await VersionedWrites.EnsureAppliedAsync(deleted, async () => await FindAsync(id, scope, ct) is not null, spec.Resource);
     }
 
-    private string Scope(TenantScope scope) => ScopeFilter.Sql(scope, spec.DistributorColumn, spec.CustomerColumn);
+    private string Scope(TenantScope scope) => ScopeFilter.Sql(scope, spec.Ownership);
 
     private CommandDefinition Command(string sql, object? parameters, CancellationToken ct) =>
         new(sql, parameters, db.Transaction, cancellationToken: ct);
-
-    private static DynamicParameters Parameters(TenantScope scope)
-    {
-        var parameters = new DynamicParameters();
-        ScopeFilter.AddParameters(parameters, scope);
-        return parameters;
-    }
 }

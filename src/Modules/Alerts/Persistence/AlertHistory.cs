@@ -1,9 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
 using Dapper;
-using EvaraTech.Application.Auditing;
-using EvaraTech.Domain;
-using EvaraTech.Infrastructure.Database;
 
 namespace EvaraTech.Modules.Alerts.Persistence;
 
@@ -36,6 +33,9 @@ public sealed record AlertStats(
 public sealed class AlertHistory(DbSession db)
 {
     public const string Resource = "Alert";
+
+    /// <summary>An alert keeps its node's distributor as it was when it fired; a customer sees the alerts of its nodes.</summary>
+    private static readonly Ownership Ownership = Ownership.NodeChild("h.owner_distributor_id");
 
     private const string Columns = """
         h.id, h.rule_id AS RuleId, h.rule_name AS RuleName, h.metric, h.node_id AS NodeId, h.owner_distributor_id AS DistributorId, h.severity, h.status, h.value, h.message,
@@ -137,13 +137,8 @@ public sealed class AlertHistory(DbSession db)
     /// <returns>the conditions of the filters given (fixed fragments; every value a parameter) and their parameters</returns>
     private static (List<string> Conditions, DynamicParameters Parameters) Where(AlertFilter filter)
     {
-        List<string> conditions = ["true"];
-        var parameters = new DynamicParameters();
-        if (filter.Scope.Kind == ScopeKind.Distributor)
-        {
-            conditions.Add("h.owner_distributor_id = @ScopeDistributorId");
-            parameters.Add("ScopeDistributorId", filter.Scope.DistributorId);
-        }
+        List<string> conditions = [ScopeFilter.Sql(filter.Scope, Ownership)];
+        var parameters = ScopeFilter.Parameters(filter.Scope);
 
         if (filter.ActiveOnly)
         {

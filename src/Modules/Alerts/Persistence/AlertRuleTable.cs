@@ -1,6 +1,4 @@
 using System.Text.Json.Serialization;
-using EvaraTech.Application.Auditing;
-using EvaraTech.Infrastructure.Database;
 
 namespace EvaraTech.Modules.Alerts.Persistence;
 
@@ -32,8 +30,7 @@ public static class AlertRuleTable
         t.severity, t.cooldown_minutes AS CooldownMinutes, t.is_enabled AS IsEnabled, t.version, t.created_at AS CreatedAt,
         t.updated_at AS UpdatedAt
         """,
-        "t.owner_distributor_id",
-        "NULL",
+        new Ownership("t.owner_distributor_id", "NULL"),
         new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["created_at"] = "t.created_at", ["name"] = "t.name", ["severity"] = "t.severity", ["metric"] = "t.metric",

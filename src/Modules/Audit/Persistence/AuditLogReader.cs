@@ -2,8 +2,6 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Dapper;
-using EvaraTech.Domain;
-using EvaraTech.Infrastructure.Database;
 
 namespace EvaraTech.Modules.Audit.Persistence;
 
@@ -20,6 +18,9 @@ public sealed record AuditLogFilter(Guid? UserId, string? ResourceType, string? 
 /// </summary>
 public sealed class AuditLogReader(DbSession db)
 {
+    private static readonly Ownership ActorOwnership = new("a.actor_distributor_id", "NULL");
+    private static readonly Ownership ResourceOwnership = new("a.resource_distributor_id", "NULL");
+
     private const string Columns = """
         a.id, a."timestamp", a.action_type AS ActionType, a.resource_type AS ResourceType, a.resource_id AS ResourceId,
         a.user_id AS UserId, host(a.ip_address) AS IpAddress, a.user_agent AS UserAgent, a.request_id AS RequestId,
@@ -71,18 +72,13 @@ public sealed class AuditLogReader(DbSession db)
         }
     }
 
-    private static string Scope(TenantScope scope) => scope.Kind switch
-    {
-        ScopeKind.Everything => "TRUE",
-        ScopeKind.Distributor => "(a.actor_distributor_id = @ScopeDistributorId OR a.resource_distributor_id = @ScopeDistributorId)",
-        _ => "FALSE",
-    };
+    /// <summary>A distributor sees what its users did and what was done to its resources; customers see no audit trail.</summary>
+    private static string Scope(TenantScope scope) =>
+        $"({ScopeFilter.Sql(scope, ActorOwnership)} OR {ScopeFilter.Sql(scope, ResourceOwnership)})";
 
     private static DynamicParameters Parameters(TenantScope scope, AuditLogFilter filter)
     {
-        var parameters = new DynamicParameters(filter);
-        ScopeFilter.AddParameters(parameters, scope);
-        return parameters;
+        return ScopeFilter.Parameters(scope, filter);
     }
 
     /// <summary>An opaque keyset cursor over the unique (timestamp, id) sort key.</summary>

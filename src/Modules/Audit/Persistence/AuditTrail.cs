@@ -1,9 +1,5 @@
 using System.Text.Json;
 using Dapper;
-using EvaraTech.Application.Auditing;
-using EvaraTech.Application.Security;
-using EvaraTech.Domain;
-using EvaraTech.Infrastructure.Database;
 using Microsoft.AspNetCore.Http;
 using Npgsql;
 

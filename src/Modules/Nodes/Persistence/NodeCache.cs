@@ -1,5 +1,4 @@
 using EvaraTech.Infrastructure.Caching;
-using EvaraTech.Infrastructure.Database;
 
 namespace EvaraTech.Modules.Nodes.Persistence;
 

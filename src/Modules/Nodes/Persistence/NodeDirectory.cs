@@ -1,6 +1,4 @@
 using Dapper;
-using EvaraTech.Domain;
-using EvaraTech.Infrastructure.Database;
 using EvaraTech.Modules.Nodes.Contracts;
 
 namespace EvaraTech.Modules.Nodes.Persistence;
@@ -74,8 +72,8 @@ public sealed class NodeDirectory(DbSession db) : INodeLookup, INodeAudiences, I
         await using var results = await connection.QueryMultipleAsync(
             new CommandDefinition(Sources, new { Ids = nodes.Select(n => n.Id).ToArray() }, db.Transaction, cancellationToken: cancellationToken));
         var channels = (await results.ReadAsync<ChannelRow>()).ToDictionary(c => c.NodeId);
-        var fields = (await results.ReadAsync<FieldRow>()).ToLookup(f => f.NodeId, f => f.ToContract());
-        var calibrations = (await results.ReadAsync<CalibrationRow>()).ToLookup(c => c.NodeId, c => c.ToContract());
+        var fields = (await results.ReadAsync<FieldRow>()).ToLookup(f => f.NodeId, f => f.MapTo<SourceField>());
+        var calibrations = (await results.ReadAsync<CalibrationRow>()).ToLookup(c => c.NodeId, c => c.MapTo<MetricCalibration>());
         return [.. nodes.Select(node => new IngestionSource(node, channels.GetValueOrDefault(node.Id)?.ChannelId, channels.GetValueOrDefault(node.Id)?.ReadKey,
             [.. fields[node.Id]], [.. calibrations[node.Id]]))];
     }
@@ -99,7 +97,7 @@ public sealed class NodeDirectory(DbSession db) : INodeLookup, INodeAudiences, I
     public async Task<IReadOnlyList<NodeName>> ListAsync(TenantScope scope, Guid? communityId, CancellationToken cancellationToken)
     {
         var connection = await db.ConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<NodeName>(NodeScope.Command(db, Names, scope, new { CommunityId = communityId }, cancellationToken));
+        var rows = await connection.QueryAsync<NodeName>(ScopeFilter.Command(db, Names, scope, NodeOwnership.Columns, new { CommunityId = communityId }, cancellationToken));
         return [.. rows];
     }
 
@@ -121,17 +119,9 @@ public sealed class NodeDirectory(DbSession db) : INodeLookup, INodeAudiences, I
 
     private sealed record ChannelRow(Guid NodeId, long ChannelId, string? ReadKey);
 
-    private sealed record FieldRow(Guid NodeId, string Field, string Metric, string DataType, double ScaleFactor, double Offset)
-    {
-        public SourceField ToContract() => new(Field, Metric, DataType, ScaleFactor, Offset);
-    }
+    private sealed record FieldRow(Guid NodeId, string Field, string Metric, string DataType, double ScaleFactor, double Offset);
 
-    private sealed record CalibrationRow(Guid NodeId, string Metric, string Kind, string ParametersJson, DateTime ValidFrom, DateTime? ValidUntil)
-    {
-        public MetricCalibration ToContract() => new(Metric, Kind, ParametersJson, Utc(ValidFrom), ValidUntil is { } until ? Utc(until) : null);
-
-        private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
-    }
+    private sealed record CalibrationRow(Guid NodeId, string Metric, string Kind, string ParametersJson, DateTime ValidFrom, DateTime? ValidUntil);
 
     public async Task<NodeReference?> FindAsync(Guid nodeId, TenantScope scope, CancellationToken cancellationToken) =>
         (await FindManyAsync([nodeId], scope, cancellationToken)).SingleOrDefault();
@@ -146,7 +136,7 @@ public sealed class NodeDirectory(DbSession db) : INodeLookup, INodeAudiences, I
 
         var connection = await db.ConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<NodeReference>(
-            NodeScope.Command(db, Find, scope, new { Ids = nodeIds.ToArray() }, cancellationToken));
+            ScopeFilter.Command(db, Find, scope, NodeOwnership.Columns, new { Ids = nodeIds.ToArray() }, cancellationToken));
         return [.. rows];
     }
 }

@@ -2,8 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Dapper;
-using EvaraTech.Domain;
-using EvaraTech.Infrastructure.Database;
 
 namespace EvaraTech.Modules.Nodes.Persistence;
 
@@ -62,8 +60,8 @@ public sealed class NodeList(DbSession db)
         var requested = sort ?? DefaultSort;
         var descending = requested.StartsWith('-');
         var key = SortKeys[requested.TrimStart('-')];
-        var parameters = NodeScope.Parameters(scope, new { Limit = limit + 1, Offset = offset ?? 0 });
-        var where = new List<string> { NodeScope.Predicate(scope) };
+        var parameters = ScopeFilter.Parameters(scope, new { Limit = limit + 1, Offset = offset ?? 0 });
+        var where = new List<string> { ScopeFilter.Sql(scope, NodeOwnership.Columns) };
         if (filter.Statuses.Count > 0)
         {
             where.Add("s.status = ANY(@Statuses)");

@@ -1,8 +1,5 @@
 using System.Text.Json.Nodes;
 using Dapper;
-using EvaraTech.Application.Errors;
-using EvaraTech.Domain;
-using EvaraTech.Infrastructure.Database;
 using EvaraTech.Modules.Nodes.Domain;
 
 namespace EvaraTech.Modules.Nodes.Persistence;
@@ -76,7 +73,7 @@ public sealed class NodeReads(DbSession db)
     public async Task<NodeDetails> GetAsync(Guid id, TenantScope scope, CancellationToken ct)
     {
         var connection = await db.ConnectionAsync(ct);
-        await using var results = await connection.QueryMultipleAsync(NodeScope.Command(db, Details, scope, new { Id = id }, ct));
+        await using var results = await connection.QueryMultipleAsync(ScopeFilter.Command(db, Details, scope, NodeOwnership.Columns, new { Id = id }, ct));
         var node = await results.ReadSingleOrDefaultAsync<NodeSummary>() ?? throw AppException.NotFound(NodeStore.Resource);
         var config = await results.ReadSingleAsync<DeviceConfigRow>();
         var channel = await results.ReadSingleOrDefaultAsync<ChannelRow>();
@@ -100,12 +97,12 @@ public sealed class NodeReads(DbSession db)
 
     /// <summary>The map's statement; the plan tests and the benchmark run exactly this.</summary>
     internal static (string Sql, DynamicParameters Parameters) MapQuery(TenantScope scope) =>
-        (NodeScope.Apply(Map, scope), NodeScope.Parameters(scope, new { }));
+        (ScopeFilter.Apply(Map, scope, NodeOwnership.Columns), ScopeFilter.Parameters(scope, new { }));
 
     public async Task<IReadOnlyList<FirmwareCount>> FirmwareSummaryAsync(TenantScope scope, CancellationToken ct)
     {
         var connection = await db.ConnectionAsync(ct);
-        return [.. await connection.QueryAsync<FirmwareCount>(NodeScope.Command(db, FirmwareSummary, scope, new { }, ct))];
+        return [.. await connection.QueryAsync<FirmwareCount>(ScopeFilter.Command(db, FirmwareSummary, scope, NodeOwnership.Columns, new { }, ct))];
     }
 
     private sealed record ChannelRow(long ChannelId, string? ReadKey, string? WriteKey, int ReportingIntervalSeconds, string Source);

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using EvaraTech.Application.Auditing;
 using EvaraTech.Infrastructure.Http;
 
 namespace EvaraTech.Modules.Nodes.Persistence;

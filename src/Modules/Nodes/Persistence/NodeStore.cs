@@ -1,7 +1,4 @@
 using Dapper;
-using EvaraTech.Application.Errors;
-using EvaraTech.Domain;
-using EvaraTech.Infrastructure.Database;
 using EvaraTech.Modules.Nodes.Domain;
 
 namespace EvaraTech.Modules.Nodes.Persistence;
@@ -156,7 +153,7 @@ public sealed class NodeStore(DbSession db, NodeCache cache)
     public async Task<Node> GetAsync(Guid id, TenantScope scope, CancellationToken ct, long? expectedVersion = null)
     {
         var connection = await db.ConnectionAsync(ct);
-        var node = (await connection.QuerySingleOrDefaultAsync<NodeRow>(NodeScope.Command(db, Load, scope, new { Id = id }, ct)))?.ToNode()
+        var node = (await connection.QuerySingleOrDefaultAsync<NodeRow>(ScopeFilter.Command(db, Load, scope, NodeOwnership.Columns, new { Id = id }, ct)))?.ToNode()
             ?? throw AppException.NotFound(Resource);
         return expectedVersion is null || node.Version == expectedVersion ? node : throw AppException.ConcurrencyConflict(Resource);
     }
@@ -174,7 +171,7 @@ public sealed class NodeStore(DbSession db, NodeCache cache)
     /// <summary>Writes label, category, place and configuration while the node still has the version it was loaded at.</summary>
     public async Task UpdateAsync(Node node, TenantScope scope, CancellationToken ct)
     {
-        var parameters = NodeScope.Parameters(scope, new
+        var parameters = ScopeFilter.Parameters(scope, new
         {
             node.Id, ExpectedVersion = node.Version, node.Label, Category = node.Category.ToString(),
             node.Location?.Lat, node.Location?.Lng, node.LocationName, node.CapacityLitres,
@@ -185,17 +182,17 @@ public sealed class NodeStore(DbSession db, NodeCache cache)
 
     public async Task MoveAsync(Node node, TenantPath owner, TenantScope scope, CancellationToken ct)
     {
-        var parameters = NodeScope.Parameters(scope, new { node.Id, ExpectedVersion = node.Version });
+        var parameters = ScopeFilter.Parameters(scope, new { node.Id, ExpectedVersion = node.Version });
         parameters.AddDynamicParams(OwnerParameters(owner));
         node.MarkPersisted(await CompareAndSetAsync(UpdateOwner, parameters, node.Id, scope, ct));
     }
 
     public async Task DeleteAsync(Guid id, long expectedVersion, TenantScope scope, CancellationToken ct) =>
-        await CompareAndSetAsync(Delete, NodeScope.Parameters(scope, new { Id = id, ExpectedVersion = expectedVersion }), id, scope, ct);
+        await CompareAndSetAsync(Delete, ScopeFilter.Parameters(scope, new { Id = id, ExpectedVersion = expectedVersion }), id, scope, ct);
 
     /// <param name="expectedVersion">the version the client's <c>If-Match</c> named, or null for additive changes</param>
     public async Task TouchAsync(Guid id, long? expectedVersion, TenantScope scope, CancellationToken ct) =>
-        await CompareAndSetAsync(Touch, NodeScope.Parameters(scope, new { Id = id, ExpectedVersion = expectedVersion }), id, scope, ct);
+        await CompareAndSetAsync(Touch, ScopeFilter.Parameters(scope, new { Id = id, ExpectedVersion = expectedVersion }), id, scope, ct);
 
     public async Task ReplaceChannelAsync(Guid id, ThingSpeakChannel channel, CancellationToken ct)
     {
@@ -264,9 +261,9 @@ public sealed class NodeStore(DbSession db, NodeCache cache)
         cache.Changed([id]);
         var connection = await db.ConnectionAsync(ct);
         var version = await VersionedWrites.TranslatingConflictsAsync(() => connection.QuerySingleOrDefaultAsync<long?>(
-            new CommandDefinition(NodeScope.Apply(sql, scope), parameters, db.Transaction, cancellationToken: ct)), Conflicts);
+            new CommandDefinition(ScopeFilter.Apply(sql, scope, NodeOwnership.Columns), parameters, db.Transaction, cancellationToken: ct)), Conflicts);
         return await VersionedWrites.EnsureAppliedAsync(version, () =>
-            connection.ExecuteScalarAsync<bool>(NodeScope.Command(db, Exists, scope, new { Id = id }, ct)), Resource);
+            connection.ExecuteScalarAsync<bool>(ScopeFilter.Command(db, Exists, scope, NodeOwnership.Columns, new { Id = id }, ct)), Resource);
     }
 
     private async Task<int> ExecuteAsync(Guid id, string sql, object values, DynamicParameters? extra, CancellationToken ct)

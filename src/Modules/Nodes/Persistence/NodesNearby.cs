@@ -1,7 +1,4 @@
 using Dapper;
-using EvaraTech.Application.Errors;
-using EvaraTech.Domain;
-using EvaraTech.Infrastructure.Database;
 using Npgsql;
 
 namespace EvaraTech.Modules.Nodes.Persistence;
@@ -52,7 +49,7 @@ public sealed class NodesNearby(DbSession db, PostGisAvailability postGis)
         var dLat = radiusM * 1.01 / MetresPerDegree;
         var cosLat = Math.Cos(Math.Min(89.0, Math.Abs(lat) + dLat) * Math.PI / 180);
         var dLng = Math.Min(180, radiusM * 1.01 / (MetresPerDegree * cosLat));
-        return (NodeScope.Apply(Nearby, scope), NodeScope.Parameters(scope, new
+        return (ScopeFilter.Apply(Nearby, scope, NodeOwnership.Columns), ScopeFilter.Parameters(scope, new
         {
             Lat = lat, Lng = lng, RadiusM = radiusM, Limit = limit,
             MinLat = lat - dLat, MaxLat = lat + dLat, MinLng = lng - dLng, MaxLng = lng + dLng,

@@ -1,8 +1,4 @@
 using Dapper;
-using EvaraTech.Application.Errors;
-using EvaraTech.Application.IntegrationEvents;
-using EvaraTech.Domain;
-using EvaraTech.Infrastructure.Database;
 using EvaraTech.Modules.Nodes.Contracts;
 using EvaraTech.Modules.Nodes.Domain;
 
@@ -128,7 +124,7 @@ public sealed class OperationalStateStore(DbSession db, IIntegrationEventPublish
         var connection = await db.ConnectionAsync(ct);
         for (var attempt = 1; attempt <= MaximumAttempts; attempt++)
         {
-            var row = await connection.QuerySingleOrDefaultAsync<StateRow>(NodeScope.Command(db, Read, scope, new { Id = nodeId }, ct))
+            var row = await connection.QuerySingleOrDefaultAsync<StateRow>(ScopeFilter.Command(db, Read, scope, NodeOwnership.Columns, new { Id = nodeId }, ct))
                 ?? throw AppException.NotFound(NodeStore.Resource);
             var state = row.ToState();
             if (transition(state) is not { } status)

@@ -1,5 +1,4 @@
 using Dapper;
-using EvaraTech.Infrastructure.Database;
 using EvaraTech.Modules.Tenancy.Domain;
 using Microsoft.AspNetCore.Identity;
 

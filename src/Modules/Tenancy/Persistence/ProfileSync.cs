@@ -1,6 +1,4 @@
 using Dapper;
-using EvaraTech.Infrastructure.Database;
-
 namespace EvaraTech.Modules.Tenancy.Persistence;
 
 /// <summary>Keeps profiles in step with the identity provider's users (the auth webhook).</summary>

@@ -1,6 +1,4 @@
 using System.Text.Json.Serialization;
-using EvaraTech.Application.Auditing;
-using EvaraTech.Infrastructure.Database;
 
 namespace EvaraTech.Modules.Tenancy.Persistence;
 
@@ -46,7 +44,7 @@ public static class TenancyTables
     public static readonly TableSpec Distributors = new(
         "Distributor", "tenancy.distributors",
         "t.id, t.name, t.contact_email AS ContactEmail, t.is_active AS IsActive, t.version, t.created_at AS CreatedAt, t.updated_at AS UpdatedAt",
-        DistributorColumn: "t.id", CustomerColumn: "NULL",
+        Ownership: new("t.id", "NULL"),
         SortColumns: new Dictionary<string, string> { ["created_at"] = "t.created_at", ["name"] = "t.name" },
         SearchColumn: "t.name",
         Conflicts: new Dictionary<string, (string, string?)>
@@ -58,7 +56,7 @@ public static class TenancyTables
     public static readonly TableSpec Communities = new(
         "Community", "tenancy.communities",
         "t.id, t.distributor_id AS DistributorId, t.name, t.slug, t.is_active AS IsActive, t.version, t.created_at AS CreatedAt, t.updated_at AS UpdatedAt",
-        DistributorColumn: "t.distributor_id", CustomerColumn: "NULL",
+        Ownership: new("t.distributor_id", "NULL"),
         SortColumns: new Dictionary<string, string> { ["created_at"] = "t.created_at", ["name"] = "t.name", ["slug"] = "t.slug" },
         SearchColumn: "t.name",
         Conflicts: new Dictionary<string, (string, string?)>
@@ -70,7 +68,7 @@ public static class TenancyTables
     public static readonly TableSpec Customers = new(
         "Customer", "tenancy.customers",
         "t.id, t.community_id AS CommunityId, t.distributor_id AS DistributorId, t.name, t.contact_email AS ContactEmail, t.is_active AS IsActive, t.version, t.created_at AS CreatedAt, t.updated_at AS UpdatedAt",
-        DistributorColumn: "t.distributor_id", CustomerColumn: "t.id",
+        Ownership: new("t.distributor_id", "t.id"),
         SortColumns: new Dictionary<string, string> { ["created_at"] = "t.created_at", ["name"] = "t.name" },
         SearchColumn: "t.name",
         Conflicts: new Dictionary<string, (string, string?)>
@@ -81,7 +79,7 @@ public static class TenancyTables
     public static readonly TableSpec Users = new(
         "User", "tenancy.users_profiles",
         "t.id, t.email, t.display_name AS DisplayName, t.role, t.plan, t.distributor_id AS DistributorId, t.customer_id AS CustomerId, t.is_active AS IsActive, t.version, t.created_at AS CreatedAt, t.updated_at AS UpdatedAt",
-        DistributorColumn: "t.distributor_id", CustomerColumn: "t.customer_id",
+        Ownership: new("t.distributor_id", "t.customer_id"),
         SortColumns: new Dictionary<string, string> { ["created_at"] = "t.created_at", ["email"] = "t.email", ["display_name"] = "t.display_name" },
         SearchColumn: "t.email",
         Conflicts: new Dictionary<string, (string, string?)>

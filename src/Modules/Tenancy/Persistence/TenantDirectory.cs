@@ -1,7 +1,5 @@
 using System.Globalization;
 using Dapper;
-using EvaraTech.Domain;
-using EvaraTech.Infrastructure.Database;
 using EvaraTech.Modules.Tenancy.Authentication;
 using EvaraTech.Modules.Tenancy.Contracts;
 
@@ -10,20 +8,20 @@ namespace EvaraTech.Modules.Tenancy.Persistence;
 /// <summary>Answers <see cref="ITenantDirectory"/> from the tenancy tables, in the request's transaction and scope.</summary>
 public sealed class TenantDirectory(DbSession db) : ITenantDirectory
 {
-    // {0} is the scope predicate over the alias t; FindAsync narrows it to one id, ListAsync orders it.
+    // {scope} is the scope predicate over the alias t; FindAsync narrows it to one id, ListAsync orders it.
     private const string SelectDistributors = """
         SELECT t.id AS TenantId, t.id AS DistributorId, NULL::uuid AS CommunityId, NULL::uuid AS CustomerId
-        FROM tenancy.distributors t WHERE {0}
+        FROM tenancy.distributors t WHERE {scope}
         """;
 
     private const string SelectCommunities = """
         SELECT t.id AS TenantId, t.distributor_id AS DistributorId, t.id AS CommunityId, NULL::uuid AS CustomerId
-        FROM tenancy.communities t WHERE {0}
+        FROM tenancy.communities t WHERE {scope}
         """;
 
     private const string SelectCustomers = """
         SELECT t.id AS TenantId, t.distributor_id AS DistributorId, t.community_id AS CommunityId, t.id AS CustomerId
-        FROM tenancy.customers t WHERE {0}
+        FROM tenancy.customers t WHERE {scope}
         """;
 
     private const string ById = " AND t.id = @Id";
@@ -93,10 +91,7 @@ public sealed class TenantDirectory(DbSession db) : ITenantDirectory
             TenantType.Community => (SelectCommunities, TenancyTables.Communities),
             _ => (SelectCustomers, TenancyTables.Customers),
         };
-        var parameters = new DynamicParameters();
-        ScopeFilter.AddParameters(parameters, scope);
-        var text = string.Format(CultureInfo.InvariantCulture, sql, ScopeFilter.Sql(scope, spec.DistributorColumn, spec.CustomerColumn));
-        return (text, parameters);
+        return (ScopeFilter.Apply(sql, scope, spec.Ownership), ScopeFilter.Parameters(scope));
     }
 
     private sealed record PathRow(Guid TenantId, Guid DistributorId, Guid? CommunityId, Guid? CustomerId)
