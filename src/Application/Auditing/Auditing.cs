@@ -50,6 +50,24 @@ public sealed class AuditContext
     public object? Before { get; private set; }
 
     public void Changing(object before) => Before = before;
+
+    /// <summary>A command sent by another (a batch's item) starts without the state its predecessor saw.</summary>
+    public void Clear() => Before = null;
+}
+
+/// <summary>
+/// What the pipeline records when the command succeeds: the action, the type of resource it acts on, and for commands
+/// that are one operation among several on that resource (moving a node, acknowledging an alert), which one.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class AuditedAttribute(AuditAction action, string resourceType) : Attribute
+{
+    public AuditAction Action { get; } = action;
+
+    public string ResourceType { get; } = resourceType;
+
+    /// <summary>Recorded in the row's metadata as <c>operation</c>.</summary>
+    public string? Operation { get; init; }
 }
 
 /// <summary>A command the pipeline must not audit because it is recorded otherwise (authentication events).</summary>

@@ -5,7 +5,9 @@ namespace EvaraTech.Application.Behaviours;
 
 /// <summary>
 /// One connection and one transaction per command: committed when the handler returns, rolled back when it
-/// throws. Queries pass straight through and read outside a transaction.
+/// throws; a command sent by another joins the outer transaction. Queries pass straight through: their reads still run
+/// in a transaction the session opens on first use (the caller's context for row-level security), which ends with the
+/// request and commits nothing.
 /// </summary>
 public sealed class UnitOfWorkBehaviour<TMessage, TResponse>(IUnitOfWork unitOfWork)
     : IPipelineBehavior<TMessage, TResponse>

@@ -61,22 +61,22 @@ public sealed class CommandAuditTests : TenantWorldTest
             new("PUT", "/api/v1/nodes/{target}", change, "\"9\""));
         yield return new("DeleteNodeCommand", "DELETE", "node", "node3", new("DELETE", "/api/v1/nodes/{target}", IfMatch: "\"1\""),
             new("DELETE", "/api/v1/nodes/{target}", IfMatch: "\"9\""));
-        yield return new("MoveNodeCommand", "UPDATE", "move_node", "node3", new("POST", "/api/v1/nodes/{target}/move", new { tenantType = "customer", customerId = "{customer1}" }, "\"1\""),
+        yield return new("MoveNodeCommand", "UPDATE", "node", "node3", new("POST", "/api/v1/nodes/{target}/move", new { tenantType = "customer", customerId = "{customer1}" }, "\"1\""),
             new("POST", "/api/v1/nodes/{target}/move", new { tenantType = "customer", customerId = "{customer1}" }, "\"9\""));
-        yield return new("SetNodeMaintenanceCommand", "UPDATE", "set_node_maintenance", "node3", new("PUT", "/api/v1/nodes/{target}/maintenance", new { enabled = true }),
+        yield return new("SetNodeMaintenanceCommand", "UPDATE", "node", "node3", new("PUT", "/api/v1/nodes/{target}/maintenance", new { enabled = true }),
             new("PUT", "/api/v1/nodes/{target}/maintenance", new { enabled = true }, Actor: "distributor2"));
-        yield return new("ConfigureNodeChannelCommand", "UPDATE", "configure_node_channel", "node3", new("PUT", "/api/v1/nodes/{target}/channel", channel, "\"1\""),
+        yield return new("ConfigureNodeChannelCommand", "UPDATE", "node", "node3", new("PUT", "/api/v1/nodes/{target}/channel", channel, "\"1\""),
             new("PUT", "/api/v1/nodes/{target}/channel", new { channelId = 2998001, mappings = new[] { new { field = "field9", canonicalField = "water_level_cm" } } }, "\"1\""));
-        yield return new("AddNodeCalibrationCommand", "UPDATE", "add_node_calibration", "node3", new("POST", "/api/v1/nodes/{target}/calibrations", calibration),
+        yield return new("AddNodeCalibrationCommand", "UPDATE", "node", "node3", new("POST", "/api/v1/nodes/{target}/calibrations", calibration),
             new("POST", "/api/v1/nodes/{target}/calibrations", new { field = "water_level_cm", type = "cubic", parameters = new { }, validFrom = "2026-03-01T00:00:00Z" }));
-        yield return new("CloseNodeCalibrationCommand", "UPDATE", "close_node_calibration", "node3",
+        yield return new("CloseNodeCalibrationCommand", "UPDATE", "node", "node3",
             new("POST", "/api/v1/nodes/{target}/calibrations/{calibration3}/close", new { validUntil = "2026-02-01T00:00:00Z" }),
             new("POST", "/api/v1/nodes/{target}/calibrations/{calibration3}/close", new { validUntil = "2025-01-01T00:00:00Z" }));
-        yield return new("RecordNodeFirmwareCommand", "UPDATE", "record_node_firmware", "node3", new("PUT", "/api/v1/nodes/{target}/firmware", new { firmwareVersion = "1.2.3" }),
+        yield return new("RecordNodeFirmwareCommand", "UPDATE", "node", "node3", new("PUT", "/api/v1/nodes/{target}/firmware", new { firmwareVersion = "1.2.3" }),
             new("PUT", "/api/v1/nodes/{target}/firmware", new { firmwareVersion = "" }));
-        yield return new("TagNodeCommand", "UPDATE", "tag_node", "node3", new("POST", "/api/v1/nodes/{target}/tags", new { name = "zone", value = "north" }),
+        yield return new("TagNodeCommand", "UPDATE", "node", "node3", new("POST", "/api/v1/nodes/{target}/tags", new { name = "zone", value = "north" }),
             new("POST", "/api/v1/nodes/{target}/tags", new { name = "Bad Name", value = "north" }));
-        yield return new("UntagNodeCommand", "UPDATE", "untag_node", "node3", new("DELETE", "/api/v1/nodes/{target}/tags?name=zone&value=north"),
+        yield return new("UntagNodeCommand", "UPDATE", "node", "node3", new("DELETE", "/api/v1/nodes/{target}/tags?name=zone&value=north"),
             new("DELETE", "/api/v1/nodes/{target}/tags?name=zone&value=north", Actor: "distributor2"));
 
         var rule = new { name = "Low", nodeId = "{node3}", metric = "water_level_cm", @operator = "<", threshold = 50, severity = "warning" };
@@ -87,9 +87,9 @@ public sealed class CommandAuditTests : TenantWorldTest
             new("PUT", "/api/v1/alert-rules/{target}", rule, "\"9\""));
         yield return new("DeleteAlertRuleCommand", "DELETE", "alert_rule", "rule3", new("DELETE", "/api/v1/alert-rules/{target}", IfMatch: "\"1\""),
             new("DELETE", "/api/v1/alert-rules/{target}", IfMatch: "\"9\""));
-        yield return new("AcknowledgeAlertCommand", "UPDATE", "acknowledge_alert", "alert3", new("POST", "/api/v1/alerts/{target}/acknowledge"),
+        yield return new("AcknowledgeAlertCommand", "UPDATE", "alert", "alert3", new("POST", "/api/v1/alerts/{target}/acknowledge"),
             new("POST", "/api/v1/alerts/{target}/acknowledge", Actor: "distributor2"));
-        yield return new("ResolveAlertCommand", "UPDATE", "resolve_alert", "alert3", new("POST", "/api/v1/alerts/{target}/resolve"),
+        yield return new("ResolveAlertCommand", "UPDATE", "alert", "alert3", new("POST", "/api/v1/alerts/{target}/resolve"),
             new("POST", "/api/v1/alerts/{target}/resolve", Actor: "distributor2"));
         yield return new("CreateNotificationRuleCommand", "CREATE", "notification_rule", "", new("POST", "/api/v1/notification-rules", subscription),
             new("POST", "/api/v1/notification-rules", new { severityMin = "loud", channels = new[] { new { type = "email" } } }));
@@ -123,11 +123,36 @@ public sealed class CommandAuditTests : TenantWorldTest
         var matching = await Database.ScalarAsync<long>(
             "SELECT count(*) FROM audit.audit_logs WHERE action_type = @action AND resource_type = @type AND user_id IS NOT NULL AND request_id IS NOT NULL",
             ("action", c.Action), ("type", c.ResourceType));
+        var operation = await Database.ScalarAsync<string>("SELECT metadata->>'operation' FROM audit.audit_logs WHERE action_type <> 'AUTHENTICATE'");
         Assert.Multiple(() =>
         {
             Assert.That(rows, Is.EqualTo(1));
             Assert.That(matching, Is.EqualTo(1));
+            Assert.That(operation, Is.EqualTo(Declared(c.Command)?.Operation));
         });
+    }
+
+    [Test]
+    public async Task Moving_a_node_is_recorded_as_an_update_of_the_node_named_move()
+    {
+        var move = Cases().Single(c => c.Command == "MoveNodeCommand");
+        await AddDisposableTenantsAsync();
+        var response = await SendAsync(move.Success, move.Target);
+        Assert.That((int)response.StatusCode, Is.LessThan(300), await response.Content.ReadAsStringAsync());
+
+        Assert.That(await Database.ScalarAsync<long>(
+            "SELECT count(*) FROM audit.audit_logs WHERE action_type = 'UPDATE' AND resource_type = 'node' AND metadata->>'operation' = 'move'"), Is.EqualTo(1));
+    }
+
+    [Test]
+    public void Every_command_declares_its_audit_record_or_that_it_is_recorded_elsewhere()
+    {
+        var undeclared = ApiRegistration.ModuleMarkers.SelectMany(m => m.Assembly.GetTypes())
+            .Where(t => t is { IsAbstract: false, IsInterface: false } && typeof(IBaseCommand).IsAssignableFrom(t))
+            .Where(t => (t.GetCustomAttribute<AuditedAttribute>() is null) == (t.GetCustomAttribute<AuditedElsewhereAttribute>() is null))
+            .Select(t => t.Name);
+
+        Assert.That(undeclared, Is.Empty);
     }
 
     [TestCaseSource(nameof(CaseData))]
@@ -182,6 +207,9 @@ public sealed class CommandAuditTests : TenantWorldTest
         public static readonly Guid Alert = Guid.Parse("0192f111-0000-7000-8000-000000000603");
         public static readonly Guid NotificationRule = Guid.Parse("0192f111-0000-7000-8000-000000000703");
     }
+
+    private static AuditedAttribute? Declared(string command) =>
+        ApiRegistration.ModuleMarkers.SelectMany(m => m.Assembly.GetTypes()).Single(t => t.Name == command).GetCustomAttribute<AuditedAttribute>();
 
     private async Task<HttpResponseMessage> SendAsync(Request request, string target)
     {

@@ -1,17 +1,10 @@
-using EvaraTech.Application.Auditing;
 using EvaraTech.Application.Behaviours;
-using EvaraTech.Application.Errors;
-using EvaraTech.Application.Security;
-using EvaraTech.Domain;
-using EvaraTech.Infrastructure.Database;
 using EvaraTech.Infrastructure.Http;
 using EvaraTech.Modules.Nodes.Application.CreateNode;
 using EvaraTech.Modules.Nodes.Application.DeleteNode;
 using EvaraTech.Modules.Nodes.Application.UpdateNode;
 using EvaraTech.Modules.Nodes.Domain;
 using EvaraTech.Modules.Nodes.Persistence;
-using FluentValidation;
-using Mediator;
 
 namespace EvaraTech.Modules.Nodes.Application.BatchNodes;
 
@@ -27,7 +20,7 @@ public sealed record BatchOperation(string? Op, Guid? Id, long? Version, BatchNo
 /// <summary>
 /// Up to 500 creates, updates and deletes in one round trip, each with its own result. Each item runs in a savepoint of
 /// one transaction: a failed item leaves no trace and the others stand. With <see cref="Atomic"/>, one failure rolls
-/// everything back. Each applied item is audited like its single-item command.
+/// everything back. The batch itself leaves no audit row: each applied item leaves its single-item command's.
 /// </summary>
 [RequiresPermission(Permissions.NodesWrite)]
 [AuditedElsewhere]
@@ -79,16 +72,11 @@ public sealed class BatchNodesValidator : AbstractValidator<BatchNodesCommand>
     }
 }
 
-public sealed class BatchNodesHandler(
-    DbSession db,
-    CreateNodeHandler create,
-    UpdateNodeHandler update,
-    DeleteNodeHandler delete,
-    IEnumerable<IValidator<CreateNodeCommand>> createValidators,
-    IEnumerable<IValidator<UpdateNodeCommand>> updateValidators,
-    IAuditTrail trail,
-    AuditContext audit,
-    ICurrentUser user) : ICommandHandler<BatchNodesCommand, BatchResult>
+/// <remarks>
+/// Each item is sent through the mediator like its single-item request, so it is authorized, validated and audited by
+/// the same pipeline; the item's savepoint undoes a failed item's writes while the batch's transaction goes on.
+/// </remarks>
+public sealed class BatchNodesHandler(DbSession db, ISender sender) : ICommandHandler<BatchNodesCommand, BatchResult>
 {
     public async ValueTask<BatchResult> Handle(BatchNodesCommand command, CancellationToken cancellationToken)
     {
@@ -129,45 +117,21 @@ public sealed class BatchNodesHandler(
         {
             case "create":
             {
-                var command = new CreateNodeCommand(node!.NodeKey, node.Label, node.Category, node.AnalyticsType, node.TenantType,
-                    node.DistributorId, node.CommunityId, node.CustomerId, node.Lat, node.Lng, node.LocationName, node.CapacityLitres, node.Config);
-                await RequestValidation.EnsureValidAsync(createValidators, command, ct);
-                var created = await create.Handle(command, ct);
-                await RecordAsync(AuditAction.Create, null, created, command, ct);
+                var created = await sender.Send(new CreateNodeCommand(node!.NodeKey, node.Label, node.Category, node.AnalyticsType, node.TenantType,
+                    node.DistributorId, node.CommunityId, node.CustomerId, node.Lat, node.Lng, node.LocationName, node.CapacityLitres, node.Config), ct);
                 return new BatchItemResult(index, "create", created.Id, 201, created.ETag, null);
             }
 
             case "update":
             {
-                var command = new UpdateNodeCommand(operation.Id!.Value, operation.Version!.Value, node!.Label, node.Category, node.Lat, node.Lng,
-                    node.LocationName, node.CapacityLitres, node.Config);
-                await RequestValidation.EnsureValidAsync(updateValidators, command, ct);
-                var updated = await update.Handle(command, ct);
-                await RecordAsync(AuditAction.Update, audit.Before, updated, command, ct);
+                var updated = await sender.Send(new UpdateNodeCommand(operation.Id!.Value, operation.Version!.Value, node!.Label, node.Category,
+                    node.Lat, node.Lng, node.LocationName, node.CapacityLitres, node.Config), ct);
                 return new BatchItemResult(index, "update", updated.Id, 200, updated.ETag, null);
             }
 
             default:
-            {
-                if (!user.IsSystem && (user.Role is not { } role || !Permissions.Has(role, Permissions.NodesDelete)))
-                {
-                    throw new AppException(ErrorKind.Forbidden, ErrorCodes.Forbidden, $"Missing permission: {Permissions.NodesDelete}.");
-                }
-
-                var command = new DeleteNodeCommand(operation.Id!.Value, operation.Version!.Value);
-                await delete.Handle(command, ct);
-                var deleted = (NodeDetails)audit.Before!;
-                await RecordAsync(AuditAction.Delete, deleted, null, command, ct);
-                return new BatchItemResult(index, "delete", deleted.Id, 204, null, null);
-            }
+                await sender.Send(new DeleteNodeCommand(operation.Id!.Value, operation.Version!.Value), ct);
+                return new BatchItemResult(index, "delete", operation.Id, 204, null, null);
         }
-    }
-
-    /// <summary>The row the single-item command would have written through the pipeline's audit behaviour.</summary>
-    private async Task RecordAsync(AuditAction action, object? before, NodeDetails? after, object command, CancellationToken ct)
-    {
-        var node = after ?? (NodeDetails)before!;
-        await trail.RecordAsync(new AuditEntry(action, "node", node.Id.ToString(), AuditMetadata.For(action, before, after, command),
-            node.OwnerDistributorId), ct);
     }
 }
