@@ -37,7 +37,7 @@ public static class InfrastructureRegistration
 
         services.AddSingleton<IntegrationEventTypes>();
         services.AddSingleton<OutboxDispatcher>();
-        services.AddSingleton<OutboxSweeper>();
+        services.AddRecurringJob<OutboxSweeper>(ServiceLifetime.Singleton);
         services.AddScoped<IIntegrationEventPublisher, OutboxPublisher>();
 
         var health = services.AddHealthChecks()

@@ -1,4 +1,5 @@
 using Dapper;
+using EvaraTech.Infrastructure.Jobs;
 using Hangfire;
 using Npgsql;
 
@@ -8,9 +9,16 @@ namespace EvaraTech.Infrastructure.Messaging;
 /// Redelivers what a crash or a failing handler left pending: events older than the in-process dispatch window,
 /// oldest first. A recurring Hangfire job; safe with several instances (an event is claimed before its handlers run).
 /// </summary>
-public sealed class OutboxSweeper(NpgsqlDataSource dataSource, OutboxDispatcher dispatcher)
+[DisableConcurrentExecution(timeoutInSeconds: 60)]
+public sealed class OutboxSweeper(NpgsqlDataSource dataSource, OutboxDispatcher dispatcher) : IRecurringJob
 {
     public const string JobId = "outbox-sweep";
+
+    static string IRecurringJob.Id => JobId;
+
+    public static void Declare(IRecurringJobManager jobs) =>
+        jobs.AddOrUpdate<OutboxSweeper>(JobId, job => job.RunAsync(CancellationToken.None), Cron.Minutely());
+
     public static readonly TimeSpan DispatchWindow = TimeSpan.FromSeconds(30);
 
     private const string Pending = """
@@ -19,9 +27,7 @@ public sealed class OutboxSweeper(NpgsqlDataSource dataSource, OutboxDispatcher 
         ORDER BY occurred_at
         LIMIT @BatchSize
         """;
-
-    [DisableConcurrentExecution(timeoutInSeconds: 60)]
-    public async Task<int> SweepAsync(CancellationToken cancellationToken)
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         List<Guid> ids;
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))

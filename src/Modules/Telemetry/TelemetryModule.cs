@@ -7,8 +7,6 @@ using EvaraTech.Modules.Telemetry.Ingestion;
 using EvaraTech.Modules.Telemetry.Jobs;
 using EvaraTech.Modules.Telemetry.Persistence;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace EvaraTech.Modules.Telemetry;
 

@@ -97,7 +97,7 @@ public sealed class OutboxTests : TenantWorldTest
         var pending = await Database.ScalarAsync<string>("SELECT last_error FROM integration.outbox WHERE dispatched_at IS NULL");
 
         await Database.ExecuteAsync("UPDATE integration.outbox SET occurred_at = occurred_at - interval '1 minute'");
-        var swept = await _api.Services.GetRequiredService<OutboxSweeper>().SweepAsync(CancellationToken.None);
+        var swept = await _api.Services.GetRequiredService<OutboxSweeper>().RunAsync(CancellationToken.None);
 
         await Assert.MultipleAsync(async () =>
         {
@@ -159,7 +159,7 @@ public sealed class OutboxTests : TenantWorldTest
             """);
         var sweeper = _api.Services.GetRequiredService<OutboxSweeper>();
 
-        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => sweeper.SweepAsync(CancellationToken.None))));
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => sweeper.RunAsync(CancellationToken.None))));
 
         await Assert.MultipleAsync(async () =>
         {

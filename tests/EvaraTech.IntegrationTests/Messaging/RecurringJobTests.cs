@@ -44,5 +44,7 @@ public sealed class RecurringJobTests
 
         Assert.That(jobs.Where(j => Expected.ContainsKey(j.Id)).ToDictionary(j => j.Id, j => j.Cron), Is.EquivalentTo(Expected));
         Assert.That(Expected.Keys, Is.All.Matches<string>(id => page.Contains(id, StringComparison.Ordinal)));
+        // Hangfire must be able to load what it will run: a job it cannot invoke is scheduled but never runs.
+        Assert.That(jobs.Where(j => j.LoadException is not null).Select(j => $"{j.Id}: {j.LoadException!.InnerException?.Message}"), Is.Empty);
     }
 }

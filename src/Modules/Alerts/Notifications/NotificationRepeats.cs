@@ -1,8 +1,6 @@
-using EvaraTech.Infrastructure.Database;
+using EvaraTech.Infrastructure.Jobs;
 using EvaraTech.Modules.Alerts.Persistence;
 using Hangfire;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace EvaraTech.Modules.Alerts.Notifications;
 
@@ -11,12 +9,17 @@ namespace EvaraTech.Modules.Alerts.Notifications;
 /// rule's repeat interval has passed, Alertmanager's <c>repeat_interval</c>; never on every evaluation), and queues
 /// again the pending deliveries whose job was lost.
 /// </summary>
-public sealed class NotificationRepeats(IServiceScopeFactory scopes, IBackgroundJobClient jobs, IOptions<NotificationOptions> options, TimeProvider clock)
+[DisableConcurrentExecution(timeoutInSeconds: 120)]
+public sealed class NotificationRepeats(IServiceScopeFactory scopes, IBackgroundJobClient jobs, IOptions<NotificationOptions> options, TimeProvider clock) : IRecurringJob
 {
     public const string JobId = "alerts-notification-repeats";
 
+    static string IRecurringJob.Id => JobId;
+
+    public static void Declare(IRecurringJobManager jobs) =>
+        jobs.AddOrUpdate<NotificationRepeats>(JobId, job => job.RunAsync(CancellationToken.None), Cron.Minutely());
+
     /// <returns>how many deliveries were queued</returns>
-    [DisableConcurrentExecution(timeoutInSeconds: 120)]
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();

@@ -1,7 +1,5 @@
-using EvaraTech.Infrastructure.Database;
+using EvaraTech.Infrastructure.Jobs;
 using Hangfire;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging;
 
 namespace EvaraTech.Modules.Audit.Jobs;
 
@@ -10,11 +8,16 @@ namespace EvaraTech.Modules.Audit.Jobs;
 /// default 12) as whole partitions. Runs as the maintenance (owner) role: the application's role cannot delete
 /// audit rows.
 /// </summary>
-public sealed class AuditPartitionMaintenance(IConfiguration configuration, ILogger<AuditPartitionMaintenance> logger)
+[DisableConcurrentExecution(timeoutInSeconds: 300)]
+public sealed class AuditPartitionMaintenance(IConfiguration configuration, ILogger<AuditPartitionMaintenance> logger) : IRecurringJob
 {
     public const string JobId = "audit-partitions";
 
-    [DisableConcurrentExecution(timeoutInSeconds: 300)]
+    static string IRecurringJob.Id => JobId;
+
+    public static void Declare(IRecurringJobManager jobs) =>
+        jobs.AddOrUpdate<AuditPartitionMaintenance>(JobId, job => job.RunAsync(CancellationToken.None), Cron.Daily());
+
     public async Task<IReadOnlyList<(string Action, string Partition)>> RunAsync(CancellationToken cancellationToken)
     {
         var retention = configuration.GetValue("Audit:RetentionMonths", 12);

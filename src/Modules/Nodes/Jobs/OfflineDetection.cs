@@ -1,11 +1,8 @@
 using Dapper;
-using EvaraTech.Domain;
-using EvaraTech.Infrastructure.Database;
+using EvaraTech.Infrastructure.Jobs;
 using EvaraTech.Modules.Nodes.Domain;
 using EvaraTech.Modules.Nodes.Persistence;
 using Hangfire;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace EvaraTech.Modules.Nodes.Jobs;
 
@@ -26,9 +23,15 @@ public sealed class OfflineDetectionOptions
 /// the versioned state path: a reading arriving meanwhile wins the race, and each change publishes
 /// <c>NodeStatusChanged</c> once (Alerts opens the downtime record from it).
 /// </summary>
-public sealed class OfflineDetection(IServiceScopeFactory scopes, IOptions<OfflineDetectionOptions> options, TimeProvider clock)
+[DisableConcurrentExecution(timeoutInSeconds: 300)]
+public sealed class OfflineDetection(IServiceScopeFactory scopes, IOptions<OfflineDetectionOptions> options, TimeProvider clock) : IRecurringJob
 {
     public const string JobId = "nodes-offline-detection";
+
+    static string IRecurringJob.Id => JobId;
+
+    public static void Declare(IRecurringJobManager jobs) =>
+        jobs.AddOrUpdate<OfflineDetection>(JobId, job => job.RunAsync(CancellationToken.None), Cron.Minutely());
 
     private const int BatchSize = 500;
 
@@ -43,7 +46,6 @@ public sealed class OfflineDetection(IServiceScopeFactory scopes, IOptions<Offli
         """;
 
     /// <returns>how many nodes went Offline</returns>
-    [DisableConcurrentExecution(timeoutInSeconds: 300)]
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         var marked = 0;

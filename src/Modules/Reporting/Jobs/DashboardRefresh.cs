@@ -1,11 +1,7 @@
-using EvaraTech.Application.IntegrationEvents;
-using EvaraTech.Infrastructure.Database;
+using EvaraTech.Infrastructure.Jobs;
 using EvaraTech.Modules.Reporting.Contracts;
 using EvaraTech.Modules.Reporting.Persistence;
 using Hangfire;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace EvaraTech.Modules.Reporting.Jobs;
 
@@ -13,11 +9,16 @@ namespace EvaraTech.Modules.Reporting.Jobs;
 /// Refreshes the dashboard view (every minute, and soon after a burst of status changes and alerts), then publishes
 /// <see cref="DashboardStatsRefreshed"/> so live dashboards fetch their figures again.
 /// </summary>
-public sealed class DashboardRefresh(IConfiguration configuration, IServiceScopeFactory scopes, TimeProvider clock)
+[DisableConcurrentExecution(timeoutInSeconds: 120)]
+public sealed class DashboardRefresh(IConfiguration configuration, IServiceScopeFactory scopes, TimeProvider clock) : IRecurringJob
 {
     public const string JobId = "reporting-dashboard-refresh";
 
-    [DisableConcurrentExecution(timeoutInSeconds: 120)]
+    static string IRecurringJob.Id => JobId;
+
+    public static void Declare(IRecurringJobManager jobs) =>
+        jobs.AddOrUpdate<DashboardRefresh>(JobId, job => job.RunAsync(CancellationToken.None), Cron.Minutely());
+
     public async Task<DateTimeOffset> RunAsync(CancellationToken cancellationToken)
     {
         var refreshedAt = await DashboardStatsView.RefreshAsync(ConnectionStrings.Migrations(configuration), cancellationToken);

@@ -1,9 +1,8 @@
 using Dapper;
-using EvaraTech.Infrastructure.Database;
+using EvaraTech.Infrastructure.Jobs;
 using EvaraTech.Modules.Telemetry.Domain;
 using EvaraTech.Modules.Telemetry.Persistence;
 using Hangfire;
-using Microsoft.Extensions.Configuration;
 using Npgsql;
 
 namespace EvaraTech.Modules.Telemetry.Jobs;
@@ -13,13 +12,18 @@ namespace EvaraTech.Modules.Telemetry.Jobs;
 /// but readings also age out of the window when nothing arrives. Every five minutes, for states older than that,
 /// under the same per-node locks as ingestion.
 /// </summary>
-public sealed class DeviceStateRefresh(IConfiguration configuration)
+[DisableConcurrentExecution(timeoutInSeconds: 300)]
+public sealed class DeviceStateRefresh(IConfiguration configuration) : IRecurringJob
 {
     public const string JobId = "telemetry-device-states";
+
+    static string IRecurringJob.Id => JobId;
+
+    public static void Declare(IRecurringJobManager jobs) =>
+        jobs.AddOrUpdate<DeviceStateRefresh>(JobId, job => job.RunAsync(CancellationToken.None), "*/5 * * * *");
+
     private const int BatchSize = 2000;
     private static readonly TimeSpan StaleAfter = TimeSpan.FromMinutes(5);
-
-    [DisableConcurrentExecution(timeoutInSeconds: 300)]
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         await using var connection = new NpgsqlConnection(ConnectionStrings.Migrations(configuration));

@@ -1,8 +1,7 @@
 using Dapper;
-using EvaraTech.Infrastructure.Database;
+using EvaraTech.Infrastructure.Jobs;
 using EvaraTech.Modules.Telemetry.Domain;
 using Hangfire;
-using Microsoft.Extensions.Configuration;
 using Npgsql;
 
 namespace EvaraTech.Modules.Telemetry.Jobs;
@@ -11,9 +10,15 @@ namespace EvaraTech.Modules.Telemetry.Jobs;
 /// Every minute, scores every node's health from its device state (<see cref="HealthScore"/>, which depends on the
 /// clock, so it cannot be a view) into <c>telemetry.health_scores</c>, for the dashboard's distribution.
 /// </summary>
-public sealed class HealthScoreRefresh(IConfiguration configuration, TimeProvider clock)
+[DisableConcurrentExecution(timeoutInSeconds: 120)]
+public sealed class HealthScoreRefresh(IConfiguration configuration, TimeProvider clock) : IRecurringJob
 {
     public const string JobId = "telemetry-health-scores";
+
+    static string IRecurringJob.Id => JobId;
+
+    public static void Declare(IRecurringJobManager jobs) =>
+        jobs.AddOrUpdate<HealthScoreRefresh>(JobId, job => job.RunAsync(CancellationToken.None), Cron.Minutely());
 
     private const int BatchSize = 5000;
 
@@ -31,7 +36,6 @@ public sealed class HealthScoreRefresh(IConfiguration configuration, TimeProvide
         """;
 
     /// <returns>how many nodes were scored</returns>
-    [DisableConcurrentExecution(timeoutInSeconds: 120)]
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         await using var connection = new NpgsqlConnection(ConnectionStrings.Migrations(configuration));

@@ -1,7 +1,5 @@
-using EvaraTech.Infrastructure.Database;
+using EvaraTech.Infrastructure.Jobs;
 using Hangfire;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging;
 
 namespace EvaraTech.Modules.Telemetry.Jobs;
 
@@ -13,11 +11,16 @@ public sealed record RefreshedRollup(string TelemetryType, string Resolution, in
 /// (telemetry.refresh_rollups, partitioned profile). On TimescaleDB the continuous aggregate policies do this and the
 /// function returns nothing. Runs every minute as the maintenance role (the application cannot write rollups).
 /// </summary>
-public sealed class RollupRefresh(IConfiguration configuration, ILogger<RollupRefresh> logger)
+[DisableConcurrentExecution(timeoutInSeconds: 300)]
+public sealed class RollupRefresh(IConfiguration configuration, ILogger<RollupRefresh> logger) : IRecurringJob
 {
     public const string JobId = "telemetry-rollups";
 
-    [DisableConcurrentExecution(timeoutInSeconds: 300)]
+    static string IRecurringJob.Id => JobId;
+
+    public static void Declare(IRecurringJobManager jobs) =>
+        jobs.AddOrUpdate<RollupRefresh>(JobId, job => job.RunAsync(CancellationToken.None), Cron.Minutely());
+
     public async Task<IReadOnlyList<RefreshedRollup>> RunAsync(CancellationToken cancellationToken)
     {
         var refreshed = await Maintenance.QueryAsync<RefreshedRollup>(

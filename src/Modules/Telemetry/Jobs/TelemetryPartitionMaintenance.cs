@@ -1,7 +1,5 @@
-using EvaraTech.Infrastructure.Database;
+using EvaraTech.Infrastructure.Jobs;
 using Hangfire;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging;
 
 namespace EvaraTech.Modules.Telemetry.Jobs;
 
@@ -10,11 +8,16 @@ namespace EvaraTech.Modules.Telemetry.Jobs;
 /// retention (telemetry.maintain_partitions, partitioned profile; TimescaleDB's policies do it there). Daily, as the
 /// maintenance role.
 /// </summary>
-public sealed class TelemetryPartitionMaintenance(IConfiguration configuration, ILogger<TelemetryPartitionMaintenance> logger)
+[DisableConcurrentExecution(timeoutInSeconds: 300)]
+public sealed class TelemetryPartitionMaintenance(IConfiguration configuration, ILogger<TelemetryPartitionMaintenance> logger) : IRecurringJob
 {
     public const string JobId = "telemetry-partitions";
 
-    [DisableConcurrentExecution(timeoutInSeconds: 300)]
+    static string IRecurringJob.Id => JobId;
+
+    public static void Declare(IRecurringJobManager jobs) =>
+        jobs.AddOrUpdate<TelemetryPartitionMaintenance>(JobId, job => job.RunAsync(CancellationToken.None), Cron.Daily());
+
     public async Task<IReadOnlyList<(string Action, string Partition)>> RunAsync(CancellationToken cancellationToken)
     {
         var changes = await Maintenance.QueryAsync<(string, string)>(

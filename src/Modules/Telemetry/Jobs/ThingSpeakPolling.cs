@@ -1,12 +1,10 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
-using EvaraTech.Infrastructure.Database;
+using EvaraTech.Infrastructure.Jobs;
 using EvaraTech.Modules.Nodes.Contracts;
 using EvaraTech.Modules.Telemetry.Ingestion;
 using EvaraTech.Modules.Telemetry.Persistence;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
+using Hangfire;
 
 namespace EvaraTech.Modules.Telemetry.Jobs;
 
@@ -21,9 +19,14 @@ public sealed record PollCycleReport(int Scheduled, int Polled, int Failed, int 
 /// twice at once.
 /// </summary>
 public sealed class ThingSpeakPolling(
-    IServiceScopeFactory scopes, ChannelPoller poller, IOptions<PollingOptions> options, TimeProvider clock, ILogger<ThingSpeakPolling> logger)
+    IServiceScopeFactory scopes, ChannelPoller poller, IOptions<PollingOptions> options, TimeProvider clock, ILogger<ThingSpeakPolling> logger) : IRecurringJob
 {
     public const string JobId = "telemetry-thingspeak-poll";
+
+    static string IRecurringJob.Id => JobId;
+
+    public static void Declare(IRecurringJobManager jobs) =>
+        jobs.AddOrUpdate<ThingSpeakPolling>(JobId, job => job.RunAsync(CancellationToken.None), Cron.Minutely());
 
     /// <summary>Nodes claimed per round trip: small, so claimed nodes do not wait long for a free reader.</summary>
     private const int ClaimChunk = 16;
