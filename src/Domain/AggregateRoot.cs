@@ -7,8 +7,6 @@ namespace EvaraTech.Domain;
 public abstract class AggregateRoot<TId>
     where TId : notnull
 {
-    private readonly List<IDomainEvent> _domainEvents = [];
-
     protected AggregateRoot(TId id, long version)
     {
         Id = id;
@@ -19,12 +17,6 @@ public abstract class AggregateRoot<TId>
 
     /// <summary>The version the aggregate was loaded at; a write succeeds only while the row still has it.</summary>
     public long Version { get; private set; }
-
-    public IReadOnlyList<IDomainEvent> DomainEvents => _domainEvents;
-
-    protected void Raise(IDomainEvent domainEvent) => _domainEvents.Add(domainEvent);
-
-    public void ClearDomainEvents() => _domainEvents.Clear();
 
     /// <summary>Called by persistence after a successful versioned write.</summary>
     public void MarkPersisted(long newVersion) => Version = newVersion;

@@ -19,13 +19,12 @@ public sealed record ResponseMeta(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] PaginationMeta? Pagination = null,
     bool Cached = false);
 
-/// <summary>Offset paging fills page/total; cursor paging fills the cursors and leaves totals out.</summary>
+/// <summary>Offset paging fills page/total; cursor paging fills the next cursor and leaves totals out (lists read forward only).</summary>
 public sealed record PaginationMeta(
     int Limit,
     int? Page = null,
     long? Total = null,
     int? TotalPages = null,
-    string? NextCursor = null,
-    string? PrevCursor = null);
+    string? NextCursor = null);
 
 public sealed record ErrorDetail(string Code, string Message, string? Field = null);

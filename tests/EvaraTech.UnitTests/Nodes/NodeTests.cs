@@ -97,7 +97,6 @@ public sealed class NodeTests
             Assert.That(node.LocationName, Is.EqualTo("Block A roof"));
             Assert.That(node.CapacityLitres, Is.EqualTo(5000));
             Assert.That(node.Config, Is.EqualTo(new TankConfig(250, 0, 20, 90)));
-            Assert.That(node.DomainEvents, Is.Empty);
         });
     }
 

@@ -13,8 +13,8 @@ public sealed class ReadingRulesTests
     public void Readings_older_than_the_retention_are_refused(double days, ReadingTime expected) =>
         Assert.That(ReadingWindow.Classify(Now.AddDays(days), Now), Is.EqualTo(expected));
 
-    [TestCase(10, ReadingTime.Accepted)]
-    [TestCase(11, ReadingTime.InFuture)]
+    [TestCase(5, ReadingTime.Accepted)]
+    [TestCase(6, ReadingTime.InFuture)]
     public void Readings_from_the_future_are_refused_beyond_the_clock_skew(int minutes, ReadingTime expected) =>
         Assert.That(ReadingWindow.Classify(Now.AddMinutes(minutes), Now), Is.EqualTo(expected));
 

@@ -9334,7 +9334,6 @@ export interface components {
             /** Format: int32 */
             totalPages?: null | number;
             nextCursor?: null | string;
-            prevCursor?: null | string;
         };
         PermissionCatalogue: {
             permissions: string[];

@@ -17,21 +17,16 @@ public sealed record ParsedEntry(IReading? Reading, IReadOnlyList<Rejection> Rej
 /// </summary>
 public static class EntryParser
 {
-    /// <summary>Sources stamp their own entries; more than this ahead of our clock is a device clock gone wrong.</summary>
-    public static readonly TimeSpan FutureTolerance = TimeSpan.FromMinutes(5);
-
     private static readonly HashSet<string> IntegerMetrics = ["tds_ppm", "rssi_dbm"];
 
     public static ParsedEntry Parse(IngestionProfile profile, RawEntry entry, DateTimeOffset now)
     {
-        if (entry.Timestamp > now + FutureTolerance)
+        switch (ReadingWindow.Classify(entry.Timestamp, now))
         {
-            return Refuse(entry, $"timestamp {entry.Timestamp:O} is more than {FutureTolerance.TotalMinutes} minutes in the future", null);
-        }
-
-        if (ReadingWindow.Classify(entry.Timestamp, now) == ReadingTime.TooOld)
-        {
-            return Refuse(entry, $"timestamp {entry.Timestamp:O} is older than the {ReadingWindow.Retention.TotalDays}-day retention", null);
+            case ReadingTime.InFuture:
+                return Refuse(entry, $"timestamp {entry.Timestamp:O} is more than {ReadingWindow.ClockSkew.TotalMinutes} minutes in the future", null);
+            case ReadingTime.TooOld:
+                return Refuse(entry, $"timestamp {entry.Timestamp:O} is older than the {ReadingWindow.Retention.TotalDays}-day retention", null);
         }
 
         var values = new Dictionary<string, object>(StringComparer.Ordinal);
