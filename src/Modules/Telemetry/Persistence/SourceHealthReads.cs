@@ -1,5 +1,4 @@
 using Dapper;
-using EvaraTech.Infrastructure.Database;
 using EvaraTech.Modules.Telemetry.Application.GetNodeSources;
 
 namespace EvaraTech.Modules.Telemetry.Persistence;
@@ -32,8 +31,8 @@ public sealed class SourceHealthReads(DbSession db)
             db.Transaction, cancellationToken: ct));
         var poll = await results.ReadSingleOrDefaultAsync<PollRow>();
         var push = await results.ReadSingleOrDefaultAsync<PushRow>();
-        var refused = (await results.ReadAsync<RejectionRow>()).Select(r => r.ToView()).ToList();
-        return new NodeSources(nodeId, poll?.ToHealth(), push is null ? null : new PushSourceHealth(push.LastEntryId, Utc(push.LastPushAt)), refused);
+        var refused = (await results.ReadAsync<RejectionRow>()).Select(r => r.MapTo<RejectionView>()).ToList();
+        return new NodeSources(nodeId, poll?.ToHealth(), push?.MapTo<PushSourceHealth>(), refused);
     }
 
     private static DateTimeOffset Utc(DateTime at) => new(DateTime.SpecifyKind(at, DateTimeKind.Utc));
@@ -52,8 +51,5 @@ public sealed class SourceHealthReads(DbSession db)
 
     private sealed record PushRow(long LastEntryId, DateTime LastPushAt);
 
-    private sealed record RejectionRow(DateTime ReceivedAt, string Source, DateTime? EntryTimestamp, long? EntryId, string? Field, string Reason)
-    {
-        public RejectionView ToView() => new(Utc(ReceivedAt), Source, Utc(EntryTimestamp), EntryId, Field, Reason);
-    }
+    private sealed record RejectionRow(DateTime ReceivedAt, string Source, DateTime? EntryTimestamp, long? EntryId, string? Field, string Reason);
 }
