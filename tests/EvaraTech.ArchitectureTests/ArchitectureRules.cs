@@ -40,4 +40,27 @@ internal static class ArchitectureRules
     /// <summary>Assembly references catch what type scans cannot (a reference added but not used yet).</summary>
     public static IReadOnlyList<string> ReferencedAssembliesStartingWith(Assembly assembly, params string[] prefixes) =>
         [.. assembly.GetReferencedAssemblies().Select(a => a.Name!).Where(n => prefixes.Any(p => n.StartsWith(p, StringComparison.Ordinal)))];
+
+    /// <summary>
+    /// Use-case folders (namespaces <c>….Application.&lt;UseCase&gt;</c>) of <paramref name="assembly"/> that hold more than
+    /// one message, and messages that sit in no use-case folder: each use case has a folder of its own.
+    /// </summary>
+    public static IReadOnlyList<string> UseCaseFolderViolations(Assembly assembly, string? inNamespace)
+    {
+        var messages = assembly.GetTypes()
+            .Where(t => t is { IsAbstract: false, IsInterface: false } && typeof(Mediator.IMessage).IsAssignableFrom(t))
+            .Where(t => inNamespace is null || (t.Namespace ?? "").StartsWith(inNamespace, StringComparison.Ordinal))
+            .ToList();
+        var outside = messages.Where(t => UseCaseFolder(t) is null).Select(t => t.FullName!);
+        var crowded = messages.Where(t => UseCaseFolder(t) is not null).GroupBy(UseCaseFolder).Where(g => g.Count() > 1).Select(g => g.Key!);
+        return [.. outside, .. crowded];
+    }
+
+    /// <summary>The message's use-case folder: the namespace segment right after <c>Application</c>, when it is the last.</summary>
+    private static string? UseCaseFolder(Type message)
+    {
+        var segments = (message.Namespace ?? "").Split('.');
+        var application = Array.IndexOf(segments, "Application");
+        return application >= 0 && application == segments.Length - 2 ? message.Namespace : null;
+    }
 }

@@ -55,6 +55,10 @@ public sealed class LayerRuleTests
     public void A_module_uses_only_the_contracts_published_to_it(Assembly module) =>
         Assert.That(ArchitectureRules.UndeclaredContractUses(module, null, Layers.ModuleName(module)), Is.Empty);
 
+    [TestCaseSource(nameof(ModuleAssemblies))]
+    public void Every_use_case_has_a_folder_of_its_own(Assembly module) =>
+        Assert.That(ArchitectureRules.UseCaseFolderViolations(module, null), Is.Empty);
+
     [Test]
     public void Every_published_contract_says_who_may_use_it()
     {

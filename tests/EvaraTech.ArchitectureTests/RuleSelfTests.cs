@@ -1,3 +1,5 @@
+using EvaraTech.Modules.Alerts.PlantedViolation;
+using EvaraTech.Modules.Alerts.PlantedViolation.Application.Crowded;
 using EvaraTech.Modules.Nodes.PlantedViolation;
 using EvaraTech.Modules.Reporting.PlantedViolation;
 using EvaraTech.Simulator.PlantedViolation;
@@ -68,5 +70,16 @@ public sealed class RuleSelfTests
         var failing = ArchitectureRules.ReferencedAssembliesStartingWith(typeof(RuleSelfTests).Assembly, Layers.Platform);
 
         Assert.That(failing, Does.Contain("EvaraTech.Modules.Nodes").And.Contain("EvaraTech.Api"));
+    }
+
+    [Test]
+    public void The_use_case_rule_reports_a_folder_with_two_messages_and_a_message_in_no_folder()
+    {
+        var failing = ArchitectureRules.UseCaseFolderViolations(typeof(RuleSelfTests).Assembly, "EvaraTech.Modules.Alerts.PlantedViolation");
+
+        Assert.That(failing, Is.EquivalentTo(new[]
+        {
+            typeof(LooseQuery).FullName, typeof(FirstOfTwoQuery).Namespace,
+        }));
     }
 }

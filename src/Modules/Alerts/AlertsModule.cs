@@ -1,10 +1,7 @@
-using EvaraTech.Infrastructure.Database;
 using EvaraTech.Infrastructure.Jobs;
 using EvaraTech.Infrastructure.Messaging;
 using EvaraTech.Modules.Alerts.Application;
-using EvaraTech.Modules.Alerts.Application.AlertRules;
 using EvaraTech.Modules.Alerts.Application.EvaluateTelemetryBatch;
-using EvaraTech.Modules.Alerts.Application.NotificationRules;
 using EvaraTech.Modules.Alerts.Application.QueueNotifications;
 using EvaraTech.Modules.Alerts.Application.TrackDowntime;
 using EvaraTech.Modules.Alerts.Contracts;
@@ -13,9 +10,6 @@ using EvaraTech.Modules.Alerts.Notifications;
 using EvaraTech.Modules.Alerts.Persistence;
 using Hangfire;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace EvaraTech.Modules.Alerts;
 
@@ -56,9 +50,7 @@ public static class AlertsModule
         });
         services.AddSingleton<NotificationSender>();
         services.AddTransient<NotificationDelivery>();
-        services.AddTransient<NotificationRepeats>();
-        services.AddSingleton(new ScheduledJob(NotificationRepeats.JobId, jobs =>
-            jobs.AddOrUpdate<NotificationRepeats>(NotificationRepeats.JobId, job => job.RunAsync(CancellationToken.None), Cron.Minutely())));
+        services.AddRecurringJob<NotificationRepeats>();
         return services;
     }
 

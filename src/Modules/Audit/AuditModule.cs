@@ -1,4 +1,3 @@
-using EvaraTech.Application.Auditing;
 using EvaraTech.Infrastructure.Jobs;
 using EvaraTech.Infrastructure.Messaging;
 using EvaraTech.Modules.Audit.Application.AuthenticationEvents;
@@ -7,8 +6,6 @@ using EvaraTech.Modules.Audit.Jobs;
 using EvaraTech.Modules.Audit.Persistence;
 using Hangfire;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace EvaraTech.Modules.Audit;
 
@@ -24,9 +21,7 @@ public static class AuditModule
         services.AddScoped<AuditContext>();
         services.AddScoped<AuditLogReader>();
         services.AddIntegrationEventHandler<RecordAuthenticationEvents>();
-        services.AddSingleton<AuditPartitionMaintenance>();
-        services.AddSingleton(new ScheduledJob(AuditPartitionMaintenance.JobId, jobs =>
-            jobs.AddOrUpdate<AuditPartitionMaintenance>(AuditPartitionMaintenance.JobId, job => job.RunAsync(CancellationToken.None), Cron.Daily())));
+        services.AddRecurringJob<AuditPartitionMaintenance>(ServiceLifetime.Singleton);
         return services;
     }
 

@@ -1,5 +1,6 @@
 using EvaraTech.Infrastructure.Jobs;
 using EvaraTech.Infrastructure.Messaging;
+using EvaraTech.Modules.Nodes.Application;
 using EvaraTech.Modules.Nodes.Application.CreateNode;
 using EvaraTech.Modules.Nodes.Application.DeleteNode;
 using EvaraTech.Modules.Nodes.Application.UpdateNode;
@@ -10,8 +11,6 @@ using EvaraTech.Modules.Nodes.Jobs;
 using EvaraTech.Modules.Nodes.Persistence;
 using Hangfire;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace EvaraTech.Modules.Nodes;
 
@@ -39,14 +38,9 @@ public static class NodesModule
         services.AddSingleton<PostGisAvailability>();
 
         services.Configure<OfflineDetectionOptions>(configuration.GetSection(OfflineDetectionOptions.Section));
-        services.AddTransient<OfflineDetection>();
-        services.AddSingleton(new ScheduledJob(OfflineDetection.JobId, jobs =>
-            jobs.AddOrUpdate<OfflineDetection>(OfflineDetection.JobId, job => job.RunAsync(CancellationToken.None), Cron.Minutely())));
+        services.AddRecurringJob<OfflineDetection>();
 
-        // The batch runs the single-item use cases item by item, inside its own transaction.
-        services.AddScoped<CreateNodeHandler>();
-        services.AddScoped<UpdateNodeHandler>();
-        services.AddScoped<DeleteNodeHandler>();
+        services.AddScoped<NodeTagChange>();
 
         // After the tenancy seeder (hosted services start in registration order): demo nodes belong to demo tenants.
         services.AddHostedService<DemoNodesSeeder>();

@@ -1,4 +1,3 @@
-using EvaraTech.Application.IntegrationEvents;
 using EvaraTech.Modules.Alerts.Contracts;
 using EvaraTech.Modules.Nodes.Contracts;
 using EvaraTech.Modules.Reporting.Contracts;

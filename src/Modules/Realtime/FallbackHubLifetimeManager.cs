@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
-using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
 namespace EvaraTech.Modules.Realtime;

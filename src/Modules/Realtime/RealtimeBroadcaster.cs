@@ -1,12 +1,8 @@
 using System.Threading.Channels;
-using EvaraTech.Infrastructure.Database;
 using EvaraTech.Modules.Nodes.Contracts;
 using EvaraTech.Modules.Telemetry.Contracts;
 using Microsoft.AspNetCore.SignalR;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace EvaraTech.Modules.Realtime;
 

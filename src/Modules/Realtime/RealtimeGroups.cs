@@ -1,4 +1,3 @@
-using EvaraTech.Domain;
 using EvaraTech.Modules.Nodes.Contracts;
 
 namespace EvaraTech.Modules.Realtime;

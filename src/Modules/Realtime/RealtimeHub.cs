@@ -1,10 +1,6 @@
-using EvaraTech.Application.Security;
-using EvaraTech.Domain;
-using EvaraTech.Infrastructure.Database;
 using EvaraTech.Modules.Nodes.Contracts;
 using EvaraTech.Modules.Tenancy.Contracts;
 using Microsoft.AspNetCore.SignalR;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace EvaraTech.Modules.Realtime;
 

@@ -7,8 +7,6 @@ using EvaraTech.Modules.Reporting.Jobs;
 using EvaraTech.Modules.Reporting.Persistence;
 using Hangfire;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace EvaraTech.Modules.Reporting;
 
@@ -25,11 +23,9 @@ public static class ReportingModule
     {
         services.AddIntegrationEventContracts(typeof(DashboardStatsRefreshed).Assembly);
         services.AddScoped<DashboardStatsView>();
-        services.AddTransient<DashboardRefresh>();
         services.AddSingleton<DashboardRefreshRequests>();
         services.AddIntegrationEventHandler<RefreshDashboardOnChanges>();
-        services.AddSingleton(new ScheduledJob(DashboardRefresh.JobId, jobs =>
-            jobs.AddOrUpdate<DashboardRefresh>(DashboardRefresh.JobId, job => job.RunAsync(CancellationToken.None), Cron.Minutely())));
+        services.AddRecurringJob<DashboardRefresh>();
         return services;
     }
 

@@ -1,8 +1,6 @@
 using System.Threading.RateLimiting;
-using EvaraTech.Application.Security;
-using EvaraTech.Infrastructure.Database;
 using EvaraTech.Infrastructure.Messaging;
-using EvaraTech.Modules.Tenancy.Application.Users;
+using EvaraTech.Modules.Tenancy.Application;
 using EvaraTech.Modules.Tenancy.Authentication;
 using EvaraTech.Modules.Tenancy.Contracts;
 using EvaraTech.Modules.Tenancy.Demo;
@@ -15,10 +13,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace EvaraTech.Modules.Tenancy;
 

@@ -1,5 +1,4 @@
 using EvaraTech.Application.Queries;
-using EvaraTech.Domain;
 using EvaraTech.Modules.Alerts.Persistence;
 using EvaraTech.Modules.Nodes.Contracts;
 

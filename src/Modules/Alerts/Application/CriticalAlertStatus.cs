@@ -1,4 +1,3 @@
-using EvaraTech.Application.IntegrationEvents;
 using EvaraTech.Modules.Alerts.Contracts;
 using EvaraTech.Modules.Alerts.Persistence;
 using EvaraTech.Modules.Nodes.Contracts;

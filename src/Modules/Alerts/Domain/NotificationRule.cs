@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using EvaraTech.Domain;
 
 namespace EvaraTech.Modules.Alerts.Domain;
 

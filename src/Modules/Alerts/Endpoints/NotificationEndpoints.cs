@@ -1,9 +1,12 @@
-using EvaraTech.Application.Paging;
 using EvaraTech.Infrastructure.Http;
+using EvaraTech.Modules.Alerts.Application;
+using EvaraTech.Modules.Alerts.Application.CreateNotificationRule;
+using EvaraTech.Modules.Alerts.Application.DeleteNotificationRule;
+using EvaraTech.Modules.Alerts.Application.GetNotificationRule;
+using EvaraTech.Modules.Alerts.Application.ListNotificationRules;
 using EvaraTech.Modules.Alerts.Application.NotificationLog;
-using EvaraTech.Modules.Alerts.Application.NotificationRules;
+using EvaraTech.Modules.Alerts.Application.UpdateNotificationRule;
 using EvaraTech.Modules.Alerts.Persistence;
-using Mediator;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;

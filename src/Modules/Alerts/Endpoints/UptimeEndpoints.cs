@@ -1,7 +1,6 @@
-using EvaraTech.Application.Paging;
 using EvaraTech.Infrastructure.Http;
-using EvaraTech.Modules.Alerts.Application.Uptime;
-using Mediator;
+using EvaraTech.Modules.Alerts.Application.GetNodeUptime;
+using EvaraTech.Modules.Alerts.Application.GetUptimeReport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

@@ -1,10 +1,6 @@
-using EvaraTech.Infrastructure.Database;
 using EvaraTech.Modules.Alerts.Persistence;
 using EvaraTech.Modules.Tenancy.Contracts;
 using Hangfire;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace EvaraTech.Modules.Alerts.Notifications;
 

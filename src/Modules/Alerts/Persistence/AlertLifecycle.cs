@@ -1,6 +1,4 @@
 using Dapper;
-using EvaraTech.Infrastructure.Database;
-
 namespace EvaraTech.Modules.Alerts.Persistence;
 
 /// <summary>

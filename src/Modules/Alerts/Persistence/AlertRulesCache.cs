@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Dapper;
 using EvaraTech.Infrastructure.Caching;
-using EvaraTech.Infrastructure.Database;
 using EvaraTech.Modules.Alerts.Domain;
 using EvaraTech.Modules.Nodes.Contracts;
 

@@ -1,7 +1,4 @@
 using Dapper;
-using EvaraTech.Application.Paging;
-using EvaraTech.Infrastructure.Database;
-
 namespace EvaraTech.Modules.Alerts.Persistence;
 
 /// <summary>A delivery to queue: an alert, to a user, on one channel of one of their rules, the n-th time.</summary>

@@ -1,9 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Dapper;
-using EvaraTech.Application.Auditing;
-using EvaraTech.Application.Paging;
-using EvaraTech.Infrastructure.Database;
 using EvaraTech.Modules.Alerts.Domain;
 
 namespace EvaraTech.Modules.Alerts.Persistence;

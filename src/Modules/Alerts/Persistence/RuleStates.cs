@@ -1,5 +1,4 @@
 using Dapper;
-using EvaraTech.Infrastructure.Database;
 using EvaraTech.Modules.Alerts.Domain;
 
 namespace EvaraTech.Modules.Alerts.Persistence;

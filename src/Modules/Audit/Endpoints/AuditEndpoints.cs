@@ -1,10 +1,9 @@
 using System.Globalization;
 using System.Text;
-using EvaraTech.Application.Paging;
 using EvaraTech.Infrastructure.Http;
+using EvaraTech.Modules.Audit.Application.ExportAuditLogs;
 using EvaraTech.Modules.Audit.Application.ListAuditLogs;
 using EvaraTech.Modules.Audit.Persistence;
-using Mediator;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;

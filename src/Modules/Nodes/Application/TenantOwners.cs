@@ -1,5 +1,3 @@
-using EvaraTech.Application.Errors;
-using EvaraTech.Domain;
 using EvaraTech.Modules.Nodes.Domain;
 using EvaraTech.Modules.Tenancy.Contracts;
 

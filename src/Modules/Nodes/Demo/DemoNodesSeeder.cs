@@ -1,15 +1,9 @@
 using Dapper;
-using EvaraTech.Application.Security;
 using EvaraTech.Demo;
-using EvaraTech.Domain;
-using EvaraTech.Infrastructure.Database;
 using EvaraTech.Infrastructure.Demo;
 using EvaraTech.Modules.Nodes.Domain;
 using EvaraTech.Modules.Tenancy.Contracts;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace EvaraTech.Modules.Nodes.Demo;
 

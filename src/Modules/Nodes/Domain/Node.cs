@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using EvaraTech.Domain;
 
 namespace EvaraTech.Modules.Nodes.Domain;
 

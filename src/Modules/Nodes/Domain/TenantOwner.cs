@@ -1,5 +1,3 @@
-using EvaraTech.Domain;
-
 namespace EvaraTech.Modules.Nodes.Domain;
 
 /// <summary>

@@ -1,7 +1,6 @@
 using System.Globalization;
 using EvaraTech.Infrastructure.Http;
 using EvaraTech.Modules.Reporting.Application.GetDashboardStats;
-using Mediator;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

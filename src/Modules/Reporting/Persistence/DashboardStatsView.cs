@@ -1,6 +1,4 @@
 using Dapper;
-using EvaraTech.Domain;
-using EvaraTech.Infrastructure.Database;
 using Npgsql;
 
 namespace EvaraTech.Modules.Reporting.Persistence;

@@ -1,5 +1,3 @@
-using EvaraTech.Application.Errors;
-using EvaraTech.Application.Security;
 using EvaraTech.Modules.Nodes.Contracts;
 using EvaraTech.Modules.Telemetry.Domain;
 

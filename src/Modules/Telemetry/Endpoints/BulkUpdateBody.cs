@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using EvaraTech.Application.Errors;
 using EvaraTech.Modules.Telemetry.Domain.Ingestion;
 
 namespace EvaraTech.Modules.Telemetry.Endpoints;

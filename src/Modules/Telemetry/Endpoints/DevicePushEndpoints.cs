@@ -4,7 +4,6 @@ using EvaraTech.Infrastructure.Http;
 using EvaraTech.Modules.Telemetry.Application.RecordBulkUpdate;
 using EvaraTech.Modules.Telemetry.Application.RecordDeviceUpdate;
 using EvaraTech.Modules.Telemetry.Application.RecordTelemetryBatch;
-using Mediator;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;

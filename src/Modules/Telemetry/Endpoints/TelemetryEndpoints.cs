@@ -6,7 +6,6 @@ using EvaraTech.Modules.Telemetry.Application.GetNodeHealth;
 using EvaraTech.Modules.Telemetry.Application.GetNodeSources;
 using EvaraTech.Modules.Telemetry.Application.GetSeries;
 using EvaraTech.Modules.Telemetry.Application.IngestGatewayBatch;
-using Mediator;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;

@@ -1,5 +1,4 @@
 using Dapper;
-using EvaraTech.Infrastructure.Database;
 using EvaraTech.Modules.Nodes.Contracts;
 
 namespace EvaraTech.Modules.Telemetry.Persistence;

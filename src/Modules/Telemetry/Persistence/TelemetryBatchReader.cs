@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Dapper;
-using EvaraTech.Infrastructure.Database;
 using EvaraTech.Modules.Telemetry.Contracts;
 using EvaraTech.Modules.Telemetry.Domain;
 

@@ -1,6 +1,5 @@
 using System.Data;
 using System.Text.Json;
-using EvaraTech.Infrastructure.Database;
 using EvaraTech.Modules.Telemetry.Domain;
 using Npgsql;
 

@@ -1,6 +1,3 @@
-using EvaraTech.Application.Security;
-using EvaraTech.Domain;
-
 namespace EvaraTech.Modules.Tenancy.Authentication;
 
 /// <summary>The request's caller, filled once the token is validated and the profile loaded from the database.</summary>

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Options;
 
 namespace EvaraTech.Modules.Tenancy.Authentication;
 

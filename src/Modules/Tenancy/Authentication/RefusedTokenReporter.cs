@@ -1,9 +1,6 @@
 using System.Collections.Concurrent;
-using EvaraTech.Application.IntegrationEvents;
 using EvaraTech.Modules.Tenancy.Contracts;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace EvaraTech.Modules.Tenancy.Authentication;
 

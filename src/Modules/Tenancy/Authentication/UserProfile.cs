@@ -1,6 +1,3 @@
-using EvaraTech.Application.Security;
-using EvaraTech.Domain;
-
 namespace EvaraTech.Modules.Tenancy.Authentication;
 
 /// <summary>A user's profile as loaded for authentication: the source of their role and scope.</summary>

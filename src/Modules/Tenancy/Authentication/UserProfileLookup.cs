@@ -1,5 +1,4 @@
 using Dapper;
-using EvaraTech.Application.Security;
 using Npgsql;
 
 namespace EvaraTech.Modules.Tenancy.Authentication;

@@ -1,13 +1,9 @@
 using Dapper;
-using EvaraTech.Infrastructure.Database;
 using EvaraTech.Infrastructure.Demo;
 using EvaraTech.Modules.Tenancy.Authentication;
 using EvaraTech.Modules.Tenancy.Domain;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace EvaraTech.Modules.Tenancy.Demo;
 

@@ -1,5 +1,3 @@
-using EvaraTech.Domain;
-
 namespace EvaraTech.Modules.Tenancy.Domain;
 
 /// <summary>A company that sells and services the platform; owns communities.</summary>

@@ -1,6 +1,3 @@
-using EvaraTech.Application.Security;
-using EvaraTech.Domain;
-
 namespace EvaraTech.Modules.Tenancy.Domain;
 
 /// <summary>

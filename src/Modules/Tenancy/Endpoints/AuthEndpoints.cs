@@ -3,13 +3,10 @@ using EvaraTech.Modules.Tenancy.Application.AuthWebhook;
 using EvaraTech.Modules.Tenancy.Application.GetMe;
 using EvaraTech.Modules.Tenancy.Application.Login;
 using EvaraTech.Modules.Tenancy.Authentication;
-using Mediator;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace EvaraTech.Modules.Tenancy.Endpoints;
 

@@ -1,10 +1,5 @@
-using EvaraTech.Application.Auditing;
-using EvaraTech.Application.Errors;
-using EvaraTech.Application.IntegrationEvents;
-using EvaraTech.Application.Security;
 using EvaraTech.Modules.Alerts.Contracts;
 using EvaraTech.Modules.Alerts.Persistence;
-using Mediator;
 
 namespace EvaraTech.Modules.Alerts.Application.AcknowledgeAlert;
 
@@ -13,6 +8,7 @@ namespace EvaraTech.Modules.Alerts.Application.AcknowledgeAlert;
 /// repeat notifications stop, and <see cref="AlertAcknowledged"/> is published.
 /// </summary>
 [RequiresPermission(Permissions.AlertsWrite)]
+[Audited(AuditAction.Update, "alert", Operation = "acknowledge")]
 public sealed record AcknowledgeAlertCommand(Guid Id) : ICommand<AlertDto>;
 
 public sealed class AcknowledgeAlertHandler(AlertHistory history, ICurrentUser user, AuditContext audit, IIntegrationEventPublisher events, TimeProvider clock)

@@ -1,9 +1,6 @@
 using EvaraTech.Application.Queries;
-using EvaraTech.Application.Security;
 using EvaraTech.Modules.Alerts.Persistence;
 using EvaraTech.Modules.Nodes.Contracts;
-using FluentValidation;
-using Mediator;
 
 namespace EvaraTech.Modules.Alerts.Application.AlertStats;
 

@@ -1,5 +1,3 @@
-using EvaraTech.Application.IntegrationEvents;
-using EvaraTech.Infrastructure.Database;
 using EvaraTech.Modules.Alerts.Contracts;
 using EvaraTech.Modules.Alerts.Domain;
 using EvaraTech.Modules.Alerts.Persistence;

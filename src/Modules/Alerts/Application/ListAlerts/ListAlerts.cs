@@ -1,13 +1,9 @@
 using System.Buffers.Binary;
 using System.Buffers.Text;
 using EvaraTech.Application.Queries;
-using EvaraTech.Application.Security;
-using EvaraTech.Domain;
 using EvaraTech.Modules.Alerts.Domain;
 using EvaraTech.Modules.Alerts.Persistence;
 using EvaraTech.Modules.Nodes.Contracts;
-using FluentValidation;
-using Mediator;
 
 namespace EvaraTech.Modules.Alerts.Application.ListAlerts;
 

@@ -1,10 +1,5 @@
-using EvaraTech.Application.Auditing;
-using EvaraTech.Application.Errors;
-using EvaraTech.Application.IntegrationEvents;
-using EvaraTech.Application.Security;
 using EvaraTech.Modules.Alerts.Contracts;
 using EvaraTech.Modules.Alerts.Persistence;
-using Mediator;
 
 namespace EvaraTech.Modules.Alerts.Application.ManualResolution;
 
@@ -14,6 +9,7 @@ namespace EvaraTech.Modules.Alerts.Application.ManualResolution;
 /// now. The node leaves Alert when this was its last open critical alert.
 /// </summary>
 [RequiresPermission(Permissions.AlertsWrite)]
+[Audited(AuditAction.Update, "alert", Operation = "resolve")]
 public sealed record ResolveAlertCommand(Guid Id) : ICommand<AlertDto>;
 
 public sealed class ResolveAlertHandler(

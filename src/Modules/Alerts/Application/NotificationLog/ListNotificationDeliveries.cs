@@ -1,8 +1,4 @@
-using EvaraTech.Application.Paging;
-using EvaraTech.Application.Security;
 using EvaraTech.Modules.Alerts.Persistence;
-using FluentValidation;
-using Mediator;
 
 namespace EvaraTech.Modules.Alerts.Application.NotificationLog;
 

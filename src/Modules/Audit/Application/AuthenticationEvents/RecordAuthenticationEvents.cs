@@ -1,6 +1,4 @@
 using System.Text.Json.Nodes;
-using EvaraTech.Application.Auditing;
-using EvaraTech.Application.IntegrationEvents;
 using EvaraTech.Modules.Tenancy.Contracts;
 
 namespace EvaraTech.Modules.Audit.Application.AuthenticationEvents;

@@ -1,10 +1,5 @@
 using System.Text.Json.Nodes;
-using EvaraTech.Application.Auditing;
-using EvaraTech.Application.Paging;
-using EvaraTech.Application.Security;
 using EvaraTech.Modules.Audit.Persistence;
-using FluentValidation;
-using Mediator;
 
 namespace EvaraTech.Modules.Audit.Application.ListAuditLogs;
 
@@ -38,32 +33,6 @@ public sealed class ListAuditLogsHandler(AuditLogReader reader, IAuditTrail trai
         // Reading the trail is itself a sensitive read.
         await trail.RecordDetachedAsync(new AuditEntry(AuditAction.Access, "audit_log", null, AuditQueries.Describe(query.Filter, query.Cursor)), cancellationToken);
         return new AuditLogPage(items, next, query.Limit);
-    }
-}
-
-[RequiresPermission(Permissions.AuditRead)]
-public sealed record ExportAuditLogsQuery(AuditLogFilter Filter) : IQuery<IAsyncEnumerable<AuditLogDto>>;
-
-public sealed class ExportAuditLogsValidator : AbstractValidator<ExportAuditLogsQuery>
-{
-    public ExportAuditLogsValidator()
-    {
-        RuleFor(q => q.Filter.ActionType).Must(a => a is null || ListAuditLogsValidator.ActionTypes.Contains(a))
-            .WithMessage("action_type is not an audit action.").OverridePropertyName("action_type");
-        RuleFor(q => q.Filter.To).GreaterThan(q => q.Filter.From).When(q => q.Filter.From is not null && q.Filter.To is not null)
-            .WithMessage("to must be after from.").OverridePropertyName("to");
-    }
-}
-
-public sealed class ExportAuditLogsHandler(AuditLogReader reader, IAuditTrail trail, ICurrentUser user)
-    : IQueryHandler<ExportAuditLogsQuery, IAsyncEnumerable<AuditLogDto>>
-{
-    public async ValueTask<IAsyncEnumerable<AuditLogDto>> Handle(ExportAuditLogsQuery query, CancellationToken cancellationToken)
-    {
-        var description = AuditQueries.Describe(query.Filter, null);
-        description["format"] = "csv";
-        await trail.RecordDetachedAsync(new AuditEntry(AuditAction.Access, "audit_log_export", null, description), cancellationToken);
-        return reader.StreamAsync(user.Scope, query.Filter, cancellationToken);
     }
 }
 

@@ -1,8 +1,5 @@
-using EvaraTech.Application.Auditing;
-using EvaraTech.Application.Security;
 using EvaraTech.Modules.Nodes.Domain;
 using EvaraTech.Modules.Nodes.Persistence;
-using Mediator;
 
 namespace EvaraTech.Modules.Nodes.Application.ConfigureNodeChannel;
 
@@ -12,6 +9,7 @@ namespace EvaraTech.Modules.Nodes.Application.ConfigureNodeChannel;
 /// source left out (a new channel is both polled and pushed).
 /// </summary>
 [RequiresPermission(Permissions.NodesWrite)]
+[Audited(AuditAction.Update, "node", Operation = "configure_channel")]
 public sealed record ConfigureNodeChannelCommand(Guid Id, long ExpectedVersion, long? ChannelId, string? ReadKey, string? WriteKey,
     IReadOnlyList<FieldMappingInput>? Mappings, int? ReportingIntervalSeconds = null, string? Source = null) : ICommand<NodeDetails>;
 

@@ -1,14 +1,11 @@
-using EvaraTech.Application.Security;
-using EvaraTech.Domain;
 using EvaraTech.Modules.Nodes.Domain;
 using EvaraTech.Modules.Nodes.Persistence;
 using EvaraTech.Modules.Tenancy.Contracts;
-using FluentValidation;
-using Mediator;
 
 namespace EvaraTech.Modules.Nodes.Application.CreateNode;
 
 [RequiresPermission(Permissions.NodesWrite)]
+[Audited(AuditAction.Create, "node")]
 public sealed record CreateNodeCommand(
     string? NodeKey, string? Label, NodeCategory? Category, AnalyticsType? AnalyticsType, TenantType? TenantType,
     Guid? DistributorId, Guid? CommunityId, Guid? CustomerId, double? Lat, double? Lng, string? LocationName,

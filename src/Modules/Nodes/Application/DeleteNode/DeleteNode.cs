@@ -1,12 +1,10 @@
-using EvaraTech.Application.Auditing;
-using EvaraTech.Application.Security;
 using EvaraTech.Modules.Nodes.Persistence;
-using Mediator;
 
 namespace EvaraTech.Modules.Nodes.Application.DeleteNode;
 
 /// <summary>Deletes a node and everything describing it (its telemetry goes with it by cascade).</summary>
 [RequiresPermission(Permissions.NodesDelete)]
+[Audited(AuditAction.Delete, "node")]
 public sealed record DeleteNodeCommand(Guid Id, long ExpectedVersion) : ICommand;
 
 public sealed class DeleteNodeHandler(NodeStore store, NodeReads reads, ICurrentUser user, AuditContext audit) : ICommandHandler<DeleteNodeCommand>

@@ -1,9 +1,5 @@
-using EvaraTech.Application.Paging;
-using EvaraTech.Application.Security;
 using EvaraTech.Modules.Nodes.Domain;
 using EvaraTech.Modules.Nodes.Persistence;
-using FluentValidation;
-using Mediator;
 
 namespace EvaraTech.Modules.Nodes.Application.ListNodes;
 

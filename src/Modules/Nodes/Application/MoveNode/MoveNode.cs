@@ -1,10 +1,6 @@
-using EvaraTech.Application.Auditing;
-using EvaraTech.Application.Security;
-using EvaraTech.Domain;
 using EvaraTech.Modules.Nodes.Domain;
 using EvaraTech.Modules.Nodes.Persistence;
 using EvaraTech.Modules.Tenancy.Contracts;
-using Mediator;
 
 namespace EvaraTech.Modules.Nodes.Application.MoveNode;
 
@@ -13,6 +9,7 @@ namespace EvaraTech.Modules.Nodes.Application.MoveNode;
 /// moves nodes within its own subtree and only a superadmin moves them between distributors.
 /// </summary>
 [RequiresPermission(Permissions.NodesWrite)]
+[Audited(AuditAction.Update, "node", Operation = "move")]
 public sealed record MoveNodeCommand(Guid Id, long ExpectedVersion, TenantType? TenantType, Guid? DistributorId, Guid? CommunityId, Guid? CustomerId)
     : ICommand<NodeDetails>;
 

@@ -1,7 +1,4 @@
-using EvaraTech.Application.Security;
 using EvaraTech.Modules.Nodes.Persistence;
-using FluentValidation;
-using Mediator;
 
 namespace EvaraTech.Modules.Nodes.Application.NearbyNodes;
 

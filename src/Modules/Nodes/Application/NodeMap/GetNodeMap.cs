@@ -1,6 +1,4 @@
-using EvaraTech.Application.Security;
 using EvaraTech.Modules.Nodes.Persistence;
-using Mediator;
 
 namespace EvaraTech.Modules.Nodes.Application.NodeMap;
 

@@ -1,13 +1,10 @@
-using EvaraTech.Application.Auditing;
-using EvaraTech.Application.Security;
 using EvaraTech.Modules.Nodes.Persistence;
-using FluentValidation;
-using Mediator;
 
 namespace EvaraTech.Modules.Nodes.Application.RecordNodeFirmware;
 
 /// <summary>Records what firmware a node runs (reported by the device or an operator).</summary>
 [RequiresPermission(Permissions.NodesWrite)]
+[Audited(AuditAction.Update, "node", Operation = "record_firmware")]
 public sealed record RecordNodeFirmwareCommand(Guid Id, string? FirmwareVersion, string? HardwareRevision, string? BootloaderVersion,
     DateTimeOffset? LastUpdate, string? UpdateStatus) : ICommand<NodeDetails>;
 

@@ -1,7 +1,4 @@
-using EvaraTech.Application.Auditing;
-using EvaraTech.Application.Security;
 using EvaraTech.Modules.Nodes.Persistence;
-using Mediator;
 
 namespace EvaraTech.Modules.Nodes.Application.SetNodeMaintenance;
 
@@ -10,6 +7,7 @@ namespace EvaraTech.Modules.Nodes.Application.SetNodeMaintenance;
 /// operator states the wanted end state, which is applied through the state's compare-and-set path.
 /// </summary>
 [RequiresPermission(Permissions.NodesWrite)]
+[Audited(AuditAction.Update, "node", Operation = "set_maintenance")]
 public sealed record SetNodeMaintenanceCommand(Guid Id, bool Enabled) : ICommand<NodeDetails>;
 
 public sealed class SetNodeMaintenanceHandler(OperationalStateStore states, NodeReads reads, ICurrentUser user, AuditContext audit, TimeProvider clock)

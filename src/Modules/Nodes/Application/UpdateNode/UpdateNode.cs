@@ -1,14 +1,11 @@
-using EvaraTech.Application.Auditing;
-using EvaraTech.Application.Security;
 using EvaraTech.Modules.Nodes.Domain;
 using EvaraTech.Modules.Nodes.Persistence;
-using FluentValidation;
-using Mediator;
 
 namespace EvaraTech.Modules.Nodes.Application.UpdateNode;
 
 /// <summary>Replaces a node's description and configuration (not its key, type or owner) at the version the client read.</summary>
 [RequiresPermission(Permissions.NodesWrite)]
+[Audited(AuditAction.Update, "node")]
 public sealed record UpdateNodeCommand(
     Guid Id, long ExpectedVersion, string? Label, NodeCategory? Category, double? Lat, double? Lng, string? LocationName,
     double? CapacityLitres, DeviceConfigInput? Config) : ICommand<NodeDetails>;

@@ -1,6 +1,4 @@
-using EvaraTech.Application.Security;
 using EvaraTech.Modules.Reporting.Persistence;
-using Mediator;
 
 namespace EvaraTech.Modules.Reporting.Application.GetDashboardStats;
 

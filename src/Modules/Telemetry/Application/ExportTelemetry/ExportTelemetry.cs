@@ -1,11 +1,8 @@
-using EvaraTech.Application.Queries;
 using System.Globalization;
 using System.Text;
-using EvaraTech.Application.Security;
+using EvaraTech.Application.Queries;
 using EvaraTech.Modules.Telemetry.Domain;
 using EvaraTech.Modules.Telemetry.Persistence;
-using FluentValidation;
-using Mediator;
 using Npgsql;
 
 namespace EvaraTech.Modules.Telemetry.Application.ExportTelemetry;

@@ -1,8 +1,6 @@
 using System.Text.Json;
-using EvaraTech.Application.Security;
 using EvaraTech.Modules.Telemetry.Domain;
 using EvaraTech.Modules.Telemetry.Persistence;
-using Mediator;
 
 namespace EvaraTech.Modules.Telemetry.Application.GetLatestReading;
 

@@ -1,9 +1,6 @@
 using EvaraTech.Application.Behaviours;
-using EvaraTech.Application.Security;
 using EvaraTech.Modules.Telemetry.Application.GetLatestReading;
 using EvaraTech.Modules.Telemetry.Persistence;
-using FluentValidation;
-using Mediator;
 
 namespace EvaraTech.Modules.Telemetry.Application.GetLatestReadings;
 

@@ -1,7 +1,5 @@
-using EvaraTech.Application.Security;
 using EvaraTech.Modules.Telemetry.Domain;
 using EvaraTech.Modules.Telemetry.Persistence;
-using Mediator;
 
 namespace EvaraTech.Modules.Telemetry.Application.GetNodeHealth;
 

@@ -1,6 +1,4 @@
-using EvaraTech.Application.Security;
 using EvaraTech.Modules.Telemetry.Persistence;
-using Mediator;
 
 namespace EvaraTech.Modules.Telemetry.Application.GetNodeSources;
 

@@ -1,11 +1,7 @@
-using EvaraTech.Application.Queries;
 using EvaraTech.Application.Behaviours;
-using EvaraTech.Application.Errors;
-using EvaraTech.Application.Security;
+using EvaraTech.Application.Queries;
 using EvaraTech.Modules.Telemetry.Domain;
 using EvaraTech.Modules.Telemetry.Persistence;
-using FluentValidation;
-using Mediator;
 
 namespace EvaraTech.Modules.Telemetry.Application.GetSeries;
 

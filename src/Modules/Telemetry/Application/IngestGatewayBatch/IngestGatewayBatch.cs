@@ -1,13 +1,7 @@
-using EvaraTech.Application.Auditing;
 using EvaraTech.Application.Behaviours;
-using EvaraTech.Application.Errors;
-using EvaraTech.Application.Security;
-using EvaraTech.Infrastructure.Database;
 using EvaraTech.Modules.Nodes.Contracts;
 using EvaraTech.Modules.Telemetry.Application.RecordTelemetryBatch;
 using EvaraTech.Modules.Telemetry.Domain.Ingestion;
-using FluentValidation;
-using Mediator;
 
 namespace EvaraTech.Modules.Telemetry.Application.IngestGatewayBatch;
 

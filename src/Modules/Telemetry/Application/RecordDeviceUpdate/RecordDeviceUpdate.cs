@@ -1,11 +1,7 @@
-using EvaraTech.Application.Auditing;
-using EvaraTech.Application.Security;
-using EvaraTech.Infrastructure.Database;
 using EvaraTech.Modules.Nodes.Contracts;
 using EvaraTech.Modules.Telemetry.Application.RecordTelemetryBatch;
 using EvaraTech.Modules.Telemetry.Domain.Ingestion;
 using EvaraTech.Modules.Telemetry.Persistence;
-using Mediator;
 
 namespace EvaraTech.Modules.Telemetry.Application.RecordDeviceUpdate;
 

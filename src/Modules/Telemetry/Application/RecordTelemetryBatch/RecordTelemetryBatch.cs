@@ -1,14 +1,8 @@
-using EvaraTech.Application.Auditing;
-using EvaraTech.Application.Errors;
-using EvaraTech.Application.IntegrationEvents;
-using EvaraTech.Application.Security;
-using EvaraTech.Infrastructure.Database;
 using EvaraTech.Modules.Nodes.Contracts;
 using EvaraTech.Modules.Telemetry.Contracts;
 using EvaraTech.Modules.Telemetry.Domain;
 using EvaraTech.Modules.Telemetry.Domain.Ingestion;
 using EvaraTech.Modules.Telemetry.Persistence;
-using Mediator;
 
 namespace EvaraTech.Modules.Telemetry.Application.RecordTelemetryBatch;
 

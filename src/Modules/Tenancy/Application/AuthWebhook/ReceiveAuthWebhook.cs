@@ -1,15 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using EvaraTech.Application.Auditing;
-using EvaraTech.Application.Errors;
-using EvaraTech.Application.IntegrationEvents;
-using EvaraTech.Application.Security;
-using EvaraTech.Infrastructure.Database;
 using EvaraTech.Modules.Tenancy.Authentication;
 using EvaraTech.Modules.Tenancy.Contracts;
 using EvaraTech.Modules.Tenancy.Persistence;
-using Mediator;
-using Microsoft.Extensions.Options;
 
 namespace EvaraTech.Modules.Tenancy.Application.AuthWebhook;
 

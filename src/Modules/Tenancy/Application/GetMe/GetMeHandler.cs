@@ -1,6 +1,4 @@
-using EvaraTech.Application.Security;
 using EvaraTech.Modules.Tenancy.Authentication;
-using Mediator;
 
 namespace EvaraTech.Modules.Tenancy.Application.GetMe;
 

@@ -1,6 +1,3 @@
-using EvaraTech.Application.Security;
-using Mediator;
-
 namespace EvaraTech.Modules.Tenancy.Application.GetMe;
 
 /// <summary>The caller's own profile, role, permissions and scope.</summary>

@@ -1,7 +1,4 @@
 using System.Text.Json.Serialization;
-using EvaraTech.Application.Auditing;
-using EvaraTech.Application.Security;
-using Mediator;
 
 namespace EvaraTech.Modules.Tenancy.Application.Login;
 

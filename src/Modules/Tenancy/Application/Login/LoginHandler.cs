@@ -1,11 +1,7 @@
 using Dapper;
-using EvaraTech.Application.Errors;
-using EvaraTech.Application.IntegrationEvents;
-using EvaraTech.Infrastructure.Database;
 using EvaraTech.Modules.Tenancy.Authentication;
 using EvaraTech.Modules.Tenancy.Contracts;
 using EvaraTech.Modules.Tenancy.Domain;
-using Mediator;
 using Microsoft.AspNetCore.Identity;
 
 namespace EvaraTech.Modules.Tenancy.Application.Login;

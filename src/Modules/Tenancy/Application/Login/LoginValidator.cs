@@ -1,5 +1,3 @@
-using FluentValidation;
-
 namespace EvaraTech.Modules.Tenancy.Application.Login;
 
 public sealed class LoginValidator : AbstractValidator<LoginCommand>
