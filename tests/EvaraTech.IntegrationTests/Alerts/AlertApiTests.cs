@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using EvaraTech.IntegrationTests.Infrastructure;
+using EvaraTech.IntegrationTests.Infrastructure.TestData;
 
 namespace EvaraTech.IntegrationTests.Alerts;
 
@@ -18,11 +19,7 @@ public sealed class AlertApiTests : TenantWorldTest
     public async Task ArrangeAsync()
     {
         _scenario = await AlertScenario.ArrangeAsync(Database, World);
-        _rule = Guid.CreateVersion7();
-        await Database.ExecuteAsync("""
-            INSERT INTO alerts.alert_rules (id, owner_distributor_id, name, selector_analytics_type, metric, operator, threshold, severity)
-            VALUES (@rule, @d1, 'Tank low', 'EvaraTank', 'water_level_cm', '<', 50, 'warning')
-            """, ("rule", _rule), ("d1", World.Distributor1));
+        _rule = await AlertRuleBuilder.ForEvery(World.Distributor1, "EvaraTank").InsertAsync(Database);
     }
 
     [Test]
@@ -150,26 +147,10 @@ public sealed class AlertApiTests : TenantWorldTest
             return _scenario.Tank1;
         }
 
-        var id = Guid.CreateVersion7();
-        await Database.ExecuteAsync($"""
-            INSERT INTO nodes.nodes (id, node_key, label, category, analytics_type, tenant_type, customer_id, owner_distributor_id, owner_community_id)
-            VALUES (@id, 'extra-{i}', 'Extra {i}', 'OHT', 'EvaraTank', 'customer', @k1, @d1, @c1);
-            """, ("id", id), ("k1", World.Customer1), ("d1", World.Distributor1), ("c1", World.Community1));
-        return id;
+        return await NodeBuilder.OfCustomer(World.Customer1, World.Community1, World.Distributor1).Named($"extra-{i}", $"Extra {i}").InsertAsync(Database);
     }
 
-    private async Task<Guid> AlertAsync(DateTimeOffset? resolvedAt, string severity, DateTimeOffset at, Guid node, DateTimeOffset? acknowledgedAt = null)
-    {
-        var id = Guid.CreateVersion7();
-        await Database.ExecuteAsync("""
-            INSERT INTO alerts.alert_history (id, rule_id, node_id, severity, status, value, message, triggered_at, acknowledged_at, resolved_at, resolution,
-                                              rule_name, metric, owner_distributor_id)
-            VALUES (@id, @rule, @node, @severity,
-                    CASE WHEN @resolved::timestamptz IS NOT NULL THEN 'resolved' WHEN @acknowledged::timestamptz IS NOT NULL THEN 'acknowledged' ELSE 'triggered' END,
-                    20, 'Tank low', @at, @acknowledged::timestamptz, @resolved::timestamptz, CASE WHEN @resolved::timestamptz IS NOT NULL THEN 'auto' END,
-                    'Tank low', 'water_level_cm', @d1)
-            """, ("id", id), ("rule", _rule), ("node", node), ("severity", severity), ("at", at), ("acknowledged", (object?)acknowledgedAt ?? DBNull.Value),
-            ("resolved", (object?)resolvedAt ?? DBNull.Value), ("d1", World.Distributor1));
-        return id;
-    }
+    private Task<Guid> AlertAsync(DateTimeOffset? resolvedAt, string severity, DateTimeOffset at, Guid node, DateTimeOffset? acknowledgedAt = null) =>
+        new AlertBuilder(_rule, node, World.Distributor1).Severity(severity).TriggeredAt(at).AcknowledgedAt(acknowledgedAt).ResolvedAt(resolvedAt)
+            .InsertAsync(Database);
 }

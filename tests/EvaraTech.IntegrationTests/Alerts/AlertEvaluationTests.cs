@@ -1,4 +1,5 @@
 using EvaraTech.IntegrationTests.Infrastructure;
+using EvaraTech.IntegrationTests.Infrastructure.TestData;
 using EvaraTech.IntegrationTests.Telemetry;
 using EvaraTech.Modules.Alerts.Persistence;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -18,12 +19,12 @@ public sealed class AlertEvaluationTests : IntegrationTest
 
     // The scenario tank stores field1 × 100, calibrated 0.5·x + 10: field1 "0.5" is 35 cm, "1" is 60 cm, "1.2" is 70 cm.
     [SetUp]
-    public Task ArrangeAsync() => IngestionPipelineTests.ArrangeTankAsync(Now);
+    public Task ArrangeAsync() => TelemetryScenario.ArrangeChannelTankAsync(Database, Now);
 
     [Test]
     public async Task A_breach_raises_one_alert_and_a_recovery_past_the_clear_threshold_resolves_it()
     {
-        await RuleAsync(LowLevel, $"node_id = '{TelemetryScenario.Tank}'", clear: 60);
+        await RuleAsync(AlertRuleBuilder.ForNode(TelemetryScenario.Distributor, TelemetryScenario.Tank, LowLevel).ClearingAt(60));
 
         await SendAsync(Platform.Api, TelemetryScenario.Tank, ("1", -10), ("0.5", -9), ("0.5", -8));
         var raised = await AlertsAsync();
@@ -41,7 +42,7 @@ public sealed class AlertEvaluationTests : IntegrationTest
     [Test]
     public async Task A_duration_carries_over_to_the_next_batch_on_another_instance()
     {
-        await RuleAsync(LowLevel, $"node_id = '{TelemetryScenario.Tank}'", durationSeconds: 300);
+        await RuleAsync(AlertRuleBuilder.ForNode(TelemetryScenario.Distributor, TelemetryScenario.Tank, LowLevel).Lasting(300));
 
         await SendAsync(Platform.Api, TelemetryScenario.Tank, ("0.5", -20), ("0.5", -18), ("0.5", -17));
         var afterThreeMinutes = await AlertsAsync();
@@ -58,17 +59,11 @@ public sealed class AlertEvaluationTests : IntegrationTest
     public async Task A_selector_rule_covers_a_node_added_after_it_and_another_distributors_rules_never_apply()
     {
         var other = Guid.CreateVersion7();
-        await Database.ExecuteAsync($"INSERT INTO tenancy.distributors (id, name) VALUES ('{other}', 'Other distributor')");
-        await RuleAsync(LowLevel, "selector_analytics_type = 'EvaraTank'", owner: TelemetryScenario.Distributor.ToString());
-        await RuleAsync(Guid.CreateVersion7(), "selector_analytics_type = 'EvaraTank'", owner: other.ToString());
-        var later = Guid.CreateVersion7();
-        await Database.ExecuteAsync($"""
-            INSERT INTO nodes.nodes (id, node_key, label, category, analytics_type, tenant_type, distributor_id, owner_distributor_id)
-            VALUES ('{later}', 'LATER-TANK', 'Added later', 'OHT', 'EvaraTank', 'distributor', '{TelemetryScenario.Distributor}', '{TelemetryScenario.Distributor}');
-            INSERT INTO nodes.node_operational_state (node_id) VALUES ('{later}');
-            INSERT INTO nodes.thingspeak_field_mappings (id, node_id, thingspeak_field_name, canonical_field_name, data_type, scale_factor, value_offset)
-            VALUES (gen_random_uuid(), '{later}', 'field1', 'water_level_cm', 'float', 10, 0);
-            """);
+        await Tenants.DistributorAsync(Database, other, "Other distributor");
+        await RuleAsync(AlertRuleBuilder.ForEvery(TelemetryScenario.Distributor, "EvaraTank", LowLevel));
+        await RuleAsync(AlertRuleBuilder.ForEvery(other, "EvaraTank"));
+        var later = await NodeBuilder.OfDistributor(TelemetryScenario.Distributor).Named("LATER-TANK", "Added later").WithState()
+            .WithMapping("field1", "water_level_cm", scale: 10).InsertAsync(Database);
 
         await SendAsync(Platform.Api, later, ("3", -5));
 
@@ -77,19 +72,11 @@ public sealed class AlertEvaluationTests : IntegrationTest
             """), Is.EqualTo(LowLevel.ToString()), "only the node's own distributor's selector");
     }
 
-    /// <summary>Writes a rule, and tells the instance's rule cache, as the rules API will.</summary>
-    private static async Task RuleAsync(Guid id, string target, double? clear = null, int durationSeconds = 0, string? owner = null)
+    /// <summary>Writes a critical rule, and tells the instance's rule cache, as the rules API will.</summary>
+    private static async Task RuleAsync(AlertRuleBuilder rule)
     {
-        var targetColumn = target.Split(" = ")[0];
-        var targetValue = target.Split(" = ")[1];
-        var ownerId = owner ?? TelemetryScenario.Distributor.ToString();
-        await Database.ExecuteAsync($"""
-            INSERT INTO alerts.alert_rules (id, owner_distributor_id, name, {targetColumn}, metric, operator, threshold, clear_threshold,
-                                            duration_seconds, severity, cooldown_minutes)
-            VALUES ('{id}', '{ownerId}', 'Tank low', {targetValue}, 'water_level_cm', '<', 50,
-                    {(clear is { } c ? c.ToString(System.Globalization.CultureInfo.InvariantCulture) : "NULL")}, {durationSeconds}, 'critical', 15)
-            """);
-        Platform.Api.Services.GetRequiredService<AlertRulesCache>().Invalidate(Guid.Parse(ownerId));
+        await rule.Severity("critical").InsertAsync(Database);
+        Platform.Api.Services.GetRequiredService<AlertRulesCache>().Invalidate(rule.Owner);
     }
 
     private static Task<string?> StatusAsync() =>

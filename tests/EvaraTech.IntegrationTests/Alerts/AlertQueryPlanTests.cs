@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Dapper;
 using EvaraTech.Domain;
 using EvaraTech.IntegrationTests.Infrastructure;
+using EvaraTech.IntegrationTests.Infrastructure.TestData;
 using EvaraTech.Modules.Alerts.Persistence;
 using EvaraTech.TestSupport;
 using Npgsql;
@@ -18,26 +19,6 @@ public sealed class AlertQueryPlanTests
 {
     private static readonly Guid Distributor = NodeSeed.Distributor(4);
 
-    // Five alerts per node over the last 50 days, one rule per distributor; every fifth node's newest is still open.
-    private const string Alerts = """
-        INSERT INTO alerts.alert_rules (id, owner_distributor_id, name, selector_analytics_type, metric, operator, threshold, severity)
-        SELECT md5('rule-' || d.id)::uuid, d.id, 'Tank low', 'EvaraTank', 'water_level_cm', '<', 50, 'warning'
-        FROM tenancy.distributors d;
-
-        INSERT INTO alerts.alert_history (id, rule_id, node_id, severity, status, value, message, triggered_at, resolved_at, resolution,
-                                          rule_name, metric, owner_distributor_id)
-        SELECT md5(n.id::text || k)::uuid, md5('rule-' || n.owner_distributor_id)::uuid, n.id,
-               (ARRAY['info', 'warning', 'critical'])[1 + (k + get_byte(decode(md5(n.id::text), 'hex'), 0)) % 3],
-               CASE WHEN open THEN 'triggered' ELSE 'resolved' END, 20, 'Tank low',
-               now() - (k * 10 + get_byte(decode(md5(n.id::text), 'hex'), 1) % 10) * interval '1 day',
-               CASE WHEN NOT open THEN now() - (k * 10 - 1) * interval '1 day' END,
-               CASE WHEN NOT open THEN 'auto' END,
-               'Tank low', 'water_level_cm', n.owner_distributor_id
-        FROM nodes.nodes n
-        CROSS JOIN generate_series(0, 4) k
-        CROSS JOIN LATERAL (SELECT k = 0 AND get_byte(decode(md5(n.id::text), 'hex'), 2) % 5 = 0 AS open) o;
-        """;
-
     private TestDatabase _database = null!;
     private HashSet<string> _alertIndexes = null!;
 
@@ -48,7 +29,7 @@ public sealed class AlertQueryPlanTests
         await using var connection = new NpgsqlConnection(_database.AdminConnectionString);
         await connection.OpenAsync();
         await NodeSeed.LoadAsync(connection);
-        await connection.ExecuteAsync(Alerts, commandTimeout: 300);
+        await PlanSeeds.AlertsOnEveryNodeAsync(connection);
         await connection.ExecuteAsync("VACUUM ANALYZE alerts.alert_history", commandTimeout: 300);
         _alertIndexes = [.. await connection.QueryAsync<string>("SELECT indexname FROM pg_indexes WHERE schemaname = 'alerts' AND tablename = 'alert_history'")];
         Assert.That(await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM alerts.alert_history"), Is.EqualTo(5 * NodeSeed.Nodes));

@@ -1,5 +1,6 @@
 using EvaraTech.Infrastructure.Database;
 using EvaraTech.IntegrationTests.Infrastructure;
+using EvaraTech.IntegrationTests.Infrastructure.TestData;
 using EvaraTech.IntegrationTests.Telemetry;
 using EvaraTech.Modules.Alerts.Persistence;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,10 +26,8 @@ public sealed class AlertRaisingTests : IntegrationTest
             await TelemetryScenario.CreateNodesAsync(connection);
         }
 
-        await Database.ExecuteAsync($"""
-            INSERT INTO alerts.alert_rules (id, owner_distributor_id, name, node_id, metric, operator, threshold, severity, cooldown_minutes)
-            VALUES (@Rule, '{TelemetryScenario.Distributor}', 'Tank low', '{TelemetryScenario.Tank}', 'water_level_percent', '<', 20, 'critical', {CooldownMinutes});
-            """, ("Rule", Rule));
+        await AlertRuleBuilder.ForNode(TelemetryScenario.Distributor, TelemetryScenario.Tank, Rule).Below(20, "water_level_percent").Severity("critical")
+            .Cooldown(CooldownMinutes).InsertAsync(Database);
     }
 
     [Test]

@@ -1,5 +1,6 @@
 using EvaraTech.Application.Security;
 using EvaraTech.IntegrationTests.Infrastructure;
+using EvaraTech.IntegrationTests.Infrastructure.TestData;
 using EvaraTech.Modules.Alerts.Persistence;
 using EvaraTech.Modules.Telemetry.Application.RecordTelemetryBatch;
 using EvaraTech.Modules.Telemetry.Domain.Ingestion;
@@ -15,21 +16,13 @@ namespace EvaraTech.IntegrationTests.Alerts;
 /// </summary>
 public sealed record AlertScenario(Guid Tank1, Guid Tank2)
 {
-    public static async Task<AlertScenario> ArrangeAsync(TestDatabase database, TenantWorld world)
-    {
-        var scenario = new AlertScenario(Guid.CreateVersion7(), Guid.CreateVersion7());
-        await database.ExecuteAsync("""
-            INSERT INTO nodes.nodes (id, node_key, label, category, analytics_type, tenant_type, customer_id, owner_distributor_id, owner_community_id)
-            VALUES (@t1, 'alert-tank-1', 'Tank One', 'OHT', 'EvaraTank', 'customer', @k1, @d1, @c1),
-                   (@t2, 'alert-tank-2', 'Tank Two', 'OHT', 'EvaraTank', 'customer', @k2, @d2, @c2);
-            INSERT INTO nodes.node_operational_state (node_id) VALUES (@t1), (@t2);
-            INSERT INTO nodes.device_config_tank (node_id, max_depth_cm) VALUES (@t1, 300), (@t2, 300);
-            INSERT INTO nodes.thingspeak_field_mappings (id, node_id, thingspeak_field_name, canonical_field_name, data_type)
-            VALUES (gen_random_uuid(), @t1, 'field1', 'water_level_cm', 'float'), (gen_random_uuid(), @t2, 'field1', 'water_level_cm', 'float');
-            """, ("t1", scenario.Tank1), ("t2", scenario.Tank2), ("k1", world.Customer1), ("k2", world.Customer2), ("d1", world.Distributor1),
-            ("d2", world.Distributor2), ("c1", world.Community1), ("c2", world.Community2));
-        return scenario;
-    }
+    public static async Task<AlertScenario> ArrangeAsync(TestDatabase database, TenantWorld world) => new(
+        await TankAsync(database, "alert-tank-1", "Tank One", world.Customer1, world.Community1, world.Distributor1),
+        await TankAsync(database, "alert-tank-2", "Tank Two", world.Customer2, world.Community2, world.Distributor2));
+
+    private static Task<Guid> TankAsync(TestDatabase database, string key, string label, Guid customer, Guid community, Guid distributor) =>
+        NodeBuilder.OfCustomer(customer, community, distributor).Named(key, label).WithState().WithTank(300).WithMapping("field1", "water_level_cm")
+            .InsertAsync(database);
 
     /// <summary>
     /// A rule of <paramref name="distributor"/> for every tank: below 50 cm, no duration, no cooldown; the instance's rule
@@ -37,10 +30,7 @@ public sealed record AlertScenario(Guid Tank1, Guid Tank2)
     /// </summary>
     public static async Task AddLowTankRuleAsync(TestDatabase database, WebApplicationFactory<Program> api, Guid distributor, string severity = "critical")
     {
-        await database.ExecuteAsync("""
-            INSERT INTO alerts.alert_rules (id, owner_distributor_id, name, selector_analytics_type, metric, operator, threshold, severity, cooldown_minutes)
-            VALUES (gen_random_uuid(), @owner, 'Tank low', 'EvaraTank', 'water_level_cm', '<', 50, @severity, 0)
-            """, ("owner", distributor), ("severity", severity));
+        await AlertRuleBuilder.ForEvery(distributor, "EvaraTank").Severity(severity).Cooldown(0).InsertAsync(database);
         api.Services.GetRequiredService<AlertRulesCache>().Invalidate(distributor);
     }
 

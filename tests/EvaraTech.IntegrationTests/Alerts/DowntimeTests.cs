@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using EvaraTech.IntegrationTests.Infrastructure;
+using EvaraTech.IntegrationTests.Infrastructure.TestData;
 using EvaraTech.Modules.Nodes.Jobs;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -24,8 +25,9 @@ public sealed class DowntimeTests : TenantWorldTest
         // Both silent for 10 minutes: over tank 1's allowance (5 × 60 s), within tank 2's (5 × 600 s).
         await Database.ExecuteAsync("""
             UPDATE nodes.node_operational_state SET status = 'Online', last_seen = now() - interval '10 minutes' WHERE node_id IN (@t1, @t2);
-            INSERT INTO nodes.thingspeak_channels (node_id, channel_id, reporting_interval_seconds) VALUES (@t1, 3100001, 60), (@t2, 3100002, 600);
             """, ("t1", _scenario.Tank1), ("t2", _scenario.Tank2));
+        await NodeBuilder.Existing(_scenario.Tank1).WithChannel(3100001, reportingIntervalSeconds: 60).InsertAsync(Database);
+        await NodeBuilder.Existing(_scenario.Tank2).WithChannel(3100002, reportingIntervalSeconds: 600).InsertAsync(Database);
         var detection = Platform.Api.Services.GetRequiredService<OfflineDetection>();
 
         var marked = await detection.RunAsync(CancellationToken.None);
@@ -48,12 +50,9 @@ public sealed class DowntimeTests : TenantWorldTest
     public async Task Uptime_over_a_period_that_cuts_outages_in_two_counts_only_their_inside_parts()
     {
         // 22:00–02:00 straddles the start (2 h inside), 23:00–01:00 the end (1 h inside); another node's outage is not ours.
-        await Database.ExecuteAsync("""
-            INSERT INTO alerts.device_downtime (id, node_id, downtime_start, downtime_end) VALUES
-                (gen_random_uuid(), @t1, '2026-11-01T22:00:00Z', '2026-11-02T02:00:00Z'),
-                (gen_random_uuid(), @t1, '2026-11-02T23:00:00Z', '2026-11-03T01:00:00Z'),
-                (gen_random_uuid(), @t2, '2026-11-02T03:00:00Z', NULL);
-            """, ("t1", _scenario.Tank1), ("t2", _scenario.Tank2));
+        await AlertRows.DowntimeAsync(Database, _scenario.Tank1, At("2026-11-01T22:00:00Z"), At("2026-11-02T02:00:00Z"));
+        await AlertRows.DowntimeAsync(Database, _scenario.Tank1, At("2026-11-02T23:00:00Z"), At("2026-11-03T01:00:00Z"));
+        await AlertRows.DowntimeAsync(Database, _scenario.Tank2, At("2026-11-02T03:00:00Z"), null);
         using var customer = ClientWith(Tokens.For(World.CustomerUser1));
         using var distributor = ClientWith(Tokens.For(World.DistributorUser1));
         const string Period = "from=2026-11-02T00:00:00Z&to=2026-11-03T00:00:00Z";
@@ -107,4 +106,6 @@ public sealed class DowntimeTests : TenantWorldTest
         SELECT (SELECT string_agg(status, ' ' ORDER BY node_id = @t2) FROM nodes.node_operational_state WHERE node_id IN (@t1, @t2))
                || ' | ' || (SELECT string_agg(CASE WHEN downtime_end IS NULL THEN 'open' ELSE 'closed' END, ',') FROM alerts.device_downtime)
         """, ("t1", _scenario.Tank1), ("t2", _scenario.Tank2));
+
+    private static DateTimeOffset At(string utc) => DateTimeOffset.Parse(utc, System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -5,6 +5,7 @@ using System.Reflection;
 using EvaraTech.Api.Hosting;
 using EvaraTech.Application.Auditing;
 using EvaraTech.IntegrationTests.Infrastructure;
+using EvaraTech.IntegrationTests.Infrastructure.TestData;
 using Mediator;
 
 namespace EvaraTech.IntegrationTests.Audit;
@@ -177,24 +178,17 @@ public sealed class CommandAuditTests : TenantWorldTest
     }
 
     /// <summary>A distributor, community and customer with no dependents, for the delete cases.</summary>
-    private async Task AddDisposableTenantsAsync() => await Database.ExecuteAsync("""
-        INSERT INTO tenancy.distributors (id, name) VALUES (@d3, 'Spare Distributor');
-        INSERT INTO tenancy.communities (id, distributor_id, name, slug) VALUES (@c3, @d1, 'Spare Community', 'spare');
-        INSERT INTO tenancy.customers (id, community_id, distributor_id, name) VALUES (@k3, @c1, @d1, 'Spare Customer');
-        INSERT INTO nodes.nodes (id, node_key, label, category, analytics_type, tenant_type, community_id, owner_distributor_id, owner_community_id)
-            VALUES (@n3, 'audit-spare', 'Spare Node', 'OHT', 'EvaraTank', 'community', @c1, @d1, @c1);
-        INSERT INTO nodes.node_operational_state (node_id) VALUES (@n3);
-        INSERT INTO nodes.device_config_tank (node_id, max_depth_cm) VALUES (@n3, 300);
-        INSERT INTO nodes.device_calibration (id, node_id, field_name, calibration_type, parameters, valid_from)
-            VALUES (@cal3, @n3, 'water_level_cm', 'linear', '{"slope": 1, "intercept": 0}', '2026-01-01T00:00:00Z');
-        INSERT INTO alerts.alert_rules (id, owner_distributor_id, name, node_id, metric, operator, threshold, severity)
-            VALUES (@r3, @d1, 'Spare rule', @n3, 'water_level_cm', '<', 50, 'warning');
-        INSERT INTO alerts.alert_history (id, rule_id, node_id, severity, value, message, triggered_at, rule_name, metric, owner_distributor_id)
-            VALUES (@a3, @r3, @n3, 'warning', 20, 'Spare alert', now(), 'Spare rule', 'water_level_cm', @d1);
-        INSERT INTO alerts.alert_notification_rules (id, user_id, severity_min, notification_channels)
-            VALUES (@nr3, @super, 'warning', '[{"type": "email"}]');
-        """, ("d3", Spare.Distributor), ("c3", Spare.Community), ("k3", Spare.Customer), ("d1", World.Distributor1), ("c1", World.Community1),
-        ("n3", Spare.Node), ("cal3", Spare.Calibration), ("r3", Spare.Rule), ("a3", Spare.Alert), ("nr3", Spare.NotificationRule), ("super", World.Superadmin.Id));
+    private async Task AddDisposableTenantsAsync()
+    {
+        await Tenants.DistributorAsync(Database, Spare.Distributor, "Spare Distributor");
+        await Tenants.CommunityAsync(Database, Spare.Community, World.Distributor1, "Spare Community", "spare");
+        await Tenants.CustomerAsync(Database, Spare.Customer, World.Community1, World.Distributor1, "Spare Customer");
+        await NodeBuilder.OfCommunity(World.Community1, World.Distributor1, Spare.Node).Named("audit-spare", "Spare Node").WithState().WithTank(300)
+            .WithCalibration("water_level_cm", 1, 0, new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), Spare.Calibration).InsertAsync(Database);
+        await AlertRuleBuilder.ForNode(World.Distributor1, Spare.Node, Spare.Rule).Named("Spare rule").InsertAsync(Database);
+        await new AlertBuilder(Spare.Rule, Spare.Node, World.Distributor1).WithId(Spare.Alert).Named("Spare rule", "Spare alert").InsertAsync(Database);
+        await AlertRows.NotificationRuleAsync(Database, Spare.NotificationRule, World.Superadmin.Id);
+    }
 
     private static class Spare
     {

@@ -10,6 +10,7 @@ public sealed class PartitionMaintenanceTests : IntegrationTest
     [Test]
     public async Task Old_partitions_are_dropped_and_the_coming_months_exist()
     {
+        // A raw INSERT on purpose: the row must land in the hand-made January 2020 partition, which is what maintenance drops.
         await Database.ExecuteAsync("""
             CREATE TABLE IF NOT EXISTS audit.audit_logs_2020_01 PARTITION OF audit.audit_logs FOR VALUES FROM ('2020-01-01') TO ('2020-02-01');
             INSERT INTO audit.audit_logs (id, "timestamp", action_type, resource_type) VALUES (gen_random_uuid(), '2020-01-15', 'ACCESS', 'old');

@@ -37,6 +37,7 @@ public sealed class MigrationRunnerTests
                 File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
             }
 
+            // The failing INSERT is the broken migration script under test, not test data.
             await File.WriteAllTextAsync(Path.Combine(folder, "9999_broken.sql"), """
                 CREATE TABLE public.half_done (id int);
                 INSERT INTO public.no_such_table VALUES (1);

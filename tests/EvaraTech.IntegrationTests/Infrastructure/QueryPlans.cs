@@ -40,5 +40,11 @@ public static class QueryPlans
     public static IEnumerable<JsonNode> Walk(JsonNode plan) =>
         plan["Plans"] is JsonArray children ? [plan, .. children.OfType<JsonNode>().SelectMany(Walk)] : [plan];
 
+    /// <summary>The nodes of the plan that run once per execution: its correlated subplans (run per outer row) left out.</summary>
+    public static IEnumerable<JsonNode> WalkOnce(JsonNode plan) =>
+        plan["Plans"] is JsonArray children
+            ? [plan, .. children.OfType<JsonNode>().Where(child => Text(child, "Parent Relationship") != "SubPlan").SelectMany(WalkOnce)]
+            : [plan];
+
     public static string? Text(JsonNode node, string property) => node[property]?.GetValue<string>();
 }

@@ -1,4 +1,4 @@
-using Microsoft.AspNetCore.Identity;
+using EvaraTech.IntegrationTests.Infrastructure.TestData;
 
 namespace EvaraTech.IntegrationTests.Infrastructure;
 
@@ -27,27 +27,18 @@ public sealed class TenantWorld
     public static async Task<TenantWorld> CreateAsync(TestDatabase database)
     {
         var world = new TenantWorld();
-        var hash = new PasswordHasher<object>().HashPassword(new object(), Password);
-        await database.ExecuteAsync("""
-            INSERT INTO tenancy.distributors (id, name) VALUES (@d1, 'Distributor One'), (@d2, 'Distributor Two');
-            INSERT INTO tenancy.communities (id, distributor_id, name, slug)
-                VALUES (@c1, @d1, 'Community One', 'community-one'), (@c2, @d2, 'Community Two', 'community-two');
-            INSERT INTO tenancy.customers (id, community_id, distributor_id, name)
-                VALUES (@k1, @c1, @d1, 'Customer One'), (@k2, @c2, @d2, 'Customer Two');
-            INSERT INTO tenancy.users_profiles (id, email, display_name, role, distributor_id, customer_id, is_active) VALUES
-                (@super, 'super@evara.test', 'Super Admin', 'superadmin', NULL, NULL, true),
-                (@du1, 'dist1@evara.test', 'Distributor User One', 'distributor', @d1, NULL, true),
-                (@du2, 'dist2@evara.test', 'Distributor User Two', 'distributor', @d2, NULL, true),
-                (@cu1, 'cust1@evara.test', 'Customer User One', 'customer', @d1, @k1, true),
-                (@cu2, 'cust2@evara.test', 'Customer User Two', 'customer', @d2, @k2, true),
-                (@inactive, 'inactive@evara.test', 'Inactive User', 'customer', @d1, @k1, false);
-            INSERT INTO tenancy.local_credentials (user_id, password_hash)
-                SELECT id, @hash FROM tenancy.users_profiles;
-            """,
-            ("d1", world.Distributor1), ("d2", world.Distributor2), ("c1", world.Community1), ("c2", world.Community2),
-            ("k1", world.Customer1), ("k2", world.Customer2), ("super", world.Superadmin.Id),
-            ("du1", world.DistributorUser1.Id), ("du2", world.DistributorUser2.Id), ("cu1", world.CustomerUser1.Id),
-            ("cu2", world.CustomerUser2.Id), ("inactive", world.InactiveUser.Id), ("hash", hash));
+        await Tenants.DistributorAsync(database, world.Distributor1, "Distributor One");
+        await Tenants.DistributorAsync(database, world.Distributor2, "Distributor Two");
+        await Tenants.CommunityAsync(database, world.Community1, world.Distributor1, "Community One", "community-one");
+        await Tenants.CommunityAsync(database, world.Community2, world.Distributor2, "Community Two", "community-two");
+        await Tenants.CustomerAsync(database, world.Customer1, world.Community1, world.Distributor1, "Customer One");
+        await Tenants.CustomerAsync(database, world.Customer2, world.Community2, world.Distributor2, "Customer Two");
+        await Tenants.UserAsync(database, world.Superadmin, "Super Admin", "superadmin", Password);
+        await Tenants.UserAsync(database, world.DistributorUser1, "Distributor User One", "distributor", Password, world.Distributor1);
+        await Tenants.UserAsync(database, world.DistributorUser2, "Distributor User Two", "distributor", Password, world.Distributor2);
+        await Tenants.UserAsync(database, world.CustomerUser1, "Customer User One", "customer", Password, world.Distributor1, world.Customer1);
+        await Tenants.UserAsync(database, world.CustomerUser2, "Customer User Two", "customer", Password, world.Distributor2, world.Customer2);
+        await Tenants.UserAsync(database, world.InactiveUser, "Inactive User", "customer", Password, world.Distributor1, world.Customer1, active: false);
         return world;
     }
 }

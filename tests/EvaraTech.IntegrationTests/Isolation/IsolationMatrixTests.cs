@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using EvaraTech.IntegrationTests.Infrastructure;
+using EvaraTech.IntegrationTests.Infrastructure.TestData;
 
 namespace EvaraTech.IntegrationTests.Isolation;
 
@@ -28,23 +29,21 @@ public sealed class IsolationMatrixTests : TenantWorldTest
     /// its distributor with an open alert; a notification rule for each distributor user.
     /// </summary>
     [SetUp]
-    public async Task CreateNodesAsync() => await Database.ExecuteAsync("""
-        INSERT INTO nodes.nodes (id, node_key, label, category, analytics_type, tenant_type, customer_id, owner_distributor_id, owner_community_id)
-        VALUES (@n1, 'iso-node-1', 'Node One', 'OHT', 'EvaraTank', 'customer', @k1, @d1, @c1),
-               (@n2, 'iso-node-2', 'Node Two', 'OHT', 'EvaraTank', 'customer', @k2, @d2, @c2);
-        INSERT INTO nodes.node_operational_state (node_id) VALUES (@n1), (@n2);
-        INSERT INTO nodes.device_config_tank (node_id, max_depth_cm) VALUES (@n1, 300), (@n2, 300);
-        INSERT INTO alerts.alert_rules (id, owner_distributor_id, name, node_id, metric, operator, threshold, severity)
-        VALUES (@r1, @d1, 'Low one', @n1, 'water_level_cm', '<', 50, 'warning'), (@r2, @d2, 'Low two', @n2, 'water_level_cm', '<', 50, 'warning');
-        INSERT INTO alerts.alert_history (id, rule_id, node_id, severity, value, message, triggered_at, rule_name, metric, owner_distributor_id)
-        VALUES (@a1, @r1, @n1, 'warning', 20, 'Low one', now(), 'Low one', 'water_level_cm', @d1),
-               (@a2, @r2, @n2, 'warning', 20, 'Low two', now(), 'Low two', 'water_level_cm', @d2);
-        INSERT INTO alerts.alert_notification_rules (id, user_id, severity_min, notification_channels)
-        VALUES (@nr1, @u1, 'warning', '[{"type": "email"}]'), (@nr2, @u2, 'warning', '[{"type": "email"}]');
-        """,
-        ("n1", _node1), ("n2", _node2), ("k1", World.Customer1), ("k2", World.Customer2), ("d1", World.Distributor1),
-        ("d2", World.Distributor2), ("c1", World.Community1), ("c2", World.Community2), ("r1", _rule1), ("r2", _rule2), ("a1", _alert1),
-        ("a2", _alert2), ("nr1", _notificationRule1), ("nr2", _notificationRule2), ("u1", World.DistributorUser1.Id), ("u2", World.DistributorUser2.Id));
+    public async Task CreateNodesAsync()
+    {
+        await ArrangeAsync(1, _node1, World.Customer1, World.Community1, World.Distributor1, _rule1, _alert1, _notificationRule1, World.DistributorUser1);
+        await ArrangeAsync(2, _node2, World.Customer2, World.Community2, World.Distributor2, _rule2, _alert2, _notificationRule2, World.DistributorUser2);
+    }
+
+    private static async Task ArrangeAsync(int number, Guid node, Guid customer, Guid community, Guid distributor, Guid rule, Guid alert,
+        Guid notificationRule, TestUser distributorUser)
+    {
+        await NodeBuilder.OfCustomer(customer, community, distributor, node).Named($"iso-node-{number}", $"Node {number}").WithState()
+            .WithTank(300).InsertAsync(Database);
+        await AlertRuleBuilder.ForNode(distributor, node, rule).Named($"Low {number}").InsertAsync(Database);
+        await new AlertBuilder(rule, node, distributor).WithId(alert).Named($"Low {number}").InsertAsync(Database);
+        await AlertRows.NotificationRuleAsync(Database, notificationRule, distributorUser.Id);
+    }
 
     [TestCaseSource(nameof(AllRows))]
     public async Task The_caller_reaches_exactly_its_scope(IsolationRow row)

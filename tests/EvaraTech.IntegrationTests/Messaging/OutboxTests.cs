@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using EvaraTech.Application.IntegrationEvents;
 using EvaraTech.Infrastructure.Messaging;
 using EvaraTech.IntegrationTests.Infrastructure;
+using EvaraTech.IntegrationTests.Infrastructure.TestData;
 using EvaraTech.Modules.Tenancy.Contracts;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -150,13 +151,7 @@ public sealed class OutboxTests : TenantWorldTest
     public async Task Sweepers_racing_over_a_backlog_deliver_each_event_exactly_once()
     {
         // A crash left 60 events undelivered.
-        await Database.ExecuteAsync("""
-            INSERT INTO integration.outbox (id, event_type, payload, occurred_at)
-            SELECT id, 'UserLoggedIn',
-                   jsonb_build_object('eventId', id, 'occurredAt', now(), 'userId', gen_random_uuid(), 'email', 'x@evara.test'),
-                   now() - interval '5 minutes'
-            FROM (SELECT gen_random_uuid() AS id FROM generate_series(1, 60)) pending
-            """);
+        await OutboxRows.UndeliveredLoginsAsync(Database, 60);
         var sweeper = _api.Services.GetRequiredService<OutboxSweeper>();
 
         await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => sweeper.RunAsync(CancellationToken.None))));

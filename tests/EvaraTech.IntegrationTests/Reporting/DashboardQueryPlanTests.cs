@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Dapper;
 using EvaraTech.Domain;
 using EvaraTech.IntegrationTests.Infrastructure;
+using EvaraTech.IntegrationTests.Infrastructure.TestData;
 using EvaraTech.Modules.Reporting.Persistence;
 using EvaraTech.TestSupport;
 using Npgsql;
@@ -19,25 +20,6 @@ public sealed class DashboardQueryPlanTests
 {
     private const int ExtraCustomers = 2_000;
 
-    // Customers spread over the seeded communities, each owning one tank, in one statement.
-    private const string Customers = """
-        WITH customer AS (
-            INSERT INTO tenancy.customers (id, community_id, distributor_id, name)
-            SELECT ('00000000-0000-4000-8004-' || lpad(g::text, 12, '0'))::uuid, c.id, c.distributor_id, 'Dashboard Customer ' || g
-            FROM generate_series(1, @Count) g
-            JOIN (SELECT id, distributor_id, row_number() OVER (ORDER BY id) - 1 AS k FROM tenancy.communities) c
-              ON c.k = g % (SELECT count(*) FROM tenancy.communities)
-            RETURNING id, community_id, distributor_id, name),
-        node AS (
-            INSERT INTO nodes.nodes (id, node_key, label, category, analytics_type, tenant_type, customer_id, owner_distributor_id, owner_community_id)
-            SELECT md5('dashboard-node-' || id)::uuid, 'DASH-' || right(id::text, 5), name || ' tank', 'OHT', 'EvaraTank', 'customer',
-                   id, distributor_id, community_id
-            FROM customer
-            RETURNING id)
-        INSERT INTO nodes.node_operational_state (node_id, status)
-        SELECT id, 'Online' FROM node;
-        """;
-
     private TestDatabase _database = null!;
 
     [OneTimeSetUp]
@@ -47,7 +29,7 @@ public sealed class DashboardQueryPlanTests
         await using var connection = new NpgsqlConnection(_database.AdminConnectionString);
         await connection.OpenAsync();
         await NodeSeed.LoadAsync(connection);
-        await connection.ExecuteAsync(Customers, new { Count = ExtraCustomers }, commandTimeout: 300);
+        await PlanSeeds.CustomersWithATankAsync(connection, ExtraCustomers);
         await DashboardStatsView.RefreshAsync(_database.AdminConnectionString, CancellationToken.None);
         await connection.ExecuteAsync("VACUUM ANALYZE reporting.dashboard_stats");
         // The platform, 10 distributors, NodeSeed's 120 customers and the extra ones.

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using EvaraTech.IntegrationTests.Alerts;
 using EvaraTech.IntegrationTests.Infrastructure;
+using EvaraTech.IntegrationTests.Infrastructure.TestData;
 using EvaraTech.IntegrationTests.Realtime;
 using EvaraTech.Modules.Reporting.Jobs;
 using EvaraTech.Modules.Telemetry.Jobs;
@@ -20,17 +21,13 @@ public sealed class DashboardStatsTests : TenantWorldTest
     public async Task Each_scope_sees_its_own_figures_and_304_until_the_next_refresh()
     {
         var scenario = await AlertScenario.ArrangeAsync(Database, World);
-        var rule = Guid.CreateVersion7();
         await Database.ExecuteAsync("""
             UPDATE nodes.node_operational_state SET status = 'Alert' WHERE node_id = @t1;
             UPDATE nodes.node_operational_state SET status = 'Online' WHERE node_id = @t2;
-            INSERT INTO telemetry.device_states (node_id, telemetry_type, last_reading_at, readings_24h, battery_voltage, rssi_dbm)
-            VALUES (@t1, 'tank', now(), 96, 4.0, -70);
-            INSERT INTO alerts.alert_rules (id, owner_distributor_id, name, node_id, metric, operator, threshold, severity)
-            VALUES (@rule, @d1, 'Tank low', @t1, 'water_level_cm', '<', 50, 'critical');
-            INSERT INTO alerts.alert_history (id, rule_id, node_id, severity, value, message, triggered_at, rule_name, metric, owner_distributor_id)
-            VALUES (gen_random_uuid(), @rule, @t1, 'critical', 20, 'Tank low', now(), 'Tank low', 'water_level_cm', @d1);
-            """, ("t1", scenario.Tank1), ("t2", scenario.Tank2), ("rule", rule), ("d1", World.Distributor1));
+            """, ("t1", scenario.Tank1), ("t2", scenario.Tank2));
+        await TelemetryRows.DeviceStateAsync(Database, scenario.Tank1, "tank", readings24h: 96, batteryVoltage: 4.0, rssiDbm: -70);
+        var rule = await AlertRuleBuilder.ForNode(World.Distributor1, scenario.Tank1).Severity("critical").InsertAsync(Database);
+        await new AlertBuilder(rule, scenario.Tank1, World.Distributor1).Severity("critical").InsertAsync(Database);
         await using var listener = await HubClient.ConnectAsync(Platform.Api, World.CustomerUser2);
 
         await Platform.Api.Services.GetRequiredService<HealthScoreRefresh>().RunAsync(CancellationToken.None);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using EvaraTech.IntegrationTests.Infrastructure;
+using EvaraTech.IntegrationTests.Infrastructure.TestData;
 
 namespace EvaraTech.IntegrationTests.Telemetry;
 
@@ -16,7 +17,7 @@ public sealed class DevicePushTests : IntegrationTest
     private static readonly string Day = DateTime.UtcNow.AddDays(-2).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     [SetUp]
-    public Task ArrangeAsync() => IngestionPipelineTests.ArrangeTankAsync(new DateTimeOffset(DateTime.UtcNow.Date.AddDays(-2), TimeSpan.Zero));
+    public Task ArrangeAsync() => TelemetryScenario.ArrangeChannelTankAsync(Database, new DateTimeOffset(DateTime.UtcNow.Date.AddDays(-2), TimeSpan.Zero));
 
     [Test]
     public async Task An_update_with_the_write_key_stores_a_reading_through_the_pipeline()
@@ -121,9 +122,7 @@ public sealed class DevicePushTests : IntegrationTest
     [Test]
     public async Task A_bulk_update_with_a_wrong_key_or_another_channels_key_is_401_and_stores_nothing()
     {
-        await Database.ExecuteAsync($"""
-            INSERT INTO nodes.thingspeak_channels (node_id, channel_id, write_key) VALUES ('{TelemetryScenario.Flow}', 777002, 'WRITEKEY777002')
-            """);
+        await NodeBuilder.Existing(TelemetryScenario.Flow).WithChannel(777002, writeKey: "WRITEKEY777002").InsertAsync(Database);
         var updates = $$"""[{"created_at": "{{Day}}T08:00:00Z", "field1": "1"}]""";
 
         var wrong = await Client.PostAsync("/channels/777001/bulk_update.json", Json($$"""{"write_api_key": "WRITEKEY000000", "updates": {{updates}}}"""));

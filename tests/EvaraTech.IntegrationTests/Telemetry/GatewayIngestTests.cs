@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using EvaraTech.IntegrationTests.Infrastructure;
+using EvaraTech.IntegrationTests.Infrastructure.TestData;
 
 namespace EvaraTech.IntegrationTests.Telemetry;
 
@@ -20,13 +21,9 @@ public sealed class GatewayIngestTests : TenantWorldTest
     [SetUp]
     public async Task ArrangeAsync()
     {
-        await IngestionPipelineTests.ArrangeTankAsync(DateTimeOffset.UtcNow);
-        await Database.ExecuteAsync($"""
-            INSERT INTO nodes.node_operational_state (node_id) VALUES ('{TelemetryScenario.Flow}');
-            INSERT INTO nodes.thingspeak_channels (node_id, channel_id, write_key) VALUES ('{TelemetryScenario.Flow}', 777002, 'WRITEKEY777002');
-            INSERT INTO nodes.thingspeak_field_mappings (id, node_id, thingspeak_field_name, canonical_field_name, data_type)
-            VALUES (gen_random_uuid(), '{TelemetryScenario.Flow}', 'field1', 'flow_rate_lpm', 'float');
-            """);
+        await TelemetryScenario.ArrangeChannelTankAsync(Database, DateTimeOffset.UtcNow);
+        await NodeBuilder.Existing(TelemetryScenario.Flow).WithState().WithChannel(777002, writeKey: "WRITEKEY777002").WithMapping("field1", "flow_rate_lpm")
+            .InsertAsync(Database);
     }
 
     [Test]

@@ -6,7 +6,6 @@ using EvaraTech.Modules.Telemetry.Contracts;
 using EvaraTech.Modules.Telemetry.Domain.Ingestion;
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
 namespace EvaraTech.IntegrationTests.Telemetry;
 
@@ -21,7 +20,7 @@ public sealed class IngestionPipelineTests : IntegrationTest
     public async Task A_batch_is_mapped_calibrated_validated_and_stored_once()
     {
         var now = DateTimeOffset.UtcNow;
-        await ArrangeTankAsync(now);
+        await TelemetryScenario.ArrangeChannelTankAsync(Database, now);
         RawEntry[] entries =
         [
             Entry(now.AddMinutes(-3), 101, "1.5", "24.5"),
@@ -61,7 +60,7 @@ public sealed class IngestionPipelineTests : IntegrationTest
     public async Task A_failed_poll_counts_up_and_readings_reset_the_count()
     {
         var now = DateTimeOffset.UtcNow;
-        await ArrangeTankAsync(now);
+        await TelemetryScenario.ArrangeChannelTankAsync(Database, now);
         using (var scope = SystemScope())
         {
             var state = scope.ServiceProvider.GetRequiredService<EvaraTech.Modules.Nodes.Contracts.INodeTelemetryState>();
@@ -84,7 +83,7 @@ public sealed class IngestionPipelineTests : IntegrationTest
     public async Task A_reading_repeated_inside_one_batch_is_stored_once_with_its_first_values()
     {
         var now = DateTimeOffset.UtcNow;
-        await ArrangeTankAsync(now);
+        await TelemetryScenario.ArrangeChannelTankAsync(Database, now);
         var at = now.AddMinutes(-2);
 
         var outcome = await SendAsync([Entry(at, 1, "1", "20"), Entry(at, 2, "2", "21"), Entry(at.AddMinutes(1), 3, "3", "22")]);
@@ -110,25 +109,5 @@ public sealed class IngestionPipelineTests : IntegrationTest
         using var scope = SystemScope();
         return (await scope.ServiceProvider.GetRequiredService<ISender>()
             .Send(new RecordTelemetryBatchCommand(TelemetryScenario.Tank, IngestionSources.Poll, entries))).Single();
-    }
-
-    /// <summary>The scenario's tank with channel 777001 (write key WRITEKEY777001), two mapped fields and a calibration.</summary>
-    internal static async Task ArrangeTankAsync(DateTimeOffset now)
-    {
-        await using (var connection = new NpgsqlConnection(Database.AdminConnectionString))
-        {
-            await connection.OpenAsync();
-            await TelemetryScenario.CreateNodesAsync(connection);
-        }
-
-        await Database.ExecuteAsync($"""
-            INSERT INTO nodes.node_operational_state (node_id) VALUES ('{TelemetryScenario.Tank}') ON CONFLICT DO NOTHING;
-            INSERT INTO nodes.thingspeak_channels (node_id, channel_id, read_key, write_key) VALUES ('{TelemetryScenario.Tank}', 777001, 'READKEY777001', 'WRITEKEY777001');
-            INSERT INTO nodes.thingspeak_field_mappings (id, node_id, thingspeak_field_name, canonical_field_name, data_type, scale_factor, value_offset)
-            VALUES (gen_random_uuid(), '{TelemetryScenario.Tank}', 'field1', 'water_level_cm', 'float', 100, 0),
-                   (gen_random_uuid(), '{TelemetryScenario.Tank}', 'field2', 'temperature_c', 'float', 1, 0);
-            INSERT INTO nodes.device_calibration (id, node_id, field_name, calibration_type, parameters, valid_from)
-            VALUES (gen_random_uuid(), '{TelemetryScenario.Tank}', 'water_level_cm', 'linear', @calibration::jsonb, @from);
-            """, ("from", now.AddDays(-1)), ("calibration", """{"slope": 0.5, "intercept": 10}"""));
     }
 }

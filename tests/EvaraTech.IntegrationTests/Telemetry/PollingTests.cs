@@ -1,5 +1,6 @@
 using System.Globalization;
 using EvaraTech.IntegrationTests.Infrastructure;
+using EvaraTech.IntegrationTests.Infrastructure.TestData;
 using EvaraTech.IntegrationTests.Simulator;
 using EvaraTech.Modules.Nodes.Demo;
 using EvaraTech.Modules.Nodes.Domain;
@@ -256,26 +257,22 @@ public static class PolledNodes
         };
         var node = new PolledNode(Guid.CreateVersion7(), type, demo.Demo.ChannelId, demo.Demo.ReadKey, table, fields[0].Canonical.Name);
         var category = type switch { AnalyticsType.EvaraTank => "OHT", AnalyticsType.EvaraFlow => "FlowMeter", _ => "Borewell" };
-        var mappings = string.Join(",\n", fields.Select((mapping, i) =>
+        var builder = NodeBuilder.OfDistributor(Distributor, node.Id).Named($"POLL-{node.Id:N}"[..20], "Polled node").Kind(category, type.ToString())
+            .WithState().WithChannel(node.ChannelId, node.ReadKey)
+            .WithCalibration(node.FirstMetric, PolledNode.Slope, PolledNode.Intercept, DateTimeOffset.UtcNow.AddDays(-1));
+        if (type == AnalyticsType.EvaraTank)
+        {
+            builder.WithTank(1000);
+        }
+
+        for (var i = 0; i < fields.Count; i++)
         {
             var (scale, offset) = i == 0 ? (PolledNode.Scale, PolledNode.Offset) : (1, 0);
-            return $"(gen_random_uuid(), @Node, '{mapping.ThingSpeakField}', '{mapping.Canonical.Name}', '{mapping.DataType}', {scale.ToString(CultureInfo.InvariantCulture)}, {offset.ToString(CultureInfo.InvariantCulture)})";
-        }));
-        await database.ExecuteAsync($"""
-            INSERT INTO tenancy.distributors (id, name) VALUES (@Distributor, 'Polling') ON CONFLICT DO NOTHING;
-            INSERT INTO nodes.nodes (id, node_key, label, category, analytics_type, tenant_type, distributor_id, owner_distributor_id)
-            VALUES (@Node, @Key, 'Polled node', '{category}', '{type}', 'distributor', @Distributor, @Distributor);
-            {(type == AnalyticsType.EvaraTank ? "INSERT INTO nodes.device_config_tank (node_id, max_depth_cm, low_level_percent) VALUES (@Node, 1000, 20);" : "")}
-            INSERT INTO nodes.node_operational_state (node_id) VALUES (@Node);
-            INSERT INTO nodes.thingspeak_channels (node_id, channel_id, read_key) VALUES (@Node, @Channel, @ReadKey);
-            INSERT INTO nodes.thingspeak_field_mappings (id, node_id, thingspeak_field_name, canonical_field_name, data_type, scale_factor, value_offset)
-            VALUES {mappings};
-            INSERT INTO nodes.device_calibration (id, node_id, field_name, calibration_type, parameters, valid_from)
-            VALUES (gen_random_uuid(), @Node, @Metric, 'linear', @Calibration::jsonb, now() - interval '1 day');
-            """,
-            ("Distributor", Distributor), ("Node", node.Id), ("Key", $"POLL-{node.Id:N}"[..20]), ("Channel", node.ChannelId), ("ReadKey", node.ReadKey),
-            ("Metric", node.FirstMetric),
-            ("Calibration", $$"""{"slope": {{PolledNode.Slope.ToString(CultureInfo.InvariantCulture)}}, "intercept": {{PolledNode.Intercept.ToString(CultureInfo.InvariantCulture)}}}"""));
+            builder.WithMapping(fields[i].ThingSpeakField, fields[i].Canonical.Name, fields[i].DataType, scale, offset);
+        }
+
+        await Tenants.DistributorAsync(database, Distributor, "Polling");
+        await builder.InsertAsync(database);
         return node;
     }
 }

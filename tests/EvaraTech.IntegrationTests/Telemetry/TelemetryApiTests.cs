@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using EvaraTech.IntegrationTests.Infrastructure;
+using EvaraTech.IntegrationTests.Infrastructure.TestData;
 using EvaraTech.Modules.Telemetry.Domain;
 using EvaraTech.Modules.Telemetry.Persistence;
 using Npgsql;
@@ -34,21 +35,11 @@ public sealed class TelemetryApiTests : TenantWorldTest
         _quiet1 = await NodeAsync("tel-quiet-1", "EvaraTank", World.Customer1, World.Distributor1, World.Community1);
     }
 
-    private static async Task<Guid> NodeAsync(string key, string analyticsType, Guid customer, Guid distributor, Guid community)
+    private static Task<Guid> NodeAsync(string key, string analyticsType, Guid customer, Guid distributor, Guid community)
     {
-        var id = Guid.CreateVersion7();
-        await Database.ExecuteAsync($"""
-            INSERT INTO nodes.nodes (id, node_key, label, category, analytics_type, tenant_type, customer_id, owner_distributor_id, owner_community_id)
-            VALUES (@id, @key, @key, '{(analyticsType == "EvaraFlow" ? "FlowMeter" : "OHT")}', @type, 'customer', @customer, @distributor, @community);
-            INSERT INTO nodes.node_operational_state (node_id) VALUES (@id);
-            """,
-            ("id", id), ("key", key), ("type", analyticsType), ("customer", customer), ("distributor", distributor), ("community", community));
-        if (analyticsType == "EvaraTank")
-        {
-            await Database.ExecuteAsync("INSERT INTO nodes.device_config_tank (node_id, max_depth_cm, low_level_percent) VALUES (@id, 400, 20)", ("id", id));
-        }
-
-        return id;
+        var node = NodeBuilder.OfCustomer(customer, community, distributor).Named(key, key).Kind(analyticsType == "EvaraFlow" ? "FlowMeter" : "OHT", analyticsType)
+            .WithState();
+        return (analyticsType == "EvaraTank" ? node.WithTank(400) : node).InsertAsync(Database);
     }
 
     /// <summary><paramref name="count"/> tank readings every <paramref name="every"/>, the last at <see cref="End"/>.</summary>

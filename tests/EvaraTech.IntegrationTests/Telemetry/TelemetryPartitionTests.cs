@@ -43,6 +43,7 @@ public sealed class TelemetryPartitionTests : IntegrationTest
     {
         await using var connection = await TelemetryScenario.OpenWithNodesAsync(Database.AdminConnectionString);
         // A week from before the retention, as a partition created when it was current would be, holding a reading.
+        // Raw INSERTs on purpose: the rows must land in that hand-made partition, which is what maintenance drops.
         await Database.ExecuteAsync($"""
             CREATE TABLE telemetry.telemetry_tank_20200106 PARTITION OF telemetry.telemetry_tank
                 FOR VALUES FROM ('2020-01-06 00:00+00') TO ('2020-01-13 00:00+00');

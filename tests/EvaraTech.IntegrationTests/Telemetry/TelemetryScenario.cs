@@ -1,3 +1,5 @@
+using EvaraTech.IntegrationTests.Infrastructure;
+using EvaraTech.IntegrationTests.Infrastructure.TestData;
 using EvaraTech.Modules.Telemetry.Domain;
 using EvaraTech.Modules.Telemetry.Persistence;
 using Npgsql;
@@ -21,27 +23,29 @@ public static class TelemetryScenario
     public const int FlowResetAt = 150;
     public const int EnergyResetAt = 200;
 
-    public const string Nodes = """
-        INSERT INTO tenancy.distributors (id, name) VALUES (@Distributor, 'Telemetry scenario');
-        INSERT INTO nodes.nodes (id, node_key, label, category, analytics_type, tenant_type, distributor_id, owner_distributor_id)
-        VALUES (@Tank, 'SCN-TANK', 'Scenario tank', 'OHT', 'EvaraTank', 'distributor', @Distributor, @Distributor),
-               (@Flow, 'SCN-FLOW', 'Scenario flow meter', 'FlowMeter', 'EvaraFlow', 'distributor', @Distributor, @Distributor),
-               (@Deep, 'SCN-DEEP', 'Scenario borewell', 'Borewell', 'EvaraDeep', 'distributor', @Distributor, @Distributor);
-        INSERT INTO nodes.device_config_tank (node_id, max_depth_cm, low_level_percent) VALUES (@Tank, 400, 20);
-        """;
-
     /// <summary>The first reading's time: 48 hours before the last full hour.</summary>
     public static DateTimeOffset Start(DateTimeOffset now) =>
         new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerHour), TimeSpan.Zero).AddHours(-48);
 
     public static async Task CreateNodesAsync(NpgsqlConnection connection)
     {
-        await using var command = new NpgsqlCommand(Nodes, connection);
-        command.Parameters.AddWithValue("Distributor", Distributor);
-        command.Parameters.AddWithValue("Tank", Tank);
-        command.Parameters.AddWithValue("Flow", Flow);
-        command.Parameters.AddWithValue("Deep", Deep);
-        await command.ExecuteNonQueryAsync();
+        await Tenants.DistributorAsync(connection, Distributor, "Telemetry scenario");
+        await NodeBuilder.OfDistributor(Distributor, Tank).Named("SCN-TANK", "Scenario tank").WithTank(Geometry.MaxDepthCm, Geometry.LowLevelPercent)
+            .InsertAsync(connection);
+        await NodeBuilder.OfDistributor(Distributor, Flow).Named("SCN-FLOW", "Scenario flow meter").FlowMeter().InsertAsync(connection);
+        await NodeBuilder.OfDistributor(Distributor, Deep).Named("SCN-DEEP", "Scenario borewell").Borewell().InsertAsync(connection);
+    }
+
+    /// <summary>
+    /// The scenario's nodes, and its tank on channel 777001 (write key WRITEKEY777001) with field1 mapped ×100 to the
+    /// level, field2 to the temperature, and the level calibrated 0.5·x + 10 from a day before <paramref name="now"/>.
+    /// </summary>
+    public static async Task ArrangeChannelTankAsync(TestDatabase database, DateTimeOffset now)
+    {
+        await using var connection = await OpenWithNodesAsync(database.AdminConnectionString);
+        await NodeBuilder.Existing(Tank).WithState().WithChannel(777001, "READKEY777001", "WRITEKEY777001")
+            .WithMapping("field1", "water_level_cm", scale: 100).WithMapping("field2", "temperature_c")
+            .WithCalibration("water_level_cm", 0.5, 10, now.AddDays(-1)).InsertAsync(connection);
     }
 
     /// <summary>An open connection to a database that now holds the scenario's nodes.</summary>

@@ -84,6 +84,7 @@ public sealed class RowLevelSecurityTests : TenantWorldTest
             await context.ExecuteNonQueryAsync();
         }
 
+        // A raw INSERT on purpose: this statement, sent as the application role, is what row-level security must refuse.
         await using var insert = new NpgsqlCommand(
             "INSERT INTO tenancy.communities (id, distributor_id, name, slug) VALUES (@id, @d2, 'Sneaky', 'sneaky')", connection, transaction);
         insert.Parameters.AddWithValue("id", Guid.CreateVersion7());

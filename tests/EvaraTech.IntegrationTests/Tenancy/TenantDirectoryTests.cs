@@ -1,5 +1,6 @@
 using EvaraTech.Application.Security;
 using EvaraTech.Domain;
+using EvaraTech.IntegrationTests.Infrastructure.TestData;
 using EvaraTech.Modules.Tenancy.Contracts;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -17,10 +18,8 @@ public sealed class TenantDirectoryTests : TenantWorldTest
         // Distributor 1 gets a second community with a customer, so its lists hold more than one row.
         _secondCommunity1 = Guid.CreateVersion7();
         _secondCustomer1 = Guid.CreateVersion7();
-        await Database.ExecuteAsync("""
-            INSERT INTO tenancy.communities (id, distributor_id, name, slug) VALUES (@c, @d1, 'Community One B', 'community-one-b');
-            INSERT INTO tenancy.customers (id, community_id, distributor_id, name) VALUES (@k, @c, @d1, 'Customer One B');
-            """, ("c", _secondCommunity1), ("k", _secondCustomer1), ("d1", World.Distributor1));
+        await Tenants.CommunityAsync(Database, _secondCommunity1, World.Distributor1, "Community One B", "community-one-b");
+        await Tenants.CustomerAsync(Database, _secondCustomer1, _secondCommunity1, World.Distributor1, "Customer One B");
     }
 
     [Test]
