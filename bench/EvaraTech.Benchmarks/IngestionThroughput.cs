@@ -7,7 +7,6 @@ using EvaraTech.Modules.Telemetry.Jobs;
 using EvaraTech.Simulator;
 using EvaraTech.TestSupport;
 using Mediator;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;

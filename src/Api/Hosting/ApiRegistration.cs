@@ -11,7 +11,6 @@ using EvaraTech.Modules.Telemetry;
 using EvaraTech.Modules.Tenancy;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.Json;
-using Microsoft.AspNetCore.Routing;
 
 namespace EvaraTech.Api.Hosting;
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Dapper;
 using EvaraTech.Application.Paging;
 using EvaraTech.Domain;

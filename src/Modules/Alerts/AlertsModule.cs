@@ -8,7 +8,6 @@ using EvaraTech.Modules.Alerts.Contracts;
 using EvaraTech.Modules.Alerts.Endpoints;
 using EvaraTech.Modules.Alerts.Notifications;
 using EvaraTech.Modules.Alerts.Persistence;
-using Hangfire;
 using Microsoft.AspNetCore.Routing;
 
 namespace EvaraTech.Modules.Alerts;

@@ -4,7 +4,6 @@ using EvaraTech.Modules.Audit.Application.AuthenticationEvents;
 using EvaraTech.Modules.Audit.Endpoints;
 using EvaraTech.Modules.Audit.Jobs;
 using EvaraTech.Modules.Audit.Persistence;
-using Hangfire;
 using Microsoft.AspNetCore.Routing;
 
 namespace EvaraTech.Modules.Audit;

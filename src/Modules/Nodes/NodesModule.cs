@@ -1,7 +1,6 @@
 using EvaraTech.Infrastructure.Jobs;
 using EvaraTech.Infrastructure.Messaging;
 using EvaraTech.Modules.Nodes.Application;
-using EvaraTech.Modules.Nodes.Application.CreateNode;
 using EvaraTech.Modules.Nodes.Application.DeleteNode;
 using EvaraTech.Modules.Nodes.Application.UpdateNode;
 using EvaraTech.Modules.Nodes.Contracts;
@@ -9,7 +8,6 @@ using EvaraTech.Modules.Nodes.Demo;
 using EvaraTech.Modules.Nodes.Endpoints;
 using EvaraTech.Modules.Nodes.Jobs;
 using EvaraTech.Modules.Nodes.Persistence;
-using Hangfire;
 using Microsoft.AspNetCore.Routing;
 
 namespace EvaraTech.Modules.Nodes;

@@ -5,7 +5,6 @@ using EvaraTech.Modules.Reporting.Contracts;
 using EvaraTech.Modules.Reporting.Endpoints;
 using EvaraTech.Modules.Reporting.Jobs;
 using EvaraTech.Modules.Reporting.Persistence;
-using Hangfire;
 using Microsoft.AspNetCore.Routing;
 
 namespace EvaraTech.Modules.Reporting;

@@ -1,4 +1,3 @@
-using EvaraTech.Application.Queries;
 using EvaraTech.Infrastructure.Messaging;
 using EvaraTech.Modules.Telemetry.Application;
 using EvaraTech.Modules.Telemetry.Contracts;

@@ -1,5 +1,4 @@
 using EvaraTech.Infrastructure.Database;
-using EvaraTech.IntegrationTests.Infrastructure;
 using EvaraTech.IntegrationTests.Infrastructure.TestData;
 using EvaraTech.IntegrationTests.Telemetry;
 using EvaraTech.Modules.Alerts.Persistence;

@@ -1,6 +1,4 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Reflection;
 using EvaraTech.Api.Hosting;
 using EvaraTech.Application.Auditing;

@@ -1,4 +1,3 @@
-using EvaraTech.IntegrationTests.Infrastructure;
 using EvaraTech.Modules.Audit.Jobs;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using EvaraTech.IntegrationTests.Infrastructure;
 
 namespace EvaraTech.IntegrationTests.Foundation;
 

@@ -1,5 +1,4 @@
 using EvaraTech.IntegrationTests.Alerts;
-using EvaraTech.IntegrationTests.Infrastructure;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace EvaraTech.IntegrationTests.Realtime;

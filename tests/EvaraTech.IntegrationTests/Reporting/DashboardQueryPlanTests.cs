@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Dapper;
 using EvaraTech.Domain;
 using EvaraTech.IntegrationTests.Infrastructure;

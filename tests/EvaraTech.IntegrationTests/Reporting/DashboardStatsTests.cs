@@ -1,12 +1,10 @@
 using System.Net;
-using System.Net.Http.Headers;
 using EvaraTech.IntegrationTests.Alerts;
 using EvaraTech.IntegrationTests.Infrastructure;
 using EvaraTech.IntegrationTests.Infrastructure.TestData;
 using EvaraTech.IntegrationTests.Realtime;
 using EvaraTech.Modules.Reporting.Jobs;
 using EvaraTech.Modules.Telemetry.Jobs;
-using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace EvaraTech.IntegrationTests.Reporting;

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json.Nodes;
 using EvaraTech.IntegrationTests.Infrastructure;
 using EvaraTech.IntegrationTests.Infrastructure.TestData;
 

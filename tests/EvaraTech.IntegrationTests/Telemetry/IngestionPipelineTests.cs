@@ -1,8 +1,6 @@
 using EvaraTech.Application.Security;
-using EvaraTech.IntegrationTests.Infrastructure;
 using EvaraTech.Modules.Nodes.Contracts;
 using EvaraTech.Modules.Telemetry.Application.RecordTelemetryBatch;
-using EvaraTech.Modules.Telemetry.Contracts;
 using EvaraTech.Modules.Telemetry.Domain.Ingestion;
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,4 +1,3 @@
-using EvaraTech.IntegrationTests.Infrastructure;
 using EvaraTech.Modules.Telemetry.Domain;
 using EvaraTech.Modules.Telemetry.Jobs;
 using EvaraTech.Modules.Telemetry.Persistence;

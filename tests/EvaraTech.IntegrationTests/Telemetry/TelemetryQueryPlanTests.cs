@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Dapper;
 using EvaraTech.Domain;
 using EvaraTech.IntegrationTests.Infrastructure;
 using EvaraTech.Modules.Telemetry.Domain;

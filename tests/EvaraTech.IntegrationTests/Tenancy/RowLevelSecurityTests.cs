@@ -1,4 +1,3 @@
-using EvaraTech.IntegrationTests.Infrastructure;
 using Npgsql;
 
 namespace EvaraTech.IntegrationTests.Tenancy;

@@ -1,5 +1,4 @@
 using EvaraTech.Application.Queries;
-using EvaraTech.Modules.Telemetry.Application;
 using EvaraTech.Modules.Telemetry.Application.ExportTelemetry;
 using EvaraTech.Modules.Telemetry.Application.GetSeries;
 

@@ -1,4 +1,3 @@
-using EvaraTech.Modules.Tenancy.Authentication;
 using static EvaraTech.Modules.Tenancy.Authentication.StandardWebhookVerifier;
 
 namespace EvaraTech.UnitTests.Tenancy;

@@ -1,5 +1,4 @@
 using EvaraTech.Infrastructure.Jobs;
-using Hangfire;
 
 namespace EvaraTech.Modules.Telemetry.Jobs;
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Dapper;
 using EvaraTech.Modules.Tenancy.Authentication;
 using EvaraTech.Modules.Tenancy.Contracts;

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using EvaraTech.Modules.Audit.Application.ListAuditLogs;
 using EvaraTech.Modules.Audit.Persistence;
 

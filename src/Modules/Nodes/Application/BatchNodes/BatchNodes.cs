@@ -1,10 +1,8 @@
-using EvaraTech.Application.Behaviours;
 using EvaraTech.Infrastructure.Http;
 using EvaraTech.Modules.Nodes.Application.CreateNode;
 using EvaraTech.Modules.Nodes.Application.DeleteNode;
 using EvaraTech.Modules.Nodes.Application.UpdateNode;
 using EvaraTech.Modules.Nodes.Domain;
-using EvaraTech.Modules.Nodes.Persistence;
 
 namespace EvaraTech.Modules.Nodes.Application.BatchNodes;
 

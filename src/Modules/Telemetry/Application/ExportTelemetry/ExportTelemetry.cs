@@ -3,7 +3,6 @@ using System.Text;
 using EvaraTech.Application.Queries;
 using EvaraTech.Modules.Telemetry.Domain;
 using EvaraTech.Modules.Telemetry.Persistence;
-using Npgsql;
 
 namespace EvaraTech.Modules.Telemetry.Application.ExportTelemetry;
 

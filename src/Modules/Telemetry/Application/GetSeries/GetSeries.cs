@@ -1,4 +1,3 @@
-using EvaraTech.Application.Behaviours;
 using EvaraTech.Application.Queries;
 using EvaraTech.Modules.Telemetry.Domain;
 using EvaraTech.Modules.Telemetry.Persistence;
