@@ -9,7 +9,7 @@ namespace EvaraTech.Modules.Alerts.Notifications;
 /// rule's repeat interval has passed, Alertmanager's <c>repeat_interval</c>; never on every evaluation), and queues
 /// again the pending deliveries whose job was lost.
 /// </summary>
-[DisableConcurrentExecution(timeoutInSeconds: 120)]
+[OneAtATime]
 public sealed class NotificationRepeats(IServiceScopeFactory scopes, IBackgroundJobClient jobs, IOptions<NotificationOptions> options, TimeProvider clock) : IRecurringJob
 {
     public const string JobId = "alerts-notification-repeats";

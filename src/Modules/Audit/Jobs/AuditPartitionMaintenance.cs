@@ -8,7 +8,7 @@ namespace EvaraTech.Modules.Audit.Jobs;
 /// default 12) as whole partitions. Runs as the maintenance (owner) role: the application's role cannot delete
 /// audit rows.
 /// </summary>
-[DisableConcurrentExecution(timeoutInSeconds: 300)]
+[OneAtATime]
 public sealed class AuditPartitionMaintenance(IConfiguration configuration, ILogger<AuditPartitionMaintenance> logger) : IRecurringJob
 {
     public const string JobId = "audit-partitions";

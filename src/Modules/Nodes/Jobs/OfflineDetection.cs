@@ -23,7 +23,7 @@ public sealed class OfflineDetectionOptions
 /// the versioned state path: a reading arriving meanwhile wins the race, and each change publishes
 /// <c>NodeStatusChanged</c> once (Alerts opens the downtime record from it).
 /// </summary>
-[DisableConcurrentExecution(timeoutInSeconds: 300)]
+[OneAtATime]
 public sealed class OfflineDetection(IServiceScopeFactory scopes, IOptions<OfflineDetectionOptions> options, TimeProvider clock) : IRecurringJob
 {
     public const string JobId = "nodes-offline-detection";

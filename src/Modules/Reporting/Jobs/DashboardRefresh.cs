@@ -9,7 +9,7 @@ namespace EvaraTech.Modules.Reporting.Jobs;
 /// Refreshes the dashboard view (every minute, and soon after a burst of status changes and alerts), then publishes
 /// <see cref="DashboardStatsRefreshed"/> so live dashboards fetch their figures again.
 /// </summary>
-[DisableConcurrentExecution(timeoutInSeconds: 120)]
+[OneAtATime]
 public sealed class DashboardRefresh(IConfiguration configuration, IServiceScopeFactory scopes, TimeProvider clock) : IRecurringJob
 {
     public const string JobId = "reporting-dashboard-refresh";

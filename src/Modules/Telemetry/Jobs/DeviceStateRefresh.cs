@@ -12,7 +12,7 @@ namespace EvaraTech.Modules.Telemetry.Jobs;
 /// but readings also age out of the window when nothing arrives. Every five minutes, for states older than that,
 /// under the same per-node locks as ingestion.
 /// </summary>
-[DisableConcurrentExecution(timeoutInSeconds: 300)]
+[OneAtATime]
 public sealed class DeviceStateRefresh(IConfiguration configuration) : IRecurringJob
 {
     public const string JobId = "telemetry-device-states";

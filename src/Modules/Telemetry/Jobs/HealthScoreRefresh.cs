@@ -10,7 +10,7 @@ namespace EvaraTech.Modules.Telemetry.Jobs;
 /// Every minute, scores every node's health from its device state (<see cref="HealthScore"/>, which depends on the
 /// clock, so it cannot be a view) into <c>telemetry.health_scores</c>, for the dashboard's distribution.
 /// </summary>
-[DisableConcurrentExecution(timeoutInSeconds: 120)]
+[OneAtATime]
 public sealed class HealthScoreRefresh(IConfiguration configuration, TimeProvider clock) : IRecurringJob
 {
     public const string JobId = "telemetry-health-scores";

@@ -11,7 +11,7 @@ public sealed record RefreshedRollup(string TelemetryType, string Resolution, in
 /// (telemetry.refresh_rollups, partitioned profile). On TimescaleDB the continuous aggregate policies do this and the
 /// function returns nothing. Runs every minute as the maintenance role (the application cannot write rollups).
 /// </summary>
-[DisableConcurrentExecution(timeoutInSeconds: 300)]
+[OneAtATime]
 public sealed class RollupRefresh(IConfiguration configuration, ILogger<RollupRefresh> logger) : IRecurringJob
 {
     public const string JobId = "telemetry-rollups";

@@ -8,7 +8,7 @@ namespace EvaraTech.Modules.Telemetry.Jobs;
 /// retention (telemetry.maintain_partitions, partitioned profile; TimescaleDB's policies do it there). Daily, as the
 /// maintenance role.
 /// </summary>
-[DisableConcurrentExecution(timeoutInSeconds: 300)]
+[OneAtATime]
 public sealed class TelemetryPartitionMaintenance(IConfiguration configuration, ILogger<TelemetryPartitionMaintenance> logger) : IRecurringJob
 {
     public const string JobId = "telemetry-partitions";
