@@ -35,9 +35,12 @@ public static class InfrastructureRegistration
         // Registered before Hangfire's server so the schema is current before any job runs.
         services.AddHostedService<DatabaseMigrationService>();
 
+        services.Configure<OutboxOptions>(configuration.GetSection(OutboxOptions.Section));
         services.AddSingleton<IntegrationEventTypes>();
         services.AddSingleton<OutboxDispatcher>();
+        services.AddSingleton<DeadLetters>();
         services.AddRecurringJob<OutboxSweeper>(ServiceLifetime.Singleton);
+        services.AddRecurringJob<OutboxPruning>(ServiceLifetime.Singleton);
         services.AddScoped<IIntegrationEventPublisher, OutboxPublisher>();
 
         var health = services.AddHealthChecks()

@@ -21,17 +21,6 @@ public sealed class UnitOfWorkBehaviour<TMessage, TResponse>(IUnitOfWork unitOfW
             return await next(message, cancellationToken);
         }
 
-        await unitOfWork.BeginAsync(cancellationToken);
-        try
-        {
-            var response = await next(message, cancellationToken);
-            await unitOfWork.CommitAsync(cancellationToken);
-            return response;
-        }
-        catch
-        {
-            await unitOfWork.RollbackAsync(CancellationToken.None);
-            throw;
-        }
+        return await unitOfWork.RunAsync(() => next(message, cancellationToken).AsTask(), cancellationToken);
     }
 }

@@ -43,22 +43,29 @@ public sealed class DbSession(NpgsqlDataSource dataSource, ICurrentUser user) : 
         return _connection;
     }
 
-    public async ValueTask BeginAsync(CancellationToken cancellationToken)
+    /// <remarks>
+    /// The transaction itself starts with the first statement, so work that turns out to need no database (an event
+    /// handler with nothing to do) costs no round trip.
+    /// </remarks>
+    public ValueTask BeginAsync(CancellationToken cancellationToken)
     {
         // A command that sends another command joins the outer transaction.
         _depth++;
-        await ConnectionAsync(cancellationToken);
+        return ValueTask.CompletedTask;
     }
 
     public async ValueTask CommitAsync(CancellationToken cancellationToken)
     {
-        if (_depth == 0 || --_depth > 0 || Transaction is null)
+        if (_depth == 0 || --_depth > 0)
         {
             return;
         }
 
-        await Transaction.CommitAsync(cancellationToken);
-        await EndTransactionAsync();
+        if (Transaction is not null)
+        {
+            await Transaction.CommitAsync(cancellationToken);
+            await EndTransactionAsync();
+        }
 
         await RunAsync(_afterCommit);
         await RunAsync(_afterTransaction);
@@ -85,19 +92,22 @@ public sealed class DbSession(NpgsqlDataSource dataSource, ICurrentUser user) : 
 
     public async ValueTask RollbackAsync(CancellationToken cancellationToken)
     {
-        if (_depth == 0 || --_depth > 0 || Transaction is null)
+        if (_depth == 0 || --_depth > 0)
         {
             return;
         }
 
         _afterCommit.Clear();
-        try
+        if (Transaction is not null)
         {
-            await Transaction.RollbackAsync(cancellationToken);
-        }
-        finally
-        {
-            await EndTransactionAsync();
+            try
+            {
+                await Transaction.RollbackAsync(cancellationToken);
+            }
+            finally
+            {
+                await EndTransactionAsync();
+            }
         }
 
         await RunAsync(_afterTransaction);

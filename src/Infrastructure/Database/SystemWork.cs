@@ -1,3 +1,4 @@
+using EvaraTech.Application.Persistence;
 using EvaraTech.Application.Security;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -14,10 +15,6 @@ public static class SystemWork
     {
         await using var scope = scopes.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<ICurrentUser>().ActAsSystem();
-        var db = scope.ServiceProvider.GetRequiredService<DbSession>();
-        await db.BeginAsync(cancellationToken);
-        var result = await work(scope.ServiceProvider);
-        await db.CommitAsync(cancellationToken);
-        return result;
+        return await scope.ServiceProvider.GetRequiredService<IUnitOfWork>().RunAsync(() => work(scope.ServiceProvider), cancellationToken);
     }
 }

@@ -1,23 +1,33 @@
+using System.Reflection;
 using System.Text.Json;
 using Dapper;
 using EvaraTech.Application.IntegrationEvents;
+using EvaraTech.Application.Persistence;
 using EvaraTech.Application.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace EvaraTech.Infrastructure.Messaging;
 
 /// <summary>
-/// Hands outbox events to their in-process handlers. Events are claimed for <see cref="ClaimLease"/> in a statement of
-/// their own (<c>claimed_until</c>), so the in-process dispatch and any number of sweepers on any number of instances
-/// never run the same event at the same time, and no connection is held while the handlers take theirs. A failing
-/// handler leaves the event pending (attempts and last error recorded, the claim released) for the sweeper to retry;
-/// a crash leaves it claimed until the lease runs out.
+/// Hands outbox events to their in-process handlers, each (event, handler) pair on its own: every handler runs in a
+/// scope and a unit of work of its own, as a command does, so one handler's failure rolls back only its own work.
+/// Events are claimed for <see cref="ClaimLease"/> in a statement of their own (<c>claimed_until</c>), so the
+/// in-process dispatch and any number of sweepers on any number of instances never run the same event at the same
+/// time, and no connection is held while the handlers take theirs. When a handler fails, each handler of the event
+/// gets a row in <c>integration.deliveries</c>: a retry runs only the ones not yet delivered, after a back-off that
+/// doubles, and a handler that fails <see cref="OutboxOptions.MaxAttempts"/> times is dead-lettered.
 /// </summary>
-public sealed class OutboxDispatcher(NpgsqlDataSource dataSource, IntegrationEventTypes eventTypes, IServiceScopeFactory scopes, ILogger<OutboxDispatcher> logger)
+public sealed class OutboxDispatcher(
+    NpgsqlDataSource dataSource, IntegrationEventTypes eventTypes, IServiceScopeFactory scopes, IOptionsMonitor<OutboxOptions> options,
+    TimeProvider clock, ILogger<OutboxDispatcher> logger)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>The delivery name of a failure before any handler could run (an unknown type, an unreadable payload).</summary>
+    public const string EventItself = "(event)";
 
     /// <summary>Events claimed at once, at most.</summary>
     private const int Chunk = 500;
@@ -37,21 +47,56 @@ public sealed class OutboxDispatcher(NpgsqlDataSource dataSource, IntegrationEve
         ORDER BY array_position(@Ids, id)
         """;
 
-    private const string MarkDispatched = """
+    private const string Deliveries = """
+        SELECT event_id AS EventId, handler AS Handler, delivered_at IS NOT NULL OR dead_at IS NOT NULL AS Settled,
+               next_attempt_at AS NextAttemptAt
+        FROM integration.deliveries
+        WHERE event_id = ANY(@Ids)
+        """;
+
+    private const string RecordDelivered = """
+        INSERT INTO integration.deliveries AS d (event_id, handler, delivered_at, attempts)
+        SELECT event_id, handler, now(), 1 FROM unnest(@Events::uuid[], @Handlers::text[]) AS x(event_id, handler)
+        ON CONFLICT (event_id, handler) DO UPDATE
+        SET delivered_at = now(), attempts = d.attempts + 1, next_attempt_at = NULL
+        """;
+
+    // The wait doubles with every failure up to the longest; at the cap the delivery is dead.
+    private const string RecordFailure = """
+        INSERT INTO integration.deliveries AS d (event_id, handler, attempts, last_error, next_attempt_at, dead_at)
+        VALUES (@EventId, @Handler, 1, @Error, now() + @FirstDelay, CASE WHEN @MaxAttempts <= 1 THEN now() END)
+        ON CONFLICT (event_id, handler) DO UPDATE
+        SET attempts = d.attempts + 1,
+            last_error = excluded.last_error,
+            next_attempt_at = now() + least(@FirstDelay * power(2, d.attempts), @MaxDelay),
+            dead_at = CASE WHEN d.attempts + 1 >= @MaxAttempts THEN now() END
+        """;
+
+    private const string MarkSettled = """
         UPDATE integration.outbox
-        SET dispatched_at = now(), attempts = attempts + 1, claimed_until = NULL
+        SET dispatched_at = now(), attempts = attempts + 1, claimed_until = NULL, next_attempt_at = NULL
         WHERE id = ANY(@Ids)
         """;
 
-    private const string MarkFailed = """
-        UPDATE integration.outbox
-        SET attempts = attempts + 1, last_error = @Error, claimed_until = NULL
-        WHERE id = @Id
+    // Still owed to a handler: due again when its earliest pending delivery is.
+    private const string MarkPending = """
+        UPDATE integration.outbox o
+        SET attempts = o.attempts + @Attempted, last_error = coalesce(@Error, o.last_error), claimed_until = NULL,
+            next_attempt_at = (SELECT min(d.next_attempt_at) FROM integration.deliveries d
+                               WHERE d.event_id = o.id AND d.delivered_at IS NULL AND d.dead_at IS NULL)
+        WHERE o.id = @Id
+        """;
+
+    // Settled once no handler is owed anything: all delivered, or dead.
+    private const string SettleWhenOwedNothing = """
+        UPDATE integration.outbox o SET dispatched_at = now(), next_attempt_at = NULL
+        WHERE o.id = @Id AND NOT EXISTS (SELECT 1 FROM integration.deliveries d
+                                         WHERE d.event_id = o.id AND d.delivered_at IS NULL AND d.dead_at IS NULL)
         """;
 
     /// <summary>
-    /// Dispatches the events in order, a chunk per claim (a poll cycle's group publishes one per node): each event's
-    /// handlers run, then the chunk's dispatched events are marked in one statement.
+    /// Dispatches the events in order, a chunk per claim (a poll cycle's group publishes one per node); the chunk's
+    /// fully delivered events are marked in one statement.
     /// </summary>
     public async Task DispatchAsync(IReadOnlyCollection<Guid> eventIds, CancellationToken cancellationToken)
     {
@@ -63,7 +108,7 @@ public sealed class OutboxDispatcher(NpgsqlDataSource dataSource, IntegrationEve
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                // The events stay pending; the sweeper retries them.
+                // The events stay pending (claimed until the lease ends); the sweeper retries them.
                 logger.LogWarning(ex, "Dispatching {Count} integration events failed", chunk.Length);
             }
         }
@@ -72,53 +117,160 @@ public sealed class OutboxDispatcher(NpgsqlDataSource dataSource, IntegrationEve
     private async Task DispatchChunkAsync(Guid[] ids, CancellationToken cancellationToken)
     {
         // Rows already dispatched, or claimed elsewhere right now, are not returned.
-        var rows = await ExecuteAsync(connection => connection.QueryAsync<OutboxRow>(
-            new CommandDefinition(Claim, new { Ids = ids, Lease = ClaimLease }, cancellationToken: cancellationToken)), cancellationToken);
-        var dispatched = new List<Guid>();
-        foreach (var row in rows)
+        var rows = (await ExecuteAsync(connection => connection.QueryAsync<OutboxRow>(
+            new CommandDefinition(Claim, new { Ids = ids, Lease = ClaimLease }, cancellationToken: cancellationToken)), cancellationToken)).ToList();
+        if (rows.Count == 0)
         {
-            try
-            {
-                await InvokeHandlersAsync(row, cancellationToken);
-                dispatched.Add(row.Id);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogWarning(ex, "A handler of {EventType} {EventId} failed; it will be retried", row.EventType, row.Id);
-                await ExecuteAsync(connection => connection.ExecuteAsync(new CommandDefinition(MarkFailed,
-                    new { row.Id, Error = ex.GetType().Name + ": " + ex.Message }, cancellationToken: cancellationToken)), cancellationToken);
-            }
+            return;
         }
 
-        if (dispatched.Count > 0)
+        var earlier = (await ExecuteAsync(connection => connection.QueryAsync<DeliveryState>(
+            new CommandDefinition(Deliveries, new { Ids = rows.Select(r => r.Id).ToArray() }, cancellationToken: cancellationToken)), cancellationToken))
+            .ToLookup(d => d.EventId);
+
+        var settled = new List<Guid>();
+        foreach (var row in rows)
+        {
+            var outcome = await DeliverAsync(row, earlier[row.Id].ToDictionary(d => d.Handler), cancellationToken);
+            if (outcome.Failures.Count == 0 && !outcome.Waiting && !earlier.Contains(row.Id))
+            {
+                // The common case: every handler succeeded at once, and no delivery row is written.
+                settled.Add(row.Id);
+                continue;
+            }
+
+            await RecordAsync(row.Id, outcome, cancellationToken);
+        }
+
+        if (settled.Count > 0)
         {
             await ExecuteAsync(connection => connection.ExecuteAsync(
-                new CommandDefinition(MarkDispatched, new { Ids = dispatched.ToArray() }, cancellationToken: cancellationToken)), cancellationToken);
+                new CommandDefinition(MarkSettled, new { Ids = settled.ToArray() }, cancellationToken: cancellationToken)), cancellationToken);
         }
     }
 
-    /// <summary>One statement on a connection taken for it alone.</summary>
+    /// <summary>Runs each handler of the event that is neither delivered nor dead nor waiting for its back-off.</summary>
+    private async Task<Outcome> DeliverAsync(OutboxRow row, Dictionary<string, DeliveryState> earlier, CancellationToken cancellationToken)
+    {
+        var outcome = new Outcome();
+        IIntegrationEvent integrationEvent;
+        Type handlerType;
+        string[] handlers;
+        try
+        {
+            var type = eventTypes.Find(row.EventType)
+                ?? throw new InvalidOperationException($"Unknown integration event type '{row.EventType}'.");
+            integrationEvent = (IIntegrationEvent)JsonSerializer.Deserialize(row.Payload, type, Json)!;
+            handlerType = typeof(IIntegrationEventHandler<>).MakeGenericType(type);
+            await using var probe = scopes.CreateAsyncScope();
+            handlers = [.. probe.ServiceProvider.GetServices(handlerType).Select(h => h!.GetType().Name)];
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Integration event {EventType} {EventId} cannot be read", row.EventType, row.Id);
+            outcome.Failures.Add((EventItself, ex));
+            return outcome;
+        }
+
+        var handle = handlerType.GetMethod(nameof(IIntegrationEventHandler<IIntegrationEvent>.HandleAsync))!;
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (earlier.ContainsKey(EventItself))
+        {
+            outcome.Delivered.Add(EventItself);
+        }
+
+        for (var index = 0; index < handlers.Length; index++)
+        {
+            var name = handlers[index];
+            if (earlier.TryGetValue(name, out var state) && (state.Settled || state.NextAttemptAt > now))
+            {
+                outcome.Waiting |= !state.Settled;
+                continue;
+            }
+
+            try
+            {
+                await HandleAsync(handlerType, handle, index, integrationEvent, cancellationToken);
+                outcome.Delivered.Add(name);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning(ex, "{Handler} failed on {EventType} {EventId}; it will be retried", name, row.EventType, row.Id);
+                outcome.Failures.Add((name, ex));
+            }
+        }
+
+        return outcome;
+    }
+
+    /// <summary>One handler, as the system, in a scope and a unit of work of its own.</summary>
+    private async Task HandleAsync(Type handlerType, MethodInfo handle, int index, IIntegrationEvent integrationEvent, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<ICurrentUser>().ActAsSystem();
+        var handler = scope.ServiceProvider.GetServices(handlerType).ElementAt(index)!;
+        await scope.ServiceProvider.GetRequiredService<IUnitOfWork>().RunAsync(async () =>
+        {
+            await (Task)handle.Invoke(handler, BindingFlags.DoNotWrapExceptions, null, [integrationEvent, cancellationToken], null)!;
+            return true;
+        }, cancellationToken);
+    }
+
+    private async Task RecordAsync(Guid eventId, Outcome outcome, CancellationToken cancellationToken)
+    {
+        var settings = options.CurrentValue;
+        await ExecuteAsync(async connection =>
+        {
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            foreach (var (handler, error) in outcome.Failures)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(RecordFailure, new
+                {
+                    EventId = eventId, Handler = handler, Error = Describe(error), settings.MaxAttempts,
+                    FirstDelay = settings.FirstRetryDelay, MaxDelay = settings.MaxRetryDelay,
+                }, transaction, cancellationToken: cancellationToken));
+            }
+
+            if (outcome.Delivered.Count > 0)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(RecordDelivered, new
+                {
+                    Events = outcome.Delivered.Select(_ => eventId).ToArray(), Handlers = outcome.Delivered.ToArray(),
+                }, transaction, cancellationToken: cancellationToken));
+            }
+
+            await connection.ExecuteAsync(new CommandDefinition(MarkPending, new
+            {
+                Id = eventId, Attempted = outcome.Failures.Count + outcome.Delivered.Count > 0 ? 1 : 0,
+                Error = outcome.Failures.Count > 0 ? Describe(outcome.Failures[0].Error) : null,
+            }, transaction, cancellationToken: cancellationToken));
+
+            await connection.ExecuteAsync(new CommandDefinition(SettleWhenOwedNothing, new { Id = eventId }, transaction, cancellationToken: cancellationToken));
+            await transaction.CommitAsync(cancellationToken);
+            return 0;
+        }, cancellationToken);
+    }
+
+    private static string Describe(Exception error) => error.GetType().Name + ": " + error.Message;
+
+    /// <summary>One unit of work on a connection taken for it alone.</summary>
     private async Task<T> ExecuteAsync<T>(Func<NpgsqlConnection, Task<T>> statement, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await statement(connection);
     }
 
-    private async Task InvokeHandlersAsync(OutboxRow row, CancellationToken cancellationToken)
-    {
-        var type = eventTypes.Find(row.EventType)
-            ?? throw new InvalidOperationException($"Unknown integration event type '{row.EventType}'.");
-        var integrationEvent = (IIntegrationEvent)JsonSerializer.Deserialize(row.Payload, type, Json)!;
-
-        await using var scope = scopes.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<ICurrentUser>().ActAsSystem();
-        var handlerType = typeof(IIntegrationEventHandler<>).MakeGenericType(type);
-        foreach (var handler in scope.ServiceProvider.GetServices(handlerType))
-        {
-            await (Task)handlerType.GetMethod(nameof(IIntegrationEventHandler<IIntegrationEvent>.HandleAsync))!
-                .Invoke(handler, [integrationEvent, cancellationToken])!;
-        }
-    }
-
     private sealed record OutboxRow(Guid Id, string EventType, string Payload);
+
+    private sealed record DeliveryState(Guid EventId, string Handler, bool Settled, DateTime? NextAttemptAt);
+
+    private sealed class Outcome
+    {
+        public List<string> Delivered { get; } = [];
+
+        public List<(string Handler, Exception Error)> Failures { get; } = [];
+
+        /// <summary>A handler failed earlier and its back-off has not passed.</summary>
+        public bool Waiting { get; set; }
+    }
 }

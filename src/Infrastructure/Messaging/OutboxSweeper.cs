@@ -6,10 +6,11 @@ using Npgsql;
 namespace EvaraTech.Infrastructure.Messaging;
 
 /// <summary>
-/// Redelivers what a crash or a failing handler left pending: events older than the in-process dispatch window,
-/// oldest first. A recurring Hangfire job; safe with several instances (an event is claimed before its handlers run).
+/// Redelivers what a crash or a failing handler left pending: events older than the in-process dispatch window whose
+/// failed handlers' back-off has passed, oldest first. A recurring Hangfire job; safe with several instances (an event
+/// is claimed before its handlers run).
 /// </summary>
-[DisableConcurrentExecution(timeoutInSeconds: 60)]
+[OneAtATime]
 public sealed class OutboxSweeper(NpgsqlDataSource dataSource, OutboxDispatcher dispatcher) : IRecurringJob
 {
     public const string JobId = "outbox-sweep";
@@ -24,9 +25,11 @@ public sealed class OutboxSweeper(NpgsqlDataSource dataSource, OutboxDispatcher 
     private const string Pending = """
         SELECT id FROM integration.outbox
         WHERE dispatched_at IS NULL AND occurred_at < now() - @Window AND (claimed_until IS NULL OR claimed_until < now())
+          AND (next_attempt_at IS NULL OR next_attempt_at <= now())
         ORDER BY occurred_at
         LIMIT @BatchSize
         """;
+
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         List<Guid> ids;

@@ -27,6 +27,7 @@ public static class AuditModule
     public static IEndpointRouteBuilder MapAuditEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapAuditLogEndpoints();
+        endpoints.MapDeadLetterEndpoints();
         return endpoints;
     }
 }

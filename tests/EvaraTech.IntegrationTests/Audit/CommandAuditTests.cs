@@ -96,6 +96,9 @@ public sealed class CommandAuditTests : TenantWorldTest
             new("PUT", "/api/v1/notification-rules/{target}", subscription, "\"1\""), new("PUT", "/api/v1/notification-rules/{target}", subscription, "\"9\""));
         yield return new("DeleteNotificationRuleCommand", "DELETE", "notification_rule", "notificationRule3",
             new("DELETE", "/api/v1/notification-rules/{target}", IfMatch: "\"1\""), new("DELETE", "/api/v1/notification-rules/{target}", IfMatch: "\"9\""));
+        yield return new("ReplayDeadLetterCommand", "UPDATE", "dead_letter", "deadLetter3",
+            new("POST", "/api/v1/admin/dead-letters/{target}/RecordAuthenticationEvents/replay"),
+            new("POST", "/api/v1/admin/dead-letters/{target}/RecordAuthenticationEvents/replay", Actor: "distributor1"));
     }
 
     private static IEnumerable<TestCaseData> CaseData() => Cases().Select(c => new TestCaseData(c).SetArgDisplayNames(c.Command));
@@ -186,6 +189,7 @@ public sealed class CommandAuditTests : TenantWorldTest
         await AlertRuleBuilder.ForNode(World.Distributor1, Spare.Node, Spare.Rule).Named("Spare rule").InsertAsync(Database);
         await new AlertBuilder(Spare.Rule, Spare.Node, World.Distributor1).WithId(Spare.Alert).Named("Spare rule", "Spare alert").InsertAsync(Database);
         await AlertRows.NotificationRuleAsync(Database, Spare.NotificationRule, World.Superadmin.Id);
+        await OutboxRows.DeadLetterAsync(Database, Spare.DeadLetter, World.CustomerUser1.Id, "RecordAuthenticationEvents");
     }
 
     private static class Spare
@@ -198,6 +202,7 @@ public sealed class CommandAuditTests : TenantWorldTest
         public static readonly Guid Rule = Guid.Parse("0192f111-0000-7000-8000-000000000503");
         public static readonly Guid Alert = Guid.Parse("0192f111-0000-7000-8000-000000000603");
         public static readonly Guid NotificationRule = Guid.Parse("0192f111-0000-7000-8000-000000000703");
+        public static readonly Guid DeadLetter = Guid.Parse("0192f111-0000-7000-8000-000000000803");
     }
 
     private static AuditedAttribute? Declared(string command) =>
@@ -211,7 +216,7 @@ public sealed class CommandAuditTests : TenantWorldTest
             ["community3"] = Spare.Community, ["customer1"] = World.Customer1, ["customer3"] = Spare.Customer,
             ["customerUser1"] = World.CustomerUser1.Id, ["customerUser2"] = World.CustomerUser2.Id,
             ["node3"] = Spare.Node, ["calibration3"] = Spare.Calibration, ["rule3"] = Spare.Rule, ["alert3"] = Spare.Alert,
-            ["notificationRule3"] = Spare.NotificationRule,
+            ["notificationRule3"] = Spare.NotificationRule, ["deadLetter3"] = Spare.DeadLetter,
         };
         string Resolve(string text) => ids.Aggregate(text.Replace("{target}", target.Length == 0 ? "" : ids[target].ToString(), StringComparison.Ordinal),
             (current, id) => current.Replace("{" + id.Key + "}", id.Value.ToString(), StringComparison.Ordinal));

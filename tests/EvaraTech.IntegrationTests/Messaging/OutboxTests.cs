@@ -97,7 +97,11 @@ public sealed class OutboxTests : TenantWorldTest
         await (await LoginAsync(TenantWorld.Password)).ReadEnvelopeAsync(HttpStatusCode.OK);
         var pending = await Database.ScalarAsync<string>("SELECT last_error FROM integration.outbox WHERE dispatched_at IS NULL");
 
-        await Database.ExecuteAsync("UPDATE integration.outbox SET occurred_at = occurred_at - interval '1 minute'");
+        // Past the dispatch window and the handler's back-off.
+        await Database.ExecuteAsync("""
+            UPDATE integration.outbox SET occurred_at = occurred_at - interval '1 minute', next_attempt_at = now() - interval '1 second';
+            UPDATE integration.deliveries SET next_attempt_at = now() - interval '1 second';
+            """);
         var swept = await _api.Services.GetRequiredService<OutboxSweeper>().RunAsync(CancellationToken.None);
 
         await Assert.MultipleAsync(async () =>

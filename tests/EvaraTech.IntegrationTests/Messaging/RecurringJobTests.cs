@@ -1,6 +1,8 @@
+using EvaraTech.Infrastructure.Jobs;
 using EvaraTech.Infrastructure.Messaging;
 using EvaraTech.IntegrationTests.Infrastructure;
 using Hangfire;
+using Hangfire.States;
 using Hangfire.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -12,6 +14,7 @@ public sealed class RecurringJobTests
     private static readonly Dictionary<string, string> Expected = new()
     {
         [OutboxSweeper.JobId] = Cron.Minutely(),
+        [OutboxPruning.JobId] = Cron.Hourly(),
         ["telemetry-thingspeak-poll"] = Cron.Minutely(),
         ["telemetry-rollups"] = Cron.Minutely(),
         ["telemetry-health-scores"] = Cron.Minutely(),
@@ -46,5 +49,30 @@ public sealed class RecurringJobTests
         Assert.That(Expected.Keys, Is.All.Matches<string>(id => page.Contains(id, StringComparison.Ordinal)));
         // Hangfire must be able to load what it will run: a job it cannot invoke is scheduled but never runs.
         Assert.That(jobs.Where(j => j.LoadException is not null).Select(j => $"{j.Id}: {j.LoadException!.InnerException?.Message}"), Is.Empty);
+    }
+
+    /// <summary>
+    /// A process killed mid-job leaves its lock behind; the next run must not hold a worker waiting for it (with all
+    /// workers waiting, polling and the outbox sweep stopped): it is skipped, and the job comes round again.
+    /// </summary>
+    [Test]
+    public async Task A_run_that_finds_its_job_locked_by_a_dead_owner_is_skipped_at_once_instead_of_holding_a_worker()
+    {
+        await using var database = await TestDatabase.CreateAsync("stale-job-lock");
+        await using var api = ApiFactory.For(database, new Dictionary<string, string?> { ["Jobs:ServerEnabled"] = "true" });
+        var storage = api.Services.GetRequiredService<JobStorage>();
+        using var deadOwner = storage.GetConnection();
+        using var staleLock = deadOwner.AcquireDistributedLock(OneAtATimeAttribute.Resource(typeof(OutboxSweeper)), TimeSpan.FromSeconds(5));
+
+        var jobId = api.Services.GetRequiredService<IBackgroundJobClient>().Enqueue<OutboxSweeper>(job => job.RunAsync(CancellationToken.None));
+        string? state = null;
+        for (var attempt = 0; attempt < 150 && state != DeletedState.StateName; attempt++)
+        {
+            await Task.Delay(100);
+            using var connection = storage.GetConnection();
+            state = connection.GetStateData(jobId)?.Name;
+        }
+
+        Assert.That(state, Is.EqualTo(DeletedState.StateName), "skipped (Hangfire records a cancelled run as deleted) within 15 s, not after the old 60 to 300 s wait");
     }
 }

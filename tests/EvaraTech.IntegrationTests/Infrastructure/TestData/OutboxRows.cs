@@ -11,4 +11,14 @@ public static class OutboxRows
                now() - interval '5 minutes'
         FROM (SELECT gen_random_uuid() AS id FROM generate_series(1, @count)) pending
         """, new { count });
+
+    /// <summary>A login event whose delivery to <paramref name="handler"/> failed every attempt.</summary>
+    public static Task DeadLetterAsync(TestDatabase database, Guid eventId, Guid userId, string handler) => Rows.InsertAsync(database, """
+        INSERT INTO integration.outbox (id, event_type, payload, occurred_at, dispatched_at, attempts)
+        VALUES (@eventId, 'UserLoggedIn',
+                jsonb_build_object('eventId', @eventId, 'occurredAt', now(), 'userId', @userId, 'email', 'x@evara.test'),
+                now() - interval '1 hour', now(), 8);
+        INSERT INTO integration.deliveries (event_id, handler, attempts, last_error, dead_at)
+        VALUES (@eventId, @handler, 8, 'audit store down', now());
+        """, new { eventId, userId, handler });
 }

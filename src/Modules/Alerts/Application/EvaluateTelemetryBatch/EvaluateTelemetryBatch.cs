@@ -27,7 +27,6 @@ public sealed class EvaluateTelemetryBatchHandler(
             return;
         }
 
-        await db.BeginAsync(cancellationToken);
         if (await directory.AlertTargetAsync(batch.NodeId, cancellationToken) is { } target
             && ownerRules.Where(r => r.AppliesTo(target)).Select(r => r.Rule).ToList() is { Count: > 0 } applicable)
         {
@@ -51,8 +50,6 @@ public sealed class EvaluateTelemetryBatchHandler(
             await events.PublishAsync(published, cancellationToken);
             await nodeStatus.FollowAsync(batch.NodeId, published, cancellationToken);
         }
-
-        await db.CommitAsync(cancellationToken);
     }
 
     private async Task<IEnumerable<IIntegrationEvent>> ApplyAsync(AlertRule rule, AlertTarget target, RuleDecision decision, CancellationToken ct)

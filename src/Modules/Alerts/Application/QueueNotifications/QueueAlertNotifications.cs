@@ -20,7 +20,6 @@ public sealed class QueueAlertNotificationsHandler(
 {
     public async Task HandleAsync(AlertRaised raised, CancellationToken cancellationToken)
     {
-        await db.BeginAsync(cancellationToken);
         var queued = new List<QueuedDelivery>();
         if ((await nodes.AudiencesAsync([raised.NodeId], cancellationToken)).SingleOrDefault() is { } node)
         {
@@ -36,6 +35,5 @@ public sealed class QueueAlertNotificationsHandler(
             NotificationDelivery.Enqueue(jobs, ids);
             return Task.CompletedTask;
         });
-        await db.CommitAsync(cancellationToken);
     }
 }

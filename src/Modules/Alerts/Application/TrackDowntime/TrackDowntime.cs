@@ -7,7 +7,7 @@ namespace EvaraTech.Modules.Alerts.Application.TrackDowntime;
 /// Keeps the SLA's outage records from the node's status changes: going Offline opens one, leaving Offline (data
 /// returned, or an operator put the node in maintenance) closes it at the time of the change.
 /// </summary>
-public sealed class TrackDowntimeHandler(DowntimeRecords downtime, DbSession db) : IIntegrationEventHandler<NodeStatusChanged>
+public sealed class TrackDowntimeHandler(DowntimeRecords downtime) : IIntegrationEventHandler<NodeStatusChanged>
 {
     private const string Offline = "Offline";
 
@@ -18,7 +18,6 @@ public sealed class TrackDowntimeHandler(DowntimeRecords downtime, DbSession db)
             return;
         }
 
-        await db.BeginAsync(cancellationToken);
         if (change.Status == Offline)
         {
             await downtime.OpenAsync(change.NodeId, change.OccurredAt, change.Reason, change.StateVersion, cancellationToken);
@@ -27,7 +26,5 @@ public sealed class TrackDowntimeHandler(DowntimeRecords downtime, DbSession db)
         {
             await downtime.CloseAsync(change.NodeId, change.OccurredAt, change.Reason, change.StateVersion, cancellationToken);
         }
-
-        await db.CommitAsync(cancellationToken);
     }
 }

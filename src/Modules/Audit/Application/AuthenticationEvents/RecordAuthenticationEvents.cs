@@ -9,17 +9,17 @@ public sealed class RecordAuthenticationEvents(IAuditTrail trail)
       IIntegrationEventHandler<TokensRefused>
 {
     public Task HandleAsync(UserLoggedIn e, CancellationToken cancellationToken) =>
-        trail.RecordDetachedAsync(new AuditEntry(AuditAction.Authenticate, "session", e.UserId.ToString(),
+        trail.RecordAsync(new AuditEntry(AuditAction.Authenticate, "session", e.UserId.ToString(),
             new JsonObject { ["outcome"] = "success", ["email"] = e.Email, ["ipAddress"] = e.IpAddress, ["userAgent"] = e.UserAgent },
             UserId: e.UserId, OccurredAt: e.OccurredAt, EntryId: e.EventId), cancellationToken);
 
     public Task HandleAsync(LoginFailed e, CancellationToken cancellationToken) =>
-        trail.RecordDetachedAsync(new AuditEntry(AuditAction.Authenticate, "session", null,
+        trail.RecordAsync(new AuditEntry(AuditAction.Authenticate, "session", null,
             new JsonObject { ["outcome"] = "failure", ["email"] = e.Email, ["reason"] = e.Reason, ["ipAddress"] = e.IpAddress, ["userAgent"] = e.UserAgent },
             OccurredAt: e.OccurredAt, EntryId: e.EventId), cancellationToken);
 
     public Task HandleAsync(IdentityWebhookReceived e, CancellationToken cancellationToken) =>
-        trail.RecordDetachedAsync(new AuditEntry(AuditAction.Authenticate, "identity", e.UserId.ToString(),
+        trail.RecordAsync(new AuditEntry(AuditAction.Authenticate, "identity", e.UserId.ToString(),
             new JsonObject { ["outcome"] = e.Change, ["deliveryId"] = e.DeliveryId },
             UserId: e.UserId, OccurredAt: e.OccurredAt, EntryId: e.EventId), cancellationToken);
 
@@ -31,7 +31,7 @@ public sealed class RecordAuthenticationEvents(IAuditTrail trail)
             reasons[reason] = count;
         }
 
-        return trail.RecordDetachedAsync(new AuditEntry(AuditAction.Authenticate, "access_token", null,
+        return trail.RecordAsync(new AuditEntry(AuditAction.Authenticate, "access_token", null,
             new JsonObject
             {
                 ["outcome"] = "refused", ["count"] = e.Reasons.Values.Sum(), ["reasons"] = reasons,
