@@ -8,7 +8,8 @@ public sealed record PageRequest(int Page = 1, int Limit = PageRequest.DefaultLi
     public const int DefaultLimit = 20;
     public const int MaximumLimit = 100;
 
-    public int Offset => (Page - 1) * Limit;
+    /// <summary>Rows before the page; a page number past any data is an empty page, never an overflow.</summary>
+    public int Offset => (int)Math.Min((Page - 1L) * Limit, int.MaxValue);
 }
 
 /// <summary>One page of a list, with the total the client needs for page numbers.</summary>
