@@ -12,10 +12,17 @@ namespace EvaraTech.Api.Errors;
 /// The one place exceptions become responses: each known failure gets its status and stable code, everything
 /// else is a 500 that says nothing about the internals (the log and the trace have them, under the request id).
 /// </summary>
-public sealed partial class EnvelopeExceptionHandler(ILogger<EnvelopeExceptionHandler> logger) : IExceptionHandler
+public sealed partial class EnvelopeExceptionHandler(NpgsqlDataSource dataSource, ILogger<EnvelopeExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
+        if (DatabaseFailures.IsUnstorableText(exception))
+        {
+            // Npgsql can leave the connection that carried such a value out of step with the server, so that the next
+            // request to reuse it fails: no connection in use now goes back to the pool.
+            dataSource.Clear();
+        }
+
         var (status, errors) = Describe(exception);
         if (status >= StatusCodes.Status500InternalServerError)
         {
@@ -36,6 +43,8 @@ public sealed partial class EnvelopeExceptionHandler(ILogger<EnvelopeExceptionHa
     {
         _ when ExpectedFailures.Describe(exception) is { } expected => expected,
         BadHttpRequestException badRequest => (badRequest.StatusCode, [DescribeBadRequest(badRequest)]),
+        _ when DatabaseFailures.IsUnstorableText(exception) => (StatusCodes.Status400BadRequest,
+            [new ErrorDetail(ErrorCodes.MalformedRequest, "The request holds characters that cannot be stored.")]),
         // A constraint the handler did not anticipate still means "conflicts with stored data", never a 500.
         PostgresException { SqlState: PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.ForeignKeyViolation } => (StatusCodes.Status409Conflict,
             [new ErrorDetail(ErrorCodes.Conflict, "The change conflicts with existing data.")]),
@@ -56,6 +65,12 @@ public sealed partial class EnvelopeExceptionHandler(ILogger<EnvelopeExceptionHa
         if (exception.StatusCode == StatusCodes.Status415UnsupportedMediaType)
         {
             return new ErrorDetail(ErrorCodes.UnsupportedMediaType, "Send the body as application/json.");
+        }
+
+        if (exception.InnerException is ControlCharacterException control)
+        {
+            var field = control.Path?.TrimStart('$', '.') ?? "body";
+            return new ErrorDetail(ErrorCodes.ValidationError, ControlCharacters.Message(field), field);
         }
 
         if (exception.InnerException is JsonException json)

@@ -37,7 +37,7 @@ public static class ApiPipeline
             AsyncAuthorization = [],
         });
         // Every API route needs a signed-in user unless it says otherwise (login, signed webhooks).
-        var api = app.MapGroup(ApiPrefix).RequireAuthorization().ReturnsErrorEnvelopes();
+        var api = app.MapGroup(ApiPrefix).RequireAuthorization().ReturnsErrorEnvelopes().AddEndpointFilter(ControlCharacters.RefuseInQueryAsync);
         foreach (var module in ApiRegistration.Modules)
         {
             module.MapEndpoints(app, api);

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using EvaraTech.Api.Errors;
 using EvaraTech.Api.OpenApi;
 using EvaraTech.Application.Behaviours;
+using EvaraTech.Infrastructure.Http;
 using EvaraTech.Modules.Alerts;
 using EvaraTech.Modules.Audit;
 using EvaraTech.Modules.Nodes;
@@ -71,6 +72,7 @@ public static class ApiRegistration
         services.Configure<JsonOptions>(o =>
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+            o.SerializerOptions.Converters.Add(new RefuseControlCharactersConverter());
             // Numbers are numbers both ways: the web default also reads them from strings, which the OpenAPI document
             // (and the client generated from it) would then have to type as "number or string".
             o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
@@ -79,7 +81,7 @@ public static class ApiRegistration
         services.AddExceptionHandler<EnvelopeExceptionHandler>();
         services.AddProblemDetails();
         services.Configure<ConsoleOptions>(builder.Configuration.GetSection(ConsoleOptions.Section));
-        services.AddOpenApi(o => o.AddSchemaTransformer<OpenDictionaryValues>());
+        services.AddOpenApi(o => o.AddSchemaTransformer<OpenDictionaryValues>().AddSchemaTransformer<CheckedStrings>());
 
         return builder;
     }

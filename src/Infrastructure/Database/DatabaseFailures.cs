@@ -17,4 +17,11 @@ public static class DatabaseFailures
         TimeoutException => true,
         _ => exception.InnerException is not null && IsUnavailable(exception.InnerException),
     };
+
+    /// <summary>Text PostgreSQL refuses to store: a NUL byte (22021), or <c>\u0000</c> in JSON (22P05).</summary>
+    public static bool IsUnstorableText(Exception exception) => exception switch
+    {
+        PostgresException { SqlState: PostgresErrorCodes.CharacterNotInRepertoire or PostgresErrorCodes.UntranslatableCharacter } => true,
+        _ => exception.InnerException is not null && IsUnstorableText(exception.InnerException),
+    };
 }

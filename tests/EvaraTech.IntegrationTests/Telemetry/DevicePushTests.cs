@@ -56,6 +56,17 @@ public sealed class DevicePushTests : IntegrationTest
             Is.EqualTo("push field1: 'abc' is not a number"));
     }
 
+    /// <summary>PostgreSQL cannot store a NUL: the refused field is kept readable, and the good field's reading is not lost with it.</summary>
+    [Test]
+    public async Task A_field_holding_a_nul_byte_is_refused_and_kept_while_the_entrys_other_fields_are_stored()
+    {
+        var response = await Client.GetAsync("/update?api_key=WRITEKEY777001&field1=1.5&field2=2%000");
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await Database.ScalarAsync<string>(StoredLevels), Is.EqualTo("85"));
+        Assert.That(await Database.ScalarAsync<string>("SELECT payload->>'field2' FROM telemetry.telemetry_rejections"), Is.EqualTo("2\uFFFD0"), "the NUL kept as U+FFFD");
+    }
+
     [Test]
     public async Task A_json_update_with_the_key_header_answers_its_entry()
     {

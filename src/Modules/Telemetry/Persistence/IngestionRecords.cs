@@ -48,9 +48,9 @@ public sealed class IngestionRecords(DbSession db)
             node_id = r.NodeId,
             entry_timestamp = r.Entry.Timestamp,
             entry_id = r.Entry.EntryId,
-            reason = r.Rejection.Reason,
-            source_field = r.Rejection.SourceField,
-            payload = r.Entry.Fields,
+            reason = StorableText.Of(r.Rejection.Reason),
+            source_field = StorableText.Of(r.Rejection.SourceField),
+            payload = StorableText.Of(r.Entry.Fields),
         }));
         var connection = await db.ConnectionAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(InsertRejections, new { Source = source, Rows = rows }, db.Transaction, cancellationToken: ct));
