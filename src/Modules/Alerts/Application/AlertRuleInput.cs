@@ -92,6 +92,11 @@ public sealed class RuleTargets(INodeLookup nodes, ITenantDirectory tenants, ITe
             throw new AppException(ErrorKind.NotFound, ErrorCodes.NotFound, "Community was not found.", "selector.communityId");
         }
 
+        if (selector.TagId is { } tagId && !await nodes.TagInScopeAsync(tagId, user.Scope, ct))
+        {
+            throw new AppException(ErrorKind.NotFound, ErrorCodes.NotFound, "Tag was not found.", "selector.tagId");
+        }
+
         var types = selector.AnalyticsType is { } type ? [type] : AlertRuleInput.AnalyticsTypes;
         EnsureMetric(input.Metric!, types.SelectMany(telemetry.MetricsOf).ToHashSet(StringComparer.Ordinal), selector.AnalyticsType ?? "any");
         return owner;

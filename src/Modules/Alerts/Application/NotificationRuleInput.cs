@@ -1,6 +1,8 @@
 using EvaraTech.Modules.Alerts.Domain;
 using EvaraTech.Modules.Alerts.Notifications;
 using EvaraTech.Modules.Alerts.Persistence;
+using EvaraTech.Modules.Nodes.Contracts;
+using EvaraTech.Modules.Tenancy.Contracts;
 
 namespace EvaraTech.Modules.Alerts.Application;
 
@@ -26,10 +28,32 @@ public sealed class NotificationRuleInputValidator : AbstractValidator<Notificat
     }
 }
 
-/// <summary>Turns the input into the stored values, validating the channels (their url, secret and address).</summary>
-public sealed class NotificationRuleValues(IOptions<NotificationOptions> options)
+/// <summary>
+/// Turns the input into the stored values, validating the channels (their url, secret and address). The nodes named
+/// must be ones the caller sees (others answer as if they did not exist), and an email goes only to a platform user
+/// the caller sees, so a rule can neither probe another tenant's nodes nor send its alerts to strangers.
+/// </summary>
+public sealed class NotificationRuleValues(IOptions<NotificationOptions> options, INodeLookup nodes, ITenantDirectory tenants, ICurrentUser user)
 {
-    public NotificationRuleStore.Values Of(NotificationRuleInput input) => new(
-        input.SeverityMin!, input.NodeIds?.Distinct().ToList(), NotificationRule.Channels(input.Channels, options.Value.AllowHttpWebhooks),
-        input.RepeatIntervalMinutes ?? NotificationRuleInput.DefaultRepeatIntervalMinutes, input.IsEnabled ?? true);
+    public async Task<NotificationRuleStore.Values> OfAsync(NotificationRuleInput input, CancellationToken ct)
+    {
+        var channels = NotificationRule.Channels(input.Channels, options.Value.AllowHttpWebhooks);
+        var nodeIds = input.NodeIds?.Distinct().ToList();
+        if (nodeIds is not null && (await nodes.FindManyAsync(nodeIds, user.Scope, ct)).Count != nodeIds.Count)
+        {
+            throw new AppException(ErrorKind.NotFound, ErrorCodes.NotFound, "A node of nodeIds was not found.", "nodeIds");
+        }
+
+        for (var i = 0; i < channels.Count; i++)
+        {
+            if (channels[i] is EmailChannel { Address: { } address } && !await tenants.IsUserEmailAsync(address, user.Scope, ct))
+            {
+                throw new DomainRuleViolation("INVALID_CHANNEL",
+                    "address is the email of a user you can see; leave it out to be told at your own.", $"channels[{i}].address");
+            }
+        }
+
+        return new(input.SeverityMin!, nodeIds, channels,
+            input.RepeatIntervalMinutes ?? NotificationRuleInput.DefaultRepeatIntervalMinutes, input.IsEnabled ?? true);
+    }
 }

@@ -43,6 +43,9 @@ public interface INodeLookup
     /// <returns>the nodes of <paramref name="nodeIds"/> within <paramref name="scope"/>, in no particular order</returns>
     Task<IReadOnlyList<NodeReference>> FindManyAsync(IReadOnlyCollection<Guid> nodeIds, TenantScope scope, CancellationToken cancellationToken);
 
+    /// <returns>whether a node within <paramref name="scope"/> carries the tag (tags are shared; one no node in scope carries is not the caller's)</returns>
+    Task<bool> TagInScopeAsync(Guid tagId, TenantScope scope, CancellationToken cancellationToken);
+
     /// <returns>the nodes within <paramref name="scope"/>, of one community when it is given, ordered by label then id</returns>
     Task<IReadOnlyList<NodeName>> ListAsync(TenantScope scope, Guid? communityId, CancellationToken cancellationToken);
 }

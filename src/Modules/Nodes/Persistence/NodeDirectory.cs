@@ -6,6 +6,11 @@ namespace EvaraTech.Modules.Nodes.Persistence;
 /// <summary>The Nodes module's side of its published look-ups: one statement for one node or many, scoped where the caller is.</summary>
 public sealed class NodeDirectory(DbSession db) : INodeLookup, INodeAudiences, INodeIngestionSources, INodeAlertTargets
 {
+    private const string TagCarried = """
+        SELECT EXISTS (SELECT 1 FROM nodes.device_tag_assignments a JOIN nodes.nodes n ON n.id = a.node_id
+                       WHERE a.tag_id = @TagId AND {scope})
+        """;
+
     private const string Find = """
         SELECT n.id, n.analytics_type AS AnalyticsType, n.owner_distributor_id AS OwnerDistributorId,
                t.max_depth_cm AS TankMaxDepthCm, t.low_level_percent AS TankLowLevelPercent
@@ -125,6 +130,13 @@ public sealed class NodeDirectory(DbSession db) : INodeLookup, INodeAudiences, I
 
     public async Task<NodeReference?> FindAsync(Guid nodeId, TenantScope scope, CancellationToken cancellationToken) =>
         (await FindManyAsync([nodeId], scope, cancellationToken)).SingleOrDefault();
+
+    public async Task<bool> TagInScopeAsync(Guid tagId, TenantScope scope, CancellationToken cancellationToken)
+    {
+        var connection = await db.ConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<bool>(
+            ScopeFilter.Command(db, TagCarried, scope, NodeOwnership.Columns, new { TagId = tagId }, cancellationToken));
+    }
 
     public async Task<IReadOnlyList<NodeReference>> FindManyAsync(
         IReadOnlyCollection<Guid> nodeIds, TenantScope scope, CancellationToken cancellationToken)

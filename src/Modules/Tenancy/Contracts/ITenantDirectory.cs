@@ -26,6 +26,9 @@ public interface ITenantDirectory
     /// </returns>
     Task<IReadOnlyList<Recipient>> AudienceAsync(Guid distributorId, Guid? customerId, CancellationToken cancellationToken);
 
+    /// <returns>whether an active user within <paramref name="scope"/> has <paramref name="email"/> (case aside)</returns>
+    Task<bool> IsUserEmailAsync(string email, TenantScope scope, CancellationToken cancellationToken);
+
     /// <returns>the active users among <paramref name="userIds"/>, with their email and scope (notifications: the platform's own work)</returns>
     Task<IReadOnlyList<Recipient>> RecipientsAsync(IReadOnlyCollection<Guid> userIds, CancellationToken cancellationToken);
 }

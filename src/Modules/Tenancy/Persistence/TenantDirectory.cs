@@ -42,6 +42,10 @@ public sealed class TenantDirectory(DbSession db) : ITenantDirectory
 
     private const string InIdOrder = " ORDER BY t.id";
 
+    private const string UserEmail = """
+        SELECT EXISTS (SELECT 1 FROM tenancy.users_profiles t WHERE t.is_active AND lower(t.email) = lower(@Email) AND {scope})
+        """;
+
     public async Task<TenantPath?> FindAsync(TenantType type, Guid tenantId, TenantScope scope, CancellationToken cancellationToken)
     {
         var (sql, parameters) = Scoped(type, scope);
@@ -59,6 +63,14 @@ public sealed class TenantDirectory(DbSession db) : ITenantDirectory
         var rows = await (await db.ConnectionAsync(cancellationToken)).QueryAsync<PathRow>(
             new CommandDefinition(sql + InIdOrder, parameters, db.Transaction, cancellationToken: cancellationToken));
         return [.. rows.Select(r => r.ToPath(type))];
+    }
+
+    public async Task<bool> IsUserEmailAsync(string email, TenantScope scope, CancellationToken cancellationToken)
+    {
+        var parameters = ScopeFilter.Parameters(scope);
+        parameters.Add("Email", email);
+        return await (await db.ConnectionAsync(cancellationToken)).ExecuteScalarAsync<bool>(new CommandDefinition(
+            ScopeFilter.Apply(UserEmail, scope, TenancyTables.Users.Ownership), parameters, db.Transaction, cancellationToken: cancellationToken));
     }
 
     public Task<IReadOnlyList<Recipient>> AudienceAsync(Guid distributorId, Guid? customerId, CancellationToken cancellationToken) =>

@@ -17,5 +17,5 @@ public sealed class CreateNotificationRuleHandler(NotificationRuleStore rules, N
     : ICommandHandler<CreateNotificationRuleCommand, NotificationRuleDto>
 {
     public async ValueTask<NotificationRuleDto> Handle(CreateNotificationRuleCommand command, CancellationToken cancellationToken) =>
-        await rules.InsertAsync(user.UserId!.Value, values.Of(command.Rule), cancellationToken);
+        await rules.InsertAsync(user.UserId!.Value, await values.OfAsync(command.Rule, cancellationToken), cancellationToken);
 }

@@ -20,6 +20,6 @@ public sealed class UpdateNotificationRuleHandler(NotificationRuleStore rules, N
     {
         var userId = user.UserId!.Value;
         audit.Changing(await rules.FindAsync(command.Id, userId, cancellationToken) ?? throw AppException.NotFound(NotificationRuleStore.Resource));
-        return await rules.UpdateAsync(command.Id, userId, command.ExpectedVersion, values.Of(command.Rule), cancellationToken);
+        return await rules.UpdateAsync(command.Id, userId, command.ExpectedVersion, await values.OfAsync(command.Rule, cancellationToken), cancellationToken);
     }
 }
