@@ -1,7 +1,9 @@
+using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using EvaraTech.Domain;
 using EvaraTech.Modules.Alerts.Domain;
+using EvaraTech.Modules.Alerts.Notifications;
 
 namespace EvaraTech.UnitTests.Alerts;
 
@@ -75,9 +77,33 @@ public sealed class WebhookAddressTests
     [TestCase("fe80::1", true)]
     [TestCase("fd00::1", true)]
     [TestCase("::ffff:10.0.0.1", true)]
+    [TestCase("::127.0.0.1", true)]
+    [TestCase("::ffff:127.0.0.1", true)]
+    [TestCase("64:ff9b::7f00:1", true)]
+    [TestCase("2002:7f00:1::", true)]
+    [TestCase("2002:a9fe:a9fe::1", true)]
+    [TestCase("0.1.2.3", true)]
+    [TestCase("224.0.0.1", true)]
+    [TestCase("239.255.255.250", true)]
+    [TestCase("255.255.255.255", true)]
+    [TestCase("ff02::1", true)]
     [TestCase("8.8.8.8", false)]
     [TestCase("172.32.0.1", false)]
     [TestCase("2606:4700:4700::1111", false)]
-    public void Loopback_private_and_link_local_addresses_are_inward(string address, bool inward) =>
-        Assert.That(EvaraTech.Modules.Alerts.Notifications.WebhookAddresses.IsInward(System.Net.IPAddress.Parse(address)), Is.EqualTo(inward));
+    [TestCase("64:ff9b::808:808", false)]
+    public void Loopback_private_link_local_multicast_and_embedded_inward_addresses_are_inward(string address, bool inward) =>
+        Assert.That(WebhookAddresses.IsInward(IPAddress.Parse(address)), Is.EqualTo(inward));
+
+    /// <summary>This host's own public address reaches its own services as surely as loopback does.</summary>
+    [Test]
+    public void The_hosts_own_interface_addresses_are_inward()
+    {
+        var own = WebhookAddresses.OwnAddresses();
+        var public8 = IPAddress.Parse("8.8.8.8");
+
+        Assert.That(own, Is.Not.Empty);
+        Assert.That(own.All(a => WebhookAddresses.IsInward(a)), Is.True);
+        Assert.That(WebhookAddresses.IsInward(public8, new HashSet<IPAddress> { public8 }), Is.True, "an address the host has is refused even when public");
+        Assert.That(WebhookAddresses.IsInward(public8, new HashSet<IPAddress>()), Is.False);
+    }
 }
