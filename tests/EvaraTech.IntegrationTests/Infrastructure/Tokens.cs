@@ -61,6 +61,14 @@ public static class Tokens
         return $"{header}.{payload}.";
     }
 
+    /// <summary>An HS256 token with the header and payload exactly as given (claims of the wrong JSON type, odd headers).</summary>
+    public static string Hs256Raw(object header, object payload)
+    {
+        var signingInput = Base64UrlEncoder.Encode(JsonSerializer.Serialize(header)) + "." + Base64UrlEncoder.Encode(JsonSerializer.Serialize(payload));
+        var signature = HMACSHA256.HashData(Encoding.UTF8.GetBytes(ApiFactory.TestJwtSecret), Encoding.UTF8.GetBytes(signingInput));
+        return signingInput + "." + Base64UrlEncoder.Encode(signature);
+    }
+
     /// <summary>Algorithm confusion: HS256, "signed" with the bytes of the identity provider's public key.</summary>
     public static string Hs256WithPublicKey(TestUser user, RSA rsa) =>
         Create(user.Id, user.Email, new SigningCredentials(

@@ -98,6 +98,44 @@ public sealed class TokenValidationTests : TenantWorldTest
         AssertRefusedAsync(Tokens.Hs256(World.Superadmin.Id, World.Superadmin.Email, d => d.IssuedAt = null));
 
     [Test]
+    public Task A_token_issued_in_the_future_is_refused() =>
+        AssertRefusedAsync(Tokens.Hs256(World.Superadmin.Id, World.Superadmin.Email, d => d.IssuedAt = DateTime.UtcNow.AddMinutes(10)));
+
+    [Test]
+    public Task A_token_with_a_critical_header_is_refused() =>
+        AssertRefusedAsync(Tokens.Hs256(World.Superadmin.Id, World.Superadmin.Email,
+            d => d.AdditionalHeaderClaims = new Dictionary<string, object> { ["crit"] = new[] { "exp-ext" }, ["exp-ext"] = true }));
+
+    [TestCase("exp")]
+    [TestCase("iat")]
+    [TestCase("nbf")]
+    public Task A_token_whose_times_are_strings_is_refused(string claim)
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var payload = new Dictionary<string, object>
+        {
+            ["sub"] = World.Superadmin.Id, ["email"] = World.Superadmin.Email, ["role"] = "authenticated",
+            ["aud"] = Tokens.Audience, ["iss"] = Tokens.Issuer, ["iat"] = now, ["nbf"] = now, ["exp"] = now + 600,
+        };
+        payload[claim] = ((long)payload[claim]).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return AssertRefusedAsync(Tokens.Hs256Raw(new { alg = "HS256", typ = "JWT" }, payload));
+    }
+
+    /// <summary>The same token with numeric times is accepted, so the refusals above are about the type alone.</summary>
+    [Test]
+    public async Task A_hand_made_token_with_numeric_times_is_accepted()
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var token = Tokens.Hs256Raw(new { alg = "HS256", typ = "JWT" }, new
+        {
+            sub = World.Superadmin.Id, email = World.Superadmin.Email, role = "authenticated", aud = Tokens.Audience, iss = Tokens.Issuer,
+            iat = now, nbf = now, exp = now + 600,
+        });
+
+        Assert.That((await MeAsync(token, HttpStatusCode.OK)).GetProperty("data").GetProperty("id").GetGuid(), Is.EqualTo(World.Superadmin.Id));
+    }
+
+    [Test]
     public Task A_token_for_another_audience_is_refused() =>
         AssertRefusedAsync(Tokens.Hs256(World.Superadmin.Id, World.Superadmin.Email, d => d.Audience = "service_role"));
 

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using EvaraTech.Infrastructure.Http;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http;
@@ -9,7 +10,8 @@ namespace EvaraTech.Modules.Tenancy.Authentication;
 
 /// <summary>
 /// Validation of Supabase-issued access tokens: HS256 with the project secret, RS256/ES256 with the JWKS keys;
-/// signature, exp, nbf, iat (required), issuer and audience when configured, 30 s clock skew. A key is only ever
+/// signature, exp, nbf, iat (required, numeric, not in the future), no <c>crit</c> header, issuer and audience when
+/// configured, 30 s clock skew. A key is only ever
 /// offered for its own algorithm family, which closes algorithm confusion (an HS256 token "signed" with the
 /// public key) and <c>alg: none</c>. The profile behind <c>sub</c> is then loaded from the database.
 /// </summary>
@@ -99,10 +101,15 @@ public sealed class SupabaseJwtBearer(IOptions<JwtOptions> jwtOptions, JwksKeyCa
 
     private static async Task LoadProfileAsync(TokenValidatedContext context)
     {
-        var token = context.SecurityToken as JsonWebToken;
-        if (token is null || !token.TryGetPayloadValue<long>(JwtRegisteredClaimNames.Iat, out _))
+        if (context.SecurityToken is not JsonWebToken token)
         {
-            context.Fail("The token has no iat claim.");
+            context.Fail("The token is not a JWT.");
+            return;
+        }
+
+        if (ShapeProblem(token, DateTime.UtcNow) is { } problem)
+        {
+            context.Fail(problem);
             return;
         }
 
@@ -129,6 +136,39 @@ public sealed class SupabaseJwtBearer(IOptions<JwtOptions> jwtOptions, JwksKeyCa
         }
 
         services.GetRequiredService<CurrentUser>().SignIn(profile);
+    }
+
+    /// <summary>
+    /// What the signature and lifetime checks leave open: <c>iat</c> is required and not in the future (beyond the
+    /// clock skew); <c>exp</c>, <c>nbf</c> and <c>iat</c> are NumericDates, never strings (the token library reads a
+    /// string as a number, so the raw payload is checked); and a <c>crit</c> header is refused, since this platform
+    /// understands no JWS extension (RFC 7515 §4.1.11).
+    /// </summary>
+    /// <returns>why the token is refused, or null</returns>
+    internal static string? ShapeProblem(JsonWebToken token, DateTime now)
+    {
+        if (token.TryGetHeaderValue<object>("crit", out _))
+        {
+            return "The token has a critical header this platform does not understand.";
+        }
+
+        using (var payload = JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(token.EncodedPayload)))
+        {
+            foreach (var name in new[] { JwtRegisteredClaimNames.Exp, JwtRegisteredClaimNames.Nbf, JwtRegisteredClaimNames.Iat })
+            {
+                if (payload.RootElement.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Number)
+                {
+                    return $"The token's {name} is not a number.";
+                }
+            }
+        }
+
+        if (!token.TryGetPayloadValue<long>(JwtRegisteredClaimNames.Iat, out _))
+        {
+            return "The token has no iat claim.";
+        }
+
+        return token.IssuedAt > now + ClockSkew ? "The token was issued in the future." : null;
     }
 
     private static async Task WriteUnauthorizedAsync(JwtBearerChallengeContext context)
