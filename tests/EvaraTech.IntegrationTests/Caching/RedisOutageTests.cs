@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -36,7 +37,9 @@ public sealed class RedisOutageTests : TenantWorldTest
         await redis.StopAsync();
         await UntilAsync(instanceA, connected: false);
         var duringOutage = await ReadAsync(viaA, path);
+        var probe = Stopwatch.StartNew();
         var readiness = await ReadinessAsync(viaA);
+        var probeTook = probe.Elapsed;
         await AlertScenario.RecordAsync(instanceA, scenario.Tank1, (20, DateTimeOffset.UtcNow));
         await HubClient.EventuallyAsync(() => !listenerOnA.Alerts.IsEmpty, "instance A's own client hearing the alert while Redis is down");
 
@@ -59,6 +62,7 @@ public sealed class RedisOutageTests : TenantWorldTest
             Assert.That(duringOutage.Cached, Is.False, "the cache is bypassed, the request still succeeds");
             Assert.That(readiness.GetProperty("status").GetString(), Is.EqualTo("Degraded"));
             Assert.That(readiness.GetProperty("checks").GetProperty("redis").GetProperty("status").GetString(), Is.EqualTo("Degraded"));
+            Assert.That(probeTook, Is.LessThan(TimeSpan.FromSeconds(2)), "a probe's timeout is a few seconds: Degraded must come well before (it took 5.3 s)");
             Assert.That(afterRecovery.Cached, Is.True, "caching resumed");
             Assert.That((await ReadinessAsync(viaA)).GetProperty("status").GetString(), Is.EqualTo("Healthy"));
             Assert.That(listenerOnB.Alerts, Is.Not.Empty, "the backplane resumed: B hears A's alerts again");
