@@ -13,12 +13,19 @@ public sealed class RealtimeHub(IServiceScopeFactory scopes) : Hub<IRealtimeClie
 {
     private const string ScopeItem = "scope";
 
-    public override Task OnConnectedAsync()
+    /// <remarks>
+    /// The scope is read for the authenticated user id, not from the connecting request's services: with long polling
+    /// and server-sent events the hub sees a copy of the request whose services never met the token, and every
+    /// subscription was refused.
+    /// </remarks>
+    public override async Task OnConnectedAsync()
     {
-        // The connection's own request carried the token; hub invocations get fresh DI scopes without a user.
-        var user = Context.GetHttpContext()!.RequestServices.GetRequiredService<ICurrentUser>();
-        Context.Items[ScopeItem] = user.Scope;
-        return base.OnConnectedAsync();
+        var userId = Guid.TryParse(Context.User?.FindFirst("sub")?.Value, out var id) ? id : (Guid?)null;
+        var recipient = userId is null ? null : (await scopes.RunAsync(
+            services => services.GetRequiredService<ITenantDirectory>().RecipientsAsync([userId.Value], Context.ConnectionAborted),
+            Context.ConnectionAborted)).SingleOrDefault();
+        Context.Items[ScopeItem] = recipient?.Scope ?? TenantScope.Nothing;
+        await base.OnConnectedAsync();
     }
 
     /// <summary>Everything the caller may see: the platform, a distributor's subtree or a customer's nodes.</summary>

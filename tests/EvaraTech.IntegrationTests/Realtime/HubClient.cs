@@ -23,11 +23,21 @@ public sealed class HubClient : IAsyncDisposable
 
     public ConcurrentQueue<DashboardMessage> Dashboards { get; } = new();
 
-    public static async Task<HubClient> ConnectAsync(WebApplicationFactory<Program> api, TestUser user, bool messagePack = false)
+    public static async Task<HubClient> ConnectAsync(
+        WebApplicationFactory<Program> api, TestUser user, bool messagePack = false, HttpTransportType transport = HttpTransportType.WebSockets)
     {
         var server = api.Server;
         var builder = new HubConnectionBuilder().WithUrl(new Uri(server.BaseAddress, "/hubs/realtime"), options =>
         {
+            if (transport != HttpTransportType.WebSockets)
+            {
+                // A client that falls back to HTTP: negotiation, then the transport's requests with the bearer header.
+                options.Transports = transport;
+                options.HttpMessageHandlerFactory = _ => server.CreateHandler();
+                options.AccessTokenProvider = () => Task.FromResult<string?>(Tokens.For(user));
+                return;
+            }
+
             options.Transports = HttpTransportType.WebSockets;
             options.SkipNegotiation = true;
             // The test server's WebSocket client, with the token where a browser puts it (the query string).

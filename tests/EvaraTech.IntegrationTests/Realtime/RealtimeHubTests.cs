@@ -1,4 +1,5 @@
 using EvaraTech.IntegrationTests.Alerts;
+using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace EvaraTech.IntegrationTests.Realtime;
@@ -46,6 +47,27 @@ public sealed class RealtimeHubTests : TenantWorldTest
             Assert.That(customer1.Statuses.Select(s => s.Status), Does.Contain("Alert"), "the node's status change is heard too");
             Assert.That(customer2.Telemetry.SelectMany(t => t.Updates).Select(u => u.NodeId).Distinct(), Is.EqualTo(new[] { _scenario.Tank2 }));
             Assert.That(customer2.Alerts, Is.Empty, "tank 2 stayed above its threshold, and tank 1's alert is not customer 2's");
+        });
+    }
+
+    /// <summary>Clients that fall back from WebSockets get the same subscriptions and the same refusals.</summary>
+    [TestCase(HttpTransportType.LongPolling)]
+    [TestCase(HttpTransportType.ServerSentEvents)]
+    public async Task Every_transport_subscribes_within_the_callers_scope(HttpTransportType transport)
+    {
+        await using var customer1 = await HubClient.ConnectAsync(Platform.Api, World.CustomerUser1, transport: transport);
+        await using var superadmin = await HubClient.ConnectAsync(Platform.Api, World.Superadmin, transport: transport);
+
+        await customer1.Connection.InvokeAsync("SubscribeNode", _scenario.Tank1);
+        await superadmin.Connection.InvokeAsync("SubscribeScope");
+        var otherNode = Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => customer1.Connection.InvokeAsync("SubscribeNode", _scenario.Tank2));
+        await AlertScenario.RecordAsync(Platform.Api, _scenario.Tank1, (200, DateTimeOffset.UtcNow));
+        await HubClient.EventuallyAsync(() => !customer1.Telemetry.IsEmpty && !superadmin.Telemetry.IsEmpty, "tank 1's telemetry");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(otherNode!.Message, Does.Contain("Node was not found"));
+            Assert.That(customer1.Telemetry.SelectMany(t => t.Updates).Select(u => u.NodeId).Distinct(), Is.EqualTo(new[] { _scenario.Tank1 }));
         });
     }
 
