@@ -9,7 +9,7 @@ namespace EvaraTech.Modules.Realtime;
 /// scope, to a community or to a node; each subscription is checked against the caller's scope as it was when the
 /// connection was authenticated, and something outside it is refused as not found (its existence never leaks; docs/adr/0003-out-of-scope-ids-answer-404.md).
 /// </summary>
-public sealed class RealtimeHub(IServiceScopeFactory scopes) : Hub<IRealtimeClient>
+public sealed class RealtimeHub(IServiceScopeFactory scopes, RealtimeConnections connections) : Hub<IRealtimeClient>
 {
     private const string ScopeItem = "scope";
 
@@ -25,7 +25,18 @@ public sealed class RealtimeHub(IServiceScopeFactory scopes) : Hub<IRealtimeClie
             services => services.GetRequiredService<ITenantDirectory>().RecipientsAsync([userId.Value], Context.ConnectionAborted),
             Context.ConnectionAborted)).SingleOrDefault();
         Context.Items[ScopeItem] = recipient?.Scope ?? TenantScope.Nothing;
+        if (recipient is not null)
+        {
+            connections.Opened(Context, recipient.UserId, recipient.Scope);
+        }
+
         await base.OnConnectedAsync();
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        connections.Closed(Context.ConnectionId);
+        return base.OnDisconnectedAsync(exception);
     }
 
     /// <summary>Everything the caller may see: the platform, a distributor's subtree or a customer's nodes.</summary>

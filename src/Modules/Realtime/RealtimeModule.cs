@@ -22,6 +22,8 @@ public static class RealtimeModule
         services.AddSingleton<RealtimeBroadcaster>();
         services.AddHostedService(provider => provider.GetRequiredService<RealtimeBroadcaster>());
         services.AddIntegrationEventHandler<BroadcastIntegrationEvents>();
+        services.AddSingleton<RealtimeConnections>();
+        services.AddHostedService(provider => provider.GetRequiredService<RealtimeConnections>());
         if (ConnectionStrings.Redis(configuration) is { } redis)
         {
             signalR.AddStackExchangeRedis(redis, o =>
@@ -39,7 +41,7 @@ public static class RealtimeModule
 
     public static IEndpointRouteBuilder MapRealtimeEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        // A connection ends when its token expires, so a revoked or demoted user does not keep listening.
+        // A connection ends when its token expires, and sooner when its user's access ends (RealtimeConnections).
         endpoints.MapHub<RealtimeHub>(HubPath, o => o.CloseOnAuthenticationExpiration = true).RequireAuthorization();
         return endpoints;
     }

@@ -71,6 +71,37 @@ public sealed class RealtimeHubTests : TenantWorldTest
         });
     }
 
+    /// <summary>Live data stops when access ends, whatever changed the user, not when the token expires.</summary>
+    [TestCase("deactivated", "UPDATE tenancy.users_profiles SET is_active = false WHERE id = @user")]
+    [TestCase("deleted", "DELETE FROM tenancy.users_profiles WHERE id = @user")]
+    [TestCase("moved to another tenant", "UPDATE tenancy.users_profiles SET customer_id = @customer, distributor_id = @distributor WHERE id = @user")]
+    public async Task An_open_connection_closes_within_seconds_when_its_users_access_ends_or_changes(string change, string sql)
+    {
+        await using var customer1 = await HubClient.ConnectAsync(Platform.Api, World.CustomerUser1);
+        await using var customer2 = await HubClient.ConnectAsync(Platform.Api, World.CustomerUser2);
+        await customer1.Connection.InvokeAsync("SubscribeScope");
+        await customer2.Connection.InvokeAsync("SubscribeScope");
+        var closed = new TaskCompletionSource();
+        customer1.Connection.Closed += _ =>
+        {
+            closed.TrySetResult();
+            return Task.CompletedTask;
+        };
+
+        await Database.ExecuteAsync(sql, ("user", World.CustomerUser1.Id), ("customer", World.Customer2), ("distributor", World.Distributor2));
+        await closed.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        await AlertScenario.RecordAsync(Platform.Api, _scenario.Tank1, (200, DateTimeOffset.UtcNow));
+        await AlertScenario.RecordAsync(Platform.Api, _scenario.Tank2, (200, DateTimeOffset.UtcNow));
+        await HubClient.EventuallyAsync(() => !customer2.Telemetry.IsEmpty, "customer 2's telemetry");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(customer1.Connection.State, Is.EqualTo(HubConnectionState.Disconnected), change);
+            Assert.That(customer1.Telemetry, Is.Empty);
+            Assert.That(customer2.Connection.State, Is.EqualTo(HubConnectionState.Connected), "a user whose access is unchanged keeps listening");
+        });
+    }
+
     [Test]
     public async Task Subscriptions_outside_the_callers_scope_are_refused()
     {
