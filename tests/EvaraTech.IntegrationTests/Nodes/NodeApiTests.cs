@@ -514,6 +514,19 @@ public sealed class NodeApiTests : TenantWorldTest
     }
 
     [Test]
+    public async Task A_batch_holding_null_is_400_naming_the_item_and_stores_nothing()
+    {
+        using var client = ClientWith(Tokens.For(World.Superadmin));
+        var body = new { operations = new object?[] { new { op = "create", node = TankBody("tank-n1", "community", World.Community1) }, null } };
+
+        var response = await client.PostAsJsonAsync("/api/v1/nodes/batch", body);
+
+        var error = (await response.ReadEnvelopeAsync(HttpStatusCode.BadRequest)).Errors().Single();
+        Assert.That((error.Code(), error.Field()), Is.EqualTo(("VALIDATION_ERROR", "operations[1]")));
+        Assert.That(await CountAsync("SELECT count(*) FROM nodes.nodes"), Is.Zero);
+    }
+
+    [Test]
     public async Task A_batch_of_more_than_500_items_is_400()
     {
         using var client = ClientWith(Tokens.For(World.Superadmin));

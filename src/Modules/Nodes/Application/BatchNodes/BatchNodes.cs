@@ -43,6 +43,7 @@ public sealed class BatchNodesValidator : AbstractValidator<BatchNodesCommand>
     {
         RuleFor(c => c.Operations).NotNull().Must(o => o is { Count: >= 1 and <= MaximumOperations })
             .WithMessage($"operations holds 1 to {MaximumOperations} items.");
+        RuleForEach(c => c.Operations).NotNull().WithMessage("operations[{CollectionIndex}] is an operation object, not null.");
     }
 
     public static IEnumerable<FieldError> Shape(BatchOperation operation)
