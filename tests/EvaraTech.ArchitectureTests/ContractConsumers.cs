@@ -40,7 +40,7 @@ internal static class ContractConsumers
 
         // Tenancy: where tenants sit and who is told; authentication facts for the audit trail.
         [typeof(ITenantDirectory)] = [Nodes, Alerts, Realtime],
-        [typeof(Recipient)] = [Alerts],
+        [typeof(Recipient)] = [Alerts, Realtime],
         [typeof(UserLoggedIn)] = [Audit],
         [typeof(LoginFailed)] = [Audit],
         [typeof(IdentityWebhookReceived)] = [Audit],
