@@ -26,6 +26,7 @@ public static class TenancyModule
         services.AddIntegrationEventContracts(typeof(UserLoggedIn).Assembly);
         services.AddOptions<JwtOptions>()
             .Bind(configuration.GetSection(JwtOptions.Section))
+            .PostConfigure(options => options.ApplySupabaseUrl())
             .Validate<IHostEnvironment>((options, environment) => ProductionSafety.Violation(options, environment) is null,
                 "Unsafe authentication settings for Production (see ProductionSafety).")
             .ValidateOnStart();

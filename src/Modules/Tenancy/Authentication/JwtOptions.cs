@@ -14,6 +14,12 @@ public sealed class JwtOptions
     /// <summary>Expected <c>aud</c>; checked when set.</summary>
     public string Audience { get; set; } = "authenticated";
 
+    /// <summary>
+    /// The Supabase project's URL (<c>https://&lt;project&gt;.supabase.co</c>, a trailing <c>/</c> or not): when set, the
+    /// issuer and the JWKS default to its <c>/auth/v1</c> and <c>/auth/v1/.well-known/jwks.json</c>.
+    /// </summary>
+    public string SupabaseUrl { get; set; } = "";
+
     /// <summary>The identity provider's JWKS, for asymmetric (RS256/ES256) tokens; optional.</summary>
     public string JwksUrl { get; set; } = "";
 
@@ -47,4 +53,24 @@ public sealed class JwtOptions
     };
 
     public const string LocalIssuerName = "evaratech-local";
+
+    /// <summary>Fills the issuer and JWKS left unset from <see cref="SupabaseUrl"/>.</summary>
+    public void ApplySupabaseUrl()
+    {
+        if (string.IsNullOrWhiteSpace(SupabaseUrl))
+        {
+            return;
+        }
+
+        var auth = SupabaseUrl.Trim().TrimEnd('/') + "/auth/v1";
+        if (string.IsNullOrEmpty(Issuer))
+        {
+            Issuer = auth;
+        }
+
+        if (string.IsNullOrEmpty(JwksUrl))
+        {
+            JwksUrl = auth + "/.well-known/jwks.json";
+        }
+    }
 }
