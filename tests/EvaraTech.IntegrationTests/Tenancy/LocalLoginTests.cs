@@ -88,8 +88,11 @@ public sealed class LoginRateLimitTests
         }
 
         var response = await client.PostAsJsonAsync("/api/v1/auth/login", new { email = "dist1@evara.test", password = TenantWorld.Password });
+        // Spellings PostgreSQL folds to the same account (a dotted capital I) are the same account to the throttle.
+        var variant = await client.PostAsJsonAsync("/api/v1/auth/login", new { email = "d\u0130st1@evara.test", password = TenantWorld.Password });
 
         Assert.That((await response.ReadEnvelopeAsync(HttpStatusCode.TooManyRequests)).Errors().Single().Code(), Is.EqualTo("RATE_LIMITED"));
+        Assert.That(variant.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests));
     }
 
     [Test, Order(2)]

@@ -18,17 +18,19 @@ public sealed class LoginHandler(
 
     public async ValueTask<LoginResult> Handle(LoginCommand command, CancellationToken cancellationToken)
     {
-        var email = command.Email!;
+        var connection = await db.ConnectionAsync(cancellationToken);
+        var user = await connection.QuerySingleOrDefaultAsync<Credentials>(
+            new CommandDefinition(FindCredentials, new { Email = command.Email! }, db.Transaction, cancellationToken: cancellationToken));
+
+        // The throttle counts per account as the database matched it: PostgreSQL folds spellings .NET keeps apart (the
+        // Kelvin sign, a dotted capital I), so keying by the typed email let such a variant guess on after a lock.
+        var email = user?.Email ?? command.Email!;
         if (throttle.IsThrottled(email))
         {
             await events.PublishDetachedAsync(Failed(command, "throttled"), cancellationToken);
             throw new AppException(ErrorKind.TooManyRequests, ErrorCodes.RateLimited,
                 "Too many failed logins for this account; try again later.");
         }
-
-        var connection = await db.ConnectionAsync(cancellationToken);
-        var user = await connection.QuerySingleOrDefaultAsync<Credentials>(
-            new CommandDefinition(FindCredentials, new { Email = email }, db.Transaction, cancellationToken: cancellationToken));
 
         // One answer for unknown email, wrong password and inactive user: no account enumeration.
         if (user is null || !user.IsActive
