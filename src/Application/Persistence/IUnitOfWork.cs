@@ -35,4 +35,12 @@ public static class UnitOfWork
             throw;
         }
     }
+
+    /// <inheritdoc cref="RunAsync{T}"/>
+    public static Task RunAsync(this IUnitOfWork unitOfWork, Func<Task> work, CancellationToken cancellationToken) =>
+        unitOfWork.RunAsync(async () =>
+        {
+            await work();
+            return true;
+        }, cancellationToken);
 }

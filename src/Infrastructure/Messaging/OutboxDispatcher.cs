@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Reflection;
 using System.Text.Json;
 using Dapper;
@@ -154,16 +155,13 @@ public sealed class OutboxDispatcher(
     {
         var outcome = new Outcome();
         IIntegrationEvent integrationEvent;
-        Type handlerType;
-        string[] handlers;
+        EventHandlers handlers;
         try
         {
             var type = eventTypes.Find(row.EventType)
                 ?? throw new InvalidOperationException($"Unknown integration event type '{row.EventType}'.");
             integrationEvent = (IIntegrationEvent)JsonSerializer.Deserialize(row.Payload, type, Json)!;
-            handlerType = typeof(IIntegrationEventHandler<>).MakeGenericType(type);
-            await using var probe = scopes.CreateAsyncScope();
-            handlers = [.. probe.ServiceProvider.GetServices(handlerType).Select(h => h!.GetType().Name)];
+            handlers = _handlers.GetOrAdd(type, HandlersOf);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -172,16 +170,15 @@ public sealed class OutboxDispatcher(
             return outcome;
         }
 
-        var handle = handlerType.GetMethod(nameof(IIntegrationEventHandler<IIntegrationEvent>.HandleAsync))!;
         var now = clock.GetUtcNow().UtcDateTime;
         if (earlier.ContainsKey(EventItself))
         {
             outcome.Delivered.Add(EventItself);
         }
 
-        for (var index = 0; index < handlers.Length; index++)
+        for (var index = 0; index < handlers.Names.Length; index++)
         {
-            var name = handlers[index];
+            var name = handlers.Names[index];
             if (earlier.TryGetValue(name, out var state) && (state.Settled || state.NextAttemptAt > now))
             {
                 outcome.Waiting |= !state.Settled;
@@ -190,7 +187,7 @@ public sealed class OutboxDispatcher(
 
             try
             {
-                await HandleAsync(handlerType, handle, index, integrationEvent, cancellationToken);
+                await HandleAsync(handlers, index, integrationEvent, cancellationToken);
                 outcome.Delivered.Add(name);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -204,16 +201,26 @@ public sealed class OutboxDispatcher(
     }
 
     /// <summary>One handler, as the system, in a scope and a unit of work of its own.</summary>
-    private async Task HandleAsync(Type handlerType, MethodInfo handle, int index, IIntegrationEvent integrationEvent, CancellationToken cancellationToken)
+    private async Task HandleAsync(EventHandlers handlers, int index, IIntegrationEvent integrationEvent, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<ICurrentUser>().ActAsSystem();
-        var handler = scope.ServiceProvider.GetServices(handlerType).ElementAt(index)!;
-        await scope.ServiceProvider.GetRequiredService<IUnitOfWork>().RunAsync(async () =>
-        {
-            await (Task)handle.Invoke(handler, BindingFlags.DoNotWrapExceptions, null, [integrationEvent, cancellationToken], null)!;
-            return true;
-        }, cancellationToken);
+        var handler = scope.ServiceProvider.GetServices(handlers.HandlerType).ElementAt(index)!;
+        await scope.ServiceProvider.GetRequiredService<IUnitOfWork>().RunAsync(
+            () => (Task)handlers.Handle.Invoke(handler, BindingFlags.DoNotWrapExceptions, null, [integrationEvent, cancellationToken], null)!,
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// The handlers registered for an event type, by name, in registration order: read once per type, since the
+    /// registrations do not change while the process runs.
+    /// </summary>
+    private EventHandlers HandlersOf(Type eventType)
+    {
+        var handlerType = typeof(IIntegrationEventHandler<>).MakeGenericType(eventType);
+        using var probe = scopes.CreateScope();
+        return new EventHandlers(handlerType, handlerType.GetMethod(nameof(IIntegrationEventHandler<IIntegrationEvent>.HandleAsync))!,
+            [.. probe.ServiceProvider.GetServices(handlerType).Select(h => h!.GetType().Name)]);
     }
 
     private async Task RecordAsync(Guid eventId, Outcome outcome, CancellationToken cancellationToken)
@@ -259,6 +266,10 @@ public sealed class OutboxDispatcher(
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await statement(connection);
     }
+
+    private readonly ConcurrentDictionary<Type, EventHandlers> _handlers = new();
+
+    private sealed record EventHandlers(Type HandlerType, MethodInfo Handle, string[] Names);
 
     private sealed record OutboxRow(Guid Id, string EventType, string Payload);
 

@@ -18,8 +18,19 @@ public sealed class RealtimeConnections(IServiceScopeFactory scopes, IOptions<Re
 
     private readonly ConcurrentDictionary<string, Connection> _open = new();
 
-    public void Opened(HubCallerContext context, Guid userId, TenantScope scope) =>
+    /// <summary>Records a new connection of the authenticated user.</summary>
+    /// <returns>the user's scope now (nothing for a user who is not, or no longer, an active user)</returns>
+    public async Task<TenantScope> OpenedAsync(HubCallerContext context, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(context.User?.FindFirst("sub")?.Value, out var userId)
+            || !(await ScopesAsync([userId], cancellationToken)).TryGetValue(userId, out var scope))
+        {
+            return TenantScope.Nothing;
+        }
+
         _open[context.ConnectionId] = new Connection(userId, scope, context);
+        return scope;
+    }
 
     public void Closed(string connectionId) => _open.TryRemove(connectionId, out _);
 
@@ -32,9 +43,7 @@ public sealed class RealtimeConnections(IServiceScopeFactory scopes, IOptions<Re
             return 0;
         }
 
-        var current = (await scopes.RunAsync(services => services.GetRequiredService<ITenantDirectory>()
-                .RecipientsAsync([.. open.Select(c => c.UserId).Distinct()], cancellationToken), cancellationToken))
-            .ToDictionary(r => r.UserId, r => r.Scope);
+        var current = await ScopesAsync([.. open.Select(c => c.UserId).Distinct()], cancellationToken);
         var revoked = open.Where(c => !current.TryGetValue(c.UserId, out var scope) || scope != c.Scope).ToList();
         foreach (var connection in revoked)
         {
@@ -44,6 +53,11 @@ public sealed class RealtimeConnections(IServiceScopeFactory scopes, IOptions<Re
 
         return revoked.Count;
     }
+
+    /// <summary>The current scopes of the users who are active; the one read of a user's access, at connect and after.</summary>
+    private async Task<Dictionary<Guid, TenantScope>> ScopesAsync(IReadOnlyCollection<Guid> userIds, CancellationToken cancellationToken) =>
+        (await scopes.RunAsync(services => services.GetRequiredService<ITenantDirectory>().RecipientsAsync(userIds, cancellationToken), cancellationToken))
+            .ToDictionary(r => r.UserId, r => r.Scope);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -20,16 +20,7 @@ public sealed class RealtimeHub(IServiceScopeFactory scopes, RealtimeConnections
     /// </remarks>
     public override async Task OnConnectedAsync()
     {
-        var userId = Guid.TryParse(Context.User?.FindFirst("sub")?.Value, out var id) ? id : (Guid?)null;
-        var recipient = userId is null ? null : (await scopes.RunAsync(
-            services => services.GetRequiredService<ITenantDirectory>().RecipientsAsync([userId.Value], Context.ConnectionAborted),
-            Context.ConnectionAborted)).SingleOrDefault();
-        Context.Items[ScopeItem] = recipient?.Scope ?? TenantScope.Nothing;
-        if (recipient is not null)
-        {
-            connections.Opened(Context, recipient.UserId, recipient.Scope);
-        }
-
+        Context.Items[ScopeItem] = await connections.OpenedAsync(Context, Context.ConnectionAborted);
         await base.OnConnectedAsync();
     }
 
