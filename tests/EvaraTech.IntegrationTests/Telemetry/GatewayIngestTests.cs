@@ -45,6 +45,27 @@ public sealed class GatewayIngestTests : TenantWorldTest
         Assert.That(await Database.ScalarAsync<string>("SELECT source FROM telemetry.telemetry_rejections"), Is.EqualTo("gateway"));
     }
 
+    /// <summary>
+    /// Values as firmware and ThingSpeak send them are readings, not refused text: strings ending in CR/LF, null
+    /// fields, a timestamp with an offset, even a NUL padding a number (the API's control-character check is for its
+    /// own text fields; field values go to ingestion's parser like a device push's).
+    /// </summary>
+    [Test]
+    public async Task Values_as_devices_send_them_are_read_as_readings()
+    {
+        var offset = DateTimeOffset.UtcNow.AddMinutes(-3).ToOffset(TimeSpan.FromHours(5.5)).ToString("yyyy-MM-ddTHH:mm:sszzz");
+        var response = await Client.PostAsync(Route, Body($$$"""
+            {"apiKey": "WRITEKEY777001", "timestamp": "{{{offset}}}", "fields": {"field1": "1.5\r\n", "field2": null}}
+            """));
+        var nul = await Client.PostAsync(Route, Body($$$"""
+            {"apiKey": "WRITEKEY777001", "timestamp": "{{{At}}}", "fields": {"field1": "1.5\u0000"}}
+            """));
+
+        Assert.That((await response.ReadEnvelopeAsync(HttpStatusCode.OK)).GetProperty("data").GetProperty("stored").GetInt32(), Is.EqualTo(1));
+        Assert.That((await nul.ReadEnvelopeAsync(HttpStatusCode.OK)).GetProperty("data").GetProperty("stored").GetInt32(), Is.EqualTo(1));
+        Assert.That(await Database.ScalarAsync<string>("SELECT string_agg(water_level_cm::text, ',') FROM telemetry.telemetry_tank"), Is.EqualTo("85,85"));
+    }
+
     [Test]
     public async Task A_wrong_key_or_a_key_of_another_node_refuses_those_readings_only()
     {

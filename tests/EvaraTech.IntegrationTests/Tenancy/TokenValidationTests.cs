@@ -121,6 +121,22 @@ public sealed class TokenValidationTests : TenantWorldTest
         return AssertRefusedAsync(Tokens.Hs256Raw(new { alg = "HS256", typ = "JWT" }, payload));
     }
 
+    /// <summary>A token with everything Supabase's access tokens carry passes the shape checks.</summary>
+    [Test]
+    public async Task A_token_with_supabases_full_claim_set_is_accepted()
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var token = Tokens.Hs256Raw(new { alg = "HS256", typ = "JWT", kid = "Vp4bqGbFR2FkqGmQ" }, new Dictionary<string, object?>
+        {
+            ["iss"] = Tokens.Issuer, ["sub"] = World.DistributorUser1.Id, ["aud"] = Tokens.Audience, ["exp"] = now + 3600, ["iat"] = now,
+            ["email"] = World.DistributorUser1.Email, ["phone"] = "", ["app_metadata"] = new { provider = "email", providers = new[] { "email" } },
+            ["user_metadata"] = new { email_verified = true }, ["role"] = "authenticated", ["aal"] = "aal1",
+            ["amr"] = new[] { new { method = "password", timestamp = now } }, ["session_id"] = Guid.NewGuid(), ["is_anonymous"] = false,
+        });
+
+        Assert.That((await MeAsync(token, HttpStatusCode.OK)).GetProperty("data").GetProperty("id").GetGuid(), Is.EqualTo(World.DistributorUser1.Id));
+    }
+
     /// <summary>The same token with numeric times is accepted, so the refusals above are about the type alone.</summary>
     [Test]
     public async Task A_hand_made_token_with_numeric_times_is_accepted()
