@@ -38,7 +38,6 @@ public sealed class Platform
         Api = ApiFactory.For(Database, new Dictionary<string, string?>
         {
             ["Auth:JwksUrl"] = Jwks.Url,
-            ["Auth:JwksMinimumRefreshInterval"] = "00:00:00",
         });
         _ = Api.Server; // starts the host, which applies the migrations
         // Hangfire's static job filters log through the platform host, alive for the whole run (see ApiFactory.DisposeAsync).

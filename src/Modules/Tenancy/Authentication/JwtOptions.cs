@@ -23,8 +23,17 @@ public sealed class JwtOptions
     /// <summary>The identity provider's JWKS, for asymmetric (RS256/ES256) tokens; optional.</summary>
     public string JwksUrl { get; set; } = "";
 
-    /// <summary>How often, at most, an unknown key id may trigger a JWKS refresh (key rotation).</summary>
-    public TimeSpan JwksMinimumRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>The shortest gap between two JWKS fetches: tokens with unknown key ids wait together for the next one.</summary>
+    public TimeSpan JwksRetryInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How old the cached JWKS may grow before it is re-read in the background.</summary>
+    public TimeSpan JwksRefreshInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How long, at most, a key the provider has removed is still trusted: beyond this age a token waits for a fresh
+    /// key set (while the provider answers; when it does not, the last keys it published stay in use).
+    /// </summary>
+    public TimeSpan JwksMaximumKeyAge { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>The Standard Webhooks secret of the auth webhook (<c>v1,whsec_…</c>); the webhook is off without it.</summary>
     public string WebhookSecret { get; set; } = "";

@@ -45,7 +45,7 @@ public sealed class SupabaseJwtBearer(IOptions<JwtOptions> jwtOptions, JwksKeyCa
         };
         options.Events = new JwtBearerEvents
         {
-            OnMessageReceived = AcceptQueryTokenForHubs,
+            OnMessageReceived = ReceiveTokenAsync,
             OnTokenValidated = LoadProfileAsync,
             OnChallenge = WriteUnauthorizedAsync,
             OnForbidden = WriteForbiddenAsync,
@@ -65,11 +65,45 @@ public sealed class SupabaseJwtBearer(IOptions<JwtOptions> jwtOptions, JwksKeyCa
 
     public const string DashboardCookie = "evara_dashboard_token";
 
+    private async Task ReceiveTokenAsync(MessageReceivedContext context)
+    {
+        AcceptQueryTokenForHubs(context);
+        var token = context.Token ?? BearerToken(context.Request.Headers.Authorization.ToString());
+        if (TryReadProviderKeyId(token, out var keyId))
+        {
+            await jwks.PrepareAsync(keyId, context.HttpContext.RequestAborted);
+        }
+    }
+
+    private static string? BearerToken(string authorization) =>
+        authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? authorization["Bearer ".Length..].Trim() : null;
+
+    /// <summary>Whether the token is signed with a provider key (RS/ES), and its key id, read before validation.</summary>
+    private static bool TryReadProviderKeyId(string? token, out string? keyId)
+    {
+        keyId = null;
+        if (string.IsNullOrEmpty(token) || !new JsonWebTokenHandler().CanReadToken(token))
+        {
+            return false;
+        }
+
+        try
+        {
+            var jwt = new JsonWebToken(token);
+            keyId = string.IsNullOrEmpty(jwt.Kid) ? null : jwt.Kid;
+            return jwt.Alg is { } alg && (alg.StartsWith("RS", StringComparison.Ordinal) || alg.StartsWith("ES", StringComparison.Ordinal));
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>
     /// Browsers cannot set headers on WebSocket requests (SignalR sends the token as <c>access_token</c>) nor on the
     /// Hangfire dashboard's page loads (the first visit passes <c>access_token</c>, kept in an HttpOnly cookie).
     /// </summary>
-    private static Task AcceptQueryTokenForHubs(MessageReceivedContext context)
+    private static void AcceptQueryTokenForHubs(MessageReceivedContext context)
     {
         var path = context.HttpContext.Request.Path;
         var queryToken = context.Request.Query["access_token"].ToString();
@@ -95,8 +129,6 @@ public sealed class SupabaseJwtBearer(IOptions<JwtOptions> jwtOptions, JwksKeyCa
                 context.Token = cookieToken;
             }
         }
-
-        return Task.CompletedTask;
     }
 
     private static async Task LoadProfileAsync(TokenValidatedContext context)
