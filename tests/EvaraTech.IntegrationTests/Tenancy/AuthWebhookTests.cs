@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using EvaraTech.IntegrationTests.Infrastructure;
 using EvaraTech.Modules.Tenancy.Authentication;
+using Npgsql;
 
 namespace EvaraTech.IntegrationTests.Tenancy;
 
@@ -23,6 +24,17 @@ public sealed class AuthWebhookTests : IntegrationTest
         request.Headers.Add("webhook-signature", StandardWebhookVerifier.Sign(secret, id, timestamp, body));
         return await Client.SendAsync(request);
     }
+
+    private static string Change(string type, string? record, string? oldRecord) =>
+        "{\"type\":\"" + type + "\",\"table\":\"users\",\"schema\":\"auth\",\"record\":" + (record ?? "null") + ",\"old_record\":" + (oldRecord ?? "null") + "}";
+
+    private static string User(string? email = "signup@evara.test", string extra = "") =>
+        "{\"id\":\"" + NewUser + "\",\"email\":" + (email is null ? "null" : "\"" + email + "\"") + ",\"phone\":\"+254700000001\"" + extra + ",\"raw_user_meta_data\":{}}";
+
+    private async Task<string> ChangeOfAsync(string body) =>
+        (await (await DeliverAsync(body)).ReadEnvelopeAsync(HttpStatusCode.OK)).GetProperty("data").GetProperty("change").GetString()!;
+
+    private static Task<bool> IsActiveAsync() => Database.ScalarAsync<bool>("SELECT is_active FROM tenancy.users_profiles WHERE id = @id", ("id", NewUser));
 
     private static Task<long> ProfilesAsync() => Database.ScalarAsync<long>("SELECT count(*) FROM tenancy.users_profiles WHERE id = @id", ("id", NewUser));
 
@@ -97,5 +109,96 @@ public sealed class AuthWebhookTests : IntegrationTest
         var response = await DeliverAsync(Insert().Replace("New Signup", new string('x', 70_000), StringComparison.Ordinal));
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.RequestEntityTooLarge));
+    }
+
+    [Test]
+    public async Task A_delete_as_supabase_sends_it_carries_only_the_old_record_and_deactivates()
+    {
+        await DeliverAsync(Insert());
+
+        Assert.That(await ChangeOfAsync(Change("DELETE", null, User())), Is.EqualTo("deactivated"));
+        Assert.That(await IsActiveAsync(), Is.False);
+    }
+
+    [Test]
+    public async Task A_sign_in_update_does_not_reactivate_a_user_an_administrator_deactivated()
+    {
+        await DeliverAsync(Insert());
+        await Database.ExecuteAsync("UPDATE tenancy.users_profiles SET is_active = false WHERE id = @id", ("id", NewUser));
+
+        Assert.That(await ChangeOfAsync(Change("UPDATE", User(extra: ",\"last_sign_in_at\":\"2026-12-06T10:00:00Z\""), User())), Is.Not.EqualTo("created"));
+        Assert.That(await IsActiveAsync(), Is.False);
+    }
+
+    [Test]
+    public async Task An_update_does_not_recreate_a_user_an_administrator_deleted()
+    {
+        await DeliverAsync(Insert());
+        await Database.ExecuteAsync("DELETE FROM tenancy.users_profiles WHERE id = @id", ("id", NewUser));
+
+        await ChangeOfAsync(Change("UPDATE", User("changed@evara.test"), User()));
+
+        Assert.That(await ProfilesAsync(), Is.Zero);
+    }
+
+    [TestCase(",\"banned_until\":\"2999-01-01T00:00:00Z\"", TestName = "A user banned in Supabase is deactivated")]
+    [TestCase(",\"deleted_at\":\"2026-12-06T10:00:00Z\"", TestName = "A user soft-deleted in Supabase is deactivated")]
+    public async Task A_user_blocked_in_the_provider_is_deactivated(string blocked)
+    {
+        await DeliverAsync(Insert());
+
+        Assert.That(await ChangeOfAsync(Change("UPDATE", User(extra: blocked), User())), Is.EqualTo("deactivated"));
+        Assert.That(await IsActiveAsync(), Is.False);
+    }
+
+    [TestCase(null, "", TestName = "A phone-only sign-up is acknowledged without a profile")]
+    [TestCase("anon@evara.test", ",\"is_anonymous\":true", TestName = "An anonymous sign-up is acknowledged without a profile")]
+    public async Task An_identity_that_cannot_sign_in_here_is_acknowledged(string? email, string extra)
+    {
+        Assert.That(await ChangeOfAsync(Change("INSERT", User(email, extra), null)), Is.EqualTo("ignored"));
+        Assert.That(await ProfilesAsync(), Is.Zero);
+    }
+
+    [Test]
+    public async Task An_anonymous_user_who_adds_an_email_gets_a_profile()
+    {
+        await DeliverAsync(Change("INSERT", User(null, ",\"is_anonymous\":true"), null));
+
+        Assert.That(await ChangeOfAsync(Change("UPDATE", User(extra: ",\"is_anonymous\":false"), User(null, ",\"is_anonymous\":true"))), Is.EqualTo("created"));
+        Assert.That(await IsActiveAsync(), Is.True);
+    }
+
+    [Test]
+    public async Task A_delivery_signed_by_the_documented_supabase_trigger_is_accepted()
+    {
+        var script = await File.ReadAllTextAsync(Path.Combine(TimescaleHarness.RepositoryRoot(), "deploy", "supabase", "auth-users-webhook.sql"));
+        var signing = script[..script.IndexOf("-- BEGIN TRIGGER", StringComparison.Ordinal)];
+        var body = Insert();
+        string headersJson;
+        await using (var connection = new NpgsqlConnection(Database.AdminConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var transaction = await connection.BeginTransactionAsync();
+            await using (var create = new NpgsqlCommand(signing, connection, transaction))
+            {
+                await create.ExecuteNonQueryAsync();
+            }
+
+            await using var sign = new NpgsqlCommand("SELECT evaratech.webhook_headers(@body, @secret)::text", connection, transaction);
+            sign.Parameters.AddWithValue("body", body);
+            sign.Parameters.AddWithValue("secret", ApiFactory.TestWebhookSecret);
+            headersJson = (string)(await sign.ExecuteScalarAsync())!;
+            await transaction.RollbackAsync();
+        }
+
+        var headers = System.Text.Json.JsonDocument.Parse(headersJson).RootElement;
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/auth/webhook") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        foreach (var name in new[] { "webhook-id", "webhook-timestamp", "webhook-signature" })
+        {
+            request.Headers.Add(name, headers.GetProperty(name).GetString());
+        }
+
+        await (await Client.SendAsync(request)).ReadEnvelopeAsync(HttpStatusCode.OK);
+        Assert.That(await ProfilesAsync(), Is.EqualTo(1));
     }
 }

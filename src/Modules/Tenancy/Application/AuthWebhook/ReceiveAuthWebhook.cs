@@ -7,8 +7,8 @@ using EvaraTech.Modules.Tenancy.Persistence;
 namespace EvaraTech.Modules.Tenancy.Application.AuthWebhook;
 
 /// <summary>
-/// A signed delivery from the identity provider about one of its users (Supabase database webhook on
-/// <c>auth.users</c>): INSERT and UPDATE upsert the profile, DELETE deactivates it. Anonymous by nature; the
+/// A signed delivery from the identity provider about one of its users (a Supabase database webhook on
+/// <c>auth.users</c>, signed by the trigger in deploy/supabase/auth-users-webhook.sql). Anonymous by nature; the
 /// Standard Webhooks signature is the authentication.
 /// </summary>
 // Recorded by the Audit module from the authentication events, failures included.
@@ -49,22 +49,37 @@ public sealed class ReceiveAuthWebhookHandler(
             throw new AppException(ErrorKind.Conflict, "WEBHOOK_REPLAYED", "This webhook delivery was already received.");
         }
 
-        AuthWebhookResult result;
-        if (change.Type == "DELETE")
-        {
-            await profiles.DeactivateAsync(change.Record.Id, cancellationToken);
-            result = new AuthWebhookResult(change.Record.Id, "deactivated");
-        }
-        else
-        {
-            var displayName = change.Record.UserMetadata?.DisplayName ?? change.Record.UserMetadata?.FullName ?? change.Record.Email!.Split('@')[0];
-            await profiles.UpsertAsync(change.Record.Id, change.Record.Email!, displayName, cancellationToken);
-            result = new AuthWebhookResult(change.Record.Id, "upserted");
-        }
-
+        var result = new AuthWebhookResult(change.User!.Id, await ApplyAsync(change, cancellationToken));
         await events.PublishAsync(
             new IdentityWebhookReceived(Guid.CreateVersion7(), clock.GetUtcNow(), command.DeliveryId!, result.UserId, result.Change), cancellationToken);
         return result;
+    }
+
+    /// <summary>
+    /// The platform owns activation and deletion: a change from the provider never reactivates a user an
+    /// administrator deactivated, nor re-creates one that was deleted. It creates a profile for a new email identity
+    /// (a sign-up, or an anonymous or phone-only user who just added an email), keeps email and name in step, and
+    /// deactivates a user the provider deleted, soft-deleted or banned. Identities without an email cannot sign in
+    /// here and are acknowledged without a profile.
+    /// </summary>
+    private async Task<string> ApplyAsync(UserChange change, CancellationToken cancellationToken)
+    {
+        var user = change.User!;
+        if (change.Type == "DELETE" || user.IsBlocked(clock.GetUtcNow()))
+        {
+            await profiles.DeactivateAsync(user.Id, cancellationToken);
+            return "deactivated";
+        }
+
+        if (!user.CanSignIn)
+        {
+            return "ignored";
+        }
+
+        var displayName = user.UserMetadata?.DisplayName ?? user.UserMetadata?.FullName ?? user.Email!.Split('@')[0];
+        var isNewToThePlatform = change.Type == "INSERT" || change.OldRecord is not { CanSignIn: true };
+        return isNewToThePlatform && await profiles.CreateAsync(user.Id, user.Email!, displayName, cancellationToken) ? "created"
+            : await profiles.UpdateAsync(user.Id, user.Email!, displayName, cancellationToken) ? "updated" : "unchanged";
     }
 
     private static UserChange Parse(string body)
@@ -79,17 +94,31 @@ public sealed class ReceiveAuthWebhookHandler(
             change = null;
         }
 
-        return change is { Type: "INSERT" or "UPDATE" or "DELETE", Record.Id: var id } && id != Guid.Empty
-            && (change.Type == "DELETE" || !string.IsNullOrWhiteSpace(change.Record.Email))
+        return change is { Type: "INSERT" or "UPDATE" or "DELETE" } && change.User is { Id: var id } && id != Guid.Empty
             ? change
             : throw new AppException(ErrorKind.BadRequest, ErrorCodes.ValidationError,
-                "Expected {type: INSERT|UPDATE|DELETE, record: {id, email}} for auth.users.", "record");
+                "Expected {type: INSERT|UPDATE|DELETE, record, old_record} for auth.users, the changed user carrying its id.", "record");
     }
 
-    private sealed record UserChange(string Type, UserRecord Record);
+    /// <summary>A Supabase database-webhook payload for <c>auth.users</c>; a DELETE carries only the old record.</summary>
+    private sealed record UserChange(string Type, UserRecord? Record, [property: JsonPropertyName("old_record")] UserRecord? OldRecord)
+    {
+        [JsonIgnore]
+        public UserRecord? User => Type == "DELETE" ? OldRecord ?? Record : Record;
+    }
 
     private sealed record UserRecord(
-        Guid Id, string? Email, [property: JsonPropertyName("raw_user_meta_data")] UserMetadata? UserMetadata);
+        Guid Id,
+        string? Email,
+        [property: JsonPropertyName("is_anonymous")] bool? IsAnonymous,
+        [property: JsonPropertyName("banned_until")] DateTimeOffset? BannedUntil,
+        [property: JsonPropertyName("deleted_at")] DateTimeOffset? DeletedAt,
+        [property: JsonPropertyName("raw_user_meta_data")] UserMetadata? UserMetadata)
+    {
+        public bool CanSignIn => !string.IsNullOrWhiteSpace(Email) && IsAnonymous != true;
+
+        public bool IsBlocked(DateTimeOffset now) => DeletedAt is not null || BannedUntil > now;
+    }
 
     private sealed record UserMetadata(
         [property: JsonPropertyName("display_name")] string? DisplayName, [property: JsonPropertyName("full_name")] string? FullName);
