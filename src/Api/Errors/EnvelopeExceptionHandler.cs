@@ -33,6 +33,10 @@ public sealed partial class EnvelopeExceptionHandler(NpgsqlDataSource dataSource
         {
             context.Response.Headers.RetryAfter = "5";
         }
+        else if (exception is AppException { RetryAfter: { } wait })
+        {
+            context.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
 
         context.Response.StatusCode = status;
         await context.Response.WriteAsJsonAsync(ApiResults.Failure(context, errors), cancellationToken);

@@ -1,6 +1,7 @@
 using EvaraTech.Api.Errors;
 using EvaraTech.Infrastructure;
 using EvaraTech.Infrastructure.Http;
+using EvaraTech.Modules.Tenancy.Authentication;
 using Hangfire;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Scalar.AspNetCore;
@@ -15,6 +16,7 @@ public static class ApiPipeline
     public static WebApplication UseApi(this WebApplication app)
     {
         app.UseMiddleware<RequestIdMiddleware>();
+        app.UseMiddleware<FailedLoginAuditing>();
         app.UseExceptionHandler();
         app.UseStatusCodePages(StatusCodeEnvelope.WriteAsync);
         app.UseWebConsole();

@@ -12,6 +12,9 @@ public class AppException(ErrorKind kind, string code, string message, string? f
 
     public string? Field { get; } = field;
 
+    /// <summary>How long the client should wait before trying again (sent as <c>Retry-After</c>).</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     /// <summary>Used for unknown ids and for ids outside the caller's scope alike, so scope is never disclosed.</summary>
     public static AppException NotFound(string resource) =>
         new(ErrorKind.NotFound, ErrorCodes.NotFound, $"{resource} was not found.");

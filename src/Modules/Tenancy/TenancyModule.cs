@@ -36,6 +36,7 @@ public static class TenancyModule
         services.AddSingleton<UserProfileLookup>();
         services.AddSingleton<LocalTokenIssuer>();
         services.AddSingleton<LoginThrottle>();
+        services.AddScoped<LoginAttempt>();
         services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
         services.AddScoped(sp => TenancyTables.DistributorTable(sp.GetRequiredService<DbSession>()));
         services.AddScoped(sp => TenancyTables.CommunityTable(sp.GetRequiredService<DbSession>()));

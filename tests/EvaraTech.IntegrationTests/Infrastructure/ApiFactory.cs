@@ -27,6 +27,8 @@ public sealed class ApiFactory(IReadOnlyDictionary<string, string?> settings) : 
             // Every test client shares one address; the limit itself is tested with a host of its own.
             ["Auth:LoginAttemptsPerClientPerMinute"] = "100000",
             ["Auth:LoginFailuresPerEmail"] = "100000",
+            ["Auth:LoginFailuresPerAccount"] = "100000",
+            ["Auth:LoginFailuresPerClient"] = "100000",
             // Poll cycles run whole at once in tests; the spreading itself is tested with a setting of its own.
             ["Polling:SpreadSeconds"] = "0",
         };

@@ -46,9 +46,21 @@ public sealed class JwtOptions
     /// <summary>Login attempts allowed per client address per minute.</summary>
     public int LoginAttemptsPerClientPerMinute { get; set; } = 20;
 
-    /// <summary>Failed logins allowed per email in <see cref="LoginFailureWindow"/> before that email is throttled.</summary>
+    /// <summary>Failed logins of one account from one client address before each further attempt from there waits.</summary>
     public int LoginFailuresPerEmail { get; set; } = 5;
 
+    /// <summary>Failed logins of one account from all addresses before every attempt on it waits (distributed guessing).</summary>
+    public int LoginFailuresPerAccount { get; set; } = 50;
+
+    /// <summary>Failed logins from one client address, whatever the accounts, before its attempts wait (password spraying).</summary>
+    public int LoginFailuresPerClient { get; set; } = 20;
+
+    /// <summary>The wait after the first failure past a threshold; it doubles with each further failure.</summary>
+    public TimeSpan LoginFirstDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan LoginMaximumDelay { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Failures older than this are forgotten.</summary>
     public TimeSpan LoginFailureWindow { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>Secrets that exist in this repository or in public tooling: refused in Production.</summary>

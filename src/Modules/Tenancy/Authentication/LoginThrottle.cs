@@ -1,48 +1,91 @@
-using System.Collections.Concurrent;
+using Dapper;
+using Npgsql;
 
 namespace EvaraTech.Modules.Tenancy.Authentication;
 
 /// <summary>
-/// Failed logins per email in a sliding window: after too many, that email is refused for the rest of the window
-/// whatever the password, which stops password guessing against one account from many addresses.
-/// (Per instance; the per-client limit is the rate limiter's.)
+/// Failed logins, counted in the database so every instance sees the same numbers, per account from one client
+/// address, per account, and per client address. A key past its threshold makes the next attempt wait
+/// (<c>Auth:LoginFirstDelay</c>, doubling with each further failure up to <c>Auth:LoginMaximumDelay</c>) instead of
+/// locking the account: wrong passwords from one address slow that address down, not the owner elsewhere; only a
+/// guessing campaign spread over many addresses (<c>Auth:LoginFailuresPerAccount</c>) slows the account itself.
+/// Accounts are keyed by the database's own lowercasing of the email it matched, so spellings PostgreSQL folds
+/// together (the Kelvin sign, a dotted capital I) count as one.
 /// </summary>
-public sealed class LoginThrottle(IOptions<JwtOptions> options, TimeProvider clock)
+public sealed class LoginThrottle(NpgsqlDataSource dataSource, IOptions<JwtOptions> options, TimeProvider clock)
 {
-    private readonly ConcurrentDictionary<string, Queue<DateTimeOffset>> _failures = new(StringComparer.OrdinalIgnoreCase);
+    private const string ReadFailures = """
+        SELECT key AS Key, failures AS Failures, last_failure_at AS LastFailureAt FROM tenancy.login_failures
+        WHERE key = ANY(@Keys) AND window_started_at > @WindowStart
+        """;
 
-    public bool IsThrottled(string email)
+    // A failure older than the window starts the count again.
+    private const string RecordFailures = """
+        INSERT INTO tenancy.login_failures AS f (key, failures, window_started_at, last_failure_at)
+        SELECT k, 1, @Now, @Now FROM unnest(@Keys) AS k
+        ON CONFLICT (key) DO UPDATE SET
+            failures = CASE WHEN f.window_started_at > @WindowStart THEN f.failures + 1 ELSE 1 END,
+            window_started_at = CASE WHEN f.window_started_at > @WindowStart THEN f.window_started_at ELSE @Now END,
+            last_failure_at = @Now;
+        DELETE FROM tenancy.login_failures WHERE last_failure_at <= @WindowStart;
+        """;
+
+    private const string ForgetFailures = "DELETE FROM tenancy.login_failures WHERE key = ANY(@Keys)";
+
+    /// <returns>how long this attempt must still wait, or null when it may go ahead</returns>
+    public async Task<TimeSpan?> WaitBeforeAsync(string account, string? clientAddress, CancellationToken cancellationToken)
     {
-        if (!_failures.TryGetValue(email, out var failures))
-        {
-            return false;
-        }
+        var now = clock.GetUtcNow();
+        var keys = Keys(account, clientAddress);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<FailureRow>(new CommandDefinition(ReadFailures,
+            new { Keys = keys.Select(k => k.Key).ToArray(), WindowStart = now - options.Value.LoginFailureWindow }, cancellationToken: cancellationToken));
 
-        lock (failures)
-        {
-            Prune(failures);
-            return failures.Count >= options.Value.LoginFailuresPerEmail;
-        }
+        var wait = rows.Select(row => new DateTimeOffset(row.LastFailureAt, TimeSpan.Zero) + Delay(row.Failures, keys.Single(k => k.Key == row.Key).Threshold) - now)
+            .DefaultIfEmpty(TimeSpan.Zero).Max();
+        return wait > TimeSpan.Zero ? wait : null;
     }
 
-    public void RecordFailure(string email)
+    /// <summary>Counts a failure; runs on a connection of its own, since the login's transaction rolls back.</summary>
+    public async Task RecordFailureAsync(string account, string? clientAddress)
     {
-        var failures = _failures.GetOrAdd(email, _ => new Queue<DateTimeOffset>());
-        lock (failures)
-        {
-            Prune(failures);
-            failures.Enqueue(clock.GetUtcNow());
-        }
+        var now = clock.GetUtcNow();
+        await using var connection = await dataSource.OpenConnectionAsync(CancellationToken.None);
+        await connection.ExecuteAsync(new CommandDefinition(RecordFailures,
+            new { Keys = Keys(account, clientAddress).Select(k => k.Key).ToArray(), Now = now, WindowStart = now - options.Value.LoginFailureWindow }));
     }
 
-    public void RecordSuccess(string email) => _failures.TryRemove(email, out _);
-
-    private void Prune(Queue<DateTimeOffset> failures)
+    /// <summary>The owner proved the password: their account and this address start afresh (the address's count does not).</summary>
+    public async Task RecordSuccessAsync(string account, string? clientAddress, CancellationToken cancellationToken)
     {
-        var cutoff = clock.GetUtcNow() - options.Value.LoginFailureWindow;
-        while (failures.Count > 0 && failures.Peek() < cutoff)
-        {
-            failures.Dequeue();
-        }
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(ForgetFailures,
+            new { Keys = Keys(account, clientAddress).Take(2).Select(k => k.Key).ToArray() }, cancellationToken: cancellationToken));
     }
+
+    private TimeSpan Delay(int failures, int threshold)
+    {
+        if (failures < threshold)
+        {
+            return TimeSpan.Zero;
+        }
+
+        var doublings = Math.Min(failures - threshold, 30);
+        var delay = options.Value.LoginFirstDelay * Math.Pow(2, doublings);
+        return delay < options.Value.LoginMaximumDelay ? delay : options.Value.LoginMaximumDelay;
+    }
+
+    private (string Key, int Threshold)[] Keys(string account, string? clientAddress)
+    {
+        var address = clientAddress ?? "unknown";
+        var settings = options.Value;
+        return
+        [
+            ($"pair:{account}|{address}", settings.LoginFailuresPerEmail),
+            ($"account:{account}", settings.LoginFailuresPerAccount),
+            ($"address:{address}", settings.LoginFailuresPerClient),
+        ];
+    }
+
+    private sealed record FailureRow(string Key, int Failures, DateTime LastFailureAt);
 }

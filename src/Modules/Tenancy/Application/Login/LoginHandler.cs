@@ -7,51 +7,57 @@ using Microsoft.AspNetCore.Identity;
 namespace EvaraTech.Modules.Tenancy.Application.Login;
 
 public sealed class LoginHandler(
-    DbSession db, LocalTokenIssuer issuer, IPasswordHasher<UserAccount> hasher, LoginThrottle throttle, IIntegrationEventPublisher events, TimeProvider clock)
+    DbSession db, LocalTokenIssuer issuer, IPasswordHasher<UserAccount> hasher, LoginThrottle throttle, LoginAttempt attempt,
+    IIntegrationEventPublisher events, TimeProvider clock)
     : ICommandHandler<LoginCommand, LoginResult>
 {
-    // SECURITY DEFINER: an anonymous caller has no scope, and needs exactly this one row.
+    // SECURITY DEFINER: an anonymous caller has no scope, and needs exactly this one row. Account is the throttle's key:
+    // the email the database matched, lowercased by the database, so spellings it folds together are one account.
     private const string FindCredentials = """
-        SELECT id, email, is_active AS IsActive, password_hash AS PasswordHash
-        FROM tenancy.find_local_credentials(@Email)
+        SELECT lower(coalesce(c.email, @Email)) AS Account, c.id, c.email, c.is_active AS IsActive, c.password_hash AS PasswordHash
+        FROM (SELECT 1) AS one LEFT JOIN tenancy.find_local_credentials(@Email) AS c ON true
         """;
 
     public async ValueTask<LoginResult> Handle(LoginCommand command, CancellationToken cancellationToken)
     {
+        attempt.Email = command.Email;
         var connection = await db.ConnectionAsync(cancellationToken);
-        var user = await connection.QuerySingleOrDefaultAsync<Credentials>(
+        var found = await connection.QuerySingleAsync<Credentials>(
             new CommandDefinition(FindCredentials, new { Email = command.Email! }, db.Transaction, cancellationToken: cancellationToken));
 
-        // The throttle counts per account as the database matched it: PostgreSQL folds spellings .NET keeps apart (the
-        // Kelvin sign, a dotted capital I), so keying by the typed email let such a variant guess on after a lock.
-        var email = user?.Email ?? command.Email!;
-        if (throttle.IsThrottled(email))
+        if (await throttle.WaitBeforeAsync(found.Account, command.ClientAddress, cancellationToken) is { } wait)
         {
-            await events.PublishDetachedAsync(Failed(command, "throttled"), cancellationToken);
+            await FailAsync(command, "throttled", cancellationToken);
             throw new AppException(ErrorKind.TooManyRequests, ErrorCodes.RateLimited,
-                "Too many failed logins for this account; try again later.");
+                "Too many failed logins for this account from here; wait before trying again.") { RetryAfter = wait };
         }
 
         // One answer for unknown email, wrong password and inactive user: no account enumeration.
-        if (user is null || !user.IsActive
+        if (found.Id is not { } userId || found.IsActive != true
             // The hasher does not use the user argument (PBKDF2 with the salt inside the hash).
-            || hasher.VerifyHashedPassword(null!, user.PasswordHash, command.Password!) == PasswordVerificationResult.Failed)
+            || hasher.VerifyHashedPassword(null!, found.PasswordHash!, command.Password!) == PasswordVerificationResult.Failed)
         {
-            throttle.RecordFailure(email);
-            // Published on its own: this command's transaction is about to roll back with the 401.
-            await events.PublishDetachedAsync(Failed(command, user is null ? "unknown_email" : user.IsActive ? "wrong_password" : "inactive_user"), cancellationToken);
+            // Counted once the transaction has ended: it rolls back with the 401.
+            await db.AfterTransactionAsync(() => throttle.RecordFailureAsync(found.Account, command.ClientAddress));
+            await FailAsync(command, found.Id is null ? "unknown_email" : found.IsActive == true ? "wrong_password" : "inactive_user", cancellationToken);
             throw new AppException(ErrorKind.Unauthorized, "INVALID_CREDENTIALS", "The email or password is incorrect.");
         }
 
-        throttle.RecordSuccess(email);
+        await throttle.RecordSuccessAsync(found.Account, command.ClientAddress, cancellationToken);
+        attempt.Audited = true;
         await events.PublishAsync(
-            new UserLoggedIn(Guid.CreateVersion7(), clock.GetUtcNow(), user.Id, user.Email, command.ClientAddress, command.UserAgent), cancellationToken);
-        var (token, expiresAt) = issuer.Issue(user.Id, user.Email);
-        return new LoginResult(token, "bearer", expiresAt, user.Id);
+            new UserLoggedIn(Guid.CreateVersion7(), clock.GetUtcNow(), userId, found.Email!, command.ClientAddress, command.UserAgent), cancellationToken);
+        var (token, expiresAt) = issuer.Issue(userId, found.Email!);
+        return new LoginResult(token, "bearer", expiresAt, userId);
     }
 
-    private LoginFailed Failed(LoginCommand command, string reason) =>
-        new(Guid.CreateVersion7(), clock.GetUtcNow(), command.Email!, reason, command.ClientAddress, command.UserAgent);
+    /// <summary>Published on its own: this command's transaction is about to roll back.</summary>
+    private async Task FailAsync(LoginCommand command, string reason, CancellationToken cancellationToken)
+    {
+        attempt.Audited = true;
+        await events.PublishDetachedAsync(
+            new LoginFailed(Guid.CreateVersion7(), clock.GetUtcNow(), command.Email!, reason, command.ClientAddress, command.UserAgent), cancellationToken);
+    }
 
-    private sealed record Credentials(Guid Id, string Email, bool IsActive, string PasswordHash);
+    private sealed record Credentials(string Account, Guid? Id, string? Email, bool? IsActive, string? PasswordHash);
 }
