@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Dapper;
 using EvaraTech.Modules.Alerts.Persistence;
+using EvaraTech.Modules.Nodes.Persistence;
 using EvaraTech.TestSupport;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,12 +33,15 @@ public static class AlertLatency
         VALUES (gen_random_uuid(), @Owner, 'Tank low', 'EvaraTank', 'water_level_cm', '<', 50, 0, 'critical', 0)
         """;
 
-    // The simulated channels have read keys only; devices push with a write key.
+    // The simulated channels have read keys only; devices push with a write key, stored as its keyed hash.
+    private const string TankChannels = """
+        SELECT c.node_id AS NodeId, c.channel_id AS ChannelId FROM nodes.thingspeak_channels c JOIN nodes.nodes n ON n.id = c.node_id
+        WHERE n.analytics_type = 'EvaraTank' ORDER BY c.channel_id
+        """;
+
     private const string WriteKeys = """
-        UPDATE nodes.thingspeak_channels c SET write_key = 'SIMWRITE' || c.channel_id
-        FROM nodes.nodes n
-        WHERE n.id = c.node_id AND n.analytics_type = 'EvaraTank'
-        RETURNING c.node_id AS NodeId, c.write_key AS WriteKey
+        UPDATE nodes.thingspeak_channels c SET write_key_hash = k.hash, write_key_hint = k.hint
+        FROM unnest(@NodeIds, @Hashes, @Hints) AS k(node_id, hash, hint) WHERE c.node_id = k.node_id
         """;
 
     public static async Task<IReadOnlyList<LatencyRecorder.Figures>> MeasureAsync(
@@ -89,13 +93,22 @@ public static class AlertLatency
     private static async Task<IReadOnlyList<Tank>> ArrangeAsync(BenchDatabase database, IServiceProvider services)
     {
         // Every third simulated node is a tank.
-        await SimulatedNodes.ArrangeAsync(database.AdminConnectionString, (Warmup + Samples) * 3);
+        await SimulatedNodes.ArrangeAsync(database.AdminConnectionString, (Warmup + Samples) * 3, new ChannelKeyProtection(ChannelKeyOptions.DevelopmentSecret).SealReadKey);
         await using var connection = new NpgsqlConnection(database.AdminConnectionString);
         await connection.OpenAsync();
         await connection.ExecuteAsync(TankRule, new { Owner = SimulatedNodes.Distributor });
         // Told as the rules API will tell it, so no cached rule list of the owner hides the new rule.
         services.GetRequiredService<AlertRulesCache>().Invalidate(SimulatedNodes.Distributor);
-        return [.. await connection.QueryAsync<Tank>(WriteKeys)];
+        var keys = services.GetRequiredService<ChannelKeyProtection>();
+        var tanks = (await connection.QueryAsync<(Guid NodeId, long ChannelId)>(TankChannels))
+            .Select(t => new Tank(t.NodeId, $"SIMWRITE{t.ChannelId}")).ToList();
+        await connection.ExecuteAsync(WriteKeys, new
+        {
+            NodeIds = tanks.Select(t => t.NodeId).ToArray(),
+            Hashes = tanks.Select(t => keys.HashWriteKey(t.WriteKey)).ToArray(),
+            Hints = tanks.Select(t => ChannelKeyProtection.Hint(t.WriteKey)).ToArray(),
+        });
+        return tanks;
     }
 
     private static async Task EnsureOneAlertPerTankAsync(BenchDatabase database, int tanks)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using EvaraTech.Infrastructure.Database;
+using EvaraTech.Modules.Nodes.Persistence;
 using EvaraTech.Modules.Telemetry.Application.RecordTelemetryBatch;
 using EvaraTech.Modules.Telemetry.Domain.Ingestion;
 using EvaraTech.Modules.Telemetry.Jobs;
@@ -54,7 +55,7 @@ public static class IngestionThroughput
     private static async Task<IReadOnlyList<ReportLine>> PipelineVersusCopyAsync(BenchDatabase database, IServiceProvider services)
     {
         // Every third simulated node is a tank: the first 100 of them.
-        await SimulatedNodes.ArrangeAsync(database.AdminConnectionString, Tanks * 3);
+        await SimulatedNodes.ArrangeAsync(database.AdminConnectionString, Tanks * 3, new ChannelKeyProtection(ChannelKeyOptions.DevelopmentSecret).SealReadKey);
         var tanks = await TankIdsAsync(database);
         var scopes = services.GetRequiredService<IServiceScopeFactory>();
         var connection = database.AdminConnectionString;
@@ -148,7 +149,7 @@ public static class IngestionThroughput
                 ["Polling:BackfillHours"] = "0.01",
             });
             _ = api.Server;
-            await SimulatedNodes.ArrangeAsync(database.AdminConnectionString, nodes);
+            await SimulatedNodes.ArrangeAsync(database.AdminConnectionString, nodes, new ChannelKeyProtection(ChannelKeyOptions.DevelopmentSecret).SealReadKey);
             var polling = api.Services.GetRequiredService<ThingSpeakPolling>();
 
             // The first cycle takes the short backfill; the one after is the steady state: every node due, one new entry or so.

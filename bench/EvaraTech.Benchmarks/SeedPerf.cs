@@ -1,12 +1,13 @@
 using System.Diagnostics;
 using Dapper;
 using EvaraTech.Infrastructure.Migrations;
+using EvaraTech.Modules.Nodes.Persistence;
 using EvaraTech.Modules.Reporting.Persistence;
 using EvaraTech.Modules.Tenancy.Domain;
 using EvaraTech.Simulator;
 using EvaraTech.Simulator.Channels;
-using Microsoft.AspNetCore.Identity;
 using EvaraTech.TestSupport;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
@@ -33,7 +34,8 @@ public static class SeedPerf
         Console.WriteLine($"seeded {report}");
         var platform = await PlatformSeed.LoadAsync(database.AdminConnectionString, seed,
             new PasswordHasher<UserAccount>().HashPassword(null!, PlatformSeed.LoadUserPassword),
-            ChannelCatalog.Epoch, new SimulatorOptions().IntervalSeconds, ChannelCatalog.FirstExtraChannelId);
+            ChannelCatalog.Epoch, new SimulatorOptions().IntervalSeconds, ChannelCatalog.FirstExtraChannelId,
+            new ChannelKeyProtection(ChannelKeyOptions.DevelopmentSecret).SealReadKey);
         await DashboardStatsView.RefreshAsync(database.AdminConnectionString, CancellationToken.None);
         Console.WriteLine($"seeded {platform.Rules} alert rules, {platform.Alerts:N0} alerts ({platform.OpenAlerts:N0} open), " +
             $"{platform.Channels:N0} simulator channels, {platform.Users} load-test users (password {PlatformSeed.LoadUserPassword})");

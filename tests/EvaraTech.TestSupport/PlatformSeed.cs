@@ -32,8 +32,8 @@ public static class PlatformSeed
         CREATE TEMP TABLE seed_kinds (analytics_type text, kind int) ON COMMIT DROP;
         INSERT INTO seed_kinds SELECT * FROM unnest(@Types::text[], @Kinds::int[]);
 
-        INSERT INTO nodes.thingspeak_channels (node_id, channel_id, read_key)
-        SELECT c.id, c.channel_id, 'SIMKEY' || c.channel_id
+        INSERT INTO nodes.thingspeak_channels (node_id, channel_id)
+        SELECT c.id, c.channel_id
         FROM (
             SELECT n.id, @FirstChannel + 3 * (row_number() OVER (PARTITION BY k.kind ORDER BY n.node_key) - 1) + k.kind AS channel_id
             FROM nodes.nodes n JOIN seed_kinds k USING (analytics_type)
@@ -118,8 +118,9 @@ public static class PlatformSeed
 
     /// <param name="seed">the telemetry set already loaded into the database (its span and end place the alerts)</param>
     /// <param name="passwordHash">the local issuer's hash of <see cref="LoadUserPassword"/> (one hash serves every user)</param>
+    /// <param name="sealReadKey">the platform's sealing of a read key, as the API polling these channels will open it</param>
     public static async Task<PlatformSeedReport> LoadAsync(string ownerConnectionString, TelemetrySeed seed, string passwordHash,
-        DateTimeOffset simulatorEpoch, int simulatorIntervalSeconds, long firstSimulatorChannel)
+        DateTimeOffset simulatorEpoch, int simulatorIntervalSeconds, long firstSimulatorChannel, Func<string, string> sealReadKey)
     {
         var fields = Kinds.SelectMany(k => DemoCatalogue.MappedFields[k.Type].Select((mapped, f) =>
                 (k.Kind, Field: $"field{f + 1}", Metric: mapped.Name, mapped.DataType)))
@@ -139,6 +140,13 @@ public static class PlatformSeed
             Epoch = simulatorEpoch,
             IntervalSeconds = simulatorIntervalSeconds,
         }, transaction);
+        var channels = (await connection.QueryAsync<long>("SELECT channel_id FROM nodes.thingspeak_channels", transaction: transaction)).ToArray();
+        await connection.ExecuteAsync(
+            """
+            UPDATE nodes.thingspeak_channels c SET read_key_sealed = k.sealed, read_key_hint = right(c.channel_id::text, 4)
+            FROM unnest(@Channels, @Sealed) AS k(channel_id, sealed) WHERE c.channel_id = k.channel_id
+            """,
+            new { Channels = channels, Sealed = channels.Select(c => sealReadKey(SimulatedNodes.ReadKeyOf(c))).ToArray() }, transaction, commandTimeout: 0);
         await connection.ExecuteAsync(Alerts, new { PerNode = AlertsPerNode, Now = new DateTimeOffset(seed.Now), seed.Span }, transaction, commandTimeout: 0);
         await connection.ExecuteAsync(Users, new
         {

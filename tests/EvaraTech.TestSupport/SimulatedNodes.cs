@@ -33,13 +33,16 @@ public static class SimulatedNodes
         SELECT n.id, 'SIM-' || n.channel_id, 'Simulated ' || n.channel_id, k.category, k.analytics_type, 'distributor', @Distributor, @Distributor
         FROM simulated_nodes n JOIN simulated_kinds k USING (kind);
         INSERT INTO nodes.node_operational_state (node_id) SELECT id FROM simulated_nodes;
-        INSERT INTO nodes.thingspeak_channels (node_id, channel_id, read_key) SELECT id, channel_id, 'SIMKEY' || channel_id FROM simulated_nodes;
+        INSERT INTO nodes.thingspeak_channels (node_id, channel_id, read_key_sealed, read_key_hint)
+        SELECT n.id, n.channel_id, k.sealed, right(n.channel_id::text, 4)
+        FROM simulated_nodes n JOIN unnest(@SealedReadKeys::text[]) WITH ORDINALITY AS k(sealed, i) ON n.channel_id = @FirstChannel + k.i - 1;
         INSERT INTO nodes.thingspeak_field_mappings (id, node_id, thingspeak_field_name, canonical_field_name, data_type)
         SELECT gen_random_uuid(), n.id, f.field, f.metric, f.data_type FROM simulated_nodes n JOIN simulated_fields f USING (kind);
         """;
 
     /// <summary>Creates <paramref name="count"/> nodes on channels 3,000,000 up (as the owner: a seed, not the API).</summary>
-    public static async Task ArrangeAsync(string adminConnectionString, int count)
+    /// <param name="sealReadKey">the platform's sealing of a read key, as the API under test will open it</param>
+    public static async Task ArrangeAsync(string adminConnectionString, int count, Func<string, string> sealReadKey)
     {
         var fields = Kinds.Select((kind, index) => (kind.Type, index))
             .SelectMany(k => DemoCatalogue.MappedFields[k.Type].Select((mapped, f) =>
@@ -52,6 +55,7 @@ public static class SimulatedNodes
         command.Parameters.AddWithValue("Distributor", Distributor);
         command.Parameters.AddWithValue("FirstChannel", FirstChannelId);
         command.Parameters.AddWithValue("Count", count);
+        command.Parameters.AddWithValue("SealedReadKeys", Enumerable.Range(0, count).Select(i => sealReadKey(ReadKeyOf(ChannelOf(i)))).ToArray());
         command.Parameters.AddWithValue("Kinds", Enumerable.Range(0, Kinds.Length).ToArray());
         command.Parameters.AddWithValue("Categories", Kinds.Select(k => k.Category).ToArray());
         command.Parameters.AddWithValue("Types", Kinds.Select(k => k.Type).ToArray());

@@ -78,9 +78,6 @@ public sealed record DemoNode(
     /// <summary>16 characters, alphanumeric, unmistakably fake.</summary>
     public string ReadKey => $"DEMOREADKEY{Number:D5}";
 
-    /// <summary>16 characters, alphanumeric, unmistakably fake; unique per node, as the write endpoint needs.</summary>
-    public string WriteKey => $"DEMOWRITEKY{Number:D5}";
-
     /// <summary>The canonical fields field1..fieldN of the node's channel carry, in order.</summary>
     public IReadOnlyList<DemoField> Fields => DemoCatalogue.MappedFields[AnalyticsType];
 

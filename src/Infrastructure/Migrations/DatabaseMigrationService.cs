@@ -16,7 +16,7 @@ namespace EvaraTech.Infrastructure.Migrations;
 /// A failed migration fails the start.
 /// </summary>
 public sealed class DatabaseMigrationService(
-    IConfiguration configuration, IOptions<DatabaseOptions> options, ILogger<DatabaseMigrationService> logger)
+    IConfiguration configuration, IOptions<DatabaseOptions> options, IEnumerable<ICodeMigration> codeMigrations, ILogger<DatabaseMigrationService> logger)
     : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
@@ -33,7 +33,7 @@ public sealed class DatabaseMigrationService(
 
     public void MigrateNow()
     {
-        MigrationRunner.Run(ConnectionStrings.Migrations(configuration), ResolveFolder(options.Value.MigrationsPath), logger);
+        MigrationRunner.Run(ConnectionStrings.Migrations(configuration), ResolveFolder(options.Value.MigrationsPath), logger, codeMigrations);
 
         using var connection = new NpgsqlConnection(ConnectionStrings.Postgres(configuration));
         connection.Open();

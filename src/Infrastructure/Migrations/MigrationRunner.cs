@@ -1,4 +1,5 @@
 using DbUp;
+using DbUp.Engine;
 using DbUp.Engine.Output;
 using DbUp.ScriptProviders;
 using Microsoft.Extensions.Logging;
@@ -21,8 +22,9 @@ public static class MigrationRunner
     public const string JournalSchema = "public";
     public const string JournalTable = "schema_migrations";
 
+    /// <param name="code">migrations written in code, run among the SQL files in name order</param>
     /// <returns>The names of the scripts applied by this run (empty when the database was up to date).</returns>
-    public static IReadOnlyList<string> Run(string connectionString, string folder, ILogger logger)
+    public static IReadOnlyList<string> Run(string connectionString, string folder, ILogger logger, IEnumerable<ICodeMigration>? code = null)
     {
         if (!Directory.Exists(folder))
         {
@@ -40,10 +42,14 @@ public static class MigrationRunner
             // Migrations are plain SQL: `$tag$` is PostgreSQL dollar quoting, never a DbUp variable.
             .WithVariablesDisabled()
             .JournalToPostgresqlTable(JournalSchema, JournalTable)
-            .LogTo(new UpgradeLog(logger))
-            .Build();
+            .LogTo(new UpgradeLog(logger));
+        foreach (var migration in code ?? [])
+        {
+            upgrader = upgrader.WithScript(migration.Name, new CodeScript(migration));
+        }
 
-        var result = upgrader.PerformUpgrade();
+
+        var result = upgrader.Build().PerformUpgrade();
         if (!result.Successful)
         {
             throw new MigrationFailedException(result.ErrorScript?.Name ?? "(unknown)", result.Error);
@@ -52,6 +58,11 @@ public static class MigrationRunner
         var applied = result.Scripts.Select(s => s.Name).ToList();
         logger.LogInformation("Migrations: {Count} applied ({Scripts})", applied.Count, string.Join(", ", applied));
         return applied;
+    }
+
+    private sealed class CodeScript(ICodeMigration migration) : IScript
+    {
+        public string ProvideScript(Func<System.Data.IDbCommand> dbCommandFactory) => migration.Run(dbCommandFactory);
     }
 
     /// <summary>DbUp's chatter goes to debug; its errors to the application log.</summary>

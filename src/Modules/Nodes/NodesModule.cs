@@ -1,5 +1,6 @@
 using EvaraTech.Infrastructure.Jobs;
 using EvaraTech.Infrastructure.Messaging;
+using EvaraTech.Infrastructure.Migrations;
 using EvaraTech.Modules.Nodes.Application;
 using EvaraTech.Modules.Nodes.Application.DeleteNode;
 using EvaraTech.Modules.Nodes.Application.UpdateNode;
@@ -9,6 +10,7 @@ using EvaraTech.Modules.Nodes.Endpoints;
 using EvaraTech.Modules.Nodes.Jobs;
 using EvaraTech.Modules.Nodes.Persistence;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Hosting;
 
 namespace EvaraTech.Modules.Nodes;
 
@@ -20,6 +22,13 @@ public static class NodesModule
     public static IServiceCollection AddNodesModule(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddIntegrationEventContracts(typeof(NodeStatusChanged).Assembly);
+        services.AddOptions<ChannelKeyOptions>()
+            .Bind(configuration.GetSection(ChannelKeyOptions.Section))
+            .Validate<IHostEnvironment>((options, environment) => options.ProductionViolation(environment) is null,
+                "ChannelKeys:Secret must be this installation's own secret of at least 32 characters in Production.")
+            .ValidateOnStart();
+        services.AddSingleton<ChannelKeyProtection>();
+        services.AddSingleton<ICodeMigration, SealChannelKeys>();
         services.AddScoped<NodeStore>();
         services.AddScoped<NodeCache>();
         services.AddScoped<NodeReads>();

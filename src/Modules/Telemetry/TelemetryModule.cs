@@ -17,6 +17,10 @@ public static class TelemetryModule
     public static IServiceCollection AddTelemetryModule(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddIntegrationEventContracts(typeof(TelemetryBatchRecorded).Assembly);
+        services.Configure<WrongWriteKeyOptions>(configuration.GetSection(WrongWriteKeyOptions.Section));
+        services.AddSingleton<WrongWriteKeys>();
+        services.AddScoped<PushingClient>();
+        services.AddScoped<WriteKeyLookup>();
         services.AddScoped<TelemetryNodes>();
         services.AddScoped<TelemetryReads>();
         services.AddScoped<IngestionRecords>();

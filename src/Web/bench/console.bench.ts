@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { apiGet, signIn, tokenOf, Users, Password } from '../e2e/platform';
+import { apiGet, issueWriteKey, signIn, tokenOf, Users, Password } from '../e2e/platform';
 
 /**
  * The console's figures beside their targets: initial JavaScript (gzip), the overview interactive from a cold cache,
@@ -78,8 +78,7 @@ test('a 5,000-point series drawn', async ({ browser, request }) => {
 test('the node page holding 1,000 live updates', async ({ browser, request }) => {
   const token = await tokenOf(request, Users.superadmin);
   const [node] = await apiGet<{ id: string }[]>(request, token, '/api/v1/nodes?limit=1&sort=label&category=OHT');
-  const details = await apiGet<{ channel: { channelId: number } }>(request, token, `/api/v1/nodes/${node!.id}`);
-  const key = `DEMOWRITEKY${String(details.channel.channelId - 2900000).padStart(5, '0')}`;
+  const key = await issueWriteKey(request, token, node!.id);
   const context = await browser.newContext();
   const page = await context.newPage();
   await signIn(page, Users.superadmin, `/nodes/${node!.id}?range=6h`);

@@ -3,7 +3,7 @@ import { expect, test, type Page } from '@playwright/test';
 import path from 'node:path';
 import { baseURL } from '../playwright.config';
 import { FakeSupabase } from './fake-supabase';
-import { apiGet, createRule, live, signIn, tokenOf, Users, type Role } from './platform';
+import { apiGet, createRule, issueWriteKey, live, signIn, tokenOf, Users, type Role } from './platform';
 
 const screenshots = path.resolve(import.meta.dirname, '../../../artifacts/screenshots');
 
@@ -132,13 +132,12 @@ test('the node page exports its range as CSV', async ({ page, request }) => {
 test('a device push appears on the open node page without a reload', async ({ page, request }) => {
   const token = await tokenOf(request, Users.superadmin);
   const [node] = await apiGet<NodeRow[]>(request, token, '/api/v1/nodes?limit=1&sort=label&category=OHT');
-  const details = await apiGet<{ channel: { channelId: number } }>(request, token, `/api/v1/nodes/${node!.id}`);
   await signIn(page, Users.superadmin, `/nodes/${node!.id}`);
   await expect(page.getByTestId('latest-at')).toBeVisible();
   await live(page);
   const before = await page.getByTestId('latest-at').textContent();
 
-  const key = `DEMOWRITEKY${String(details.channel.channelId - 2900000).padStart(5, '0')}`;
+  const key = await issueWriteKey(request, token, node!.id);
   const push = await request.get(`/update?api_key=${key}&field1=123.4&created_at=${encodeURIComponent(new Date().toISOString())}`);
   expect(await push.text()).not.toBe('0');
 
@@ -148,10 +147,9 @@ test('a device push appears on the open node page without a reload', async ({ pa
 test('acknowledging an alert moves it out of the active view in both of two open browsers', async ({ browser, request }) => {
   const token = await tokenOf(request, Users.distributor);
   const [node] = await apiGet<NodeRow[]>(request, token, '/api/v1/nodes?limit=1&sort=label&category=OHT');
-  const details = await apiGet<{ channel: { channelId: number } }>(request, token, `/api/v1/nodes/${node!.id}`);
   const rule = await createRule(request, token, { name: `e2e ${Date.now()}`, nodeId: node!.id, metric: 'water_level_cm', operator: '>', threshold: 0, severity: 'warning', cooldownMinutes: 0 });
   const ruleId = rule.id;
-  const key = `DEMOWRITEKY${String(details.channel.channelId - 2900000).padStart(5, '0')}`;
+  const key = await issueWriteKey(request, token, node!.id);
   await request.get(`/update?api_key=${key}&field1=150&created_at=${encodeURIComponent(new Date().toISOString())}`);
   let alertId = '';
   await expect
@@ -187,8 +185,7 @@ test('acknowledging an alert someone else acknowledged first explains the 409', 
   const [node] = await apiGet<NodeRow[]>(request, token, '/api/v1/nodes?limit=1&sort=label&category=FlowMeter');
   const rule = await createRule(request, token, { name: `e2e conflict ${Date.now()}`, nodeId: node!.id, metric: 'flow_rate_lpm', operator: '>=', threshold: 0, severity: 'info', cooldownMinutes: 0 });
   const ruleId = rule.id;
-  const details = await apiGet<{ channel: { channelId: number } }>(request, token, `/api/v1/nodes/${node!.id}`);
-  const key = `DEMOWRITEKY${String(details.channel.channelId - 2900000).padStart(5, '0')}`;
+  const key = await issueWriteKey(request, token, node!.id);
   await request.get(`/update?api_key=${key}&field1=12&created_at=${encodeURIComponent(new Date().toISOString())}`);
   let alertId = '';
   await expect

@@ -23,6 +23,13 @@ export async function apiGet<T>(request: APIRequestContext, token: string, url: 
   return (await response.json()).data as T;
 }
 
+/** Issues the node's channel a new write key (the only time the platform shows one), for pushing as its device. */
+export async function issueWriteKey(request: APIRequestContext, token: string, nodeId: string): Promise<string> {
+  const response = await request.post(`/api/v1/nodes/${nodeId}/channel/write-key`, { headers: { Authorization: `Bearer ${token}` } });
+  expect(response.ok(), `write key of ${nodeId}: ${response.status()}`).toBeTruthy();
+  return (await response.json()).data.writeKey as string;
+}
+
 /**
  * Signs in through the form. The token lives in the page's memory only, so a page.goto afterwards would sign out
  * again: pass the page to open as <paramref name="next"/> and navigate in the console from there.

@@ -66,6 +66,8 @@ public sealed class CommandAuditTests : TenantWorldTest
             new("PUT", "/api/v1/nodes/{target}/maintenance", new { enabled = true }, Actor: "distributor2"));
         yield return new("ConfigureNodeChannelCommand", "UPDATE", "node", "node3", new("PUT", "/api/v1/nodes/{target}/channel", channel, "\"1\""),
             new("PUT", "/api/v1/nodes/{target}/channel", new { channelId = 2998001, mappings = new[] { new { field = "field9", canonicalField = "water_level_cm" } } }, "\"1\""));
+        yield return new("IssueWriteKeyCommand", "UPDATE", "node", "node3", new("POST", "/api/v1/nodes/{target}/channel/write-key"),
+            new("POST", "/api/v1/nodes/{target}/channel/write-key", Actor: "distributor2"));
         yield return new("AddNodeCalibrationCommand", "UPDATE", "node", "node3", new("POST", "/api/v1/nodes/{target}/calibrations", calibration),
             new("POST", "/api/v1/nodes/{target}/calibrations", new { field = "water_level_cm", type = "cubic", parameters = new { }, validFrom = "2026-03-01T00:00:00Z" }));
         yield return new("CloseNodeCalibrationCommand", "UPDATE", "node", "node3",
@@ -185,7 +187,7 @@ public sealed class CommandAuditTests : TenantWorldTest
         await Tenants.CommunityAsync(Database, Spare.Community, World.Distributor1, "Spare Community", "spare");
         await Tenants.CustomerAsync(Database, Spare.Customer, World.Community1, World.Distributor1, "Spare Customer");
         await NodeBuilder.OfCommunity(World.Community1, World.Distributor1, Spare.Node).Named("audit-spare", "Spare Node").WithState().WithTank(300)
-            .WithCalibration("water_level_cm", 1, 0, new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), Spare.Calibration).InsertAsync(Database);
+            .WithChannel(2998003).WithCalibration("water_level_cm", 1, 0, new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), Spare.Calibration).InsertAsync(Database);
         await AlertRuleBuilder.ForNode(World.Distributor1, Spare.Node, Spare.Rule).Named("Spare rule").InsertAsync(Database);
         await new AlertBuilder(Spare.Rule, Spare.Node, World.Distributor1).WithId(Spare.Alert).Named("Spare rule", "Spare alert").InsertAsync(Database);
         await AlertRows.NotificationRuleAsync(Database, Spare.NotificationRule, World.Superadmin.Id);

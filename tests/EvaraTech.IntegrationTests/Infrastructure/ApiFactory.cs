@@ -29,6 +29,7 @@ public sealed class ApiFactory(IReadOnlyDictionary<string, string?> settings) : 
             ["Auth:LoginFailuresPerEmail"] = "100000",
             ["Auth:LoginFailuresPerAccount"] = "100000",
             ["Auth:LoginFailuresPerClient"] = "100000",
+            ["DevicePush:WrongKeysPerClientPerMinute"] = "100000",
             // Poll cycles run whole at once in tests; the spreading itself is tested with a setting of its own.
             ["Polling:SpreadSeconds"] = "0",
         };

@@ -1,4 +1,5 @@
 using EvaraTech.Infrastructure.Migrations;
+using EvaraTech.Modules.Nodes.Persistence;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
@@ -52,7 +53,8 @@ public sealed class TestDatabase : IAsyncDisposable
     public static async Task<TestDatabase> CreateMigratedAsync(string purpose)
     {
         var database = await CreateAsync(purpose);
-        MigrationRunner.Run(database.AdminConnectionString, Path.Combine(AppContext.BaseDirectory, "db", "migrations"), NullLogger.Instance);
+        MigrationRunner.Run(database.AdminConnectionString, Path.Combine(AppContext.BaseDirectory, "db", "migrations"), NullLogger.Instance,
+            [new SealChannelKeys(TestData.TestChannelKeys.Protection)]);
         return database;
     }
 

@@ -50,8 +50,10 @@ public sealed class DemoNodesTests
                 """), Is.Zero, "without exactly their own type's config row");
             Assert.That(await NodesWhereAsync("""
                 NOT EXISTS (SELECT 1 FROM nodes.thingspeak_channels c WHERE c.node_id = n.id
-                    AND c.read_key ~ '^[A-Za-z0-9]{16}$' AND c.write_key ~ '^[A-Za-z0-9]{16}$')
-                """), Is.Zero, "without a channel with 16-character keys");
+                    AND c.read_key_sealed IS NOT NULL AND octet_length(c.write_key_hash) = 32)
+                """), Is.Zero, "without a channel with a sealed read key and a hashed write key");
+            Assert.That(await _database.ScalarAsync<long>("SELECT count(DISTINCT write_key_hash) FROM nodes.thingspeak_channels"),
+                Is.EqualTo(DemoNodes.Nodes.Length), "a write key of its own per node");
             Assert.That(await NodesWhereAsync("NOT EXISTS (SELECT 1 FROM nodes.thingspeak_field_mappings m WHERE m.node_id = n.id)"),
                 Is.Zero, "without a field mapping");
             Assert.That(await NodesWhereAsync("NOT EXISTS (SELECT 1 FROM nodes.device_firmware f WHERE f.node_id = n.id)"),

@@ -1,9 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using Dapper;
+using EvaraTech.Demo;
 using EvaraTech.IntegrationTests.Infrastructure;
 using EvaraTech.IntegrationTests.Simulator;
-using EvaraTech.Demo;
+using EvaraTech.Modules.Nodes.Persistence;
 using EvaraTech.Modules.Telemetry.Jobs;
 using EvaraTech.Modules.Tenancy.Domain;
 using EvaraTech.Simulator;
@@ -40,7 +41,8 @@ public sealed class PlatformSeedTests
         await _seed.LoadAsync(_database.AdminConnectionString);
         _report = await PlatformSeed.LoadAsync(_database.AdminConnectionString, _seed,
             new PasswordHasher<UserAccount>().HashPassword(null!, PlatformSeed.LoadUserPassword),
-            ChannelCatalog.Epoch, new SimulatorOptions().IntervalSeconds, ChannelCatalog.FirstExtraChannelId);
+            ChannelCatalog.Epoch, new SimulatorOptions().IntervalSeconds, ChannelCatalog.FirstExtraChannelId,
+            new ChannelKeyProtection(ChannelKeyOptions.DevelopmentSecret).SealReadKey);
     }
 
     [OneTimeTearDown]

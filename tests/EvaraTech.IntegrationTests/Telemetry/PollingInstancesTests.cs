@@ -1,5 +1,6 @@
 using EvaraTech.IntegrationTests.Infrastructure;
 using EvaraTech.IntegrationTests.Simulator;
+using EvaraTech.Modules.Nodes.Persistence;
 using EvaraTech.Modules.Telemetry.Ingestion;
 using EvaraTech.Modules.Telemetry.Jobs;
 using EvaraTech.TestSupport;
@@ -39,7 +40,7 @@ public sealed class PollingInstancesTests
         _ = first.Server; // migrates before the second instance starts
         await using var second = ApiFactory.For(database, settings);
         _ = second.Server;
-        await SimulatedNodes.ArrangeAsync(database.AdminConnectionString, Nodes);
+        await SimulatedNodes.ArrangeAsync(database.AdminConnectionString, Nodes, new ChannelKeyProtection(ChannelKeyOptions.DevelopmentSecret).SealReadKey);
 
         var jobs = new List<string>();
         for (var round = 0; round < Rounds; round++)

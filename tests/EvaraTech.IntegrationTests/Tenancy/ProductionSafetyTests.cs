@@ -19,6 +19,17 @@ public sealed class ProductionSafetyTests
         Assert.That(failure!.ToString(), Does.Contain("Unsafe authentication settings for Production"));
     }
 
+    [TestCase("evaratech-local-channel-key-secret-not-for-production")]
+    [TestCase("too-short")]
+    public void Production_refuses_a_development_or_short_channel_key_secret(string secret)
+    {
+        using var api = new ProductionFactory(Settings("ChannelKeys:Secret", secret));
+
+        var failure = Assert.Catch(() => _ = api.Server);
+
+        Assert.That(failure!.ToString(), Does.Contain("ChannelKeys:Secret"));
+    }
+
     [Test]
     public void Production_starts_with_production_settings()
     {
@@ -35,6 +46,7 @@ public sealed class ProductionSafetyTests
         ["Auth:Secret"] = "a-production-secret-that-nobody-has-seen-0123456789",
         ["Auth:Issuer"] = "https://project.supabase.co/auth/v1",
         ["Auth:LocalIssuerEnabled"] = "false",
+        ["ChannelKeys:Secret"] = "this-installation-channel-key-secret-0123456789",
         [key] = value,
     };
 

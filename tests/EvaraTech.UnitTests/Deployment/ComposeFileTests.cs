@@ -69,6 +69,10 @@ public sealed class ComposeFileTests
     }
 
     [Test]
+    public void The_channel_key_secret_is_required_not_defaulted() =>
+        Assert.That(Environment("api", "ChannelKeys__Secret"), Does.Match(@"^\$\{EVARA_CHANNEL_KEY_SECRET:\?"));
+
+    [Test]
     public void The_build_context_leaves_out_local_data_and_build_outputs()
     {
         var ignored = File.ReadAllLines(Path.Combine(Root, ".dockerignore")).Select(l => l.Trim()).ToHashSet();

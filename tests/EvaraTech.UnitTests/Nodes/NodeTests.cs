@@ -378,8 +378,8 @@ public sealed class NodeTests
         var flow = Create(nodeKey: "FM-1", category: NodeCategory.FlowMeter);
         FieldMappingInput[] mappings = [new("field1", "flow_rate_lpm")];
 
-        Assert.That(flow.ConfigureChannel(1, null, null, mappings).Mappings.Single().Target.Name, Is.EqualTo("flow_rate_lpm"));
-        Violation.Expect(() => tank.ConfigureChannel(1, null, null, mappings), "INVALID_MAPPING", "mappings[0].canonicalField");
+        Assert.That(flow.ConfigureChannel(1, null, mappings).Mappings.Single().Target.Name, Is.EqualTo("flow_rate_lpm"));
+        Violation.Expect(() => tank.ConfigureChannel(1, null, mappings), "INVALID_MAPPING", "mappings[0].canonicalField");
     }
 
     // ---- Review fixes ----------------------------------------------------------------------------------------------

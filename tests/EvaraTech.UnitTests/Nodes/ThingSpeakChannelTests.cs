@@ -5,28 +5,26 @@ namespace EvaraTech.UnitTests.Nodes;
 public sealed class ThingSpeakChannelTests
 {
     private const string ReadKey = "ABCDEFGH12345678";
-    private const string WriteKey = "ZYXWVUTS98765432";
 
     /// <summary>A valid first mapping, so a refusal of the second proves the index in the field path.</summary>
     private static readonly FieldMappingInput First = new("field1", "water_level_cm");
 
     private static ThingSpeakChannel Configure(AnalyticsType type, params FieldMappingInput[] mappings) =>
-        ThingSpeakChannel.Configure(type, 123456, ReadKey, WriteKey, mappings);
+        ThingSpeakChannel.Configure(type, 123456, ReadKey, mappings);
 
     private static FieldMapping Single(AnalyticsType type, FieldMappingInput mapping) => Configure(type, mapping).Mappings.Single();
 
     // ---- Channel id and keys ------------------------------------------------------------------------------------------
 
     [Test]
-    public void Configure_keeps_the_channel_and_its_keys()
+    public void Configure_keeps_the_channel_and_its_read_key()
     {
-        var channel = ThingSpeakChannel.Configure(AnalyticsType.EvaraTank, 123456, ReadKey, WriteKey, [First]);
+        var channel = ThingSpeakChannel.Configure(AnalyticsType.EvaraTank, 123456, ReadKey, [First]);
 
         Assert.Multiple(() =>
         {
             Assert.That(channel.ChannelId, Is.EqualTo(123456));
             Assert.That(channel.ReadKey, Is.EqualTo(ReadKey));
-            Assert.That(channel.WriteKey, Is.EqualTo(WriteKey));
             Assert.That(channel.Mappings, Has.Count.EqualTo(1));
         });
     }
@@ -34,12 +32,11 @@ public sealed class ThingSpeakChannelTests
     [Test]
     public void Configure_accepts_no_keys_and_no_mappings()
     {
-        var channel = ThingSpeakChannel.Configure(AnalyticsType.EvaraFlow, 1, null, null, null);
+        var channel = ThingSpeakChannel.Configure(AnalyticsType.EvaraFlow, 1, null, null);
 
         Assert.Multiple(() =>
         {
             Assert.That(channel.ReadKey, Is.Null);
-            Assert.That(channel.WriteKey, Is.Null);
             Assert.That(channel.Mappings, Is.Empty);
         });
     }
@@ -49,21 +46,13 @@ public sealed class ThingSpeakChannelTests
     [TestCase(-1L)]
     [TestCase(long.MinValue)]
     public void Configure_refuses_a_channel_id_that_is_not_positive(long? channelId) =>
-        Violation.Expect(() => ThingSpeakChannel.Configure(AnalyticsType.EvaraTank, channelId, null, null, []), "INVALID_CHANNEL", "channelId");
+        Violation.Expect(() => ThingSpeakChannel.Configure(AnalyticsType.EvaraTank, channelId, null, []), "INVALID_CHANNEL", "channelId");
 
     [TestCase("abcdefgh")]
     [TestCase("ABCD1234")]
     [TestCase("0123456789012345678901234567890123456789012345678901234567890123")]
-    public void Configure_accepts_keys_of_8_to_64_letters_and_digits(string key)
-    {
-        var channel = ThingSpeakChannel.Configure(AnalyticsType.EvaraTank, 1, key, key, []);
-
-        Assert.Multiple(() =>
-        {
-            Assert.That(channel.ReadKey, Is.EqualTo(key));
-            Assert.That(channel.WriteKey, Is.EqualTo(key));
-        });
-    }
+    public void Configure_accepts_read_keys_of_8_to_64_letters_and_digits(string key) =>
+        Assert.That(ThingSpeakChannel.Configure(AnalyticsType.EvaraTank, 1, key, []).ReadKey, Is.EqualTo(key));
 
     [TestCase("")]
     [TestCase("ABCD123")]
@@ -73,15 +62,7 @@ public sealed class ThingSpeakChannelTests
     [TestCase("ABCD_1234")]
     [TestCase("ÄBCD1234")]
     public void Configure_refuses_a_read_key_outside_the_pattern(string key) =>
-        Violation.Expect(() => ThingSpeakChannel.Configure(AnalyticsType.EvaraTank, 1, key, WriteKey, []), "INVALID_CHANNEL", "readKey");
-
-    [TestCase("")]
-    [TestCase("ABCD123")]
-    [TestCase("01234567890123456789012345678901234567890123456789012345678901234")]
-    [TestCase("ABCD-1234")]
-    [TestCase("ABCD1234!")]
-    public void Configure_refuses_a_write_key_outside_the_pattern(string key) =>
-        Violation.Expect(() => ThingSpeakChannel.Configure(AnalyticsType.EvaraTank, 1, ReadKey, key, []), "INVALID_CHANNEL", "writeKey");
+        Violation.Expect(() => ThingSpeakChannel.Configure(AnalyticsType.EvaraTank, 1, key, []), "INVALID_CHANNEL", "readKey");
 
     // ---- Mapping count and ThingSpeak field names ----------------------------------------------------------------------
 

@@ -2,6 +2,7 @@ using Dapper;
 using EvaraTech.Demo;
 using EvaraTech.Infrastructure.Demo;
 using EvaraTech.Modules.Nodes.Domain;
+using EvaraTech.Modules.Nodes.Persistence;
 using EvaraTech.Modules.Tenancy.Contracts;
 using Microsoft.Extensions.Hosting;
 
@@ -42,8 +43,9 @@ public sealed class DemoNodesSeeder(IServiceScopeFactory scopes, IConfiguration 
             SELECT s.* FROM unnest(@DeepIds, @DeepWellDepths, @DeepPumpRatings, @DeepPumpDepths) AS s(node_id, well_depth, rating, pump_depth)
             WHERE EXISTS (SELECT 1 FROM nodes.nodes n WHERE n.id = s.node_id)
             ON CONFLICT (node_id) DO NOTHING;
-        INSERT INTO nodes.thingspeak_channels (node_id, channel_id, read_key, write_key)
-            SELECT s.* FROM unnest(@Ids, @ChannelIds, @ReadKeys, @WriteKeys) AS s(node_id, channel_id, read_key, write_key)
+        INSERT INTO nodes.thingspeak_channels (node_id, channel_id, read_key_sealed, read_key_hint, write_key_hash, write_key_hint)
+            SELECT s.* FROM unnest(@Ids, @ChannelIds, @SealedReadKeys, @ReadKeyHints, @WriteKeyHashes, @WriteKeyHints)
+                AS s(node_id, channel_id, read_key_sealed, read_key_hint, write_key_hash, write_key_hint)
             WHERE EXISTS (SELECT 1 FROM nodes.nodes n WHERE n.id = s.node_id)
             ON CONFLICT DO NOTHING;
         INSERT INTO nodes.thingspeak_field_mappings (id, node_id, thingspeak_field_name, canonical_field_name, data_type, unit, scale_factor, value_offset)
@@ -92,7 +94,7 @@ public sealed class DemoNodesSeeder(IServiceScopeFactory scopes, IConfiguration 
 
         var connection = await db.ConnectionAsync(cancellationToken);
         var written = await connection.ExecuteAsync(new CommandDefinition(SeedNodes, NodeRows(owners), db.Transaction, cancellationToken: cancellationToken));
-        await connection.ExecuteAsync(new CommandDefinition(SeedNodeDetails, DetailRows(), db.Transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(SeedNodeDetails, DetailRows(scope.ServiceProvider.GetRequiredService<ChannelKeyProtection>()), db.Transaction, cancellationToken: cancellationToken));
         await db.CommitAsync(cancellationToken);
 
         logger.LogInformation(
@@ -163,7 +165,11 @@ public sealed class DemoNodesSeeder(IServiceScopeFactory scopes, IConfiguration 
         };
     }
 
-    private static object DetailRows()
+    /// <summary>
+    /// The demo's rows. Its read keys are the simulator's (its stand-in for ThingSpeak's); its write keys are random and
+    /// never shown, so a public demo accepts no pushes until someone in its tenants issues a key.
+    /// </summary>
+    private static object DetailRows(ChannelKeyProtection keys)
     {
         var nodes = DemoNodes.Nodes;
         var tanks = nodes.Where(n => n.Config is TankConfig).Select(n => (n.Demo.Id, Config: (TankConfig)n.Config)).ToArray();
@@ -171,6 +177,7 @@ public sealed class DemoNodesSeeder(IServiceScopeFactory scopes, IConfiguration 
         var deeps = nodes.Where(n => n.Config is DeepConfig).Select(n => (n.Demo.Id, Config: (DeepConfig)n.Config)).ToArray();
         var mappings = nodes.SelectMany(n => n.Mappings.Select(m => (NodeId: n.Demo.Id, Mapping: m))).ToArray();
         var assignments = nodes.SelectMany(n => n.Demo.Tags.Select(t => (NodeId: n.Demo.Id, Tag: t))).ToArray();
+        var writeKeys = nodes.Select(_ => ChannelKeyProtection.NewWriteKey()).ToArray();
         return new
         {
             Ids = nodes.Select(n => n.Demo.Id).ToArray(),
@@ -188,8 +195,10 @@ public sealed class DemoNodesSeeder(IServiceScopeFactory scopes, IConfiguration 
             DeepPumpRatings = deeps.Select(d => d.Config.PumpRatingKw).ToArray(),
             DeepPumpDepths = deeps.Select(d => d.Config.PumpDepthM).ToArray(),
             ChannelIds = nodes.Select(n => n.Demo.ChannelId).ToArray(),
-            ReadKeys = nodes.Select(n => n.Demo.ReadKey).ToArray(),
-            WriteKeys = nodes.Select(n => n.Demo.WriteKey).ToArray(),
+            SealedReadKeys = nodes.Select(n => keys.SealReadKey(n.Demo.ReadKey)).ToArray(),
+            ReadKeyHints = nodes.Select(n => ChannelKeyProtection.Hint(n.Demo.ReadKey)).ToArray(),
+            WriteKeyHashes = writeKeys.Select(keys.HashWriteKey).ToArray(),
+            WriteKeyHints = writeKeys.Select(ChannelKeyProtection.Hint).ToArray(),
             MappingIds = mappings.Select(m => m.Mapping.Id).ToArray(),
             MappingNodes = mappings.Select(m => m.NodeId).ToArray(),
             MappingFields = mappings.Select(m => m.Mapping.ThingSpeakField).ToArray(),

@@ -114,9 +114,9 @@ public sealed partial class Node : AggregateRoot<Guid>
         return true;
     }
 
-    public ThingSpeakChannel ConfigureChannel(long? channelId, string? readKey, string? writeKey, IReadOnlyList<FieldMappingInput>? mappings,
+    public ThingSpeakChannel ConfigureChannel(long? channelId, string? readKey, IReadOnlyList<FieldMappingInput>? mappings,
         int? reportingIntervalSeconds = null, string? source = null) =>
-        ThingSpeakChannel.Configure(AnalyticsType, channelId, readKey, writeKey, mappings, reportingIntervalSeconds, source);
+        ThingSpeakChannel.Configure(AnalyticsType, channelId, readKey, mappings, reportingIntervalSeconds, source);
 
     private static string ValidKey(string? nodeKey) =>
         nodeKey is not null && NodeKeyPattern().IsMatch(nodeKey)

@@ -24,11 +24,11 @@ public static class ChannelSources
 }
 
 /// <summary>
-/// The ThingSpeak channel a node reports through, with its keys, field mappings, how often its device reports (a
+/// The ThingSpeak channel a node reports through, with its read key (for polling), field mappings, how often its device reports (a
 /// node silent for several of those intervals is Offline) and its source (<see cref="ChannelSources"/>; null keeps
 /// the stored one).
 /// </summary>
-public sealed partial record ThingSpeakChannel(long ChannelId, string? ReadKey, string? WriteKey, IReadOnlyList<FieldMapping> Mappings,
+public sealed partial record ThingSpeakChannel(long ChannelId, string? ReadKey, IReadOnlyList<FieldMapping> Mappings,
     int ReportingIntervalSeconds = ThingSpeakChannel.DefaultReportingIntervalSeconds, string? Source = null)
 {
     public const int DefaultReportingIntervalSeconds = 60;
@@ -42,7 +42,7 @@ public sealed partial record ThingSpeakChannel(long ChannelId, string? ReadKey, 
     /// Validates a channel for a node of <paramref name="type"/>: field1..field8 only, each mapped once, each
     /// target a canonical field of that type and mapped once, the declared data type (if any) the target's.
     /// </summary>
-    public static ThingSpeakChannel Configure(AnalyticsType type, long? channelId, string? readKey, string? writeKey,
+    public static ThingSpeakChannel Configure(AnalyticsType type, long? channelId, string? readKey,
         IReadOnlyList<FieldMappingInput>? mappings, int? reportingIntervalSeconds = null, string? source = null)
     {
         if (channelId is not > 0)
@@ -51,7 +51,6 @@ public sealed partial record ThingSpeakChannel(long ChannelId, string? ReadKey, 
         }
 
         ValidKey(readKey, "readKey");
-        ValidKey(writeKey, "writeKey");
         var list = mappings ?? [];
         if (list.Count > 8)
         {
@@ -87,7 +86,7 @@ public sealed partial record ThingSpeakChannel(long ChannelId, string? ReadKey, 
             throw new DomainRuleViolation("INVALID_CHANNEL", $"source is one of {string.Join(", ", ChannelSources.All)}.", "source");
         }
 
-        return new ThingSpeakChannel(channelId.Value, readKey, writeKey, result, interval, source);
+        return new ThingSpeakChannel(channelId.Value, readKey, result, interval, source);
     }
 
     /// <summary>A key as the API shows it: never more than its last four characters.</summary>

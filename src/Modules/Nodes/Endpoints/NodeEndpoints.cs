@@ -10,6 +10,7 @@ using EvaraTech.Modules.Nodes.Application.FirmwareSummary;
 using EvaraTech.Modules.Nodes.Application.GetCategories;
 using EvaraTech.Modules.Nodes.Application.GetDeviceTypes;
 using EvaraTech.Modules.Nodes.Application.GetNode;
+using EvaraTech.Modules.Nodes.Application.IssueWriteKey;
 using EvaraTech.Modules.Nodes.Application.ListNodes;
 using EvaraTech.Modules.Nodes.Application.MoveNode;
 using EvaraTech.Modules.Nodes.Application.NearbyNodes;
@@ -135,6 +136,12 @@ internal static class NodeEndpoints
             Node(context, await sender.Send(new ConfigureNodeChannelCommand(id, RequiredNodeVersion(context), body.ChannelId, body.ReadKey,
                 body.WriteKey, body.Mappings, body.ReportingIntervalSeconds, body.Source), ct)))
             .Returns<NodeDetails>();
+
+        nodes.MapPost("/{id:guid}/channel/write-key", async (Guid id, ISender sender, HttpContext context, CancellationToken ct) =>
+                ApiResults.Ok(context, await sender.Send(new IssueWriteKeyCommand(id), ct)))
+            .WithSummary("Issue the channel a new write key")
+            .WithDescription("Answers the new key in full, the only time it is shown (only its keyed hash is stored); the previous key stops working.")
+            .Returns<IssuedWriteKey>();
 
         nodes.MapPost("/{id:guid}/calibrations", async (Guid id, CalibrationBody body, ISender sender, HttpContext context, CancellationToken ct) =>
             Node(context, await sender.Send(new AddNodeCalibrationCommand(id, body.Field, body.Type, body.Parameters, body.ValidFrom, body.ValidUntil), ct)))

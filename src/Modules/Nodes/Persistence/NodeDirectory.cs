@@ -4,7 +4,7 @@ using EvaraTech.Modules.Nodes.Contracts;
 namespace EvaraTech.Modules.Nodes.Persistence;
 
 /// <summary>The Nodes module's side of its published look-ups: one statement for one node or many, scoped where the caller is.</summary>
-public sealed class NodeDirectory(DbSession db) : INodeLookup, INodeAudiences, INodeIngestionSources, INodeAlertTargets
+public sealed class NodeDirectory(DbSession db, ChannelKeyProtection keys) : INodeLookup, INodeAudiences, INodeIngestionSources, INodeAlertTargets
 {
     private const string TagCarried = """
         SELECT EXISTS (SELECT 1 FROM nodes.device_tag_assignments a JOIN nodes.nodes n ON n.id = a.node_id
@@ -20,7 +20,7 @@ public sealed class NodeDirectory(DbSession db) : INodeLookup, INodeAudiences, I
         """;
 
     private const string Sources = """
-        SELECT node_id AS NodeId, channel_id AS ChannelId, read_key AS ReadKey FROM nodes.thingspeak_channels WHERE node_id = ANY(@Ids);
+        SELECT node_id AS NodeId, channel_id AS ChannelId, read_key_sealed AS SealedReadKey FROM nodes.thingspeak_channels WHERE node_id = ANY(@Ids);
 
         SELECT node_id AS NodeId, thingspeak_field_name AS Field, canonical_field_name AS Metric, data_type AS DataType,
                scale_factor AS ScaleFactor, value_offset AS Offset
@@ -44,7 +44,7 @@ public sealed class NodeDirectory(DbSession db) : INodeLookup, INodeAudiences, I
         """;
 
     private const string Polled = """
-        SELECT node_id AS NodeId, channel_id AS ChannelId, read_key AS ReadKey
+        SELECT node_id AS NodeId, channel_id AS ChannelId, read_key_sealed AS SealedReadKey
         FROM nodes.thingspeak_channels
         WHERE source <> 'pushed'
         ORDER BY node_id
@@ -63,7 +63,7 @@ public sealed class NodeDirectory(DbSession db) : INodeLookup, INodeAudiences, I
         WHERE id = ANY(@Ids)
         """;
 
-    private const string ByWriteKey = "SELECT node_id FROM nodes.thingspeak_channels WHERE write_key = @WriteKey";
+    private const string ByWriteKey = "SELECT node_id FROM nodes.thingspeak_channels WHERE write_key_hash = @Hash";
 
     public async Task<IReadOnlyList<IngestionSource>> IngestionSourcesAsync(IReadOnlyCollection<Guid> nodeIds, CancellationToken cancellationToken)
     {
@@ -79,7 +79,7 @@ public sealed class NodeDirectory(DbSession db) : INodeLookup, INodeAudiences, I
         var channels = (await results.ReadAsync<ChannelRow>()).ToDictionary(c => c.NodeId);
         var fields = (await results.ReadAsync<FieldRow>()).ToLookup(f => f.NodeId, f => f.MapTo<SourceField>());
         var calibrations = (await results.ReadAsync<CalibrationRow>()).ToLookup(c => c.NodeId, c => c.MapTo<MetricCalibration>());
-        return [.. nodes.Select(node => new IngestionSource(node, channels.GetValueOrDefault(node.Id)?.ChannelId, channels.GetValueOrDefault(node.Id)?.ReadKey,
+        return [.. nodes.Select(node => new IngestionSource(node, channels.GetValueOrDefault(node.Id)?.ChannelId, ReadKey(channels.GetValueOrDefault(node.Id)),
             [.. fields[node.Id]], [.. calibrations[node.Id]]))];
     }
 
@@ -95,8 +95,8 @@ public sealed class NodeDirectory(DbSession db) : INodeLookup, INodeAudiences, I
     public async Task<IReadOnlyList<PolledChannel>> PolledChannelsAsync(CancellationToken cancellationToken)
     {
         var connection = await db.ConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<PolledChannel>(new CommandDefinition(Polled, transaction: db.Transaction, cancellationToken: cancellationToken));
-        return [.. rows];
+        var rows = await connection.QueryAsync<ChannelRow>(new CommandDefinition(Polled, transaction: db.Transaction, cancellationToken: cancellationToken));
+        return [.. rows.Select(row => new PolledChannel(row.NodeId, row.ChannelId, ReadKey(row)))];
     }
 
     public async Task<IReadOnlyList<NodeName>> ListAsync(TenantScope scope, Guid? communityId, CancellationToken cancellationToken)
@@ -117,12 +117,14 @@ public sealed class NodeDirectory(DbSession db) : INodeLookup, INodeAudiences, I
     {
         var connection = await db.ConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<Guid?>(
-            new CommandDefinition(ByWriteKey, new { WriteKey = writeKey }, db.Transaction, cancellationToken: cancellationToken));
+            new CommandDefinition(ByWriteKey, new { Hash = keys.HashWriteKey(writeKey) }, db.Transaction, cancellationToken: cancellationToken));
     }
 
     private sealed record TargetRow(Guid NodeId, Guid OwnerDistributorId, string AnalyticsType, Guid? CommunityId, string TagIds);
 
-    private sealed record ChannelRow(Guid NodeId, long ChannelId, string? ReadKey);
+    private sealed record ChannelRow(Guid NodeId, long ChannelId, string? SealedReadKey);
+
+    private string? ReadKey(ChannelRow? channel) => channel?.SealedReadKey is { } sealedKey ? keys.OpenReadKey(sealedKey) : null;
 
     private sealed record FieldRow(Guid NodeId, string Field, string Metric, string DataType, double ScaleFactor, double Offset);
 

@@ -26,7 +26,7 @@ public sealed class NodeReads(DbSession db)
         {{DeviceConfigRow.Joins}}
         WHERE n.id = @Id;
 
-        SELECT channel_id AS ChannelId, read_key AS ReadKey, write_key AS WriteKey, reporting_interval_seconds AS ReportingIntervalSeconds, source
+        SELECT channel_id AS ChannelId, read_key_hint AS ReadKey, write_key_hint AS WriteKey, reporting_interval_seconds AS ReportingIntervalSeconds, source
         FROM nodes.thingspeak_channels WHERE node_id = @Id;
 
         SELECT thingspeak_field_name AS Field, canonical_field_name AS CanonicalField, data_type AS DataType, unit,

@@ -8,7 +8,7 @@ namespace EvaraTech.Modules.Nodes.Persistence;
 /// compare-and-set on the node's version; everything that describes a node bumps that version too, so the node's
 /// ETag changes whenever its representation does.
 /// </summary>
-public sealed class NodeStore(DbSession db, NodeCache cache)
+public sealed class NodeStore(DbSession db, NodeCache cache, ChannelKeyProtection keys)
 {
     public const string Resource = "Node";
 
@@ -18,7 +18,6 @@ public sealed class NodeStore(DbSession db, NodeCache cache)
         ["uq_nodes_node_key"] = ("Another node already has this nodeKey.", "nodeKey"),
         ["nodes_pkey"] = ("A node with this id already exists.", "id"),
         ["uq_thingspeak_channels_channel"] = ("Another node already reports through this ThingSpeak channel.", "channelId"),
-        ["uq_thingspeak_channels_write_key"] = ("Another channel already uses this write key.", "writeKey"),
         ["excl_device_calibration_overlap"] = ("The field already has a calibration valid in this period; close it first.", "validFrom"),
         ["fk_nodes_distributor"] = ("The owning tenant no longer exists.", "distributorId"),
         ["fk_nodes_community"] = ("The owning tenant no longer exists.", "communityId"),
@@ -94,19 +93,24 @@ public sealed class NodeStore(DbSession db, NodeCache cache)
             pump_rating_kw = EXCLUDED.pump_rating_kw, pump_depth_m = EXCLUDED.pump_depth_m
         """;
 
-    /// <summary>A key left out keeps the stored one: clients only ever see keys masked, so they can't send them back.</summary>
+    /// <summary>A read key left out keeps the stored one: clients only ever see keys masked, so they can't send them back.</summary>
     private const string ReplaceChannel = """
-        INSERT INTO nodes.thingspeak_channels AS c (node_id, channel_id, read_key, write_key, reporting_interval_seconds, source)
-        VALUES (@Id, @ChannelId, @ReadKey, @WriteKey, @ReportingIntervalSeconds, coalesce(@Source, 'both'))
+        INSERT INTO nodes.thingspeak_channels AS c (node_id, channel_id, read_key_sealed, read_key_hint, reporting_interval_seconds, source)
+        VALUES (@Id, @ChannelId, @ReadKeySealed, @ReadKeyHint, @ReportingIntervalSeconds, coalesce(@Source, 'both'))
         ON CONFLICT (node_id) DO UPDATE SET channel_id = EXCLUDED.channel_id, reporting_interval_seconds = EXCLUDED.reporting_interval_seconds,
             source = coalesce(@Source, c.source),
-            read_key = coalesce(EXCLUDED.read_key, c.read_key), write_key = coalesce(EXCLUDED.write_key, c.write_key), updated_at = now();
+            read_key_sealed = coalesce(EXCLUDED.read_key_sealed, c.read_key_sealed), read_key_hint = coalesce(EXCLUDED.read_key_hint, c.read_key_hint),
+            updated_at = now();
         DELETE FROM nodes.thingspeak_field_mappings WHERE node_id = @Id;
         INSERT INTO nodes.thingspeak_field_mappings
             (id, node_id, thingspeak_field_name, canonical_field_name, data_type, unit, scale_factor, value_offset)
         SELECT m.id, @Id, m.field, m.canonical, m.data_type, m.unit, m.scale, m.value_offset
         FROM unnest(@MappingIds::uuid[], @Fields::text[], @Canonicals::text[], @DataTypes::text[], @Units::text[],
                     @Scales::float8[], @Offsets::float8[]) AS m(id, field, canonical, data_type, unit, scale, value_offset);
+        """;
+
+    private const string ReplaceWriteKey = """
+        UPDATE nodes.thingspeak_channels SET write_key_hash = @Hash, write_key_hint = @Hint, updated_at = now() WHERE node_id = @Id
         """;
 
     private const string CalibrationPeriods = """
@@ -194,12 +198,26 @@ public sealed class NodeStore(DbSession db, NodeCache cache)
     public async Task TouchAsync(Guid id, long? expectedVersion, TenantScope scope, CancellationToken ct) =>
         await CompareAndSetAsync(Touch, ScopeFilter.Parameters(scope, new { Id = id, ExpectedVersion = expectedVersion }), id, scope, ct);
 
+    /// <summary>Gives the node's channel a new write key (the old one stops working) and answers it: the only time it is shown.</summary>
+    public async Task<string> IssueWriteKeyAsync(Guid id, CancellationToken ct)
+    {
+        var key = ChannelKeyProtection.NewWriteKey();
+        if (await ExecuteAsync(id, ReplaceWriteKey, new { Id = id, Hash = keys.HashWriteKey(key), Hint = ChannelKeyProtection.Hint(key) }, null, ct) == 0)
+        {
+            throw new AppException(ErrorKind.Conflict, "CHANNEL_NOT_CONFIGURED", "The node has no channel yet: configure it first.", "channelId");
+        }
+
+        return key;
+    }
+
     public async Task ReplaceChannelAsync(Guid id, ThingSpeakChannel channel, CancellationToken ct)
     {
         var mappings = channel.Mappings;
         await ExecuteAsync(id, ReplaceChannel, new
         {
-            Id = id, channel.ChannelId, channel.ReadKey, channel.WriteKey, channel.ReportingIntervalSeconds, channel.Source,
+            Id = id, channel.ChannelId, channel.ReportingIntervalSeconds, channel.Source,
+            ReadKeySealed = channel.ReadKey is null ? null : keys.SealReadKey(channel.ReadKey),
+            ReadKeyHint = channel.ReadKey is null ? null : ChannelKeyProtection.Hint(channel.ReadKey),
             MappingIds = mappings.Select(_ => Guid.CreateVersion7()).ToArray(),
             Fields = mappings.Select(m => m.Field).ToArray(),
             Canonicals = mappings.Select(m => m.Target.Name).ToArray(),

@@ -47,6 +47,7 @@ internal static class DevicePushEndpoints
                         : Results.Text(result.EntryId.ToString(CultureInfo.InvariantCulture), statusCode: status);
                 })
                 .AllowAnonymous()
+                .LimitWrongWriteKeys()
                 .WithMetadata(new RequestSizeLimitAttribute(BodyLimit))
                 .WithTags("Device push")
                 .WithSummary("ThingSpeak-compatible update");
@@ -59,6 +60,7 @@ internal static class DevicePushEndpoints
                 return Accepted(outcome);
             })
             .AllowAnonymous()
+            .LimitWrongWriteKeys()
             .WithMetadata(new RequestSizeLimitAttribute(BulkBodyLimit))
             .WithTags("Device push")
             .WithSummary("ThingSpeak-compatible bulk update (JSON)");
@@ -72,6 +74,7 @@ internal static class DevicePushEndpoints
                 return Accepted(outcome);
             })
             .AllowAnonymous()
+            .LimitWrongWriteKeys()
             .WithMetadata(new RequestSizeLimitAttribute(BulkBodyLimit))
             .WithTags("Device push")
             .WithSummary("ThingSpeak-compatible bulk update (CSV)");

@@ -65,6 +65,7 @@ internal static class TelemetryEndpoints
                 return ApiResults.Ok(context, await sender.Send(new IngestGatewayBatchCommand(readings), ct));
             })
             .AllowAnonymous()
+            .LimitWrongWriteKeys()
             .WithMetadata(new RequestSizeLimitAttribute(GatewayBody.Limit))
             .WithTags("Telemetry")
             .WithSummary("Gateway batch: readings of many nodes, by write key or as a user with telemetry:write")

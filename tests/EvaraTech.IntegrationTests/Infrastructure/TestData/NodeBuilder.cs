@@ -1,5 +1,6 @@
 using System.Globalization;
 using Dapper;
+using EvaraTech.Modules.Nodes.Persistence;
 using Npgsql;
 
 namespace EvaraTech.IntegrationTests.Infrastructure.TestData;
@@ -145,9 +146,17 @@ public sealed class NodeBuilder
         if (_channel is var (channelId, readKey, writeKey, reportingIntervalSeconds))
         {
             await connection.ExecuteAsync("""
-                INSERT INTO nodes.thingspeak_channels (node_id, channel_id, read_key, write_key, reporting_interval_seconds)
-                VALUES (@Id, @ChannelId, @ReadKey, @WriteKey, @ReportingIntervalSeconds)
-                """, new { Id, ChannelId = channelId, ReadKey = readKey, WriteKey = writeKey, ReportingIntervalSeconds = reportingIntervalSeconds });
+                INSERT INTO nodes.thingspeak_channels
+                    (node_id, channel_id, read_key_sealed, read_key_hint, write_key_hash, write_key_hint, reporting_interval_seconds)
+                VALUES (@Id, @ChannelId, @ReadKeySealed, @ReadKeyHint, @WriteKeyHash, @WriteKeyHint, @ReportingIntervalSeconds)
+                """, new
+            {
+                Id, ChannelId = channelId, ReportingIntervalSeconds = reportingIntervalSeconds,
+                ReadKeySealed = readKey is null ? null : TestChannelKeys.Protection.SealReadKey(readKey),
+                ReadKeyHint = readKey is null ? null : ChannelKeyProtection.Hint(readKey),
+                WriteKeyHash = writeKey is null ? null : TestChannelKeys.Protection.HashWriteKey(writeKey),
+                WriteKeyHint = writeKey is null ? null : ChannelKeyProtection.Hint(writeKey),
+            });
         }
 
         await connection.ExecuteAsync("""

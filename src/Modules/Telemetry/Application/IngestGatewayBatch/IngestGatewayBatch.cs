@@ -2,6 +2,7 @@ using EvaraTech.Application.Behaviours;
 using EvaraTech.Modules.Nodes.Contracts;
 using EvaraTech.Modules.Telemetry.Application.RecordTelemetryBatch;
 using EvaraTech.Modules.Telemetry.Domain.Ingestion;
+using EvaraTech.Modules.Telemetry.Ingestion;
 
 namespace EvaraTech.Modules.Telemetry.Application.IngestGatewayBatch;
 
@@ -51,7 +52,7 @@ public sealed class IngestGatewayBatchValidator : AbstractValidator<IngestGatewa
     private static bool IsField(string name) => name.Length == 6 && name.StartsWith("field", StringComparison.Ordinal) && name[5] is >= '1' and <= '8';
 }
 
-public sealed class IngestGatewayBatchHandler(ICurrentUser user, DbSession db, INodeLookup nodes, INodeIngestionSources sources, ISender sender)
+public sealed class IngestGatewayBatchHandler(ICurrentUser user, DbSession db, INodeLookup nodes, WriteKeyLookup writeKeys, ISender sender)
     : ICommandHandler<IngestGatewayBatchCommand, GatewayBatchResult>
 {
     public async ValueTask<GatewayBatchResult> Handle(IngestGatewayBatchCommand command, CancellationToken cancellationToken)
@@ -75,7 +76,7 @@ public sealed class IngestGatewayBatchHandler(ICurrentUser user, DbSession db, I
         var keys = new Dictionary<string, Guid?>(StringComparer.Ordinal);
         foreach (var key in readings.Select(r => r.ApiKey).OfType<string>().Where(k => k.Length > 0).Distinct())
         {
-            keys[key] = await sources.FindByWriteKeyAsync(key, cancellationToken);
+            keys[key] = await writeKeys.FindAsync(key, cancellationToken);
         }
 
         var results = new List<GatewayNodeResult>();

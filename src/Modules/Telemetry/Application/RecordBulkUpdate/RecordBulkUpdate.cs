@@ -2,6 +2,7 @@ using EvaraTech.Application.Behaviours;
 using EvaraTech.Modules.Nodes.Contracts;
 using EvaraTech.Modules.Telemetry.Application.RecordTelemetryBatch;
 using EvaraTech.Modules.Telemetry.Domain.Ingestion;
+using EvaraTech.Modules.Telemetry.Ingestion;
 using EvaraTech.Modules.Telemetry.Persistence;
 
 namespace EvaraTech.Modules.Telemetry.Application.RecordBulkUpdate;
@@ -43,7 +44,7 @@ public sealed class RecordBulkUpdateValidator : AbstractValidator<RecordBulkUpda
 }
 
 public sealed class RecordBulkUpdateHandler(
-    ICurrentUser user, DbSession db, INodeIngestionSources directory, IngestionRecords records, ISender sender, TimeProvider clock)
+    ICurrentUser user, DbSession db, INodeIngestionSources directory, WriteKeyLookup writeKeys, IngestionRecords records, ISender sender, TimeProvider clock)
     : ICommandHandler<RecordBulkUpdateCommand, BatchOutcome>
 {
     public async ValueTask<BatchOutcome> Handle(RecordBulkUpdateCommand command, CancellationToken cancellationToken)
@@ -51,7 +52,7 @@ public sealed class RecordBulkUpdateHandler(
         // The key is the device's credential; looking it up is the platform's own business.
         user.ActAsSystem();
         await db.RefreshUserContextAsync(cancellationToken);
-        var nodeId = await directory.FindByWriteKeyAsync(command.WriteKey!.Trim(), cancellationToken);
+        var nodeId = await writeKeys.FindAsync(command.WriteKey!.Trim(), cancellationToken);
         var source = nodeId is { } id ? (await directory.IngestionSourcesAsync([id], cancellationToken)).SingleOrDefault() : null;
         if (source?.ChannelId != command.ChannelId)
         {

@@ -1,6 +1,7 @@
 using EvaraTech.Modules.Nodes.Contracts;
 using EvaraTech.Modules.Telemetry.Application.RecordTelemetryBatch;
 using EvaraTech.Modules.Telemetry.Domain.Ingestion;
+using EvaraTech.Modules.Telemetry.Ingestion;
 using EvaraTech.Modules.Telemetry.Persistence;
 
 namespace EvaraTech.Modules.Telemetry.Application.RecordDeviceUpdate;
@@ -35,7 +36,7 @@ public sealed record RecordDeviceUpdateCommand(string? WriteKey, IReadOnlyDictio
     : ICommand<DeviceUpdateResult>;
 
 public sealed class RecordDeviceUpdateHandler(
-    ICurrentUser user, DbSession db, INodeIngestionSources directory, IngestionRecords records, ISender sender, TimeProvider clock)
+    ICurrentUser user, DbSession db, WriteKeyLookup writeKeys, IngestionRecords records, ISender sender, TimeProvider clock)
     : ICommandHandler<RecordDeviceUpdateCommand, DeviceUpdateResult>
 {
     public async ValueTask<DeviceUpdateResult> Handle(RecordDeviceUpdateCommand command, CancellationToken cancellationToken)
@@ -48,7 +49,7 @@ public sealed class RecordDeviceUpdateHandler(
         // The key is the device's credential; looking it up is the platform's own business.
         user.ActAsSystem();
         await db.RefreshUserContextAsync(cancellationToken);
-        if (await directory.FindByWriteKeyAsync(command.WriteKey.Trim(), cancellationToken) is not { } nodeId)
+        if (await writeKeys.FindAsync(command.WriteKey.Trim(), cancellationToken) is not { } nodeId)
         {
             return new(0, null, DeviceUpdateOutcome.Unauthorized);
         }
