@@ -35,7 +35,7 @@ public static class TenancyModule
         services.AddScoped<ICurrentUser>(sp => sp.GetRequiredService<CurrentUser>());
         services.AddSingleton<UserProfileLookup>();
         services.AddSingleton<LocalTokenIssuer>();
-        services.AddSingleton<LoginThrottle>();
+        services.AddScoped<LoginThrottle>();
         services.AddScoped<LoginAttempt>();
         services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
         services.AddScoped(sp => TenancyTables.DistributorTable(sp.GetRequiredService<DbSession>()));

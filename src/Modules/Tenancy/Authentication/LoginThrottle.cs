@@ -12,7 +12,7 @@ namespace EvaraTech.Modules.Tenancy.Authentication;
 /// Accounts are keyed by the database's own lowercasing of the email it matched, so spellings PostgreSQL folds
 /// together (the Kelvin sign, a dotted capital I) count as one.
 /// </summary>
-public sealed class LoginThrottle(NpgsqlDataSource dataSource, IOptions<JwtOptions> options, TimeProvider clock)
+public sealed class LoginThrottle(DbSession db, NpgsqlDataSource dataSource, IOptions<JwtOptions> options, TimeProvider clock)
 {
     private const string ReadFailures = """
         SELECT key AS Key, failures AS Failures, last_failure_at AS LastFailureAt FROM tenancy.login_failures
@@ -37,16 +37,20 @@ public sealed class LoginThrottle(NpgsqlDataSource dataSource, IOptions<JwtOptio
     {
         var now = clock.GetUtcNow();
         var keys = Keys(account, clientAddress);
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var connection = await db.ConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<FailureRow>(new CommandDefinition(ReadFailures,
-            new { Keys = keys.Select(k => k.Key).ToArray(), WindowStart = now - options.Value.LoginFailureWindow }, cancellationToken: cancellationToken));
+            new { Keys = keys.Select(k => k.Key).ToArray(), WindowStart = now - options.Value.LoginFailureWindow }, db.Transaction,
+            cancellationToken: cancellationToken));
 
         var wait = rows.Select(row => new DateTimeOffset(row.LastFailureAt, TimeSpan.Zero) + Delay(row.Failures, keys.Single(k => k.Key == row.Key).Threshold) - now)
             .DefaultIfEmpty(TimeSpan.Zero).Max();
         return wait > TimeSpan.Zero ? wait : null;
     }
 
-    /// <summary>Counts a failure; runs on a connection of its own, since the login's transaction rolls back.</summary>
+    /// <summary>
+    /// Counts a failure, on a connection of its own once the login's transaction has ended (it rolls back with the
+    /// 401), so a request never holds two connections.
+    /// </summary>
     public async Task RecordFailureAsync(string account, string? clientAddress)
     {
         var now = clock.GetUtcNow();
@@ -58,9 +62,9 @@ public sealed class LoginThrottle(NpgsqlDataSource dataSource, IOptions<JwtOptio
     /// <summary>The owner proved the password: their account and this address start afresh (the address's count does not).</summary>
     public async Task RecordSuccessAsync(string account, string? clientAddress, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var connection = await db.ConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(ForgetFailures,
-            new { Keys = Keys(account, clientAddress).Take(2).Select(k => k.Key).ToArray() }, cancellationToken: cancellationToken));
+            new { Keys = Keys(account, clientAddress).Take(2).Select(k => k.Key).ToArray() }, db.Transaction, cancellationToken: cancellationToken));
     }
 
     private TimeSpan Delay(int failures, int threshold)

@@ -37,7 +37,6 @@ public sealed class LoginHandler(
             // The hasher does not use the user argument (PBKDF2 with the salt inside the hash).
             || hasher.VerifyHashedPassword(null!, found.PasswordHash!, command.Password!) == PasswordVerificationResult.Failed)
         {
-            // Counted once the transaction has ended: it rolls back with the 401.
             await db.AfterTransactionAsync(() => throttle.RecordFailureAsync(found.Account, command.ClientAddress));
             await FailAsync(command, found.Id is null ? "unknown_email" : found.IsActive == true ? "wrong_password" : "inactive_user", cancellationToken);
             throw new AppException(ErrorKind.Unauthorized, "INVALID_CREDENTIALS", "The email or password is incorrect.");
