@@ -38,6 +38,8 @@ public static class InfrastructureRegistration
         services.Configure<OutboxOptions>(configuration.GetSection(OutboxOptions.Section));
         services.AddSingleton<IntegrationEventTypes>();
         services.AddSingleton<OutboxDispatcher>();
+        services.AddSingleton<OutboxDispatchQueue>();
+        services.AddHostedService(provider => provider.GetRequiredService<OutboxDispatchQueue>());
         services.AddSingleton<DeadLetters>();
         services.AddRecurringJob<OutboxSweeper>(ServiceLifetime.Singleton);
         services.AddRecurringJob<OutboxPruning>(ServiceLifetime.Singleton);

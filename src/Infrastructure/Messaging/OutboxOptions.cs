@@ -5,6 +5,9 @@ public sealed class OutboxOptions
 {
     public const string Section = "Outbox";
 
+    /// <summary>How many events an instance hands to their handlers at once, off the publishers' stacks.</summary>
+    public int DispatchWorkers { get; set; } = 4;
+
     /// <summary>Attempts of one handler before its delivery is dead-lettered.</summary>
     public int MaxAttempts { get; set; } = 8;
 

@@ -6,8 +6,8 @@ using Npgsql;
 
 namespace EvaraTech.Infrastructure.Messaging;
 
-/// <summary>Writes integration events to the outbox and has them dispatched once their transaction commits.</summary>
-public sealed class OutboxPublisher(DbSession db, NpgsqlDataSource dataSource, OutboxDispatcher dispatcher) : IIntegrationEventPublisher
+/// <summary>Writes integration events to the outbox and queues them for their handlers once their transaction commits.</summary>
+public sealed class OutboxPublisher(DbSession db, NpgsqlDataSource dataSource, OutboxDispatchQueue queue) : IIntegrationEventPublisher
 {
     private const string Insert = """
         INSERT INTO integration.outbox (id, event_type, payload, occurred_at)
@@ -24,7 +24,7 @@ public sealed class OutboxPublisher(DbSession db, NpgsqlDataSource dataSource, O
     {
         var connection = await db.ConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(Insert, Row(integrationEvent), db.Transaction, cancellationToken: cancellationToken));
-        db.AfterCommit(() => dispatcher.DispatchAsync([integrationEvent.EventId], CancellationToken.None));
+        db.AfterCommit(() => Queue([integrationEvent.EventId]));
     }
 
     public async Task PublishAsync(IReadOnlyCollection<IIntegrationEvent> integrationEvents, CancellationToken cancellationToken)
@@ -44,7 +44,7 @@ public sealed class OutboxPublisher(DbSession db, NpgsqlDataSource dataSource, O
             OccurredAts = rows.Select(r => r.OccurredAt.UtcDateTime).ToArray(),
         }, db.Transaction, cancellationToken: cancellationToken));
         Guid[] ids = [.. rows.Select(r => r.Id)];
-        db.AfterCommit(() => dispatcher.DispatchAsync(ids, CancellationToken.None));
+        db.AfterCommit(() => Queue(ids));
     }
 
     /// <remarks>
@@ -59,8 +59,14 @@ public sealed class OutboxPublisher(DbSession db, NpgsqlDataSource dataSource, O
                 await connection.ExecuteAsync(new CommandDefinition(Insert, Row(integrationEvent)));
             }
 
-            await dispatcher.DispatchAsync([integrationEvent.EventId], CancellationToken.None);
+            queue.Enqueue([integrationEvent.EventId]);
         });
+
+    private Task Queue(Guid[] ids)
+    {
+        queue.Enqueue(ids);
+        return Task.CompletedTask;
+    }
 
     private static OutboxRow Row(IIntegrationEvent integrationEvent) => new(
         integrationEvent.EventId,

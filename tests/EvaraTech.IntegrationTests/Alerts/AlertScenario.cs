@@ -38,12 +38,16 @@ public sealed record AlertScenario(Guid Tank1, Guid Tank2)
     public static Task RecordAsync(WebApplicationFactory<Program> api, Guid node, params (double Level, DateTimeOffset At)[] readings) =>
         RecordFieldAsync(api, node, [.. readings.Select(r => (r.Level.ToString(System.Globalization.CultureInfo.InvariantCulture), r.At))]);
 
-    /// <summary>Stores raw field1 values at their times through the real pipeline (as the platform's own work).</summary>
+    /// <summary>
+    /// Stores raw field1 values at their times through the real pipeline (as the platform's own work), and waits for
+    /// the platform's handlers of what was stored (alert evaluation among them).
+    /// </summary>
     public static async Task RecordFieldAsync(WebApplicationFactory<Program> api, Guid node, params (string Field1, DateTimeOffset At)[] entries)
     {
         using var scope = api.Services.CreateScope();
         scope.ServiceProvider.GetRequiredService<ICurrentUser>().ActAsSystem();
         await scope.ServiceProvider.GetRequiredService<ISender>().Send(new RecordTelemetryBatchCommand(node, IngestionSources.Push,
             [.. entries.Select(e => new RawEntry(e.At, null, new Dictionary<string, string?> { ["field1"] = e.Field1 }))]));
+        await api.HandledAsync();
     }
 }

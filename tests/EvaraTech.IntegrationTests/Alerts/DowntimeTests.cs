@@ -32,6 +32,7 @@ public sealed class DowntimeTests : TenantWorldTest
 
         var marked = await detection.RunAsync(CancellationToken.None);
         var markedAgain = await detection.RunAsync(CancellationToken.None);
+        await HandledAsync();
         var whileOut = await StateAsync();
         await AlertScenario.RecordAsync(Platform.Api, _scenario.Tank1, (200, DateTimeOffset.UtcNow));
 

@@ -79,6 +79,7 @@ public sealed class AuditTrailTests : TenantWorldTest
     {
         await Client.PostAsJsonAsync("/api/v1/auth/login", new { email = World.CustomerUser1.Email, password = TenantWorld.Password });
         await Client.PostAsJsonAsync("/api/v1/auth/login", new { email = World.CustomerUser1.Email, password = "wrong" });
+        await HandledAsync();
 
         var outcomes = await Database.ScalarAsync<string>(
             "SELECT string_agg(metadata->>'outcome', ',' ORDER BY metadata->>'outcome') FROM audit.audit_logs WHERE action_type = 'AUTHENTICATE'");
@@ -202,6 +203,7 @@ public sealed class RefusedTokenAuditTests : IntegrationTest
         await Client.GetAsync("/api/v1/me"); // no token at all: not an attack on a token, not counted
 
         var reported = await reporter.FlushAsync(CancellationToken.None);
+        await HandledAsync();
 
         var row = await Database.ScalarAsync<string>("SELECT metadata::text FROM audit.audit_logs WHERE resource_type = 'access_token'");
         await Assert.MultipleAsync(async () =>

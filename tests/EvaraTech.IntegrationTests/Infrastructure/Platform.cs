@@ -60,6 +60,8 @@ public sealed class Platform
     /// </summary>
     public static async Task ResetAsync()
     {
+        // The previous test's events finish their handlers before their tables are emptied under them.
+        await Api.HandledAsync();
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -102,6 +104,9 @@ public abstract class IntegrationTest
 
     [TearDown]
     public void DisposeClient() => Client.Dispose();
+
+    /// <summary>Waits until the integration events published so far have been through their handlers.</summary>
+    protected static Task HandledAsync() => Platform.Api.HandledAsync();
 
     /// <summary>A client that sends <paramref name="token"/> as its bearer token.</summary>
     protected static HttpClient ClientWith(string token)

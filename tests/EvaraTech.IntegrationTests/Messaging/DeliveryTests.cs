@@ -68,9 +68,13 @@ public sealed class DeliveryTests : TenantWorldTest
     [TearDown]
     public void StopHost() => _api.Dispose();
 
-    private async Task LogInAsync() =>
+    /// <summary>Logs in, and waits for the login event's handlers.</summary>
+    private async Task LogInAsync()
+    {
         await (await _api.CreateClient().PostAsJsonAsync("/api/v1/auth/login", new { email = World.CustomerUser1.Email, password = TenantWorld.Password }))
             .ReadEnvelopeAsync(HttpStatusCode.OK);
+        await _api.HandledAsync();
+    }
 
     private Task<int> SweepAsync() => _api.Services.GetRequiredService<OutboxSweeper>().RunAsync(CancellationToken.None);
 

@@ -13,7 +13,10 @@ using Npgsql;
 
 namespace EvaraTech.IntegrationTests.Messaging;
 
-/// <summary>Integration events: written with the change, dispatched after commit, redelivered by the sweeper, never twice at once.</summary>
+/// <summary>
+/// Integration events: written with the change, handed to their handlers after commit (off the request's stack, so a
+/// test waits for them), redelivered by the sweeper, never twice at once.
+/// </summary>
 public sealed class OutboxTests : TenantWorldTest
 {
     /// <summary>A handler that records what it receives, and can be told to fail a number of times first.</summary>
@@ -63,13 +66,17 @@ public sealed class OutboxTests : TenantWorldTest
     private WebApplicationFactory<Program> WithOneConnection()
     {
         var pooled = new NpgsqlConnectionStringBuilder(Database.AppConnectionString) { MaxPoolSize = 1, Timeout = 10 };
-        return _api.WithWebHostBuilder(host => host.UseSetting("ConnectionStrings:Postgres", pooled.ConnectionString));
+        var api = _api.WithWebHostBuilder(host => host.UseSetting("ConnectionStrings:Postgres", pooled.ConnectionString));
+        // Started before clients race for it: a factory's first clients created at once would each start a host.
+        _ = api.Server;
+        return api;
     }
 
     [Test]
-    public async Task A_login_publishes_an_event_that_is_dispatched_right_after_commit()
+    public async Task A_login_publishes_an_event_that_is_handled_after_commit()
     {
         await (await LoginAsync(TenantWorld.Password)).ReadEnvelopeAsync(HttpStatusCode.OK);
+        await _api.HandledAsync();
 
         var dispatched = await Database.ScalarAsync<long>(
             "SELECT count(*) FROM integration.outbox WHERE event_type = 'UserLoggedIn' AND dispatched_at IS NOT NULL");
@@ -84,6 +91,7 @@ public sealed class OutboxTests : TenantWorldTest
     public async Task A_refused_login_is_published_although_its_transaction_rolls_back_and_carries_no_password()
     {
         await (await LoginAsync("not-the-password")).ReadEnvelopeAsync(HttpStatusCode.Unauthorized);
+        await _api.HandledAsync();
 
         var payload = await Database.ScalarAsync<string>("SELECT payload::text FROM integration.outbox WHERE event_type = 'LoginFailed'");
         Assert.That(payload, Does.Contain("wrong_password").And.Not.Contain("not-the-password"));
@@ -95,6 +103,7 @@ public sealed class OutboxTests : TenantWorldTest
     {
         _recorder.FailuresLeft = 1;
         await (await LoginAsync(TenantWorld.Password)).ReadEnvelopeAsync(HttpStatusCode.OK);
+        await _api.HandledAsync();
         var pending = await Database.ScalarAsync<string>("SELECT last_error FROM integration.outbox WHERE dispatched_at IS NULL");
 
         // Past the dispatch window and the handler's back-off.
@@ -119,11 +128,12 @@ public sealed class OutboxTests : TenantWorldTest
     /// in the pool, logins racing for it queue and every event is still handled at once.
     /// </summary>
     [Test]
-    public async Task With_a_pool_of_one_connection_racing_logins_are_each_dispatched_right_after_commit()
+    public async Task With_a_pool_of_one_connection_racing_logins_are_each_handled_after_commit()
     {
         await using var api = WithOneConnection();
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => LoginAsync(TenantWorld.Password, api))));
+        await api.HandledAsync();
 
         await Assert.MultipleAsync(async () =>
         {
@@ -143,6 +153,7 @@ public sealed class OutboxTests : TenantWorldTest
         await using var api = WithOneConnection();
 
         await (await LoginAsync("not-the-password", api)).ReadEnvelopeAsync(HttpStatusCode.Unauthorized);
+        await api.HandledAsync();
         await Assert.MultipleAsync(async () =>
         {
             Assert.That(_recorder.Received, Has.Count.EqualTo(1));
