@@ -8,28 +8,61 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace EvaraTech.IntegrationTests.Messaging;
 
-/// <summary>Handlers run off the publisher's stack: a device push answers once its readings are committed.</summary>
+/// <summary>
+/// Handlers run off the publisher's stack: a device push answers once its readings are committed, and a stopping
+/// host finishes the handlers of what it queued.
+/// </summary>
 public sealed class DispatchQueueTests : TenantWorldTest
 {
-    private sealed class SlowHandler : IIntegrationEventHandler<TelemetryBatchRecorded>
+    private sealed class SlowHandler(TimeSpan duration) : IIntegrationEventHandler<TelemetryBatchRecorded>
     {
+        private int _handled;
+
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public int Handled => _handled;
 
         public async Task HandleAsync(TelemetryBatchRecorded integrationEvent, CancellationToken cancellationToken)
         {
-            await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
+            await Task.Delay(duration, cancellationToken);
+            Interlocked.Increment(ref _handled);
             Done.TrySetResult();
         }
+    }
+
+    private async Task ArrangePushedTankAsync(string writeKey, long channelId) =>
+        await NodeBuilder.OfDistributor(World.Distributor1).Named(writeKey, writeKey).WithState().WithTank(300)
+            .WithChannel(channelId, writeKey: writeKey).WithMapping("field1", "water_level_cm").InsertAsync(Database);
+
+    [Test]
+    public async Task A_host_stopping_with_events_queued_finishes_their_handlers_and_leaves_nothing_undelivered()
+    {
+        var slow = new SlowHandler(TimeSpan.FromSeconds(1));
+        var api = Platform.Api.WithWebHostBuilder(host => host.ConfigureTestServices(services =>
+            services.AddSingleton<IIntegrationEventHandler<TelemetryBatchRecorded>>(slow)));
+        await ArrangePushedTankAsync("STOPPINGKEY00001", 4_500_002);
+        using (var client = api.CreateClient())
+        {
+            for (var i = 0; i < 6; i++)
+            {
+                Assert.That(await client.GetStringAsync($"/update?api_key=STOPPINGKEY00001&field1={100 + i}"), Is.Not.EqualTo("0"));
+            }
+        }
+
+        await api.DisposeAsync();
+
+        Assert.That(slow.Handled, Is.EqualTo(6), "the queue was finished before the host stopped");
+        Assert.That(await Database.ScalarAsync<long>(
+            "SELECT count(*) FROM integration.outbox WHERE event_type = 'TelemetryBatchRecorded' AND dispatched_at IS NULL"), Is.Zero);
     }
 
     [Test]
     public async Task A_handler_that_takes_five_seconds_does_not_hold_up_the_device_push_that_published_its_event()
     {
-        var slow = new SlowHandler();
+        var slow = new SlowHandler(TimeSpan.FromSeconds(5));
         await using var api = Platform.Api.WithWebHostBuilder(host => host.ConfigureTestServices(services =>
             services.AddSingleton<IIntegrationEventHandler<TelemetryBatchRecorded>>(slow)));
-        await NodeBuilder.OfDistributor(World.Distributor1).Named("slow-push", "Slow push").WithState().WithTank(300)
-            .WithChannel(4_500_001, writeKey: "SLOWPUSHKEY00001").WithMapping("field1", "water_level_cm").InsertAsync(Database);
+        await ArrangePushedTankAsync("SLOWPUSHKEY00001", 4_500_001);
         using var client = api.CreateClient();
 
         var clock = Stopwatch.StartNew();
