@@ -9,24 +9,27 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace EvaraTech.IntegrationTests.Caching;
 
 /// <summary>
-/// The read cache across two instances sharing one real Redis: a repeated read is served from the cache
-/// (<c>meta.cached</c>), and a write through one instance is seen at once through the other; ETags give 304.
+/// The read cache across three instances sharing one real Redis: a repeated read is served from the cache
+/// (<c>meta.cached</c>), and a write through one instance is seen at once through the others; ETags give 304.
 /// </summary>
 public sealed class ReadCacheTests : TenantWorldTest
 {
     [Test]
-    public async Task A_node_updated_through_instance_a_is_read_fresh_through_instance_b_and_repeated_reads_are_cached()
+    public async Task A_node_updated_through_instance_a_is_read_fresh_through_instances_b_and_c_and_repeated_reads_are_cached()
     {
-        await using var instances = await TwoInstances.StartAsync(Database);
+        await using var instances = await ThreeInstances.StartAsync(Database);
         var scenario = await AlertScenario.ArrangeAsync(Database, World);
         using var viaA = ClientOf(instances.A);
         using var viaB = ClientOf(instances.B);
+        using var viaC = ClientOf(instances.C);
         var path = $"/api/v1/nodes/{scenario.Tank1}";
 
         var first = await ReadAsync(viaB, path);
         var second = await ReadAsync(viaB, path);
         var listFirst = await ReadAsync(viaB, "/api/v1/nodes?limit=50");
         var listSecond = await ReadAsync(viaB, "/api/v1/nodes?limit=50");
+        await ReadAsync(viaC, path);
+        var cachedOnC = await ReadAsync(viaC, path);
         using var update = new HttpRequestMessage(HttpMethod.Put, path)
         {
             Content = JsonContent.Create(new { label = "Renamed through A", category = "OHT", config = new { maxDepthCm = 300 } }),
@@ -34,6 +37,7 @@ public sealed class ReadCacheTests : TenantWorldTest
         update.Headers.IfMatch.Add(first.ETag!);
         (await viaA.SendAsync(update)).EnsureSuccessStatusCode();
         var afterUpdate = await ReadAsync(viaB, path);
+        var afterUpdateOnC = await ReadAsync(viaC, path);
         var listAfterUpdate = await ReadAsync(viaB, "/api/v1/nodes?limit=50");
         using var conditional = new HttpRequestMessage(HttpMethod.Get, path);
         conditional.Headers.IfNoneMatch.Add(afterUpdate.ETag!);
@@ -45,6 +49,8 @@ public sealed class ReadCacheTests : TenantWorldTest
             Assert.That((listFirst.Cached, listSecond.Cached), Is.EqualTo((false, true)));
             Assert.That(afterUpdate.Data.GetProperty("node").GetProperty("label").GetString(), Is.EqualTo("Renamed through A"), "no stale read on B");
             Assert.That(afterUpdate.Cached, Is.False);
+            Assert.That(cachedOnC.Cached, Is.True, "C had the old details cached");
+            Assert.That(afterUpdateOnC.Data.GetProperty("node").GetProperty("label").GetString(), Is.EqualTo("Renamed through A"), "no stale read on C");
             Assert.That(listAfterUpdate.Data.EnumerateArray().Single(n => n.GetProperty("id").GetGuid() == scenario.Tank1).GetProperty("label").GetString(),
                 Is.EqualTo("Renamed through A"));
             Assert.That(notModified.StatusCode, Is.EqualTo(HttpStatusCode.NotModified));

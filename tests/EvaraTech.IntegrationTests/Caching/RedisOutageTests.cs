@@ -22,7 +22,7 @@ public sealed class RedisOutageTests : TenantWorldTest
     [Test]
     public async Task The_platform_degrades_while_redis_is_down_and_recovers_by_itself()
     {
-        await using var instances = await TwoInstances.StartAsync(Database);
+        await using var instances = await ThreeInstances.StartAsync(Database);
         var (redis, instanceA, instanceB) = (instances.Redis, instances.A, instances.B);
         var scenario = await AlertScenario.ArrangeAsync(Database, World);
         await AlertScenario.AddLowTankRuleAsync(Database, instanceA, World.Distributor1, "warning");

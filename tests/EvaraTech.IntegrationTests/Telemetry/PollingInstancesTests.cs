@@ -11,7 +11,7 @@ using Npgsql;
 namespace EvaraTech.IntegrationTests.Telemetry;
 
 /// <summary>
-/// Two application instances, each with its own Hangfire server, running overlapping poll cycles over the same 200
+/// Three application instances, each with its own Hangfire server, running overlapping poll cycles over the same 200
 /// nodes for several rounds: every reading is stored exactly once and no channel is ever asked twice at once.
 /// </summary>
 [NonParallelizable]
@@ -23,7 +23,7 @@ public sealed class PollingInstancesTests
     private const int IntervalSeconds = 2;
 
     [Test]
-    public async Task Two_instances_store_every_reading_once_and_never_poll_a_node_concurrently()
+    public async Task Three_instances_store_every_reading_once_and_never_poll_a_node_concurrently()
     {
         await using var database = await TestDatabase.CreateAsync("polling");
         await using var simulator = await SimulatorServer.StartAsync("--channels", $"{Nodes}", "--interval", $"{IntervalSeconds}", "--history-days", "1");
@@ -40,12 +40,15 @@ public sealed class PollingInstancesTests
         _ = first.Server; // migrates before the second instance starts
         await using var second = ApiFactory.For(database, settings);
         _ = second.Server;
+        await using var third = ApiFactory.For(database, settings);
+        _ = third.Server;
+        ApiFactory[] instances = [first, second, third];
         await SimulatedNodes.ArrangeAsync(database.AdminConnectionString, Nodes, new ChannelKeyProtection(ChannelKeyOptions.DevelopmentSecret).SealReadKey);
 
         var jobs = new List<string>();
         for (var round = 0; round < Rounds; round++)
         {
-            var enqueued = Enumerable.Range(0, CyclesPerRound).Select(i => (i % 2 == 0 ? first : second).Services
+            var enqueued = Enumerable.Range(0, CyclesPerRound).Select(i => instances[i % instances.Length].Services
                 .GetRequiredService<IBackgroundJobClient>().Enqueue<ThingSpeakPolling>(p => p.RunAsync(CancellationToken.None))).ToList();
             await WaitForAsync(first.Services.GetRequiredService<JobStorage>(), enqueued);
             jobs.AddRange(enqueued);
@@ -74,7 +77,7 @@ public sealed class PollingInstancesTests
             Assert.That(missing, Is.Empty, "every entry between a node's first and last stored reading, stored or refused, once");
             Assert.That(stats.Where(c => c.Value.MaxConcurrent > 1).Select(c => c.Key), Is.Empty, "no channel was ever read twice at once");
             Assert.That(stats.Values.Min(c => c.Requests), Is.GreaterThanOrEqualTo(Rounds), "every node was polled in every round");
-            Assert.That(servers, Is.EqualTo(2), "both Hangfire servers ran cycles");
+            Assert.That(servers, Is.EqualTo(3), "every instance's Hangfire server ran cycles");
         });
     }
 
