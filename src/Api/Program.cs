@@ -11,7 +11,7 @@ var app = builder.Build();
 // `EvaraTech.Api migrate`: apply migrations and exit (deployments, ./build.sh migrate).
 if (args is ["migrate", ..])
 {
-    app.Services.GetServices<IHostedService>().OfType<DatabaseMigrationService>().Single().MigrateNow();
+    await app.Services.GetServices<IHostedService>().OfType<DatabaseMigrationService>().Single().MigrateWhenReachableAsync(CancellationToken.None);
     return;
 }
 

@@ -19,19 +19,45 @@ public sealed class DatabaseMigrationService(
     IConfiguration configuration, IOptions<DatabaseOptions> options, IEnumerable<ICodeMigration> codeMigrations, ILogger<DatabaseMigrationService> logger)
     : IHostedService
 {
-    public Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (options.Value.MigrateOnStartup)
         {
-            MigrateNow();
+            await MigrateWhenReachableAsync(cancellationToken);
         }
+    }
 
-        return Task.CompletedTask;
+    /// <summary>
+    /// Migrates once PostgreSQL answers: while it is unreachable, retries after 1, 2, 4 … (at most 15) seconds, saying
+    /// why each time, for <see cref="DatabaseOptions.StartupWait"/>; a failing migration fails at once.
+    /// </summary>
+    public async Task MigrateWhenReachableAsync(CancellationToken cancellationToken)
+    {
+        var started = TimeProvider.System.GetTimestamp();
+        var delay = TimeSpan.FromSeconds(1);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                MigrateNow();
+                return;
+            }
+            catch (Exception ex) when (DatabaseFailures.IsUnavailable(ex) && TimeProvider.System.GetElapsedTime(started) < options.Value.StartupWait)
+            {
+                var wait = Min(delay, options.Value.StartupWait - TimeProvider.System.GetElapsedTime(started));
+                logger.LogWarning("PostgreSQL is not reachable yet (attempt {Attempt}: {Reason}); retrying in {Delay:0.#} s",
+                    attempt, (ex.InnerException ?? ex).Message, wait.TotalSeconds);
+                await Task.Delay(wait, cancellationToken);
+                delay = Min(delay * 2, TimeSpan.FromSeconds(15));
+            }
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public void MigrateNow()
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    private void MigrateNow()
     {
         MigrationRunner.Run(ConnectionStrings.Migrations(configuration), ResolveFolder(options.Value.MigrationsPath), logger, codeMigrations);
 

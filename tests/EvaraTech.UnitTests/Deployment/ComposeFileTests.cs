@@ -69,6 +69,22 @@ public sealed class ComposeFileTests
     }
 
     [Test]
+    public void The_demo_runs_as_the_demo_environment_as_the_operations_guide_says()
+    {
+        var guide = File.ReadAllText(Path.Combine(Root, "docs", "OPERATIONS.md"));
+        var settings = File.ReadAllText(Path.Combine(Root, "src", "Api", "appsettings.Demo.json"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Environment("api", "ASPNETCORE_ENVIRONMENT"), Is.EqualTo("${EVARA_ENVIRONMENT:-Production}"));
+            Assert.That(Service("api")["environment"].ToString(), Does.Not.Contain("LocalIssuerEnabled").And.Not.Contain("Demo__Seed"),
+                "nothing in the compose file overrides what the environment's settings say");
+            Assert.That(guide, Does.Contain("EVARA_ENVIRONMENT=Demo"));
+            Assert.That(settings, Does.Contain("\"LocalIssuerEnabled\": true").And.Contain("\"Seed\": true"));
+        });
+    }
+
+    [Test]
     public void The_channel_key_secret_is_required_not_defaulted() =>
         Assert.That(Environment("api", "ChannelKeys__Secret"), Does.Match(@"^\$\{EVARA_CHANNEL_KEY_SECRET:\?"));
 
