@@ -230,7 +230,7 @@ void Benchmarks(string failure, params string[] args)
 }
 
 Task("bench")
-    .Description("Run the benchmarks and print their report (--only=alerts|realtime|ingestion|load|web; load takes --reuse-data, --think-only, --saturation-only).")
+    .Description("Run the benchmarks and print their report (--only=alerts|realtime|ingestion|scale|load|web; load takes --reuse-data, --think-only, --saturation-only).")
     .IsDependentOn("setup")
     .IsDependentOn("build")
     .Does(() =>

@@ -31,10 +31,11 @@ public static class BenchmarkReport
             ["alerts"] => [.. Latencies([await AlertEvaluation.MeasureAsync(), .. await AlertLatency.MeasureAsync(Host)])],
             ["realtime"] => [.. Latencies(await RealtimeLatency.MeasureAsync(Host))],
             ["ingestion"] => await IngestionThroughput.MeasureAsync(Host),
+            ["scale"] => await ScaleSimulation.MeasureAsync(Host),
             ["load", .. var options] => await LoadTest.RunAsync(
                 options.Contains("--reuse-data"), thinkTime: !options.Contains("--saturation-only"), saturation: !options.Contains("--think-only")),
             [] => await EverythingAsync(),
-            _ => throw new ArgumentException($"Unknown benchmark '{string.Join(' ', args)}': alerts, realtime, ingestion, load or none for all."),
+            _ => throw new ArgumentException($"Unknown benchmark '{string.Join(' ', args)}': alerts, realtime, ingestion, scale, load or none for all."),
         };
         ReportLine.Print(report);
     }
