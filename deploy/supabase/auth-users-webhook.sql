@@ -9,9 +9,12 @@ CREATE SCHEMA IF NOT EXISTS evaratech;
 
 -- The Standard Webhooks headers of one delivery: webhook-id, webhook-timestamp and webhook-signature, the last a
 -- base64 HMAC-SHA256 over "{id}.{timestamp}.{body}" keyed with the base64 part of the secret.
+-- Supabase installs pgcrypto in the schema "extensions"; the search path names it so hmac() resolves from the
+-- trigger below, whose own search path is empty.
 CREATE OR REPLACE FUNCTION evaratech.webhook_headers(body text, secret text)
 RETURNS jsonb
 LANGUAGE plpgsql
+SET search_path = extensions, public, pg_catalog
 AS $$
 DECLARE
     delivery_id text := 'msg_' || replace(gen_random_uuid()::text, '-', '');
@@ -29,6 +32,16 @@ $$;
 -- BEGIN TRIGGER (Supabase only: needs auth.users and pg_net)
 CREATE EXTENSION IF NOT EXISTS pg_net;
 
+CREATE OR REPLACE FUNCTION evaratech.user_fields(u auth.users)
+RETURNS jsonb
+LANGUAGE sql
+SET search_path = ''
+AS $$
+    SELECT jsonb_build_object('id', u.id, 'email', u.email, 'phone', u.phone, 'is_anonymous', u.is_anonymous,
+        'email_confirmed_at', u.email_confirmed_at, 'banned_until', u.banned_until, 'deleted_at', u.deleted_at,
+        'raw_user_meta_data', u.raw_user_meta_data)
+$$;
+
 CREATE OR REPLACE FUNCTION evaratech.send_auth_user_change()
 RETURNS trigger
 LANGUAGE plpgsql
@@ -38,10 +51,11 @@ AS $$
 DECLARE
     url    text := 'https://evaratech.example.com/api/v1/auth/webhook';  -- your API's address
     secret text := 'v1,whsec_REPLACE_ME';                                  -- Auth__WebhookSecret
+    -- Only the columns the platform reads: never the password hash or the confirmation and recovery tokens.
     body   text := jsonb_build_object(
         'type', TG_OP, 'table', TG_TABLE_NAME, 'schema', TG_TABLE_SCHEMA,
-        'record', CASE WHEN TG_OP = 'DELETE' THEN NULL ELSE to_jsonb(NEW) END,
-        'old_record', CASE WHEN TG_OP = 'INSERT' THEN NULL ELSE to_jsonb(OLD) END)::text;
+        'record', CASE WHEN TG_OP = 'DELETE' THEN NULL ELSE evaratech.user_fields(NEW) END,
+        'old_record', CASE WHEN TG_OP = 'INSERT' THEN NULL ELSE evaratech.user_fields(OLD) END)::text;
 BEGIN
     PERFORM net.http_post(url := url, body := body::jsonb, headers := evaratech.webhook_headers(body, secret));
     RETURN NULL;

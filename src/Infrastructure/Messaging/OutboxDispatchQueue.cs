@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace EvaraTech.Infrastructure.Messaging;
@@ -11,7 +12,7 @@ namespace EvaraTech.Infrastructure.Messaging;
 /// are already in the outbox, so nothing queued here is lost with the process: what a stop or a crash leaves is
 /// redelivered by the sweeper.
 /// </summary>
-public sealed class OutboxDispatchQueue(OutboxDispatcher dispatcher, IOptions<OutboxOptions> options)
+public sealed class OutboxDispatchQueue(OutboxDispatcher dispatcher, IOptions<OutboxOptions> options, ILogger<OutboxDispatchQueue> logger)
     : BackgroundService
 {
     private readonly Channel<Guid[]> _queue = Channel.CreateUnbounded<Guid[]>(new UnboundedChannelOptions { SingleWriter = false });
@@ -65,6 +66,11 @@ public sealed class OutboxDispatchQueue(OutboxDispatcher dispatcher, IOptions<Ou
             try
             {
                 await dispatcher.DispatchAsync(eventIds, CancellationToken.None);
+            }
+            catch (Exception ex)
+            {
+                // A worker outlives any failure: the events stay in the outbox for the sweeper.
+                logger.LogError(ex, "Dispatching {Count} integration events failed; the sweeper delivers them", eventIds.Length);
             }
             finally
             {

@@ -107,7 +107,7 @@ public sealed class OutboxDispatcher(
             {
                 await DispatchChunkAsync(chunk, cancellationToken);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 // The events stay pending (claimed until the lease ends); the sweeper retries them.
                 logger.LogWarning(ex, "Dispatching {Count} integration events failed", chunk.Length);
@@ -163,7 +163,7 @@ public sealed class OutboxDispatcher(
             integrationEvent = (IIntegrationEvent)JsonSerializer.Deserialize(row.Payload, type, Json)!;
             handlers = _handlers.GetOrAdd(type, HandlersOf);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             logger.LogWarning(ex, "Integration event {EventType} {EventId} cannot be read", row.EventType, row.Id);
             outcome.Failures.Add((EventItself, ex));
@@ -190,7 +190,7 @@ public sealed class OutboxDispatcher(
                 await HandleAsync(handlers, index, integrationEvent, cancellationToken);
                 outcome.Delivered.Add(name);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 logger.LogWarning(ex, "{Handler} failed on {EventType} {EventId}; it will be retried", name, row.EventType, row.Id);
                 outcome.Failures.Add((name, ex));

@@ -30,6 +30,32 @@ public sealed class DispatchQueueTests : TenantWorldTest
         }
     }
 
+    /// <summary>Fails as a timed-out HTTP call does: with a cancellation nobody asked for.</summary>
+    private sealed class TimingOutHandler : IIntegrationEventHandler<TelemetryBatchRecorded>
+    {
+        public Task HandleAsync(TelemetryBatchRecorded integrationEvent, CancellationToken cancellationToken) =>
+            throw new TaskCanceledException("The request was canceled due to the configured HttpClient.Timeout.");
+    }
+
+    [Test]
+    public async Task A_handler_failing_with_a_cancellation_is_retried_later_and_the_workers_go_on()
+    {
+        await using var api = Platform.Api.WithWebHostBuilder(host => host.ConfigureTestServices(services =>
+            services.AddSingleton<IIntegrationEventHandler<TelemetryBatchRecorded>>(new TimingOutHandler())));
+        await ArrangePushedTankAsync("TIMEOUTKEY000001", 4_500_003);
+        using var client = api.CreateClient();
+
+        for (var i = 0; i < 6; i++)
+        {
+            await client.GetStringAsync($"/update?api_key=TIMEOUTKEY000001&field1={100 + i}");
+        }
+
+        await api.HandledAsync();
+        Assert.That(await Database.ScalarAsync<long>(
+            "SELECT count(*) FROM integration.deliveries WHERE handler = 'TimingOutHandler' AND delivered_at IS NULL AND next_attempt_at IS NOT NULL"),
+            Is.EqualTo(6), "each event's failure was recorded for a retry, none lost with a dead worker");
+    }
+
     private async Task ArrangePushedTankAsync(string writeKey, long channelId) =>
         await NodeBuilder.OfDistributor(World.Distributor1).Named(writeKey, writeKey).WithState().WithTank(300)
             .WithChannel(channelId, writeKey: writeKey).WithMapping("field1", "water_level_cm").InsertAsync(Database);

@@ -159,6 +159,20 @@ public sealed class WrongWriteKeyLimitTests
     }
 
     [Test]
+    public async Task One_gateway_batch_cannot_test_more_keys_than_the_limit()
+    {
+        // A host of its own: its address has presented no wrong key yet.
+        await using var api = ApiFactory.For(_database, new Dictionary<string, string?> { ["DevicePush:WrongKeysPerClientPerMinute"] = "5" });
+        using var client = api.CreateClient();
+        var readings = string.Join(",", Enumerable.Range(0, 10).Select(i => "{\"apiKey\":\"BATCHGUESS" + i.ToString("D6", System.Globalization.CultureInfo.InvariantCulture) + "\",\"timestamp\":\"" + DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture) + "\",\"fields\":{\"field1\":\"1\"}}"));
+
+        var batch = await client.PostAsync("/api/v1/telemetry/ingest",
+            new StringContent("{\"readings\":[" + readings + "]}", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.That(batch.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests), "refused once the batch's wrong keys reached the limit");
+    }
+
+    [Test]
     public async Task Guessing_write_keys_is_refused_past_the_limit_on_every_push_route_and_counted()
     {
         long counted = 0;

@@ -75,6 +75,23 @@ public sealed class JwksKeyCacheTests
     }
 
     [Test]
+    public async Task While_the_provider_is_down_known_keys_are_served_without_waiting_on_it_each_time()
+    {
+        var cache = Cache();
+        var known = _server.KeyId;
+        await cache.PrepareAsync(known, CancellationToken.None);
+        await _server.DisposeAsync();
+        _clock.Advance(new JwtOptions().JwksMaximumKeyAge + TimeSpan.FromSeconds(1));
+
+        await cache.PrepareAsync(known, CancellationToken.None); // one attempt, which fails
+        var next = cache.PrepareAsync(known, CancellationToken.None);
+
+        Assert.That(next.IsCompletedSuccessfully, Is.True, "the next token did not wait for the unreachable provider");
+        Assert.That(cache.KeysFor(known), Is.Not.Empty, "the last published keys stay in use");
+        _server = await JwksServer.StartAsync(); // for the tear-down
+    }
+
+    [Test]
     public async Task A_flood_of_unknown_key_ids_waits_on_one_fetch()
     {
         var cache = Cache();

@@ -154,6 +154,19 @@ public sealed class LoginRateLimitTests
     }
 
     [Test]
+    public async Task A_guesser_who_keeps_failing_keeps_waiting_however_long_ago_the_first_failure_was()
+    {
+        await FailAsync("203.0.113.70", "inactive@evara.test", 3);
+        // The campaign began 20 minutes ago, longer than the window; its failures never stopped.
+        await _database.ExecuteAsync(
+            "UPDATE tenancy.login_failures SET window_started_at = now() - interval '20 minutes' WHERE key LIKE '%203.0.113.70%'");
+
+        var response = await LoginAsync(_api, "203.0.113.70", "inactive@evara.test", "again");
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests));
+    }
+
+    [Test]
     public async Task Guessing_spread_over_many_addresses_slows_the_account_everywhere()
     {
         for (var i = 0; i < 6; i++)

@@ -76,6 +76,20 @@ public sealed class ChannelKeyProtection
         return Encoding.UTF8.GetString(plain);
     }
 
+    public bool TryOpenReadKey(string sealedKey, out string? readKey)
+    {
+        try
+        {
+            readKey = OpenReadKey(sealedKey);
+            return true;
+        }
+        catch (Exception ex) when (ex is CryptographicException or FormatException or ArgumentException)
+        {
+            readKey = null;
+            return false;
+        }
+    }
+
     /// <summary>What is kept of a key for showing it masked.</summary>
     public static string Hint(string key) => key[^Math.Min(4, key.Length)..];
 

@@ -124,7 +124,8 @@ public sealed class NodeDirectory(DbSession db, ChannelKeyProtection keys) : INo
 
     private sealed record ChannelRow(Guid NodeId, long ChannelId, string? SealedReadKey);
 
-    private string? ReadKey(ChannelRow? channel) => channel?.SealedReadKey is { } sealedKey ? keys.OpenReadKey(sealedKey) : null;
+    /// <summary>A read key that cannot be opened (sealed under another secret) polls as no key: that channel's poll fails, not the cycle.</summary>
+    private string? ReadKey(ChannelRow? channel) => channel?.SealedReadKey is { } sealedKey && keys.TryOpenReadKey(sealedKey, out var readKey) ? readKey : null;
 
     private sealed record FieldRow(Guid NodeId, string Field, string Metric, string DataType, double ScaleFactor, double Offset);
 

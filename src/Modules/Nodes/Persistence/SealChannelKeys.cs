@@ -5,7 +5,9 @@ namespace EvaraTech.Modules.Nodes.Persistence;
 
 /// <summary>
 /// Converts the channel keys stored in plain text before keys were protected: each write key to its keyed hash,
-/// each read key to its sealed form, then drops the plain columns, all in one transaction.
+/// each read key to its sealed form, then drops the plain columns, in one transaction (DbUp runs a code script's
+/// own commands in a transaction of their own, before the journal's). Instances of the previous release write the
+/// plain columns: stop them before this migration runs (no rolling update across it).
 /// </summary>
 public sealed class SealChannelKeys(ChannelKeyProtection protection) : ICodeMigration
 {
@@ -13,6 +15,19 @@ public sealed class SealChannelKeys(ChannelKeyProtection protection) : ICodeMigr
 
     public string Run(Func<IDbCommand> command)
     {
+        // Sealing and dropping commit together; a run cut short before its journal entry finds nothing left to do.
+        using (var exists = command())
+        {
+            exists.CommandText = """
+                SELECT count(*) FROM information_schema.columns
+                WHERE table_schema = 'nodes' AND table_name = 'thingspeak_channels' AND column_name IN ('read_key', 'write_key')
+                """;
+            if (Convert.ToInt64(exists.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
+            {
+                return "SELECT 1;";
+            }
+        }
+
         var plain = new List<(Guid NodeId, string? ReadKey, string? WriteKey)>();
         using (var select = command())
         {
@@ -40,7 +55,13 @@ public sealed class SealChannelKeys(ChannelKeyProtection protection) : ICodeMigr
             update.ExecuteNonQuery();
         }
 
-        return "ALTER TABLE nodes.thingspeak_channels DROP COLUMN read_key, DROP COLUMN write_key;";
+        using (var drop = command())
+        {
+            drop.CommandText = "ALTER TABLE nodes.thingspeak_channels DROP COLUMN read_key, DROP COLUMN write_key";
+            drop.ExecuteNonQuery();
+        }
+
+        return "SELECT 1;";
     }
 
     private static void Add(IDbCommand command, string name, object? value)

@@ -87,11 +87,20 @@ public sealed class PushingClient
     public string? Address { get; set; }
 }
 
-/// <summary>Finds the node of a pushed write key, counting the keys no channel has against the pushing address.</summary>
+/// <summary>
+/// Finds the node of a pushed write key, counting the keys no channel has against the pushing address; checked before
+/// every look-up, so a gateway batch of many keys cannot test more than the limit allows.
+/// </summary>
 public sealed class WriteKeyLookup(INodeIngestionSources sources, WrongWriteKeys wrongKeys, PushingClient client)
 {
     public async Task<Guid?> FindAsync(string writeKey, CancellationToken cancellationToken)
     {
+        if (wrongKeys.WaitFor(client.Address) is { } wait)
+        {
+            throw new AppException(ErrorKind.TooManyRequests, ErrorCodes.RateLimited,
+                "Too many wrong write keys from this address; wait before pushing again.") { RetryAfter = wait };
+        }
+
         var nodeId = await sources.FindByWriteKeyAsync(writeKey, cancellationToken);
         if (nodeId is null)
         {

@@ -18,6 +18,7 @@ public sealed class JwksKeyCache(IHttpClientFactory httpClients, IOptions<JwtOpt
     private KeySet _set = new([], DateTimeOffset.MinValue);
     private Task _fetch = Task.CompletedTask;
     private DateTimeOffset _fetchStartedAt = DateTimeOffset.MinValue;
+    private long _failedAtTicks = DateTimeOffset.MinValue.UtcTicks;
 
     private bool Enabled => !string.IsNullOrEmpty(options.Value.JwksUrl);
 
@@ -30,9 +31,12 @@ public sealed class JwksKeyCache(IHttpClientFactory httpClients, IOptions<JwtOpt
         }
 
         var set = Volatile.Read(ref _set);
-        var age = clock.GetUtcNow() - set.FetchedAt;
+        var now = clock.GetUtcNow();
+        var age = now - set.FetchedAt;
         var unknown = keyId is not null && set.Keys.All(k => k.KeyId != keyId);
-        if (unknown || age > options.Value.JwksMaximumKeyAge)
+        // While the provider does not answer, known keys are served without waiting on it again and again.
+        var providerFailing = now - new DateTimeOffset(Interlocked.Read(ref _failedAtTicks), TimeSpan.Zero) < options.Value.JwksRefreshInterval;
+        if (unknown || (age > options.Value.JwksMaximumKeyAge && !providerFailing))
         {
             await FetchAsync().WaitAsync(cancellationToken);
         }
@@ -79,6 +83,7 @@ public sealed class JwksKeyCache(IHttpClientFactory httpClients, IOptions<JwtOpt
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or ArgumentException)
         {
             // The provider is unreachable: the keys it last published stay trusted rather than locking every user out.
+            Interlocked.Exchange(ref _failedAtTicks, clock.GetUtcNow().UtcTicks);
             logger.LogWarning(ex, "Could not refresh the JWKS from {Url}; keeping {Count} cached keys", options.Value.JwksUrl,
                 Volatile.Read(ref _set).Keys.Count);
         }

@@ -16,18 +16,20 @@ public sealed class LoginThrottle(DbSession db, NpgsqlDataSource dataSource, IOp
 {
     private const string ReadFailures = """
         SELECT key AS Key, failures AS Failures, last_failure_at AS LastFailureAt FROM tenancy.login_failures
-        WHERE key = ANY(@Keys) AND window_started_at > @WindowStart
+        WHERE key = ANY(@Keys) AND last_failure_at > @WindowStart
         """;
 
-    // A failure older than the window starts the count again.
+    // The window slides: the count starts again only after a whole window without failures, so a guesser who keeps
+    // failing keeps doubling the wait. Forgotten rows are purged without waiting for rows other logins hold.
     private const string RecordFailures = """
         INSERT INTO tenancy.login_failures AS f (key, failures, window_started_at, last_failure_at)
         SELECT k, 1, @Now, @Now FROM unnest(@Keys) AS k
         ON CONFLICT (key) DO UPDATE SET
-            failures = CASE WHEN f.window_started_at > @WindowStart THEN f.failures + 1 ELSE 1 END,
-            window_started_at = CASE WHEN f.window_started_at > @WindowStart THEN f.window_started_at ELSE @Now END,
+            failures = CASE WHEN f.last_failure_at > @WindowStart THEN f.failures + 1 ELSE 1 END,
+            window_started_at = CASE WHEN f.last_failure_at > @WindowStart THEN f.window_started_at ELSE @Now END,
             last_failure_at = @Now;
-        DELETE FROM tenancy.login_failures WHERE last_failure_at <= @WindowStart;
+        DELETE FROM tenancy.login_failures WHERE key IN (
+            SELECT key FROM tenancy.login_failures WHERE last_failure_at <= @WindowStart FOR UPDATE SKIP LOCKED);
         """;
 
     private const string ForgetFailures = "DELETE FROM tenancy.login_failures WHERE key = ANY(@Keys)";
