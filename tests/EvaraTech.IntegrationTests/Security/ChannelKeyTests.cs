@@ -198,7 +198,7 @@ public sealed class WrongWriteKeyLimitTests
         var bulk = await client.PostAsync("/channels/1/bulk_update.json",
             new StringContent("""{"write_api_key":"GUESS","updates":[{"delta_t":0,"field1":"1"}]}""", System.Text.Encoding.UTF8, "application/json"));
         var gateway = await client.PostAsync("/api/v1/telemetry/ingest",
-            new StringContent("""{"readings":[{"apiKey":"GUESS","fields":{"field1":"1"}}]}""", System.Text.Encoding.UTF8, "application/json"));
+            new StringContent("""{"readings":[{"apiKey":"GUESS","timestamp":"2026-12-06T10:00:00Z","fields":{"field1":"1"}}]}""", System.Text.Encoding.UTF8, "application/json"));
 
         Assert.Multiple(() =>
         {

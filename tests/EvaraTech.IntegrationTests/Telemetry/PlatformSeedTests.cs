@@ -3,8 +3,8 @@ using System.Net.Http.Json;
 using Dapper;
 using EvaraTech.Demo;
 using EvaraTech.IntegrationTests.Infrastructure;
+using EvaraTech.IntegrationTests.Infrastructure.TestData;
 using EvaraTech.IntegrationTests.Simulator;
-using EvaraTech.Modules.Nodes.Persistence;
 using EvaraTech.Modules.Telemetry.Jobs;
 using EvaraTech.Modules.Tenancy.Domain;
 using EvaraTech.Simulator;
@@ -42,7 +42,7 @@ public sealed class PlatformSeedTests
         _report = await PlatformSeed.LoadAsync(_database.AdminConnectionString, _seed,
             new PasswordHasher<UserAccount>().HashPassword(null!, PlatformSeed.LoadUserPassword),
             ChannelCatalog.Epoch, new SimulatorOptions().IntervalSeconds, ChannelCatalog.FirstExtraChannelId,
-            new ChannelKeyProtection(ChannelKeyOptions.DevelopmentSecret).SealReadKey);
+            TestChannelKeys.Protection.SealReadKey);
     }
 
     [OneTimeTearDown]

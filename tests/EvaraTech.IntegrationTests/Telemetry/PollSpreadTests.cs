@@ -1,6 +1,6 @@
 using EvaraTech.IntegrationTests.Infrastructure;
+using EvaraTech.IntegrationTests.Infrastructure.TestData;
 using EvaraTech.IntegrationTests.Simulator;
-using EvaraTech.Modules.Nodes.Persistence;
 using EvaraTech.Modules.Telemetry.Jobs;
 using EvaraTech.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,7 +27,7 @@ public sealed class PollSpreadTests : IntegrationTest
             ["Polling:BackfillHours"] = "0.05",
             ["Polling:SpreadSeconds"] = "2",
         });
-        await SimulatedNodes.ArrangeAsync(Database.AdminConnectionString, Nodes, new ChannelKeyProtection(ChannelKeyOptions.DevelopmentSecret).SealReadKey);
+        await SimulatedNodes.ArrangeAsync(Database.AdminConnectionString, Nodes, TestChannelKeys.Protection.SealReadKey);
 
         var cycle = await api.Services.GetRequiredService<ThingSpeakPolling>().RunAsync(CancellationToken.None);
         var spread = await Database.ScalarAsync<double>(

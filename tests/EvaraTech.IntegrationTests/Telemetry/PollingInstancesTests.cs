@@ -1,6 +1,6 @@
 using EvaraTech.IntegrationTests.Infrastructure;
+using EvaraTech.IntegrationTests.Infrastructure.TestData;
 using EvaraTech.IntegrationTests.Simulator;
-using EvaraTech.Modules.Nodes.Persistence;
 using EvaraTech.Modules.Telemetry.Ingestion;
 using EvaraTech.Modules.Telemetry.Jobs;
 using EvaraTech.TestSupport;
@@ -43,7 +43,7 @@ public sealed class PollingInstancesTests
         await using var third = ApiFactory.For(database, settings);
         _ = third.Server;
         ApiFactory[] instances = [first, second, third];
-        await SimulatedNodes.ArrangeAsync(database.AdminConnectionString, Nodes, new ChannelKeyProtection(ChannelKeyOptions.DevelopmentSecret).SealReadKey);
+        await SimulatedNodes.ArrangeAsync(database.AdminConnectionString, Nodes, TestChannelKeys.Protection.SealReadKey);
 
         var jobs = new List<string>();
         for (var round = 0; round < Rounds; round++)

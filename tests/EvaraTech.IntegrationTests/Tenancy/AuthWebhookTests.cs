@@ -111,6 +111,26 @@ public sealed class AuthWebhookTests : IntegrationTest
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.RequestEntityTooLarge));
     }
 
+    /// <summary>An auth.users row whole, as Supabase's own database webhook sends it (to_jsonb of the row).</summary>
+    private static string SupabaseRow(string extra = "") =>
+        "{\"instance_id\":\"00000000-0000-0000-0000-000000000000\",\"id\":\"" + NewUser + "\",\"aud\":\"authenticated\",\"role\":\"authenticated\","
+        + "\"email\":\"signup@evara.test\",\"encrypted_password\":\"$2a$10$abcdefghijklmnopqrstuv\",\"email_confirmed_at\":\"2026-12-06T10:00:00.123456+00:00\","
+        + "\"invited_at\":null,\"confirmation_token\":\"\",\"recovery_token\":\"\",\"last_sign_in_at\":\"2026-12-06T10:05:00.5+05:30\","
+        + "\"raw_app_meta_data\":{\"provider\":\"email\",\"providers\":[\"email\"]},\"raw_user_meta_data\":{\"full_name\":\"Full Name\",\"email_verified\":true},"
+        + "\"is_super_admin\":null,\"created_at\":\"2026-12-06T10:00:00.1+00:00\",\"updated_at\":\"2026-12-06T10:05:00.5+00:00\",\"phone\":null,"
+        + "\"phone_confirmed_at\":null,\"banned_until\":null,\"reauthentication_token\":\"\",\"is_sso_user\":false,\"deleted_at\":null,\"is_anonymous\":false" + extra + "}";
+
+    [Test]
+    public async Task Whole_rows_as_supabase_sends_them_create_update_and_ban()
+    {
+        Assert.That(await ChangeOfAsync(Change("INSERT", SupabaseRow(), null)), Is.EqualTo("created"));
+        Assert.That(await Database.ScalarAsync<string>("SELECT display_name FROM tenancy.users_profiles WHERE id = @id", ("id", NewUser)), Is.EqualTo("Full Name"));
+
+        var banned = SupabaseRow().Replace("\"banned_until\":null", "\"banned_until\":\"2999-01-01T00:00:00+00:00\"", StringComparison.Ordinal);
+        Assert.That(await ChangeOfAsync(Change("UPDATE", banned, SupabaseRow())), Is.EqualTo("deactivated"));
+        Assert.That(await IsActiveAsync(), Is.False);
+    }
+
     [Test]
     public async Task A_delete_as_supabase_sends_it_carries_only_the_old_record_and_deactivates()
     {

@@ -82,7 +82,7 @@ public sealed class SupabaseJwtBearer(IOptions<JwtOptions> jwtOptions, JwksKeyCa
     private static bool TryReadProviderKeyId(string? token, out string? keyId)
     {
         keyId = null;
-        if (string.IsNullOrEmpty(token) || !new JsonWebTokenHandler().CanReadToken(token))
+        if (string.IsNullOrEmpty(token))
         {
             return false;
         }
@@ -95,6 +95,7 @@ public sealed class SupabaseJwtBearer(IOptions<JwtOptions> jwtOptions, JwksKeyCa
         }
         catch (ArgumentException)
         {
+            // Not a JWT at all: the handler refuses it without the key set.
             return false;
         }
     }
