@@ -19,4 +19,10 @@ public sealed class JobsOptions
 
     /// <summary>How often scheduled jobs (delivery retries) are checked for being due.</summary>
     public double SchedulePollingIntervalSeconds { get; set; } = 15;
+
+    /// <summary>
+    /// A cron expression per recurring job id (five fields, or six with seconds first) that replaces the schedule the
+    /// job declares: an operator changes how often a job runs without a release.
+    /// </summary>
+    public Dictionary<string, string> Schedules { get; set; } = [];
 }

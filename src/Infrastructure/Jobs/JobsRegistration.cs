@@ -1,3 +1,4 @@
+using Cronos;
 using Hangfire;
 using Hangfire.PostgreSql;
 using Microsoft.Extensions.Configuration;
@@ -14,6 +15,9 @@ public static class JobsRegistration
     internal static void AddJobs(this IHostApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
+        builder.Services.AddOptions<JobsOptions>().BindConfiguration(JobsOptions.Section)
+            .Validate(o => o.Schedules.Values.All(IsCron), "Jobs:Schedules holds a cron expression per job id (five fields, or six with seconds first).")
+            .ValidateOnStart();
 
         builder.Services.AddHangfire((services, configuration) => configuration
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
@@ -41,5 +45,11 @@ public static class JobsRegistration
             });
             builder.Services.AddHostedService<RecurringJobsRegistration>();
         }
+    }
+
+    private static bool IsCron(string expression)
+    {
+        var format = expression.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length == 6 ? CronFormat.IncludeSeconds : CronFormat.Standard;
+        return CronExpression.TryParse(expression, format, out _);
     }
 }

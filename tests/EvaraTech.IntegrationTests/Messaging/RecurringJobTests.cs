@@ -51,6 +51,43 @@ public sealed class RecurringJobTests
         Assert.That(jobs.Where(j => j.LoadException is not null).Select(j => $"{j.Id}: {j.LoadException!.InnerException?.Message}"), Is.Empty);
     }
 
+    [Test]
+    public async Task A_schedule_named_in_the_settings_replaces_the_one_the_job_declares()
+    {
+        await using var database = await TestDatabase.CreateAsync("job-schedules");
+        await using var api = ApiFactory.For(database, new Dictionary<string, string?>
+        {
+            ["Jobs:ServerEnabled"] = "true",
+            ["Jobs:Schedules:telemetry-thingspeak-poll"] = "*/10 * * * * *",
+        });
+        var storage = api.Services.GetRequiredService<JobStorage>();
+
+        List<RecurringJobDto> jobs = [];
+        for (var attempt = 0; attempt < 50 && jobs.Count < Expected.Count; attempt++)
+        {
+            using var connection = storage.GetConnection();
+            jobs = connection.GetRecurringJobs();
+            await Task.Delay(100);
+        }
+
+        Assert.That(jobs.Single(j => j.Id == "telemetry-thingspeak-poll").Cron, Is.EqualTo("*/10 * * * * *"));
+        Assert.That(jobs.Single(j => j.Id == "telemetry-rollups").Cron, Is.EqualTo(Cron.Minutely()), "the others keep their own");
+    }
+
+    [Test]
+    public async Task A_schedule_that_is_not_a_cron_expression_stops_the_start()
+    {
+        await using var database = await TestDatabase.CreateAsync("job-schedules-invalid");
+        await using var api = ApiFactory.For(database, new Dictionary<string, string?>
+        {
+            ["Jobs:ServerEnabled"] = "true",
+            ["Jobs:Schedules:telemetry-thingspeak-poll"] = "every ten seconds",
+        });
+
+        var refused = Assert.Catch(() => _ = api.Server);
+        Assert.That(refused!.ToString(), Does.Contain("Jobs:Schedules"));
+    }
+
     /// <summary>
     /// A process killed mid-job leaves its lock behind; the next run must not hold a worker waiting for it (with all
     /// workers waiting, polling and the outbox sweep stopped): it is skipped, and the job comes round again.
