@@ -15,7 +15,7 @@ namespace EvaraTech.Infrastructure.Messaging;
 /// <summary>
 /// Hands outbox events to their in-process handlers, each (event, handler) pair on its own: every handler runs in a
 /// scope and a unit of work of its own, as a command does, so one handler's failure rolls back only its own work.
-/// Events are claimed for <see cref="ClaimLease"/> in a statement of their own (<c>claimed_until</c>), so the
+/// Events are claimed for <see cref="OutboxOptions.ClaimLease"/> in a statement of their own (<c>claimed_until</c>), so the
 /// in-process dispatch and any number of sweepers on any number of instances never run the same event at the same
 /// time, and no connection is held while the handlers take theirs. When a handler fails, each handler of the event
 /// gets a row in <c>integration.deliveries</c>: a retry runs only the ones not yet delivered, after a back-off that
@@ -33,9 +33,6 @@ public sealed class OutboxDispatcher(
     /// <summary>Events claimed at once, at most.</summary>
     private const int Chunk = 500;
 
-    /// <summary>Longer than a chunk's handlers take; how long a crashed instance's claims delay their events.</summary>
-    private static readonly TimeSpan ClaimLease = TimeSpan.FromMinutes(2);
-
     // Two claimers of one row: the second waits for the first's commit, then finds the row claimed and skips it.
     private const string Claim = """
         WITH claimed AS (
@@ -46,6 +43,11 @@ public sealed class OutboxDispatcher(
         SELECT id, event_type AS EventType, payload::text AS Payload
         FROM claimed
         ORDER BY array_position(@Ids, id)
+        """;
+
+    private const string Renew = """
+        UPDATE integration.outbox SET claimed_until = now() + @Lease
+        WHERE id = ANY(@Ids) AND dispatched_at IS NULL
         """;
 
     private const string Deliveries = """
@@ -117,9 +119,10 @@ public sealed class OutboxDispatcher(
 
     private async Task DispatchChunkAsync(Guid[] ids, CancellationToken cancellationToken)
     {
+        var lease = options.CurrentValue.ClaimLease;
         // Rows already dispatched, or claimed elsewhere right now, are not returned.
         var rows = (await ExecuteAsync(connection => connection.QueryAsync<OutboxRow>(
-            new CommandDefinition(Claim, new { Ids = ids, Lease = ClaimLease }, cancellationToken: cancellationToken)), cancellationToken)).ToList();
+            new CommandDefinition(Claim, new { Ids = ids, Lease = lease }, cancellationToken: cancellationToken)), cancellationToken)).ToList();
         if (rows.Count == 0)
         {
             return;
@@ -130,8 +133,19 @@ public sealed class OutboxDispatcher(
             .ToLookup(d => d.EventId);
 
         var settled = new List<Guid>();
+        var recorded = new HashSet<Guid>();
+        var claimed = clock.GetTimestamp();
         foreach (var row in rows)
         {
+            // Delivered events are marked at the end of the chunk: until then they keep their claims too.
+            if (clock.GetElapsedTime(claimed) > lease / 3)
+            {
+                await ExecuteAsync(connection => connection.ExecuteAsync(new CommandDefinition(Renew,
+                    new { Ids = rows.Where(r => !recorded.Contains(r.Id)).Select(r => r.Id).ToArray(), Lease = lease },
+                    cancellationToken: cancellationToken)), cancellationToken);
+                claimed = clock.GetTimestamp();
+            }
+
             var outcome = await DeliverAsync(row, earlier[row.Id].ToDictionary(d => d.Handler), cancellationToken);
             if (outcome.Failures.Count == 0 && !outcome.Waiting && !earlier.Contains(row.Id))
             {
@@ -141,6 +155,7 @@ public sealed class OutboxDispatcher(
             }
 
             await RecordAsync(row.Id, outcome, cancellationToken);
+            recorded.Add(row.Id);
         }
 
         if (settled.Count > 0)

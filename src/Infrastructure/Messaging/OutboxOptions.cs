@@ -8,6 +8,13 @@ public sealed class OutboxOptions
     /// <summary>How many events an instance hands to their handlers at once, off the publishers' stacks.</summary>
     public int DispatchWorkers { get; set; } = 4;
 
+    /// <summary>
+    /// How long a dispatcher's claim on an event lasts: how long a crashed instance's claims delay their events. A chunk
+    /// still being handled renews the claims of its remaining events every third of this, so only a single event whose
+    /// handlers take longer than this can be claimed again by a sweeper (handlers are idempotent).
+    /// </summary>
+    public TimeSpan ClaimLease { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Attempts of one handler before its delivery is dead-lettered.</summary>
     public int MaxAttempts { get; set; } = 8;
 

@@ -1,8 +1,11 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using EvaraTech.Application.IntegrationEvents;
 using EvaraTech.IntegrationTests.Infrastructure;
 using EvaraTech.IntegrationTests.Infrastructure.TestData;
+using EvaraTech.Infrastructure.Messaging;
 using EvaraTech.Modules.Telemetry.Contracts;
+using EvaraTech.Modules.Tenancy.Contracts;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -80,6 +83,44 @@ public sealed class DispatchQueueTests : TenantWorldTest
         Assert.That(slow.Handled, Is.EqualTo(6), "the queue was finished before the host stopped");
         Assert.That(await Database.ScalarAsync<long>(
             "SELECT count(*) FROM integration.outbox WHERE event_type = 'TelemetryBatchRecorded' AND dispatched_at IS NULL"), Is.Zero);
+    }
+
+    private sealed class SlowLoginHandler : IIntegrationEventHandler<UserLoggedIn>
+    {
+        private readonly ConcurrentDictionary<Guid, int> _runs = new();
+
+        public IReadOnlyDictionary<Guid, int> Runs => _runs;
+
+        public async Task HandleAsync(UserLoggedIn integrationEvent, CancellationToken cancellationToken)
+        {
+            _runs.AddOrUpdate(integrationEvent.EventId, 1, (_, n) => n + 1);
+            await Task.Delay(TimeSpan.FromMilliseconds(800), cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// A chunk whose handlers together outlast the claim lease renews the claims of the events it has not reached, so a
+    /// sweeper on another instance never takes them while the first dispatcher is still on its way.
+    /// </summary>
+    [Test]
+    public async Task A_chunk_that_outlasts_its_claim_lease_keeps_its_claims_and_no_event_is_handled_twice()
+    {
+        var slow = new SlowLoginHandler();
+        await using var api = Platform.Api.WithWebHostBuilder(host => host
+            .UseSetting("Outbox:ClaimLease", "00:00:01.5")
+            .ConfigureTestServices(services => services.AddSingleton<IIntegrationEventHandler<UserLoggedIn>>(slow)));
+        await OutboxRows.UndeliveredLoginsAsync(Database, 4);
+        var ids = await Database.ScalarAsync<Guid[]>("SELECT array_agg(id ORDER BY id) FROM integration.outbox WHERE dispatched_at IS NULL");
+        var dispatcher = api.Services.GetRequiredService<OutboxDispatcher>();
+
+        // Four events of 0.8 s each: 3.2 s under a 1.5 s lease; the second dispatcher comes when the first claim would have run out.
+        var first = dispatcher.DispatchAsync(ids!, CancellationToken.None);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        await dispatcher.DispatchAsync(ids!, CancellationToken.None);
+        await first;
+
+        Assert.That(slow.Runs.Values, Is.EqualTo(new[] { 1, 1, 1, 1 }), "each event handled once");
+        Assert.That(await Database.ScalarAsync<long>("SELECT count(*) FROM integration.outbox WHERE dispatched_at IS NULL"), Is.Zero);
     }
 
     [Test]

@@ -26,6 +26,13 @@ public sealed class NotificationOptions
     /// <summary>A pending delivery untouched for this long lost its job (an instance died): it is queued again.</summary>
     public int StalledAfterMinutes { get; set; } = 30;
 
+    /// <summary>
+    /// A pending delivery never attempted this long after it was queued lost its job sooner than that (its instance
+    /// stopped, or the job store was unreachable right after the commit): it is queued again. A delivery is normally
+    /// attempted within seconds; one queued twice is still sent once (the job skips a delivery no longer pending).
+    /// </summary>
+    public int UnattemptedAfterSeconds { get; set; } = 60;
+
     public SmtpOptions Smtp { get; set; } = new();
 
     public int MaxAttempts => RetryDelays.Count + 1;

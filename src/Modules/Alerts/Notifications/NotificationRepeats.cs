@@ -27,7 +27,8 @@ public sealed class NotificationRepeats(IServiceScopeFactory scopes, IBackground
         {
             var deliveries = services.GetRequiredService<NotificationDeliveries>();
             var queued = await deliveries.QueueAsync(await deliveries.DueRepeatsAsync(now, cancellationToken), cancellationToken);
-            var lost = await deliveries.StalledAsync(now.AddMinutes(-options.Value.StalledAfterMinutes), cancellationToken);
+            var lost = await deliveries.StalledAsync(now.AddMinutes(-options.Value.StalledAfterMinutes),
+                now.AddSeconds(-options.Value.UnattemptedAfterSeconds), cancellationToken);
             return (queued, lost);
         }, cancellationToken);
 

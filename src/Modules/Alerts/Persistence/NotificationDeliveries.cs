@@ -71,10 +71,13 @@ public sealed class NotificationDeliveries(DbSession db)
         WHERE last.created_at <= @Now - make_interval(mins => r.repeat_interval_minutes)
         """;
 
-    /// <summary>Pending deliveries no job has touched for a while (their job was lost with an instance): queued again.</summary>
+    /// <summary>
+    /// Pending deliveries no job has touched for a while (their job was lost with an instance), or never attempted
+    /// since well after they were queued (the job was lost at once): queued again.
+    /// </summary>
     private const string Stalled = """
         SELECT id FROM alerts.alert_notifications
-        WHERE status = 'pending' AND coalesce(last_attempt_at, created_at) < @Before
+        WHERE status = 'pending' AND (coalesce(last_attempt_at, created_at) < @Before OR (attempts = 0 AND created_at < @UnattemptedBefore))
         ORDER BY created_at
         LIMIT 500
         """;
@@ -134,10 +137,11 @@ public sealed class NotificationDeliveries(DbSession db)
         return [.. await connection.QueryAsync<QueuedDelivery>(new CommandDefinition(DueRepeats, new { Now = now }, db.Transaction, cancellationToken: ct))];
     }
 
-    public async Task<IReadOnlyList<Guid>> StalledAsync(DateTimeOffset before, CancellationToken ct)
+    public async Task<IReadOnlyList<Guid>> StalledAsync(DateTimeOffset before, DateTimeOffset unattemptedBefore, CancellationToken ct)
     {
         var connection = await db.ConnectionAsync(ct);
-        return [.. await connection.QueryAsync<Guid>(new CommandDefinition(Stalled, new { Before = before }, db.Transaction, cancellationToken: ct))];
+        return [.. await connection.QueryAsync<Guid>(new CommandDefinition(Stalled, new { Before = before, UnattemptedBefore = unattemptedBefore },
+            db.Transaction, cancellationToken: ct))];
     }
 
     public async Task<Page<DeliveryDto>> OfUserAsync(Guid userId, string? status, Guid? alertId, PageRequest page, CancellationToken ct)

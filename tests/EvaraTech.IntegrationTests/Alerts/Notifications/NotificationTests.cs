@@ -112,6 +112,38 @@ public sealed class NotificationTests
         });
     }
 
+    /// <summary>
+    /// A delivery whose job was lost right after its commit (the job store unreachable, the instance stopping) is
+    /// queued again within a couple of minutes, not after the half hour a delivery waiting for its retry may take.
+    /// </summary>
+    [Test]
+    public async Task A_delivery_whose_job_was_lost_before_its_first_attempt_is_queued_again_within_minutes()
+    {
+        await SubscribeAsync(_world.DistributorUser1, "warning", new { type = "webhook", url = _receiver.Url, secret = Secret });
+        await AlertRuleAsync("warning");
+        await BreachAsync();
+        await WaitForDeliveriesAsync("sent");
+        var repeats = _api.Services.GetRequiredService<NotificationRepeats>();
+
+        // Put back as a delivery queued two minutes ago that was tried once and waits for its retry: left alone.
+        await _database.ExecuteAsync("""
+            UPDATE alerts.alert_notifications
+            SET status = 'pending', attempts = 1, sent_at = NULL, created_at = now() - interval '2 minutes', last_attempt_at = now() - interval '2 minutes'
+            """);
+        var waitingForRetry = await repeats.RunAsync(CancellationToken.None);
+
+        // As one queued two minutes ago whose job never ran: queued again, and sent.
+        await _database.ExecuteAsync("UPDATE alerts.alert_notifications SET attempts = 0, last_attempt_at = NULL");
+        var lostJob = await repeats.RunAsync(CancellationToken.None);
+        await WaitForDeliveriesAsync("sent");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((waitingForRetry, lostJob), Is.EqualTo((0, 1)));
+            Assert.That(_receiver.Deliveries.Select(d => d.Headers["Idempotency-Key"]).Distinct().Count(), Is.EqualTo(1), "the same delivery");
+        });
+    }
+
     [Test]
     public async Task A_receiver_failing_twice_then_succeeding_gets_exactly_one_successful_delivery()
     {
