@@ -1,13 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace EvaraTech.Benchmarks;
+namespace EvaraTech.TestSupport;
 
 /// <summary>
-/// The API as its own process, started as <c>./build.sh run</c> starts it (the Release build's
-/// <c>EvaraTech.Api.dll</c> from its own folder, Development, the local Redis, the Hangfire server with its pollers)
-/// on a database of the benchmark's choosing; its output goes to a log file. Reads the process's CPU time and peak
-/// resident memory from <c>/proc</c>.
+/// The API as its own process, started as <c>./build.sh run</c> starts it (the built <c>EvaraTech.Api.dll</c> from
+/// its own folder, Development, the Hangfire server with its pollers) with the settings given; its output goes to a log
+/// file. Reads the process's CPU time and peak resident memory from <c>/proc</c>, and can be killed as a crash kills it.
 /// </summary>
 public sealed class PlatformProcess : IDisposable
 {
@@ -24,6 +23,10 @@ public sealed class PlatformProcess : IDisposable
 
     public string Log { get; }
 
+    public int ProcessId => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
     /// <summary>User and system CPU time of the process so far.</summary>
     public TimeSpan CpuTime
     {
@@ -39,33 +42,35 @@ public sealed class PlatformProcess : IDisposable
         File.ReadLines($"/proc/{_process.Id}/status").Where(l => l.StartsWith("VmHWM:", StringComparison.Ordinal))
             .Select(l => long.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024).Single();
 
-    public static async Task<PlatformProcess> StartAsync(BenchDatabase database, string url, string thingSpeakBaseUrl)
+    /// <summary>The Release build's API (or <c>EVARA_BENCH_API_DLL</c>) of this checkout.</summary>
+    public static string ApiDll() => Environment.GetEnvironmentVariable("EVARA_BENCH_API_DLL") is { Length: > 0 } configured
+        ? configured
+        : Path.Combine(Checkout.Root, "src/Api/bin/Release/net10.0/EvaraTech.Api.dll");
+
+    /// <param name="settings">environment variables on top of Development and <paramref name="url"/> (connection strings, options)</param>
+    /// <param name="waitUntilReady">return once <c>/health/ready</c> answers 200 (else at once)</param>
+    public static async Task<PlatformProcess> StartAsync(string url, IReadOnlyDictionary<string, string> settings, string name = "api", bool waitUntilReady = true)
     {
-        var dll = Environment.GetEnvironmentVariable("EVARA_BENCH_API_DLL")
-            ?? Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../src/Api/bin/Release/net10.0/EvaraTech.Api.dll"));
+        var dll = ApiDll();
         if (!File.Exists(dll))
         {
             throw new FileNotFoundException("Build the API first (./build.sh build), or set EVARA_BENCH_API_DLL.", dll);
         }
 
-        var log = Path.Combine(Path.GetTempPath(), $"evaratech-load-api-{DateTime.UtcNow:yyyyMMddHHmmss}.log");
+        var log = Path.Combine(Path.GetTempPath(), $"evaratech-{name}-{DateTime.UtcNow:yyyyMMddHHmmssfff}.log");
         var start = new ProcessStartInfo("dotnet", [dll])
         {
             WorkingDirectory = Path.GetDirectoryName(dll)!, // the content root: appsettings*.json and db/migrations
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            Environment =
-            {
-                ["ASPNETCORE_ENVIRONMENT"] = "Development",
-                ["ASPNETCORE_URLS"] = url,
-                ["ConnectionStrings__Postgres"] = database.AppConnectionString,
-                ["ConnectionStrings__PostgresAdmin"] = database.AdminConnectionString,
-                ["ConnectionStrings__Redis"] = Environment.GetEnvironmentVariable("EVARA_BENCH_REDIS") ?? "127.0.0.1:56379",
-                ["ThingSpeak__BaseUrl"] = thingSpeakBaseUrl,
-                // The data set is seed-perf's; the demo's tenants and nodes would add a week's back-fill to the first poll.
-                ["Demo__Seed"] = "false",
-            },
         };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        start.Environment["ASPNETCORE_URLS"] = url;
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key] = value;
+        }
+
         var process = Process.Start(start)!;
         var writer = new StreamWriter(log) { AutoFlush = true };
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (writer) { writer.WriteLine(e.Data); } } };
@@ -74,6 +79,11 @@ public sealed class PlatformProcess : IDisposable
         process.BeginErrorReadLine();
 
         var platform = new PlatformProcess(process, new Uri(url), log);
+        if (!waitUntilReady)
+        {
+            return platform;
+        }
+
         try
         {
             await platform.WaitUntilReadyAsync(TimeSpan.FromMinutes(3));
@@ -88,9 +98,23 @@ public sealed class PlatformProcess : IDisposable
         return platform;
     }
 
-    private async Task WaitUntilReadyAsync(TimeSpan timeout)
+    /// <summary>Whether <c>/health/ready</c> answers 200 now.</summary>
+    public async Task<bool> IsReadyAsync()
     {
         using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        try
+        {
+            using var response = await client.GetAsync("/health/ready");
+            return response.IsSuccessStatusCode;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            return false; // not listening (yet, or any more)
+        }
+    }
+
+    private async Task WaitUntilReadyAsync(TimeSpan timeout)
+    {
         var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
         while (Stopwatch.GetTimestamp() < deadline)
         {
@@ -99,23 +123,34 @@ public sealed class PlatformProcess : IDisposable
                 throw new InvalidOperationException($"The API exited with code {_process.ExitCode}; see {Log}.");
             }
 
-            try
+            if (await IsReadyAsync())
             {
-                using var response = await client.GetAsync("/health/ready");
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
+                return;
             }
 
             await Task.Delay(500);
         }
 
         throw new TimeoutException($"The API was not ready within {timeout}; see {Log}.");
+    }
+
+    /// <summary>SIGTERM, as an orchestrator stops it, then waits for the graceful shutdown to end.</summary>
+    public async Task TerminateAsync(TimeSpan timeout)
+    {
+        using (var signal = Process.Start("bash", ["-c", $"kill -TERM {_process.Id}"]))
+        {
+            await signal.WaitForExitAsync();
+        }
+
+        using var waiting = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(waiting.Token);
+    }
+
+    /// <summary>SIGKILL, as a crash or the OOM killer ends it: no shutdown of any kind.</summary>
+    public void Kill()
+    {
+        _process.Kill();
+        _process.WaitForExit(10_000);
     }
 
     public void Dispose()
