@@ -47,6 +47,9 @@ public sealed class SimulatorServer : IAsyncDisposable
     public async Task<JsonNode?> ChannelStatsAsync(long channelId) =>
         (await Client.GetFromJsonAsync<JsonNode>("/_simulator/stats"))!["channels"]![channelId.ToString(System.Globalization.CultureInfo.InvariantCulture)];
 
+    /// <summary>The most requests ever in flight at once, over all channels.</summary>
+    public async Task<int> MaxConcurrentAsync() => (int)(await Client.GetFromJsonAsync<JsonNode>("/_simulator/stats"))!["maxConcurrent"]!;
+
     /// <summary>Requests and the most ever in flight at once, per channel.</summary>
     public async Task<IReadOnlyDictionary<long, ChannelRequests>> AllChannelStatsAsync()
     {

@@ -38,6 +38,16 @@ public sealed class ComposeFileTests
         });
     }
 
+    /// <summary>The memory the back-fill benchmark measures the API in: a 512 MiB container, the GC heap at half of it.</summary>
+    [Test]
+    public void The_api_runs_in_a_bounded_container_with_its_gc_heap_inside_the_bound() =>
+        Assert.Multiple(() =>
+        {
+            Assert.That(((YamlScalarNode)Service("api")["mem_limit"]).Value, Is.EqualTo("${EVARA_API_MEMORY:-512m}"));
+            Assert.That(Convert.ToInt32(Environment("api", "DOTNET_GCHeapHardLimitPercent"), 16), Is.EqualTo(50), "read by the runtime as hexadecimal");
+            Assert.That(Environment("api", "DOTNET_EnableWriteXorExecute"), Is.EqualTo("0"));
+        });
+
     [Test]
     public void The_init_script_is_mounted_beside_the_images_own_not_over_them()
     {

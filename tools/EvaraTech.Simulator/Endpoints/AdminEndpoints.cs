@@ -31,6 +31,7 @@ internal static class AdminEndpoints
             return Results.Ok(new
             {
                 totalRequests = channels.Values.Sum(c => c.Requests),
+                maxConcurrent = stats.MaxConcurrent,
                 channels = channels.ToDictionary(c => c.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), c => c.Value),
             });
         });

@@ -16,6 +16,9 @@ public sealed record FetchedFeed(PollClaim Claim, IReadOnlyList<RawEntry> Entrie
     TimeSpan? RetryAfter, TimeSpan Duration)
 {
     public DateTimeOffset NextPollAt { get; init; }
+
+    /// <summary>A back-fill's feed: it holds one of the cycle's back-fill places until it is written.</summary>
+    public bool Backfill { get; init; }
 }
 
 /// <summary>What one poll of one node came to.</summary>

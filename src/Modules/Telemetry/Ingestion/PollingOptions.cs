@@ -14,6 +14,12 @@ public sealed class PollingOptions
     /// </summary>
     public int WriteConcurrency { get; set; } = 8;
 
+    /// <summary>
+    /// Back-fills (a node never read, or behind by more than the look-back: a week of readings or more each) read and
+    /// not yet written at once, at most, per cycle: a fleet's first poll keeps the instance's memory bounded.
+    /// </summary>
+    public int BackfillConcurrency { get; set; } = 2;
+
     /// <summary>How often a node is polled (the recurring job runs every minute).</summary>
     public int IntervalSeconds { get; set; } = 60;
 
@@ -21,8 +27,8 @@ public sealed class PollingOptions
     public double BackfillHours { get; set; } = 168;
 
     /// <summary>
-    /// How long one node's poll may take, pages and write included; its lease lasts this plus a margin, so a lease
-    /// never runs out under a poll that is still going.
+    /// How long one node's poll may take, pages and write included; its lease lasts half as long again, so a lease
+    /// never runs out under a poll that is still going, while a crashed instance's nodes are taken up again soon after.
     /// </summary>
     public int PollTimeoutSeconds { get; set; } = 120;
 
@@ -54,8 +60,8 @@ public sealed class PollingOptions
 
     public TimeSpan PollTimeout => TimeSpan.FromSeconds(PollTimeoutSeconds);
 
-    public TimeSpan Lease => PollTimeout + TimeSpan.FromSeconds(60);
+    public TimeSpan Lease => PollTimeout * 1.5;
 
-    public bool IsValid => Concurrency > 0 && WriteConcurrency > 0 && IntervalSeconds > 0 && BackfillHours > 0 && PollTimeoutSeconds > 0 && SpreadSeconds >= 0
+    public bool IsValid => Concurrency > 0 && WriteConcurrency > 0 && BackfillConcurrency > 0 && IntervalSeconds > 0 && BackfillHours > 0 && PollTimeoutSeconds > 0 && SpreadSeconds >= 0
         && LookbackMinutes >= 0 && MinPageSize is > 0 and <= ThingSpeakClient.MaxResults && MaxReadsPerPoll > 0;
 }

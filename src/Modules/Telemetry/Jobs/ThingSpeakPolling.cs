@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using EvaraTech.Infrastructure.Jobs;
@@ -34,6 +35,9 @@ public sealed class ThingSpeakPolling(
     /// <summary>Feeds recorded per transaction, at most: what one writer finds waiting, up to this.</summary>
     private const int WriteGroup = 64;
 
+    /// <summary>How long a stopping host still writes what its cycle has read (within Hangfire's and the host's shutdown time).</summary>
+    private static readonly TimeSpan WriteGrace = TimeSpan.FromSeconds(10);
+
     public async Task<PollCycleReport> RunAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
@@ -47,38 +51,93 @@ public sealed class ThingSpeakPolling(
 
         var readKeys = channels.ToDictionary(c => c.NodeId, c => c.ReadKey);
         var fetched = Channel.CreateBounded<FetchedFeed>(new BoundedChannelOptions(settings.Concurrency * 2) { SingleWriter = false });
+        var claimed = new ConcurrentDictionary<Guid, bool>(); // true once its feed is with the writers
+        using var backfills = new SemaphoreSlim(settings.BackfillConcurrency);
 
         // A writer that fails (the database gone) stops the reading too, instead of leaving it blocked on a full channel.
+        // A stopping host stops the reading at once; what was read is still written, for a grace period.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var writers = Enumerable.Range(0, settings.WriteConcurrency).Select(_ => RecordFetchedAsync(owner, fetched.Reader, stop, cancellationToken)).ToList();
+        using var writing = new CancellationTokenSource();
+        await using var grace = cancellationToken.Register(() => writing.CancelAfter(WriteGrace));
+        var writers = Enumerable.Range(0, settings.WriteConcurrency)
+            .Select(_ => RecordFetchedAsync(owner, fetched.Reader, backfills, stop, writing.Token)).ToList();
+        List<NodePoll> polls;
         try
         {
-            await Parallel.ForEachAsync(ClaimDueAsync(owner, cycleStart, started, channels.Count, stop.Token),
-                new ParallelOptions { MaxDegreeOfParallelism = settings.Concurrency, CancellationToken = stop.Token },
-                async (claim, ct) =>
-                {
-                    var feed = await poller.FetchAsync(claim, readKeys.GetValueOrDefault(claim.NodeId), ct);
-                    await fetched.Writer.WriteAsync(feed with { NextPollAt = NextPollAt(cycleStart, started, feed) }, ct);
-                });
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            // A writer failed; its exception surfaces below.
+            try
+            {
+                await Parallel.ForEachAsync(ClaimDueAsync(owner, cycleStart, started, channels.Count, claimed, stop.Token),
+                    new ParallelOptions { MaxDegreeOfParallelism = settings.Concurrency, CancellationToken = stop.Token },
+                    async (claim, ct) =>
+                    {
+                        var backfill = IsBackfill(claim);
+                        if (backfill)
+                        {
+                            await backfills.WaitAsync(ct);
+                        }
+
+                        try
+                        {
+                            var feed = await poller.FetchAsync(claim, readKeys.GetValueOrDefault(claim.NodeId), ct);
+                            await fetched.Writer.WriteAsync(feed with { NextPollAt = NextPollAt(cycleStart, started, feed), Backfill = backfill }, ct);
+                            claimed[claim.NodeId] = true;
+                        }
+                        catch when (backfill)
+                        {
+                            backfills.Release(); // never reached the writers, who release the others
+                            throw;
+                        }
+                    });
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                // A writer failed (its exception surfaces below), or the host is stopping.
+            }
+            finally
+            {
+                fetched.Writer.Complete();
+            }
+
+            polls = [.. (await Task.WhenAll(writers)).SelectMany(p => p)];
         }
         finally
         {
-            fetched.Writer.Complete();
+            await HandBackAsync(owner, [.. claimed.Where(c => !c.Value).Select(c => c.Key)]);
         }
 
-        var polls = (await Task.WhenAll(writers)).SelectMany(p => p).ToList();
         var report = new PollCycleReport(channels.Count, polls.Count, polls.Count(p => !p.Succeeded), polls.Sum(p => p.Stored), clock.GetElapsedTime(started));
         logger.LogInformation("Poll cycle: {Polled} of {Scheduled} nodes polled, {Failed} failed, {Stored} readings stored in {Duration} ms",
             report.Polled, report.Scheduled, report.Failed, report.Stored, (long)report.Duration.TotalMilliseconds);
         return report;
     }
 
+    /// <summary>
+    /// Ends this cycle's leases on nodes it claimed but did not read to the end (the host stopping, a writer failing),
+    /// so the next cycle of any instance takes them at once instead of after the lease. Best effort: when the database
+    /// is gone too, the leases run out by themselves.
+    /// </summary>
+    private async Task HandBackAsync(string owner, Guid[] nodeIds)
+    {
+        if (nodeIds.Length == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            var handedBack = await scopes.RunAsync(services => services.GetRequiredService<PollSchedule>().HandBackAsync(owner, nodeIds, CancellationToken.None),
+                CancellationToken.None);
+            logger.LogInformation("Poll cycle handed back {Nodes} nodes it had not read", handedBack);
+        }
+        catch (Exception ex) when (DatabaseFailures.IsUnavailable(ex))
+        {
+            logger.LogWarning(ex, "Could not hand back {Nodes} unread nodes; their leases run out instead", nodeIds.Length);
+        }
+    }
+
     /// <summary>One writer: takes what has been fetched (waiting for at least one feed), records it as one group, again.</summary>
-    private async Task<List<NodePoll>> RecordFetchedAsync(string owner, ChannelReader<FetchedFeed> fetched, CancellationTokenSource stop, CancellationToken ct)
+    private async Task<List<NodePoll>> RecordFetchedAsync(
+        string owner, ChannelReader<FetchedFeed> fetched, SemaphoreSlim backfills, CancellationTokenSource stop, CancellationToken ct)
     {
         var polls = new List<NodePoll>();
         var group = new List<FetchedFeed>(WriteGroup);
@@ -93,8 +152,19 @@ public sealed class ThingSpeakPolling(
 
                 if (group.Count > 0)
                 {
-                    polls.AddRange(await poller.RecordAsync(owner, group, ct));
-                    group.Clear();
+                    try
+                    {
+                        polls.AddRange(await poller.RecordAsync(owner, group, ct));
+                    }
+                    finally
+                    {
+                        if (group.Count(f => f.Backfill) is > 0 and var written)
+                        {
+                            backfills.Release(written);
+                        }
+
+                        group.Clear();
+                    }
                 }
             }
         }
@@ -106,6 +176,10 @@ public sealed class ThingSpeakPolling(
 
         return polls;
     }
+
+    /// <summary>A node never read, or behind by more than the look-back: its poll reads hours or days of readings.</summary>
+    private bool IsBackfill(PollClaim claim) =>
+        clock.GetUtcNow() - (claim.Cursor?.ReadUntil ?? clock.GetUtcNow() - options.Value.Backfill) > options.Value.Lookback;
 
     /// <summary>
     /// Due again a tenth of an interval early, so the next cycle finds it due even when it starts a little early;
@@ -123,13 +197,14 @@ public sealed class ThingSpeakPolling(
     /// seconds would wait behind them (the load test's latencies showed it); spread out, the same work is a steady few percent.
     /// </summary>
     private async IAsyncEnumerable<PollClaim> ClaimDueAsync(
-        string owner, DateTimeOffset cycleStart, long started, int scheduled, [EnumeratorCancellation] CancellationToken ct)
+        string owner, DateTimeOffset cycleStart, long started, int scheduled, ConcurrentDictionary<Guid, bool> claimed,
+        [EnumeratorCancellation] CancellationToken ct)
     {
-        var claimed = 0;
+        var claimedCount = 0;
         while (true)
         {
             // A timer may fire a tick before the stopwatch says it is time: wait until it does.
-            var at = options.Value.Spread * ((double)claimed / Math.Max(1, scheduled));
+            var at = options.Value.Spread * ((double)claimedCount / Math.Max(1, scheduled));
             for (var due = at - clock.GetElapsedTime(started); due > TimeSpan.Zero; due = at - clock.GetElapsedTime(started))
             {
                 await Task.Delay(due, clock, ct);
@@ -142,7 +217,12 @@ public sealed class ThingSpeakPolling(
                 yield break;
             }
 
-            claimed += claims.Count;
+            claimedCount += claims.Count;
+            foreach (var claim in claims)
+            {
+                claimed[claim.NodeId] = false;
+            }
+
             foreach (var claim in claims)
             {
                 yield return claim;

@@ -82,6 +82,12 @@ public sealed class PollSchedule(DbSession db)
             updated_at = now()
         """;
 
+    private const string HandBack = """
+        UPDATE telemetry.poll_schedule
+        SET lease_owner = NULL, lease_until = NULL
+        WHERE node_id = ANY(@NodeIds) AND lease_owner = @Owner
+        """;
+
     private const string Release = """
         UPDATE telemetry.poll_schedule s
         SET lease_owner = NULL, lease_until = NULL, next_poll_at = r.next_poll_at, last_polled_at = now(), last_duration_ms = r.duration_ms,
@@ -93,6 +99,14 @@ public sealed class PollSchedule(DbSession db)
         WHERE s.node_id = r.node_id AND s.lease_owner = @Owner
         RETURNING s.node_id
         """;
+
+    /// <summary>Ends the holder's leases without a poll: the nodes stay due, for whichever cycle comes next.</summary>
+    /// <returns>how many leases were still the holder's</returns>
+    public async Task<int> HandBackAsync(string owner, Guid[] nodeIds, CancellationToken ct)
+    {
+        var connection = await db.ConnectionAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(HandBack, new { Owner = owner, NodeIds = nodeIds }, db.Transaction, cancellationToken: ct));
+    }
 
     /// <summary>Brings the schedule in line with the directory's polled channels; returns the database's clock.</summary>
     public async Task<DateTimeOffset> SyncAsync(IReadOnlyList<PolledChannel> channels, CancellationToken ct)
