@@ -15,6 +15,7 @@ if (args is ["migrate", ..])
     return;
 }
 
+await StartupProbe.MigrateAnsweringProbesAsync(app, args);
 app.UseApi();
 app.Run();
 

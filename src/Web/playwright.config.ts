@@ -21,7 +21,8 @@ export const platform: NonNullable<PlaywrightTestConfig['webServer']> = [
   {
     command: `dotnet ${path.join(root, 'src/Api/bin/Release/net10.0/EvaraTech.Api.dll')}`,
     cwd: path.join(root, 'src/Api/bin/Release/net10.0'),
-    url: `${baseURL}/health/live`,
+    // Ready, not live: while it waits for the database and migrates, a stand-in answers live already.
+    url: `${baseURL}/health/ready`,
     reuseExistingServer: false,
     timeout: 120_000,
     env: {

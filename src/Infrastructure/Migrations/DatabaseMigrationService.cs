@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using EvaraTech.Infrastructure.Database;
 using EvaraTech.Infrastructure.Jobs;
 using Hangfire.PostgreSql;
@@ -12,16 +13,25 @@ namespace EvaraTech.Infrastructure.Migrations;
 /// <summary>
 /// Brings the database up to date: the SQL migrations (as the owner), then Hangfire's own tables (as the
 /// application, in the schema it owns). Runs while the host starts, before any other hosted service touches the
-/// database, unless <c>Database:MigrateOnStartup</c> is off; <c>EvaraTech.Api migrate</c> runs it alone.
-/// A failed migration fails the start.
+/// database, unless <c>Database:MigrateOnStartup</c> is off or it has run already (the API's entry point runs it
+/// first, answering the health probes meanwhile); <c>EvaraTech.Api migrate</c> runs it alone. A failed migration
+/// fails the start.
 /// </summary>
 public sealed class DatabaseMigrationService(
     IConfiguration configuration, IOptions<DatabaseOptions> options, IEnumerable<ICodeMigration> codeMigrations, ILogger<DatabaseMigrationService> logger)
     : IHostedService
 {
+    private volatile bool _migrated;
+    private volatile string _status = "not started";
+
+    public bool MigratesOnStartup => options.Value.MigrateOnStartup && !_migrated;
+
+    /// <summary>Where the start-up wait stands, for the health probe that answers meanwhile (no secrets: the reason only).</summary>
+    public string Status => _status;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (options.Value.MigrateOnStartup)
+        if (MigratesOnStartup)
         {
             await MigrateWhenReachableAsync(cancellationToken);
         }
@@ -39,12 +49,16 @@ public sealed class DatabaseMigrationService(
         {
             try
             {
+                _status = "migrating the database";
                 MigrateNow();
+                _migrated = true;
+                _status = "migrated";
                 return;
             }
             catch (Exception ex) when (DatabaseFailures.IsUnavailable(ex) && TimeProvider.System.GetElapsedTime(started) < options.Value.StartupWait)
             {
                 var wait = Min(delay, options.Value.StartupWait - TimeProvider.System.GetElapsedTime(started));
+                _status = $"waiting for PostgreSQL: not reachable yet (attempt {attempt}: {Why(ex)}); retrying in {wait.TotalSeconds:0.#} s";
                 logger.LogWarning("PostgreSQL is not reachable yet (attempt {Attempt}: {Reason}); retrying in {Delay:0.#} s",
                     attempt, (ex.InnerException ?? ex).Message, wait.TotalSeconds);
                 await Task.Delay(wait, cancellationToken);
@@ -56,6 +70,16 @@ public sealed class DatabaseMigrationService(
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    /// <summary>Why the database could not be reached, without its address (the probe that shows it is anonymous).</summary>
+    private static string Why(Exception exception) => exception switch
+    {
+        PostgresException pg => pg.MessageText,
+        SocketException socket => socket.SocketErrorCode.ToString(),
+        TimeoutException => "timed out",
+        _ when exception.InnerException is { } inner => Why(inner),
+        _ => exception.GetType().Name,
+    };
 
     private void MigrateNow()
     {

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using EvaraTech.IntegrationTests.Infrastructure;
 using EvaraTech.Modules.Tenancy.Demo;
+using EvaraTech.TestSupport;
 using Microsoft.AspNetCore.Hosting;
 using Npgsql;
 
@@ -34,6 +35,68 @@ public sealed class StartupTests
         });
         using var client = api.CreateClient();
         Assert.That((await client.GetAsync("/health/ready")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    /// <summary>
+    /// The API as it runs (its own process): while it waits for PostgreSQL it already listens, live, not ready, saying
+    /// why (without the database's address), and every other request is a 503 that says when to retry.
+    /// </summary>
+    [Test]
+    public async Task While_it_waits_for_the_database_the_api_answers_its_health_probes_saying_why()
+    {
+        await using var database = await TestDatabase.CreateAsync("startup-probe");
+        var port = FreePort();
+        var through = SettingsThrough(database, port);
+        using var api = await PlatformProcess.StartAsync($"http://127.0.0.1:{FreePort()}", new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Postgres"] = through["ConnectionStrings:Postgres"]!,
+            ["ConnectionStrings__PostgresAdmin"] = through["ConnectionStrings:PostgresAdmin"]!,
+            ["ConnectionStrings__Redis"] = "",
+            ["Demo__Seed"] = "false",
+            ["Jobs__ServerEnabled"] = "false",
+        }, "startup-probe", waitUntilReady: false);
+        using var client = new HttpClient { BaseAddress = api.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+
+        var waiting = await AnswerAsync(client, "/health/ready", _ => true);
+        var why = await waiting.Content.ReadAsStringAsync();
+        var live = await client.GetAsync("/health/live");
+        var other = await client.GetAsync("/api/v1/nodes");
+        using var proxy = TcpForwarder.Start(port, new NpgsqlConnectionStringBuilder(database.AdminConnectionString).Port);
+        var ready = await AnswerAsync(client, "/health/ready", r => r.StatusCode == HttpStatusCode.OK);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(waiting.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+            Assert.That(why, Does.Contain("waiting for PostgreSQL").And.Contain("ConnectionRefused"));
+            Assert.That(why, Does.Not.Contain(port.ToString(System.Globalization.CultureInfo.InvariantCulture)), "not the database's address");
+            Assert.That(live.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(other.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+            Assert.That(other.Headers.RetryAfter, Is.Not.Null);
+            Assert.That(ready.StatusCode, Is.EqualTo(HttpStatusCode.OK), "ready once the database answered and was migrated");
+        });
+    }
+
+    /// <summary>The first answer to <paramref name="path"/> that <paramref name="wanted"/> accepts, within a minute.</summary>
+    private static async Task<HttpResponseMessage> AnswerAsync(HttpClient client, string path, Func<HttpResponseMessage, bool> wanted)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                var response = await client.GetAsync(path);
+                if (wanted(response) || clock.Elapsed > TimeSpan.FromMinutes(1))
+                {
+                    return response;
+                }
+            }
+            catch (HttpRequestException) when (clock.Elapsed < TimeSpan.FromMinutes(1))
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(200);
+        }
     }
 
     [Test]

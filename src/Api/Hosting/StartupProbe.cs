@@ -1,0 +1,49 @@
+using EvaraTech.Application.Errors;
+using EvaraTech.Infrastructure.Http;
+using EvaraTech.Infrastructure.Migrations;
+
+namespace EvaraTech.Api.Hosting;
+
+/// <summary>
+/// While the API waits for PostgreSQL and migrates it (before any hosted service may touch the database), a stand-in
+/// listens on the API's own addresses and answers the health probes: live, and not ready with the reason, so an
+/// orchestrator or an operator sees why the instance is not serving yet instead of a refused connection. It is gone
+/// before the API itself starts listening.
+/// </summary>
+public static class StartupProbe
+{
+    public static async Task MigrateAnsweringProbesAsync(WebApplication app, string[] args)
+    {
+        var migrations = app.Services.GetServices<IHostedService>().OfType<DatabaseMigrationService>().Single();
+        if (!migrations.MigratesOnStartup)
+        {
+            return;
+        }
+
+        // The same arguments and environment give the same addresses (urls, http_ports, Kestrel endpoints).
+        var builder = WebApplication.CreateSlimBuilder(args);
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.Logging.ClearProviders();
+        await using var probe = builder.Build();
+        probe.MapGet("/health/live", () => Results.Json(new { status = "Healthy", checks = new { } }));
+        probe.MapGet("/health/ready", () => Results.Json(
+            new { status = "Unhealthy", checks = new { startup = new { status = "Unhealthy", description = migrations.Status } } },
+            statusCode: StatusCodes.Status503ServiceUnavailable));
+        probe.MapFallback(context =>
+        {
+            // Devices and clients retry a 503 that says when; the envelope is the API's own.
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            context.Response.Headers.RetryAfter = "5";
+            return context.Response.WriteAsJsonAsync(ApiResults.Failure(context, ErrorCodes.DatabaseUnavailable, "The service is starting; retry shortly."));
+        });
+        await probe.StartAsync(app.Lifetime.ApplicationStopping);
+        try
+        {
+            await migrations.MigrateWhenReachableAsync(app.Lifetime.ApplicationStopping);
+        }
+        finally
+        {
+            await probe.StopAsync(CancellationToken.None);
+        }
+    }
+}
