@@ -1,4 +1,4 @@
-// EvaraTech build script. Targets: setup, build, migrate, run, test, bench, seed-perf (./build.sh <target>).
+// EvaraTech build script. Targets: setup, build, migrate, run, test, faults, bench, seed-perf (./build.sh <target>).
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 
@@ -210,6 +210,18 @@ Task("test")
             throw new CakeException($"Tests failed ({summary}): {string.Join("; ", failures)}");
     });
 
+Task("faults")
+    .Description("The full fault run (tests/EvaraTech.FaultTests with EVARA_FAULTS=full): two instances under load through Redis, PostgreSQL, crash, simulator and connection faults; prints its table and writes artifacts/faults-full.md.")
+    .IsDependentOn("setup")
+    .IsDependentOn("build")
+    .Does(() => DotNetTest(root.CombineWithFilePath("tests/EvaraTech.FaultTests/EvaraTech.FaultTests.csproj").FullPath, new DotNetTestSettings
+    {
+        Configuration = configuration,
+        NoBuild = true,
+        Loggers = new[] { "console;verbosity=normal" },
+        EnvironmentVariables = new Dictionary<string, string> { ["EVARA_FAULTS"] = "full" },
+    }));
+
 void Benchmarks(string failure, params string[] args)
 {
     var exit = StartProcess("dotnet", new ProcessSettings
@@ -230,7 +242,7 @@ void Benchmarks(string failure, params string[] args)
 }
 
 Task("bench")
-    .Description("Run the benchmarks and print their report (--only=alerts|realtime|ingestion|scale|load|web; load takes --reuse-data, --think-only, --saturation-only).")
+    .Description("Run the benchmarks and print their report (--only=alerts|realtime|ingestion|scale|backfill|events|load|web; load takes --reuse-data, --think-only, --saturation-only).")
     .IsDependentOn("setup")
     .IsDependentOn("build")
     .Does(() =>

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # The dedicated local PostgreSQL 15 cluster: `start` (create on first use), `stop`, `status`.
+# EVARA_PG_STATE puts a cluster of its own elsewhere (with its own EVARA_PG_PORT): the fault run stops and restarts one.
 # The server refuses to run as root, so it runs as the distribution's postgres service user.
 set -euo pipefail
 
@@ -11,7 +12,9 @@ as_postgres() { if [ "$(id -un)" = postgres ]; then "$@"; else runuser -u postgr
 
 # The data lives in the checkout's .data/ when the postgres user can reach it; a checkout under a private home
 # (mode 700) cannot be, so its cluster lives under the service user's home, one per checkout path.
-if as_postgres test -x "$root" 2>/dev/null; then
+if [ -n "${EVARA_PG_STATE:-}" ]; then
+  state="$EVARA_PG_STATE"
+elif as_postgres test -x "$root" 2>/dev/null; then
   state="$root/.data"
 else
   state="/var/lib/postgresql/evaratech/$(printf '%s' "$root" | md5sum | cut -c1-12)"
