@@ -26,17 +26,11 @@ public static class BackfillMemory
         await using var database = await BenchDatabase.CreateAsync();
         try
         {
-            using var api = await PlatformProcess.StartAsync(ApiUrl, new Dictionary<string, string>
-            {
-                ["ConnectionStrings__Postgres"] = database.AppConnectionString,
-                ["ConnectionStrings__PostgresAdmin"] = database.AdminConnectionString,
-                ["ConnectionStrings__Redis"] = Environment.GetEnvironmentVariable("EVARA_BENCH_REDIS") ?? "127.0.0.1:56379",
-                ["ThingSpeak__BaseUrl"] = simulator.Urls.Single() + "/",
-                ["Demo__Seed"] = "false",
-                // What the container's limit gives the GC (DOTNET_GCHeapHardLimitPercent 50 of 512 MiB), as an absolute limit here.
-                ["DOTNET_GCHeapHardLimit"] = "0x10000000",
-                ["DOTNET_EnableWriteXorExecute"] = "0",
-            }, "backfill-api");
+            var settings = database.PlatformSettings(simulator.Urls.Single() + "/");
+            // What the 512 MiB container's limit gives the GC (DOTNET_GCHeapHardLimitPercent 50), as an absolute limit here.
+            settings["DOTNET_GCHeapHardLimit"] = "0x10000000";
+            settings["DOTNET_EnableWriteXorExecute"] = "0";
+            using var api = await PlatformProcess.StartAsync(ApiUrl, settings, "backfill-api");
             var idle = api.PeakMemoryBytes;
             await SimulatedNodes.ArrangeAsync(database.AdminConnectionString, Nodes, new ChannelKeyProtection(ChannelKeyOptions.DevelopmentSecret).SealReadKey);
             var clock = Stopwatch.StartNew();

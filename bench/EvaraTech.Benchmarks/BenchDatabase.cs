@@ -25,6 +25,19 @@ public sealed class BenchDatabase : IAsyncDisposable
 
     public string AppConnectionString { get; }
 
+    /// <summary>
+    /// The API process's settings on this database, as <c>./build.sh run</c> gives them (the local Redis), polling
+    /// <paramref name="thingSpeakBaseUrl"/>; no demo data (its tenants and nodes would add their back-fill to the figures).
+    /// </summary>
+    public Dictionary<string, string> PlatformSettings(string thingSpeakBaseUrl) => new()
+    {
+        ["ConnectionStrings__Postgres"] = AppConnectionString,
+        ["ConnectionStrings__PostgresAdmin"] = AdminConnectionString,
+        ["ConnectionStrings__Redis"] = Environment.GetEnvironmentVariable("EVARA_BENCH_REDIS") ?? "127.0.0.1:56379",
+        ["ThingSpeak__BaseUrl"] = thingSpeakBaseUrl,
+        ["Demo__Seed"] = "false",
+    };
+
     /// <summary>An existing database, kept as it is.</summary>
     public static BenchDatabase Existing(string name) => new(Server, name);
 

@@ -47,15 +47,7 @@ public static class LoadTest
         await simulator.StartAsync();
         try
         {
-            using var api = await PlatformProcess.StartAsync($"http://127.0.0.1:{ApiPort}", new Dictionary<string, string>
-            {
-                ["ConnectionStrings__Postgres"] = database.AppConnectionString,
-                ["ConnectionStrings__PostgresAdmin"] = database.AdminConnectionString,
-                ["ConnectionStrings__Redis"] = Environment.GetEnvironmentVariable("EVARA_BENCH_REDIS") ?? "127.0.0.1:56379",
-                ["ThingSpeak__BaseUrl"] = $"http://127.0.0.1:{SimulatorPort}/",
-                // The data set is seed-perf's; the demo's tenants and nodes would add a week's back-fill to the first poll.
-                ["Demo__Seed"] = "false",
-            }, "load-api");
+            using var api = await PlatformProcess.StartAsync($"http://127.0.0.1:{ApiPort}", database.PlatformSettings($"http://127.0.0.1:{SimulatorPort}/"), "load-api");
             var started = DateTimeOffset.UtcNow;
             await WaitForFirstPollAsync(database, started);
             var users = emails.Select((_, i) => new VirtualUser(i, api.BaseAddress)).ToList();

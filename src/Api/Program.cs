@@ -11,7 +11,7 @@ var app = builder.Build();
 // `EvaraTech.Api migrate`: apply migrations and exit (deployments, ./build.sh migrate).
 if (args is ["migrate", ..])
 {
-    await app.Services.GetServices<IHostedService>().OfType<DatabaseMigrationService>().Single().MigrateWhenReachableAsync(CancellationToken.None);
+    await app.Services.GetRequiredService<DatabaseMigrationService>().MigrateWhenReachableAsync(CancellationToken.None);
     return;
 }
 

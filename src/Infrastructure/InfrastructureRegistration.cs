@@ -33,7 +33,8 @@ public static class InfrastructureRegistration
         services.AddScoped<IUnitOfWork>(sp => sp.GetRequiredService<DbSession>());
 
         // Registered before Hangfire's server so the schema is current before any job runs.
-        services.AddHostedService<DatabaseMigrationService>();
+        services.AddSingleton<DatabaseMigrationService>();
+        services.AddHostedService(provider => provider.GetRequiredService<DatabaseMigrationService>());
 
         services.Configure<OutboxOptions>(configuration.GetSection(OutboxOptions.Section));
         services.AddSingleton<IntegrationEventTypes>();

@@ -49,7 +49,7 @@ public sealed class FaultRun(FaultRunSettings settings, Action<string> log)
             var environment = Environment(postgres, redis, simulator.Urls.Single());
             _a = await PlatformProcess.StartAsync(UrlA, environment, "faults-a"); // migrates
             var seededAt = DateTimeOffset.UtcNow;
-            var world = await FaultWorld.SeedAsync(postgres.AdminConnectionString, settings, webhooks.Url);
+            var world = await FaultWorld.SeedAsync(postgres.AdminConnectionString, settings, new Uri(webhooks.Url));
             _b = await PlatformProcess.StartAsync(UrlB, environment, "faults-b");
             var tally = new FaultTally(postgres.AdminConnectionString, world, simulator.Services.GetRequiredService<FeedGenerator>(),
                 simulator.Services.GetRequiredService<ChannelCatalog>(), seededAt);

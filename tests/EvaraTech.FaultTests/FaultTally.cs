@@ -1,6 +1,7 @@
 using Dapper;
 using EvaraTech.Simulator.Channels;
 using EvaraTech.Simulator.Signals;
+using EvaraTech.TestSupport;
 using Npgsql;
 
 namespace EvaraTech.FaultTests;
@@ -50,8 +51,9 @@ public sealed class FaultTally(string adminConnectionString, FaultWorld world, F
             LEFT JOIN alerts.alert_notifications n ON n.alert_id = h.id AND n.notification_channel = 'webhook'
             WHERE h.node_id = ANY(@pushNodes)
             """, new { pushNodes })).ToList();
+        var requests = webhooks.RequestsByKey();
         var notOnce = notified.GroupBy(n => n.Alert)
-            .Count(g => g.Count(n => n.Key is not null) != 1 || g.Any(n => n.Key is null || webhooks.RequestsByKey.GetValueOrDefault(n.Key) != 1));
+            .Count(g => g.Count(n => n.Key is not null) != 1 || g.Any(n => n.Key is null || requests.GetValueOrDefault(n.Key) != 1));
 
         var (polledEntries, polledLost) = await PolledAsync(connection);
         return new FaultCounts(acknowledged.Count, polledEntries, lost, polledLost, storedTwice, alerts.Alerts, alerts.Twice, missed, notOnce);

@@ -1,6 +1,7 @@
 using EvaraTech.Application.Errors;
 using EvaraTech.Infrastructure.Http;
 using EvaraTech.Infrastructure.Migrations;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace EvaraTech.Api.Hosting;
 
@@ -14,7 +15,7 @@ public static class StartupProbe
 {
     public static async Task MigrateAnsweringProbesAsync(WebApplication app, string[] args)
     {
-        var migrations = app.Services.GetServices<IHostedService>().OfType<DatabaseMigrationService>().Single();
+        var migrations = app.Services.GetRequiredService<DatabaseMigrationService>();
         if (!migrations.MigratesOnStartup)
         {
             return;
@@ -25,10 +26,14 @@ public static class StartupProbe
         builder.WebHost.UseKestrelHttpsConfiguration();
         builder.Logging.ClearProviders();
         await using var probe = builder.Build();
-        probe.MapGet("/health/live", () => Results.Json(new { status = "Healthy", checks = new { } }));
-        probe.MapGet("/health/ready", () => Results.Json(
-            new { status = "Unhealthy", checks = new { startup = new { status = "Unhealthy", description = migrations.Status } } },
-            statusCode: StatusCodes.Status503ServiceUnavailable));
+        probe.MapGet("/health/live", context => HealthResponse.WriteAsync(context, new HealthReport(new Dictionary<string, HealthReportEntry>(), TimeSpan.Zero)));
+        probe.MapGet("/health/ready", context =>
+        {
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return HealthResponse.WriteAsync(context, new HealthReport(
+                new Dictionary<string, HealthReportEntry> { ["startup"] = new(HealthStatus.Unhealthy, migrations.Status, TimeSpan.Zero, null, null) },
+                TimeSpan.Zero));
+        });
         probe.MapFallback(context =>
         {
             // Devices and clients retry a 503 that says when; the envelope is the API's own.

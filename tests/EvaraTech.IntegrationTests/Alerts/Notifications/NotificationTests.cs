@@ -10,6 +10,7 @@ using EvaraTech.Infrastructure.Messaging;
 using EvaraTech.IntegrationTests.Infrastructure;
 using EvaraTech.Modules.Alerts.Contracts;
 using EvaraTech.Modules.Alerts.Notifications;
+using EvaraTech.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace EvaraTech.IntegrationTests.Alerts.Notifications;

@@ -4,9 +4,12 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace EvaraTech.IntegrationTests.Alerts.Notifications;
+namespace EvaraTech.TestSupport;
 
-/// <summary>A webhook endpoint on a real port: records every delivery and answers 500 to the first <see cref="FailFirst"/> of them.</summary>
+/// <summary>
+/// An alert webhook's endpoint on a real port, for the notification tests and the fault run: records every delivery
+/// and answers 500 to the first <see cref="FailFirst"/> of them.
+/// </summary>
 public sealed class WebhookReceiver : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -40,6 +43,10 @@ public sealed class WebhookReceiver : IAsyncDisposable
         await app.StartAsync();
         return receiver;
     }
+
+    /// <summary>How many requests arrived with each <c>Idempotency-Key</c>.</summary>
+    public IReadOnlyDictionary<string, int> RequestsByKey() =>
+        Deliveries.GroupBy(d => d.Headers.GetValueOrDefault("Idempotency-Key") ?? "").ToDictionary(g => g.Key, g => g.Count());
 
     public void Reset()
     {
