@@ -13,7 +13,9 @@ public sealed record SentReading(Guid Node, DateTimeOffset At, double Level)
 /// <summary>
 /// Devices pushing through <c>/update</c> as firmware does: each reading carries its own <c>created_at</c>, is sent
 /// to the instances in turn (as a load balancer would) and sent again until acknowledged; every eighth reading
-/// breaches its node's rule. Counts what the instances answered: acknowledgements, 503s with <c>Retry-After</c>, and
+/// breaches its node's rule. Half the devices send a GET with the key in the query and UTC times; the other half post
+/// a form as the Arduino library does (the key in <c>X-THINGSPEAKAPIKEY</c>, the value ending in CR LF, the time with
+/// a +05:30 offset). Counts what the instances answered: acknowledgements, 503s with <c>Retry-After</c>, and
 /// any other 5xx (which must not happen).
 /// </summary>
 public sealed class DevicePushers(FaultWorld world, Func<IReadOnlyList<Uri>> instances, TimeSpan every) : IAsyncDisposable
@@ -97,15 +99,29 @@ public sealed class DevicePushers(FaultWorld world, Func<IReadOnlyList<Uri>> ins
 
     private async Task SendUntilAcknowledgedAsync(PushNode node, int index, SentReading reading, CancellationToken stop)
     {
-        var query = string.Create(CultureInfo.InvariantCulture,
-            $"update?api_key={node.WriteKey}&field1={reading.Level}&created_at={Uri.EscapeDataString(reading.At.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture))}");
+        var arduino = index % 2 == 1;
+        var level = reading.Level.ToString(CultureInfo.InvariantCulture);
+        HttpRequestMessage Request(Uri target) => arduino
+            ? new HttpRequestMessage(HttpMethod.Post, new Uri(target, "update"))
+            {
+                Headers = { { "X-THINGSPEAKAPIKEY", node.WriteKey } },
+                Content = new FormUrlEncodedContent(new Dictionary<string, string>
+                {
+                    ["field1"] = level + "\r\n",
+                    ["created_at"] = reading.At.ToOffset(TimeSpan.FromMinutes(330)).ToString("yyyy-MM-dd'T'HH:mm:ss.fffzzz", CultureInfo.InvariantCulture),
+                }),
+            }
+            : new HttpRequestMessage(HttpMethod.Get, new Uri(target, string.Create(CultureInfo.InvariantCulture,
+                $"update?api_key={node.WriteKey}&field1={level}&created_at={Uri.EscapeDataString(reading.At.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture))}")));
+
         for (var attempt = 0; ; attempt++)
         {
             var targets = instances();
             var target = targets[(index + attempt) % targets.Count];
             try
             {
-                using var response = await _http.GetAsync(new Uri(target, query), CancellationToken.None);
+                using var request = Request(target);
+                using var response = await _http.SendAsync(request, CancellationToken.None);
                 var body = await response.Content.ReadAsStringAsync(CancellationToken.None);
                 if (response.StatusCode == HttpStatusCode.OK)
                 {

@@ -39,6 +39,20 @@ public sealed class AlertEvaluationTests : IntegrationTest
             Is.EqualTo(2));
     }
 
+    /// <summary>
+    /// A device sending its local time (+05:30, as the Indian fleet's firmware does) is alerted on like any other: the
+    /// batch's times reach evaluation's database read in UTC.
+    /// </summary>
+    [Test]
+    public async Task A_breach_sent_with_a_local_offset_raises_its_alert()
+    {
+        await RuleAsync(AlertRuleBuilder.ForNode(TelemetryScenario.Distributor, TelemetryScenario.Tank, LowLevel));
+
+        await AlertScenario.RecordFieldAsync(Platform.Api, TelemetryScenario.Tank, [("0.5", Now.AddMinutes(-4).ToOffset(TimeSpan.FromMinutes(330)))]);
+
+        Assert.That(await AlertsAsync(), Is.EqualTo("triggered 35 -"));
+    }
+
     [Test]
     public async Task A_duration_carries_over_to_the_next_batch_on_another_instance()
     {

@@ -51,7 +51,7 @@ public sealed class ThingSpeakPolling(
 
         var readKeys = channels.ToDictionary(c => c.NodeId, c => c.ReadKey);
         var fetched = Channel.CreateBounded<FetchedFeed>(new BoundedChannelOptions(settings.Concurrency * 2) { SingleWriter = false });
-        var claimed = new ConcurrentDictionary<Guid, bool>(); // true once its feed is with the writers
+        var unread = new ConcurrentDictionary<Guid, byte>(); // claimed, their feeds not yet with the writers
         using var backfills = new SemaphoreSlim(settings.BackfillConcurrency);
 
         // A writer that fails (the database gone) stops the reading too, instead of leaving it blocked on a full channel.
@@ -66,7 +66,7 @@ public sealed class ThingSpeakPolling(
         {
             try
             {
-                await Parallel.ForEachAsync(ClaimDueAsync(owner, cycleStart, started, channels.Count, claimed, stop.Token),
+                await Parallel.ForEachAsync(ClaimDueAsync(owner, cycleStart, started, channels.Count, unread, stop.Token),
                     new ParallelOptions { MaxDegreeOfParallelism = settings.Concurrency, CancellationToken = stop.Token },
                     async (claim, ct) =>
                     {
@@ -80,7 +80,7 @@ public sealed class ThingSpeakPolling(
                         {
                             var feed = await poller.FetchAsync(claim, readKeys.GetValueOrDefault(claim.NodeId), ct);
                             await fetched.Writer.WriteAsync(feed with { NextPollAt = NextPollAt(cycleStart, started, feed), Backfill = backfill }, ct);
-                            claimed[claim.NodeId] = true;
+                            unread.TryRemove(claim.NodeId, out _);
                         }
                         catch when (backfill)
                         {
@@ -102,7 +102,7 @@ public sealed class ThingSpeakPolling(
         }
         finally
         {
-            await HandBackAsync(owner, [.. claimed.Where(c => !c.Value).Select(c => c.Key)]);
+            await HandBackAsync(owner, [.. unread.Keys]);
         }
 
         var report = new PollCycleReport(channels.Count, polls.Count, polls.Count(p => !p.Succeeded), polls.Sum(p => p.Stored), clock.GetElapsedTime(started));
@@ -197,14 +197,14 @@ public sealed class ThingSpeakPolling(
     /// seconds would wait behind them (the load test's latencies showed it); spread out, the same work is a steady few percent.
     /// </summary>
     private async IAsyncEnumerable<PollClaim> ClaimDueAsync(
-        string owner, DateTimeOffset cycleStart, long started, int scheduled, ConcurrentDictionary<Guid, bool> claimed,
+        string owner, DateTimeOffset cycleStart, long started, int scheduled, ConcurrentDictionary<Guid, byte> unread,
         [EnumeratorCancellation] CancellationToken ct)
     {
-        var claimedCount = 0;
+        var claimed = 0;
         while (true)
         {
             // A timer may fire a tick before the stopwatch says it is time: wait until it does.
-            var at = options.Value.Spread * ((double)claimedCount / Math.Max(1, scheduled));
+            var at = options.Value.Spread * ((double)claimed / Math.Max(1, scheduled));
             for (var due = at - clock.GetElapsedTime(started); due > TimeSpan.Zero; due = at - clock.GetElapsedTime(started))
             {
                 await Task.Delay(due, clock, ct);
@@ -217,10 +217,10 @@ public sealed class ThingSpeakPolling(
                 yield break;
             }
 
-            claimedCount += claims.Count;
+            claimed += claims.Count;
             foreach (var claim in claims)
             {
-                claimed[claim.NodeId] = false;
+                unread[claim.NodeId] = 0; // the whole chunk at once: a stop may come before all of it is yielded
             }
 
             foreach (var claim in claims)

@@ -14,4 +14,11 @@ public sealed record IngestionProfile(
 }
 
 /// <summary>One entry as a source delivered it: its time, the source's entry id if any, and its fields as text.</summary>
-public sealed record RawEntry(DateTimeOffset Timestamp, long? EntryId, IReadOnlyDictionary<string, string?> Fields);
+public sealed record RawEntry(DateTimeOffset Timestamp, long? EntryId, IReadOnlyDictionary<string, string?> Fields)
+{
+    /// <summary>
+    /// The entry's instant, in UTC: an offset a device sends says where it is, not when, and everything downstream
+    /// (readings, refusals, the batch's event, the database's parameters) takes UTC.
+    /// </summary>
+    public DateTimeOffset Timestamp { get; init; } = Timestamp.ToUniversalTime();
+}
