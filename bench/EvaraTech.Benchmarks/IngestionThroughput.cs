@@ -28,7 +28,7 @@ public static class IngestionThroughput
     private const int EntriesPerCommand = 50;
     private const int Rounds = 5;
 
-    /// <summary>Batches written at once, by either path: as many as the machine has cores (a poll cycle runs 8 writers).</summary>
+    /// <summary>Streams of batches written at once, by either path: as many as the machine has cores (a poll cycle runs 8 writers).</summary>
     private static readonly int Streams = Environment.ProcessorCount;
     private const int LatencyMs = 200;
     private const int SimulatorIntervalSeconds = 10;
@@ -54,9 +54,9 @@ public static class IngestionThroughput
 
     private static async Task<IReadOnlyList<ReportLine>> PipelineVersusCopyAsync(BenchDatabase database, IServiceProvider services)
     {
-        // Every third simulated node is a tank: the first 100 of them.
-        await SimulatedNodes.ArrangeAsync(database.AdminConnectionString, Tanks * 3, new ChannelKeyProtection(ChannelKeyOptions.DevelopmentSecret).SealReadKey);
-        var tanks = await TankIdsAsync(database);
+        // Every third simulated node is a tank: 100 for each stream.
+        await SimulatedNodes.ArrangeAsync(database.AdminConnectionString, Tanks * Streams * 3, new ChannelKeyProtection(ChannelKeyOptions.DevelopmentSecret).SealReadKey);
+        var tanks = (await TankIdsAsync(database)).Chunk(Tanks).ToList();
         var scopes = services.GetRequiredService<IServiceScopeFactory>();
         var connection = database.AdminConnectionString;
 
@@ -75,7 +75,7 @@ public static class IngestionThroughput
 
         var pipelineRate = Median(pipeline);
         var copyRate = Median(copy);
-        var batches = $"{Tanks} tanks × {EntriesPerCommand} entries a batch, {Streams} at a time, median of {Rounds} rounds";
+        var batches = $"{Tanks} tanks × {EntriesPerCommand} entries a batch, {Streams} streams of their own tanks, median of {Rounds} rounds";
         return
         [
             ReportLine.Value($"ingestion, whole pipeline ({batches})", string.Create(CultureInfo.InvariantCulture, $"{pipelineRate:N0} readings/s"),
@@ -87,24 +87,41 @@ public static class IngestionThroughput
         ];
     }
 
+    /// <summary>
+    /// The round's batches, <paramref name="batches"/> in all, as <see cref="Streams"/> streams of batches one after another,
+    /// each stream on tanks of its own: as a poll cycle's writers and devices send them (two batches of one node at once
+    /// are rare, and the writer makes them wait for each other).
+    /// </summary>
+    private static Task StreamsAsync(IReadOnlyList<Guid[]> tanks, int batches, Func<Guid[], int, Task> write) =>
+        Task.WhenAll(Enumerable.Range(0, Streams).Select(async stream =>
+        {
+            for (var batch = 0; batch < batches / Streams; batch++)
+            {
+                await write(tanks[stream], batch);
+            }
+        }));
+
+    private static int Readings(int batches) => batches / Streams * Streams * Tanks * EntriesPerCommand;
+
     /// <returns>readings per second through <see cref="RecordTelemetryBatchCommand"/>, one transaction per batch</returns>
-    private static async Task<double> PipelineRoundAsync(IServiceScopeFactory scopes, IReadOnlyList<Guid> tanks, DateTimeOffset start, int batches)
+    private static async Task<double> PipelineRoundAsync(IServiceScopeFactory scopes, IReadOnlyList<Guid[]> tanks, DateTimeOffset start, int batches)
     {
         // Built first: what is timed is the pipeline, from the entries as a poller hands them over.
-        var commands = Enumerable.Range(0, batches).Select(c => new RecordTelemetryBatchCommand(IngestionSources.Poll,
-            [.. tanks.Select((node, n) => new NodeEntries(node, [.. Enumerable.Range(c * EntriesPerCommand, EntriesPerCommand).Select(i => Entry(start, n, i))]))])).ToList();
+        var commands = tanks.ToDictionary(t => t, t => Enumerable.Range(0, batches / Streams).Select(c => new RecordTelemetryBatchCommand(IngestionSources.Poll,
+            [.. t.Select((node, n) => new NodeEntries(node, [.. Enumerable.Range(c * EntriesPerCommand, EntriesPerCommand).Select(i => Entry(start, n, i))]))])).ToList());
         var clock = Stopwatch.StartNew();
-        await Parallel.ForEachAsync(commands, new ParallelOptions { MaxDegreeOfParallelism = Streams }, async (command, ct) =>
-            await scopes.RunAsync(sp => sp.GetRequiredService<ISender>().Send(command, ct).AsTask(), ct));
+        await StreamsAsync(tanks, batches, (stream, batch) =>
+            scopes.RunAsync(sp => sp.GetRequiredService<ISender>().Send(commands[stream][batch]).AsTask(), CancellationToken.None));
 
-        return commands.Sum(c => c.Nodes.Sum(n => n.Entries.Count)) / clock.Elapsed.TotalSeconds;
+        return Readings(batches) / clock.Elapsed.TotalSeconds;
     }
 
     /// <returns>readings per second of the same rows, typed already, by binary COPY straight into the table, one transaction per batch</returns>
-    private static async Task<double> CopyRoundAsync(string connectionString, IReadOnlyList<Guid> tanks, DateTimeOffset start, int batches)
+    private static async Task<double> CopyRoundAsync(string connectionString, IReadOnlyList<Guid[]> streams, DateTimeOffset start, int batches)
     {
         var clock = Stopwatch.StartNew();
-        await Parallel.ForEachAsync(Enumerable.Range(0, batches), new ParallelOptions { MaxDegreeOfParallelism = Streams }, async (batch, ct) =>
+        var ct = CancellationToken.None;
+        await StreamsAsync(streams, batches, async (tanks, batch) =>
         {
             await using var connection = new NpgsqlConnection(connectionString);
             await connection.OpenAsync(ct);
@@ -114,7 +131,7 @@ public static class IngestionThroughput
                 FROM STDIN (FORMAT BINARY)
                 """))
             {
-                for (var n = 0; n < tanks.Count; n++)
+                for (var n = 0; n < tanks.Length; n++)
                 {
                     for (var i = batch * EntriesPerCommand; i < (batch + 1) * EntriesPerCommand; i++)
                     {
@@ -129,7 +146,7 @@ public static class IngestionThroughput
             await transaction.CommitAsync(ct);
         });
 
-        return batches * tanks.Count * EntriesPerCommand / clock.Elapsed.TotalSeconds;
+        return Readings(batches) / clock.Elapsed.TotalSeconds;
     }
 
     private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);

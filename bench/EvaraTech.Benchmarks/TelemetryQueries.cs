@@ -123,7 +123,7 @@ public static class TelemetryQueries
             await using (var transaction = await app.BeginTransactionAsync())
             {
                 await app.ExecuteAsync("SELECT tenancy.set_user_context(NULL, 'system', NULL, NULL)", transaction: transaction);
-                var result = await TelemetryWriter.WriteAsync(app, transaction, readings, readings.Max(r => r.Timestamp), StagingMode.BinaryCopy, CancellationToken.None);
+                var result = await TelemetryWriter.WriteAsync(app, transaction, readings, readings.Max(r => r.Timestamp), WireMode.BinaryCopy, CancellationToken.None);
                 if (result.Written != readings.Count)
                 {
                     throw new InvalidOperationException($"Poll cycle {cycle}: {result}");

@@ -1,7 +1,10 @@
 using EvaraTech.IntegrationTests.Infrastructure;
 using EvaraTech.IntegrationTests.Infrastructure.TestData;
 using EvaraTech.IntegrationTests.Telemetry;
+using EvaraTech.Application.IntegrationEvents;
+using EvaraTech.Infrastructure.Database;
 using EvaraTech.Modules.Alerts.Persistence;
+using EvaraTech.Modules.Telemetry.Contracts;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -50,6 +53,38 @@ public sealed class AlertEvaluationTests : IntegrationTest
 
         await AlertScenario.RecordFieldAsync(Platform.Api, TelemetryScenario.Tank, [("0.5", Now.AddMinutes(-4).ToOffset(TimeSpan.FromMinutes(330)))]);
 
+        Assert.That(await AlertsAsync(), Is.EqualTo("triggered 35 -"));
+    }
+
+    /// <summary>Nothing is stored at the event's time: only the readings it carries can raise the alert.</summary>
+    [Test]
+    public async Task An_event_is_judged_on_the_readings_it_carries()
+    {
+        await RuleAsync(AlertRuleBuilder.ForNode(TelemetryScenario.Distributor, TelemetryScenario.Tank, LowLevel));
+        var at = Now.AddMinutes(-30);
+
+        await Platform.Api.Services.GetRequiredService<IServiceScopeFactory>().RunAsync(async services =>
+        {
+            await services.GetRequiredService<IIntegrationEventPublisher>().PublishAsync(new TelemetryBatchRecorded(Guid.CreateVersion7(), Now,
+                TelemetryScenario.Tank, TelemetryScenario.Distributor, "tank", 1, at, at,
+                [new StoredReading(at, new Dictionary<string, double> { ["water_level_cm"] = 35 })]), CancellationToken.None);
+            return true;
+        }, CancellationToken.None);
+        await Platform.Api.HandledAsync();
+
+        Assert.That(await AlertsAsync(), Is.EqualTo("triggered 35 -"));
+    }
+
+    [Test]
+    public async Task A_batch_too_large_to_carry_is_read_back_and_judged()
+    {
+        await RuleAsync(AlertRuleBuilder.ForNode(TelemetryScenario.Distributor, TelemetryScenario.Tank, LowLevel));
+
+        await SendAsync(Platform.Api, TelemetryScenario.Tank,
+            [.. Enumerable.Range(0, TelemetryBatchRecorded.CarriedReadings).Select(i => ("1", -40 + i)), ("0.5", -20)]);
+
+        Assert.That(await Database.ScalarAsync<string>("SELECT payload ->> 'readings' FROM integration.outbox WHERE event_type LIKE '%TelemetryBatchRecorded%'"),
+            Is.Null, "the event carried no readings");
         Assert.That(await AlertsAsync(), Is.EqualTo("triggered 35 -"));
     }
 

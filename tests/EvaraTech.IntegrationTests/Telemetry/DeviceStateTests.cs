@@ -16,7 +16,7 @@ public sealed class DeviceStateTests : IntegrationTest
     public async Task Concurrent_batches_of_one_node_lose_no_reading_and_no_increase()
     {
         var now = DateTimeOffset.UtcNow;
-        await CreateNodesAsync();
+        await TelemetryScenario.CreateNodesAsync(Database);
         const int Batches = 8;
         const int PerBatch = 15;
         // Interleaved batches: batch b holds readings b, b+8, b+16, … of one flow meter's counter.
@@ -26,8 +26,8 @@ public sealed class DeviceStateTests : IntegrationTest
 
         await Task.WhenAll(Enumerable.Range(0, Batches).Select(async b =>
         {
-            await using var connection = await OpenAsSystemAsync();
-            await WriteAsync(connection, [.. readings.Where((_, i) => i % Batches == b)], now);
+            await using var connection = await TelemetryScenario.OpenAsApplicationAsync(Database);
+            await TelemetryScenario.WriteAsSystemAsync(connection, [.. readings.Where((_, i) => i % Batches == b)], now);
         }));
 
         await Assert.MultipleAsync(async () =>
@@ -45,11 +45,11 @@ public sealed class DeviceStateTests : IntegrationTest
     public async Task Late_data_never_replaces_the_latest_reading()
     {
         var now = DateTimeOffset.UtcNow;
-        await CreateNodesAsync();
-        await using var connection = await OpenAsSystemAsync();
-        await WriteAsync(connection, [new TankReading(TelemetryScenario.Tank, now.AddMinutes(-1), 250, BatteryVoltage: 3.75, RssiDbm: -85)], now);
+        await TelemetryScenario.CreateNodesAsync(Database);
+        await using var connection = await TelemetryScenario.OpenAsApplicationAsync(Database);
+        await TelemetryScenario.WriteAsSystemAsync(connection, [new TankReading(TelemetryScenario.Tank, now.AddMinutes(-1), 250, BatteryVoltage: 3.75, RssiDbm: -85)], now);
 
-        await WriteAsync(connection, [new TankReading(TelemetryScenario.Tank, now.AddHours(-3), 100, BatteryVoltage: 3.5)], now);
+        await TelemetryScenario.WriteAsSystemAsync(connection, [new TankReading(TelemetryScenario.Tank, now.AddHours(-3), 100, BatteryVoltage: 3.5)], now);
 
         await Assert.MultipleAsync(async () =>
         {
@@ -65,10 +65,10 @@ public sealed class DeviceStateTests : IntegrationTest
     public async Task Readings_that_age_out_of_the_window_leave_the_state_of_a_quiet_node()
     {
         var now = DateTimeOffset.UtcNow;
-        await CreateNodesAsync();
-        await using (var connection = await OpenAsSystemAsync())
+        await TelemetryScenario.CreateNodesAsync(Database);
+        await using (var connection = await TelemetryScenario.OpenAsApplicationAsync(Database))
         {
-            await WriteAsync(connection, [new DeepReading(TelemetryScenario.Deep, now.AddHours(-30), 20), new DeepReading(TelemetryScenario.Deep, now.AddHours(-2), 22)], now);
+            await TelemetryScenario.WriteAsSystemAsync(connection, [new DeepReading(TelemetryScenario.Deep, now.AddHours(-30), 20), new DeepReading(TelemetryScenario.Deep, now.AddHours(-2), 22)], now);
         }
 
         // The node went quiet: its state was last computed long ago, when both readings were recent.
@@ -79,30 +79,5 @@ public sealed class DeviceStateTests : IntegrationTest
         Assert.That(refreshed, Is.EqualTo(1));
         Assert.That(await Database.ScalarAsync<int>($"SELECT readings_24h FROM telemetry.device_states WHERE node_id = '{TelemetryScenario.Deep}'"), Is.EqualTo(1));
         Assert.That(await Database.ScalarAsync<double>($"SELECT primary_avg_24h FROM telemetry.device_states WHERE node_id = '{TelemetryScenario.Deep}'"), Is.EqualTo(22));
-    }
-
-    private static async Task CreateNodesAsync()
-    {
-        await using var connection = await TelemetryScenario.OpenWithNodesAsync(Database.AdminConnectionString);
-    }
-
-    private static async Task<NpgsqlConnection> OpenAsSystemAsync()
-    {
-        var connection = new NpgsqlConnection(Database.AppConnectionString);
-        await connection.OpenAsync();
-        return connection;
-    }
-
-    /// <summary>One batch in one transaction that carries the platform's own context, as ingestion's does.</summary>
-    private static async Task WriteAsync(NpgsqlConnection connection, IReadOnlyCollection<IReading> readings, DateTimeOffset now)
-    {
-        await using var transaction = await connection.BeginTransactionAsync();
-        await using (var context = new NpgsqlCommand("SELECT tenancy.set_user_context(NULL, 'system', NULL, NULL)", connection, transaction))
-        {
-            await context.ExecuteNonQueryAsync();
-        }
-
-        await TelemetryWriter.WriteAsync(connection, transaction, readings, now, StagingMode.BinaryCopy, CancellationToken.None);
-        await transaction.CommitAsync();
     }
 }

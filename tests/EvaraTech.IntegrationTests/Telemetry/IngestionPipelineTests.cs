@@ -1,6 +1,11 @@
+using System.Globalization;
+using System.Text.Json;
+using EvaraTech.Application.Persistence;
 using EvaraTech.Application.Security;
+using EvaraTech.Infrastructure.Messaging;
 using EvaraTech.Modules.Nodes.Contracts;
 using EvaraTech.Modules.Telemetry.Application.RecordTelemetryBatch;
+using EvaraTech.Modules.Telemetry.Contracts;
 using EvaraTech.Modules.Telemetry.Domain.Ingestion;
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;
@@ -90,6 +95,51 @@ public sealed class IngestionPipelineTests : IntegrationTest
         Assert.That(await Database.ScalarAsync<string>($"""
             SELECT string_agg(water_level_cm::text, ',' ORDER BY "timestamp") FROM telemetry.telemetry_tank WHERE node_id = '{TelemetryScenario.Tank}'
             """), Is.EqualTo("60,160"), "the first of the two at the same time (1 × 100, calibrated), then the next");
+    }
+
+    /// <summary>
+    /// A push's or a poll's few readings travel in their event, equal to what the reader would read back (reals to
+    /// their stored precision, times to the microsecond), so evaluation reads nothing; a back-fill's many do not.
+    /// </summary>
+    [Test]
+    public async Task A_small_batch_event_carries_its_readings_as_stored_and_a_large_one_none()
+    {
+        var now = DateTimeOffset.UtcNow;
+        await TelemetryScenario.ArrangeChannelTankAsync(Database, now);
+        var small = Enumerable.Range(0, TelemetryBatchRecorded.CarriedReadings)
+            .Select(i => Entry(now.AddMinutes(-200 + i).AddTicks(1234567), i + 1, (1.23457 + i / 7.0).ToString("R", CultureInfo.InvariantCulture), "24.3")).ToList();
+        var large = Enumerable.Range(0, TelemetryBatchRecorded.CarriedReadings + 1)
+            .Select(i => Entry(now.AddMinutes(-100 + i), i + 100, "1.5", null)).ToList();
+
+        await SendAsync(small);
+        await SendAsync(large);
+
+        var events = await BatchEventsAsync();
+        var smallEvent = events.Single(e => e.Stored == small.Count);
+        IReadOnlyList<StoredReading> readBack;
+        using (var scope = SystemScope())
+        {
+            readBack = await scope.ServiceProvider.GetRequiredService<IUnitOfWork>().RunAsync(() =>
+                scope.ServiceProvider.GetRequiredService<ITelemetryBatchReader>().ReadAsync(TelemetryScenario.Tank, "tank", smallEvent.From, smallEvent.To, CancellationToken.None),
+                CancellationToken.None);
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(smallEvent.Readings, Has.Count.EqualTo(small.Count));
+            Assert.That(smallEvent.Readings!.Select(r => r.At), Is.EqualTo(readBack.Select(r => r.At)));
+            Assert.That(smallEvent.Readings!.Select(r => r.Values.Keys.Order()), Has.All.EquivalentTo(new[] { "temperature_c", "water_level_cm", "water_level_percent" }));
+            Assert.That(smallEvent.Readings!.Select(r => r.Values.OrderBy(v => v.Key)),
+                Is.EqualTo(readBack.Select(r => r.Values.Where(v => smallEvent.Readings![0].Values.ContainsKey(v.Key)).OrderBy(v => v.Key))),
+                "each metric exactly as the database gives it back");
+            Assert.That(events.Single(e => e.Stored == large.Count).Readings, Is.Null, "over the limit: consumers read them");
+        });
+    }
+
+    private static async Task<List<TelemetryBatchRecorded>> BatchEventsAsync()
+    {
+        var payloads = await Database.ScalarAsync<string>("SELECT json_agg(payload)::text FROM integration.outbox WHERE event_type LIKE '%TelemetryBatchRecorded%'");
+        return JsonSerializer.Deserialize<List<TelemetryBatchRecorded>>(payloads!, OutboxDispatcher.Json)!;
     }
 
     private static RawEntry Entry(DateTimeOffset at, long id, string? field1, string? field2) =>

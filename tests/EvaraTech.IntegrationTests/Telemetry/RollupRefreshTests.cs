@@ -21,7 +21,7 @@ public sealed class RollupRefreshTests : IntegrationTest
         var start = TelemetryScenario.Start(now);
         await using var connection = await OpenAsync();
         await TelemetryScenario.CreateNodesAsync(connection);
-        await TelemetryScenario.WriteAsync(connection, TelemetryScenario.Readings(start), now, StagingMode.BinaryCopy);
+        await TelemetryScenario.WriteAsync(connection, TelemetryScenario.Readings(start), now, WireMode.BinaryCopy);
         await Refresh.RunAsync(CancellationToken.None);
         var otherNodesBefore = await RollupVersionsAsync(TelemetryScenario.Flow, TelemetryScenario.Deep);
 
@@ -30,7 +30,7 @@ public sealed class RollupRefreshTests : IntegrationTest
         [
             new TankReading(TelemetryScenario.Tank, start.AddHours(3).AddMinutes(5), 123).Measured(TelemetryScenario.Geometry),
             new TankReading(TelemetryScenario.Tank, start.AddHours(20).AddMinutes(5), 321).Measured(TelemetryScenario.Geometry),
-        ], now, StagingMode.BinaryCopy);
+        ], now, WireMode.BinaryCopy);
         var refreshed = await Refresh.RunAsync(CancellationToken.None);
 
         var days = new[] { start.AddHours(3), start.AddHours(20) }.Select(t => t.UtcDateTime.Date).Distinct().Count();
@@ -57,7 +57,7 @@ public sealed class RollupRefreshTests : IntegrationTest
         var now = DateTimeOffset.UtcNow;
         await using var connection = await OpenAsync();
         await TelemetryScenario.CreateNodesAsync(connection);
-        await TelemetryScenario.WriteAsync(connection, TelemetryScenario.Readings(TelemetryScenario.Start(now)), now, StagingMode.BinaryCopy);
+        await TelemetryScenario.WriteAsync(connection, TelemetryScenario.Readings(TelemetryScenario.Start(now)), now, WireMode.BinaryCopy);
         var first = await Refresh.RunAsync(CancellationToken.None);
         var versions = await RollupVersionsAsync(TelemetryScenario.Tank, TelemetryScenario.Flow, TelemetryScenario.Deep);
 
@@ -79,10 +79,10 @@ public sealed class RollupRefreshTests : IntegrationTest
         var readings = TelemetryScenario.Readings(TelemetryScenario.Start(now));
         await using var connection = await OpenAsync();
         await TelemetryScenario.CreateNodesAsync(connection);
-        await TelemetryScenario.WriteAsync(connection, readings, now, StagingMode.BinaryCopy);
+        await TelemetryScenario.WriteAsync(connection, readings, now, WireMode.BinaryCopy);
         await Refresh.RunAsync(CancellationToken.None);
 
-        var again = await TelemetryScenario.WriteAsync(connection, readings, now, StagingMode.BinaryCopy);
+        var again = await TelemetryScenario.WriteAsync(connection, readings, now, WireMode.BinaryCopy);
 
         Assert.That(again, Is.EqualTo(new WriteResult(readings.Count, 0, readings.Count, 0, 0)));
         Assert.That(await Database.ScalarAsync<long>("SELECT count(*) FROM telemetry.rollup_invalidations"), Is.Zero);

@@ -32,7 +32,7 @@ public sealed class StorageConformanceTests
         _plain = new NpgsqlConnection(Platform.Database.AdminConnectionString);
         await _plain.OpenAsync();
         await TelemetryScenario.CreateNodesAsync(_plain);
-        await TelemetryScenario.IngestAsync(_plain, now, StagingMode.BinaryCopy, () => ExecuteAsync(_plain, "SELECT * FROM telemetry.refresh_rollups()"));
+        await TelemetryScenario.IngestAsync(_plain, now, WireMode.BinaryCopy, () => ExecuteAsync(_plain, "SELECT * FROM telemetry.refresh_rollups()"));
         await ExecuteAsync(_plain, "SELECT * FROM telemetry.refresh_rollups()");
 
         _timescale = await TimescaleHarness.StartAsync();
@@ -40,7 +40,7 @@ public sealed class StorageConformanceTests
         _hyper = new NpgsqlConnection(_timescale.ConnectionString);
         await _hyper.OpenAsync();
         await TelemetryScenario.CreateNodesAsync(_hyper);
-        await TelemetryScenario.IngestAsync(_hyper, now, StagingMode.JsonRows, () => RefreshContinuousAggregatesAsync(_hyper));
+        await TelemetryScenario.IngestAsync(_hyper, now, WireMode.JsonRows, () => RefreshContinuousAggregatesAsync(_hyper));
         await RefreshContinuousAggregatesAsync(_hyper);
     }
 

@@ -52,7 +52,7 @@ public sealed class TelemetryApiTests : TenantWorldTest
     {
         await using var connection = new NpgsqlConnection(Platform.Database.AdminConnectionString);
         await connection.OpenAsync();
-        await TelemetryScenario.WriteAsync(connection, [.. readings], Now, StagingMode.BinaryCopy);
+        await TelemetryScenario.WriteAsync(connection, [.. readings], Now, WireMode.BinaryCopy);
     }
 
     private static async Task RefreshRollupsAsync() => await Database.ExecuteAsync("SELECT count(*) FROM telemetry.refresh_rollups()");

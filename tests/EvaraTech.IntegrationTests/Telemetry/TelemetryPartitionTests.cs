@@ -73,7 +73,7 @@ public sealed class TelemetryPartitionTests : IntegrationTest
             new TankReading(TelemetryScenario.Tank, now.AddDays(-89), 20),
             new TankReading(TelemetryScenario.Tank, now.AddMinutes(5), 30),
             new TankReading(TelemetryScenario.Tank, now.AddDays(40), 40),
-        ], now, StagingMode.BinaryCopy);
+        ], now, WireMode.BinaryCopy);
 
         var misplaced = await Database.ScalarAsync<long>("""
             SELECT count(*) FROM telemetry.telemetry_tank t

@@ -87,28 +87,56 @@ public static class TelemetryScenario
 
     /// <summary>Writes the scenario as ingestion would: the on-time batch, the late batch, then the late batch again.</summary>
     public static async Task<IReadOnlyList<WriteResult>> IngestAsync(
-        NpgsqlConnection connection, DateTimeOffset now, StagingMode staging, Func<Task>? betweenBatches = null)
+        NpgsqlConnection connection, DateTimeOffset now, WireMode wire, Func<Task>? betweenBatches = null)
     {
         var start = Start(now);
         var all = Readings(start);
         var results = new List<WriteResult>
         {
-            await WriteAsync(connection, [.. all.Where(r => !IsLate(r, start))], now, staging),
+            await WriteAsync(connection, [.. all.Where(r => !IsLate(r, start))], now, wire),
         };
         if (betweenBatches is not null)
         {
             await betweenBatches();
         }
 
-        results.Add(await WriteAsync(connection, [.. all.Where(r => IsLate(r, start))], now, staging));
-        results.Add(await WriteAsync(connection, [.. all.Where(r => IsLate(r, start))], now, staging));
+        results.Add(await WriteAsync(connection, [.. all.Where(r => IsLate(r, start))], now, wire));
+        results.Add(await WriteAsync(connection, [.. all.Where(r => IsLate(r, start))], now, wire));
         return results;
     }
 
-    public static async Task<WriteResult> WriteAsync(NpgsqlConnection connection, IReadOnlyCollection<IReading> readings, DateTimeOffset now, StagingMode staging)
+    public static async Task<WriteResult> WriteAsync(NpgsqlConnection connection, IReadOnlyCollection<IReading> readings, DateTimeOffset now, WireMode wire)
     {
         await using var transaction = await connection.BeginTransactionAsync();
-        var result = await TelemetryWriter.WriteAsync(connection, transaction, readings, now, staging, CancellationToken.None);
+        var result = await TelemetryWriter.WriteAsync(connection, transaction, readings, now, wire, CancellationToken.None);
+        await transaction.CommitAsync();
+        return result;
+    }
+
+    /// <summary>Creates the scenario's nodes in <paramref name="database"/>.</summary>
+    public static async Task CreateNodesAsync(TestDatabase database)
+    {
+        await using var connection = await OpenWithNodesAsync(database.AdminConnectionString);
+    }
+
+    /// <summary>An open connection as the application's login.</summary>
+    public static async Task<NpgsqlConnection> OpenAsApplicationAsync(TestDatabase database)
+    {
+        var connection = new NpgsqlConnection(database.AppConnectionString);
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    /// <summary>One batch in one transaction that carries the platform's own context, as ingestion's does.</summary>
+    public static async Task<WriteResult> WriteAsSystemAsync(NpgsqlConnection connection, IReadOnlyCollection<IReading> readings, DateTimeOffset now)
+    {
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var context = new NpgsqlCommand("SELECT tenancy.set_user_context(NULL, 'system', NULL, NULL)", connection, transaction))
+        {
+            await context.ExecuteNonQueryAsync();
+        }
+
+        var result = await TelemetryWriter.WriteAsync(connection, transaction, readings, now, WireMode.BinaryCopy, CancellationToken.None);
         await transaction.CommitAsync();
         return result;
     }

@@ -73,7 +73,7 @@ public sealed class TelemetrySeedTests
                 await using var transaction = await app.BeginTransactionAsync();
                 await app.ExecuteAsync("SELECT tenancy.set_user_context(NULL, 'system', NULL, NULL)", transaction: transaction);
                 var written = await TelemetryWriter.WriteAsync(app, transaction, readings, readings.Max(r => r.Timestamp),
-                    StagingMode.BinaryCopy, CancellationToken.None);
+                    WireMode.BinaryCopy, CancellationToken.None);
                 Assert.That(written.Written, Is.EqualTo(Nodes), $"poll cycle {cycle}");
                 await transaction.CommitAsync();
             }

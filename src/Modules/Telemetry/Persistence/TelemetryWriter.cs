@@ -1,20 +1,25 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
+using EvaraTech.Modules.Telemetry.Contracts;
 using EvaraTech.Modules.Telemetry.Domain;
 using Npgsql;
 using NpgsqlTypes;
 
 namespace EvaraTech.Modules.Telemetry.Persistence;
 
-/// <summary>How readings reach the staging table.</summary>
-public enum StagingMode
+/// <summary>How readings travel to the server.</summary>
+public enum WireMode
 {
-    /// <summary>Binary COPY: what the platform uses.</summary>
+    /// <summary>
+    /// Binary COPY: what the platform uses. Straight into the reading table when the connection may take the
+    /// ingestion role (<see cref="TelemetryWriter"/>), else into a staging table first.
+    /// </summary>
     BinaryCopy,
 
     /// <summary>
-    /// JSON parameters of 20 rows: for servers whose wire protocol cannot COPY (the PGlite TimescaleDB harness crashes
-    /// on COPY FROM STDIN). Everything after the staging table is the same statements.
+    /// JSON parameters of 20 rows into the staging table: for servers whose wire protocol cannot COPY (the PGlite
+    /// TimescaleDB harness crashes on COPY FROM STDIN). Everything after the staging table is the same statements.
     /// </summary>
     JsonRows,
 }
@@ -23,24 +28,29 @@ public enum StagingMode
 public sealed record WriteResult(int Received, int Written, int Duplicates, int TooOld, int InFuture);
 
 /// <summary>
-/// Stores a batch of typed readings, idempotently on (node, timestamp), in the caller's transaction:
-/// stage (binary COPY) → lock the batch's nodes → insert what is new → derive per-row increases from the previous
-/// reading (late rows also fix the reading after them) → latest values → device state. Per-node advisory locks
-/// serialise two batches of one node, so derived values and device state never lose an update.
+/// Stores a batch of typed readings, idempotently on (node, timestamp), in the caller's transaction. Per-node advisory
+/// locks serialise every writer of a node, so what is stored can be known before writing: lock the batch's nodes →
+/// read which of the batch's (node, timestamp) pairs exist → binary COPY of the others straight into the table (as
+/// <c>evaratech_ingest</c>, the one role that may COPY past row-level security) → derive per-row increases from the
+/// previous reading (late rows also fix the reading after them) → latest values → device state. Where the role is
+/// not available, or COPY is not (<see cref="WireMode.JsonRows"/>), rows go through a staging table and
+/// <c>INSERT … ON CONFLICT DO NOTHING</c>. Either way a pair repeated inside the batch keeps its first occurrence.
 /// </summary>
 public static class TelemetryWriter
 {
+    private static readonly ConcurrentDictionary<string, bool> DirectCopyByLogin = new();
+
     public static async Task<WriteResult> WriteAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyCollection<IReading> readings, DateTimeOffset now,
-        StagingMode staging, CancellationToken cancellationToken) =>
-        (await WriteByNodeAsync(connection, transaction, readings, now, staging, cancellationToken)).Total;
+        WireMode wire, CancellationToken cancellationToken) =>
+        (await WriteByNodeAsync(connection, transaction, readings, now, wire, cancellationToken)).Total;
 
-    /// <returns>the batch's totals, and how many readings of each node were written (nodes with none are absent)</returns>
-    public static async Task<(WriteResult Total, IReadOnlyDictionary<Guid, int> WrittenByNode)> WriteByNodeAsync(
+    /// <returns>the batch's totals, and the readings of each node that were written (nodes with none are absent)</returns>
+    public static async Task<(WriteResult Total, IReadOnlyDictionary<Guid, IReadOnlyList<IReading>> WrittenByNode)> WriteByNodeAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyCollection<IReading> readings, DateTimeOffset now,
-        StagingMode staging, CancellationToken cancellationToken)
+        WireMode wire, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(transaction); // the staging tables keep rows until the commit
+        ArgumentNullException.ThrowIfNull(transaction); // the node locks and staging tables last until the commit
         var tooOld = 0;
         var inFuture = 0;
         var accepted = new List<IReading>(readings.Count);
@@ -54,24 +64,102 @@ public static class TelemetryWriter
             }
         }
 
-        var byNode = new Dictionary<Guid, int>();
+        var direct = wire == WireMode.BinaryCopy && accepted.Count > 0 && await CanCopyDirectAsync(connection, transaction, cancellationToken);
+        var byNode = new Dictionary<Guid, IReadOnlyList<IReading>>();
         foreach (var (layout, rows) in StagedLayout.All.Select(l => (l, accepted.Where(l.Holds).ToList())).Where(g => g.Item2.Count > 0))
         {
-            await WriteTypeAsync(connection, transaction, layout, rows, staging, byNode, cancellationToken);
+            var firsts = new Dictionary<(Guid, long), IReading>(rows.Count);
+            foreach (var row in rows)
+            {
+                firsts.TryAdd(Key(row.NodeId, row.Timestamp.UtcDateTime), row);
+            }
+
+            var written = direct
+                ? await CopyNewAsync(connection, transaction, layout, firsts, cancellationToken)
+                : await InsertStagedAsync(connection, transaction, layout, rows, firsts, wire, cancellationToken);
+            var nodes = written.GroupBy(r => r.NodeId).Select(g => new NodeWritten(g.Key, [.. g.OrderBy(r => r.Timestamp)])).ToList();
+            foreach (var node in nodes)
+            {
+                byNode[node.NodeId] = node.Readings;
+            }
+
+            if (nodes.Count > 0)
+            {
+                await DeriveAsync(connection, transaction, layout.Table, [.. firsts.Keys.Select(k => k.Item1).Distinct().Order()], nodes, cancellationToken);
+            }
         }
 
-        var written = byNode.Values.Sum();
-        return (new WriteResult(readings.Count, written, accepted.Count - written, tooOld, inFuture), byNode);
+        var writtenCount = byNode.Values.Sum(r => r.Count);
+        return (new WriteResult(readings.Count, writtenCount, accepted.Count - writtenCount, tooOld, inFuture), byNode);
     }
 
-    private static async Task WriteTypeAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, StagedLayout layout, List<IReading> rows, StagingMode staging,
-        Dictionary<Guid, int> writtenByNode, CancellationToken cancellationToken)
+    /// <summary>The readings one node got from a batch, in time order.</summary>
+    private sealed record NodeWritten(Guid NodeId, IReadOnlyList<IReading> Readings)
+    {
+        public DateTime FirstNew => Readings[0].Timestamp.UtcDateTime;
+
+        public DateTime Newest => Readings[^1].Timestamp.UtcDateTime;
+    }
+
+    /// <summary>
+    /// Locks the nodes, reads which of the batch's pairs are stored already (a statement of its own, so its snapshot
+    /// is taken once the locks are held and sees every earlier writer's commit), and COPYs the rest into the table.
+    /// </summary>
+    /// <param name="firsts">the batch's rows, each (node, timestamp) at its first occurrence</param>
+    /// <returns>the rows written</returns>
+    private static async Task<IReadOnlyCollection<IReading>> CopyNewAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, StagedLayout layout, Dictionary<(Guid, long), IReading> firsts,
+        CancellationToken cancellationToken)
+    {
+        var fresh = new Dictionary<(Guid, long), IReading>(firsts);
+        var spans = firsts.Values.GroupBy(r => r.NodeId).OrderBy(g => g.Key)
+            .Select(g => (NodeId: g.Key, From: g.Min(r => r.Timestamp.UtcDateTime), To: g.Max(r => r.Timestamp.UtcDateTime))).ToArray();
+        await using (var batch = new NpgsqlBatch(connection, transaction))
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(WriterStatements.LockNodes) { Parameters = { NodeIds([.. spans.Select(s => s.NodeId)]) } });
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(WriterStatements.BecomeIngestRole));
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(WriterStatements.StoredTimestamps(layout.Table))
+            {
+                Parameters =
+                {
+                    NodeIds([.. spans.Select(s => s.NodeId)]),
+                    new NpgsqlParameter("From", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = spans.Select(s => s.From).ToArray() },
+                    new NpgsqlParameter("To", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = spans.Select(s => s.To).ToArray() },
+                },
+            });
+            await using var stored = await batch.ExecuteReaderAsync(cancellationToken);
+            await stored.NextResultAsync(cancellationToken);
+            while (await stored.ReadAsync(cancellationToken))
+            {
+                var nodeId = stored.GetGuid(0);
+                foreach (var timestamp in stored.GetFieldValue<DateTime[]>(1))
+                {
+                    fresh.Remove(Key(nodeId, timestamp));
+                }
+            }
+        }
+
+        if (fresh.Count > 0)
+        {
+            await CopyAsync(connection, WriterStatements.CopyInto(layout), layout, fresh.Values, cancellationToken);
+        }
+
+        await ExecuteAsync(connection, transaction, WriterStatements.LeaveIngestRole, cancellationToken);
+        return fresh.Values;
+    }
+
+    /// <summary>(node, timestamp) as the database keeps it: timestamps to the microsecond, as binary COPY truncates them.</summary>
+    private static (Guid, long) Key(Guid nodeId, DateTime utc) => (nodeId, utc.Ticks / 10);
+
+    /// <returns>the rows written: of <paramref name="firsts"/>, those the insert answered</returns>
+    private static async Task<IReadOnlyCollection<IReading>> InsertStagedAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, StagedLayout layout, List<IReading> rows,
+        Dictionary<(Guid, long), IReading> firsts, WireMode wire, CancellationToken cancellationToken)
     {
         await ExecuteAsync(connection, transaction, WriterStatements.PrepareStaging(layout.Table), cancellationToken);
-        if (staging == StagingMode.BinaryCopy)
+        if (wire == WireMode.BinaryCopy)
         {
-            await CopyAsync(connection, layout, rows, cancellationToken);
+            await CopyAsync(connection, WriterStatements.CopyStaging(layout), layout, rows, cancellationToken);
         }
         else
         {
@@ -83,31 +171,51 @@ public static class TelemetryWriter
             }
         }
 
-        var nodeIds = rows.Select(r => r.NodeId).Distinct().Order().ToArray();
-        await LockNodesAsync(connection, transaction, nodeIds, cancellationToken);
-        var written = 0;
-        await using (var insert = new NpgsqlCommand(WriterStatements.InsertNew(layout), connection, transaction))
-        await using (var counts = await insert.ExecuteReaderAsync(cancellationToken))
+        await LockNodesAsync(connection, transaction, [.. rows.Select(r => r.NodeId).Distinct().Order()], cancellationToken);
+        var written = new List<IReading>();
+        await using var insert = new NpgsqlCommand(WriterStatements.InsertNew(layout), connection, transaction);
+        await using var inserted = await insert.ExecuteReaderAsync(cancellationToken);
+        while (await inserted.ReadAsync(cancellationToken))
         {
-            while (await counts.ReadAsync(cancellationToken))
-            {
-                writtenByNode[counts.GetGuid(0)] = counts.GetInt32(1);
-                written += counts.GetInt32(1);
-            }
+            written.Add(firsts[Key(inserted.GetGuid(0), inserted.GetDateTime(1))]);
         }
 
-        if (written == 0)
+        return written;
+    }
+
+    /// <summary>Derived columns from each node's first new reading on, then latest values and device state.</summary>
+    private static async Task DeriveAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, TelemetryTable table, Guid[] nodeIds, IReadOnlyList<NodeWritten> written,
+        CancellationToken cancellationToken)
+    {
+        var writtenIds = NodeIds([.. written.Select(w => w.NodeId)]);
+        foreach (var derivation in WriterStatements.Derivations(table))
         {
-            return;
+            await ExecuteAsync(connection, transaction, derivation, cancellationToken, writtenIds.Clone(),
+                new NpgsqlParameter("FirstNew", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = written.Select(w => w.FirstNew).ToArray() });
         }
 
-        foreach (var derivation in WriterStatements.Derivations(layout.Table))
+        await ExecuteAsync(connection, transaction, WriterStatements.UpsertLatest(table), cancellationToken, writtenIds,
+            new NpgsqlParameter("Newest", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = written.Select(w => w.Newest).ToArray() });
+        await RecomputeDeviceStatesAsync(connection, transaction, table, nodeIds, cancellationToken);
+    }
+
+    /// <summary>
+    /// Whether this login may take the ingestion role and that role bypasses row-level security; asked once per
+    /// login and database (roles change only with a migration, which runs before ingestion starts).
+    /// </summary>
+    private static async Task<bool> CanCopyDirectAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        var login = $"{connection.Host}:{connection.Port}/{connection.Database}/{connection.UserName}";
+        if (DirectCopyByLogin.TryGetValue(login, out var known))
         {
-            await ExecuteAsync(connection, transaction, derivation, cancellationToken);
+            return known;
         }
 
-        await ExecuteAsync(connection, transaction, WriterStatements.UpsertLatest(layout.Table), cancellationToken);
-        await RecomputeDeviceStatesAsync(connection, transaction, layout.Table, nodeIds, cancellationToken);
+        await using var command = new NpgsqlCommand(WriterStatements.MayBecomeIngestRole, connection, transaction);
+        var may = (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+        DirectCopyByLogin[login] = may;
+        return may;
     }
 
     /// <summary>Takes the nodes' transaction-scoped advisory locks, in id order (<paramref name="nodeIds"/> sorted).</summary>
@@ -121,9 +229,10 @@ public static class TelemetryWriter
 
     private static NpgsqlParameter NodeIds(Guid[] nodeIds) => new("NodeIds", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = nodeIds };
 
-    private static async Task CopyAsync(NpgsqlConnection connection, StagedLayout layout, List<IReading> rows, CancellationToken cancellationToken)
+    private static async Task CopyAsync(
+        NpgsqlConnection connection, string copy, StagedLayout layout, IEnumerable<IReading> rows, CancellationToken cancellationToken)
     {
-        await using var importer = await connection.BeginBinaryImportAsync(WriterStatements.CopyStaging(layout), cancellationToken);
+        await using var importer = await connection.BeginBinaryImportAsync(copy, cancellationToken);
 
         // The importer buffers and flushes by itself; writing values synchronously spares a state machine per value.
         foreach (var row in rows)
@@ -202,15 +311,42 @@ internal sealed record StagedLayout(TelemetryTable Table, Type ReadingType, IRea
 
     public string ColumnList => string.Join(", ", Columns.Select(c => $"\"{c.Name}\""));
 
+    public static StagedLayout Of(IReading reading) => All.Single(l => l.Holds(reading));
+
+    /// <summary>
+    /// The reading as <see cref="ITelemetryBatchReader"/> reads it back: the type's metrics, each as the database
+    /// returns its stored value (a real to its shortest digits, a pump's status as running 1 or 0), the time to the
+    /// microsecond.
+    /// </summary>
+    public StoredReading AsStored(IReading reading)
+    {
+        var values = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var column in Columns.Where(c => Table.Metric(c.Name) is not null))
+        {
+            if (column.Value(reading) is { } value)
+            {
+                values[column.Name] = value switch
+                {
+                    float f => double.Parse(f.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture),
+                    string status => status == "running" ? 1 : 0,
+                    _ => Convert.ToDouble(value, CultureInfo.InvariantCulture),
+                };
+            }
+        }
+
+        var ticks = reading.Timestamp.UtcTicks;
+        return new StoredReading(new DateTimeOffset(ticks - ticks % 10, TimeSpan.Zero), values);
+    }
+
     public bool Holds(IReading reading) => reading.GetType() == ReadingType;
 
-    /// <summary>The rows as a JSON array for <see cref="StagingMode.JsonRows"/>; floats keep their exact single value.</summary>
+    /// <summary>The rows as a JSON array for <see cref="WireMode.JsonRows"/>; floats keep their exact single value.</summary>
     public string ToJson(IEnumerable<IReading> rows) => JsonSerializer.Serialize(rows.Select(row => Columns.ToDictionary(
         c => c.Name,
         c => c.Value(row) switch
         {
             float f => (object)f.ToString("R", CultureInfo.InvariantCulture),
-            DateTimeOffset t => t.ToString("O", CultureInfo.InvariantCulture),
+            DateTimeOffset t => t.AddTicks(-(t.UtcTicks % 10)).ToString("O", CultureInfo.InvariantCulture), // to the microsecond, as binary COPY sends it
             string json when c.Type == NpgsqlDbType.Jsonb => JsonDocument.Parse(json).RootElement,
             var other => other,
         })));

@@ -17,17 +17,41 @@ internal static class WriterStatements
         FROM unnest(@NodeIds::uuid[]) AS id
         """;
 
+    /// <summary>Whether this login may SET ROLE to the ingestion role and that role bypasses row-level security.</summary>
+    public const string MayBecomeIngestRole = """
+        SELECT coalesce(pg_has_role(current_user, r.oid, 'MEMBER') AND r.rolbypassrls, false)
+        FROM (SELECT NULL) AS one
+        LEFT JOIN pg_roles r ON r.rolname = 'evaratech_ingest'
+        """;
+
+    /// <summary>For the pre-check and the COPY only; the transaction's end resets it whatever happens.</summary>
+    public const string BecomeIngestRole = "SET LOCAL ROLE evaratech_ingest";
+
+    public const string LeaveIngestRole = "RESET ROLE";
+
+    /// <summary>
+    /// The stored timestamps inside each node's span of the batch: a sub-select per node, so each is a range of the
+    /// primary key (a join let the planner hash the spans against every partition).
+    /// </summary>
+    public static string StoredTimestamps(TelemetryTable table) => $"""
+        SELECT s.node_id,
+               ARRAY(SELECT r."timestamp" FROM {table.RawTable} r
+                     WHERE r.node_id = s.node_id AND r."timestamp" BETWEEN s.earliest AND s.latest)
+        FROM unnest(@NodeIds::uuid[], @From::timestamptz[], @To::timestamptz[]) AS s(node_id, earliest, latest)
+        """;
+
+    public static string CopyInto(StagedLayout layout) =>
+        $"COPY {layout.Table.RawTable} ({layout.ColumnList}) FROM STDIN (FORMAT BINARY)";
+
     /// <summary>
     /// The staging tables live as long as their connection and are emptied at every commit (or rollback). Dropping
     /// them at commit instead cost a catalog write per table per batch and re-planned, on every batch, each prepared
-    /// statement that reads them: most of PostgreSQL's share of a poll. The DELETE empties them when one transaction
-    /// writes a second batch (on an empty table it costs nothing; TRUNCATE would write the catalog again).
+    /// statement that reads them. The DELETE empties one when a transaction writes a second batch (on an empty table it
+    /// costs nothing; TRUNCATE would write the catalog again).
     /// </summary>
     public static string PrepareStaging(TelemetryTable table) => $"""
         CREATE TEMP TABLE IF NOT EXISTS telemetry_stage_{table.Key} (LIKE {table.RawTable} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS;
         DELETE FROM telemetry_stage_{table.Key};
-        CREATE TEMP TABLE IF NOT EXISTS telemetry_written_{table.Key} (node_id uuid NOT NULL, "timestamp" timestamptz NOT NULL) ON COMMIT DELETE ROWS;
-        DELETE FROM telemetry_written_{table.Key};
         """;
 
     public static string CopyStaging(StagedLayout layout) =>
@@ -39,24 +63,19 @@ internal static class WriterStatements
         """;
 
     /// <summary>
-    /// New (node, timestamp) pairs only, noted for the derivations and the latest values; answers how many per node. A
-    /// pair repeated inside the batch keeps its first occurrence: DO NOTHING also skips a row that conflicts with one
-    /// this statement inserted, and the staging table is read in the order it was filled.
+    /// New (node, timestamp) pairs only, answered back. A pair repeated inside the batch keeps its first occurrence: DO
+    /// NOTHING also skips a row that conflicts with one this statement inserted, and the staging table is read in the
+    /// order it was filled.
     /// </summary>
     public static string InsertNew(StagedLayout layout) => $"""
-        WITH inserted AS (
-            INSERT INTO {layout.Table.RawTable} ({layout.ColumnList})
-            SELECT {layout.ColumnList}
-            FROM telemetry_stage_{layout.Table.Key}
-            ON CONFLICT (node_id, "timestamp") DO NOTHING
-            RETURNING node_id, "timestamp"),
-        noted AS (
-            INSERT INTO telemetry_written_{layout.Table.Key} (node_id, "timestamp")
-            SELECT node_id, "timestamp" FROM inserted)
-        SELECT node_id, count(*)::int FROM inserted GROUP BY node_id
+        INSERT INTO {layout.Table.RawTable} ({layout.ColumnList})
+        SELECT {layout.ColumnList}
+        FROM telemetry_stage_{layout.Table.Key}
+        ON CONFLICT (node_id, "timestamp") DO NOTHING
+        RETURNING node_id, "timestamp"
         """;
 
-    /// <summary>The derived columns of a type, each recomputed from the first new reading of every node onwards.</summary>
+    /// <summary>The derived columns of a type, each recomputed from every written node's first new reading (@FirstNew) onwards.</summary>
     public static IReadOnlyList<string> Derivations(TelemetryTable table) => table.Key switch
     {
         "flow" => [CounterIncrease(table, "cumulative_volume_liters", "volume_delta_liters")],
@@ -95,9 +114,7 @@ internal static class WriterStatements
     /// </summary>
     private static string Rederive(TelemetryTable table, string column, string rows, string value) => $"""
         WITH span AS (
-            SELECT node_id, min("timestamp") AS first_new
-            FROM telemetry_written_{table.Key}
-            GROUP BY node_id),
+            SELECT * FROM unnest(@NodeIds::uuid[], @FirstNew::timestamptz[]) AS s(node_id, first_new)),
         sequenced AS (
             SELECT s.node_id, c."timestamp", c.value
             FROM span s
@@ -119,13 +136,11 @@ internal static class WriterStatements
           AND t.{column} IS DISTINCT FROM q.value
         """;
 
-    /// <summary>The newest written reading of each node replaces the stored latest one only if it is newer.</summary>
+    /// <summary>The newest written reading of each node (@Newest) replaces the stored latest one only if it is newer.</summary>
     public static string UpsertLatest(TelemetryTable table) => $"""
         INSERT INTO telemetry.latest_readings AS l (node_id, telemetry_type, "timestamp", "values", updated_at)
         SELECT r.node_id, '{table.Key}', r."timestamp", to_jsonb(r) - {NotMeasured}, now()
-        FROM (SELECT DISTINCT ON (node_id) node_id, "timestamp"
-              FROM telemetry_written_{table.Key}
-              ORDER BY node_id, "timestamp" DESC) w
+        FROM unnest(@NodeIds::uuid[], @Newest::timestamptz[]) AS w(node_id, "timestamp")
         JOIN {table.RawTable} r ON r.node_id = w.node_id AND r."timestamp" = w."timestamp"
         ON CONFLICT (node_id) DO UPDATE
         SET "timestamp" = EXCLUDED."timestamp", "values" = EXCLUDED."values", updated_at = EXCLUDED.updated_at

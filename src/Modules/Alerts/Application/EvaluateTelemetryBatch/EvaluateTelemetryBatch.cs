@@ -7,7 +7,8 @@ using EvaraTech.Modules.Telemetry.Contracts;
 namespace EvaraTech.Modules.Alerts.Application.EvaluateTelemetryBatch;
 
 /// <summary>
-/// Evaluates a stored batch against the rules that apply to its node, in memory and in one transaction: each rule's
+/// Evaluates a stored batch against the rules that apply to its node, in memory and in one transaction: the readings
+/// the event carries (read back only for a batch too large to carry), each rule's
 /// readings in time order from the state kept since the last batch, then raise or resolve through
 /// <see cref="AlertLifecycle"/> (which decides races and cooldowns), the new states saved, <see cref="AlertRaised"/> and
 /// <see cref="AlertResolved"/> published, the node's status following its critical alerts. Seeing the same batch
@@ -30,7 +31,7 @@ public sealed class EvaluateTelemetryBatchHandler(
         if (await directory.AlertTargetAsync(batch.NodeId, cancellationToken) is { } target
             && ownerRules.Where(r => r.AppliesTo(target)).Select(r => r.Rule).ToList() is { Count: > 0 } applicable)
         {
-            var readings = await reader.ReadAsync(batch.NodeId, batch.TelemetryType, batch.From, batch.To, cancellationToken);
+            var readings = batch.Readings ?? await reader.ReadAsync(batch.NodeId, batch.TelemetryType, batch.From, batch.To, cancellationToken);
             var before = await states.LoadAsync(batch.NodeId, [.. applicable.Select(r => r.Id)], cancellationToken);
             var after = new Dictionary<Guid, RuleState>();
             var published = new List<IIntegrationEvent>();

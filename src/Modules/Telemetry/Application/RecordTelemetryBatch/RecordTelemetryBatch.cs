@@ -62,7 +62,7 @@ public sealed class RecordTelemetryBatchHandler(
         var parsed = command.Nodes.Select(n => Parse(n, sources[n.NodeId], now)).ToList();
         var connection = await db.ConnectionAsync(cancellationToken);
         var (_, writtenByNode) = await TelemetryWriter.WriteByNodeAsync(connection, db.Transaction!, [.. parsed.SelectMany(p => p.Readings)], now,
-            StagingMode.BinaryCopy, cancellationToken);
+            WireMode.BinaryCopy, cancellationToken);
         await records.RejectAsync(command.Source, [.. parsed.SelectMany(p => p.Rejected.Select(r => (p.Node.NodeId, r.Entry, r.Rejection)))], cancellationToken);
 
         var stored = parsed.Where(p => writtenByNode.ContainsKey(p.Node.NodeId))
@@ -70,17 +70,21 @@ public sealed class RecordTelemetryBatchHandler(
             .ToList();
         await state.RecordReadingsAsync([.. stored.Select(s => (s.Node.Node.NodeId, s.Newest))], cancellationToken);
         await events.PublishAsync([.. stored.Select(s => (IIntegrationEvent)new TelemetryBatchRecorded(Guid.CreateVersion7(), now, s.Node.Node.NodeId,
-            s.Node.Source.Node.OwnerDistributorId, s.Node.Table.Key, s.Stored, s.Oldest, s.Newest))], cancellationToken);
+            s.Node.Source.Node.OwnerDistributorId, s.Node.Table.Key, s.Stored.Count, s.Oldest, s.Newest, Carried(s.Stored)))], cancellationToken);
 
         return [.. parsed.Select(node =>
         {
-            var written = writtenByNode.GetValueOrDefault(node.Node.NodeId);
+            var written = writtenByNode.GetValueOrDefault(node.Node.NodeId)?.Count ?? 0;
             var accepted = node.Readings.Count(r => ReadingWindow.Classify(r.Timestamp, now) == ReadingTime.Accepted);
             var refusedWhole = node.Node.Entries.Count - node.Readings.Count;
             return new BatchOutcome(node.Node.NodeId, node.Node.Entries.Count, written, accepted - written,
                 refusedWhole + node.Readings.Count - accepted, node.RefusedFields);
         })];
     }
+
+    /// <summary>The node's written readings for its event, when few enough to carry (consumers then read nothing back).</summary>
+    private static IReadOnlyList<StoredReading>? Carried(IReadOnlyList<IReading> written) =>
+        written.Count <= TelemetryBatchRecorded.CarriedReadings ? [.. written.Select(r => StagedLayout.Of(r).AsStored(r))] : null;
 
     private static ParsedNode Parse(NodeEntries node, IngestionSource source, DateTimeOffset now)
     {
