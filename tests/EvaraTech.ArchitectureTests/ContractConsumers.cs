@@ -48,6 +48,7 @@ internal static class ContractConsumers
 
         // Telemetry: the readings a batch stored, for rule evaluation and live values.
         [typeof(ITelemetryBatchReader)] = [Alerts, Realtime],
+        [typeof(IOpenAlertCounts)] = [Alerts],
         [typeof(StoredReading)] = [Alerts, Realtime],
         [typeof(TelemetryBatchRecorded)] = [Alerts, Realtime],
 

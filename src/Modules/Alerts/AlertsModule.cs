@@ -27,7 +27,7 @@ public static class AlertsModule
         services.AddSingleton<AlertRulesCache>();
         services.AddScoped<RuleStates>();
         services.AddScoped<AlertHistory>();
-        services.AddScoped<CriticalAlertStatus>();
+        services.AddScoped<AlertsOnNode>();
         services.AddScoped<RuleTargets>();
         services.AddScoped(provider => new ScopedTable<AlertRuleDto>(provider.GetRequiredService<DbSession>(), AlertRuleTable.Spec));
         services.AddIntegrationEventHandler<EvaluateTelemetryBatchHandler>();

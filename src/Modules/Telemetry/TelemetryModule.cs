@@ -27,6 +27,7 @@ public static class TelemetryModule
         services.AddScoped<PollSchedule>();
         services.AddScoped<SourceHealthReads>();
         services.AddScoped<ITelemetryBatchReader, TelemetryBatchReader>();
+        services.AddScoped<IOpenAlertCounts, OpenAlertCounts>();
         services.AddThingSpeakClient(configuration);
         services.AddOptions<PollingOptions>().Bind(configuration.GetSection(PollingOptions.Section))
             .Validate(o => o.IsValid,

@@ -51,6 +51,9 @@ public sealed class DowntimeTests : TenantWorldTest
     public async Task Uptime_over_a_period_that_cuts_outages_in_two_counts_only_their_inside_parts()
     {
         // 22:00–02:00 straddles the start (2 h inside), 23:00–01:00 the end (1 h inside); another node's outage is not ours.
+        // Both nodes have reported since October.
+        await Database.ExecuteAsync("UPDATE nodes.node_operational_state SET first_seen = '2026-10-01T00:00:00Z' WHERE node_id IN (@t1, @t2)",
+            ("t1", _scenario.Tank1), ("t2", _scenario.Tank2));
         await AlertRows.DowntimeAsync(Database, _scenario.Tank1, At("2026-11-01T22:00:00Z"), At("2026-11-02T02:00:00Z"));
         await AlertRows.DowntimeAsync(Database, _scenario.Tank1, At("2026-11-02T23:00:00Z"), At("2026-11-03T01:00:00Z"));
         await AlertRows.DowntimeAsync(Database, _scenario.Tank2, At("2026-11-02T03:00:00Z"), null);
@@ -77,6 +80,32 @@ public sealed class DowntimeTests : TenantWorldTest
             Assert.That(report.EnumerateArray().Select(l => (l.GetProperty("nodeId").GetGuid(), l.GetProperty("uptimePercent").GetDouble())),
                 Is.EqualTo(new[] { (_scenario.Tank1, 87.5) }), "distributor 1 sees its own node only");
             Assert.That((await badPeriod.ReadEnvelopeAsync(HttpStatusCode.UnprocessableEntity)).Errors().Single().Field(), Is.EqualTo("from"));
+        });
+    }
+
+    /// <summary>
+    /// Before a node reports it is not down, nor up: tank 1's first reading, stored two hours ago, starts its record; tank
+    /// 2, created with this test and silent since, is observed from its creation.
+    /// </summary>
+    [Test]
+    public async Task Uptime_observes_a_node_from_its_first_reading_or_else_its_creation()
+    {
+        var now = DateTimeOffset.UtcNow;
+        await AlertScenario.RecordAsync(Platform.Api, _scenario.Tank1, (200, now.AddHours(-2)), (201, now.AddHours(-1)));
+        using var distributor1 = ClientWith(Tokens.For(World.DistributorUser1));
+        using var distributor2 = ClientWith(Tokens.For(World.DistributorUser2));
+        var period = $"from={now.AddDays(-30):yyyy-MM-ddTHH:mm:ssZ}&to={now.AddMinutes(1):yyyy-MM-ddTHH:mm:ssZ}";
+
+        var tank1 = (await (await distributor1.GetAsync($"/api/v1/nodes/{_scenario.Tank1}/uptime?{period}")).ReadEnvelopeAsync(HttpStatusCode.OK))
+            .GetProperty("data").GetProperty("uptime");
+        var report2 = (await (await distributor2.GetAsync($"/api/v1/reports/uptime?{period}")).ReadEnvelopeAsync(HttpStatusCode.OK)).GetProperty("data").EnumerateArray().Single();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(tank1.GetProperty("observedFrom").GetDateTimeOffset(), Is.EqualTo(now.AddHours(-2)).Within(TimeSpan.FromMilliseconds(1)));
+            Assert.That(tank1.GetProperty("observedSeconds").GetInt64(), Is.InRange(7200, 7200 + 120));
+            Assert.That(report2.GetProperty("nodeId").GetGuid(), Is.EqualTo(_scenario.Tank2));
+            Assert.That(report2.GetProperty("observedSeconds").GetInt64(), Is.InRange(0, 600), "tank 2 exists since this test began, not for 30 days");
         });
     }
 

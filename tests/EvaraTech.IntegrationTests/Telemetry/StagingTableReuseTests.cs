@@ -5,9 +5,8 @@ using Npgsql;
 namespace EvaraTech.IntegrationTests.Telemetry;
 
 /// <summary>
-/// The writer's staged path (<see cref="WireMode.JsonRows"/>, and COPY where the ingestion role is not available): its
-/// staging tables outlive a transaction (a pooled connection keeps them) and are emptied at commit, so a batch never
-/// sees rows of an earlier batch, whether it ran in the same transaction, in a committed one or in one rolled back.
+/// The writer's staging tables outlive a transaction (a pooled connection keeps them) and are emptied at commit: a batch
+/// never sees rows of an earlier batch, whether it ran in the same transaction, in a committed one or in one rolled back.
 /// </summary>
 public sealed class StagingTableReuseTests : IntegrationTest
 {
@@ -19,8 +18,8 @@ public sealed class StagingTableReuseTests : IntegrationTest
         await using var connection = await TelemetryScenario.OpenWithNodesAsync(Database.AdminConnectionString);
 
         await using var transaction = await connection.BeginTransactionAsync();
-        var first = await TelemetryWriter.WriteAsync(connection, transaction, Tank(0, 3), Now, WireMode.JsonRows, CancellationToken.None);
-        var second = await TelemetryWriter.WriteAsync(connection, transaction, Tank(3, 2), Now, WireMode.JsonRows, CancellationToken.None);
+        var first = await TelemetryWriter.WriteAsync(connection, transaction, Tank(0, 3), Now, WireMode.BinaryCopy, CancellationToken.None);
+        var second = await TelemetryWriter.WriteAsync(connection, transaction, Tank(3, 2), Now, WireMode.BinaryCopy, CancellationToken.None);
         var stagedBySecond = await StagedRowsAsync(connection, transaction);
         await transaction.CommitAsync();
 
@@ -37,14 +36,14 @@ public sealed class StagingTableReuseTests : IntegrationTest
     public async Task Committed_and_rolled_back_batches_leave_nothing_staged_for_the_next_transaction()
     {
         await using var connection = await TelemetryScenario.OpenWithNodesAsync(Database.AdminConnectionString);
-        var committed = await TelemetryScenario.WriteAsync(connection, Tank(0, 3), Now, WireMode.JsonRows);
+        var committed = await TelemetryScenario.WriteAsync(connection, Tank(0, 3), Now, WireMode.BinaryCopy);
         await using (var rolledBack = await connection.BeginTransactionAsync())
         {
-            await TelemetryWriter.WriteAsync(connection, rolledBack, Tank(10, 4), Now, WireMode.JsonRows, CancellationToken.None);
+            await TelemetryWriter.WriteAsync(connection, rolledBack, Tank(10, 4), Now, WireMode.BinaryCopy, CancellationToken.None);
             await rolledBack.RollbackAsync();
         }
 
-        var next = await TelemetryScenario.WriteAsync(connection, Tank(20, 1), Now, WireMode.JsonRows);
+        var next = await TelemetryScenario.WriteAsync(connection, Tank(20, 1), Now, WireMode.BinaryCopy);
 
         await Assert.MultipleAsync(async () =>
         {

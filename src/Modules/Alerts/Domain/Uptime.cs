@@ -10,23 +10,29 @@ public sealed record OutageSpan(DateTimeOffset Start, DateTimeOffset End, bool O
 }
 
 /// <summary>A node's availability over a period: what part of it the node was not down.</summary>
-/// <param name="UptimePercent">null when the period has not begun yet (nothing observed)</param>
-public sealed record UptimeFigures(DateTimeOffset From, DateTimeOffset To, long ObservedSeconds, long DowntimeSeconds, double? UptimePercent,
-    IReadOnlyList<OutageSpan> Outages);
+/// <param name="ObservedFrom">where observation starts inside the period (later than From for a node that began reporting inside it); null when nothing was observed</param>
+/// <param name="UptimePercent">null when nothing of the period was observed (it has not begun, or the node had not begun to report)</param>
+public sealed record UptimeFigures(DateTimeOffset From, DateTimeOffset To, DateTimeOffset? ObservedFrom, long ObservedSeconds, long DowntimeSeconds,
+    double? UptimePercent, IReadOnlyList<OutageSpan> Outages);
 
 /// <summary>
-/// SLA uptime from outage records. The observed period is [from, min(to, now)): the future is not counted as up.
+/// SLA uptime from outage records. The observed period is [max(from, observedSince), min(to, now)): the future is not
+/// counted as up, and neither is the time before the node began to report (a node created 20 minutes ago has 20 minutes
+/// of record, not the whole period).
 /// Each outage is clipped to that period, so one that straddles an edge counts only its inside part; an open outage
 /// lasts until now. Overlapping records (which the one-open-per-node index makes rare) are merged, never counted twice.
 /// </summary>
 public static class Uptime
 {
-    public static UptimeFigures Over(DateTimeOffset from, DateTimeOffset to, DateTimeOffset now, IEnumerable<Outage> outages)
+    /// <param name="observedSince">when the node began to be observed: its first reading, or its creation while it has none</param>
+    public static UptimeFigures Over(DateTimeOffset from, DateTimeOffset to, DateTimeOffset now, DateTimeOffset observedSince, IEnumerable<Outage> outages)
     {
+        var requested = from;
+        from = observedSince > from ? observedSince : from;
         var end = to < now ? to : now;
         if (end <= from)
         {
-            return new UptimeFigures(from, to, 0, 0, null, []);
+            return new UptimeFigures(requested, to, null, 0, 0, null, []);
         }
 
         var spans = new List<OutageSpan>();
@@ -51,6 +57,6 @@ public static class Uptime
 
         var observed = (end - from).TotalSeconds;
         var down = spans.Sum(s => (s.End - s.Start).TotalSeconds);
-        return new UptimeFigures(from, to, (long)observed, (long)Math.Round(down), Math.Round(100 * (observed - down) / observed, 4), spans);
+        return new UptimeFigures(requested, to, from, (long)observed, (long)Math.Round(down), Math.Round(100 * (observed - down) / observed, 4), spans);
     }
 }

@@ -31,6 +31,25 @@ public sealed class AlertLifecycle(DbSession db)
         RETURNING id
         """;
 
+    /// <summary>
+    /// The nodes' open-count locks, in id order: two transactions changing one node's alerts count one after the
+    /// other, so the later count sees the earlier's commit (taken after the (rule, node) locks, in the same order
+    /// everywhere).
+    /// </summary>
+    private const string LockCounts = """
+        SELECT pg_advisory_xact_lock(hashtextextended('alerts-open:' || id::text, 0))
+        FROM unnest(@Ids::uuid[]) AS id
+        """;
+
+    private const string OpenCounts = """
+        SELECT n.id, (SELECT count(*)::int FROM alerts.alert_history h WHERE h.node_id = n.id AND h.resolved_at IS NULL)
+        FROM unnest(@Ids::uuid[]) AS n(id)
+        """;
+
+    private const string NodesOpenOnRule = """
+        SELECT DISTINCT node_id FROM alerts.alert_history WHERE rule_id = @RuleId AND resolved_at IS NULL
+        """;
+
     private const string OpenCritical = """
         SELECT EXISTS (SELECT 1 FROM alerts.alert_history WHERE node_id = @NodeId AND resolved_at IS NULL AND severity = 'critical')
         """;
@@ -39,6 +58,23 @@ public sealed class AlertLifecycle(DbSession db)
     {
         var connection = await db.ConnectionAsync(ct);
         return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(OpenCritical, new { NodeId = nodeId }, db.Transaction, cancellationToken: ct));
+    }
+
+    /// <returns>each node's open alerts (acknowledged ones are open until resolved), counted under the node's lock</returns>
+    public async Task<IReadOnlyDictionary<Guid, int>> OpenCountsAsync(IReadOnlyCollection<Guid> nodeIds, CancellationToken ct)
+    {
+        Guid[] ids = [.. nodeIds.Distinct().Order()];
+        var connection = await db.ConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(LockCounts, new { Ids = ids }, db.Transaction, cancellationToken: ct));
+        var counts = await connection.QueryAsync<(Guid NodeId, int Open)>(new CommandDefinition(OpenCounts, new { Ids = ids }, db.Transaction, cancellationToken: ct));
+        return counts.ToDictionary(c => c.NodeId, c => c.Open);
+    }
+
+    /// <returns>the nodes with an open alert of the rule</returns>
+    public async Task<IReadOnlyList<Guid>> NodesOpenOnRuleAsync(Guid ruleId, CancellationToken ct)
+    {
+        var connection = await db.ConnectionAsync(ct);
+        return [.. await connection.QueryAsync<Guid>(new CommandDefinition(NodesOpenOnRule, new { RuleId = ruleId }, db.Transaction, cancellationToken: ct))];
     }
 
     /// <returns>the new alert's id, or null: one is open already, the rule is in its cooldown, or it is disabled</returns>

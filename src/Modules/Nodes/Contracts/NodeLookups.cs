@@ -17,7 +17,7 @@ public sealed record MetricCalibration(string Metric, string Kind, string Parame
 
 /// <summary>Everything ingestion needs about a node: identity, channel, mappings and calibrations.</summary>
 public sealed record IngestionSource(
-    NodeReference Node, long? ChannelId, string? ReadKey, IReadOnlyList<SourceField> Fields, IReadOnlyList<MetricCalibration> Calibrations);
+    NodeReference Node, long? ChannelId, IReadOnlyList<SourceField> Fields, IReadOnlyList<MetricCalibration> Calibrations);
 
 /// <summary>What alert rules select a node by: its owner, type, community and tags.</summary>
 public sealed record AlertTarget(Guid NodeId, Guid OwnerDistributorId, string AnalyticsType, Guid? CommunityId, IReadOnlyList<Guid> TagIds);
@@ -48,6 +48,12 @@ public interface INodeLookup
 
     /// <returns>the nodes within <paramref name="scope"/>, of one community when it is given, ordered by label then id</returns>
     Task<IReadOnlyList<NodeName>> ListAsync(TenantScope scope, Guid? communityId, CancellationToken cancellationToken);
+
+    /// <returns>
+    /// for each node of <paramref name="nodeIds"/> within <paramref name="scope"/>, when it began to be observed: its first
+    /// reading, or its creation while it has none
+    /// </returns>
+    Task<IReadOnlyDictionary<Guid, DateTimeOffset>> ObservedSinceAsync(IReadOnlyCollection<Guid> nodeIds, TenantScope scope, CancellationToken cancellationToken);
 }
 
 /// <summary>Who sees a node, for those who tell them (realtime fan-out, alert notifications): the platform's own work, unscoped.</summary>

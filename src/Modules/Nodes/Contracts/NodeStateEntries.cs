@@ -7,10 +7,10 @@ namespace EvaraTech.Modules.Nodes.Contracts;
 public interface INodeTelemetryState
 {
     /// <summary>
-    /// Readings up to each node's newest were stored: last seen moves on, failures reset, an offline node is online.
-    /// One call for a whole batch of nodes.
+    /// Readings from each node's oldest to its newest were stored: first seen moves back, last seen moves on, failures
+    /// reset, an offline node is online. One call for a whole batch of nodes.
     /// </summary>
-    Task RecordReadingsAsync(IReadOnlyCollection<(Guid NodeId, DateTimeOffset Newest)> readings, CancellationToken cancellationToken);
+    Task RecordReadingsAsync(IReadOnlyCollection<(Guid NodeId, DateTimeOffset Oldest, DateTimeOffset Newest)> readings, CancellationToken cancellationToken);
 
     /// <summary>Polls succeeded without new readings: the channels answer again, so their failure counts reset.</summary>
     Task RecordPollsSucceededAsync(IReadOnlyCollection<Guid> nodeIds, CancellationToken cancellationToken);

@@ -20,7 +20,7 @@ public sealed class NodeDirectory(DbSession db, ChannelKeyProtection keys) : INo
         """;
 
     private const string Sources = """
-        SELECT node_id AS NodeId, channel_id AS ChannelId, read_key_sealed AS SealedReadKey FROM nodes.thingspeak_channels WHERE node_id = ANY(@Ids);
+        SELECT node_id AS NodeId, channel_id AS ChannelId FROM nodes.thingspeak_channels WHERE node_id = ANY(@Ids);
 
         SELECT node_id AS NodeId, thingspeak_field_name AS Field, canonical_field_name AS Metric, data_type AS DataType,
                scale_factor AS ScaleFactor, value_offset AS Offset
@@ -57,6 +57,13 @@ public sealed class NodeDirectory(DbSession db, ChannelKeyProtection keys) : INo
         ORDER BY n.label, n.id
         """;
 
+    private const string ObservedSince = """
+        SELECT n.id, coalesce(s.first_seen, n.created_at)
+        FROM nodes.nodes n
+        LEFT JOIN nodes.node_operational_state s ON s.node_id = n.id
+        WHERE n.id = ANY(@Ids) AND {scope}
+        """;
+
     private const string Audiences = """
         SELECT id AS NodeId, owner_distributor_id AS DistributorId, coalesce(community_id, owner_community_id) AS CommunityId, customer_id AS CustomerId
         FROM nodes.nodes
@@ -76,10 +83,10 @@ public sealed class NodeDirectory(DbSession db, ChannelKeyProtection keys) : INo
         var connection = await db.ConnectionAsync(cancellationToken);
         await using var results = await connection.QueryMultipleAsync(
             new CommandDefinition(Sources, new { Ids = nodes.Select(n => n.Id).ToArray() }, db.Transaction, cancellationToken: cancellationToken));
-        var channels = (await results.ReadAsync<ChannelRow>()).ToDictionary(c => c.NodeId);
+        var channels = (await results.ReadAsync<(Guid NodeId, long ChannelId)>()).ToDictionary(c => c.NodeId, c => c.ChannelId);
         var fields = (await results.ReadAsync<FieldRow>()).ToLookup(f => f.NodeId, f => f.MapTo<SourceField>());
         var calibrations = (await results.ReadAsync<CalibrationRow>()).ToLookup(c => c.NodeId, c => c.MapTo<MetricCalibration>());
-        return [.. nodes.Select(node => new IngestionSource(node, channels.GetValueOrDefault(node.Id)?.ChannelId, ReadKey(channels.GetValueOrDefault(node.Id)),
+        return [.. nodes.Select(node => new IngestionSource(node, channels.TryGetValue(node.Id, out var channel) ? channel : null,
             [.. fields[node.Id]], [.. calibrations[node.Id]]))];
     }
 
@@ -139,6 +146,15 @@ public sealed class NodeDirectory(DbSession db, ChannelKeyProtection keys) : INo
         var connection = await db.ConnectionAsync(cancellationToken);
         return await connection.ExecuteScalarAsync<bool>(
             ScopeFilter.Command(db, TagCarried, scope, NodeOwnership.Columns, new { TagId = tagId }, cancellationToken));
+    }
+
+    public async Task<IReadOnlyDictionary<Guid, DateTimeOffset>> ObservedSinceAsync(
+        IReadOnlyCollection<Guid> nodeIds, TenantScope scope, CancellationToken cancellationToken)
+    {
+        var connection = await db.ConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(Guid Id, DateTime Since)>(
+            ScopeFilter.Command(db, ObservedSince, scope, NodeOwnership.Columns, new { Ids = nodeIds.ToArray() }, cancellationToken));
+        return rows.ToDictionary(r => r.Id, r => new DateTimeOffset(DateTime.SpecifyKind(r.Since, DateTimeKind.Utc)));
     }
 
     public async Task<IReadOnlyList<NodeReference>> FindManyAsync(

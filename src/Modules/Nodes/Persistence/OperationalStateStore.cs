@@ -30,9 +30,9 @@ public sealed class OperationalStateStore(DbSession db, IIntegrationEventPublish
 
     private const string RecordSeen = """
         UPDATE nodes.node_operational_state s
-        SET last_seen = greatest(s.last_seen, r.newest), last_telemetry_sync = now(), consecutive_failures = 0,
-            last_error = NULL, last_error_at = NULL, updated_at = now()
-        FROM unnest(@Ids::uuid[], @Newest::timestamptz[]) AS r(node_id, newest)
+        SET first_seen = least(s.first_seen, r.oldest), last_seen = greatest(s.last_seen, r.newest), last_telemetry_sync = now(),
+            consecutive_failures = 0, last_error = NULL, last_error_at = NULL, updated_at = now()
+        FROM unnest(@Ids::uuid[], @Oldest::timestamptz[], @Newest::timestamptz[]) AS r(node_id, oldest, newest)
         WHERE s.node_id = r.node_id
         """;
 
@@ -61,7 +61,7 @@ public sealed class OperationalStateStore(DbSession db, IIntegrationEventPublish
     /// the batch; then, for the nodes whose status that changes (rare: a node coming online), the transition through
     /// the versioned path like every other.
     /// </summary>
-    public async Task RecordReadingsAsync(IReadOnlyCollection<(Guid NodeId, DateTimeOffset Newest)> readings, CancellationToken cancellationToken)
+    public async Task RecordReadingsAsync(IReadOnlyCollection<(Guid NodeId, DateTimeOffset Oldest, DateTimeOffset Newest)> readings, CancellationToken cancellationToken)
     {
         if (readings.Count == 0)
         {
@@ -72,7 +72,8 @@ public sealed class OperationalStateStore(DbSession db, IIntegrationEventPublish
         var ids = readings.Select(r => r.NodeId).ToArray();
         cache.Changed(ids);
         await connection.ExecuteAsync(new CommandDefinition(RecordSeen,
-            new { Ids = ids, Newest = readings.Select(r => r.Newest.UtcDateTime).ToArray() }, db.Transaction, cancellationToken: cancellationToken));
+            new { Ids = ids, Oldest = readings.Select(r => r.Oldest.UtcDateTime).ToArray(), Newest = readings.Select(r => r.Newest.UtcDateTime).ToArray() },
+            db.Transaction, cancellationToken: cancellationToken));
         var now = clock.GetUtcNow();
         var newest = readings.ToDictionary(r => r.NodeId, r => r.Newest);
         var states = await connection.QueryAsync<StateRow>(new CommandDefinition(ReadMany, new { Ids = ids }, db.Transaction, cancellationToken: cancellationToken));

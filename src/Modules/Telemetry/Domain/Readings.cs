@@ -6,6 +6,9 @@ public interface IReading
     Guid NodeId { get; }
 
     DateTimeOffset Timestamp { get; }
+
+    /// <summary>The source's extra facts as a JSON object, if any.</summary>
+    string? Metadata { get; }
 }
 
 /// <summary>

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using EvaraTech.Modules.Telemetry.Contracts;
@@ -11,10 +10,7 @@ namespace EvaraTech.Modules.Telemetry.Persistence;
 /// <summary>How readings travel to the server.</summary>
 public enum WireMode
 {
-    /// <summary>
-    /// Binary COPY: what the platform uses. Straight into the reading table when the connection may take the
-    /// ingestion role (<see cref="TelemetryWriter"/>), else into a staging table first.
-    /// </summary>
+    /// <summary>Binary COPY into the staging table: what the platform uses.</summary>
     BinaryCopy,
 
     /// <summary>
@@ -28,18 +24,14 @@ public enum WireMode
 public sealed record WriteResult(int Received, int Written, int Duplicates, int TooOld, int InFuture);
 
 /// <summary>
-/// Stores a batch of typed readings, idempotently on (node, timestamp), in the caller's transaction. Per-node advisory
-/// locks serialise every writer of a node, so what is stored can be known before writing: lock the batch's nodes →
-/// read which of the batch's (node, timestamp) pairs exist → binary COPY of the others straight into the table (as
-/// <c>evaratech_ingest</c>, the one role that may COPY past row-level security) → derive per-row increases from the
-/// previous reading (late rows also fix the reading after them) → latest values → device state. Where the role is
-/// not available, or COPY is not (<see cref="WireMode.JsonRows"/>), rows go through a staging table and
-/// <c>INSERT … ON CONFLICT DO NOTHING</c>. Either way a pair repeated inside the batch keeps its first occurrence.
+/// Stores a batch of typed readings, idempotently on (node, timestamp), in the caller's transaction:
+/// stage (binary COPY) → lock the batch's nodes → insert what is new (a pair repeated inside the batch keeps its first
+/// occurrence) → derive per-row increases from the previous reading (late rows also fix the reading after them) →
+/// latest values → device state. Per-node advisory locks serialise two batches of one node, so derived values and
+/// device state never lose an update. Answers the readings it wrote, for the batch's events.
 /// </summary>
 public static class TelemetryWriter
 {
-    private static readonly ConcurrentDictionary<string, bool> DirectCopyByLogin = new();
-
     public static async Task<WriteResult> WriteAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyCollection<IReading> readings, DateTimeOffset now,
         WireMode wire, CancellationToken cancellationToken) =>
@@ -64,7 +56,6 @@ public static class TelemetryWriter
             }
         }
 
-        var direct = wire == WireMode.BinaryCopy && accepted.Count > 0 && await CanCopyDirectAsync(connection, transaction, cancellationToken);
         var byNode = new Dictionary<Guid, IReadOnlyList<IReading>>();
         foreach (var (layout, rows) in StagedLayout.All.Select(l => (l, accepted.Where(l.Holds).ToList())).Where(g => g.Item2.Count > 0))
         {
@@ -74,9 +65,7 @@ public static class TelemetryWriter
                 firsts.TryAdd(Key(row.NodeId, row.Timestamp.UtcDateTime), row);
             }
 
-            var written = direct
-                ? await CopyNewAsync(connection, transaction, layout, firsts, cancellationToken)
-                : await InsertStagedAsync(connection, transaction, layout, rows, firsts, wire, cancellationToken);
+            var written = await InsertNewAsync(connection, transaction, layout, rows, firsts, wire, cancellationToken);
             var nodes = written.GroupBy(r => r.NodeId).Select(g => new NodeWritten(g.Key, [.. g.OrderBy(r => r.Timestamp)])).ToList();
             foreach (var node in nodes)
             {
@@ -101,65 +90,20 @@ public static class TelemetryWriter
         public DateTime Newest => Readings[^1].Timestamp.UtcDateTime;
     }
 
-    /// <summary>
-    /// Locks the nodes, reads which of the batch's pairs are stored already (a statement of its own, so its snapshot
-    /// is taken once the locks are held and sees every earlier writer's commit), and COPYs the rest into the table.
-    /// </summary>
-    /// <param name="firsts">the batch's rows, each (node, timestamp) at its first occurrence</param>
-    /// <returns>the rows written</returns>
-    private static async Task<IReadOnlyCollection<IReading>> CopyNewAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, StagedLayout layout, Dictionary<(Guid, long), IReading> firsts,
-        CancellationToken cancellationToken)
-    {
-        var fresh = new Dictionary<(Guid, long), IReading>(firsts);
-        var spans = firsts.Values.GroupBy(r => r.NodeId).OrderBy(g => g.Key)
-            .Select(g => (NodeId: g.Key, From: g.Min(r => r.Timestamp.UtcDateTime), To: g.Max(r => r.Timestamp.UtcDateTime))).ToArray();
-        await using (var batch = new NpgsqlBatch(connection, transaction))
-        {
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(WriterStatements.LockNodes) { Parameters = { NodeIds([.. spans.Select(s => s.NodeId)]) } });
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(WriterStatements.BecomeIngestRole));
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(WriterStatements.StoredTimestamps(layout.Table))
-            {
-                Parameters =
-                {
-                    NodeIds([.. spans.Select(s => s.NodeId)]),
-                    new NpgsqlParameter("From", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = spans.Select(s => s.From).ToArray() },
-                    new NpgsqlParameter("To", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = spans.Select(s => s.To).ToArray() },
-                },
-            });
-            await using var stored = await batch.ExecuteReaderAsync(cancellationToken);
-            await stored.NextResultAsync(cancellationToken);
-            while (await stored.ReadAsync(cancellationToken))
-            {
-                var nodeId = stored.GetGuid(0);
-                foreach (var timestamp in stored.GetFieldValue<DateTime[]>(1))
-                {
-                    fresh.Remove(Key(nodeId, timestamp));
-                }
-            }
-        }
-
-        if (fresh.Count > 0)
-        {
-            await CopyAsync(connection, WriterStatements.CopyInto(layout), layout, fresh.Values, cancellationToken);
-        }
-
-        await ExecuteAsync(connection, transaction, WriterStatements.LeaveIngestRole, cancellationToken);
-        return fresh.Values;
-    }
-
     /// <summary>(node, timestamp) as the database keeps it: timestamps to the microsecond, as binary COPY truncates them.</summary>
     private static (Guid, long) Key(Guid nodeId, DateTime utc) => (nodeId, utc.Ticks / 10);
 
+    /// <param name="firsts">the batch's rows, each (node, timestamp) at its first occurrence</param>
     /// <returns>the rows written: of <paramref name="firsts"/>, those the insert answered</returns>
-    private static async Task<IReadOnlyCollection<IReading>> InsertStagedAsync(
+    private static async Task<IReadOnlyCollection<IReading>> InsertNewAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, StagedLayout layout, List<IReading> rows,
         Dictionary<(Guid, long), IReading> firsts, WireMode wire, CancellationToken cancellationToken)
     {
         await ExecuteAsync(connection, transaction, WriterStatements.PrepareStaging(layout.Table), cancellationToken);
         if (wire == WireMode.BinaryCopy)
         {
-            await CopyAsync(connection, WriterStatements.CopyStaging(layout), layout, rows, cancellationToken);
+            var columns = layout.ColumnsFor(rows);
+            await CopyAsync(connection, WriterStatements.CopyStaging(layout.Table, columns), columns, rows, cancellationToken);
         }
         else
         {
@@ -200,24 +144,6 @@ public static class TelemetryWriter
         await RecomputeDeviceStatesAsync(connection, transaction, table, nodeIds, cancellationToken);
     }
 
-    /// <summary>
-    /// Whether this login may take the ingestion role and that role bypasses row-level security; asked once per
-    /// login and database (roles change only with a migration, which runs before ingestion starts).
-    /// </summary>
-    private static async Task<bool> CanCopyDirectAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
-    {
-        var login = $"{connection.Host}:{connection.Port}/{connection.Database}/{connection.UserName}";
-        if (DirectCopyByLogin.TryGetValue(login, out var known))
-        {
-            return known;
-        }
-
-        await using var command = new NpgsqlCommand(WriterStatements.MayBecomeIngestRole, connection, transaction);
-        var may = (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
-        DirectCopyByLogin[login] = may;
-        return may;
-    }
-
     /// <summary>Takes the nodes' transaction-scoped advisory locks, in id order (<paramref name="nodeIds"/> sorted).</summary>
     internal static Task LockNodesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid[] nodeIds, CancellationToken cancellationToken) =>
         ExecuteAsync(connection, transaction, WriterStatements.LockNodes, cancellationToken, NodeIds(nodeIds));
@@ -230,7 +156,7 @@ public static class TelemetryWriter
     private static NpgsqlParameter NodeIds(Guid[] nodeIds) => new("NodeIds", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = nodeIds };
 
     private static async Task CopyAsync(
-        NpgsqlConnection connection, string copy, StagedLayout layout, IEnumerable<IReading> rows, CancellationToken cancellationToken)
+        NpgsqlConnection connection, string copy, IReadOnlyList<StagedColumn> columns, IEnumerable<IReading> rows, CancellationToken cancellationToken)
     {
         await using var importer = await connection.BeginBinaryImportAsync(copy, cancellationToken);
 
@@ -238,7 +164,7 @@ public static class TelemetryWriter
         foreach (var row in rows)
         {
             importer.StartRow();
-            foreach (var column in layout.Columns)
+            foreach (var column in columns)
             {
                 if (column.Value(row) is { } value)
                 {
@@ -309,7 +235,18 @@ internal sealed record StagedLayout(TelemetryTable Table, Type ReadingType, IRea
         ]),
     ];
 
-    public string ColumnList => string.Join(", ", Columns.Select(c => $"\"{c.Name}\""));
+    public string ColumnList => List(Columns);
+
+    public static string List(IEnumerable<StagedColumn> columns) => string.Join(", ", columns.Select(c => $"\"{c.Name}\""));
+
+    /// <summary>
+    /// The columns to send for <paramref name="rows"/>: metadata only when one of them has some (the column's default,
+    /// an empty object, spares the server parsing a document per row).
+    /// </summary>
+    public IReadOnlyList<StagedColumn> ColumnsFor(IEnumerable<IReading> rows) =>
+        rows.Any(r => r.Metadata is not null) ? Columns : WithoutMetadata;
+
+    private IReadOnlyList<StagedColumn> WithoutMetadata { get; } = [.. Columns.Where(c => c.Name != "metadata")];
 
     public static StagedLayout Of(IReading reading) => All.Single(l => l.Holds(reading));
 

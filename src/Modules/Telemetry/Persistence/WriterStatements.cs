@@ -17,32 +17,6 @@ internal static class WriterStatements
         FROM unnest(@NodeIds::uuid[]) AS id
         """;
 
-    /// <summary>Whether this login may SET ROLE to the ingestion role and that role bypasses row-level security.</summary>
-    public const string MayBecomeIngestRole = """
-        SELECT coalesce(pg_has_role(current_user, r.oid, 'MEMBER') AND r.rolbypassrls, false)
-        FROM (SELECT NULL) AS one
-        LEFT JOIN pg_roles r ON r.rolname = 'evaratech_ingest'
-        """;
-
-    /// <summary>For the pre-check and the COPY only; the transaction's end resets it whatever happens.</summary>
-    public const string BecomeIngestRole = "SET LOCAL ROLE evaratech_ingest";
-
-    public const string LeaveIngestRole = "RESET ROLE";
-
-    /// <summary>
-    /// The stored timestamps inside each node's span of the batch: a sub-select per node, so each is a range of the
-    /// primary key (a join let the planner hash the spans against every partition).
-    /// </summary>
-    public static string StoredTimestamps(TelemetryTable table) => $"""
-        SELECT s.node_id,
-               ARRAY(SELECT r."timestamp" FROM {table.RawTable} r
-                     WHERE r.node_id = s.node_id AND r."timestamp" BETWEEN s.earliest AND s.latest)
-        FROM unnest(@NodeIds::uuid[], @From::timestamptz[], @To::timestamptz[]) AS s(node_id, earliest, latest)
-        """;
-
-    public static string CopyInto(StagedLayout layout) =>
-        $"COPY {layout.Table.RawTable} ({layout.ColumnList}) FROM STDIN (FORMAT BINARY)";
-
     /// <summary>
     /// The staging tables live as long as their connection and are emptied at every commit (or rollback). Dropping
     /// them at commit instead cost a catalog write per table per batch and re-planned, on every batch, each prepared
@@ -54,8 +28,8 @@ internal static class WriterStatements
         DELETE FROM telemetry_stage_{table.Key};
         """;
 
-    public static string CopyStaging(StagedLayout layout) =>
-        $"COPY telemetry_stage_{layout.Table.Key} ({layout.ColumnList}) FROM STDIN (FORMAT BINARY)";
+    public static string CopyStaging(TelemetryTable table, IEnumerable<StagedColumn> columns) =>
+        $"COPY telemetry_stage_{table.Key} ({StagedLayout.List(columns)}) FROM STDIN (FORMAT BINARY)";
 
     public static string StageJson(StagedLayout layout) => $"""
         INSERT INTO telemetry_stage_{layout.Table.Key} ({layout.ColumnList})

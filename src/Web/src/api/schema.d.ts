@@ -9843,6 +9843,8 @@ export interface components {
             from: string;
             /** Format: date-time */
             to: string;
+            /** Format: date-time */
+            observedFrom: null | string;
             /** Format: int64 */
             observedSeconds: number;
             /** Format: int64 */

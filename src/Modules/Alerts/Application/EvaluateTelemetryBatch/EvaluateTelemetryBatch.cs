@@ -16,7 +16,7 @@ namespace EvaraTech.Modules.Alerts.Application.EvaluateTelemetryBatch;
 /// </summary>
 public sealed class EvaluateTelemetryBatchHandler(
     INodeAlertTargets directory, AlertRulesCache rules, RuleStates states, AlertLifecycle lifecycle, ITelemetryBatchReader reader,
-    CriticalAlertStatus nodeStatus, IIntegrationEventPublisher events, DbSession db, TimeProvider clock)
+    AlertsOnNode nodeAlerts, IIntegrationEventPublisher events, DbSession db, TimeProvider clock)
     : IIntegrationEventHandler<TelemetryBatchRecorded>
 {
     public async Task HandleAsync(TelemetryBatchRecorded batch, CancellationToken cancellationToken)
@@ -49,7 +49,7 @@ public sealed class EvaluateTelemetryBatchHandler(
 
             await states.SaveAsync(batch.NodeId, after, cancellationToken);
             await events.PublishAsync(published, cancellationToken);
-            await nodeStatus.FollowAsync(batch.NodeId, published, cancellationToken);
+            await nodeAlerts.FollowAsync(batch.NodeId, published, cancellationToken);
         }
     }
 

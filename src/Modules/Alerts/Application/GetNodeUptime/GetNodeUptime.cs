@@ -27,6 +27,7 @@ public sealed class GetNodeUptimeHandler(INodeLookup nodes, DowntimeRecords down
         var now = clock.GetUtcNow();
         var period = TimeRangeParameters.Resolve(query.From, query.To, now)!.Value;
         var outages = await downtime.OverlappingAsync([node.Id], period.From, period.To, cancellationToken);
-        return new NodeUptime(node.Id, Domain.Uptime.Over(period.From, period.To, now, outages[node.Id]));
+        var since = await nodes.ObservedSinceAsync([node.Id], user.Scope, cancellationToken);
+        return new NodeUptime(node.Id, Domain.Uptime.Over(period.From, period.To, now, since[node.Id], outages[node.Id]));
     }
 }

@@ -13,7 +13,7 @@ namespace EvaraTech.Modules.Alerts.Application.ManualResolution;
 public sealed record ResolveAlertCommand(Guid Id) : ICommand<AlertDto>;
 
 public sealed class ResolveAlertHandler(
-    AlertHistory history, AlertLifecycle lifecycle, CriticalAlertStatus nodeStatus, ICurrentUser user, AuditContext audit,
+    AlertHistory history, AlertLifecycle lifecycle, AlertsOnNode nodeAlerts, ICurrentUser user, AuditContext audit,
     IIntegrationEventPublisher events, TimeProvider clock)
     : ICommandHandler<ResolveAlertCommand, AlertDto>
 {
@@ -30,7 +30,7 @@ public sealed class ResolveAlertHandler(
         IIntegrationEvent resolved = new AlertResolved(Guid.CreateVersion7(), now, alert.Id, alert.RuleId, alert.NodeId, alert.DistributorId,
             alert.Severity, now, "manual");
         await events.PublishAsync(resolved, cancellationToken);
-        await nodeStatus.FollowAsync(alert.NodeId, [resolved], cancellationToken);
+        await nodeAlerts.FollowAsync(alert.NodeId, [resolved], cancellationToken);
         return (await history.FindAsync(alert.Id, cancellationToken))!;
     }
 }

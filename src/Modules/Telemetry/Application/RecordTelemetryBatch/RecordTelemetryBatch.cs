@@ -68,7 +68,7 @@ public sealed class RecordTelemetryBatchHandler(
         var stored = parsed.Where(p => writtenByNode.ContainsKey(p.Node.NodeId))
             .Select(p => (Node: p, Stored: writtenByNode[p.Node.NodeId], Oldest: p.Readings.Min(r => r.Timestamp), Newest: p.Readings.Max(r => r.Timestamp)))
             .ToList();
-        await state.RecordReadingsAsync([.. stored.Select(s => (s.Node.Node.NodeId, s.Newest))], cancellationToken);
+        await state.RecordReadingsAsync([.. stored.Select(s => (s.Node.Node.NodeId, s.Oldest, s.Newest))], cancellationToken);
         await events.PublishAsync([.. stored.Select(s => (IIntegrationEvent)new TelemetryBatchRecorded(Guid.CreateVersion7(), now, s.Node.Node.NodeId,
             s.Node.Source.Node.OwnerDistributorId, s.Node.Table.Key, s.Stored.Count, s.Oldest, s.Newest, Carried(s.Stored)))], cancellationToken);
 

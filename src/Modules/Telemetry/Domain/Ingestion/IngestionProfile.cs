@@ -9,8 +9,19 @@ public sealed record IngestionProfile(
     Guid NodeId, TelemetryTable Table, TankGeometry? Geometry, IReadOnlyList<FieldMapping> Mappings, IReadOnlyList<CalibrationCurve> Calibrations)
 {
     /// <summary>The calibration of <paramref name="metric"/> valid at <paramref name="at"/>, if any.</summary>
-    public CalibrationCurve? CalibrationAt(string metric, DateTimeOffset at) =>
-        Calibrations.FirstOrDefault(c => c.Metric == metric && c.IsValidAt(at));
+    /// <remarks>Asked for every field of every entry: a loop, not a query that allocates per call.</remarks>
+    public CalibrationCurve? CalibrationAt(string metric, DateTimeOffset at)
+    {
+        foreach (var calibration in Calibrations)
+        {
+            if (calibration.Metric == metric && calibration.IsValidAt(at))
+            {
+                return calibration;
+            }
+        }
+
+        return null;
+    }
 }
 
 /// <summary>One entry as a source delivered it: its time, the source's entry id if any, and its fields as text.</summary>
