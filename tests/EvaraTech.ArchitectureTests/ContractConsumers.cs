@@ -18,6 +18,7 @@ internal static class ContractConsumers
     private const string Realtime = "Realtime";
     private const string Reporting = "Reporting";
     private const string Telemetry = "Telemetry";
+    private const string Tenancy = "Tenancy";
 
     public static readonly IReadOnlyDictionary<Type, string[]> Declared = new Dictionary<Type, string[]>
     {
@@ -36,6 +37,7 @@ internal static class ContractConsumers
         [typeof(INodeAlertTargets)] = [Alerts],
         [typeof(AlertTarget)] = [Alerts],
         [typeof(INodeAlertState)] = [Alerts],
+        [typeof(INodeOwners)] = [Tenancy],
         [typeof(NodeStatusChanged)] = [Alerts, Reporting, Realtime],
 
         // Tenancy: where tenants sit and who is told; authentication facts for the audit trail.
@@ -46,7 +48,7 @@ internal static class ContractConsumers
         [typeof(IdentityWebhookReceived)] = [Audit],
         [typeof(TokensRefused)] = [Audit],
 
-        // Telemetry: the readings a batch stored, for rule evaluation and live values.
+        // Telemetry: the readings a batch stored, for rule evaluation and live values; the health score's alert input.
         [typeof(ITelemetryBatchReader)] = [Alerts, Realtime],
         [typeof(IOpenAlertCounts)] = [Alerts],
         [typeof(StoredReading)] = [Alerts, Realtime],

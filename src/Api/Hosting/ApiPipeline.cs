@@ -38,8 +38,7 @@ public static class ApiPipeline
             Authorization = [new SuperadminDashboardAuthorization()],
             AsyncAuthorization = [],
         });
-        // Every API route needs a signed-in user unless it says otherwise (login, signed webhooks).
-        var api = app.MapGroup(ApiPrefix).RequireAuthorization().ReturnsErrorEnvelopes().AddEndpointFilter(ControlCharacters.RefuseInQueryAsync);
+        var api = app.MapApiVersion(ApiPrefix);
         foreach (var module in ApiRegistration.Modules)
         {
             module.MapEndpoints(app, api);
@@ -48,4 +47,13 @@ public static class ApiPipeline
         api.MapConsoleSettings();
         return app;
     }
+
+    /// <summary>
+    /// The route group of one version of the API, with the conventions every version shares. A breaking change maps
+    /// its new route in <c>app.MapApiVersion("/api/v2")</c> and declares the route it replaces
+    /// <see cref="DeprecationEndpoints.Deprecated"/> (docs/API.md, "Versions and deprecation").
+    /// </summary>
+    public static RouteGroupBuilder MapApiVersion(this IEndpointRouteBuilder app, string prefix) =>
+        // Every API route needs a signed-in user unless it says otherwise (login, signed webhooks).
+        app.MapGroup(prefix).RequireAuthorization().ReturnsErrorEnvelopes().AddEndpointFilter(ControlCharacters.RefuseInQueryAsync);
 }

@@ -81,10 +81,15 @@ public static class ApiRegistration
         services.AddExceptionHandler<EnvelopeExceptionHandler>();
         services.AddProblemDetails();
         services.Configure<ConsoleOptions>(builder.Configuration.GetSection(ConsoleOptions.Section));
-        services.AddOpenApi(o => o.AddSchemaTransformer<OpenDictionaryValues>().AddSchemaTransformer<CheckedStrings>());
+        services.AddApiDocument();
 
         return builder;
     }
+
+    /// <summary>The OpenAPI document with the platform's transformers (strings, open maps, deprecated routes).</summary>
+    public static IServiceCollection AddApiDocument(this IServiceCollection services) =>
+        services.AddOpenApi(o => o.AddSchemaTransformer<OpenDictionaryValues>().AddSchemaTransformer<CheckedStrings>()
+            .AddOperationTransformer<DeprecatedOperations>());
 }
 
 /// <summary>A module as the host sees it: its marker type, how it adds its services and how it maps its routes.</summary>

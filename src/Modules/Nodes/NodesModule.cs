@@ -37,11 +37,13 @@ public static class NodesModule
         services.AddScoped<INodeAudiences>(provider => provider.GetRequiredService<NodeDirectory>());
         services.AddScoped<INodeIngestionSources>(provider => provider.GetRequiredService<NodeDirectory>());
         services.AddScoped<INodeAlertTargets>(provider => provider.GetRequiredService<NodeDirectory>());
+        services.AddScoped<INodeOwners>(provider => provider.GetRequiredService<NodeDirectory>());
         services.AddScoped<INodeTelemetryState>(provider => provider.GetRequiredService<OperationalStateStore>());
         services.AddScoped<INodeAlertState>(provider => provider.GetRequiredService<OperationalStateStore>());
         services.AddScoped<NodeList>();
         services.AddScoped<NodesNearby>();
         services.AddScoped<OperationalStateStore>();
+        services.AddScoped<FirmwareReports>();
         services.AddSingleton<PostGisAvailability>();
 
         services.Configure<OfflineDetectionOptions>(configuration.GetSection(OfflineDetectionOptions.Section));

@@ -37,6 +37,7 @@ public static class TenancyModule
         services.AddSingleton<LocalTokenIssuer>();
         services.AddScoped<LoginThrottle>();
         services.AddScoped<LoginAttempt>();
+        services.AddScoped<TenantContents>();
         services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
         services.AddScoped(sp => TenancyTables.DistributorTable(sp.GetRequiredService<DbSession>()));
         services.AddScoped(sp => TenancyTables.CommunityTable(sp.GetRequiredService<DbSession>()));

@@ -29,6 +29,45 @@ public sealed class DevicePushTests : IntegrationTest
         Assert.That(await Database.ScalarAsync<string>(StoredLevels), Is.EqualTo("85"), "mapped ×100, calibrated 0.5·x + 10");
     }
 
+    /// <summary>
+    /// The firmware a device runs arrives with its readings (ThingSpeak's status convention or a firmware parameter) and
+    /// is recorded when it changes, as the device's change in the audit trail; what is not a version changes nothing.
+    /// </summary>
+    [Test]
+    public async Task A_device_reports_its_firmware_in_its_status_or_a_parameter_and_each_change_is_recorded_once()
+    {
+        const string Firmware = "SELECT firmware_version FROM nodes.device_firmware WHERE node_id = @n";
+        const string Changes = """
+            SELECT string_agg((metadata -> 'changes' -> 'firmwareVersion' ->> 'from') || '>' || (metadata -> 'changes' -> 'firmwareVersion' ->> 'to')
+                              || ' ' || (metadata ->> 'reported_by') || ' ' || coalesce(user_id::text, '-'), ', ' ORDER BY "timestamp")
+            FROM audit.audit_logs WHERE resource_id = @n AND metadata ->> 'operation' = 'record_firmware'
+            """;
+        await Database.ExecuteAsync("INSERT INTO nodes.device_firmware (node_id, firmware_version) VALUES (@n, '1.0.0')", ("n", TelemetryScenario.Tank));
+
+        var answers = new List<HttpResponseMessage>
+        {
+            await Client.GetAsync("/update?api_key=WRITEKEY777001&field1=1.5&status=ok%20fw%3D1.4.2"),
+            await Client.GetAsync("/update?api_key=WRITEKEY777001&field1=1.6&status=fw%3D1.4.2"),
+        };
+        var afterStatus = await Database.ScalarAsync<string>(Firmware, ("n", TelemetryScenario.Tank));
+        answers.Add(await Client.GetAsync("/update?api_key=WRITEKEY777001&field1=1.7&firmware=%3Cscript%3E"));
+        var afterGarbage = await Database.ScalarAsync<string>(Firmware, ("n", TelemetryScenario.Tank));
+        answers.Add(await Client.PostAsync("/update", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["api_key"] = "WRITEKEY777001", ["field1"] = "1.8", ["firmware"] = "1.5.0",
+        })));
+
+        await Assert.MultipleAsync(async () =>
+        {
+            Assert.That(answers.Select(a => a.StatusCode), Has.All.EqualTo(HttpStatusCode.OK));
+            Assert.That(await Database.ScalarAsync<long>("SELECT count(*) FROM telemetry.telemetry_tank"), Is.EqualTo(4), "every reading stored");
+            Assert.That((afterStatus, afterGarbage), Is.EqualTo(("1.4.2", "1.4.2")));
+            Assert.That(await Database.ScalarAsync<string>(Firmware, ("n", TelemetryScenario.Tank)), Is.EqualTo("1.5.0"));
+            Assert.That(await Database.ScalarAsync<string>(Changes, ("n", TelemetryScenario.Tank.ToString())),
+                Is.EqualTo("1.0.0>1.4.2 device -, 1.4.2>1.5.0 device -"), "one row per change, none for the repeat or the garbage");
+        });
+    }
+
     [Test]
     public async Task A_wrong_or_missing_key_is_refused_with_400_and_0_as_thingspeak_answers_and_stores_nothing()
     {

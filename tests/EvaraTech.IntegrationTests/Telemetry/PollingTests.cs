@@ -56,6 +56,19 @@ public sealed class PollingTests : IntegrationTest
 
     private static IEnumerable<AnalyticsType> Types => [AnalyticsType.EvaraTank, AnalyticsType.EvaraFlow, AnalyticsType.EvaraDeep];
 
+    /// <summary>The channel's status (asked for with every poll) says which firmware the device runs.</summary>
+    [Test]
+    public async Task A_polled_channel_status_reports_the_device_firmware()
+    {
+        var node = await PolledNodes.ArrangeAsync(Database, AnalyticsType.EvaraTank);
+        await _simulator.SetFaultsAsync(new FaultSettings { ChannelId = node.ChannelId, Status = "boot ok fw=2.0.1" });
+
+        var cycle = await CycleAsync();
+
+        Assert.That(cycle.Failed, Is.Zero);
+        Assert.That(await Database.ScalarAsync<string>($"SELECT firmware_version FROM nodes.device_firmware WHERE node_id = '{node.Id}'"), Is.EqualTo("2.0.1"));
+    }
+
     [TestCaseSource(nameof(Types))]
     public async Task A_poll_maps_calibrates_and_stores_each_entry_once_keeping_bad_entries_as_rejections(AnalyticsType type)
     {

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using EvaraTech.IntegrationTests.Infrastructure;
+using EvaraTech.IntegrationTests.Infrastructure.TestData;
 
 namespace EvaraTech.IntegrationTests.Tenancy;
 
@@ -111,15 +112,39 @@ public sealed class TenantManagementTests : TenantWorldTest
         });
     }
 
+    /// <summary>A tenant that still owns anything is refused by name; once empty, it goes.</summary>
     [Test]
-    public async Task Deleting_a_distributor_that_still_has_communities_is_409()
+    public async Task Deleting_a_tenant_that_still_owns_anything_is_409_naming_how_many_of_what()
     {
+        await NodeBuilder.OfCustomer(World.Customer2, World.Community2, World.Distributor2).Named("owned-node", "Owned node").InsertAsync(Database);
+        var owned = await Database.ScalarAsync<string>("""
+            SELECT (SELECT count(*) FROM tenancy.communities WHERE distributor_id = @d) || ' ' || (SELECT count(*) FROM tenancy.customers WHERE distributor_id = @d)
+                   || ' ' || (SELECT count(*) FROM tenancy.users_profiles WHERE distributor_id = @d) || ' ' || (SELECT count(*) FROM tenancy.users_profiles WHERE customer_id = @c)
+            """, ("d", World.Distributor2), ("c", World.Customer2));
+        var (communities, customers, users, customerUsers) = owned!.Split(' ') switch { var p => (p[0], p[1], p[2], p[3]) };
         using var client = ClientWith(Tokens.For(World.Superadmin));
-        using var request = new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/distributors/{World.Distributor2}").WithIfMatch("\"1\"");
 
-        var response = await client.SendAsync(request);
+        async Task<HttpResponseMessage> DeleteAsync(string path)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Delete, path).WithIfMatch("\"1\"");
+            return await client.SendAsync(request);
+        }
 
-        Assert.That((await response.ReadEnvelopeAsync(HttpStatusCode.Conflict)).Errors().Single().Code(), Is.EqualTo("CONFLICT"));
+        var distributor = (await (await DeleteAsync($"/api/v1/distributors/{World.Distributor2}")).ReadEnvelopeAsync(HttpStatusCode.Conflict)).Errors().Single();
+        var customer = (await (await DeleteAsync($"/api/v1/customers/{World.Customer2}")).ReadEnvelopeAsync(HttpStatusCode.Conflict)).Errors().Single();
+        await Database.ExecuteAsync("DELETE FROM nodes.nodes WHERE node_key = 'owned-node'");
+        await Database.ExecuteAsync("DELETE FROM tenancy.users_profiles WHERE customer_id = @c", ("c", World.Customer2));
+        var emptied = await DeleteAsync($"/api/v1/customers/{World.Customer2}");
+        static string Count(string n, string one, string many) => $"{n} {(n == "1" ? one : many)}";
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(distributor.Code(), Is.EqualTo("TENANT_NOT_EMPTY"));
+            Assert.That(distributor.GetProperty("message").GetString(), Is.EqualTo(
+                $"The distributor still owns {Count(communities, "community", "communities")}, {Count(customers, "customer", "customers")}, {Count(users, "user", "users")}, 1 node: move or delete them first."));
+            Assert.That(customer.GetProperty("message").GetString(), Is.EqualTo($"The customer still owns {Count(customerUsers, "user", "users")}, 1 node: move or delete them first."));
+            Assert.That(emptied.StatusCode, Is.EqualTo(HttpStatusCode.NoContent), "nothing left: deleted");
+        });
     }
 
     [TestCase("limit=1000", "limit")]

@@ -41,12 +41,15 @@ internal static class FeedEndpoints
                 }
 
                 var results = int.TryParse(query["results"], CultureInfo.InvariantCulture, out var n) ? Math.Clamp(n, 0, FeedGenerator.MaxResults) : DefaultResults;
-                return FeedsDocument(channel, feeds.Range(channel, start, end, results), feeds.Last(channel));
+                var status = string.Equals(query["status"], "true", StringComparison.OrdinalIgnoreCase);
+                return FeedsDocument(channel, feeds.Range(channel, start, end, results), feeds.Last(channel), status);
             }));
 
         app.MapGet("/channels/{id:long}/feeds/last.json", (long id, HttpContext http, ChannelCatalog catalog, FeedGenerator feeds,
             FaultRegistry faults, RequestStats stats, CancellationToken ct) =>
-            Serve(id, http, catalog, faults, stats, ct, channel => feeds.Last(channel) is { } last ? EntryDocument(last) : null));
+            Serve(id, http, catalog, faults, stats, ct, channel => feeds.Last(channel) is { } last
+                ? EntryDocument(last, string.Equals(http.Request.Query["status"], "true", StringComparison.OrdinalIgnoreCase))
+                : null));
     }
 
     /// <summary>
@@ -104,7 +107,7 @@ internal static class FeedEndpoints
 
     private static IResult NoAccess(int status) => Results.Text("-1", "application/json; charset=utf-8", statusCode: status);
 
-    private static Action<Utf8JsonWriter, FaultSettings> FeedsDocument(SimChannel channel, IReadOnlyList<FeedEntry> entries, FeedEntry? last) =>
+    private static Action<Utf8JsonWriter, FaultSettings> FeedsDocument(SimChannel channel, IReadOnlyList<FeedEntry> entries, FeedEntry? last, bool status) =>
         (writer, fault) =>
         {
             writer.WriteStartObject();
@@ -123,16 +126,17 @@ internal static class FeedEndpoints
             writer.WriteStartArray("feeds");
             foreach (var entry in entries)
             {
-                WriteEntry(writer, entry, fault);
+                WriteEntry(writer, entry, fault, status);
             }
 
             writer.WriteEndArray();
             writer.WriteEndObject();
         };
 
-    private static Action<Utf8JsonWriter, FaultSettings> EntryDocument(FeedEntry entry) => (writer, fault) => WriteEntry(writer, entry, fault);
+    private static Action<Utf8JsonWriter, FaultSettings> EntryDocument(FeedEntry entry, bool status) =>
+        (writer, fault) => WriteEntry(writer, entry, fault, status);
 
-    private static void WriteEntry(Utf8JsonWriter writer, FeedEntry entry, FaultSettings fault)
+    private static void WriteEntry(Utf8JsonWriter writer, FeedEntry entry, FaultSettings fault, bool status)
     {
         writer.WriteStartObject();
         Span<char> createdAt = stackalloc char[TimestampFormat.Length];
@@ -151,6 +155,11 @@ internal static class FeedEndpoints
             }
 
             writer.WriteString(FieldNames[i], value);
+        }
+
+        if (status && fault.Status is { } text)
+        {
+            writer.WriteString("status", text);
         }
 
         writer.WriteEndObject();

@@ -26,6 +26,12 @@ public sealed record FaultSettings
     public double StallSeconds { get; init; }
 
     public IReadOnlyList<InvalidValue> InvalidValues { get; init; } = [];
+
+    /// <summary>
+    /// The status text the channel's entries carry when a client asks for it (<c>status=true</c>), as a device sets it
+    /// (<c>fw=1.4.2</c>): not a fault, but set per channel through the same knob.
+    /// </summary>
+    public string? Status { get; init; }
 }
 
 /// <summary>Replaces <see cref="Field"/> (<c>field1</c>..) with <see cref="Value"/> in entry <see cref="EntryId"/>, or in every entry when null.</summary>

@@ -56,6 +56,13 @@ public interface INodeLookup
     Task<IReadOnlyDictionary<Guid, DateTimeOffset>> ObservedSinceAsync(IReadOnlyCollection<Guid> nodeIds, TenantScope scope, CancellationToken cancellationToken);
 }
 
+/// <summary>What a tenant still owns of the Nodes module, so that its deletion can be refused by name, in the caller's scope.</summary>
+public interface INodeOwners
+{
+    /// <returns>how many nodes the tenant owns (for a distributor: also those it distributes)</returns>
+    Task<int> NodesOwnedByAsync(TenantType owner, Guid ownerId, CancellationToken cancellationToken);
+}
+
 /// <summary>Who sees a node, for those who tell them (realtime fan-out, alert notifications): the platform's own work, unscoped.</summary>
 public interface INodeAudiences
 {

@@ -12,6 +12,12 @@ public interface INodeTelemetryState
     /// </summary>
     Task RecordReadingsAsync(IReadOnlyCollection<(Guid NodeId, DateTimeOffset Oldest, DateTimeOffset Newest)> readings, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Devices reported the firmware they run (<c>fw=1.4.2</c> in a status, a <c>firmware</c> parameter): a version that
+    /// differs from the node's recorded one replaces it, audited as the device's change.
+    /// </summary>
+    Task RecordFirmwareAsync(IReadOnlyCollection<(Guid NodeId, string Version, DateTimeOffset At)> reports, CancellationToken cancellationToken);
+
     /// <summary>Polls succeeded without new readings: the channels answer again, so their failure counts reset.</summary>
     Task RecordPollsSucceededAsync(IReadOnlyCollection<Guid> nodeIds, CancellationToken cancellationToken);
 

@@ -4,7 +4,7 @@ using EvaraTech.Modules.Nodes.Contracts;
 namespace EvaraTech.Modules.Nodes.Persistence;
 
 /// <summary>The Nodes module's side of its published look-ups: one statement for one node or many, scoped where the caller is.</summary>
-public sealed class NodeDirectory(DbSession db, ChannelKeyProtection keys) : INodeLookup, INodeAudiences, INodeIngestionSources, INodeAlertTargets
+public sealed class NodeDirectory(DbSession db, ChannelKeyProtection keys) : INodeLookup, INodeAudiences, INodeIngestionSources, INodeAlertTargets, INodeOwners
 {
     private const string TagCarried = """
         SELECT EXISTS (SELECT 1 FROM nodes.device_tag_assignments a JOIN nodes.nodes n ON n.id = a.node_id
@@ -63,6 +63,12 @@ public sealed class NodeDirectory(DbSession db, ChannelKeyProtection keys) : INo
         LEFT JOIN nodes.node_operational_state s ON s.node_id = n.id
         WHERE n.id = ANY(@Ids) AND {scope}
         """;
+
+    private const string OwnedByDistributor = "SELECT count(*)::int FROM nodes.nodes WHERE owner_distributor_id = @Id OR distributor_id = @Id";
+
+    private const string OwnedByCommunity = "SELECT count(*)::int FROM nodes.nodes WHERE owner_community_id = @Id";
+
+    private const string OwnedByCustomer = "SELECT count(*)::int FROM nodes.nodes WHERE customer_id = @Id";
 
     private const string Audiences = """
         SELECT id AS NodeId, owner_distributor_id AS DistributorId, coalesce(community_id, owner_community_id) AS CommunityId, customer_id AS CustomerId
@@ -146,6 +152,18 @@ public sealed class NodeDirectory(DbSession db, ChannelKeyProtection keys) : INo
         var connection = await db.ConnectionAsync(cancellationToken);
         return await connection.ExecuteScalarAsync<bool>(
             ScopeFilter.Command(db, TagCarried, scope, NodeOwnership.Columns, new { TagId = tagId }, cancellationToken));
+    }
+
+    public async Task<int> NodesOwnedByAsync(TenantType owner, Guid ownerId, CancellationToken cancellationToken)
+    {
+        var connection = await db.ConnectionAsync(cancellationToken);
+        var sql = owner switch
+        {
+            TenantType.Distributor => OwnedByDistributor,
+            TenantType.Community => OwnedByCommunity,
+            _ => OwnedByCustomer,
+        };
+        return await connection.ExecuteScalarAsync<int>(new CommandDefinition(sql, new { Id = ownerId }, db.Transaction, cancellationToken: cancellationToken));
     }
 
     public async Task<IReadOnlyDictionary<Guid, DateTimeOffset>> ObservedSinceAsync(

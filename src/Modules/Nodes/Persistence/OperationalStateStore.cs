@@ -10,7 +10,7 @@ namespace EvaraTech.Modules.Nodes.Persistence;
 /// and decide again. A change of status publishes <see cref="NodeStatusChanged"/> in the same transaction, so
 /// pollers, alert jobs and operators can race without ever flip-flopping a status or losing an event.
 /// </summary>
-public sealed class OperationalStateStore(DbSession db, IIntegrationEventPublisher events, NodeCache cache, TimeProvider clock)
+public sealed class OperationalStateStore(DbSession db, IIntegrationEventPublisher events, NodeCache cache, FirmwareReports firmware, TimeProvider clock)
     : INodeTelemetryState, INodeAlertState
 {
     public const int MaximumAttempts = 10;
@@ -82,6 +82,9 @@ public sealed class OperationalStateStore(DbSession db, IIntegrationEventPublish
             await ChangeAsync(state.NodeId, TenantScope.Everything, s => s.ReadingsArrived(newest[s.NodeId], now), "telemetry received", cancellationToken);
         }
     }
+
+    public Task RecordFirmwareAsync(IReadOnlyCollection<(Guid NodeId, string Version, DateTimeOffset At)> reports, CancellationToken cancellationToken) =>
+        firmware.RecordAsync(reports, cancellationToken);
 
     public async Task RecordPollsSucceededAsync(IReadOnlyCollection<Guid> nodeIds, CancellationToken cancellationToken)
     {

@@ -6,7 +6,8 @@ namespace EvaraTech.Modules.Telemetry.Endpoints;
 
 /// <summary>
 /// Reads ThingSpeak's bulk JSON body: <c>{"write_api_key": "…", "updates": [{"created_at" | "delta_t", "field1".."field8", …}]}</c>.
-/// Field values may be strings or numbers (ThingSpeak takes any); other members (latitude, status, …) are ignored.
+/// Field values may be strings or numbers (ThingSpeak takes any); <c>status</c> and <c>firmware</c> go with them (the
+/// firmware a device reports); other members (latitude, …) are ignored.
 /// </summary>
 internal static class BulkUpdateBody
 {

@@ -35,8 +35,7 @@ internal static class DevicePushEndpoints
             endpoints.MapMethods(path, ["GET", "POST"], async (HttpContext context, ISender sender, CancellationToken ct) =>
                 {
                     var values = await ReadValuesAsync(context, ct);
-                    var fields = Enumerable.Range(1, 8).Select(i => $"field{i}").Where(values.ContainsKey)
-                        .ToDictionary(name => name, name => values[name]);
+                    var fields = ChannelFields.Names.Where(values.ContainsKey).ToDictionary(name => name, name => values[name]);
                     var result = await sender.Send(new RecordDeviceUpdateCommand(WriteKey(context, values), fields,
                         values.GetValueOrDefault("created_at"), values.GetValueOrDefault("timezone")), ct);
                     var status = result.Outcome is DeviceUpdateOutcome.Unauthorized or DeviceUpdateOutcome.Malformed

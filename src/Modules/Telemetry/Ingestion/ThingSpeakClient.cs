@@ -34,7 +34,7 @@ public sealed class ThingSpeakClient(HttpClient http, TimeProvider clock)
     public async Task<ThingSpeakFeed> ReadFeedAsync(
         long channelId, string? readKey, DateTimeOffset? start, DateTimeOffset? end, int results, CancellationToken cancellationToken)
     {
-        var query = $"channels/{channelId.ToString(CultureInfo.InvariantCulture)}/feeds.json?results={Math.Clamp(results, 1, MaxResults)}"
+        var query = $"channels/{channelId.ToString(CultureInfo.InvariantCulture)}/feeds.json?results={Math.Clamp(results, 1, MaxResults)}&status=true"
             + (readKey is null ? "" : $"&api_key={Uri.EscapeDataString(readKey)}")
             + (start is { } from ? $"&start={Instant(from)}" : "")
             + (end is { } to ? $"&end={Instant(to)}" : "");
@@ -125,6 +125,12 @@ public sealed class ThingSpeakClient(HttpClient http, TimeProvider clock)
                     _ => value.GetRawText(),
                 };
             }
+        }
+
+        // Asked for with status=true: devices put their own word there, the firmware they run among it (fw=1.4.2).
+        if (feed.TryGetProperty(ReportedFirmware.Status, out var status) && status.ValueKind == JsonValueKind.String)
+        {
+            fields[ReportedFirmware.Status] = status.GetString();
         }
 
         var entryId = feed.GetProperty("entry_id");

@@ -24,7 +24,7 @@ public sealed record BatchOutcome(Guid NodeId, int Received, int Stored, int Dup
 
 /// <summary>
 /// The one ingestion pipeline, whatever the source: map → calibrate → validate → store (binary COPY, idempotent) →
-/// rejections → operational state → one <see cref="TelemetryBatchRecorded"/> per node that stored readings, all in
+/// rejections → operational state and reported firmware → one <see cref="TelemetryBatchRecorded"/> per node that stored readings, all in
 /// one transaction. A batch may hold many nodes (a poll cycle's group, a gateway's request): one commit for all.
 /// </summary>
 /// <remarks>Not audited per batch: the readings and their rejections are the record (a poll a minute per node would drown the trail).</remarks>
@@ -69,6 +69,7 @@ public sealed class RecordTelemetryBatchHandler(
             .Select(p => (Node: p, Stored: writtenByNode[p.Node.NodeId], Oldest: p.Readings.Min(r => r.Timestamp), Newest: p.Readings.Max(r => r.Timestamp)))
             .ToList();
         await state.RecordReadingsAsync([.. stored.Select(s => (s.Node.Node.NodeId, s.Oldest, s.Newest))], cancellationToken);
+        await state.RecordFirmwareAsync([.. command.Nodes.Select(n => Firmware(n, now)).OfType<(Guid, string, DateTimeOffset)>()], cancellationToken);
         await events.PublishAsync([.. stored.Select(s => (IIntegrationEvent)new TelemetryBatchRecorded(Guid.CreateVersion7(), now, s.Node.Node.NodeId,
             s.Node.Source.Node.OwnerDistributorId, s.Node.Table.Key, s.Stored.Count, s.Oldest, s.Newest, Carried(s.Stored)))], cancellationToken);
 
@@ -81,6 +82,13 @@ public sealed class RecordTelemetryBatchHandler(
                 refusedWhole + node.Readings.Count - accepted, node.RefusedFields);
         })];
     }
+
+    /// <summary>The firmware the node's newest entry that reports one says it runs (an entry outside the time window says nothing).</summary>
+    private static (Guid NodeId, string Version, DateTimeOffset At)? Firmware(NodeEntries node, DateTimeOffset now) =>
+        node.Entries.Where(e => ReadingWindow.Classify(e.Timestamp, now) == ReadingTime.Accepted)
+            .OrderByDescending(e => e.Timestamp)
+            .Select(e => ReportedFirmware.Of(e) is { } version ? (node.NodeId, version, e.Timestamp) : ((Guid, string, DateTimeOffset)?)null)
+            .FirstOrDefault(r => r is not null);
 
     /// <summary>The node's written readings for its event, when few enough to carry (consumers then read nothing back).</summary>
     private static IReadOnlyList<StoredReading>? Carried(IReadOnlyList<IReading> written) =>
