@@ -16,6 +16,7 @@ public static class ApiPipeline
     public static WebApplication UseApi(this WebApplication app)
     {
         app.UseMiddleware<RequestIdMiddleware>();
+        app.UseDeprecationHeaders();
         app.UseMiddleware<FailedLoginAuditing>();
         app.UseExceptionHandler();
         app.UseStatusCodePages(StatusCodeEnvelope.WriteAsync);

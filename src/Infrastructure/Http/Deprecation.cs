@@ -29,7 +29,8 @@ public sealed record EndpointDeprecation(DateTimeOffset Since, DateTimeOffset Su
 public static class DeprecationEndpoints
 {
     /// <summary>
-    /// Declares the route deprecated: every answer it gives carries the three headers, and the OpenAPI document marks it.
+    /// Declares the route deprecated: every answer it gives carries the three headers (<see cref="UseDeprecationHeaders"/>),
+    /// and the OpenAPI document marks it.
     /// </summary>
     /// <exception cref="ArgumentException">the sunset comes sooner than <see cref="EndpointDeprecation.MinimumNotice"/> after the deprecation</exception>
     public static TBuilder Deprecated<TBuilder>(this TBuilder builder, DateTimeOffset since, DateTimeOffset sunset, string successor)
@@ -40,16 +41,28 @@ public static class DeprecationEndpoints
             throw new ArgumentException($"A deprecated route answers at least {EndpointDeprecation.MinimumNotice.TotalDays} days after its deprecation.", nameof(sunset));
         }
 
-        var deprecation = new EndpointDeprecation(since, sunset, successor);
-        builder.WithMetadata(deprecation);
-        builder.AddEndpointFilter(async (context, next) =>
-        {
-            var headers = context.HttpContext.Response.Headers;
-            headers["Deprecation"] = deprecation.DeprecationHeader;
-            headers["Sunset"] = deprecation.SunsetHeader;
-            headers.Append("Link", deprecation.LinkHeader);
-            return await next(context);
-        });
+        builder.WithMetadata(new EndpointDeprecation(since, sunset, successor));
         return builder;
     }
+
+    /// <summary>
+    /// Adds a deprecated route's headers to whatever it answers, refusals (401, 403, 400) and errors included: set as
+    /// the response starts, so an error handler that clears the headers does not drop them.
+    /// </summary>
+    public static IApplicationBuilder UseDeprecationHeaders(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        if (context.GetEndpoint()?.Metadata.GetMetadata<EndpointDeprecation>() is { } deprecation)
+        {
+            context.Response.OnStarting(() =>
+            {
+                var headers = context.Response.Headers;
+                headers["Deprecation"] = deprecation.DeprecationHeader;
+                headers["Sunset"] = deprecation.SunsetHeader;
+                headers.Append("Link", deprecation.LinkHeader);
+                return Task.CompletedTask;
+            });
+        }
+
+        await next(context);
+    });
 }

@@ -4,6 +4,7 @@ using EvaraTech.Api.Hosting;
 using EvaraTech.Infrastructure.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -26,6 +27,7 @@ public sealed class DeprecationTests
         using var client = app.GetTestClient();
 
         var old = await client.GetAsync("/api/v1/levels");
+        var failing = await client.GetAsync("/api/v1/levels/broken");
         var successor = await client.GetAsync("/api/v2/levels");
         var document = JsonNode.Parse(await client.GetStringAsync("/openapi/v1.json"))!;
 
@@ -35,6 +37,9 @@ public sealed class DeprecationTests
             Assert.That(old.Headers.GetValues("Deprecation").Single(), Is.EqualTo($"@{Since.ToUnixTimeSeconds()}"), "RFC 9745: a date, seconds since the epoch");
             Assert.That(old.Headers.GetValues("Sunset").Single(), Is.EqualTo("Wed, 01 Dec 2027 00:00:00 GMT"), "RFC 8594: an HTTP date");
             Assert.That(old.Headers.GetValues("Link").Single(), Is.EqualTo("</api/v2/levels>; rel=\"successor-version\""));
+            Assert.That(failing.StatusCode, Is.EqualTo(HttpStatusCode.InternalServerError));
+            Assert.That(failing.Headers.GetValues("Sunset").Single(), Is.EqualTo("Wed, 01 Dec 2027 00:00:00 GMT"),
+                "an error answer too, though the error handler clears the headers");
             Assert.That(successor.Headers.Contains("Deprecation"), Is.False);
             Assert.That(document["paths"]!["/api/v1/levels"]!["get"]!["deprecated"]!.GetValue<bool>(), Is.True);
             Assert.That(document["paths"]!["/api/v1/levels"]!["get"]!["description"]!.GetValue<string>(),
@@ -60,9 +65,17 @@ public sealed class DeprecationTests
         builder.Services.AddAuthorization();
         builder.Services.AddApiDocument();
         var app = builder.Build();
+        app.UseDeprecationHeaders();
+        app.UseExceptionHandler(error => error.Run(context =>
+        {
+            context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+            return Task.CompletedTask;
+        }));
         app.UseAuthorization();
         app.MapOpenApi();
-        app.MapApiVersion("/api/v1").AllowAnonymous().MapGet("/levels", () => new { level = 1 }).Deprecated(Since, Sunset, "/api/v2/levels");
+        var v1 = app.MapApiVersion("/api/v1").AllowAnonymous();
+        v1.MapGet("/levels", () => new { level = 1 }).Deprecated(Since, Sunset, "/api/v2/levels");
+        v1.MapGet("/levels/broken", IResult () => throw new InvalidOperationException("broken")).Deprecated(Since, Sunset, "/api/v2/levels");
         app.MapApiVersion("/api/v2").AllowAnonymous().MapGet("/levels", () => new { levels = new[] { 1 } });
         await app.StartAsync();
         return app;

@@ -9,7 +9,7 @@ public sealed class TargetedRuleTests
     private static readonly Guid Node = Guid.CreateVersion7();
     private static readonly Guid Community = Guid.CreateVersion7();
     private static readonly Guid Tag = Guid.CreateVersion7();
-    private static readonly AlertTarget Tank = new(Node, Guid.CreateVersion7(), "EvaraTank", Community, [Tag]);
+    private static readonly AlertTarget Tank = new(Node, Guid.CreateVersion7(), "EvaraTank", Community, [Tag], "OHT");
     private static readonly AlertRule Rule = new(Guid.CreateVersion7(), "Low", "water_level_percent", new AlertCondition(ComparisonOperator.LessThan, 20),
         TimeSpan.Zero, AlertSeverity.Critical);
 

@@ -32,7 +32,23 @@ public sealed class AlertsOnNode(INodeAlertState nodeStatus, AlertLifecycle life
         }
     }
 
+    /// <summary>
+    /// A rule and its alerts are gone: the nodes it had open alerts on are recounted, and one whose last open critical
+    /// alert went with it leaves Alert.
+    /// </summary>
+    public async Task RuleDeletedAsync(IReadOnlyCollection<Guid> nodeIds, CancellationToken ct)
+    {
+        await RecountAsync(nodeIds, ct);
+        foreach (var nodeId in nodeIds)
+        {
+            if (!await lifecycle.HasOpenCriticalAsync(nodeId, ct))
+            {
+                await nodeStatus.CriticalAlertsClearedAsync(nodeId, ct);
+            }
+        }
+    }
+
     /// <summary>Counts the nodes' open alerts (raised, acknowledged or not, and not resolved) into their health inputs.</summary>
-    public async Task RecountAsync(IReadOnlyCollection<Guid> nodeIds, CancellationToken ct) =>
+    private async Task RecountAsync(IReadOnlyCollection<Guid> nodeIds, CancellationToken ct) =>
         await openAlerts.SetAsync(await lifecycle.OpenCountsAsync(nodeIds, ct), ct);
 }

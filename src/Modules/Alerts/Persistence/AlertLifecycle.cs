@@ -46,8 +46,13 @@ public sealed class AlertLifecycle(DbSession db)
         FROM unnest(@Ids::uuid[]) AS n(id)
         """;
 
+    /// <summary>
+    /// Locks the rule's row first: a raise's insert takes a key-share lock on it, so an alert raised meanwhile either
+    /// committed before (and is found) or waits and then finds the rule gone.
+    /// </summary>
     private const string NodesOpenOnRule = """
-        SELECT DISTINCT node_id FROM alerts.alert_history WHERE rule_id = @RuleId AND resolved_at IS NULL
+        SELECT 1 FROM alerts.alert_rules WHERE id = @RuleId FOR UPDATE;
+        SELECT DISTINCT node_id FROM alerts.alert_history WHERE rule_id = @RuleId AND resolved_at IS NULL;
         """;
 
     private const string OpenCritical = """
@@ -70,11 +75,13 @@ public sealed class AlertLifecycle(DbSession db)
         return counts.ToDictionary(c => c.NodeId, c => c.Open);
     }
 
-    /// <returns>the nodes with an open alert of the rule</returns>
+    /// <returns>the nodes with an open alert of the rule, the rule locked until the transaction ends</returns>
     public async Task<IReadOnlyList<Guid>> NodesOpenOnRuleAsync(Guid ruleId, CancellationToken ct)
     {
         var connection = await db.ConnectionAsync(ct);
-        return [.. await connection.QueryAsync<Guid>(new CommandDefinition(NodesOpenOnRule, new { RuleId = ruleId }, db.Transaction, cancellationToken: ct))];
+        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(NodesOpenOnRule, new { RuleId = ruleId }, db.Transaction, cancellationToken: ct));
+        _ = await results.ReadAsync<int>();
+        return [.. await results.ReadAsync<Guid>()];
     }
 
     /// <returns>the new alert's id, or null: one is open already, the rule is in its cooldown, or it is disabled</returns>

@@ -8,10 +8,11 @@ namespace EvaraTech.Modules.Alerts.Persistence;
 /// <summary>A channel as the API shows it: a webhook's secret never leaves the server.</summary>
 public sealed record ChannelView(string Type, string? Url, string? Address, bool HasSecret);
 
-/// <summary>A notification rule as the API shows it.</summary>
+/// <summary>A notification rule as the API shows it: its node filter's criteria are null where not given.</summary>
 public sealed record NotificationRuleDto(
-    Guid Id, Guid UserId, string SeverityMin, IReadOnlyList<Guid>? NodeIds, IReadOnlyList<ChannelView> Channels, int RepeatIntervalMinutes,
-    bool IsEnabled, long Version, DateTime CreatedAt, DateTime UpdatedAt) : IAuditedResource
+    Guid Id, Guid UserId, string SeverityMin, IReadOnlyList<Guid>? NodeIds, IReadOnlyList<string>? Categories, IReadOnlyList<Guid>? CommunityIds,
+    IReadOnlyList<Guid>? TagIds, IReadOnlyList<ChannelView> Channels, int RepeatIntervalMinutes, bool IsEnabled, long Version, DateTime CreatedAt,
+    DateTime UpdatedAt) : IAuditedResource
 {
     [JsonIgnore]
     public Guid? OwnerDistributorId => null;
@@ -19,7 +20,7 @@ public sealed record NotificationRuleDto(
 
 /// <summary>A rule as fan-out reads it, channels in full.</summary>
 public sealed record StoredNotificationRule(
-    Guid Id, Guid UserId, string SeverityMin, IReadOnlyList<Guid>? NodeIds, IReadOnlyList<NotificationChannel> Channels, int RepeatIntervalMinutes);
+    Guid Id, Guid UserId, string SeverityMin, NodeFilter Filter, IReadOnlyList<NotificationChannel> Channels, int RepeatIntervalMinutes);
 
 /// <summary>
 /// <c>alerts.alert_notification_rules</c>: each user's own rules (every statement names the user; row-level security
@@ -67,7 +68,7 @@ public sealed class NotificationRuleStore(DbSession db)
         """;
 
     /// <summary>The values a rule is written with.</summary>
-    public sealed record Values(string SeverityMin, IReadOnlyList<Guid>? NodeIds, IReadOnlyList<NotificationChannel> Channels, int RepeatIntervalMinutes,
+    public sealed record Values(string SeverityMin, NodeFilter Filter, IReadOnlyList<NotificationChannel> Channels, int RepeatIntervalMinutes,
         bool IsEnabled);
 
     public async Task<NotificationRuleDto> InsertAsync(Guid userId, Values values, CancellationToken ct) =>
@@ -123,14 +124,12 @@ public sealed class NotificationRuleStore(DbSession db)
         parameters.Add("Id", id);
         parameters.Add("UserId", userId);
         parameters.Add("SeverityMin", values.SeverityMin);
-        parameters.Add("NodeFilter", values.NodeIds is null ? null : JsonSerializer.Serialize(new NodeFilter(values.NodeIds), Json));
+        parameters.Add("NodeFilter", values.Filter.IsEverything ? null : JsonSerializer.Serialize(values.Filter, Json));
         parameters.Add("Channels", JsonSerializer.Serialize(values.Channels.Select(StoredChannel.From), Json));
         parameters.Add("RepeatIntervalMinutes", values.RepeatIntervalMinutes);
         parameters.Add("IsEnabled", values.IsEnabled);
         return parameters;
     }
-
-    private sealed record NodeFilter(IReadOnlyList<Guid> NodeIds);
 
     private sealed record StoredChannel(string Type, string? Url, string? Secret, string? Address)
     {
@@ -150,12 +149,13 @@ public sealed class NotificationRuleStore(DbSession db)
     {
         private IReadOnlyList<StoredChannel> StoredChannels => JsonSerializer.Deserialize<List<StoredChannel>>(Channels, Json)!;
 
-        private IReadOnlyList<Guid>? NodeIds => NodeFilter is null ? null : JsonSerializer.Deserialize<NodeFilter>(NodeFilter, Json)!.NodeIds;
+        /// <remarks>Rules stored before categories, communities and tags were filters hold node ids alone: read the same.</remarks>
+        private NodeFilter Filter => NodeFilter is null ? new NodeFilter() : JsonSerializer.Deserialize<NodeFilter>(NodeFilter, Json)!;
 
-        public NotificationRuleDto ToDto() => new(Id, UserId, SeverityMin, NodeIds,
+        public NotificationRuleDto ToDto() => new(Id, UserId, SeverityMin, Filter.NodeIds, Filter.Categories, Filter.CommunityIds, Filter.TagIds,
             [.. StoredChannels.Select(c => new ChannelView(c.Type, c.Url, c.Address, c.Secret is not null))], RepeatIntervalMinutes, IsEnabled, Version,
             CreatedAt, UpdatedAt);
 
-        public StoredNotificationRule ToStored() => new(Id, UserId, SeverityMin, NodeIds, [.. StoredChannels.Select(c => c.ToChannel())], RepeatIntervalMinutes);
+        public StoredNotificationRule ToStored() => new(Id, UserId, SeverityMin, Filter, [.. StoredChannels.Select(c => c.ToChannel())], RepeatIntervalMinutes);
     }
 }

@@ -19,8 +19,8 @@ public sealed record MetricCalibration(string Metric, string Kind, string Parame
 public sealed record IngestionSource(
     NodeReference Node, long? ChannelId, IReadOnlyList<SourceField> Fields, IReadOnlyList<MetricCalibration> Calibrations);
 
-/// <summary>What alert rules select a node by: its owner, type, community and tags.</summary>
-public sealed record AlertTarget(Guid NodeId, Guid OwnerDistributorId, string AnalyticsType, Guid? CommunityId, IReadOnlyList<Guid> TagIds);
+/// <summary>What alert and notification rules select a node by: its owner, type, category, community and tags.</summary>
+public sealed record AlertTarget(Guid NodeId, Guid OwnerDistributorId, string AnalyticsType, Guid? CommunityId, IReadOnlyList<Guid> TagIds, string Category);
 
 /// <summary>Who may see a node: its ownership path (realtime sends each of its events to exactly these audiences).</summary>
 public sealed record NodeAudience(Guid NodeId, Guid DistributorId, Guid? CommunityId, Guid? CustomerId);

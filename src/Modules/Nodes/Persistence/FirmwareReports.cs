@@ -5,8 +5,9 @@ namespace EvaraTech.Modules.Nodes.Persistence;
 
 /// <summary>
 /// Firmware versions devices report with their readings, in the ingestion's transaction: a version that differs from
-/// the recorded one (or the first one) replaces it, the node's version moves on (its details changed), and the trail
-/// records the change as the device's: no user, <c>reported_by: device</c>, the version before and after.
+/// the recorded one (or the first one) replaces it unless it was reported at an earlier time than the recorded one (a
+/// late or re-sent entry does not roll a device back), the node's version moves on (its details changed), and the
+/// trail records the change as the device's: <c>reported_by: device</c>, the version before and after.
 /// </summary>
 public sealed class FirmwareReports(DbSession db, IAuditTrail trail, NodeCache cache)
 {
@@ -21,6 +22,7 @@ public sealed class FirmwareReports(DbSession db, IAuditTrail trail, NodeCache c
             SELECT node_id, version, at FROM reported
             ON CONFLICT (node_id) DO UPDATE SET firmware_version = EXCLUDED.firmware_version, last_update = EXCLUDED.last_update
             WHERE f.firmware_version IS DISTINCT FROM EXCLUDED.firmware_version
+              AND (f.last_update IS NULL OR EXCLUDED.last_update >= f.last_update)
             RETURNING f.node_id, f.firmware_version),
         touched AS (
             UPDATE nodes.nodes n SET version = n.version + 1, updated_at = now()

@@ -36,7 +36,7 @@ public sealed class NodeDirectory(DbSession db, ChannelKeyProtection keys) : INo
     private const string Target = """
         SELECT n.id AS NodeId, n.owner_distributor_id AS OwnerDistributorId, n.analytics_type AS AnalyticsType,
                coalesce(n.community_id, n.owner_community_id) AS CommunityId,
-               coalesce(string_agg(a.tag_id::text, ','), '') AS TagIds
+               coalesce(string_agg(a.tag_id::text, ','), '') AS TagIds, n.category AS Category
         FROM nodes.nodes n
         LEFT JOIN nodes.device_tag_assignments a ON a.node_id = n.id
         WHERE n.id = @Id
@@ -102,7 +102,7 @@ public sealed class NodeDirectory(DbSession db, ChannelKeyProtection keys) : INo
         var row = await connection.QuerySingleOrDefaultAsync<TargetRow>(
             new CommandDefinition(Target, new { Id = nodeId }, db.Transaction, cancellationToken: cancellationToken));
         return row is null ? null : new AlertTarget(row.NodeId, row.OwnerDistributorId, row.AnalyticsType, row.CommunityId,
-            [.. row.TagIds.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Guid.Parse)]);
+            [.. row.TagIds.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Guid.Parse)], row.Category);
     }
 
     public async Task<IReadOnlyList<PolledChannel>> PolledChannelsAsync(CancellationToken cancellationToken)
@@ -133,7 +133,7 @@ public sealed class NodeDirectory(DbSession db, ChannelKeyProtection keys) : INo
             new CommandDefinition(ByWriteKey, new { Hash = keys.HashWriteKey(writeKey) }, db.Transaction, cancellationToken: cancellationToken));
     }
 
-    private sealed record TargetRow(Guid NodeId, Guid OwnerDistributorId, string AnalyticsType, Guid? CommunityId, string TagIds);
+    private sealed record TargetRow(Guid NodeId, Guid OwnerDistributorId, string AnalyticsType, Guid? CommunityId, string TagIds, string Category);
 
     private sealed record ChannelRow(Guid NodeId, long ChannelId, string? SealedReadKey);
 

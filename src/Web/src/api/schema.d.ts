@@ -9685,6 +9685,9 @@ export interface components {
             userId: string;
             severityMin: string;
             nodeIds: null | string[];
+            categories: null | string[];
+            communityIds: null | string[];
+            tagIds: null | string[];
             channels: components["schemas"]["ChannelView"][];
             /** Format: int32 */
             repeatIntervalMinutes: number;
@@ -9703,6 +9706,9 @@ export interface components {
             /** Format: int32 */
             repeatIntervalMinutes: null | number;
             isEnabled: null | boolean;
+            categories?: null | string[];
+            communityIds?: null | string[];
+            tagIds?: null | string[];
         };
         OutageSpan: {
             /** Format: date-time */

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using EvaraTech.Application.IntegrationEvents;
 using EvaraTech.Application.Security;
 using EvaraTech.Infrastructure.Messaging;
@@ -217,6 +218,53 @@ public sealed class NotificationTests
         Assert.That(_receiver.Deliveries, Has.Count.EqualTo(1));
     }
 
+    /// <summary>
+    /// A rule's node filter by category, community and tag: each criterion given must hold, by any of its values, so
+    /// only the rules that cover tank 1 are told of its alert.
+    /// </summary>
+    [Test]
+    public async Task A_rules_node_filter_by_category_community_and_tag_tells_only_of_the_nodes_it_covers()
+    {
+        using (var distributor = ClientFor(_world.DistributorUser1))
+        {
+            (await distributor.PostAsJsonAsync($"/api/v1/nodes/{_scenario.Tank1}/tags", new { name = "zone", value = "north" })).EnsureSuccessStatusCode();
+        }
+
+        var tag = await _database.ScalarAsync<Guid>("SELECT id FROM nodes.device_tags WHERE tag_name = 'zone' AND tag_value = 'north'");
+        var category = await _database.ScalarAsync<string>("SELECT category FROM nodes.nodes WHERE id = @n", ("n", _scenario.Tank1));
+        var other = category == "OHT" ? "Sump" : "OHT";
+        var byCategory = await FilteredRuleAsync(new { categories = new[] { category, "Borewell" } });
+        var byOtherCategory = await FilteredRuleAsync(new { categories = new[] { other } });
+        var byCommunity = await FilteredRuleAsync(new { communityIds = new[] { _world.Community1 } });
+        var byTag = await FilteredRuleAsync(new { tagIds = new[] { tag } });
+        var byTagAndOtherCategory = await FilteredRuleAsync(new { tagIds = new[] { tag }, categories = new[] { other } });
+        await AlertRuleAsync("warning");
+
+        await BreachAsync();
+        await WaitForDeliveriesAsync("sent");
+
+        var told = await _database.ScalarAsync<string>("SELECT string_agg(notification_rule_id::text, ',' ORDER BY notification_rule_id) FROM alerts.alert_notifications");
+        Assert.That(told!.Split(','), Is.EquivalentTo(new[] { byCategory, byCommunity, byTag }.Select(id => id.ToString())),
+            $"not {byOtherCategory} (another category) nor {byTagAndOtherCategory} (its tag, but not its category)");
+    }
+
+    [TestCase("{\"categories\": [\"Pond\"]}", HttpStatusCode.BadRequest, "categories")]
+    [TestCase("{\"communityIds\": [\"COMMUNITY2\"]}", HttpStatusCode.NotFound, "communityIds")]
+    [TestCase("{\"tagIds\": [\"00000000-0000-4000-8000-0000000000ff\"]}", HttpStatusCode.NotFound, "tagIds")]
+    public async Task A_filter_naming_what_the_user_cannot_see_or_that_does_not_exist_is_refused_on_its_field(string filter, HttpStatusCode status, string field)
+    {
+        using var client = ClientFor(_world.DistributorUser1);
+        var body = JsonNode.Parse(filter.Replace("COMMUNITY2", _world.Community2.ToString(), StringComparison.Ordinal))!.AsObject();
+        body["severityMin"] = "info";
+        body["channels"] = new JsonArray(new JsonObject { ["type"] = "webhook", ["url"] = _receiver.Url, ["secret"] = Secret });
+
+        var response = await client.PostAsJsonAsync("/api/v1/notification-rules", body);
+
+        var error = (await response.ReadEnvelopeAsync(status)).Errors().Single();
+        Assert.That(error.Field(), Is.EqualTo(field));
+        Assert.That(await _database.ScalarAsync<long>("SELECT count(*) FROM alerts.alert_notification_rules"), Is.Zero);
+    }
+
     [Test]
     public async Task A_still_open_alert_is_told_again_after_the_repeat_interval_and_not_once_acknowledged()
     {
@@ -276,6 +324,17 @@ public sealed class NotificationTests
         using var client = ClientFor(user);
         var response = await client.PostAsJsonAsync("/api/v1/notification-rules", new { severityMin, nodeIds, channels = new[] { channel }, repeatIntervalMinutes });
         await response.ReadEnvelopeAsync(HttpStatusCode.Created);
+    }
+
+    /// <returns>the id of a rule of distributor user 1 for every severity with <paramref name="filter"/>'s criteria</returns>
+    private async Task<Guid> FilteredRuleAsync(object filter)
+    {
+        using var client = ClientFor(_world.DistributorUser1);
+        var body = JsonSerializer.SerializeToNode(filter, new JsonSerializerOptions(JsonSerializerDefaults.Web))!.AsObject();
+        body["severityMin"] = "info";
+        body["channels"] = new JsonArray(new JsonObject { ["type"] = "webhook", ["url"] = _receiver.Url, ["secret"] = Secret });
+        var response = await client.PostAsJsonAsync("/api/v1/notification-rules", body);
+        return (await response.ReadEnvelopeAsync(HttpStatusCode.Created)).GetProperty("data").GetProperty("id").GetGuid();
     }
 
     private async Task AlertRuleAsync(string severity)

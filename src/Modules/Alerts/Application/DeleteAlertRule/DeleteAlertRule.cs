@@ -5,7 +5,7 @@ namespace EvaraTech.Modules.Alerts.Application.DeleteAlertRule;
 
 /// <summary>
 /// Deletes a rule at the version the client read; its alerts go with it (history is the rule's), so the nodes it had
-/// open alerts on are recounted. Managing rules is <c>alerts:write</c>: distributors own their rules
+/// open alerts on are recounted and leave Alert if it held their last open critical one. Managing rules is <c>alerts:write</c>: distributors own their rules
 /// (<c>alerts:delete</c> is for alert history).
 /// </summary>
 [RequiresPermission(Permissions.AlertsWrite)]
@@ -21,7 +21,7 @@ public sealed class DeleteAlertRuleHandler(
     {
         var openOn = await lifecycle.NodesOpenOnRuleAsync(command.Id, cancellationToken);
         var deleted = await rules.DeleteAsync(command.Id, command.ExpectedVersion, user.Scope, cancellationToken);
-        await nodeAlerts.RecountAsync(openOn, cancellationToken);
+        await nodeAlerts.RuleDeletedAsync(openOn, cancellationToken);
         audit.Changing(deleted);
         cache.Changed(db, reads, deleted.DistributorId);
         return Unit.Value;

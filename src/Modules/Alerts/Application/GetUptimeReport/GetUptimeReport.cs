@@ -32,7 +32,7 @@ public sealed class GetUptimeReportHandler(INodeLookup nodes, DowntimeRecords do
         var period = TimeRangeParameters.Resolve(query.From, query.To, now)!.Value;
         var outages = await downtime.OverlappingAsync([.. page.Select(n => n.Id)], period.From, period.To, cancellationToken);
         var since = await nodes.ObservedSinceAsync([.. page.Select(n => n.Id)], user.Scope, cancellationToken);
-        var lines = page.Select(node => (Node: node, Figures: Domain.Uptime.Over(period.From, period.To, now, since[node.Id], outages[node.Id])))
+        var lines = page.Select(node => (Node: node, Figures: Domain.Uptime.Over(period.From, period.To, now, since.GetValueOrDefault(node.Id, period.From), outages[node.Id])))
             .Select(n => new UptimeReportLine(n.Node.Id, n.Node.NodeKey, n.Node.Label, n.Figures.ObservedSeconds, n.Figures.DowntimeSeconds,
                 n.Figures.UptimePercent, n.Figures.Outages.Count))
             .ToList();
