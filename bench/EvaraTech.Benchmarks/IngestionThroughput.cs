@@ -97,12 +97,12 @@ public static class IngestionThroughput
     /// each stream on tanks of its own: as a poll cycle's writers and devices send them (two batches of one node at once
     /// are rare, and the writer makes them wait for each other).
     /// </summary>
-    private static Task StreamsAsync(IReadOnlyList<Guid[]> tanks, int batches, Func<Guid[], int, Task> write) =>
+    private static Task StreamsAsync(int batches, Func<int, int, Task> write) =>
         Task.WhenAll(Enumerable.Range(0, Streams).Select(async stream =>
         {
             for (var batch = 0; batch < batches / Streams; batch++)
             {
-                await write(tanks[stream], batch);
+                await write(stream, batch);
             }
         }));
 
@@ -112,10 +112,10 @@ public static class IngestionThroughput
     private static async Task<double> PipelineRoundAsync(IServiceScopeFactory scopes, IReadOnlyList<Guid[]> tanks, DateTimeOffset start, int batches)
     {
         // Built first: what is timed is the pipeline, from the entries as a poller hands them over.
-        var commands = tanks.ToDictionary(t => t, t => Enumerable.Range(0, batches / Streams).Select(c => new RecordTelemetryBatchCommand(IngestionSources.Poll,
-            [.. t.Select((node, n) => new NodeEntries(node, [.. Enumerable.Range(c * EntriesPerCommand, EntriesPerCommand).Select(i => Entry(start, n, i))]))])).ToList());
+        var commands = tanks.Select(t => Enumerable.Range(0, batches / Streams).Select(c => new RecordTelemetryBatchCommand(IngestionSources.Poll,
+            [.. t.Select((node, n) => new NodeEntries(node, [.. Enumerable.Range(c * EntriesPerCommand, EntriesPerCommand).Select(i => Entry(start, n, i))]))])).ToList()).ToList();
         var clock = Stopwatch.StartNew();
-        await StreamsAsync(tanks, batches, (stream, batch) =>
+        await StreamsAsync(batches, (stream, batch) =>
             scopes.RunAsync(sp => sp.GetRequiredService<ISender>().Send(commands[stream][batch]).AsTask(), CancellationToken.None));
 
         return Readings(batches) / clock.Elapsed.TotalSeconds;
@@ -126,8 +126,9 @@ public static class IngestionThroughput
     {
         var clock = Stopwatch.StartNew();
         var ct = CancellationToken.None;
-        await StreamsAsync(streams, batches, async (tanks, batch) =>
+        await StreamsAsync(batches, async (stream, batch) =>
         {
+            var tanks = streams[stream];
             await using var connection = new NpgsqlConnection(connectionString);
             await connection.OpenAsync(ct);
             await using var transaction = await connection.BeginTransactionAsync(ct);

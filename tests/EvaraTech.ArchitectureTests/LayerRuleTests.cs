@@ -1,4 +1,5 @@
 using System.Reflection;
+using EvaraTech.TestSupport;
 
 namespace EvaraTech.ArchitectureTests;
 
@@ -74,7 +75,7 @@ public sealed class LayerRuleTests
     [Test]
     public void Every_module_folder_is_a_registered_module()
     {
-        var folders = Directory.GetDirectories(Path.Combine(RepositoryRoot(), "src", "Modules")).Select(Path.GetFileName);
+        var folders = Directory.GetDirectories(Path.Combine(Checkout.Root, "src", "Modules")).Select(Path.GetFileName);
 
         Assert.That(Layers.Modules.Select(m => m.GetName().Name!.Replace("EvaraTech.Modules.", "", StringComparison.Ordinal)),
             Is.EquivalentTo(folders));
@@ -98,15 +99,4 @@ public sealed class LayerRuleTests
     private static IEnumerable<Assembly> ModuleAssemblies() => Layers.Modules;
 
     private static IEnumerable<Assembly> ContractAssemblies() => Layers.Contracts;
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "EvaraTech.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("EvaraTech.sln not found above the test binaries.");
-    }
 }

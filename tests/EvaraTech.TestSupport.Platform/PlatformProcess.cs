@@ -137,7 +137,7 @@ public sealed class PlatformProcess : IDisposable
     /// <summary>SIGTERM, as an orchestrator stops it, then waits for the graceful shutdown to end.</summary>
     public async Task TerminateAsync(TimeSpan timeout)
     {
-        using (var signal = Process.Start("bash", ["-c", $"kill -TERM {_process.Id}"]))
+        using (var signal = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
         {
             await signal.WaitForExitAsync();
         }

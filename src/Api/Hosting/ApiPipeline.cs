@@ -27,8 +27,8 @@ public static class ApiPipeline
 
         app.MapOpenApi();
         app.MapScalarApiReference("/scalar");
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponse.WriteAsync });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions
+        app.MapHealthChecks(HealthResponse.LivePath, new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponse.WriteAsync });
+        app.MapHealthChecks(HealthResponse.ReadyPath, new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(InfrastructureRegistration.ReadyTag),
             ResponseWriter = HealthResponse.WriteAsync,

@@ -26,8 +26,8 @@ public static class StartupProbe
         builder.WebHost.UseKestrelHttpsConfiguration();
         builder.Logging.ClearProviders();
         await using var probe = builder.Build();
-        probe.MapGet("/health/live", context => HealthResponse.WriteAsync(context, new HealthReport(new Dictionary<string, HealthReportEntry>(), TimeSpan.Zero)));
-        probe.MapGet("/health/ready", context =>
+        probe.MapGet(HealthResponse.LivePath, context => HealthResponse.WriteAsync(context, new HealthReport(new Dictionary<string, HealthReportEntry>(), TimeSpan.Zero)));
+        probe.MapGet(HealthResponse.ReadyPath, context =>
         {
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             return HealthResponse.WriteAsync(context, new HealthReport(

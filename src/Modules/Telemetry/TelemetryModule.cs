@@ -31,7 +31,7 @@ public static class TelemetryModule
         services.AddThingSpeakClient(configuration);
         services.AddOptions<PollingOptions>().Bind(configuration.GetSection(PollingOptions.Section))
             .Validate(o => o.IsValid,
-                "Polling: Concurrency, WriteConcurrency, IntervalSeconds, BackfillHours, PollTimeoutSeconds and MaxReadsPerPoll must be positive, "
+                "Polling: Concurrency, WriteConcurrency, BackfillConcurrency, IntervalSeconds, BackfillHours, PollTimeoutSeconds and MaxReadsPerPoll must be positive, "
                 + "SpreadSeconds and LookbackMinutes 0 or more, MinPageSize 1 to 8000.")
             .ValidateOnStart();
         services.AddTransient<FeedReader>();

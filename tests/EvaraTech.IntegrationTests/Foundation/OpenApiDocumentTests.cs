@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using EvaraTech.IntegrationTests.Infrastructure;
+using EvaraTech.TestSupport;
 
 namespace EvaraTech.IntegrationTests.Foundation;
 
@@ -55,7 +56,7 @@ public sealed class OpenApiDocumentTests : IntegrationTest
     [Test]
     public async Task The_consoles_generated_client_matches_the_document()
     {
-        var web = Path.Combine(TimescaleHarness.RepositoryRoot(), "src", "Web");
+        var web = Path.Combine(Checkout.Root, "src", "Web");
         var document = Path.Combine(Path.GetTempPath(), $"openapi-{Guid.NewGuid():N}.json");
         var generated = Path.Combine(Path.GetTempPath(), $"schema-{Guid.NewGuid():N}.d.ts");
         await File.WriteAllTextAsync(document, await Client.GetStringAsync("/openapi/v1.json"));

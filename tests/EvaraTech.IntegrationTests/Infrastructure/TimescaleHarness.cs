@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using EvaraTech.TestSupport;
 using Npgsql;
 
 namespace EvaraTech.IntegrationTests.Infrastructure;
@@ -32,7 +33,7 @@ public sealed class TimescaleHarness : IAsyncDisposable
 
     public static async Task<TimescaleHarness> StartAsync()
     {
-        var folder = Path.Combine(RepositoryRoot(), "tests", "timescale-harness");
+        var folder = Path.Combine(Checkout.Root, "tests", "timescale-harness");
         if (!Directory.Exists(Path.Combine(folder, "node_modules")))
         {
             throw new InvalidOperationException($"Run ./build.sh setup first: {folder}/node_modules is missing.");
@@ -76,16 +77,5 @@ public sealed class TimescaleHarness : IAsyncDisposable
 
         await _process.WaitForExitAsync();
         _process.Dispose();
-    }
-
-    public static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "EvaraTech.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("EvaraTech.sln not found above the test binaries.");
     }
 }

@@ -36,6 +36,33 @@ public sealed class DeviceFormsTests : IntegrationTest
         Assert.That(await Database.ScalarAsync<string>(Row), Is.EqualTo("123.5 24.25 3.7"));
     }
 
+    /// <summary>
+    /// ThingSpeak.h's setStatus("fw=2.1.0") goes out as <c>status=fw%3D2.1.0</c> in the same form, and sketches built
+    /// from serial input leave a CR LF on it; a bulk JSON update says <c>"status": null</c> when it has none.
+    /// </summary>
+    [Test]
+    public async Task The_arduino_librarys_status_reports_the_firmware_and_a_null_status_reports_none()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/update")
+        {
+            Content = new StringContent("headers=false&field1=123.500000&status=fw%3D2.1.0%0D%0A", Encoding.ASCII, "application/x-www-form-urlencoded"),
+        };
+        request.Headers.Add("X-THINGSPEAKAPIKEY", Key);
+        request.Headers.UserAgent.ParseAdd("tslib-arduino/2.0.1");
+
+        var response = await Client.SendAsync(request);
+        var afterStatus = await Database.ScalarAsync<string>($"SELECT firmware_version FROM nodes.device_firmware WHERE node_id = '{_tank.Id}'");
+        var bulk = await Client.PostAsync("/channels/4200001/bulk_update.json", new StringContent(
+            $$"""{"write_api_key": "{{Key}}", "updates": [{"delta_t": 1, "field1": "124.5", "status": null}]}""", Encoding.UTF8, "application/json"));
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(bulk.IsSuccessStatusCode, Is.True);
+        Assert.That(afterStatus, Is.EqualTo("2.1.0"), "the CR LF is not part of the version");
+        Assert.That(await Database.ScalarAsync<string>($"SELECT firmware_version FROM nodes.device_firmware WHERE node_id = '{_tank.Id}'"),
+            Is.EqualTo("2.1.0"), "a null status changes nothing");
+        Assert.That(await Database.ScalarAsync<long>($"SELECT count(*) FROM telemetry.telemetry_tank WHERE node_id = '{_tank.Id}'"), Is.EqualTo(2));
+    }
+
     [TestCase("/update?key=" + Key + "&field1=120")]
     [TestCase("/update?api_key=" + Key + "&field1=120%0D%0A")]
     [TestCase("/update?api_key=" + Key + "&field1=%20120%20&field2=")]

@@ -111,6 +111,7 @@ public sealed class GatewayIngestTests : TenantWorldTest
     [TestCase("""{"apiKey": "WRITEKEY777001", "timestamp": "soon", "fields": {"field1": 1}}""", HttpStatusCode.BadRequest, "readings[0].timestamp")]
     [TestCase("""{"timestamp": "2026-11-24T10:00:00Z", "fields": {"field1": 1}}""", HttpStatusCode.BadRequest, "readings[0].nodeId")]
     [TestCase("""{"apiKey": "WRITEKEY777001", "timestamp": "2026-11-24T10:00:00Z", "fields": {"level": 1}}""", HttpStatusCode.BadRequest, "readings[0].fields")]
+    [TestCase("""{"apiKey": "WRITEKEY777001", "timestamp": "2026-11-24T10:00:00Z", "fields": {"field1": 1, "field9": 2}}""", HttpStatusCode.BadRequest, "readings[0].fields")]
     [TestCase("""{"apiKey": "WRITEKEY777001", "nodeId": "not-a-uuid", "timestamp": "2026-11-24T10:00:00Z", "fields": {"field1": 1}}""", HttpStatusCode.BadRequest, "readings[0].nodeId")]
     public async Task A_malformed_reading_names_its_field_and_nothing_is_stored(string reading, HttpStatusCode status, string field)
     {

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using EvaraTech.IntegrationTests.Infrastructure;
 using EvaraTech.Modules.Tenancy.Authentication;
+using EvaraTech.TestSupport;
 using Npgsql;
 
 namespace EvaraTech.IntegrationTests.Tenancy;
@@ -191,7 +192,7 @@ public sealed class AuthWebhookTests : IntegrationTest
     [Test]
     public async Task A_delivery_signed_by_the_documented_supabase_trigger_is_accepted()
     {
-        var script = await File.ReadAllTextAsync(Path.Combine(TimescaleHarness.RepositoryRoot(), "deploy", "supabase", "auth-users-webhook.sql"));
+        var script = await File.ReadAllTextAsync(Path.Combine(Checkout.Root, "deploy", "supabase", "auth-users-webhook.sql"));
         var signing = script[..script.IndexOf("-- BEGIN TRIGGER", StringComparison.Ordinal)];
         var body = Insert();
         string headersJson;

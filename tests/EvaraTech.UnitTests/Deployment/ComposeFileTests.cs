@@ -1,4 +1,5 @@
 using EvaraTech.Modules.Tenancy.Authentication;
+using EvaraTech.TestSupport;
 using YamlDotNet.RepresentationModel;
 
 namespace EvaraTech.UnitTests.Deployment;
@@ -9,7 +10,7 @@ namespace EvaraTech.UnitTests.Deployment;
 /// </summary>
 public sealed class ComposeFileTests
 {
-    private static readonly string Root = FindRoot();
+    private static readonly string Root = Checkout.Root;
 
     private static YamlMappingNode Services()
     {
@@ -104,16 +105,5 @@ public sealed class ComposeFileTests
         var ignored = File.ReadAllLines(Path.Combine(Root, ".dockerignore")).Select(l => l.Trim()).ToHashSet();
 
         Assert.That(ignored, Is.SupersetOf(new[] { ".data", "**/bin", "**/obj", "**/node_modules" }));
-    }
-
-    private static string FindRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "EvaraTech.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("The repository root was not found.");
     }
 }

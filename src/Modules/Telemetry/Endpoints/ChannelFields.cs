@@ -4,16 +4,12 @@ using EvaraTech.Modules.Telemetry.Domain.Ingestion;
 namespace EvaraTech.Modules.Telemetry.Endpoints;
 
 /// <summary>
-/// What an entry carries to the pipeline: <c>field1</c>..<c>field8</c>, and the device's own <c>status</c> and
-/// <c>firmware</c> (<see cref="ReportedFirmware"/>); each a string, a number or null, kept as text for the parser.
+/// An entry's fields in a JSON body: every <c>field…</c> member (a route that takes only <see cref="EntryFields"/>
+/// refuses the others by name) and the device's <c>status</c> and <c>firmware</c>; each a string, a number or null,
+/// kept as text for the parser.
 /// </summary>
 internal static class ChannelFields
 {
-    public static readonly IReadOnlyList<string> Names =
-        [.. Enumerable.Range(1, 8).Select(i => $"field{i}"), ReportedFirmware.Status, ReportedFirmware.Field];
-
-    public static bool IsCarried(string name) => Names.Contains(name);
-
     public static Dictionary<string, string?> Of(JsonElement entry)
     {
         var fields = new Dictionary<string, string?>(StringComparer.Ordinal);
@@ -24,7 +20,7 @@ internal static class ChannelFields
 
         foreach (var property in entry.EnumerateObject())
         {
-            if (IsCarried(property.Name))
+            if (property.Name.StartsWith("field", StringComparison.Ordinal) || EntryFields.IsCarried(property.Name))
             {
                 fields[property.Name] = Text(property.Value);
             }

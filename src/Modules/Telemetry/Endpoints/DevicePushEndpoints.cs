@@ -4,6 +4,7 @@ using EvaraTech.Infrastructure.Http;
 using EvaraTech.Modules.Telemetry.Application.RecordBulkUpdate;
 using EvaraTech.Modules.Telemetry.Application.RecordDeviceUpdate;
 using EvaraTech.Modules.Telemetry.Application.RecordTelemetryBatch;
+using EvaraTech.Modules.Telemetry.Domain.Ingestion;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -35,7 +36,7 @@ internal static class DevicePushEndpoints
             endpoints.MapMethods(path, ["GET", "POST"], async (HttpContext context, ISender sender, CancellationToken ct) =>
                 {
                     var values = await ReadValuesAsync(context, ct);
-                    var fields = ChannelFields.Names.Where(values.ContainsKey).ToDictionary(name => name, name => values[name]);
+                    var fields = EntryFields.Names.Where(values.ContainsKey).ToDictionary(name => name, name => values[name]);
                     var result = await sender.Send(new RecordDeviceUpdateCommand(WriteKey(context, values), fields,
                         values.GetValueOrDefault("created_at"), values.GetValueOrDefault("timezone")), ct);
                     var status = result.Outcome is DeviceUpdateOutcome.Unauthorized or DeviceUpdateOutcome.Malformed

@@ -53,7 +53,7 @@ public sealed class FeedReader(ThingSpeakClient thingSpeak, IOptions<PollingOpti
         var after = cursor?.LastEntryId ?? 0;
         var readUntil = cursor?.ReadUntil ?? started - settings.Backfill;
         var pageSize = cursor?.PageSize ?? ThingSpeakClient.MaxResults;
-        var behind = cursor is null || started - readUntil > settings.Lookback;
+        var behind = settings.IsBehind(cursor, started);
         var from = behind ? readUntil : readUntil - settings.Lookback;
         var taken = new Dictionary<long, DateTimeOffset>();
         long? channelLast = null;

@@ -1,3 +1,5 @@
+using EvaraTech.Modules.Telemetry.Persistence;
+
 namespace EvaraTech.Modules.Telemetry.Ingestion;
 
 /// <summary>The <c>Polling</c> settings section: how the ThingSpeak poller fans out.</summary>
@@ -61,6 +63,12 @@ public sealed class PollingOptions
     public TimeSpan PollTimeout => TimeSpan.FromSeconds(PollTimeoutSeconds);
 
     public TimeSpan Lease => PollTimeout * 1.5;
+
+    /// <summary>
+    /// A node never read, or read up to longer ago than the look-back, is behind: its poll reads forward from where it
+    /// stopped (a back-fill) instead of re-reading the look-back.
+    /// </summary>
+    public bool IsBehind(PollCursor? cursor, DateTimeOffset now) => cursor is null || now - cursor.ReadUntil > Lookback;
 
     public bool IsValid => Concurrency > 0 && WriteConcurrency > 0 && BackfillConcurrency > 0 && IntervalSeconds > 0 && BackfillHours > 0 && PollTimeoutSeconds > 0 && SpreadSeconds >= 0
         && LookbackMinutes >= 0 && MinPageSize is > 0 and <= ThingSpeakClient.MaxResults && MaxReadsPerPoll > 0;

@@ -70,7 +70,7 @@ public sealed class ThingSpeakPolling(
                     new ParallelOptions { MaxDegreeOfParallelism = settings.Concurrency, CancellationToken = stop.Token },
                     async (claim, ct) =>
                     {
-                        var backfill = IsBackfill(claim);
+                        var backfill = options.Value.IsBehind(claim.Cursor, clock.GetUtcNow());
                         if (backfill)
                         {
                             await backfills.WaitAsync(ct);
@@ -178,9 +178,6 @@ public sealed class ThingSpeakPolling(
     }
 
     /// <summary>A node never read, or behind by more than the look-back: its poll reads hours or days of readings.</summary>
-    private bool IsBackfill(PollClaim claim) =>
-        clock.GetUtcNow() - (claim.Cursor?.ReadUntil ?? clock.GetUtcNow() - options.Value.Backfill) > options.Value.Lookback;
-
     /// <summary>
     /// Due again a tenth of an interval early, so the next cycle finds it due even when it starts a little early;
     /// after a 429 not before ThingSpeak's Retry-After has passed.

@@ -62,7 +62,7 @@ public static class TelemetryWriter
             var firsts = new Dictionary<(Guid, long), IReading>(rows.Count);
             foreach (var row in rows)
             {
-                firsts.TryAdd(Key(row.NodeId, row.Timestamp.UtcDateTime), row);
+                firsts.TryAdd(Key(row.NodeId, row.Timestamp), row);
             }
 
             var written = await InsertNewAsync(connection, transaction, layout, rows, firsts, wire, cancellationToken);
@@ -90,8 +90,8 @@ public static class TelemetryWriter
         public DateTime Newest => Readings[^1].Timestamp.UtcDateTime;
     }
 
-    /// <summary>(node, timestamp) as the database keeps it: timestamps to the microsecond, as binary COPY truncates them.</summary>
-    private static (Guid, long) Key(Guid nodeId, DateTime utc) => (nodeId, utc.Ticks / 10);
+    /// <summary>(node, timestamp) as the database keeps it.</summary>
+    private static (Guid, long) Key(Guid nodeId, DateTimeOffset timestamp) => (nodeId, StoredTime.Of(timestamp).UtcTicks);
 
     /// <param name="firsts">the batch's rows, each (node, timestamp) at its first occurrence</param>
     /// <returns>the rows written: of <paramref name="firsts"/>, those the insert answered</returns>
@@ -121,7 +121,7 @@ public static class TelemetryWriter
         await using var inserted = await insert.ExecuteReaderAsync(cancellationToken);
         while (await inserted.ReadAsync(cancellationToken))
         {
-            written.Add(firsts[Key(inserted.GetGuid(0), inserted.GetDateTime(1))]);
+            written.Add(firsts[Key(inserted.GetGuid(0), inserted.GetFieldValue<DateTimeOffset>(1))]);
         }
 
         return written;
@@ -187,6 +187,15 @@ public static class TelemetryWriter
         command.Parameters.AddRange(parameters);
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
+}
+
+/// <summary>
+/// An instant as PostgreSQL keeps it: to the microsecond, the ticks below cut off as binary COPY sends them (the JSON
+/// staging path sends them cut the same way, so both paths store, and the writer compares, the same instant).
+/// </summary>
+internal static class StoredTime
+{
+    public static DateTimeOffset Of(DateTimeOffset instant) => new(instant.UtcTicks - instant.UtcTicks % 10, TimeSpan.Zero);
 }
 
 /// <summary>A staged column: its name, its wire type and how a reading fills it.</summary>
@@ -271,8 +280,7 @@ internal sealed record StagedLayout(TelemetryTable Table, Type ReadingType, IRea
             }
         }
 
-        var ticks = reading.Timestamp.UtcTicks;
-        return new StoredReading(new DateTimeOffset(ticks - ticks % 10, TimeSpan.Zero), values);
+        return new StoredReading(StoredTime.Of(reading.Timestamp), values);
     }
 
     public bool Holds(IReading reading) => reading.GetType() == ReadingType;
@@ -283,7 +291,7 @@ internal sealed record StagedLayout(TelemetryTable Table, Type ReadingType, IRea
         c => c.Value(row) switch
         {
             float f => (object)f.ToString("R", CultureInfo.InvariantCulture),
-            DateTimeOffset t => t.AddTicks(-(t.UtcTicks % 10)).ToString("O", CultureInfo.InvariantCulture), // to the microsecond, as binary COPY sends it
+            DateTimeOffset t => StoredTime.Of(t).ToString("O", CultureInfo.InvariantCulture),
             string json when c.Type == NpgsqlDbType.Jsonb => JsonDocument.Parse(json).RootElement,
             var other => other,
         })));

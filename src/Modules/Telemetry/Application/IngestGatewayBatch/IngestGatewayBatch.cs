@@ -44,14 +44,10 @@ public sealed class IngestGatewayBatchValidator : AbstractValidator<IngestGatewa
             reading.RuleFor(r => r.Timestamp).Must(t => DeviceTimestamps.TryParse(t, out _))
                 .WithMessage("timestamp is an ISO 8601 or Unix epoch time.").OverridePropertyName("timestamp");
             reading.RuleFor(r => r.Fields).NotEmpty().WithMessage("fields holds at least one of field1..field8.").OverridePropertyName("fields");
-            reading.RuleFor(r => r.Fields!.Keys).Must(keys => keys.All(IsCarried)).When(r => r.Fields is not null)
+            reading.RuleFor(r => r.Fields!.Keys).Must(keys => keys.All(EntryFields.IsCarried)).When(r => r.Fields is not null)
                 .WithMessage("fields are field1..field8, status and firmware.").OverridePropertyName("fields");
         }).OverridePropertyName("readings");
     }
-
-    private static bool IsCarried(string name) =>
-        name is ReportedFirmware.Status or ReportedFirmware.Field
-        || (name.Length == 6 && name.StartsWith("field", StringComparison.Ordinal) && name[5] is >= '1' and <= '8');
 }
 
 public sealed class IngestGatewayBatchHandler(ICurrentUser user, DbSession db, INodeLookup nodes, WriteKeyLookup writeKeys, ISender sender)

@@ -84,11 +84,20 @@ public sealed class RecordTelemetryBatchHandler(
     }
 
     /// <summary>The firmware the node's newest entry that reports one says it runs (an entry outside the time window says nothing).</summary>
-    private static (Guid NodeId, string Version, DateTimeOffset At)? Firmware(NodeEntries node, DateTimeOffset now) =>
-        node.Entries.Where(e => ReadingWindow.Classify(e.Timestamp, now) == ReadingTime.Accepted)
-            .OrderByDescending(e => e.Timestamp)
-            .Select(e => ReportedFirmware.Of(e) is { } version ? (node.NodeId, version, e.Timestamp) : ((Guid, string, DateTimeOffset)?)null)
-            .FirstOrDefault(r => r is not null);
+    private static (Guid NodeId, string Version, DateTimeOffset At)? Firmware(NodeEntries node, DateTimeOffset now)
+    {
+        (Guid NodeId, string Version, DateTimeOffset At)? newest = null;
+        foreach (var entry in node.Entries)
+        {
+            if ((newest is null || entry.Timestamp > newest.Value.At) && ReportedFirmware.Of(entry) is { } version
+                && ReadingWindow.Classify(entry.Timestamp, now) == ReadingTime.Accepted)
+            {
+                newest = (node.NodeId, version, entry.Timestamp);
+            }
+        }
+
+        return newest;
+    }
 
     /// <summary>The node's written readings for its event, when few enough to carry (consumers then read nothing back).</summary>
     private static IReadOnlyList<StoredReading>? Carried(IReadOnlyList<IReading> written) =>

@@ -1,6 +1,6 @@
 namespace EvaraTech.TestSupport;
 
-/// <summary>The checkout this assembly was built in: its scripts and build outputs.</summary>
+/// <summary>The checkout the tests were built in: its sources, scripts and build outputs (the folder holding EvaraTech.sln).</summary>
 public static class Checkout
 {
     public static string Root { get; } = Find();
