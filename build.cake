@@ -203,6 +203,19 @@ Task("test")
             failures.Add("web end-to-end tests wrote no report");
         }
 
+        // Name every failed test just above the summary, so a short CI excerpt still says what broke.
+        foreach (var trx in GetFiles(testResults.FullPath + "/**/*.trx"))
+        {
+            foreach (var result in XDocument.Load(trx.FullPath).Descendants(ns + "UnitTestResult"))
+            {
+                var outcome = result.Attribute("outcome")?.Value;
+                if (outcome is "Passed" or "NotExecuted") continue;
+                var message = result.Descendants(ns + "Message").FirstOrDefault()?.Value ?? "";
+                var firstLine = message.Split('\n')[0].Trim();
+                Warning($"{outcome}: {trx.GetFilenameWithoutExtension()} {result.Attribute("testName")?.Value}: {(firstLine.Length > 400 ? firstLine[..400] : firstLine)}");
+            }
+        }
+
         var summary = $"tests: {passed} passed, {failed} failed, {skipped} skipped";
         System.IO.File.WriteAllText(testResults.CombineWithFilePath("summary.txt").FullPath, summary + Environment.NewLine);
         Information(summary);

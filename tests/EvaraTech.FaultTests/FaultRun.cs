@@ -16,8 +16,10 @@ namespace EvaraTech.FaultTests;
 /// <param name="ReadySeconds">from the fault's end until both instances answer <c>/health/ready</c></param>
 /// <param name="PollingSeconds">from the fault's end until every polled node has been polled successfully again</param>
 /// <param name="SettledSeconds">from the fault's end until every event was delivered and every notification sent</param>
+/// <param name="Kills">instances killed (SIGKILL) so far in the run</param>
 public sealed record FaultRow(
-    string Fault, double ReadySeconds, double PollingSeconds, double SettledSeconds, FaultCounts Counts, int Unavailable, int OtherServerErrors, int Refused);
+    string Fault, double ReadySeconds, double PollingSeconds, double SettledSeconds, FaultCounts Counts, int Unavailable, int OtherServerErrors, int Refused,
+    int Kills);
 
 /// <summary>
 /// Two API processes (Release build, Development, their own Hangfire servers) on a PostgreSQL cluster and a Redis of
@@ -35,6 +37,7 @@ public sealed class FaultRun(FaultRunSettings settings, Action<string> log)
 
     private PlatformProcess? _a;
     private PlatformProcess? _b;
+    private int _kills;
 
     public async Task<IReadOnlyList<FaultRow>> RunAsync()
     {
@@ -85,6 +88,7 @@ public sealed class FaultRun(FaultRunSettings settings, Action<string> log)
             {
                 await WaitUntilPollingAsync(postgres, _b);
                 _b.Kill();
+                _kills++;
                 var killed = DateTimeOffset.UtcNow;
                 _b.Dispose();
                 _b = await PlatformProcess.StartAsync(UrlB, environment, "faults-b");
@@ -171,7 +175,7 @@ public sealed class FaultRun(FaultRunSettings settings, Action<string> log)
         log("fault run: counting");
         var counts = await tally.CountAsync([.. pushers.Sent], [.. pushers.Acknowledged], webhooks);
         pushers.Resume();
-        return new FaultRow(fault, ready, polling, settled, counts, pushers.Unavailable, pushers.OtherServerErrors, pushers.Refused);
+        return new FaultRow(fault, ready, polling, settled, counts, pushers.Unavailable, pushers.OtherServerErrors, pushers.Refused, _kills);
     }
 
     /// <returns>seconds from <paramref name="since"/> until <paramref name="condition"/> held, or -1 when it did not within the limit</returns>
@@ -245,12 +249,12 @@ public sealed class FaultRun(FaultRunSettings settings, Action<string> log)
     {
         var c = row.Counts;
         return string.Create(CultureInfo.InvariantCulture,
-            $"| {row.Fault} | {Seconds(row.ReadySeconds)} | {Seconds(row.PollingSeconds)} | {Seconds(row.SettledSeconds)} | {c.Acknowledged:N0} | {c.Lost} | {c.PolledEntries:N0} | {c.PolledLost} | {c.StoredTwice} | {c.Alerts:N0} | {c.AlertsTwice} | {c.AlertsMissed} | {c.WebhooksNotOnce} | {row.Unavailable} | {row.OtherServerErrors} |");
+            $"| {row.Fault} | {Seconds(row.ReadySeconds)} | {Seconds(row.PollingSeconds)} | {Seconds(row.SettledSeconds)} | {c.Acknowledged:N0} | {c.Lost} | {c.PolledEntries:N0} | {c.PolledLost} | {c.StoredTwice} | {c.Alerts:N0} | {c.AlertsTwice} | {c.AlertsMissed} | {c.WebhooksNotOnce} | {c.WebhooksResent} | {row.Unavailable} | {row.OtherServerErrors} |");
     }
 
     public const string Header = """
-        | fault | ready after (s) | polling after (s) | events settled after (s) | pushed readings acknowledged | lost | polled entries due | lost | stored twice | alerts | raised twice | missed | webhook not exactly once | 503 + Retry-After | other 5xx |
-        |---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
+        | fault | ready after (s) | polling after (s) | events settled after (s) | pushed readings acknowledged | lost | polled entries due | lost | stored twice | alerts | raised twice | missed | webhook not told once | webhook re-sent, same key | 503 + Retry-After | other 5xx |
+        |---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
         """;
 
     private static string Seconds(double seconds) => seconds < 0 ? "not within 3 min" : seconds.ToString("F1", CultureInfo.InvariantCulture);

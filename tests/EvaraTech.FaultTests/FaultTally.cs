@@ -14,9 +14,13 @@ namespace EvaraTech.FaultTests;
 /// <param name="StoredTwice">stored readings beyond one per reading sent</param>
 /// <param name="AlertsTwice">alerts beyond one per breaching reading</param>
 /// <param name="AlertsMissed">breaching readings stored without their alert</param>
-/// <param name="WebhooksNotOnce">alerts whose webhook delivery did not arrive exactly once (by idempotency key)</param>
+/// <param name="WebhooksNotOnce">alerts not told exactly once: no webhook delivery, more than one, or its key never received</param>
+/// <param name="WebhooksResent">deliveries received more than once under their one idempotency key (a sender killed
+/// after the receiver had the request and before it could record so sends it again)</param>
+/// <param name="MostReceipts">the most times one delivery's key was received</param>
 public sealed record FaultCounts(
-    int Acknowledged, int PolledEntries, int Lost, int PolledLost, int StoredTwice, int Alerts, int AlertsTwice, int AlertsMissed, int WebhooksNotOnce);
+    int Acknowledged, int PolledEntries, int Lost, int PolledLost, int StoredTwice, int Alerts, int AlertsTwice, int AlertsMissed, int WebhooksNotOnce,
+    int WebhooksResent, int MostReceipts);
 
 public sealed class FaultTally(string adminConnectionString, FaultWorld world, FeedGenerator feeds, ChannelCatalog channels, DateTimeOffset feedsFrom)
 {
@@ -53,10 +57,12 @@ public sealed class FaultTally(string adminConnectionString, FaultWorld world, F
             """, new { pushNodes })).ToList();
         var requests = webhooks.RequestsByKey();
         var notOnce = notified.GroupBy(n => n.Alert)
-            .Count(g => g.Count(n => n.Key is not null) != 1 || g.Any(n => n.Key is null || requests.GetValueOrDefault(n.Key) != 1));
+            .Count(g => g.Count(n => n.Key is not null) != 1 || g.Any(n => n.Key is null || requests.GetValueOrDefault(n.Key) == 0));
+        var received = notified.Where(n => n.Key is not null).Select(n => requests.GetValueOrDefault(n.Key!)).ToList();
 
         var (polledEntries, polledLost) = await PolledAsync(connection);
-        return new FaultCounts(acknowledged.Count, polledEntries, lost, polledLost, storedTwice, alerts.Alerts, alerts.Twice, missed, notOnce);
+        return new FaultCounts(acknowledged.Count, polledEntries, lost, polledLost, storedTwice, alerts.Alerts, alerts.Twice, missed, notOnce,
+            received.Count(n => n > 1), received.DefaultIfEmpty(0).Max());
     }
 
     /// <summary>

@@ -8,7 +8,7 @@ namespace EvaraTech.TestSupport;
 
 /// <summary>
 /// An alert webhook's endpoint on a real port, for the notification tests and the fault run: records every delivery
-/// and answers 500 to the first <see cref="FailFirst"/> of them.
+/// and answers 500 to the first <see cref="FailFirst"/> of them, after <see cref="HoldAnswers"/> when one is set.
 /// </summary>
 public sealed class WebhookReceiver : IAsyncDisposable
 {
@@ -22,6 +22,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
     public ConcurrentQueue<Delivery> Deliveries { get; } = new();
 
     public int FailFirst { get; set; }
+
+    /// <summary>When set, each answer waits for it (the delivery is recorded first): a sender caught mid-request.</summary>
+    public TaskCompletionSource? HoldAnswers { get; set; }
 
     public string Url => _app.Urls.Single() + "/hook";
 
@@ -38,6 +41,11 @@ public sealed class WebhookReceiver : IAsyncDisposable
             var body = await reader.ReadToEndAsync();
             var status = Interlocked.Increment(ref receiver._seen) <= receiver.FailFirst ? StatusCodes.Status500InternalServerError : StatusCodes.Status200OK;
             receiver.Deliveries.Enqueue(new Delivery(request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase), body, status));
+            if (receiver.HoldAnswers is { } hold)
+            {
+                await hold.Task;
+            }
+
             return Results.StatusCode(status);
         });
         await app.StartAsync();
@@ -53,6 +61,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
         Deliveries.Clear();
         _seen = 0;
         FailFirst = 0;
+        HoldAnswers = null;
     }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();

@@ -12,6 +12,17 @@ public interface IIntegrationEvent
     DateTimeOffset OccurredAt { get; }
 }
 
+/// <summary>
+/// An event whose handlers must see the events of one subject in the order they were published (a node's telemetry
+/// batches: judging a later batch before an earlier one would leave an alert open past the reading that cleared it).
+/// Each handler of such an event waits while an earlier event of the same <see cref="OrderingKey"/> still owes that
+/// handler its delivery; other handlers and other keys are not held up.
+/// </summary>
+public interface IOrderedIntegrationEvent : IIntegrationEvent
+{
+    Guid OrderingKey { get; }
+}
+
 public interface IIntegrationEventHandler<in TEvent>
     where TEvent : IIntegrationEvent
 {

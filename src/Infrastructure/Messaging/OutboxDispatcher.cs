@@ -19,7 +19,9 @@ namespace EvaraTech.Infrastructure.Messaging;
 /// in-process dispatch and any number of sweepers on any number of instances never run the same event at the same
 /// time, and no connection is held while the handlers take theirs. When a handler fails, each handler of the event
 /// gets a row in <c>integration.deliveries</c>: a retry runs only the ones not yet delivered, after a back-off that
-/// doubles, and a handler that fails <see cref="OutboxOptions.MaxAttempts"/> times is dead-lettered.
+/// doubles, and a handler that fails <see cref="OutboxOptions.MaxAttempts"/> times is dead-lettered. A handler of an
+/// <see cref="IOrderedIntegrationEvent"/> waits while an earlier event of the same key still owes it a delivery (in
+/// flight elsewhere, failed and backing off); it is woken when that event settles, or swept.
 /// </summary>
 public sealed class OutboxDispatcher(
     NpgsqlDataSource dataSource, IntegrationEventTypes eventTypes, IServiceScopeFactory scopes, IOptionsMonitor<OutboxOptions> options,
@@ -33,16 +35,25 @@ public sealed class OutboxDispatcher(
     /// <summary>Events claimed at once, at most.</summary>
     private const int Chunk = 500;
 
+    /// <summary>Rounds of waking ordered events put off behind the ones just handled, per dispatch.</summary>
+    private const int MaxWakeRounds = 10;
+
+    /// <summary>
+    /// When a put-off delivery is due for the sweeper, should the event it waits for settle without waking it (the two
+    /// passed each other). Settling wakes it at once.
+    /// </summary>
+    private static readonly TimeSpan WaitBehindEarlier = TimeSpan.FromSeconds(5);
+
     // Two claimers of one row: the second waits for the first's commit, then finds the row claimed and skips it.
     private const string Claim = """
         WITH claimed AS (
             UPDATE integration.outbox
             SET claimed_until = now() + @Lease
             WHERE id = ANY(@Ids) AND dispatched_at IS NULL AND (claimed_until IS NULL OR claimed_until < now())
-            RETURNING id, event_type, payload)
-        SELECT id, event_type AS EventType, payload::text AS Payload
+            RETURNING id, event_type, payload, ordering_key, position)
+        SELECT id, event_type AS EventType, payload::text AS Payload, ordering_key AS OrderingKey, position
         FROM claimed
-        ORDER BY array_position(@Ids, id)
+        ORDER BY position
         """;
 
     private const string Renew = """
@@ -52,16 +63,40 @@ public sealed class OutboxDispatcher(
 
     private const string Deliveries = """
         SELECT event_id AS EventId, handler AS Handler, delivered_at IS NOT NULL OR dead_at IS NOT NULL AS Settled,
-               next_attempt_at AS NextAttemptAt
+               next_attempt_at AS NextAttemptAt, waiting_for_earlier AS WaitingForEarlier
         FROM integration.deliveries
         WHERE event_id = ANY(@Ids)
+        """;
+
+    // The earlier unsettled events of the claimed events' keys, outside the claim, with the handlers each has settled
+    // (none for an event in flight elsewhere or never tried).
+    private const string EarlierOfKeys = """
+        SELECT e.ordering_key AS OrderingKey, e.position, d.handler AS Handler
+        FROM integration.outbox e
+        LEFT JOIN integration.deliveries d ON d.event_id = e.id AND (d.delivered_at IS NOT NULL OR d.dead_at IS NOT NULL)
+        WHERE e.ordering_key = ANY(@Keys) AND e.dispatched_at IS NULL AND e.position < @Before AND NOT (e.id = ANY(@Ids))
+        """;
+
+    private const string RecordWaiting = """
+        INSERT INTO integration.deliveries AS d (event_id, handler, attempts, next_attempt_at, waiting_for_earlier)
+        SELECT @EventId, handler, 0, now() + @Wait, true FROM unnest(@Handlers::text[]) AS h(handler)
+        ON CONFLICT (event_id, handler) DO UPDATE SET next_attempt_at = excluded.next_attempt_at, waiting_for_earlier = true
+        """;
+
+    // Events of these keys with a handler put off behind an earlier one: the earlier one may just have settled.
+    private const string WaitingOfKeys = """
+        SELECT e.id FROM integration.outbox e
+        WHERE e.ordering_key = ANY(@Keys) AND e.dispatched_at IS NULL
+          AND EXISTS (SELECT 1 FROM integration.deliveries d WHERE d.event_id = e.id AND d.waiting_for_earlier)
+        ORDER BY e.position
+        LIMIT 500
         """;
 
     private const string RecordDelivered = """
         INSERT INTO integration.deliveries AS d (event_id, handler, delivered_at, attempts)
         SELECT event_id, handler, now(), 1 FROM unnest(@Events::uuid[], @Handlers::text[]) AS x(event_id, handler)
         ON CONFLICT (event_id, handler) DO UPDATE
-        SET delivered_at = now(), attempts = d.attempts + 1, next_attempt_at = NULL
+        SET delivered_at = now(), attempts = d.attempts + 1, next_attempt_at = NULL, waiting_for_earlier = false
         """;
 
     // The wait doubles with every failure up to the longest; at the cap the delivery is dead.
@@ -70,6 +105,7 @@ public sealed class OutboxDispatcher(
         VALUES (@EventId, @Handler, 1, @Error, now() + @FirstDelay, CASE WHEN @MaxAttempts <= 1 THEN now() END)
         ON CONFLICT (event_id, handler) DO UPDATE
         SET attempts = d.attempts + 1,
+            waiting_for_earlier = false,
             last_error = excluded.last_error,
             next_attempt_at = now() + least(@FirstDelay * power(2, d.attempts), @MaxDelay),
             dead_at = CASE WHEN d.attempts + 1 >= @MaxAttempts THEN now() END
@@ -103,21 +139,31 @@ public sealed class OutboxDispatcher(
     /// </summary>
     public async Task DispatchAsync(IReadOnlyCollection<Guid> eventIds, CancellationToken cancellationToken)
     {
-        foreach (var chunk in eventIds.Chunk(Chunk))
+        // Each round dispatches the events the last one woke (ordered events waiting behind one that settled); a key
+        // that keeps publishing is left to its own dispatch after a few rounds.
+        var round = eventIds;
+        for (var rounds = 0; round.Count > 0 && rounds < MaxWakeRounds; rounds++)
         {
-            try
+            var woken = new List<Guid>();
+            foreach (var chunk in round.Chunk(Chunk))
             {
-                await DispatchChunkAsync(chunk, cancellationToken);
+                try
+                {
+                    woken.AddRange(await DispatchChunkAsync(chunk, cancellationToken));
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    // The events stay pending (claimed until the lease ends); the sweeper retries them.
+                    logger.LogWarning(ex, "Dispatching {Count} integration events failed", chunk.Length);
+                }
             }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                // The events stay pending (claimed until the lease ends); the sweeper retries them.
-                logger.LogWarning(ex, "Dispatching {Count} integration events failed", chunk.Length);
-            }
+
+            round = woken;
         }
     }
 
-    private async Task DispatchChunkAsync(Guid[] ids, CancellationToken cancellationToken)
+    /// <returns>the events of the chunk's keys that were waiting behind the chunk's and may go on now</returns>
+    private async Task<IReadOnlyCollection<Guid>> DispatchChunkAsync(Guid[] ids, CancellationToken cancellationToken)
     {
         var lease = options.CurrentValue.ClaimLease;
         // Rows already dispatched, or claimed elsewhere right now, are not returned.
@@ -125,12 +171,14 @@ public sealed class OutboxDispatcher(
             new CommandDefinition(Claim, new { Ids = ids, Lease = lease }, cancellationToken: cancellationToken)), cancellationToken)).ToList();
         if (rows.Count == 0)
         {
-            return;
+            return [];
         }
 
         var earlier = (await ExecuteAsync(connection => connection.QueryAsync<DeliveryState>(
             new CommandDefinition(Deliveries, new { Ids = rows.Select(r => r.Id).ToArray() }, cancellationToken: cancellationToken)), cancellationToken))
             .ToLookup(d => d.EventId);
+        var owed = await OwedAsync(rows, cancellationToken);
+        var putOff = new List<(OutboxRow Row, List<string> Handlers)>();
 
         var settled = new List<Guid>();
         var recorded = new HashSet<Guid>();
@@ -146,8 +194,14 @@ public sealed class OutboxDispatcher(
                 claimed = clock.GetTimestamp();
             }
 
-            var outcome = await DeliverAsync(row, earlier[row.Id].ToDictionary(d => d.Handler), cancellationToken);
-            if (outcome.Failures.Count == 0 && !outcome.Waiting && !earlier.Contains(row.Id))
+            var outcome = await DeliverAsync(row, earlier[row.Id].ToDictionary(d => d.Handler), owed, cancellationToken);
+            owed.Record(row, outcome);
+            if (outcome.PutOff.Count > 0)
+            {
+                putOff.Add((row, outcome.PutOff));
+            }
+
+            if (outcome.Failures.Count == 0 && outcome.Owed.Count == 0 && !earlier.Contains(row.Id))
             {
                 // The common case: every handler succeeded at once, and no delivery row is written.
                 settled.Add(row.Id);
@@ -163,10 +217,41 @@ public sealed class OutboxDispatcher(
             await ExecuteAsync(connection => connection.ExecuteAsync(
                 new CommandDefinition(MarkSettled, new { Ids = settled.ToArray() }, cancellationToken: cancellationToken)), cancellationToken);
         }
+
+        var woken = new List<Guid>();
+        if (putOff.Count > 0)
+        {
+            // What held them up may have settled between the look and the record, and looked for waiters before the
+            // record: look again now that it is written, so neither side misses the other.
+            var now = await OwedAsync([.. putOff.Select(p => p.Row)], cancellationToken);
+            woken.AddRange(putOff.Where(p => !p.Handlers.Any(h => now.MustWait(p.Row, h))).Select(p => p.Row.Id));
+        }
+
+        var progressed = rows.Where(r => r.OrderingKey is not null && owed.Progressed(r)).Select(r => r.OrderingKey!.Value).Distinct().ToArray();
+        if (progressed.Length > 0)
+        {
+            var chunk = rows.Select(r => r.Id).ToHashSet();
+            woken.AddRange((await ExecuteAsync(connection => connection.QueryAsync<Guid>(
+                new CommandDefinition(WaitingOfKeys, new { Keys = progressed }, cancellationToken: cancellationToken)), cancellationToken))
+                .Where(id => !chunk.Contains(id)));
+        }
+
+        return woken;
     }
 
-    /// <summary>Runs each handler of the event that is neither delivered nor dead nor waiting for its back-off.</summary>
-    private async Task<Outcome> DeliverAsync(OutboxRow row, Dictionary<string, DeliveryState> earlier, CancellationToken cancellationToken)
+    private async Task<OwedHandlers> OwedAsync(IReadOnlyList<OutboxRow> rows, CancellationToken cancellationToken)
+    {
+        var keys = rows.Where(r => r.OrderingKey is not null).Select(r => r.OrderingKey!.Value).Distinct().ToArray();
+        return keys.Length == 0 ? new OwedHandlers([]) : new OwedHandlers(await ExecuteAsync(connection => connection.QueryAsync<EarlierEvent>(
+            new CommandDefinition(EarlierOfKeys, new { Keys = keys, Before = rows.Max(r => r.Position), Ids = rows.Select(r => r.Id).ToArray() },
+                cancellationToken: cancellationToken)), cancellationToken));
+    }
+
+    /// <summary>
+    /// Runs each handler of the event that is neither delivered nor dead nor waiting for its back-off, nor owed by an
+    /// earlier event of its key (that one is put off).
+    /// </summary>
+    private async Task<Outcome> DeliverAsync(OutboxRow row, Dictionary<string, DeliveryState> earlier, OwedHandlers owed, CancellationToken cancellationToken)
     {
         var outcome = new Outcome();
         IIntegrationEvent integrationEvent;
@@ -194,9 +279,20 @@ public sealed class OutboxDispatcher(
         for (var index = 0; index < handlers.Names.Length; index++)
         {
             var name = handlers.Names[index];
-            if (earlier.TryGetValue(name, out var state) && (state.Settled || state.NextAttemptAt > now))
+            if (earlier.TryGetValue(name, out var state) && (state.Settled || (state.NextAttemptAt > now && !state.WaitingForEarlier)))
             {
-                outcome.Waiting |= !state.Settled;
+                if (!state.Settled)
+                {
+                    outcome.Owed.Add(name);
+                }
+
+                continue;
+            }
+
+            if (owed.MustWait(row, name))
+            {
+                outcome.PutOff.Add(name);
+                outcome.Owed.Add(name);
                 continue;
             }
 
@@ -209,6 +305,7 @@ public sealed class OutboxDispatcher(
             {
                 logger.LogWarning(ex, "{Handler} failed on {EventType} {EventId}; it will be retried", name, row.EventType, row.Id);
                 outcome.Failures.Add((name, ex));
+                outcome.Owed.Add(name);
             }
         }
 
@@ -253,6 +350,14 @@ public sealed class OutboxDispatcher(
                 }, transaction, cancellationToken: cancellationToken));
             }
 
+            if (outcome.PutOff.Count > 0)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(RecordWaiting, new
+                {
+                    EventId = eventId, Handlers = outcome.PutOff.ToArray(), Wait = WaitBehindEarlier,
+                }, transaction, cancellationToken: cancellationToken));
+            }
+
             if (outcome.Delivered.Count > 0)
             {
                 await connection.ExecuteAsync(new CommandDefinition(RecordDelivered, new
@@ -286,9 +391,11 @@ public sealed class OutboxDispatcher(
 
     private sealed record EventHandlers(Type HandlerType, MethodInfo Handle, string[] Names);
 
-    private sealed record OutboxRow(Guid Id, string EventType, string Payload);
+    private sealed record OutboxRow(Guid Id, string EventType, string Payload, Guid? OrderingKey, long Position);
 
-    private sealed record DeliveryState(Guid EventId, string Handler, bool Settled, DateTime? NextAttemptAt);
+    private sealed record DeliveryState(Guid EventId, string Handler, bool Settled, DateTime? NextAttemptAt, bool WaitingForEarlier);
+
+    private sealed record EarlierEvent(Guid OrderingKey, long Position, string? Handler);
 
     private sealed class Outcome
     {
@@ -296,7 +403,51 @@ public sealed class OutboxDispatcher(
 
         public List<(string Handler, Exception Error)> Failures { get; } = [];
 
-        /// <summary>A handler failed earlier and its back-off has not passed.</summary>
-        public bool Waiting { get; set; }
+        /// <summary>Handlers put off behind an earlier event of the key.</summary>
+        public List<string> PutOff { get; } = [];
+
+        /// <summary>Handlers the event still owes after this pass: failed, backing off, or put off.</summary>
+        public HashSet<string> Owed { get; } = new(StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// Which handlers earlier events of the chunk's keys still owe: those outside the chunk (from the database; an
+    /// event with nothing settled owes every handler), and those of the chunk's own events as they are handled.
+    /// </summary>
+    private sealed class OwedHandlers(IEnumerable<EarlierEvent> earlier)
+    {
+        private readonly ILookup<Guid, (long Position, HashSet<string> Settled)> _earlier = earlier
+            .GroupBy(e => (e.OrderingKey, e.Position))
+            .Select(g => (g.Key.OrderingKey, g.Key.Position, Settled: g.Where(e => e.Handler is not null).Select(e => e.Handler!).ToHashSet(StringComparer.Ordinal)))
+            .ToLookup(e => e.OrderingKey, e => (e.Position, e.Settled));
+
+        private readonly HashSet<(Guid Key, string Handler)> _inChunk = [];
+        private readonly HashSet<Guid> _progressed = [];
+
+        public bool MustWait(OutboxRow row, string handler) =>
+            row.OrderingKey is { } key
+            && (_inChunk.Contains((key, handler)) || _earlier[key].Any(e => e.Position < row.Position && !e.Settled.Contains(handler)));
+
+        public void Record(OutboxRow row, Outcome outcome)
+        {
+            if (row.OrderingKey is not { } key)
+            {
+                return;
+            }
+
+            // A failure may have been the last attempt: dead, it no longer holds anything up.
+            if (outcome.Delivered.Count > 0 || outcome.Failures.Count > 0)
+            {
+                _progressed.Add(row.Id);
+            }
+
+            foreach (var handler in outcome.Owed)
+            {
+                _inChunk.Add((key, handler));
+            }
+        }
+
+        /// <summary>A handler of the event ran, so events of its key put off behind it may go on.</summary>
+        public bool Progressed(OutboxRow row) => _progressed.Contains(row.Id);
     }
 }

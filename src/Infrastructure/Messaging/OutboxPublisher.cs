@@ -10,14 +10,16 @@ namespace EvaraTech.Infrastructure.Messaging;
 public sealed class OutboxPublisher(DbSession db, NpgsqlDataSource dataSource, OutboxDispatchQueue queue) : IIntegrationEventPublisher
 {
     private const string Insert = """
-        INSERT INTO integration.outbox (id, event_type, payload, occurred_at)
-        VALUES (@Id, @Type, @Payload::jsonb, @OccurredAt)
+        INSERT INTO integration.outbox (id, event_type, payload, occurred_at, ordering_key)
+        VALUES (@Id, @Type, @Payload::jsonb, @OccurredAt, @OrderingKey)
         """;
 
     private const string InsertMany = """
-        INSERT INTO integration.outbox (id, event_type, payload, occurred_at)
-        SELECT id, event_type, payload::jsonb, occurred_at
-        FROM unnest(@Ids::uuid[], @Types::text[], @Payloads::text[], @OccurredAts::timestamptz[]) AS e(id, event_type, payload, occurred_at)
+        INSERT INTO integration.outbox (id, event_type, payload, occurred_at, ordering_key)
+        SELECT id, event_type, payload::jsonb, occurred_at, ordering_key
+        FROM unnest(@Ids::uuid[], @Types::text[], @Payloads::text[], @OccurredAts::timestamptz[], @OrderingKeys::uuid[])
+             WITH ORDINALITY AS e(id, event_type, payload, occurred_at, ordering_key, n)
+        ORDER BY n
         """;
 
     public async Task PublishAsync(IIntegrationEvent integrationEvent, CancellationToken cancellationToken)
@@ -42,6 +44,7 @@ public sealed class OutboxPublisher(DbSession db, NpgsqlDataSource dataSource, O
             Types = rows.Select(r => r.Type).ToArray(),
             Payloads = rows.Select(r => r.Payload).ToArray(),
             OccurredAts = rows.Select(r => r.OccurredAt.UtcDateTime).ToArray(),
+            OrderingKeys = rows.Select(r => r.OrderingKey).ToArray(),
         }, db.Transaction, cancellationToken: cancellationToken));
         Guid[] ids = [.. rows.Select(r => r.Id)];
         db.AfterCommit(() => Queue(ids));
@@ -72,7 +75,8 @@ public sealed class OutboxPublisher(DbSession db, NpgsqlDataSource dataSource, O
         integrationEvent.EventId,
         IntegrationEventTypes.NameOf(integrationEvent),
         JsonSerializer.Serialize(integrationEvent, integrationEvent.GetType(), OutboxDispatcher.Json),
-        integrationEvent.OccurredAt);
+        integrationEvent.OccurredAt,
+        (integrationEvent as IOrderedIntegrationEvent)?.OrderingKey);
 
-    private sealed record OutboxRow(Guid Id, string Type, string Payload, DateTimeOffset OccurredAt);
+    private sealed record OutboxRow(Guid Id, string Type, string Payload, DateTimeOffset OccurredAt, Guid? OrderingKey);
 }

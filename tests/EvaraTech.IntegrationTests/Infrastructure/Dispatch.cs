@@ -15,4 +15,11 @@ public static class Dispatch
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await api.Services.GetRequiredService<OutboxDispatchQueue>().WhenIdleAsync(timeout.Token);
     }
+
+    /// <summary>Time passes for the outbox: past the in-process dispatch window and every back-off, so a sweep retries all.</summary>
+    public static Task PastEveryBackOffAsync(this TestDatabase database) => database.ExecuteAsync("""
+        UPDATE integration.outbox SET occurred_at = occurred_at - interval '1 minute',
+                                      next_attempt_at = CASE WHEN next_attempt_at IS NOT NULL THEN now() - interval '1 second' END;
+        UPDATE integration.deliveries SET next_attempt_at = now() - interval '1 second' WHERE next_attempt_at IS NOT NULL;
+        """);
 }

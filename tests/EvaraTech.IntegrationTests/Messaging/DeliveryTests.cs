@@ -78,12 +78,7 @@ public sealed class DeliveryTests : TenantWorldTest
 
     private Task<int> SweepAsync() => _api.Services.GetRequiredService<OutboxSweeper>().RunAsync(CancellationToken.None);
 
-    /// <summary>Time passes: past the in-process dispatch window and every back-off.</summary>
-    private Task BackOffPassesAsync() => Database.ExecuteAsync("""
-        UPDATE integration.outbox SET occurred_at = occurred_at - interval '1 minute',
-                                      next_attempt_at = CASE WHEN next_attempt_at IS NOT NULL THEN now() - interval '1 second' END;
-        UPDATE integration.deliveries SET next_attempt_at = now() - interval '1 second' WHERE next_attempt_at IS NOT NULL;
-        """);
+    private Task BackOffPassesAsync() => Database.PastEveryBackOffAsync();
 
     private HttpClient AdminClient(TestUser user)
     {

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using EvaraTech.Application.IntegrationEvents;
 
 namespace EvaraTech.Modules.Telemetry.Contracts;
@@ -14,7 +15,11 @@ namespace EvaraTech.Modules.Telemetry.Contracts;
 /// </param>
 public sealed record TelemetryBatchRecorded(
     Guid EventId, DateTimeOffset OccurredAt, Guid NodeId, Guid OwnerDistributorId, string TelemetryType, int Stored,
-    DateTimeOffset From, DateTimeOffset To, IReadOnlyList<StoredReading>? Readings = null) : IIntegrationEvent
+    DateTimeOffset From, DateTimeOffset To, IReadOnlyList<StoredReading>? Readings = null) : IOrderedIntegrationEvent
 {
     public const int CarriedReadings = 10;
+
+    /// <summary>A node's batches are handled in the order they were stored.</summary>
+    [JsonIgnore]
+    public Guid OrderingKey => NodeId;
 }

@@ -146,6 +146,45 @@ public sealed class NotificationTests
         });
     }
 
+    /// <summary>
+    /// A server stopping leaves a delivery it has not begun to another server, and lets one under way finish: cut off
+    /// after the receiver had the request, it would stay pending and be sent again.
+    /// </summary>
+    [Test]
+    public async Task A_stopping_server_begins_no_delivery_and_finishes_the_one_under_way()
+    {
+        await SubscribeAsync(_world.DistributorUser1, "warning", new { type = "webhook", url = _receiver.Url, secret = Secret });
+        await AlertRuleAsync("warning");
+        await BreachAsync();
+        await WaitForDeliveriesAsync("sent");
+        // Queued just now, so the sweep of never-attempted deliveries leaves it to this test.
+        await _database.ExecuteAsync("UPDATE alerts.alert_notifications SET status = 'pending', attempts = 0, sent_at = NULL, last_attempt_at = NULL, created_at = now()");
+        var id = await _database.ScalarAsync<Guid>("SELECT id FROM alerts.alert_notifications");
+        var job = _api.Services.GetRequiredService<NotificationDelivery>();
+
+        using var stopped = new CancellationTokenSource();
+        await stopped.CancelAsync();
+        var notBegun = job.DeliverAsync(id, stopped.Token);
+        Assert.That(async () => await notBegun, Throws.InstanceOf<OperationCanceledException>());
+        var receivedBeforeBegun = _receiver.Deliveries.Count;
+
+        _receiver.HoldAnswers = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var stopping = new CancellationTokenSource();
+        var underWay = job.DeliverAsync(id, stopping.Token);
+        await WaitUntilAsync(() => _receiver.Deliveries.Count == receivedBeforeBegun + 1);
+        await stopping.CancelAsync();
+        await Task.Delay(200);
+        _receiver.HoldAnswers.SetResult();
+        await underWay;
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(receivedBeforeBegun, Is.EqualTo(1), "only the first send: the stopped server began nothing");
+            Assert.That(await _database.ScalarAsync<string>("SELECT status || ' ' || attempts FROM alerts.alert_notifications"), Is.EqualTo("sent 1"));
+            Assert.That(_receiver.Deliveries.Count, Is.EqualTo(2));
+        });
+    }
+
     [Test]
     public async Task A_receiver_failing_twice_then_succeeding_gets_exactly_one_successful_delivery()
     {
@@ -352,6 +391,16 @@ public sealed class NotificationTests
     private async Task<Guid> AlertIdAsync() => await _database.ScalarAsync<Guid>("SELECT id FROM alerts.alert_history");
 
     private async Task<long> DeliveryCountAsync() => await _database.ScalarAsync<long>("SELECT count(*) FROM alerts.alert_notifications");
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!condition())
+        {
+            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), "not within 30 s");
+            await Task.Delay(50);
+        }
+    }
 
     /// <summary>Waits until no delivery is pending and at least one has <paramref name="status"/>.</summary>
     private async Task WaitForDeliveriesAsync(string status)

@@ -1,0 +1,143 @@
+using System.Collections.Concurrent;
+using EvaraTech.Application.IntegrationEvents;
+using EvaraTech.Infrastructure.Messaging;
+using EvaraTech.IntegrationTests.Infrastructure;
+using EvaraTech.IntegrationTests.Infrastructure.TestData;
+using EvaraTech.Modules.Telemetry.Contracts;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EvaraTech.IntegrationTests.Messaging;
+
+/// <summary>
+/// A node's stored batches reach each handler in the order they were stored, whether a handler failed on an earlier
+/// one and was retried, or dispatch workers race over them; other handlers and other nodes are not held up.
+/// </summary>
+public sealed class OrderedDeliveryTests : TenantWorldTest
+{
+    /// <summary>Records the batches it is handed, per node, failing the first <see cref="FailFirst"/> calls.</summary>
+    private sealed class OrderRecorder(int failFirst, int maxDelayMs) : IIntegrationEventHandler<TelemetryBatchRecorded>
+    {
+        private int _calls;
+
+        public ConcurrentQueue<TelemetryBatchRecorded> Handled { get; } = new();
+
+        public async Task HandleAsync(TelemetryBatchRecorded integrationEvent, CancellationToken cancellationToken)
+        {
+            if (Interlocked.Increment(ref _calls) <= failFirst)
+            {
+                throw new InvalidOperationException("the warehouse is away");
+            }
+
+            // Long enough for a later batch's dispatch to overtake this one, were it allowed to.
+            await Task.Delay(Random.Shared.Next(maxDelayMs + 1), cancellationToken);
+            Handled.Enqueue(integrationEvent);
+        }
+
+        public IReadOnlyList<DateTimeOffset> Of(Guid node) => [.. Handled.Where(e => e.NodeId == node).Select(e => e.From)];
+    }
+
+    /// <summary>Another handler of the same event, which always succeeds.</summary>
+    private sealed class Sibling : IIntegrationEventHandler<TelemetryBatchRecorded>
+    {
+        public ConcurrentQueue<DateTimeOffset> Handled { get; } = new();
+
+        public Task HandleAsync(TelemetryBatchRecorded integrationEvent, CancellationToken cancellationToken)
+        {
+            Handled.Enqueue(integrationEvent.From);
+            return Task.CompletedTask;
+        }
+    }
+
+    private WebApplicationFactory<Program> Host(params IIntegrationEventHandler<TelemetryBatchRecorded>[] handlers) =>
+        Platform.Api.WithWebHostBuilder(host => host.ConfigureTestServices(services =>
+        {
+            foreach (var handler in handlers)
+            {
+                services.AddSingleton(handler);
+            }
+        }));
+
+    /// <summary>An hour ago, to the minute: the n-th push is stored at n minutes past it.</summary>
+    private static readonly DateTimeOffset Start = new DateTimeOffset(DateTime.UtcNow.Ticks / TimeSpan.TicksPerMinute * TimeSpan.TicksPerMinute, TimeSpan.Zero).AddHours(-1);
+
+    private Task<Guid> PushedTankAsync(string writeKey, long channelId) =>
+        NodeBuilder.OfDistributor(World.Distributor1).Named(writeKey, writeKey).WithState().WithTank(300)
+            .WithChannel(channelId, writeKey: writeKey).WithMapping("field1", "water_level_cm").InsertAsync(Database);
+
+    private static async Task PushAsync(HttpClient client, string writeKey, int minute) =>
+        Assert.That(await client.GetStringAsync(
+            $"/update?api_key={writeKey}&field1={100 + minute}&created_at={Start.AddMinutes(minute):yyyy-MM-ddTHH:mm:ssZ}"), Is.Not.EqualTo("0"));
+
+    private static int MinutesIn(DateTimeOffset at) => (int)(at - Start).TotalMinutes;
+
+    /// <summary>Time passes: past the in-process dispatch window and every back-off; then a sweep.</summary>
+    private async Task<int> SweepLaterAsync(WebApplicationFactory<Program> api)
+    {
+        await Database.PastEveryBackOffAsync();
+        var swept = await api.Services.GetRequiredService<OutboxSweeper>().RunAsync(CancellationToken.None);
+        await api.HandledAsync();
+        return swept;
+    }
+
+    [Test]
+    public async Task A_batch_waits_for_an_earlier_one_whose_handler_failed_and_follows_it_once_the_retry_succeeds()
+    {
+        var recorder = new OrderRecorder(failFirst: 1, maxDelayMs: 0);
+        var sibling = new Sibling();
+        await using var api = Host(recorder, sibling);
+        var tank = await PushedTankAsync("ORDERKEY00000001", 4_600_001);
+        var other = await PushedTankAsync("ORDERKEY00000002", 4_600_002);
+        using var client = api.CreateClient();
+
+        await PushAsync(client, "ORDERKEY00000001", 1);
+        await api.HandledAsync();
+        await PushAsync(client, "ORDERKEY00000001", 2);
+        await PushAsync(client, "ORDERKEY00000001", 3);
+        await PushAsync(client, "ORDERKEY00000002", 4);
+        await api.HandledAsync();
+        var beforeRetry = recorder.Of(tank);
+        var siblingBeforeRetry = sibling.Handled.Count;
+        var otherBeforeRetry = recorder.Of(other).Count;
+
+        await SweepLaterAsync(api);
+
+        await Assert.MultipleAsync(async () =>
+        {
+            Assert.That(beforeRetry, Is.Empty, "the later batches waited behind the failed one");
+            Assert.That(siblingBeforeRetry, Is.EqualTo(4), "a handler that did not fail is not held up");
+            Assert.That(otherBeforeRetry, Is.EqualTo(1), "another node is not held up");
+            Assert.That(recorder.Of(tank).Select(MinutesIn), Is.EqualTo(new[] { 1, 2, 3 }), "in the order stored, once the first was retried");
+            Assert.That(await Database.ScalarAsync<long>("SELECT count(*) FROM integration.outbox WHERE dispatched_at IS NULL"), Is.Zero);
+            Assert.That(await Database.ScalarAsync<string>("""
+                SELECT string_agg(d.attempts::text, ',' ORDER BY o.position) FROM integration.deliveries d JOIN integration.outbox o ON o.id = d.event_id
+                WHERE d.handler = 'OrderRecorder'
+                """), Is.EqualTo("2,1,1"), "waiting is not an attempt: the put-off batches were each handled at their first");
+        });
+    }
+
+    [Test]
+    public async Task Dispatch_workers_racing_over_one_nodes_batches_hand_them_to_each_handler_in_the_order_stored()
+    {
+        var recorder = new OrderRecorder(failFirst: 0, maxDelayMs: 25);
+        await using var api = Host(recorder);
+        var tank = await PushedTankAsync("ORDERKEY00000003", 4_600_003);
+        using var client = api.CreateClient();
+
+        for (var minute = 0; minute < 40; minute++)
+        {
+            await PushAsync(client, "ORDERKEY00000003", minute);
+        }
+
+        await api.HandledAsync();
+        // Two dispatchers may pass each other (one looks for waiters just before the other records that it waits):
+        // the sweeper picks that up.
+        for (var sweep = 0; sweep < 3 && await Database.ScalarAsync<long>("SELECT count(*) FROM integration.outbox WHERE dispatched_at IS NULL") > 0; sweep++)
+        {
+            await SweepLaterAsync(api);
+        }
+
+        Assert.That(recorder.Of(tank).Select(MinutesIn), Is.EqualTo(Enumerable.Range(0, 40)));
+    }
+}
