@@ -47,6 +47,8 @@ public static class AlertsModule
             AllowAutoRedirect = false,
             ConnectCallback = WebhookAddresses.Connect(() => provider.GetRequiredService<IOptions<NotificationOptions>>().Value.AllowPrivateNetworkWebhooks),
         });
+        services.AddHttpClient(NotificationSender.SmsClient, client => client.DefaultRequestHeaders.UserAgent.ParseAdd("EvaraTech-Alerts/1.0"))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
         services.AddSingleton<NotificationSender>();
         services.AddTransient<NotificationDelivery>();
         services.AddRecurringJob<NotificationRepeats>();

@@ -21,11 +21,12 @@ public sealed class NotificationRuleTests
     public void Valid_channels_are_kept_in_order()
     {
         var channels = NotificationRule.Channels(
-            [new ChannelInput("webhook", "https://hooks.example.com/evara", "0123456789abcdef", null), new ChannelInput("email", null, null, null)], allowHttp: false);
+            [new ChannelInput("webhook", "https://hooks.example.com/evara", "0123456789abcdef", null), new ChannelInput("email", null, null, null),
+             new ChannelInput("sms", null, null, null, "+919876543210")], allowHttp: false);
 
         Assert.That(channels, Is.EqualTo(new NotificationChannel[]
         {
-            new WebhookChannel("https://hooks.example.com/evara", "0123456789abcdef"), new EmailChannel(null),
+            new WebhookChannel("https://hooks.example.com/evara", "0123456789abcdef"), new EmailChannel(null), new SmsChannel("+919876543210"),
         }));
     }
 
@@ -33,13 +34,35 @@ public sealed class NotificationRuleTests
     [TestCase("webhook", "not a url", "0123456789abcdef", null, "channels[0].url")]
     [TestCase("webhook", "https://hooks.example.com/x", "short", null, "channels[0].secret")]
     [TestCase("email", null, null, "no-at-sign", "channels[0].address")]
-    [TestCase("sms", null, null, null, "channels[0].type")]
+    [TestCase("pager", null, null, null, "channels[0].type")]
     public void Invalid_channels_name_the_offending_field(string type, string? url, string? secret, string? address, string field)
     {
         var refused = Assert.Throws<DomainRuleViolation>(() => NotificationRule.Channels([new ChannelInput(type, url, secret, address)], allowHttp: false));
 
         Assert.That(refused!.Field, Is.EqualTo(field));
     }
+
+    [TestCase(null)]
+    [TestCase("9876543210")]
+    [TestCase("+09876543210")]
+    [TestCase("+91 98765 43210")]
+    [TestCase("+91-9876543210")]
+    [TestCase("+1234567")]
+    [TestCase("+1234567890123456")]
+    [TestCase("+919876543210\n")]
+    public void An_sms_number_not_in_e164_form_is_refused_on_its_field(string? number)
+    {
+        var refused = Assert.Throws<DomainRuleViolation>(() => NotificationRule.Channels([new ChannelInput("sms", null, null, null, number)], allowHttp: false));
+
+        Assert.That(refused!.Field, Is.EqualTo("channels[0].number"));
+        Assert.That(refused.Message, Does.Contain("E.164"));
+    }
+
+    [TestCase("+12025550123")]
+    [TestCase("+9779812345678")]
+    [TestCase("+447911123456")]
+    public void An_sms_number_in_e164_form_is_kept(string number) =>
+        Assert.That(NotificationRule.Channels([new ChannelInput("sms", null, null, null, number)], allowHttp: false), Is.EqualTo(new[] { new SmsChannel(number) }));
 
     [Test]
     public void Http_webhooks_are_accepted_only_where_allowed() =>

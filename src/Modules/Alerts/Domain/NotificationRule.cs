@@ -1,10 +1,14 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace EvaraTech.Modules.Alerts.Domain;
 
-/// <summary>A channel as the client writes it: <c>webhook</c> (url, secret) or <c>email</c> (address; the user's own when left out).</summary>
-public sealed record ChannelInput(string? Type, string? Url, string? Secret, string? Address);
+/// <summary>
+/// A channel as the client writes it: <c>webhook</c> (url, secret), <c>email</c> (address; the user's own when left
+/// out) or <c>sms</c> (number, E.164).
+/// </summary>
+public sealed record ChannelInput(string? Type, string? Url, string? Secret, string? Address, string? Number = null);
 
 /// <summary>Where a notification goes.</summary>
 public abstract record NotificationChannel(string Type);
@@ -21,11 +25,17 @@ public sealed record EmailChannel(string? Address) : NotificationChannel(EmailCh
     public const string Kind = "email";
 }
 
+/// <summary>A phone number in E.164 form (<c>+919876543210</c>), texted through the configured SMS gateway.</summary>
+public sealed record SmsChannel(string Number) : NotificationChannel(SmsChannel.Kind)
+{
+    public const string Kind = "sms";
+}
+
 /// <summary>
 /// A user's rule for being told of alerts (a row of alerts.alert_notification_rules): alerts at or above a severity, of
 /// some nodes or all they see, on one or more channels, repeated while open and unacknowledged.
 /// </summary>
-public static class NotificationRule
+public static partial class NotificationRule
 {
     public const int MaxChannels = 5;
     public const int MinSecretLength = 16;
@@ -45,8 +55,18 @@ public static class NotificationRule
     {
         WebhookChannel.Kind => new WebhookChannel(WebhookUrl(input.Url, allowHttp, $"{path}.url"), Secret(input.Secret, $"{path}.secret")),
         EmailChannel.Kind => new EmailChannel(Address(input.Address, $"{path}.address")),
-        _ => throw Invalid("type is webhook or email.", $"{path}.type"),
+        SmsChannel.Kind => new SmsChannel(Number(input.Number, $"{path}.number")),
+        _ => throw Invalid("type is webhook, email or sms.", $"{path}.type"),
     };
+
+    private static string Number(string? number, string field) =>
+        number is not null && E164().IsMatch(number)
+            ? number
+            : throw Invalid("number is a phone number in E.164 form: +, the country code, then the number, 8 to 15 digits in all (+919876543210).", field);
+
+    // \z, not $: $ would let a trailing newline through.
+    [GeneratedRegex(@"^\+[1-9][0-9]{7,14}\z")]
+    private static partial Regex E164();
 
     private static string WebhookUrl(string? url, bool allowHttp, string field) =>
         Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || (allowHttp && uri.Scheme == Uri.UriSchemeHttp))

@@ -1,6 +1,6 @@
 namespace EvaraTech.Modules.Alerts.Notifications;
 
-/// <summary>The <c>Notifications</c> settings: retries, webhook rules and the SMTP relay.</summary>
+/// <summary>The <c>Notifications</c> settings: retries, webhook rules, the SMTP relay and the SMS gateway.</summary>
 public sealed class NotificationOptions
 {
     public const string Section = "Notifications";
@@ -35,6 +35,8 @@ public sealed class NotificationOptions
 
     public SmtpOptions Smtp { get; set; } = new();
 
+    public SmsOptions Sms { get; set; } = new();
+
     public int MaxAttempts => RetryDelays.Count + 1;
 }
 
@@ -54,4 +56,27 @@ public sealed class SmtpOptions
     public string? Password { get; set; }
 
     public string From { get; set; } = "EvaraTech Alerts <alerts@evaratech.local>";
+}
+
+/// <summary>
+/// The SMS gateway texts go through: Twilio's Messages API or any gateway that speaks it (a form POST of <c>To</c>,
+/// <c>From</c> and <c>Body</c> to <c>{BaseUrl}2010-04-01/Accounts/{AccountSid}/Messages.json</c>, HTTP Basic with the
+/// account SID and auth token).
+/// </summary>
+public sealed class SmsOptions
+{
+    public string BaseUrl { get; set; } = "https://api.twilio.com/";
+
+    /// <summary>No account: SMS channels fail with a clear error (and are retried) until one is configured.</summary>
+    public string? AccountSid { get; set; }
+
+    public string? AuthToken { get; set; }
+
+    /// <summary>The sending number (E.164) or the gateway's sender id.</summary>
+    public string? From { get; set; }
+
+    public double TimeoutSeconds { get; set; } = 10;
+
+    /// <summary>The longest text sent; a longer alert message is cut (a text of 160 GSM characters is one segment).</summary>
+    public int MaxLength { get; set; } = 320;
 }

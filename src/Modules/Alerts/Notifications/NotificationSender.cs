@@ -17,11 +17,13 @@ public sealed record AlertNotice(Guid DeliveryId, string IdempotencyKey, int Rep
 /// <summary>
 /// Sends one delivery on its channel. Webhooks are POSTed as JSON with an HMAC signature over timestamp and body and
 /// the delivery's idempotency key (a receiver that saw the key already can drop a retry); emails go through the SMTP
-/// relay with a Message-ID derived from the same key. Throws on any failure, so the job retries.
+/// relay with a Message-ID derived from the same key; texts go to the SMS gateway (Twilio's Messages API) with the key
+/// as <c>Idempotency-Key</c>. Throws on any failure, so the job retries.
 /// </summary>
 public sealed class NotificationSender(IHttpClientFactory http, IOptions<NotificationOptions> options, TimeProvider clock)
 {
     public const string WebhookClient = "alert-webhooks";
+    public const string SmsClient = "alert-sms-gateway";
     public const string IdempotencyHeader = "Idempotency-Key";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -30,6 +32,7 @@ public sealed class NotificationSender(IHttpClientFactory http, IOptions<Notific
     {
         WebhookChannel webhook => PostAsync(webhook, notice, ct),
         EmailChannel email => MailAsync(email.Address ?? recipientEmail, notice, ct),
+        SmsChannel sms => TextAsync(sms.Number, notice, ct),
         _ => throw new InvalidOperationException($"Unknown channel {channel.Type}."),
     };
 
@@ -56,6 +59,35 @@ public sealed class NotificationSender(IHttpClientFactory http, IOptions<Notific
         if (!response.IsSuccessStatusCode)
         {
             throw new HttpRequestException($"The webhook answered {(int)response.StatusCode} {response.ReasonPhrase}.");
+        }
+    }
+
+    private async Task TextAsync(string to, AlertNotice notice, CancellationToken ct)
+    {
+        var sms = options.Value.Sms;
+        if (string.IsNullOrWhiteSpace(sms.AccountSid) || string.IsNullOrWhiteSpace(sms.AuthToken) || string.IsNullOrWhiteSpace(sms.From))
+        {
+            throw new InvalidOperationException("No SMS gateway is configured (Notifications:Sms:AccountSid, AuthToken and From).");
+        }
+
+        var alert = notice.Alert;
+        var text = $"[{alert.Severity.ToUpperInvariant()}]{(notice.RepeatNumber > 0 ? " still open:" : "")} {alert.RuleName}: {alert.Message}";
+        var url = new Uri(new Uri(sms.BaseUrl), $"2010-04-01/Accounts/{Uri.EscapeDataString(sms.AccountSid)}/Messages.json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, url)
+        {
+            Content = new FormUrlEncodedContent([new("To", to), new("From", sms.From), new("Body", text.Length > sms.MaxLength ? text[..sms.MaxLength] : text)]),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{sms.AccountSid}:{sms.AuthToken}")));
+        request.Headers.Add(IdempotencyHeader, notice.IdempotencyKey);
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(sms.TimeoutSeconds));
+        using var response = await http.CreateClient(SmsClient).SendAsync(request, timeout.Token);
+        if (!response.IsSuccessStatusCode)
+        {
+            // The gateway's own words (Twilio: {"code": 21211, "message": "The 'To' number … is not a valid phone number."}).
+            var said = await response.Content.ReadAsStringAsync(timeout.Token);
+            throw new HttpRequestException($"The SMS gateway answered {(int)response.StatusCode} {response.ReasonPhrase}: {(said.Length > 300 ? said[..300] : said)}");
         }
     }
 

@@ -6,7 +6,7 @@ using EvaraTech.Modules.Alerts.Domain;
 namespace EvaraTech.Modules.Alerts.Persistence;
 
 /// <summary>A channel as the API shows it: a webhook's secret never leaves the server.</summary>
-public sealed record ChannelView(string Type, string? Url, string? Address, bool HasSecret);
+public sealed record ChannelView(string Type, string? Url, string? Address, bool HasSecret, string? Number);
 
 /// <summary>A notification rule as the API shows it: its node filter's criteria are null where not given.</summary>
 public sealed record NotificationRuleDto(
@@ -131,16 +131,22 @@ public sealed class NotificationRuleStore(DbSession db)
         return parameters;
     }
 
-    private sealed record StoredChannel(string Type, string? Url, string? Secret, string? Address)
+    private sealed record StoredChannel(string Type, string? Url, string? Secret, string? Address, string? Number = null)
     {
         public static StoredChannel From(NotificationChannel channel) => channel switch
         {
             WebhookChannel webhook => new StoredChannel(webhook.Type, webhook.Url, webhook.Secret, null),
             EmailChannel email => new StoredChannel(email.Type, null, null, email.Address),
+            SmsChannel sms => new StoredChannel(sms.Type, null, null, null, sms.Number),
             _ => throw new InvalidOperationException($"Unknown channel {channel.Type}."),
         };
 
-        public NotificationChannel ToChannel() => Type == WebhookChannel.Kind ? new WebhookChannel(Url!, Secret!) : new EmailChannel(Address);
+        public NotificationChannel ToChannel() => Type switch
+        {
+            WebhookChannel.Kind => new WebhookChannel(Url!, Secret!),
+            SmsChannel.Kind => new SmsChannel(Number!),
+            _ => new EmailChannel(Address),
+        };
     }
 
     private sealed record RuleRow(
@@ -153,7 +159,7 @@ public sealed class NotificationRuleStore(DbSession db)
         private NodeFilter Filter => NodeFilter is null ? new NodeFilter() : JsonSerializer.Deserialize<NodeFilter>(NodeFilter, Json)!;
 
         public NotificationRuleDto ToDto() => new(Id, UserId, SeverityMin, Filter.NodeIds, Filter.Categories, Filter.CommunityIds, Filter.TagIds,
-            [.. StoredChannels.Select(c => new ChannelView(c.Type, c.Url, c.Address, c.Secret is not null))], RepeatIntervalMinutes, IsEnabled, Version,
+            [.. StoredChannels.Select(c => new ChannelView(c.Type, c.Url, c.Address, c.Secret is not null, c.Number))], RepeatIntervalMinutes, IsEnabled, Version,
             CreatedAt, UpdatedAt);
 
         public StoredNotificationRule ToStored() => new(Id, UserId, SeverityMin, Filter, [.. StoredChannels.Select(c => c.ToChannel())], RepeatIntervalMinutes);

@@ -8923,6 +8923,7 @@ export interface components {
             url: null | string;
             secret: null | string;
             address: null | string;
+            number?: null | string;
         };
         ChannelView: {
             /** Format: int64 */

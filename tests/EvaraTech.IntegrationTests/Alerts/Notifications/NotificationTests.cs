@@ -25,11 +25,14 @@ namespace EvaraTech.IntegrationTests.Alerts.Notifications;
 public sealed class NotificationTests
 {
     private const string Secret = "whsec-test-0123456789abcdef";
+    private const string SmsAccount = "AC0123456789abcdef0123456789abcdef";
+    private const string SmsToken = "sms-auth-token-for-tests";
 
     private TestDatabase _database = null!;
     private ApiFactory _api = null!;
     private WebhookReceiver _receiver = null!;
     private SmtpSink _smtp = null!;
+    private SmsGateway _sms = null!;
     private TenantWorld _world = null!;
     private AlertScenario _scenario = null!;
 
@@ -39,6 +42,7 @@ public sealed class NotificationTests
         _database = await TestDatabase.CreateAsync("notify");
         _receiver = await WebhookReceiver.StartAsync();
         _smtp = SmtpSink.Start();
+        _sms = await SmsGateway.StartAsync();
         _api = ApiFactory.For(_database, new Dictionary<string, string?>
         {
             ["Jobs:ServerEnabled"] = "true",
@@ -53,6 +57,10 @@ public sealed class NotificationTests
             ["Notifications:Smtp:Host"] = "127.0.0.1",
             ["Notifications:Smtp:Port"] = _smtp.Port.ToString(CultureInfo.InvariantCulture),
             ["Notifications:Smtp:Security"] = "None",
+            ["Notifications:Sms:BaseUrl"] = _sms.BaseUrl,
+            ["Notifications:Sms:AccountSid"] = SmsAccount,
+            ["Notifications:Sms:AuthToken"] = SmsToken,
+            ["Notifications:Sms:From"] = "+15005550006",
         });
         _ = _api.Server; // migrates
         _world = await TenantWorld.CreateAsync(_database);
@@ -65,6 +73,7 @@ public sealed class NotificationTests
         await _api.DisposeAsync();
         await _receiver.DisposeAsync();
         _smtp.Dispose();
+        await _sms.DisposeAsync();
         await _database.DisposeAsync();
     }
 
@@ -78,6 +87,7 @@ public sealed class NotificationTests
             """);
         _receiver.Reset();
         _smtp.Messages.Clear();
+        _sms.Reset();
     }
 
     [Test]
@@ -237,6 +247,58 @@ public sealed class NotificationTests
             Assert.That(message.TextBody, Does.Contain("water_level_cm 20 < 50").And.Contain(_scenario.Tank1.ToString()));
             Assert.That(message.Headers["Idempotency-Key"], Does.StartWith("alert:"));
         });
+    }
+
+    [Test]
+    public async Task An_sms_gateway_receives_the_text_at_the_rules_number_authenticated_as_the_account()
+    {
+        await SubscribeAsync(_world.DistributorUser1, "warning", new { type = "sms", number = "+919876543210" });
+        await AlertRuleAsync("critical");
+
+        await BreachAsync();
+        await WaitForDeliveriesAsync("sent");
+
+        var text = _sms.Texts.Single();
+        using var client = ClientFor(_world.DistributorUser1);
+        var rules = (await (await client.GetAsync("/api/v1/notification-rules")).ReadEnvelopeAsync(HttpStatusCode.OK)).GetProperty("data");
+        Assert.Multiple(() =>
+        {
+            Assert.That(text.Path, Is.EqualTo($"/2010-04-01/Accounts/{SmsAccount}/Messages.json"));
+            Assert.That(text.Authorization, Is.EqualTo("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{SmsAccount}:{SmsToken}"))));
+            Assert.That((text.Form["To"], text.Form["From"]), Is.EqualTo(("+919876543210", "+15005550006")));
+            Assert.That(text.Form["Body"], Does.StartWith("[CRITICAL] Tank low: "));
+            Assert.That(text.IdempotencyKey, Does.StartWith("alert:"));
+            Assert.That(rules[0].GetProperty("channels")[0].GetProperty("number").GetString(), Is.EqualTo("+919876543210"));
+        });
+    }
+
+    [Test]
+    public async Task A_number_the_sms_gateway_refuses_fails_the_delivery_with_the_gateways_words()
+    {
+        _sms.RefusedNumber = "+919876543211";
+        await SubscribeAsync(_world.DistributorUser1, "warning", new { type = "sms", number = "+919876543211" });
+        await AlertRuleAsync("warning");
+
+        await BreachAsync();
+        await WaitForDeliveriesAsync("failed");
+
+        Assert.That(await _database.ScalarAsync<string>("SELECT error_message FROM alerts.alert_notifications"),
+            Does.Contain("400").And.Contain("not a valid phone number"));
+        Assert.That(await _database.ScalarAsync<string>("SELECT error_message FROM alerts.alert_notifications"), Does.Not.Contain(SmsToken));
+    }
+
+    [TestCase("9876543210")]
+    [TestCase("+91 98765 43210")]
+    [TestCase(null)]
+    public async Task A_rule_with_an_sms_number_not_in_e164_form_is_refused_on_its_field(string? number)
+    {
+        using var client = ClientFor(_world.DistributorUser1);
+        var response = await client.PostAsJsonAsync("/api/v1/notification-rules",
+            new { severityMin = "warning", channels = new[] { new { type = "sms", number } } });
+
+        var error = (await response.ReadEnvelopeAsync(HttpStatusCode.UnprocessableEntity)).GetProperty("errors")[0];
+        Assert.That((error.Code(), error.Field()), Is.EqualTo(("INVALID_CHANNEL", "channels[0].number")));
+        Assert.That(await _database.ScalarAsync<long>("SELECT count(*) FROM alerts.alert_notification_rules"), Is.Zero);
     }
 
     [Test]
