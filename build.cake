@@ -104,6 +104,7 @@ Task("run")
         Information($"OpenAPI document:  {apiUrl}/openapi/v1.json");
         Information($"Hangfire:          {apiUrl}/hangfire");
         Information($"Health:            {apiUrl}/health/ready");
+        Information($"Metrics:           {apiUrl}/metrics (Prometheus; this machine only unless Metrics__ScrapeToken is set)");
         Information($"ThingSpeak sim.:   {simulatorUrl}/channels/2900001/feeds.json?api_key=DEMOREADKEY00001");
         Information("Press Ctrl+C to stop.");
         Information("");

@@ -2,7 +2,7 @@
 # Makes a fresh Debian machine ready to build, run and test EvaraTech. Idempotent: a second run changes nothing.
 #
 # - Installs (only what is missing): PostgreSQL 15 with contrib, PostGIS and pg_partman, Redis, Node.js/npm,
-#   Debian's chromium (the console's browser tests).
+#   Debian's chromium (the console's browser tests), Prometheus (the metrics endpoint's scrape test).
 # - Runs a dedicated local PostgreSQL cluster on 127.0.0.1:${EVARA_PG_PORT:-55432}, data in .data/ (git-ignored),
 #   owned by the postgres service user, so it never collides with a system server.
 # - Installs the Node.js test tools (the PGlite TimescaleDB harness) from their lock file.
@@ -35,6 +35,14 @@ node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.ex
   || { echo "setup: the web console's build (Vite 7) needs Node.js 20.19 or later; this machine has $(node --version)" >&2; exit 1; }
 # Debian's chromium, driven by Playwright through its executablePath, for the console's end-to-end tests.
 apt_install chromium fonts-liberation
+# Debian's Prometheus, started by the tests on a port of their own to scrape the platform's /metrics. The package's
+# own service is not wanted: where systemd runs, it is stopped and disabled.
+if ! dpkg-query -W -f='${Status}' prometheus 2>/dev/null | grep -q 'install ok installed'; then
+  apt_install prometheus
+  if [ -d /run/systemd/system ]; then
+    systemctl disable --now prometheus prometheus-node-exporter >/dev/null 2>&1 || true
+  fi
+fi
 
 if [ -n "${ConnectionStrings__Postgres:-}" ]; then
   log "ConnectionStrings__Postgres is set: using that server, not starting a local one"

@@ -1,6 +1,7 @@
 using EvaraTech.Api.Errors;
 using EvaraTech.Infrastructure;
 using EvaraTech.Infrastructure.Http;
+using EvaraTech.Infrastructure.Observability;
 using EvaraTech.Modules.Tenancy.Authentication;
 using Hangfire;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -20,6 +21,7 @@ public static class ApiPipeline
         app.UseMiddleware<FailedLoginAuditing>();
         app.UseExceptionHandler();
         app.UseStatusCodePages(StatusCodeEnvelope.WriteAsync);
+        app.UseMetricsEndpoint();
         app.UseWebConsole();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -35,7 +35,7 @@ public sealed class ConsoleOptions
 public static class WebConsole
 {
     /// <summary>Paths that keep their meaning: never answered with the console.</summary>
-    private static readonly string[] PlatformPaths = ["/api", "/hubs", "/hangfire", "/openapi", "/scalar", "/health", "/update", "/channels"];
+    private static readonly string[] PlatformPaths = ["/api", "/hubs", "/hangfire", "/openapi", "/scalar", "/health", "/update", "/channels", "/metrics"];
 
     /// <summary><c>GET /api/v1/console/settings</c>, for anyone: the console reads it before sign-in.</summary>
     public static void MapConsoleSettings(this IEndpointRouteBuilder endpoints) =>

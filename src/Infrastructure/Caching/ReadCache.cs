@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using EvaraTech.Infrastructure.Observability;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -14,7 +16,14 @@ public sealed class CacheUsage
 
     public bool Served => _hits > 0 && _misses == 0;
 
-    internal void Record(bool hit) => Interlocked.Increment(ref hit ? ref _hits : ref _misses);
+    private static readonly Counter<long> Lookups = PlatformMetrics.Meter.CreateCounter<long>(
+        "evaratech.cache.lookups", description: "Read-cache look-ups by result (hit, miss); the hit ratio is hits over all");
+
+    internal void Record(bool hit)
+    {
+        Interlocked.Increment(ref hit ? ref _hits : ref _misses);
+        Lookups.Add(1, new KeyValuePair<string, object?>("result", hit ? "hit" : "miss"));
+    }
 }
 
 /// <summary>

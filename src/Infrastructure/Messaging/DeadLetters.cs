@@ -22,7 +22,8 @@ public sealed class DeadLetters(NpgsqlDataSource dataSource, OutboxDispatcher di
         """;
 
     // The delivery starts over (attempts from zero) and its event becomes pending again; the other handlers'
-    // deliveries stay delivered, so only this one runs.
+    // deliveries stay delivered, so only this one runs. A replayed event leaves its key's order: its successors went
+    // on long ago, and must not wait behind it now.
     private const string Revive = """
         WITH revived AS (
             UPDATE integration.deliveries
@@ -30,7 +31,7 @@ public sealed class DeadLetters(NpgsqlDataSource dataSource, OutboxDispatcher di
             WHERE event_id = @EventId AND handler = @Handler AND dead_at IS NOT NULL
             RETURNING event_id)
         UPDATE integration.outbox
-        SET dispatched_at = NULL, next_attempt_at = NULL
+        SET dispatched_at = NULL, next_attempt_at = NULL, ordering_key = NULL
         WHERE id IN (SELECT event_id FROM revived)
         """;
 

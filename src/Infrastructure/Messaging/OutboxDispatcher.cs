@@ -51,9 +51,9 @@ public sealed class OutboxDispatcher(
             SET claimed_until = now() + @Lease
             WHERE id = ANY(@Ids) AND dispatched_at IS NULL AND (claimed_until IS NULL OR claimed_until < now())
             RETURNING id, event_type, payload, ordering_key, position)
-        SELECT id, event_type AS EventType, payload::text AS Payload, ordering_key AS OrderingKey, position
+        SELECT id, event_type AS EventType, payload::text AS Payload, ordering_key AS OrderingKey, coalesce(position, 0) AS Position
         FROM claimed
-        ORDER BY position
+        ORDER BY position NULLS FIRST
         """;
 
     private const string Renew = """
@@ -68,14 +68,21 @@ public sealed class OutboxDispatcher(
         WHERE event_id = ANY(@Ids)
         """;
 
-    // The earlier unsettled events of the claimed events' keys, outside the claim, with the handlers each has settled
-    // (none for an event in flight elsewhere or never tried).
-    private const string EarlierOfKeys = """
+    // The earlier unsettled events of the claimed events' keys, outside the claim, with the handlers that no longer hold
+    // later events up (none for an event in flight elsewhere or never tried).
+    private const string EarlierOfKeys = $"""
         SELECT e.ordering_key AS OrderingKey, e.position, d.handler AS Handler
         FROM integration.outbox e
-        LEFT JOIN integration.deliveries d ON d.event_id = e.id AND (d.delivered_at IS NOT NULL OR d.dead_at IS NOT NULL)
+        LEFT JOIN integration.deliveries d ON d.event_id = e.id AND ({GivesWay})
         WHERE e.ordering_key = ANY(@Keys) AND e.dispatched_at IS NULL AND e.position < @Before AND NOT (e.id = ANY(@Ids))
         """;
+
+    /// <summary>
+    /// A delivery of an earlier event that no longer holds the later ones up: delivered, dead, or failed three times
+    /// (a handler failing on one event must not stop its key for the hour dead-lettering takes; after about three and
+    /// a half minutes of back-off the later ones go ahead of it).
+    /// </summary>
+    internal const string GivesWay = "d.delivered_at IS NOT NULL OR d.dead_at IS NOT NULL OR d.attempts >= 3";
 
     private const string RecordWaiting = """
         INSERT INTO integration.deliveries AS d (event_id, handler, attempts, next_attempt_at, waiting_for_earlier)
@@ -224,7 +231,7 @@ public sealed class OutboxDispatcher(
             // What held them up may have settled between the look and the record, and looked for waiters before the
             // record: look again now that it is written, so neither side misses the other.
             var now = await OwedAsync([.. putOff.Select(p => p.Row)], cancellationToken);
-            woken.AddRange(putOff.Where(p => !p.Handlers.Any(h => now.MustWait(p.Row, h))).Select(p => p.Row.Id));
+            woken.AddRange(putOff.Where(p => p.Handlers.Any(h => !now.MustWait(p.Row, h))).Select(p => p.Row.Id));
         }
 
         var progressed = rows.Where(r => r.OrderingKey is not null && owed.Progressed(r)).Select(r => r.OrderingKey!.Value).Distinct().ToArray();
@@ -267,6 +274,7 @@ public sealed class OutboxDispatcher(
         {
             logger.LogWarning(ex, "Integration event {EventType} {EventId} cannot be read", row.EventType, row.Id);
             outcome.Failures.Add((EventItself, ex));
+            outcome.Owed.Add(EventItself);
             return outcome;
         }
 
@@ -426,7 +434,8 @@ public sealed class OutboxDispatcher(
 
         public bool MustWait(OutboxRow row, string handler) =>
             row.OrderingKey is { } key
-            && (_inChunk.Contains((key, handler)) || _earlier[key].Any(e => e.Position < row.Position && !e.Settled.Contains(handler)));
+            && (_inChunk.Contains((key, handler)) || _inChunk.Contains((key, EventItself))
+                || _earlier[key].Any(e => e.Position < row.Position && !e.Settled.Contains(handler)));
 
         public void Record(OutboxRow row, Outcome outcome)
         {

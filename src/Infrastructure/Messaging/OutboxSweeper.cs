@@ -1,5 +1,7 @@
+using System.Diagnostics.Metrics;
 using Dapper;
 using EvaraTech.Infrastructure.Jobs;
+using EvaraTech.Infrastructure.Observability;
 using Hangfire;
 using Npgsql;
 
@@ -22,19 +24,44 @@ public sealed class OutboxSweeper(NpgsqlDataSource dataSource, OutboxDispatcher 
 
     public static readonly TimeSpan DispatchWindow = TimeSpan.FromSeconds(30);
 
-    private const string Pending = """
-        SELECT id FROM integration.outbox
-        WHERE dispatched_at IS NULL AND occurred_at < now() - @Window AND (claimed_until IS NULL OR claimed_until < now())
-          AND (next_attempt_at IS NULL OR next_attempt_at <= now())
-        ORDER BY occurred_at
+    // Of an ordered key only the events no earlier one holds up: the others are woken as those settle, and sweeping
+    // them would only put them off again, crowding out everything else.
+    private const string Pending = $"""
+        SELECT o.id FROM integration.outbox o
+        WHERE o.dispatched_at IS NULL AND o.occurred_at < now() - @Window AND (o.claimed_until IS NULL OR o.claimed_until < now())
+          AND (o.next_attempt_at IS NULL OR o.next_attempt_at <= now())
+          AND (o.ordering_key IS NULL OR NOT EXISTS (
+              SELECT 1 FROM integration.outbox e
+              WHERE e.ordering_key = o.ordering_key AND e.dispatched_at IS NULL AND e.position < o.position
+                AND (NOT EXISTS (SELECT 1 FROM integration.deliveries d WHERE d.event_id = e.id)
+                     OR EXISTS (SELECT 1 FROM integration.deliveries d WHERE d.event_id = e.id AND NOT ({OutboxDispatcher.GivesWay})))))
+        ORDER BY o.occurred_at
         LIMIT @BatchSize
         """;
+
+    // What operators watch: events not yet delivered to every handler, and deliveries given up on.
+    private const string Backlog = """
+        SELECT (SELECT count(*) FROM integration.outbox WHERE dispatched_at IS NULL) AS Pending,
+               (SELECT count(*) FROM integration.deliveries WHERE dead_at IS NOT NULL) AS Dead
+        """;
+
+    private static (long Pending, long Dead)? _backlog;
+
+    // Nothing is reported before this instance's first sweep: unknown is not zero.
+    private static readonly ObservableGauge<long> BacklogGauge = PlatformMetrics.Meter.CreateObservableGauge(
+        "evaratech.outbox.backlog", () => _backlog is { } b ? [new Measurement<long>(b.Pending)] : Array.Empty<Measurement<long>>(),
+        description: "Integration events not yet delivered to every handler, as of this instance's last sweep");
+
+    private static readonly ObservableGauge<long> DeadLettersGauge = PlatformMetrics.Meter.CreateObservableGauge(
+        "evaratech.outbox.dead_letters", () => _backlog is { } b ? [new Measurement<long>(b.Dead)] : Array.Empty<Measurement<long>>(),
+        description: "Deliveries dead-lettered and not replayed, as of this instance's last sweep");
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         List<Guid> ids;
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
         {
+            _backlog = await connection.QuerySingleAsync<(long Pending, long Dead)>(new CommandDefinition(Backlog, cancellationToken: cancellationToken));
             ids = (await connection.QueryAsync<Guid>(new CommandDefinition(Pending,
                 new { Window = DispatchWindow, BatchSize = 500 }, cancellationToken: cancellationToken))).ToList();
         }

@@ -14,8 +14,8 @@ internal static class ObservabilityRegistration
     public const string ServiceName = "evaratech-api";
 
     /// <summary>
-    /// Traces and metrics for ASP.NET Core, HttpClient and Npgsql; exported over OTLP only when the standard
-    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set. Tracing is always on so every request has a trace id to report.
+    /// Traces and metrics for ASP.NET Core, HttpClient and Npgsql; metrics scraped at <c>/metrics</c>
+    /// (<see cref="MetricsEndpoint"/>), and both exported over OTLP when the standard <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set. Tracing is always on so every request has a trace id to report.
     /// </summary>
     public static void AddObservability(this IHostApplicationBuilder builder)
     {
@@ -50,7 +50,9 @@ internal static class ObservabilityRegistration
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddNpgsqlInstrumentation());
+                .AddNpgsqlInstrumentation()
+                .AddPrometheusExporter());
+        builder.Services.Configure<MetricsOptions>(builder.Configuration.GetSection(MetricsOptions.Section));
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {

@@ -17,7 +17,7 @@ public sealed class StartupTests
     public async Task Start_up_waits_for_a_database_that_answers_only_after_a_few_seconds()
     {
         await using var database = await TestDatabase.CreateAsync("startup");
-        var port = FreePort();
+        var port = FreePorts.Next();
         var settings = SettingsThrough(database, port);
         await using var api = ApiFactory.For(database, settings);
 
@@ -45,9 +45,9 @@ public sealed class StartupTests
     public async Task While_it_waits_for_the_database_the_api_answers_its_health_probes_saying_why()
     {
         await using var database = await TestDatabase.CreateAsync("startup-probe");
-        var port = FreePort();
+        var port = FreePorts.Next();
         var through = SettingsThrough(database, port);
-        using var api = await PlatformProcess.StartAsync($"http://127.0.0.1:{FreePort()}", new Dictionary<string, string>
+        using var api = await PlatformProcess.StartAsync($"http://127.0.0.1:{FreePorts.Next()}", new Dictionary<string, string>
         {
             ["ConnectionStrings__Postgres"] = through["ConnectionStrings:Postgres"]!,
             ["ConnectionStrings__PostgresAdmin"] = through["ConnectionStrings:PostgresAdmin"]!,
@@ -103,7 +103,7 @@ public sealed class StartupTests
     public async Task Start_up_gives_up_once_the_wait_is_over_and_says_why()
     {
         await using var database = await TestDatabase.CreateAsync("startup-gives-up");
-        var settings = SettingsThrough(database, FreePort());
+        var settings = SettingsThrough(database, FreePorts.Next());
         settings["Database:StartupWait"] = "00:00:03";
         await using var api = ApiFactory.For(database, settings);
 
@@ -141,13 +141,6 @@ public sealed class StartupTests
         ["ConnectionStrings:Postgres"] = new NpgsqlConnectionStringBuilder(database.AppConnectionString) { Port = port, Timeout = 2 }.ConnectionString,
         ["ConnectionStrings:PostgresAdmin"] = new NpgsqlConnectionStringBuilder(database.AdminConnectionString) { Port = port, Timeout = 2 }.ConnectionString,
     };
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     /// <summary>A real TCP hop on loopback: the database "comes up" when this starts listening.</summary>
     private sealed class TcpForwarder : IDisposable

@@ -23,9 +23,12 @@ public sealed class OrderedDeliveryTests : TenantWorldTest
 
         public ConcurrentQueue<TelemetryBatchRecorded> Handled { get; } = new();
 
+        /// <summary>Fail every call while set.</summary>
+        public bool FailAll { get; set; }
+
         public async Task HandleAsync(TelemetryBatchRecorded integrationEvent, CancellationToken cancellationToken)
         {
-            if (Interlocked.Increment(ref _calls) <= failFirst)
+            if (Interlocked.Increment(ref _calls) <= failFirst || FailAll)
             {
                 throw new InvalidOperationException("the warehouse is away");
             }
@@ -101,10 +104,11 @@ public sealed class OrderedDeliveryTests : TenantWorldTest
         var siblingBeforeRetry = sibling.Handled.Count;
         var otherBeforeRetry = recorder.Of(other).Count;
 
-        await SweepLaterAsync(api);
+        var swept = await SweepLaterAsync(api);
 
         await Assert.MultipleAsync(async () =>
         {
+            Assert.That(swept, Is.EqualTo(1), "the sweeper took only the batch nothing holds up; the two behind it were woken as it went");
             Assert.That(beforeRetry, Is.Empty, "the later batches waited behind the failed one");
             Assert.That(siblingBeforeRetry, Is.EqualTo(4), "a handler that did not fail is not held up");
             Assert.That(otherBeforeRetry, Is.EqualTo(1), "another node is not held up");
@@ -114,6 +118,65 @@ public sealed class OrderedDeliveryTests : TenantWorldTest
                 SELECT string_agg(d.attempts::text, ',' ORDER BY o.position) FROM integration.deliveries d JOIN integration.outbox o ON o.id = d.event_id
                 WHERE d.handler = 'OrderRecorder'
                 """), Is.EqualTo("2,1,1"), "waiting is not an attempt: the put-off batches were each handled at their first");
+        });
+    }
+
+    [Test]
+    public async Task A_batch_whose_handler_keeps_failing_gives_way_to_the_later_ones_after_three_attempts()
+    {
+        var recorder = new OrderRecorder(failFirst: 3, maxDelayMs: 0);
+        await using var api = Host(recorder);
+        var tank = await PushedTankAsync("ORDERKEY00000004", 4_600_004);
+        using var client = api.CreateClient();
+
+        await PushAsync(client, "ORDERKEY00000004", 1);
+        await api.HandledAsync();
+        await PushAsync(client, "ORDERKEY00000004", 2);
+        await api.HandledAsync();
+        await SweepLaterAsync(api);
+        var afterTwoFailures = recorder.Of(tank);
+        await SweepLaterAsync(api);
+        var afterThreeFailures = recorder.Of(tank);
+        await SweepLaterAsync(api);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(afterTwoFailures, Is.Empty, "two failures still hold the later batch");
+            Assert.That(afterThreeFailures.Select(MinutesIn), Is.EqualTo(new[] { 2 }), "the third gives way to it");
+            Assert.That(recorder.Of(tank).Select(MinutesIn), Is.EqualTo(new[] { 2, 1 }), "and the failing one is still retried, and delivered");
+        });
+    }
+
+    [Test]
+    public async Task A_replayed_dead_letter_leaves_its_nodes_order_and_holds_no_later_batch_up()
+    {
+        var recorder = new OrderRecorder(failFirst: 1, maxDelayMs: 0);
+        await using var api = Host(recorder);
+        var tank = await PushedTankAsync("ORDERKEY00000005", 4_600_005);
+        using var client = api.CreateClient();
+        await PushAsync(client, "ORDERKEY00000005", 1);
+        await api.HandledAsync();
+        var dead = await Database.ScalarAsync<Guid>("SELECT event_id FROM integration.deliveries WHERE handler = 'OrderRecorder'");
+        // Dead-lettered, as the cap leaves it: the event settled.
+        await Database.ExecuteAsync("""
+            UPDATE integration.deliveries SET dead_at = now(), next_attempt_at = NULL WHERE handler = 'OrderRecorder';
+            UPDATE integration.outbox SET dispatched_at = now(), next_attempt_at = NULL WHERE id IN (SELECT event_id FROM integration.deliveries);
+            """);
+        using var superadmin = api.CreateClient();
+        superadmin.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Tokens.For(World.Superadmin));
+        recorder.FailAll = true;
+        Assert.That((await superadmin.PostAsync($"/api/v1/admin/dead-letters/{dead}/OrderRecorder/replay", null)).StatusCode,
+            Is.EqualTo(System.Net.HttpStatusCode.NoContent));
+        await api.HandledAsync();
+        recorder.FailAll = false;
+
+        await PushAsync(client, "ORDERKEY00000005", 2);
+        await api.HandledAsync();
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await Database.ScalarAsync<Guid?>($"SELECT ordering_key FROM integration.outbox WHERE id = '{dead}'"), Is.Null);
+            Assert.That(recorder.Of(tank).Select(MinutesIn), Is.EqualTo(new[] { 2 }), "the later batch did not wait behind the failing replay");
         });
     }
 

@@ -1,3 +1,5 @@
+using System.Diagnostics.Metrics;
+using EvaraTech.Infrastructure.Observability;
 using EvaraTech.Modules.Alerts.Persistence;
 using EvaraTech.Modules.Tenancy.Contracts;
 using Hangfire;
@@ -17,6 +19,9 @@ public sealed class NotificationDelivery(
     ILogger<NotificationDelivery> logger)
 {
     private const string Pending = "pending";
+
+    private static readonly Counter<long> Attempts = PlatformMetrics.Meter.CreateCounter<long>(
+        "evaratech.notifications.deliveries", description: "Delivery attempts per channel and outcome: sent, retrying (failed, tried again later), failed (given up)");
 
     /// <summary>An attempt, once begun, is not cut off by the server's shutdown (see <see cref="DeliverAsync"/>).</summary>
     private static readonly CancellationToken RunsToItsEnd = CancellationToken.None;
@@ -52,11 +57,18 @@ public sealed class NotificationDelivery(
             var attempts = delivery.Attempts + 1;
             var status = error is null ? "sent" : attempts >= options.Value.MaxAttempts || error.Final ? "failed" : Pending;
             await deliveries.RecordAttemptAsync(delivery.Id, status, error?.Message, RunsToItsEnd);
+            var db = services.GetRequiredService<DbSession>();
+            db.AfterCommit(() =>
+            {
+                // pending here is an attempt that failed and will be retried.
+                Attempts.Add(1, new KeyValuePair<string, object?>("channel", delivery.Channel), new KeyValuePair<string, object?>("status", status == Pending ? "retrying" : status));
+                return Task.CompletedTask;
+            });
             if (status == Pending)
             {
                 // Scheduled once the attempt is committed: a retry that ran sooner would find the row still locked and skip it.
                 var delay = TimeSpan.FromSeconds(options.Value.RetryDelays[attempts - 1]);
-                services.GetRequiredService<DbSession>().AfterCommit(() =>
+                db.AfterCommit(() =>
                 {
                     jobs.Schedule<NotificationDelivery>(job => job.DeliverAsync(deliveryId, CancellationToken.None), delay);
                     return Task.CompletedTask;

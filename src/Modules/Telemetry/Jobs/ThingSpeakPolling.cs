@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using EvaraTech.Infrastructure.Jobs;
+using EvaraTech.Infrastructure.Observability;
 using EvaraTech.Modules.Nodes.Contracts;
 using EvaraTech.Modules.Telemetry.Ingestion;
 using EvaraTech.Modules.Telemetry.Persistence;
@@ -23,6 +25,13 @@ public sealed class ThingSpeakPolling(
     IServiceScopeFactory scopes, ChannelPoller poller, IOptions<PollingOptions> options, TimeProvider clock, ILogger<ThingSpeakPolling> logger) : IRecurringJob
 {
     public const string JobId = "telemetry-thingspeak-poll";
+
+    private static readonly Histogram<double> CycleSeconds = PlatformMetrics.Meter.CreateHistogram<double>(
+        "evaratech.poll.cycle.duration", unit: "s", description: "How long a poll cycle of this instance took",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.1, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120] });
+
+    private static readonly Counter<long> PollFailures = PlatformMetrics.Meter.CreateCounter<long>(
+        "evaratech.poll.failures", description: "Channel polls that failed (timeout, HTTP error, unreadable feed)");
 
     static string IRecurringJob.Id => JobId;
 
@@ -106,6 +115,8 @@ public sealed class ThingSpeakPolling(
         }
 
         var report = new PollCycleReport(channels.Count, polls.Count, polls.Count(p => !p.Succeeded), polls.Sum(p => p.Stored), clock.GetElapsedTime(started));
+        CycleSeconds.Record(report.Duration.TotalSeconds);
+        PollFailures.Add(report.Failed);
         logger.LogInformation("Poll cycle: {Polled} of {Scheduled} nodes polled, {Failed} failed, {Stored} readings stored in {Duration} ms",
             report.Polled, report.Scheduled, report.Failed, report.Stored, (long)report.Duration.TotalMilliseconds);
         return report;

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
+using EvaraTech.TestSupport;
 using MimeKit;
 using SmtpServer;
 using SmtpServer.Protocol;
@@ -23,7 +23,7 @@ public sealed class SmtpSink : IDisposable
 
     public static SmtpSink Start()
     {
-        var port = FreePort();
+        var port = FreePorts.Next();
         var sink = new SmtpSink(port);
         var options = new SmtpServerOptionsBuilder().ServerName("localhost").Endpoint(e => e.Endpoint(new IPEndPoint(IPAddress.Loopback, port))).Build();
         var services = new SmtpServer.ComponentModel.ServiceProvider();
@@ -36,13 +36,6 @@ public sealed class SmtpSink : IDisposable
     {
         _stop.Cancel();
         _stop.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private sealed class Store : MessageStore

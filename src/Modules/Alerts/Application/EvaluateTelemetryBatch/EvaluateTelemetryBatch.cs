@@ -1,3 +1,5 @@
+using System.Diagnostics.Metrics;
+using EvaraTech.Infrastructure.Observability;
 using EvaraTech.Modules.Alerts.Contracts;
 using EvaraTech.Modules.Alerts.Domain;
 using EvaraTech.Modules.Alerts.Persistence;
@@ -19,6 +21,9 @@ public sealed class EvaluateTelemetryBatchHandler(
     AlertsOnNode nodeAlerts, IIntegrationEventPublisher events, DbSession db, TimeProvider clock)
     : IIntegrationEventHandler<TelemetryBatchRecorded>
 {
+    private static readonly Counter<long> Raised = PlatformMetrics.Meter.CreateCounter<long>(
+        "evaratech.alerts.raised", description: "Alerts raised, per severity");
+
     public async Task HandleAsync(TelemetryBatchRecorded batch, CancellationToken cancellationToken)
     {
         // Most owners have few rules or none: a batch of a node without rules costs no database work here.
@@ -59,6 +64,11 @@ public sealed class EvaluateTelemetryBatchHandler(
         switch (decision)
         {
             case RaiseAlert raise when await lifecycle.RaiseAsync(rule.Id, target.NodeId, raise.Value, rule.Message(raise.Value), raise.At, ct) is { } raised:
+                db.AfterCommit(() =>
+                {
+                    Raised.Add(1, new KeyValuePair<string, object?>("severity", severity));
+                    return Task.CompletedTask;
+                });
                 return [new AlertRaised(Guid.CreateVersion7(), clock.GetUtcNow(), raised, rule.Id, target.NodeId, target.OwnerDistributorId, severity,
                     rule.Metric, raise.Value, rule.Message(raise.Value), raise.At)];
             case ResolveAlert resolve when await lifecycle.ResolveAsync(rule.Id, target.NodeId, resolve.At, null, ct) is { } resolved:

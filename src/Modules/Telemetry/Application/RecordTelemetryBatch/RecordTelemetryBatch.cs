@@ -73,7 +73,7 @@ public sealed class RecordTelemetryBatchHandler(
         await events.PublishAsync([.. stored.Select(s => (IIntegrationEvent)new TelemetryBatchRecorded(Guid.CreateVersion7(), now, s.Node.Node.NodeId,
             s.Node.Source.Node.OwnerDistributorId, s.Node.Table.Key, s.Stored.Count, s.Oldest, s.Newest, Carried(s.Stored)))], cancellationToken);
 
-        return [.. parsed.Select(node =>
+        IReadOnlyList<BatchOutcome> outcomes = [.. parsed.Select(node =>
         {
             var written = writtenByNode.GetValueOrDefault(node.Node.NodeId)?.Count ?? 0;
             var accepted = node.Readings.Count(r => ReadingWindow.Classify(r.Timestamp, now) == ReadingTime.Accepted);
@@ -81,6 +81,12 @@ public sealed class RecordTelemetryBatchHandler(
             return new BatchOutcome(node.Node.NodeId, node.Node.Entries.Count, written, accepted - written,
                 refusedWhole + node.Readings.Count - accepted, node.RefusedFields);
         })];
+        db.AfterCommit(() =>
+        {
+            IngestionMetrics.Record(command.Source, outcomes);
+            return Task.CompletedTask;
+        });
+        return outcomes;
     }
 
     /// <summary>The firmware the node's newest entry that reports one says it runs (an entry outside the time window says nothing).</summary>
