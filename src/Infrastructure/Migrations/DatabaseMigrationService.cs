@@ -49,6 +49,17 @@ public sealed class DatabaseMigrationService(
         {
             try
             {
+                // A retry keeps saying why the last attempt failed until the server answers.
+                if (attempt == 1)
+                {
+                    _status = "connecting to PostgreSQL";
+                }
+
+                using (var probe = new NpgsqlConnection(ConnectionStrings.Migrations(configuration)))
+                {
+                    probe.Open();
+                }
+
                 _status = "migrating the database";
                 MigrateNow();
                 _migrated = true;

@@ -17,7 +17,8 @@ public sealed class StartupTests
     public async Task Start_up_waits_for_a_database_that_answers_only_after_a_few_seconds()
     {
         await using var database = await TestDatabase.CreateAsync("startup");
-        var port = FreePorts.Next();
+        var reserved = FreePorts.Reserve();
+        var port = reserved.Port;
         var settings = SettingsThrough(database, port);
         await using var api = ApiFactory.For(database, settings);
 
@@ -25,6 +26,7 @@ public sealed class StartupTests
         var starting = Task.Run(() => api.Server);
         await Task.Delay(TimeSpan.FromSeconds(3));
         var startedBeforeTheDatabase = starting.IsCompleted;
+        reserved.Dispose();
         using var proxy = TcpForwarder.Start(port, new NpgsqlConnectionStringBuilder(database.AdminConnectionString).Port);
         await starting.WaitAsync(TimeSpan.FromSeconds(60));
 
@@ -45,7 +47,8 @@ public sealed class StartupTests
     public async Task While_it_waits_for_the_database_the_api_answers_its_health_probes_saying_why()
     {
         await using var database = await TestDatabase.CreateAsync("startup-probe");
-        var port = FreePorts.Next();
+        var reserved = FreePorts.Reserve();
+        var port = reserved.Port;
         var through = SettingsThrough(database, port);
         using var api = await PlatformProcess.StartAsync($"http://127.0.0.1:{FreePorts.Next()}", new Dictionary<string, string>
         {
@@ -57,12 +60,14 @@ public sealed class StartupTests
         }, "startup-probe", waitUntilReady: false);
         using var client = new HttpClient { BaseAddress = api.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
 
-        var waiting = await AnswerAsync(client, "/health/ready", _ => true);
+        // The first answers may come while the first attempt is still connecting.
+        var waiting = await AnswerAsync(client, "/health/ready", (_, body) => body.Contains("waiting for PostgreSQL", StringComparison.Ordinal));
         var why = await waiting.Content.ReadAsStringAsync();
         var live = await client.GetAsync("/health/live");
         var other = await client.GetAsync("/api/v1/nodes");
+        reserved.Dispose();
         using var proxy = TcpForwarder.Start(port, new NpgsqlConnectionStringBuilder(database.AdminConnectionString).Port);
-        var ready = await AnswerAsync(client, "/health/ready", r => r.StatusCode == HttpStatusCode.OK);
+        var ready = await AnswerAsync(client, "/health/ready", (r, _) => r.StatusCode == HttpStatusCode.OK);
 
         Assert.Multiple(() =>
         {
@@ -77,7 +82,7 @@ public sealed class StartupTests
     }
 
     /// <summary>The first answer to <paramref name="path"/> that <paramref name="wanted"/> accepts, within a minute.</summary>
-    private static async Task<HttpResponseMessage> AnswerAsync(HttpClient client, string path, Func<HttpResponseMessage, bool> wanted)
+    private static async Task<HttpResponseMessage> AnswerAsync(HttpClient client, string path, Func<HttpResponseMessage, string, bool> wanted)
     {
         var clock = Stopwatch.StartNew();
         while (true)
@@ -85,7 +90,7 @@ public sealed class StartupTests
             try
             {
                 var response = await client.GetAsync(path);
-                if (wanted(response) || clock.Elapsed > TimeSpan.FromMinutes(1))
+                if (wanted(response, await response.Content.ReadAsStringAsync()) || clock.Elapsed > TimeSpan.FromMinutes(1))
                 {
                     return response;
                 }
