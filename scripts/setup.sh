@@ -40,7 +40,7 @@ apt_install chromium fonts-liberation
 if ! dpkg-query -W -f='${Status}' prometheus 2>/dev/null | grep -q 'install ok installed'; then
   apt_install prometheus
   if [ -d /run/systemd/system ]; then
-    systemctl disable --now prometheus prometheus-node-exporter >/dev/null 2>&1 || true
+    systemctl disable --now prometheus.service || echo "[setup] could not stop Debian's prometheus service; the tests use ports of their own" >&2
   fi
 fi
 

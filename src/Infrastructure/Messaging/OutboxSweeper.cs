@@ -40,28 +40,38 @@ public sealed class OutboxSweeper(NpgsqlDataSource dataSource, OutboxDispatcher 
         """;
 
     // What operators watch: events not yet delivered to every handler, and deliveries given up on.
-    private const string Backlog = """
+    private const string BacklogCounts = """
         SELECT (SELECT count(*) FROM integration.outbox WHERE dispatched_at IS NULL) AS Pending,
                (SELECT count(*) FROM integration.deliveries WHERE dead_at IS NOT NULL) AS Dead
         """;
 
-    private static (long Pending, long Dead)? _backlog;
+    private static Backlog? _backlog;
 
-    // Nothing is reported before this instance's first sweep: unknown is not zero.
+    /// <summary>How long a count stays reported: the sweep runs every minute on whichever instance takes it.</summary>
+    private static readonly TimeSpan BacklogFresh = TimeSpan.FromMinutes(3);
+
+    // Nothing is reported before this instance has swept, nor once its count is stale: unknown is not zero. Every
+    // instance that swept lately reports the same database-wide count: read it with max(), not sum().
     private static readonly ObservableGauge<long> BacklogGauge = PlatformMetrics.Meter.CreateObservableGauge(
-        "evaratech.outbox.backlog", () => _backlog is { } b ? [new Measurement<long>(b.Pending)] : Array.Empty<Measurement<long>>(),
-        description: "Integration events not yet delivered to every handler, as of this instance's last sweep");
+        "evaratech.outbox.backlog", () => Fresh(b => b.Pending),
+        description: "Integration events not yet delivered to every handler (database-wide, as of this instance's last sweep)");
 
     private static readonly ObservableGauge<long> DeadLettersGauge = PlatformMetrics.Meter.CreateObservableGauge(
-        "evaratech.outbox.dead_letters", () => _backlog is { } b ? [new Measurement<long>(b.Dead)] : Array.Empty<Measurement<long>>(),
-        description: "Deliveries dead-lettered and not replayed, as of this instance's last sweep");
+        "evaratech.outbox.dead_letters", () => Fresh(b => b.Dead),
+        description: "Deliveries dead-lettered and not replayed (database-wide, as of this instance's last sweep)");
+
+    private sealed record Backlog(long Pending, long Dead, long At);
+
+    private static IEnumerable<Measurement<long>> Fresh(Func<Backlog, long> count) =>
+        _backlog is { } backlog && TimeProvider.System.GetElapsedTime(backlog.At) < BacklogFresh ? [new Measurement<long>(count(backlog))] : [];
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         List<Guid> ids;
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
         {
-            _backlog = await connection.QuerySingleAsync<(long Pending, long Dead)>(new CommandDefinition(Backlog, cancellationToken: cancellationToken));
+            var (pending, dead) = await connection.QuerySingleAsync<(long Pending, long Dead)>(new CommandDefinition(BacklogCounts, cancellationToken: cancellationToken));
+            _backlog = new Backlog(pending, dead, TimeProvider.System.GetTimestamp());
             ids = (await connection.QueryAsync<Guid>(new CommandDefinition(Pending,
                 new { Window = DispatchWindow, BatchSize = 500 }, cancellationToken: cancellationToken))).ToList();
         }

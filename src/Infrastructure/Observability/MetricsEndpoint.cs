@@ -18,7 +18,8 @@ public sealed class MetricsOptions
 
     /// <summary>
     /// The bearer token a scraper must present (Prometheus: <c>authorization: { credentials: … }</c>). Unset, only
-    /// clients on this machine may scrape, so a platform behind a load balancer never publishes its metrics by default.
+    /// clients on this machine may scrape (not requests a proxy forwarded), so a platform behind a load balancer never
+    /// publishes its metrics by default.
     /// </summary>
     public string? ScrapeToken { get; set; }
 }
@@ -64,7 +65,10 @@ public static class MetricsEndpoint
     {
         if (options.ScrapeToken is not { Length: > 0 } token)
         {
-            return context.Connection.RemoteIpAddress is { } address && IPAddress.IsLoopback(address) ? null : StatusCodes.Status403Forbidden;
+            // A request a proxy forwarded comes from loopback too, but not from this machine.
+            var forwarded = context.Request.Headers.ContainsKey("X-Forwarded-For") || context.Request.Headers.ContainsKey("Forwarded");
+            var address = context.Connection.RemoteIpAddress is { IsIPv4MappedToIPv6: true } mapped ? mapped.MapToIPv4() : context.Connection.RemoteIpAddress;
+            return !forwarded && address is not null && IPAddress.IsLoopback(address) ? null : StatusCodes.Status403Forbidden;
         }
 
         var presented = context.Request.Headers.Authorization.ToString();

@@ -87,6 +87,9 @@ public sealed partial class MetricsTests : TenantWorldTest
 
         var refused = await Scraper(elsewhere, null).GetAsync(MetricsPath);
         var served = await Scraper(here, null).GetAsync(MetricsPath);
+        using var proxied = Scraper(here, null);
+        proxied.DefaultRequestHeaders.Add("X-Forwarded-For", "198.51.100.4");
+        var throughProxy = await proxied.GetAsync(MetricsPath);
 
         var error = await refused.ReadEnvelopeAsync(HttpStatusCode.Forbidden);
         Assert.Multiple(() =>
@@ -94,6 +97,7 @@ public sealed partial class MetricsTests : TenantWorldTest
             Assert.That(error.GetProperty("errors")[0].Code(), Is.EqualTo("FORBIDDEN"));
             Assert.That(error.GetProperty("errors")[0].GetProperty("message").GetString(), Does.Contain("Metrics:ScrapeToken"));
             Assert.That(served.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(throughProxy.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), "a request a proxy on this machine forwarded is not from this machine");
         });
     }
 
@@ -204,6 +208,7 @@ public sealed partial class MetricsTests : TenantWorldTest
         private readonly Process _process;
         private readonly string _directory;
         private readonly HttpClient _client;
+        private readonly System.Text.StringBuilder _errors = new();
 
         private PrometheusServer(Process process, string directory, Uri address)
         {
@@ -239,11 +244,12 @@ public sealed partial class MetricsTests : TenantWorldTest
                 RedirectStandardError = true,
             };
             var process = Process.Start(start) ?? throw new InvalidOperationException("prometheus did not start (./build.sh setup installs it)");
+            var server = new PrometheusServer(process, directory, new Uri($"http://127.0.0.1:{port}"));
             process.OutputDataReceived += (_, _) => { };
-            process.ErrorDataReceived += (_, _) => { };
+            process.ErrorDataReceived += (_, line) => server._errors.AppendLine(line.Data);
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
-            return new PrometheusServer(process, directory, new Uri($"http://127.0.0.1:{port}"));
+            return server;
         }
 
         /// <summary>The instant query's single value once <paramref name="done"/> holds, within a minute (NaN when there was none).</summary>
@@ -266,9 +272,9 @@ public sealed partial class MetricsTests : TenantWorldTest
                         }
                     }
                 }
-                catch (HttpRequestException)
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
                 {
-                    // Prometheus is still starting.
+                    Assert.That(_process.HasExited, Is.False, $"prometheus exited: {_errors}");
                 }
 
                 await Task.Delay(250);

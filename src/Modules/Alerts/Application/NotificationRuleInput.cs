@@ -72,6 +72,7 @@ public sealed class NotificationRuleValues(IOptions<NotificationOptions> options
             }
         }
 
+        var sms = options.Value.Sms;
         for (var i = 0; i < channels.Count; i++)
         {
             if (channels[i] is EmailChannel { Address: { } address } && !await tenants.IsUserEmailAsync(address, user.Scope, ct))
@@ -79,9 +80,23 @@ public sealed class NotificationRuleValues(IOptions<NotificationOptions> options
                 throw new DomainRuleViolation("INVALID_CHANNEL",
                     "address is the email of a user you can see; leave it out to be told at your own.", $"channels[{i}].address");
             }
+
+            // Texts cost the installation money: only to the countries it texts, and not more often than its floor.
+            if (channels[i] is SmsChannel { Number: var number } && !sms.CountryCodes.Any(code => number.StartsWith(code, StringComparison.Ordinal)))
+            {
+                throw new DomainRuleViolation("INVALID_CHANNEL",
+                    $"number is in a country this platform texts ({string.Join(", ", sms.CountryCodes)}).", $"channels[{i}].number");
+            }
+        }
+
+        var repeat = input.RepeatIntervalMinutes ?? NotificationRuleInput.DefaultRepeatIntervalMinutes;
+        if (channels.Any(c => c is SmsChannel) && repeat is > 0 && repeat < sms.MinRepeatIntervalMinutes)
+        {
+            throw new DomainRuleViolation("INVALID_REPEAT_INTERVAL",
+                $"repeatIntervalMinutes is 0 (never) or at least {sms.MinRepeatIntervalMinutes} for a rule that texts.", "repeatIntervalMinutes");
         }
 
         return new(input.SeverityMin!, new NodeFilter(nodeIds, input.Categories?.Distinct().ToList(), communityIds, tagIds), channels,
-            input.RepeatIntervalMinutes ?? NotificationRuleInput.DefaultRepeatIntervalMinutes, input.IsEnabled ?? true);
+            repeat, input.IsEnabled ?? true);
     }
 }

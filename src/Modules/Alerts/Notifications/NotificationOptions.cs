@@ -79,4 +79,17 @@ public sealed class SmsOptions
 
     /// <summary>The longest text sent; a longer alert message is cut (a text of 160 GSM characters is one segment).</summary>
     public int MaxLength { get; set; } = 320;
+
+    private static readonly string[] DefaultCountryCodes = ["+91"];
+
+    /// <summary>
+    /// The E.164 prefixes numbers may have (countries this installation texts and pays for). Unset means India's +91
+    /// (configuration binding would append to a non-empty default, so it stays null).
+    /// </summary>
+    public string[]? AllowedCountryCodes { get; set; }
+
+    public IReadOnlyList<string> CountryCodes => AllowedCountryCodes is { Length: > 0 } configured ? configured : DefaultCountryCodes;
+
+    /// <summary>The shortest repeat interval of a rule that texts (0, never repeating, is always allowed).</summary>
+    public int MinRepeatIntervalMinutes { get; set; } = 15;
 }

@@ -72,10 +72,10 @@ public sealed class NotificationSender(IHttpClientFactory http, IOptions<Notific
 
         var alert = notice.Alert;
         var text = $"[{alert.Severity.ToUpperInvariant()}]{(notice.RepeatNumber > 0 ? " still open:" : "")} {alert.RuleName}: {alert.Message}";
-        var url = new Uri(new Uri(sms.BaseUrl), $"2010-04-01/Accounts/{Uri.EscapeDataString(sms.AccountSid)}/Messages.json");
+        var url = new Uri(new Uri(sms.BaseUrl.EndsWith('/') ? sms.BaseUrl : sms.BaseUrl + "/"), $"2010-04-01/Accounts/{Uri.EscapeDataString(sms.AccountSid)}/Messages.json");
         using var request = new HttpRequestMessage(HttpMethod.Post, url)
         {
-            Content = new FormUrlEncodedContent([new("To", to), new("From", sms.From), new("Body", text.Length > sms.MaxLength ? text[..sms.MaxLength] : text)]),
+            Content = new FormUrlEncodedContent([new("To", to), new("From", sms.From), new("Body", Cut(text, sms.MaxLength))]),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{sms.AccountSid}:{sms.AuthToken}")));
         request.Headers.Add(IdempotencyHeader, notice.IdempotencyKey);
@@ -85,11 +85,16 @@ public sealed class NotificationSender(IHttpClientFactory http, IOptions<Notific
         using var response = await http.CreateClient(SmsClient).SendAsync(request, timeout.Token);
         if (!response.IsSuccessStatusCode)
         {
-            // The gateway's own words (Twilio: {"code": 21211, "message": "The 'To' number … is not a valid phone number."}).
-            var said = await response.Content.ReadAsStringAsync(timeout.Token);
-            throw new HttpRequestException($"The SMS gateway answered {(int)response.StatusCode} {response.ReasonPhrase}: {(said.Length > 300 ? said[..300] : said)}");
+            // The gateway's own words (Twilio: {"code": 21211, "message": "The 'To' number … is not a valid phone number."}),
+            // without the account, which the rule's owner sees in the delivery log.
+            var said = (await response.Content.ReadAsStringAsync(timeout.Token)).Replace(sms.AccountSid, "(account)", StringComparison.Ordinal);
+            throw new HttpRequestException($"The SMS gateway answered {(int)response.StatusCode} {response.ReasonPhrase}: {Cut(said, 300)}");
         }
     }
+
+    /// <summary>At most <paramref name="length"/> characters, never half of a surrogate pair (an emoji in a rule's name).</summary>
+    private static string Cut(string text, int length) =>
+        text.Length <= length ? text : text[..(char.IsHighSurrogate(text[length - 1]) ? length - 1 : length)];
 
     private async Task MailAsync(string to, AlertNotice notice, CancellationToken ct)
     {

@@ -283,14 +283,25 @@ public sealed class NotificationTests
         await WaitForDeliveriesAsync("failed");
 
         Assert.That(await _database.ScalarAsync<string>("SELECT error_message FROM alerts.alert_notifications"),
-            Does.Contain("400").And.Contain("not a valid phone number"));
-        Assert.That(await _database.ScalarAsync<string>("SELECT error_message FROM alerts.alert_notifications"), Does.Not.Contain(SmsToken));
+            Does.Contain("400").And.Contain("not a valid phone number").And.Not.Contain(SmsAccount), "the gateway's words, without the account");
+    }
+
+    [Test]
+    public async Task A_rule_that_texts_cannot_repeat_more_often_than_the_floor()
+    {
+        using var client = ClientFor(_world.DistributorUser1);
+        var response = await client.PostAsJsonAsync("/api/v1/notification-rules",
+            new { severityMin = "warning", repeatIntervalMinutes = 5, channels = new[] { new { type = "sms", number = "+919876543210" } } });
+
+        var error = (await response.ReadEnvelopeAsync(HttpStatusCode.UnprocessableEntity)).GetProperty("errors")[0];
+        Assert.That((error.Code(), error.Field()), Is.EqualTo(("INVALID_REPEAT_INTERVAL", "repeatIntervalMinutes")));
     }
 
     [TestCase("9876543210")]
     [TestCase("+91 98765 43210")]
     [TestCase(null)]
-    public async Task A_rule_with_an_sms_number_not_in_e164_form_is_refused_on_its_field(string? number)
+    [TestCase("+12025550123")]
+    public async Task A_rule_with_an_sms_number_not_in_e164_form_or_outside_the_countries_texted_is_refused_on_its_field(string? number)
     {
         using var client = ClientFor(_world.DistributorUser1);
         var response = await client.PostAsJsonAsync("/api/v1/notification-rules",

@@ -39,7 +39,7 @@ public sealed class SmsGateway : IAsyncDisposable
                 request.Headers["Idempotency-Key"].FirstOrDefault());
             gateway.Texts.Enqueue(text);
             return text.Form.GetValueOrDefault("To") == gateway.RefusedNumber
-                ? Results.Json(new { code = 21211, message = "The 'To' number is not a valid phone number.", status = 400 }, statusCode: 400)
+                ? Results.Json(new { code = 21211, message = "The 'To' number is not a valid phone number.", status = 400, more_info = $"{request.Path}" }, statusCode: 400)
                 : Results.Json(new { sid = "SM" + Guid.NewGuid().ToString("N"), status = "queued", to = text.Form["To"] }, statusCode: 201);
         });
         await app.StartAsync();
