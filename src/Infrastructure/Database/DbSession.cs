@@ -74,6 +74,13 @@ public sealed class DbSession(NpgsqlDataSource dataSource, ICurrentUser user) : 
     /// <summary>Runs <paramref name="callback"/> once the current transaction has committed (never if it rolls back).</summary>
     public void AfterCommit(Func<Task> callback) => _afterCommit.Add(callback);
 
+    /// <inheritdoc cref="AfterCommit(Func{Task})"/>
+    public void AfterCommit(Action callback) => _afterCommit.Add(() =>
+    {
+        callback();
+        return Task.CompletedTask;
+    });
+
     /// <summary>
     /// Runs <paramref name="callback"/> once the current transaction has ended, committed or rolled back, and its
     /// connection is back in the pool; at once when none is open. For work on a connection of its own, which must not

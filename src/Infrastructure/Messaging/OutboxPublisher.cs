@@ -26,7 +26,7 @@ public sealed class OutboxPublisher(DbSession db, NpgsqlDataSource dataSource, O
     {
         var connection = await db.ConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(Insert, Row(integrationEvent), db.Transaction, cancellationToken: cancellationToken));
-        db.AfterCommit(() => Queue([integrationEvent.EventId]));
+        db.AfterCommit(() => queue.Enqueue([integrationEvent.EventId]));
     }
 
     public async Task PublishAsync(IReadOnlyCollection<IIntegrationEvent> integrationEvents, CancellationToken cancellationToken)
@@ -47,7 +47,7 @@ public sealed class OutboxPublisher(DbSession db, NpgsqlDataSource dataSource, O
             OrderingKeys = rows.Select(r => r.OrderingKey).ToArray(),
         }, db.Transaction, cancellationToken: cancellationToken));
         Guid[] ids = [.. rows.Select(r => r.Id)];
-        db.AfterCommit(() => Queue(ids));
+        db.AfterCommit(() => queue.Enqueue(ids));
     }
 
     /// <remarks>
@@ -64,12 +64,6 @@ public sealed class OutboxPublisher(DbSession db, NpgsqlDataSource dataSource, O
 
             queue.Enqueue([integrationEvent.EventId]);
         });
-
-    private Task Queue(Guid[] ids)
-    {
-        queue.Enqueue(ids);
-        return Task.CompletedTask;
-    }
 
     private static OutboxRow Row(IIntegrationEvent integrationEvent) => new(
         integrationEvent.EventId,

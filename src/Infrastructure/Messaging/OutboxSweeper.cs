@@ -52,13 +52,13 @@ public sealed class OutboxSweeper(NpgsqlDataSource dataSource, OutboxDispatcher 
 
     // Nothing is reported before this instance has swept, nor once its count is stale: unknown is not zero. Every
     // instance that swept lately reports the same database-wide count: read it with max(), not sum().
-    private static readonly ObservableGauge<long> BacklogGauge = PlatformMetrics.Meter.CreateObservableGauge(
-        "evaratech.outbox.backlog", () => Fresh(b => b.Pending),
-        description: "Integration events not yet delivered to every handler (database-wide, as of this instance's last sweep)");
-
-    private static readonly ObservableGauge<long> DeadLettersGauge = PlatformMetrics.Meter.CreateObservableGauge(
-        "evaratech.outbox.dead_letters", () => Fresh(b => b.Dead),
-        description: "Deliveries dead-lettered and not replayed (database-wide, as of this instance's last sweep)");
+    static OutboxSweeper()
+    {
+        PlatformMetrics.Meter.CreateObservableGauge("evaratech.outbox.backlog", () => Fresh(b => b.Pending),
+            description: "Integration events not yet delivered to every handler (database-wide, as of this instance's last sweep)");
+        PlatformMetrics.Meter.CreateObservableGauge("evaratech.outbox.dead_letters", () => Fresh(b => b.Dead),
+            description: "Deliveries dead-lettered and not replayed (database-wide, as of this instance's last sweep)");
+    }
 
     private sealed record Backlog(long Pending, long Dead, long At);
 

@@ -18,18 +18,23 @@ public sealed class DeviceFormsTests : IntegrationTest
     [SetUp]
     public async Task ArrangeAsync() => _tank = await ChannelNodes.ArrangeTankAsync(Database, new FakeChannel(4_200_001, "UNUSEDREADKEY01"), Key);
 
-    [Test]
-    public async Task The_arduino_librarys_post_with_the_key_only_in_its_header_is_stored()
+    /// <summary>As ThingSpeak.h sends an update: POST /update, a form body, the key only in X-THINGSPEAKAPIKEY.</summary>
+    private async Task<HttpResponseMessage> ArduinoPostAsync(string form)
     {
-        // ThingSpeak.h: POST /update, X-THINGSPEAKAPIKEY, a form body of floats printed with six decimals, headers=false.
         using var request = new HttpRequestMessage(HttpMethod.Post, "/update")
         {
-            Content = new StringContent("headers=false&field1=123.500000&field2=24.250000&field3=3.700000", Encoding.ASCII, "application/x-www-form-urlencoded"),
+            Content = new StringContent(form, Encoding.ASCII, "application/x-www-form-urlencoded"),
         };
         request.Headers.Add("X-THINGSPEAKAPIKEY", Key);
         request.Headers.UserAgent.ParseAdd("tslib-arduino/2.0.1");
+        return await Client.SendAsync(request);
+    }
 
-        var response = await Client.SendAsync(request);
+    [Test]
+    public async Task The_arduino_librarys_post_with_the_key_only_in_its_header_is_stored()
+    {
+        // Floats printed with six decimals, headers=false.
+        var response = await ArduinoPostAsync("headers=false&field1=123.500000&field2=24.250000&field3=3.700000");
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(await response.Content.ReadAsStringAsync(), Is.EqualTo("1"));
@@ -43,14 +48,7 @@ public sealed class DeviceFormsTests : IntegrationTest
     [Test]
     public async Task The_arduino_librarys_status_reports_the_firmware_and_a_null_status_reports_none()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/update")
-        {
-            Content = new StringContent("headers=false&field1=123.500000&status=fw%3D2.1.0%0D%0A", Encoding.ASCII, "application/x-www-form-urlencoded"),
-        };
-        request.Headers.Add("X-THINGSPEAKAPIKEY", Key);
-        request.Headers.UserAgent.ParseAdd("tslib-arduino/2.0.1");
-
-        var response = await Client.SendAsync(request);
+        var response = await ArduinoPostAsync("headers=false&field1=123.500000&status=fw%3D2.1.0%0D%0A");
         var afterStatus = await Database.ScalarAsync<string>($"SELECT firmware_version FROM nodes.device_firmware WHERE node_id = '{_tank.Id}'");
         var bulk = await Client.PostAsync("/channels/4200001/bulk_update.json", new StringContent(
             $$"""{"write_api_key": "{{Key}}", "updates": [{"delta_t": 1, "field1": "124.5", "status": null}]}""", Encoding.UTF8, "application/json"));

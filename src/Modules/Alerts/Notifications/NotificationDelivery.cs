@@ -58,21 +58,14 @@ public sealed class NotificationDelivery(
             var status = error is null ? "sent" : attempts >= options.Value.MaxAttempts || error.Final ? "failed" : Pending;
             await deliveries.RecordAttemptAsync(delivery.Id, status, error?.Message, RunsToItsEnd);
             var db = services.GetRequiredService<DbSession>();
-            db.AfterCommit(() =>
-            {
-                // pending here is an attempt that failed and will be retried.
-                Attempts.Add(1, new KeyValuePair<string, object?>("channel", delivery.Channel), new KeyValuePair<string, object?>("status", status == Pending ? "retrying" : status));
-                return Task.CompletedTask;
-            });
+            // pending here is an attempt that failed and will be retried.
+            db.AfterCommit(() => Attempts.Add(1, new KeyValuePair<string, object?>("channel", delivery.Channel),
+                new KeyValuePair<string, object?>("status", status == Pending ? "retrying" : status)));
             if (status == Pending)
             {
                 // Scheduled once the attempt is committed: a retry that ran sooner would find the row still locked and skip it.
                 var delay = TimeSpan.FromSeconds(options.Value.RetryDelays[attempts - 1]);
-                db.AfterCommit(() =>
-                {
-                    jobs.Schedule<NotificationDelivery>(job => job.DeliverAsync(deliveryId, CancellationToken.None), delay);
-                    return Task.CompletedTask;
-                });
+                db.AfterCommit(() => jobs.Schedule<NotificationDelivery>(job => job.DeliverAsync(deliveryId, CancellationToken.None), delay));
             }
 
             return true;

@@ -63,13 +63,20 @@ export default function MapPage() {
   );
 }
 
-function bounds(pins: Pin[]) {
-  const pad = 0.01;
+/**
+ * The area the pins span, with a margin of a tenth of the span on every side (at least ~1 km), so the outermost pins
+ * and clusters are drawn whole, not cut by the map's edge, at a city's scale and a country's alike.
+ */
+export function bounds(pins: Pin[]) {
+  const lats = pins.map((p) => p.lat);
+  const lngs = pins.map((p) => p.lng);
+  const padLat = Math.max(0.01, (Math.max(...lats) - Math.min(...lats)) / 10);
+  const padLng = Math.max(0.01, (Math.max(...lngs) - Math.min(...lngs)) / 10);
   return {
-    west: Math.min(...pins.map((p) => p.lng)) - pad,
-    east: Math.max(...pins.map((p) => p.lng)) + pad,
-    south: Math.min(...pins.map((p) => p.lat)) - pad,
-    north: Math.max(...pins.map((p) => p.lat)) + pad,
+    west: Math.min(...lngs) - padLng,
+    east: Math.max(...lngs) + padLng,
+    south: Math.min(...lats) - padLat,
+    north: Math.max(...lats) + padLat,
   };
 }
 

@@ -64,11 +64,7 @@ public sealed class EvaluateTelemetryBatchHandler(
         switch (decision)
         {
             case RaiseAlert raise when await lifecycle.RaiseAsync(rule.Id, target.NodeId, raise.Value, rule.Message(raise.Value), raise.At, ct) is { } raised:
-                db.AfterCommit(() =>
-                {
-                    Raised.Add(1, new KeyValuePair<string, object?>("severity", severity));
-                    return Task.CompletedTask;
-                });
+                db.AfterCommit(() => Raised.Add(1, new KeyValuePair<string, object?>("severity", severity)));
                 return [new AlertRaised(Guid.CreateVersion7(), clock.GetUtcNow(), raised, rule.Id, target.NodeId, target.OwnerDistributorId, severity,
                     rule.Metric, raise.Value, rule.Message(raise.Value), raise.At)];
             case ResolveAlert resolve when await lifecycle.ResolveAsync(rule.Id, target.NodeId, resolve.At, null, ct) is { } resolved:

@@ -33,10 +33,6 @@ public sealed class QueueAlertNotificationsHandler(
         }
 
         var ids = await deliveries.QueueAsync(queued, cancellationToken);
-        db.AfterCommit(() =>
-        {
-            NotificationDelivery.Enqueue(jobs, ids);
-            return Task.CompletedTask;
-        });
+        db.AfterCommit(() => NotificationDelivery.Enqueue(jobs, ids));
     }
 }

@@ -81,11 +81,7 @@ public sealed class RecordTelemetryBatchHandler(
             return new BatchOutcome(node.Node.NodeId, node.Node.Entries.Count, written, accepted - written,
                 refusedWhole + node.Readings.Count - accepted, node.RefusedFields);
         })];
-        db.AfterCommit(() =>
-        {
-            IngestionMetrics.Record(command.Source, outcomes);
-            return Task.CompletedTask;
-        });
+        db.AfterCommit(() => IngestionMetrics.Record(command.Source, outcomes));
         return outcomes;
     }
 
