@@ -20,5 +20,7 @@ COPY --from=build /app .
 COPY --from=web /web/dist ./wwwroot
 ENV ASPNETCORE_URLS=http://+:8080
 EXPOSE 8080
+# The archive's folder, owned by the API's user: a named volume mounted here starts with this owner.
+RUN mkdir -p /var/lib/evaratech/archive && chown app /var/lib/evaratech/archive
 USER app
 ENTRYPOINT ["dotnet", "EvaraTech.Api.dll"]

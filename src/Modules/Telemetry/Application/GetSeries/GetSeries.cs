@@ -1,11 +1,19 @@
 using EvaraTech.Application.Queries;
 using EvaraTech.Modules.Telemetry.Domain;
 using EvaraTech.Modules.Telemetry.Persistence;
+using EvaraTech.Modules.Telemetry.Persistence.Archive;
 
 namespace EvaraTech.Modules.Telemetry.Application.GetSeries;
 
-/// <summary>A node's series over a range at one resolution (the one chosen when <c>auto</c> was asked for).</summary>
-public sealed record Series(Guid NodeId, string Resolution, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<SeriesPoint> Points);
+/// <summary>
+/// A node's series over a range at one resolution (the one chosen when <c>auto</c> was asked for). A raw series that
+/// read weeks back from the archive names them in <paramref name="ArchivedRanges"/> (empty otherwise).
+/// </summary>
+public sealed record Series(
+    Guid NodeId, string Resolution, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<SeriesPoint> Points, IReadOnlyList<ArchivedRange> ArchivedRanges);
+
+/// <summary>A stretch of a series read from the archive rather than the database.</summary>
+public sealed record ArchivedRange(DateTimeOffset From, DateTimeOffset To);
 
 /// <summary>A series and its page: raw series are keyset-paged (<paramref name="NextCursor"/> while rows remain).</summary>
 public sealed record SeriesPage(Series Series, int Limit, string? NextCursor);
@@ -45,7 +53,8 @@ public sealed class GetSeriesValidator : AbstractValidator<GetSeriesQuery>
     public static string Name(SeriesResolution resolution) => resolution.ToString().ToLowerInvariant();
 }
 
-public sealed class GetSeriesHandler(TelemetryNodes nodes, TelemetryReads reads, TimeProvider clock) : IQueryHandler<GetSeriesQuery, SeriesPage>
+public sealed class GetSeriesHandler(TelemetryNodes nodes, TelemetryReads reads, ArchivedReadings archive, TimeProvider clock)
+    : IQueryHandler<GetSeriesQuery, SeriesPage>
 {
     public async ValueTask<SeriesPage> Handle(GetSeriesQuery query, CancellationToken cancellationToken)
     {
@@ -58,9 +67,16 @@ public sealed class GetSeriesHandler(TelemetryNodes nodes, TelemetryReads reads,
             var after = query.Cursor is null ? (DateTimeOffset?)null : SeriesCursor.Read(query.Cursor, query.NodeId);
             var rows = await reads.SeriesAsync(new SeriesSpec(node.Node.Id, node.Table, resolution, columns, range.From, range.To, query.Limit + 1, after),
                 cancellationToken);
+            var archivedWeeks = await archive.WeeksAsync(node.Node.Id, node.Table, after ?? range.From, range.To, cancellationToken);
+            var archived = new List<ArchivedRange>();
+            if (archivedWeeks.Count > 0)
+            {
+                rows = await WithArchivedAsync(rows, archivedWeeks, columns, range, after, query.Limit + 1, archived, cancellationToken);
+            }
+
             var more = rows.Count > query.Limit;
             var page = more ? rows.Take(query.Limit).ToList() : rows;
-            return new SeriesPage(new Series(node.Node.Id, GetSeriesValidator.Name(resolution), range.From, range.To, page), query.Limit,
+            return new SeriesPage(new Series(node.Node.Id, GetSeriesValidator.Name(resolution), range.From, range.To, page, archived), query.Limit,
                 more ? SeriesCursor.After(node.Node.Id, page[^1].Timestamp) : null);
         }
 
@@ -74,7 +90,43 @@ public sealed class GetSeriesHandler(TelemetryNodes nodes, TelemetryReads reads,
         var from = new DateTimeOffset(range.From.UtcTicks - (range.From.UtcTicks % width), TimeSpan.Zero);
         var points = await reads.SeriesAsync(new SeriesSpec(node.Node.Id, node.Table, resolution, columns, from, range.To, SeriesPlan.MaxBuckets),
             cancellationToken);
-        return new SeriesPage(new Series(node.Node.Id, GetSeriesValidator.Name(resolution), from, range.To, points), SeriesPlan.MaxBuckets, null);
+        return new SeriesPage(new Series(node.Node.Id, GetSeriesValidator.Name(resolution), from, range.To, points, []), SeriesPlan.MaxBuckets, null);
+    }
+
+    /// <summary>
+    /// The first <paramref name="take"/> readings of the stored <paramref name="rows"/> (already the first that many)
+    /// and the archived weeks', the stored reading winning a shared time. Weeks are read oldest first until they alone
+    /// fill the page: a later week's readings all come after those.
+    /// </summary>
+    private async Task<IReadOnlyList<SeriesPoint>> WithArchivedAsync(
+        IReadOnlyList<SeriesPoint> rows, IReadOnlyList<ArchivedWeek> weeks, IReadOnlyList<string> columns, TimeRange range, DateTimeOffset? after,
+        int take, List<ArchivedRange> archived, CancellationToken cancellationToken)
+    {
+        var merged = new SortedDictionary<DateTimeOffset, SeriesPoint>(rows.ToDictionary(r => r.Timestamp));
+        var read = 0;
+        foreach (var week in weeks)
+        {
+            if (read >= take)
+            {
+                break;
+            }
+
+            var from = week.Start > range.From ? week.Start : range.From;
+            var to = week.End < range.To ? week.End : range.To;
+            foreach (var (timestamp, values) in await archive.ReadAsync(week, columns, from, to, cancellationToken))
+            {
+                if (after is null || timestamp > after)
+                {
+                    merged.TryAdd(timestamp, new SeriesPoint(timestamp, null,
+                        columns.Select((c, i) => (c, values[i] is null ? null : SeriesReads.PlainValue(values[i]!))).ToDictionary(v => v.c, v => v.Item2, StringComparer.Ordinal)));
+                    read++;
+                }
+            }
+
+            archived.Add(new ArchivedRange(from, to));
+        }
+
+        return [.. merged.Values.Take(take)];
     }
 
     /// <summary>
