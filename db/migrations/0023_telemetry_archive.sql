@@ -40,6 +40,71 @@ BEGIN
 END
 $$;
 
+-- Re-aggregates the stale (node, hour) buckets, and the days that hold them, from the raw rows; at most
+-- max_buckets per type per call. A bucket of a week whose archive holds rows the table does not (a silent node's
+-- readings, dropped early) is left as it is: re-aggregating it from the rows still stored would shrink or delete it,
+-- so a late reading of such a week joins the archive, not the rollups. Claims with SKIP LOCKED, so two refreshers never do the same bucket twice.
+-- A write that lands while a bucket is being refreshed re-invalidates it for the next call.
+CREATE OR REPLACE FUNCTION telemetry.refresh_rollups(max_buckets integer DEFAULT 50000)
+RETURNS TABLE (telemetry_type text, resolution text, buckets integer, nodes integer)
+LANGUAGE plpgsql AS $$
+DECLARE
+    def record;
+    raw_table text;
+BEGIN
+    IF telemetry.storage_profile() = 'timescaledb' THEN
+        RETURN;
+    END IF;
+
+    CREATE TEMP TABLE IF NOT EXISTS refresh_claimed (node_id uuid, bucket timestamptz) ON COMMIT DROP;
+    FOR def IN SELECT d.telemetry_type, d.aggregates FROM telemetry.rollup_definitions d ORDER BY d.telemetry_type LOOP
+        raw_table := 'telemetry_' || def.telemetry_type;
+        TRUNCATE refresh_claimed;
+
+        WITH claimed AS (
+            DELETE FROM telemetry.rollup_invalidations i
+            WHERE (i.telemetry_type, i.node_id, i.bucket) IN (
+                SELECT c.telemetry_type, c.node_id, c.bucket
+                FROM telemetry.rollup_invalidations c
+                WHERE c.telemetry_type = def.telemetry_type
+                ORDER BY c.node_id, c.bucket
+                LIMIT max_buckets
+                FOR UPDATE SKIP LOCKED)
+            RETURNING i.node_id, i.bucket)
+        INSERT INTO refresh_claimed SELECT c.node_id, c.bucket FROM claimed c;
+        DELETE FROM refresh_claimed c
+        USING telemetry.archive_manifest m
+        WHERE m.dataset = def.telemetry_type AND m.node_id = c.node_id AND m.week_start = date_trunc('week', c.bucket, 'UTC')
+          AND m.row_count > m.stored_rows;
+
+        FOREACH resolution IN ARRAY ARRAY['hour', 'day'] LOOP
+            -- Delete, then insert what the raw rows say now: a bucket whose rows are gone simply stays away.
+            EXECUTE format($sql$
+                CREATE TEMP TABLE IF NOT EXISTS refresh_stale (node_id uuid, bucket timestamptz) ON COMMIT DROP;
+                TRUNCATE refresh_stale;
+                INSERT INTO refresh_stale
+                SELECT DISTINCT c.node_id, date_bin(interval '1 %1$s', c.bucket, timestamptz '2000-01-01 00:00+00')
+                FROM refresh_claimed c;
+                DELETE FROM telemetry.%2$I r USING refresh_stale s WHERE r.node_id = s.node_id AND r.bucket = s.bucket;
+                INSERT INTO telemetry.%2$I
+                SELECT t.node_id, s.bucket, %3$s
+                FROM refresh_stale s
+                JOIN telemetry.%4$I t
+                  ON t.node_id = s.node_id AND t."timestamp" >= s.bucket AND t."timestamp" < s.bucket + interval '1 %1$s'
+                GROUP BY t.node_id, s.bucket$sql$,
+                resolution, raw_table || CASE resolution WHEN 'hour' THEN '_hourly' ELSE '_daily' END, def.aggregates, raw_table);
+
+            telemetry_type := def.telemetry_type;
+            EXECUTE format($sql$SELECT count(DISTINCT (c.node_id, date_bin(interval '1 %s', c.bucket, timestamptz '2000-01-01 00:00+00'))),
+                                       count(DISTINCT c.node_id)
+                                FROM refresh_claimed c$sql$, resolution)
+                INTO buckets, nodes;
+            RETURN NEXT;
+        END LOOP;
+    END LOOP;
+END
+$$;
+
 -- (node, week) groups of a dataset before a boundary (none: all of them), of one node when given, whose rows are not
 -- all archived: the archiver's work list and every drop's refusal. Raw tables are timed by "timestamp", rollups by bucket.
 CREATE FUNCTION telemetry.unarchived_weeks(dataset text, before timestamptz DEFAULT NULL, node uuid DEFAULT NULL)
@@ -110,6 +175,7 @@ DECLARE
     week_start  timestamptz;
     last_week   timestamptz := date_trunc('week', reference, 'UTC') + make_interval(weeks => weeks_ahead);
     part        record;
+    deleted_rows bigint;
 BEGIN
     FOREACH type_key IN ARRAY ARRAY['tank', 'flow', 'deep'] LOOP
         raw_table := 'telemetry_' || type_key;
@@ -180,7 +246,8 @@ BEGIN
                       AND m.dataset = $2 AND m.node_id = r.node_id AND m.week_start = date_trunc('week', r.bucket, 'UTC')
                       AND NOT EXISTS (SELECT 1 FROM unarchived u WHERE u.node_id = r.node_id AND u.week_start = m.week_start)$sql$,
                     'telemetry_' || rollup) USING boundary, rollup;
-                IF FOUND THEN
+                GET DIAGNOSTICS deleted_rows = ROW_COUNT;
+                IF deleted_rows > 0 THEN
                     action := 'dropped';
                     RETURN NEXT;
                 END IF;

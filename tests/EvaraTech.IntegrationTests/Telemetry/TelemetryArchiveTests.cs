@@ -52,8 +52,6 @@ public sealed class TelemetryArchiveTests : TenantWorldTest
     {
         await WriteWeekAsync(_tank1, OldWeek);
         await Database.ExecuteAsync("SELECT count(*) FROM telemetry.refresh_rollups()");
-        // The node still reports today: its old week goes by retention, not as a silent node's.
-        await Database.ExecuteAsync($"UPDATE telemetry.device_states SET last_reading_at = now() WHERE node_id = '{_tank1}'");
         var hourly = await Database.ScalarAsync<long>($"SELECT count(*) FROM telemetry.telemetry_tank_hourly WHERE node_id = '{_tank1}'");
         using var client = ClientWith(Tokens.For(World.CustomerUser1));
         var exportBefore = await ExportAsync(client, _tank1, OldWeek, OldWeek.AddDays(7));
@@ -96,9 +94,8 @@ public sealed class TelemetryArchiveTests : TenantWorldTest
         await WriteWeekAsync(_tank2, OldWeek);
         var store = Platform.Api.Services.GetRequiredService<IArchiveStore>();
 
-        // The second object is written, then the process "dies" before reading it back and recording it.
-        var crashing = Archiver(new FailingStore(store, failOnRead: 2));
-        Assert.ThrowsAsync<IOException>(() => crashing.RunAsync(DateTimeOffset.UtcNow, CancellationToken.None));
+        // The second object is written, then its read-back fails as a process dying there would stop.
+        var crashing = await Archiver(new FailingStore(store, failOnRead: 2)).RunAsync(DateTimeOffset.UtcNow, CancellationToken.None);
         var afterCrash = await Database.ScalarAsync<long>("SELECT count(*) FROM telemetry.archive_manifest");
         var kept = await Database.ScalarAsync<string>("SELECT string_agg(action, ',') FROM telemetry.maintain_partitions() WHERE partition_name = 'telemetry_tank_' || @Week",
             ("Week", OldWeek.ToString("yyyyMMdd", CultureInfo.InvariantCulture)));
@@ -114,6 +111,7 @@ public sealed class TelemetryArchiveTests : TenantWorldTest
 
         await Assert.MultipleAsync(async () =>
         {
+            Assert.That(crashing.Failures, Is.EqualTo(1), "the failed week is reported, and the pass went on");
             Assert.That(afterCrash, Is.EqualTo(1), "only the verified object was recorded");
             Assert.That(kept, Is.EqualTo("kept"), "a week not wholly archived is not dropped");
             Assert.That(rowsAfterCrash, Is.EqualTo(2 * ReadingsPerWeek));
@@ -129,11 +127,11 @@ public sealed class TelemetryArchiveTests : TenantWorldTest
         await WriteWeekAsync(_tank1, OldWeek);
         var store = Platform.Api.Services.GetRequiredService<IArchiveStore>();
 
-        var corrupting = Archiver(new FailingStore(store, corruptWrites: true));
+        var corrupting = await Archiver(new FailingStore(store, corruptWrites: true)).RunAsync(DateTimeOffset.UtcNow, CancellationToken.None);
 
-        Assert.ThrowsAsync<ArchiveVerificationException>(() => corrupting.RunAsync(DateTimeOffset.UtcNow, CancellationToken.None));
         await Assert.MultipleAsync(async () =>
         {
+            Assert.That(corrupting.Failures, Is.EqualTo(1));
             Assert.That(await Database.ScalarAsync<long>("SELECT count(*) FROM telemetry.archive_manifest"), Is.Zero);
             Assert.That(await Database.ScalarAsync<string>("SELECT string_agg(action, ',') FROM telemetry.maintain_partitions() WHERE partition_name = 'telemetry_tank_' || @Week",
                 ("Week", OldWeek.ToString("yyyyMMdd", CultureInfo.InvariantCulture))), Is.EqualTo("kept"));
@@ -159,9 +157,13 @@ public sealed class TelemetryArchiveTests : TenantWorldTest
         var dropped = await ManifestAsync(_tank1);
 
         // A reading from that week arrives late (a device's backlog): it joins the archived object instead of replacing it.
+        var hourlyValues = await HourlyAsync(_tank1);
         await WriteAsync([new TankReading(_tank1, week.AddMinutes(5), 123.5)], week.AddDays(8));
+        await Database.ExecuteAsync("SELECT count(*) FROM telemetry.refresh_rollups()");
+        var hourlyAfterLate = await HourlyAsync(_tank1);
         await Lifecycle.RunAsync(CancellationToken.None);
         var merged = await ManifestAsync(_tank1);
+        var objects = Directory.GetFiles(Path.Combine(ArchiveFolder, "telemetry", "tank", $"{week:yyyy-MM-dd}"), "*.parquet");
         var exportAfter = Lines(await (await client.GetAsync(ExportUrl(_tank1, week, week.AddDays(7)))).Content.ReadAsStringAsync());
 
         await Assert.MultipleAsync(async () =>
@@ -169,7 +171,10 @@ public sealed class TelemetryArchiveTests : TenantWorldTest
             Assert.That(rawAfterDrop, Is.Zero);
             Assert.That(hourlyAfterDrop, Is.EqualTo(hourly), "the rollups stay, even after a refresh");
             Assert.That(dropped, Is.EqualTo(dropped with { RowCount = ReadingsPerWeek, StoredRows = 0 }));
+            Assert.That(hourlyAfterLate, Is.EqualTo(hourlyValues), "a late reading of a week dropped early never re-aggregates its rollups from what is left");
             Assert.That(merged.RowCount, Is.EqualTo(ReadingsPerWeek + 1));
+            Assert.That(merged.ObjectKey, Is.Not.EqualTo(dropped.ObjectKey), "the merged week is a new version under a key of its own");
+            Assert.That(objects.Select(Path.GetFileName), Is.EqualTo(new[] { Path.GetFileName(merged.ObjectKey) }), "the replaced version is deleted once the new one is recorded");
             Assert.That(await Database.ScalarAsync<long>($"SELECT count(*) FROM telemetry.telemetry_tank WHERE node_id = '{_tank1}'"), Is.Zero,
                 "the late reading, archived, went too");
             Assert.That(exportAfter, Has.Count.EqualTo(exportBefore.Count + 1));
@@ -208,6 +213,11 @@ public sealed class TelemetryArchiveTests : TenantWorldTest
 
     // ---- arrangement ----------------------------------------------------------------------------------------------
 
+    private static string ArchiveFolder => Platform.Api.Services.GetRequiredService<IOptions<ArchiveOptions>>().Value.Directory;
+
+    private static Task<string?> HourlyAsync(Guid node) => Database.ScalarAsync<string>(
+        $"SELECT string_agg(bucket::text || ':' || reading_count || ':' || avg_level_cm, ',' ORDER BY bucket) FROM telemetry.telemetry_tank_hourly WHERE node_id = '{node}'");
+
     private sealed record ManifestRow(string ObjectKey, int RowCount, int StoredRows, long Bytes, string Sha256);
 
     private static async Task<ManifestRow> ManifestAsync(Guid node)
@@ -222,11 +232,17 @@ public sealed class TelemetryArchiveTests : TenantWorldTest
         return new ManifestRow(reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt64(3), reader.GetString(4));
     }
 
-    /// <summary>A reading every ten minutes through the week, values with fractions, nulls and extremes, as ingestion stores them.</summary>
-    private static Task WriteWeekAsync(Guid node, DateTimeOffset week) =>
-        WriteAsync([.. Enumerable.Range(0, ReadingsPerWeek).Select(i => (IReading)new TankReading(node, week.AddMinutes(10 * i), 40.1 + (i % 37) * 7.3,
+    /// <summary>
+    /// A reading every ten minutes through the week, values with fractions, nulls and extremes, as ingestion stores them;
+    /// the node still reports today, so its week goes by retention, not as a silent node's.
+    /// </summary>
+    private static async Task WriteWeekAsync(Guid node, DateTimeOffset week)
+    {
+        await WriteAsync([.. Enumerable.Range(0, ReadingsPerWeek).Select(i => (IReading)new TankReading(node, week.AddMinutes(10 * i), 40.1 + (i % 37) * 7.3,
             TemperatureC: i % 11 == 0 ? null : 24.05 + (i % 4) * 0.33, TdsPpm: 300 + i % 10, Ph: i % 5 == 0 ? null : 7.1,
             BatteryVoltage: 3.3 + (i % 7) * 0.01, RssiDbm: -120 + i % 90).Measured(new TankGeometry(400, 20)))], week.AddDays(8));
+        await Database.ExecuteAsync($"UPDATE telemetry.device_states SET last_reading_at = now() WHERE node_id = '{node}'");
+    }
 
     private static async Task WriteAsync(IReadOnlyList<IReading> readings, DateTimeOffset now)
     {
@@ -282,5 +298,7 @@ public sealed class TelemetryArchiveTests : TenantWorldTest
 
         public Task<byte[]?> GetAsync(string key, CancellationToken cancellationToken) =>
             ++_reads == failOnRead ? throw new IOException("The archiving process died.") : store.GetAsync(key, cancellationToken);
+
+        public Task DeleteAsync(string key, CancellationToken cancellationToken) => store.DeleteAsync(key, cancellationToken);
     }
 }

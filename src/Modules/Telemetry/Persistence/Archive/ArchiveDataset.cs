@@ -5,8 +5,9 @@ namespace EvaraTech.Modules.Telemetry.Persistence.Archive;
 
 /// <summary>
 /// One archived table: a type's raw readings or one of its rollups. Every identifier the archive puts in a statement
-/// comes from here. Objects are keyed by dataset, UTC week (Monday) and node: <c>telemetry/tank/2026-08-03/&lt;node&gt;.parquet</c>,
-/// beside the week's <c>manifest.json</c>.
+/// comes from here. Objects are keyed by dataset, UTC week (Monday), node and the start of their checksum, so each
+/// version of a week has a key of its own: <c>telemetry/tank/2026-08-03/&lt;node&gt;-&lt;sha256 prefix&gt;.parquet</c>, beside the
+/// week's <c>manifest.json</c>.
 /// </summary>
 public sealed record ArchiveDataset(TelemetryTable Table, SeriesResolution Resolution)
 {
@@ -31,7 +32,7 @@ public sealed record ArchiveDataset(TelemetryTable Table, SeriesResolution Resol
 
     public string TimeColumn => Resolution == SeriesResolution.Raw ? "\"timestamp\"" : "bucket";
 
-    public string ObjectKey(Guid nodeId, DateTimeOffset weekStart) => $"{WeekFolder(weekStart)}/{nodeId}.parquet";
+    public string ObjectKey(Guid nodeId, DateTimeOffset weekStart, string sha256) => $"{WeekFolder(weekStart)}/{nodeId}-{sha256[..16]}.parquet";
 
     public string ManifestKey(DateTimeOffset weekStart) => $"{WeekFolder(weekStart)}/manifest.json";
 

@@ -15,6 +15,9 @@ public interface IArchiveStore
 
     /// <returns>the object, or null when there is none under <paramref name="key"/></returns>
     Task<byte[]?> GetAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>Removes the object (a version the manifest no longer points at); none there is no error.</summary>
+    Task DeleteAsync(string key, CancellationToken cancellationToken);
 }
 
 /// <summary>A directory tree: written to a temporary file, flushed to disk, then renamed over the object.</summary>
@@ -38,6 +41,12 @@ public sealed class LocalDirectoryArchiveStore(string root) : IArchiveStore
     {
         var path = PathOf(key);
         return File.Exists(path) ? await File.ReadAllBytesAsync(path, cancellationToken) : null;
+    }
+
+    public Task DeleteAsync(string key, CancellationToken cancellationToken)
+    {
+        File.Delete(PathOf(key));
+        return Task.CompletedTask;
     }
 
     /// <summary>Keys are built by the archive (dataset, date, node id): a key that would leave the root is a defect.</summary>
@@ -107,6 +116,8 @@ public sealed class S3ArchiveStore : IArchiveStore, IDisposable
             return null;
         }
     }
+
+    public Task DeleteAsync(string key, CancellationToken cancellationToken) => _client.DeleteObjectAsync(_bucket, key, cancellationToken);
 
     public void Dispose() => _client.Dispose();
 }

@@ -4,7 +4,7 @@ using EvaraTech.Modules.Telemetry.Domain;
 namespace EvaraTech.Modules.Telemetry.Persistence.Archive;
 
 /// <summary>A node's archived week of raw readings.</summary>
-public sealed record ArchivedWeek(DateTimeOffset Start, string ObjectKey)
+public sealed record ArchivedWeek(DateTimeOffset Start, string ObjectKey, string Sha256)
 {
     public DateTimeOffset End => Start + ArchiveDataset.Week;
 }
@@ -20,12 +20,12 @@ public sealed class ArchivedReadings(DbSession db, IArchiveStore store)
     public async Task<IReadOnlyList<ArchivedWeek>> WeeksAsync(Guid nodeId, TelemetryTable table, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
         var connection = await db.ConnectionAsync(cancellationToken);
-        var weeks = await connection.QueryAsync<(DateTime Start, string ObjectKey)>(new CommandDefinition("""
-            SELECT week_start, object_key FROM telemetry.archive_manifest
+        var weeks = await connection.QueryAsync<(DateTime Start, string ObjectKey, string Sha256)>(new CommandDefinition("""
+            SELECT week_start, object_key, sha256 FROM telemetry.archive_manifest
             WHERE node_id = @NodeId AND dataset = @Dataset AND week_start < @To AND week_start > @From - interval '7 days'
             ORDER BY week_start
             """, new { NodeId = nodeId, Dataset = ArchiveDataset.Raw(table).Name, From = from, To = to }, db.Transaction, cancellationToken: cancellationToken));
-        return [.. weeks.Select(w => new ArchivedWeek(w.Start, w.ObjectKey))];
+        return [.. weeks.Select(w => new ArchivedWeek(w.Start, w.ObjectKey, w.Sha256))];
     }
 
     /// <summary>The week's readings in [<paramref name="from"/>, <paramref name="to"/>) with <paramref name="columns"/> (values as stored), by time.</summary>
@@ -34,6 +34,11 @@ public sealed class ArchivedReadings(DbSession db, IArchiveStore store)
     {
         var content = await store.GetAsync(week.ObjectKey, cancellationToken)
             ?? throw new ArchiveVerificationException($"The archive object {week.ObjectKey} is missing.");
+        if (Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content)) != week.Sha256)
+        {
+            throw new ArchiveVerificationException($"The archive object {week.ObjectKey} differs from what was archived.");
+        }
+
         var archived = await ParquetWeek.ReadAsync(content, cancellationToken);
         var time = archived.Ordinal("timestamp");
         var ordinals = columns.Select(archived.Ordinal).ToArray();

@@ -8,104 +8,133 @@ using Npgsql;
 
 namespace EvaraTech.Modules.Telemetry.Persistence.Archive;
 
-/// <summary>What one archiving pass did: objects written per dataset, and silent nodes whose raw readings went early.</summary>
-public sealed record ArchiveRun(IReadOnlyDictionary<string, int> ObjectsWritten, int RowsArchived, IReadOnlyList<Guid> SilentNodesDropped);
+/// <summary>
+/// What one archiving pass did: objects written per dataset, rows archived, silent nodes whose raw readings went
+/// early, and node-weeks that failed (logged; they stay in PostgreSQL and are tried again on the next pass).
+/// </summary>
+public sealed record ArchiveRun(IReadOnlyDictionary<string, int> ObjectsWritten, int RowsArchived, IReadOnlyList<Guid> SilentNodesDropped, int Failures);
 
 /// <summary>
 /// Archives telemetry before anything drops it: every (node, week) of a dataset past its retention whose rows are not
 /// all in the archive yet (telemetry.unarchived_weeks) is written as one Parquet object, read back and verified
 /// (checksum and row count), and only then entered in telemetry.archive_manifest, which is what every drop checks.
-/// A crash anywhere leaves the week unrecorded, so the next pass writes it again under the same key: never lost,
-/// never doubled. An object already archived is merged with the week's rows, so rows that reached the database
-/// after it (a silent node's late readings) join it instead of replacing it. Runs as the maintenance role.
+/// Each version of a week's object has a key of its own (its checksum in the name), and the earlier one is deleted only
+/// after the manifest points at the new one, so a crash or a bad write never touches the copy the manifest trusts;
+/// a crash before the record leaves the week unrecorded, and the next pass writes it again: never lost, never doubled.
+/// A week archived before is merged with the week's rows, so rows that reached the database after it (a silent node's
+/// late readings) join it. One failing week is logged and skipped; the others go on. Runs as the maintenance role.
 /// </summary>
 public sealed class TelemetryArchiver(IConfiguration configuration, IArchiveStore store, IOptions<ArchiveOptions> options, ILogger<TelemetryArchiver> logger)
 {
     /// <summary>Archives every dataset's weeks past its retention at <paramref name="reference"/>, and silent nodes' raw readings, which it then drops.</summary>
     public async Task<ArchiveRun> RunAsync(DateTimeOffset reference, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
-        var written = new Dictionary<string, int>();
-        var rows = 0;
+        await using var connection = new NpgsqlConnection(ConnectionStrings.Migrations(configuration));
+        await connection.OpenAsync(cancellationToken);
+        var pass = new Pass();
         foreach (var dataset in ArchiveDataset.All)
         {
             var boundary = await connection.ExecuteScalarAsync<DateTime>(new CommandDefinition(
                 "SELECT telemetry.retention_boundary(@Dataset, @Reference)", new { Dataset = dataset.Name, Reference = reference },
                 cancellationToken: cancellationToken));
-            var (objects, archived) = await ArchiveWeeksAsync(connection, dataset, boundary, null, cancellationToken);
-            written[dataset.Name] = objects;
-            rows += archived;
+            var weeks = await UnarchivedAsync(connection, null, dataset, boundary, null, cancellationToken);
+            foreach (var (nodeId, weekStart) in weeks)
+            {
+                await pass.TryAsync(logger, dataset, nodeId, weekStart, async () =>
+                {
+                    await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+                    var archived = await ArchiveWeekAsync(connection, transaction, dataset, nodeId, weekStart, cancellationToken);
+                    await transaction.CommitAsync(cancellationToken);
+                    await RecordedAsync(pass, dataset, archived, cancellationToken);
+                });
+            }
+
+            await WriteWeekManifestsAsync(connection, dataset, weeks.Select(w => w.WeekStart), cancellationToken);
         }
 
-        var silent = new List<Guid>();
         foreach (var table in TelemetryTable.All)
         {
-            foreach (var node in await SilentNodesAsync(connection, table, reference - options.Value.SilentNodeDropAfter, cancellationToken))
+            var dataset = ArchiveDataset.Raw(table);
+            foreach (var nodeId in await SilentNodesAsync(connection, table, reference - options.Value.SilentNodeDropAfter, cancellationToken))
             {
-                var dataset = ArchiveDataset.Raw(table);
-                var (objects, archived) = await ArchiveWeeksAsync(connection, dataset, null, node, cancellationToken);
-                written[dataset.Name] += objects;
-                rows += archived;
-                if (await DropArchivedRawAsync(connection, dataset, node, cancellationToken))
+                await pass.TryAsync(logger, dataset, nodeId, null, async () =>
                 {
-                    silent.Add(node);
-                }
+                    var weeks = await ArchiveAndDropSilentNodeAsync(connection, dataset, nodeId, pass, cancellationToken);
+                    pass.Silent.Add(nodeId);
+                    await WriteWeekManifestsAsync(connection, dataset, weeks, cancellationToken);
+                });
             }
         }
 
-        return new ArchiveRun(written, rows, silent);
+        return new ArchiveRun(pass.Objects, pass.Rows, pass.Silent, pass.Failures);
     }
 
-    private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// A silent node's raw readings, archived and deleted in one transaction under the node's ingestion lock, so what
+    /// is deleted is exactly what was archived; the delete leaves the node's rollups as they are.
+    /// </summary>
+    /// <returns>the weeks archived</returns>
+    private async Task<IReadOnlyList<DateTime>> ArchiveAndDropSilentNodeAsync(
+        NpgsqlConnection connection, ArchiveDataset dataset, Guid nodeId, Pass pass, CancellationToken cancellationToken)
     {
-        var connection = new NpgsqlConnection(ConnectionStrings.Migrations(configuration));
-        await connection.OpenAsync(cancellationToken);
-        return connection;
+        var archived = new List<ArchivedWeekObject>();
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
+        {
+            await TelemetryWriter.LockNodesAsync(connection, transaction, [nodeId], cancellationToken);
+            foreach (var (_, weekStart) in await UnarchivedAsync(connection, transaction, dataset, null, nodeId, cancellationToken))
+            {
+                archived.Add(await ArchiveWeekAsync(connection, transaction, dataset, nodeId, weekStart, cancellationToken));
+            }
+
+            await connection.ExecuteAsync(new CommandDefinition("SET LOCAL telemetry.archive_drop = 'on'", transaction: transaction, cancellationToken: cancellationToken));
+            var deleted = (await connection.QueryAsync<(DateTime WeekStart, int Rows)>(new CommandDefinition($"""
+                WITH deleted AS (DELETE FROM {dataset.Relation} WHERE node_id = @NodeId RETURNING "timestamp")
+                SELECT date_trunc('week', "timestamp", 'UTC'), count(*)::integer FROM deleted GROUP BY 1
+                """, new { NodeId = nodeId }, transaction, cancellationToken: cancellationToken))).ToList();
+            var accounted = (await connection.QueryAsync<(DateTime WeekStart, int StoredRows)>(new CommandDefinition("""
+                SELECT week_start, stored_rows FROM telemetry.archive_manifest WHERE dataset = @Dataset AND node_id = @NodeId
+                """, new { Dataset = dataset.Name, NodeId = nodeId }, transaction, cancellationToken: cancellationToken))).ToDictionary(w => w.WeekStart, w => w.StoredRows);
+            if (deleted.Where(w => accounted.GetValueOrDefault(w.WeekStart) != w.Rows).Select(w => (DateTime?)w.WeekStart).FirstOrDefault() is { } week)
+            {
+                throw new ArchiveVerificationException($"Node {nodeId}'s week of {week:yyyy-MM-dd} holds rows its archive does not; nothing of the node was dropped.");
+            }
+
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE telemetry.archive_manifest SET stored_rows = 0 WHERE dataset = @Dataset AND node_id = @NodeId AND week_start = ANY (@Weeks)",
+                new { Dataset = dataset.Name, NodeId = nodeId, Weeks = deleted.Select(w => w.WeekStart).ToArray() }, transaction, cancellationToken: cancellationToken));
+            await transaction.CommitAsync(cancellationToken);
+            logger.LogInformation("Dropped silent node {NodeId}'s raw readings ({Rows}), archived; its rollups stay", nodeId, deleted.Sum(w => w.Rows));
+        }
+
+        foreach (var week in archived)
+        {
+            await RecordedAsync(pass, dataset, week, cancellationToken);
+        }
+
+        return [.. archived.Select(w => w.WeekStart)];
     }
 
-    /// <returns>objects written and rows archived, for the weeks before <paramref name="before"/> (all, when null; of one node, when given) not all archived</returns>
-    private async Task<(int Objects, int Rows)> ArchiveWeeksAsync(
-        NpgsqlConnection connection, ArchiveDataset dataset, DateTimeOffset? before, Guid? node, CancellationToken cancellationToken)
-    {
-        var weeks = (await connection.QueryAsync<(Guid NodeId, DateTime WeekStart)>(new CommandDefinition(
+    private static async Task<IReadOnlyList<(Guid NodeId, DateTime WeekStart)>> UnarchivedAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, ArchiveDataset dataset, DateTime? before, Guid? node, CancellationToken cancellationToken) =>
+        [.. await connection.QueryAsync<(Guid, DateTime)>(new CommandDefinition(
             "SELECT node_id, week_start FROM telemetry.unarchived_weeks(@Dataset, @Before, @Node)",
-            new { Dataset = dataset.Name, Before = before, Node = node },
-            cancellationToken: cancellationToken))).ToList();
-        var rows = 0;
-        foreach (var (nodeId, weekStart) in weeks)
-        {
-            rows += await ArchiveWeekAsync(connection, dataset, nodeId, weekStart, cancellationToken);
-        }
+            new { Dataset = dataset.Name, Before = before, Node = node }, transaction, cancellationToken: cancellationToken))];
 
-        foreach (var weekStart in weeks.Select(w => w.WeekStart).Distinct())
-        {
-            await WriteWeekManifestAsync(connection, dataset, weekStart, cancellationToken);
-        }
-
-        if (weeks.Count > 0)
-        {
-            logger.LogInformation("Archived {Objects} {Dataset} node-weeks ({Rows} rows)", weeks.Count, dataset.Name, rows);
-        }
-
-        return (weeks.Count, rows);
-    }
-
-    /// <summary>One node's week: read in one snapshot, merged with its earlier object, written, verified, then recorded.</summary>
-    private async Task<int> ArchiveWeekAsync(
-        NpgsqlConnection connection, ArchiveDataset dataset, Guid nodeId, DateTimeOffset weekStart, CancellationToken cancellationToken)
+    /// <summary>One node's week: read in the transaction's snapshot, merged with its verified earlier object, written under a key of its own, verified, recorded.</summary>
+    private async Task<ArchivedWeekObject> ArchiveWeekAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, ArchiveDataset dataset, Guid nodeId, DateTime weekStart, CancellationToken cancellationToken)
     {
-        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
         var stored = await ReadWeekAsync(connection, transaction, dataset, nodeId, weekStart, cancellationToken);
-        var key = dataset.ObjectKey(nodeId, weekStart);
-        var earlier = await connection.QuerySingleOrDefaultAsync<int?>(new CommandDefinition(
-            "SELECT row_count FROM telemetry.archive_manifest WHERE dataset = @Dataset AND node_id = @NodeId AND week_start = @WeekStart",
+        var earlier = await connection.QuerySingleOrDefaultAsync<(string ObjectKey, int RowCount, string Sha256)?>(new CommandDefinition(
+            "SELECT object_key, row_count, sha256 FROM telemetry.archive_manifest WHERE dataset = @Dataset AND node_id = @NodeId AND week_start = @WeekStart",
             new { Dataset = dataset.Name, NodeId = nodeId, WeekStart = weekStart }, transaction, cancellationToken: cancellationToken));
-        var rows = earlier is null ? stored : Merge(await ReadObjectAsync(key, earlier.Value, cancellationToken), stored);
+        var rows = earlier is { } before ? Merge(await ReadObjectAsync(before.ObjectKey, before.RowCount, before.Sha256, cancellationToken), stored) : stored;
 
         var content = await ParquetWeek.WriteAsync(rows.Columns, rows.Rows, cancellationToken);
         var checksum = Convert.ToHexStringLower(SHA256.HashData(content));
+        var key = dataset.ObjectKey(nodeId, weekStart, checksum);
         await store.PutAsync(key, content, ParquetWeek.ContentType, cancellationToken);
-        await ReadObjectAsync(key, rows.Rows.Count, cancellationToken, checksum);
+        await ReadObjectAsync(key, rows.Rows.Count, checksum, cancellationToken);
 
         await connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO telemetry.archive_manifest (dataset, node_id, week_start, object_key, row_count, stored_rows, bytes, sha256)
@@ -118,13 +147,11 @@ public sealed class TelemetryArchiver(IConfiguration configuration, IArchiveStor
             Dataset = dataset.Name, NodeId = nodeId, WeekStart = weekStart, Key = key, Rows = rows.Rows.Count, Stored = stored.Rows.Count,
             Bytes = (long)content.Length, Checksum = checksum,
         }, transaction, cancellationToken: cancellationToken));
-        await transaction.CommitAsync(cancellationToken);
-        return stored.Rows.Count;
+        return new ArchivedWeekObject(weekStart, stored.Rows.Count, earlier?.ObjectKey is { } replaced && replaced != key ? replaced : null);
     }
 
     private static async Task<ArchivedRows> ReadWeekAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, ArchiveDataset dataset, Guid nodeId, DateTimeOffset weekStart,
-        CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, ArchiveDataset dataset, Guid nodeId, DateTime weekStart, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand($"""
             SELECT * FROM {dataset.Relation}
@@ -151,14 +178,14 @@ public sealed class TelemetryArchiver(IConfiguration configuration, IArchiveStor
         return new ArchivedRows(columns, rows);
     }
 
-    /// <summary>The object under <paramref name="key"/>, which must hold <paramref name="rows"/> rows (and, when given, have <paramref name="checksum"/>).</summary>
-    private async Task<ArchivedRows> ReadObjectAsync(string key, int rows, CancellationToken cancellationToken, string? checksum = null)
+    /// <summary>The object under <paramref name="key"/>, which must have <paramref name="checksum"/> and hold <paramref name="rows"/> rows.</summary>
+    private async Task<ArchivedRows> ReadObjectAsync(string key, int rows, string checksum, CancellationToken cancellationToken)
     {
         var content = await store.GetAsync(key, cancellationToken)
             ?? throw new ArchiveVerificationException($"The archive object {key} is missing.");
-        if (checksum is not null && Convert.ToHexStringLower(SHA256.HashData(content)) != checksum)
+        if (Convert.ToHexStringLower(SHA256.HashData(content)) != checksum)
         {
-            throw new ArchiveVerificationException($"The archive object {key} read back differs from what was written.");
+            throw new ArchiveVerificationException($"The archive object {key} differs from what was written.");
         }
 
         var read = await ParquetWeek.ReadAsync(content, cancellationToken);
@@ -185,21 +212,24 @@ public sealed class TelemetryArchiver(IConfiguration configuration, IArchiveStor
         return new ArchivedRows(stored.Columns, [.. merged.Values]);
     }
 
-    /// <summary>The week's manifest object: every node's object with its rows and checksum, so the archive describes itself.</summary>
-    private async Task WriteWeekManifestAsync(NpgsqlConnection connection, ArchiveDataset dataset, DateTimeOffset weekStart, CancellationToken cancellationToken)
+    /// <summary>Each week's manifest object: every node's object with its rows and checksum, so the archive describes itself.</summary>
+    private async Task WriteWeekManifestsAsync(NpgsqlConnection connection, ArchiveDataset dataset, IEnumerable<DateTime> weeks, CancellationToken cancellationToken)
     {
-        var objects = await connection.QueryAsync<(Guid NodeId, string ObjectKey, int RowCount, long Bytes, string Sha256, DateTime ArchivedAt)>(new CommandDefinition("""
-            SELECT node_id, object_key, row_count, bytes, sha256, archived_at FROM telemetry.archive_manifest
-            WHERE dataset = @Dataset AND week_start = @WeekStart ORDER BY node_id
-            """, new { Dataset = dataset.Name, WeekStart = weekStart }, cancellationToken: cancellationToken));
-        var manifest = JsonSerializer.SerializeToUtf8Bytes(new
+        foreach (var weekStart in weeks.Distinct())
         {
-            dataset = dataset.Name,
-            weekStart,
-            weekEnd = weekStart + ArchiveDataset.Week,
-            objects = objects.Select(o => new { nodeId = o.NodeId, key = o.ObjectKey, rows = o.RowCount, bytes = o.Bytes, sha256 = o.Sha256, archivedAt = o.ArchivedAt }),
-        }, ManifestJson);
-        await store.PutAsync(dataset.ManifestKey(weekStart), manifest, "application/json", cancellationToken);
+            var objects = await connection.QueryAsync<(Guid NodeId, string ObjectKey, int RowCount, long Bytes, string Sha256, DateTime ArchivedAt)>(new CommandDefinition("""
+                SELECT node_id, object_key, row_count, bytes, sha256, archived_at FROM telemetry.archive_manifest
+                WHERE dataset = @Dataset AND week_start = @WeekStart ORDER BY node_id
+                """, new { Dataset = dataset.Name, WeekStart = weekStart }, cancellationToken: cancellationToken));
+            var manifest = JsonSerializer.SerializeToUtf8Bytes(new
+            {
+                dataset = dataset.Name,
+                weekStart,
+                weekEnd = weekStart + ArchiveDataset.Week,
+                objects = objects.Select(o => new { nodeId = o.NodeId, key = o.ObjectKey, rows = o.RowCount, bytes = o.Bytes, sha256 = o.Sha256, archivedAt = o.ArchivedAt }),
+            }, ManifestJson);
+            await store.PutAsync(dataset.ManifestKey(weekStart), manifest, "application/json", cancellationToken);
+        }
     }
 
     private static readonly JsonSerializerOptions ManifestJson = new() { WriteIndented = true };
@@ -213,34 +243,56 @@ public sealed class TelemetryArchiver(IConfiguration configuration, IArchiveStor
             ORDER BY s.node_id
             """, new { Type = table.Key, Cutoff = cutoff }, cancellationToken: cancellationToken))];
 
-    /// <summary>
-    /// Deletes a node's raw readings in one transaction, keeping its rollups, when every week deleted is exactly the
-    /// rows its object accounts for; a reading that arrived meanwhile makes a count differ and nothing is deleted.
-    /// </summary>
-    private async Task<bool> DropArchivedRawAsync(NpgsqlConnection connection, ArchiveDataset dataset, Guid nodeId, CancellationToken cancellationToken)
+    /// <summary>Counts a recorded object and deletes the version it replaced (a leftover there costs space, never data).</summary>
+    private async Task RecordedAsync(Pass pass, ArchiveDataset dataset, ArchivedWeekObject week, CancellationToken cancellationToken)
     {
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition("SET LOCAL telemetry.archive_drop = 'on'", transaction: transaction, cancellationToken: cancellationToken));
-        var deleted = (await connection.QueryAsync<(DateTime WeekStart, int Rows)>(new CommandDefinition($"""
-            WITH deleted AS (DELETE FROM {dataset.Relation} WHERE node_id = @NodeId RETURNING "timestamp")
-            SELECT date_trunc('week', "timestamp", 'UTC'), count(*)::integer FROM deleted GROUP BY 1
-            """, new { NodeId = nodeId }, transaction, cancellationToken: cancellationToken))).ToDictionary(w => w.WeekStart, w => w.Rows);
-        var archived = (await connection.QueryAsync<(DateTime WeekStart, int StoredRows)>(new CommandDefinition("""
-            SELECT week_start, stored_rows FROM telemetry.archive_manifest WHERE dataset = @Dataset AND node_id = @NodeId AND stored_rows > 0
-            """, new { Dataset = dataset.Name, NodeId = nodeId }, transaction, cancellationToken: cancellationToken))).ToDictionary(w => w.WeekStart, w => w.StoredRows);
-        if (deleted.Any(w => archived.GetValueOrDefault(w.Key) != w.Value))
+        pass.Count(dataset, week.Rows);
+        if (week.Replaced is { } replaced)
         {
-            await transaction.RollbackAsync(cancellationToken);
-            logger.LogInformation("Kept node {NodeId}'s raw readings: readings arrived while they were archived", nodeId);
-            return false;
+            try
+            {
+                await store.DeleteAsync(replaced, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "The replaced archive object {Key} could not be deleted", replaced);
+            }
+        }
+    }
+
+    /// <summary>A week's object just recorded: its rows from the database, and the earlier version it replaced, deleted once recorded.</summary>
+    private sealed record ArchivedWeekObject(DateTime WeekStart, int Rows, string? Replaced);
+
+    /// <summary>One pass's tallies; a failing node-week is logged and counted, and the pass goes on.</summary>
+    private sealed class Pass
+    {
+        public Dictionary<string, int> Objects { get; } = ArchiveDataset.All.ToDictionary(d => d.Name, _ => 0);
+
+        public int Rows { get; private set; }
+
+        public List<Guid> Silent { get; } = [];
+
+        public int Failures { get; private set; }
+
+        public async Task TryAsync(ILogger logger, ArchiveDataset dataset, Guid nodeId, DateTime? weekStart, Func<Task> work)
+        {
+            try
+            {
+                await work();
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                Failures++;
+                logger.LogError(e, "Archiving {Dataset} of node {NodeId} ({Week}) failed; it stays in PostgreSQL until a later pass archives it",
+                    dataset.Name, nodeId, weekStart?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "its raw readings");
+            }
         }
 
-        await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE telemetry.archive_manifest SET stored_rows = 0 WHERE dataset = @Dataset AND node_id = @NodeId AND week_start = ANY (@Weeks)",
-            new { Dataset = dataset.Name, NodeId = nodeId, Weeks = deleted.Keys.ToArray() }, transaction, cancellationToken: cancellationToken));
-        await transaction.CommitAsync(cancellationToken);
-        logger.LogInformation("Dropped silent node {NodeId}'s raw readings ({Rows}), archived; its rollups stay", nodeId, deleted.Values.Sum());
-        return true;
+        public void Count(ArchiveDataset dataset, int rows)
+        {
+            Objects[dataset.Name]++;
+            Rows += rows;
+        }
     }
 }
 
