@@ -105,6 +105,7 @@ Task("run")
         Information($"Hangfire:          {apiUrl}/hangfire");
         Information($"Health:            {apiUrl}/health/ready");
         Information($"Metrics:           {apiUrl}/metrics (Prometheus; this machine only unless Metrics__ScrapeToken is set)");
+        Information($"MQTT broker:       mqtt://127.0.0.1:{Env("Mqtt__Port", "1883")} and {apiUrl.Replace("http", "ws")}/mqtt (ThingSpeak's topics; password: the channel's write key)");
         Information($"ThingSpeak sim.:   {simulatorUrl}/channels/2900001/feeds.json?api_key=DEMOREADKEY00001");
         Information("Press Ctrl+C to stop.");
         Information("");

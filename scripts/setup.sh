@@ -2,7 +2,8 @@
 # Makes a fresh Debian machine ready to build, run and test EvaraTech. Idempotent: a second run changes nothing.
 #
 # - Installs (only what is missing): PostgreSQL 15 with contrib, PostGIS and pg_partman, Redis, Node.js/npm,
-#   Debian's chromium (the console's browser tests), Prometheus (the metrics endpoint's scrape test).
+#   Debian's chromium (the console's browser tests), Prometheus (the metrics endpoint's scrape test), mosquitto and
+#   its clients (the MQTT tests).
 # - Runs a dedicated local PostgreSQL cluster on 127.0.0.1:${EVARA_PG_PORT:-55432}, data in .data/ (git-ignored),
 #   owned by the postgres service user, so it never collides with a system server.
 # - Installs the Node.js test tools (the PGlite TimescaleDB harness, the s3rver S3 server) from their lock files.
@@ -41,6 +42,17 @@ if ! dpkg-query -W -f='${Status}' prometheus 2>/dev/null | grep -q 'install ok i
   apt_install prometheus
   if [ -d /run/systemd/system ]; then
     systemctl disable --now prometheus.service || echo "[setup] could not stop Debian's prometheus service; the tests use ports of their own" >&2
+  fi
+fi
+# Debian's MQTT clients (mosquitto_pub / mosquitto_sub), with which the tests publish to the embedded broker, and
+# the mosquitto broker. Its own service would hold port 1883, the embedded broker's: where systemd runs, it is
+# stopped and disabled, and otherwise a broker the package started is stopped by its init script.
+if ! dpkg-query -W -f='${Status}' mosquitto-clients 2>/dev/null | grep -q 'install ok installed'; then
+  apt_install mosquitto mosquitto-clients
+  if [ -d /run/systemd/system ]; then
+    systemctl disable --now mosquitto.service || echo "[setup] could not stop Debian's mosquitto service; port 1883 may be taken" >&2
+  elif [ -x /etc/init.d/mosquitto ]; then
+    /etc/init.d/mosquitto stop >/dev/null 2>&1 || true
   fi
 fi
 

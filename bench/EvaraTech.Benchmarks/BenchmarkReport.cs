@@ -87,6 +87,7 @@ public static class BenchmarkReport
             host.UseSetting("Auth:LocalIssuerEnabled", "true");
             // The poll benchmark times a whole cycle run at once; the load test runs the platform's default spread.
             host.UseSetting("Polling:SpreadSeconds", "0");
+            host.UseSetting("Mqtt:Mode", "off");
             foreach (var (key, value) in settings)
             {
                 host.UseSetting(key, value);

@@ -33,6 +33,7 @@ export const platform: NonNullable<PlaywrightTestConfig['webServer']> = [
       ConnectionStrings__Redis: `127.0.0.1:${process.env.EVARA_REDIS_PORT ?? '56379'}`,
       ThingSpeak__BaseUrl: `http://127.0.0.1:${simulatorPort}/`,
       Polling__SpreadSeconds: '0',
+      Mqtt__Mode: 'off',
       // Every browser and API login of the suite comes from 127.0.0.1: the per-address limit would stop the suite.
       Auth__LoginAttemptsPerClientPerMinute: '10000',
       Web__Root: path.join(root, 'src/Web/dist'),

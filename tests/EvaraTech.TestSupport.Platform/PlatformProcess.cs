@@ -66,6 +66,8 @@ public sealed class PlatformProcess : IDisposable
         };
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         start.Environment["ASPNETCORE_URLS"] = url;
+        // Several instances run side by side: the embedded MQTT broker would want the one port 1883.
+        start.Environment["Mqtt__Mode"] = "off";
         foreach (var (key, value) in settings)
         {
             start.Environment[key] = value;

@@ -4,9 +4,11 @@ using EvaraTech.Modules.Telemetry.Contracts;
 using EvaraTech.Modules.Telemetry.Endpoints;
 using EvaraTech.Modules.Telemetry.Ingestion;
 using EvaraTech.Modules.Telemetry.Jobs;
+using EvaraTech.Modules.Telemetry.Mqtt;
 using EvaraTech.Modules.Telemetry.Persistence;
 using EvaraTech.Modules.Telemetry.Persistence.Archive;
 using Microsoft.AspNetCore.Routing;
+using MQTTnet.AspNetCore;
 
 namespace EvaraTech.Modules.Telemetry;
 
@@ -38,7 +40,44 @@ public static class TelemetryModule
         services.AddTransient<FeedReader>();
         services.AddTransient<ChannelPoller>();
         services.AddTelemetryArchive(configuration);
+        services.AddMqttBroker(configuration);
         return services.AddTelemetryJobs();
+    }
+
+    /// <summary>
+    /// The embedded MQTT broker (<see cref="MqttOptions"/>): MQTTnet's server on its own TCP port, on a TLS port when a
+    /// certificate is configured, and at the WebSocket path, with the platform's rules attached before it starts.
+    /// </summary>
+    private static void AddMqttBroker(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<MqttOptions>().Bind(configuration.GetSection(MqttOptions.Section))
+            .Validate(o => o.IsValid, "Mqtt: Mode is embedded or off, Address an IP address, Port 1-65535, WebSocketPath starts with '/', "
+                + "MaxMessageBytes, MessagesPerSecond, Burst, ConnectionsPerAddress, MaxBatch and Writers positive, BatchWindowMilliseconds 0 or more.")
+            .ValidateOnStart();
+        var mqtt = configuration.GetSection(MqttOptions.Section).Get<MqttOptions>() ?? new MqttOptions();
+        if (!mqtt.IsEmbedded || !mqtt.IsValid)
+        {
+            return;
+        }
+
+        services.AddSingleton<MqttIngestion>();
+        services.AddHostedService(sp => sp.GetRequiredService<MqttIngestion>());
+        // Registered before the server, so its rules are attached before the first device connects.
+        services.AddHostedService<MqttBroker>();
+        var address = System.Net.IPAddress.Parse(mqtt.Address);
+        var certificate = mqtt.LoadCertificate();
+        services.AddHostedMqttServerWithServices(server =>
+        {
+            server.WithDefaultEndpoint().WithDefaultEndpointBoundIPAddress(address).WithDefaultEndpointPort(mqtt.Port);
+            if (certificate is not null)
+            {
+                server.WithEncryptedEndpoint().WithEncryptedEndpointBoundIPAddress(address).WithEncryptedEndpointPort(mqtt.Tls.Port)
+                    .WithEncryptionCertificate(certificate);
+            }
+        });
+        services.AddMqttTcpServerAdapter();
+        services.AddMqttConnectionHandler();
+        services.AddConnections();
     }
 
     private static void AddTelemetryArchive(this IServiceCollection services, IConfiguration configuration)
@@ -62,6 +101,11 @@ public static class TelemetryModule
     public static IEndpointRouteBuilder MapTelemetryDeviceEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapDevicePushRoutes();
+        if (endpoints.ServiceProvider.GetRequiredService<IOptions<MqttOptions>>().Value is { IsEmbedded: true } mqtt)
+        {
+            endpoints.MapMqtt(mqtt.WebSocketPath);
+        }
+
         return endpoints;
     }
 

@@ -32,6 +32,8 @@ public sealed class ApiFactory(IReadOnlyDictionary<string, string?> settings) : 
             ["DevicePush:WrongKeysPerClientPerMinute"] = "100000",
             // Poll cycles run whole at once in tests; the spreading itself is tested with a setting of its own.
             ["Polling:SpreadSeconds"] = "0",
+            // Many hosts run at once: only the MQTT tests start a broker, each on a port of its own.
+            ["Mqtt:Mode"] = "off",
             // Each host archives into a folder of its own, never the user's.
             ["Archive:Directory"] = Path.Combine(Path.GetTempPath(), "evaratech-test-archive", Guid.NewGuid().ToString("N")),
         };
@@ -52,6 +54,10 @@ public sealed class ApiFactory(IReadOnlyDictionary<string, string?> settings) : 
     {
         await base.DisposeAsync();
         Hangfire.Logging.LogProvider.SetCurrentLogProvider(null);
+        if (settings.GetValueOrDefault("Archive:Directory") is { } archive && Directory.Exists(archive))
+        {
+            Directory.Delete(archive, recursive: true);
+        }
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

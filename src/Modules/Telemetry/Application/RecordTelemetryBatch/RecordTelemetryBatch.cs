@@ -11,6 +11,7 @@ public static class IngestionSources
     public const string Poll = "poll";
     public const string Push = "push";
     public const string Gateway = "gateway";
+    public const string Mqtt = "mqtt";
 }
 
 /// <summary>One node's entries of a batch.</summary>

@@ -1,0 +1,219 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Net;
+using EvaraTech.Infrastructure.Observability;
+using EvaraTech.Modules.Nodes.Contracts;
+using EvaraTech.Modules.Telemetry.Ingestion;
+using Microsoft.Extensions.Hosting;
+using MQTTnet.Formatter;
+using MQTTnet.Protocol;
+using MQTTnet.Server;
+
+namespace EvaraTech.Modules.Telemetry.Mqtt;
+
+/// <summary>
+/// The embedded broker's rules, attached to MQTTnet's server before it starts. A device connects with its channel's
+/// write key as the password (any user name and client id), is authorised for that channel only, and publishes to
+/// ThingSpeak's topics (<see cref="ThingSpeakTopics"/>). A publish is stored through <see cref="MqttIngestion"/> and
+/// acknowledged (QoS 1) only once committed; a failed store closes the connection unacknowledged, so the device sends
+/// it again. Refused (and counted by reason): wrong keys (each counted against the address, like device pushes),
+/// too many connections from one address, another channel's or an unknown topic, a message over the size limit, a
+/// device over its rate. MQTT 5 clients get the reason code; a MQTT 3.1.1 QoS 1 publish that is refused closes the
+/// connection, since 3.1.1 can only acknowledge. Subscriptions are not offered.
+/// </summary>
+public sealed class MqttBroker(
+    MqttServer server, MqttIngestion ingestion, IServiceScopeFactory scopes, WrongWriteKeys wrongKeys, IOptions<MqttOptions> options,
+    TimeProvider clock, ILogger<MqttBroker> logger) : IHostedService
+{
+    private static readonly UpDownCounter<long> Connections = PlatformMetrics.Meter.CreateUpDownCounter<long>(
+        "evaratech.mqtt.connections", description: "Devices connected to the embedded MQTT broker");
+    private static readonly Counter<long> ConnectionsRefused = PlatformMetrics.Meter.CreateCounter<long>(
+        "evaratech.mqtt.connections.refused", description: "MQTT connections refused, by reason");
+    private static readonly Counter<long> Received = PlatformMetrics.Meter.CreateCounter<long>(
+        "evaratech.mqtt.messages.received", description: "MQTT messages published by devices");
+    private static readonly Counter<long> Stored = PlatformMetrics.Meter.CreateCounter<long>(
+        "evaratech.mqtt.messages.stored", description: "MQTT messages committed through the ingestion pipeline");
+    private static readonly Counter<long> Refused = PlatformMetrics.Meter.CreateCounter<long>(
+        "evaratech.mqtt.messages.refused", description: "MQTT messages refused, by reason");
+    private static readonly Histogram<double> PublishToAck = PlatformMetrics.Meter.CreateHistogram<double>(
+        "evaratech.mqtt.publish_to_ack", unit: "ms", description: "From a publish's arrival to its commit (its QoS 1 acknowledgement)");
+
+    private const string NodeItem = "evaratech.node";
+    private const string ChannelItem = "evaratech.channel";
+    private const string AddressItem = "evaratech.address";
+    private const string VersionItem = "evaratech.version";
+    private const string RateItem = "evaratech.rate";
+
+    private readonly ConcurrentDictionary<string, int> _perAddress = new(StringComparer.Ordinal);
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        server.ValidatingConnectionAsync += ValidateConnectionAsync;
+        server.ClientDisconnectedAsync += DisconnectedAsync;
+        server.InterceptingPublishAsync += InterceptPublishAsync;
+        server.InterceptingSubscriptionAsync += RefuseSubscriptionAsync;
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private async Task ValidateConnectionAsync(ValidatingConnectionEventArgs e)
+    {
+        var address = (e.RemoteEndPoint as IPEndPoint)?.Address.ToString() ?? "unknown";
+        if (wrongKeys.WaitFor(address) is not null)
+        {
+            RefuseConnection(e, "wrong_keys_throttled", MqttConnectReasonCode.QuotaExceeded);
+            return;
+        }
+
+        var source = e.Password is { Length: > 0 } key ? await ChannelOfAsync(key.Trim(), e.CancellationToken) : null;
+        if (source is not { ChannelId: { } channel } found)
+        {
+            wrongKeys.Record(address);
+            RefuseConnection(e, "bad_credentials", MqttConnectReasonCode.BadUserNameOrPassword);
+            return;
+        }
+
+        if (_perAddress.AddOrUpdate(address, 1, (_, n) => n + 1) > options.Value.ConnectionsPerAddress)
+        {
+            _perAddress.AddOrUpdate(address, 0, (_, n) => n - 1);
+            RefuseConnection(e, "connections_per_address", MqttConnectReasonCode.QuotaExceeded);
+            return;
+        }
+
+        e.SessionItems[NodeItem] = found.Node.Id;
+        e.SessionItems[ChannelItem] = channel;
+        e.SessionItems[AddressItem] = address;
+        e.SessionItems[VersionItem] = e.ProtocolVersion;
+        e.SessionItems[RateItem] = new TokenBucket(options.Value.MessagesPerSecond, options.Value.Burst, clock);
+        Connections.Add(1);
+    }
+
+    private Task DisconnectedAsync(ClientDisconnectedEventArgs e)
+    {
+        if (e.SessionItems?[AddressItem] is string address && e.SessionItems[NodeItem] is Guid)
+        {
+            _perAddress.AddOrUpdate(address, 0, (_, n) => Math.Max(0, n - 1));
+            Connections.Add(-1);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task InterceptPublishAsync(InterceptingPublishEventArgs e)
+    {
+        // Readings are stored, not routed: nothing subscribes to a device's publish.
+        e.ProcessPublish = false;
+        Received.Add(1);
+        if (e.SessionItems[NodeItem] is not Guid node || e.SessionItems[ChannelItem] is not long channel)
+        {
+            RefusePublish(e, "not_authorized", MqttPubAckReasonCode.NotAuthorized);
+            return;
+        }
+
+        var message = e.ApplicationMessage;
+        if (message.Payload.Length > options.Value.MaxMessageBytes)
+        {
+            RefusePublish(e, "too_large", MqttPubAckReasonCode.PayloadFormatInvalid);
+            return;
+        }
+
+        if (ThingSpeakTopics.Channel(message.Topic) is not { } target)
+        {
+            RefusePublish(e, "unknown_topic", MqttPubAckReasonCode.TopicNameInvalid);
+            return;
+        }
+
+        if (target != channel)
+        {
+            RefusePublish(e, "not_authorized", MqttPubAckReasonCode.NotAuthorized);
+            return;
+        }
+
+        if (e.SessionItems[RateItem] is TokenBucket rate && !rate.TryTake())
+        {
+            RefusePublish(e, "rate", MqttPubAckReasonCode.QuotaExceeded);
+            return;
+        }
+
+        var publish = ThingSpeakTopics.Read(message.Topic, System.Buffers.BuffersExtensions.ToArray(message.Payload))!;
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await ingestion.StoreAsync(node, publish.Fields, publish.CreatedAt, e.CancellationToken);
+        }
+        catch (Exception failure)
+        {
+            // Not stored, so not acknowledged: closing the connection makes the device send it again.
+            logger.LogWarning(failure, "A publish of channel {Channel} could not be stored; the connection is closed unacknowledged", channel);
+            Refused.Add(1, new KeyValuePair<string, object?>("reason", "store_failed"));
+            e.CloseConnection = true;
+            return;
+        }
+
+        Stored.Add(1);
+        PublishToAck.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        e.Response.ReasonCode = MqttPubAckReasonCode.Success;
+    }
+
+    private static Task RefuseSubscriptionAsync(InterceptingSubscriptionEventArgs e)
+    {
+        e.ProcessSubscription = false;
+        e.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
+        Refused.Add(1, new KeyValuePair<string, object?>("reason", "subscribe"));
+        return Task.CompletedTask;
+    }
+
+    private static void RefuseConnection(ValidatingConnectionEventArgs e, string reason, MqttConnectReasonCode code)
+    {
+        ConnectionsRefused.Add(1, new KeyValuePair<string, object?>("reason", reason));
+        e.ReasonCode = code;
+    }
+
+    private static void RefusePublish(InterceptingPublishEventArgs e, string reason, MqttPubAckReasonCode code)
+    {
+        Refused.Add(1, new KeyValuePair<string, object?>("reason", reason));
+        if (e.SessionItems[VersionItem] is MqttProtocolVersion.V500)
+        {
+            e.Response.ReasonCode = code;
+        }
+        else if (e.ApplicationMessage.QualityOfServiceLevel != MqttQualityOfServiceLevel.AtMostOnce)
+        {
+            e.CloseConnection = true;
+        }
+    }
+
+    private async Task<IngestionSource?> ChannelOfAsync(string writeKey, CancellationToken cancellationToken) =>
+        await scopes.RunAsync(async services =>
+        {
+            var sources = services.GetRequiredService<INodeIngestionSources>();
+            return await sources.FindByWriteKeyAsync(writeKey, cancellationToken) is { } node
+                ? (await sources.IngestionSourcesAsync([node], cancellationToken)).SingleOrDefault()
+                : null;
+        }, cancellationToken);
+
+    /// <summary>A device's allowance: <c>burst</c> messages at once, refilled at <c>rate</c> a second.</summary>
+    private sealed class TokenBucket(double rate, int burst, TimeProvider clock)
+    {
+        private double _tokens = burst;
+        private long _at = clock.GetTimestamp();
+
+        public bool TryTake()
+        {
+            lock (this)
+            {
+                var now = clock.GetTimestamp();
+                _tokens = Math.Min(burst, _tokens + clock.GetElapsedTime(_at, now).TotalSeconds * rate);
+                _at = now;
+                if (_tokens < 1)
+                {
+                    return false;
+                }
+
+                _tokens--;
+                return true;
+            }
+        }
+    }
+}
