@@ -257,7 +257,7 @@ void Benchmarks(string failure, params string[] args)
 }
 
 Task("bench")
-    .Description("Run the benchmarks and print their report (--only=alerts|realtime|ingestion|archive|scale|backfill|events|load|web; load takes --reuse-data, --think-only, --saturation-only).")
+    .Description("Run the benchmarks and print their report (--only=alerts|realtime|ingestion|archive|mqtt|scale|backfill|events|load|web; load takes --reuse-data, --think-only, --saturation-only).")
     .IsDependentOn("setup")
     .IsDependentOn("build")
     .Does(() =>

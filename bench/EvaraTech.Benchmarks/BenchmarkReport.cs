@@ -13,7 +13,7 @@ namespace EvaraTech.Benchmarks;
 public static class BenchmarkReport
 {
     /// <param name="args">
-    /// none: the whole report; <c>alerts</c>, <c>realtime</c>, <c>ingestion</c>, <c>archive</c>, <c>scale</c>, <c>backfill</c>, <c>events</c> or <c>load</c> (with <c>--reuse-data</c>,
+    /// none: the whole report; <c>alerts</c>, <c>realtime</c>, <c>ingestion</c>, <c>archive</c>, <c>mqtt</c>, <c>scale</c>, <c>backfill</c>, <c>events</c> or <c>load</c> (with <c>--reuse-data</c>,
     /// <c>--think-only</c> or <c>--saturation-only</c>): one part; <c>seed-perf</c>: only the production-equivalent data set
     /// </param>
     public static async Task Main(string[] args)
@@ -32,13 +32,14 @@ public static class BenchmarkReport
             ["realtime"] => [.. Latencies(await RealtimeLatency.MeasureAsync(Host))],
             ["ingestion"] => await IngestionThroughput.MeasureAsync(Host),
             ["archive"] => await ArchiveThroughput.MeasureAsync(Host),
+            ["mqtt"] => await MqttThroughput.MeasureAsync(Host),
             ["scale"] => await ScaleSimulation.MeasureAsync(Host),
             ["backfill"] => await BackfillMemory.MeasureAsync(),
             ["events"] => [.. Latencies(await EventPayloadCost.MeasureAsync(Host))],
             ["load", .. var options] => await LoadTest.RunAsync(
                 options.Contains("--reuse-data"), thinkTime: !options.Contains("--saturation-only"), saturation: !options.Contains("--think-only")),
             [] => await EverythingAsync(),
-            _ => throw new ArgumentException($"Unknown benchmark '{string.Join(' ', args)}': alerts, realtime, ingestion, archive, scale, backfill, events, load or none for all."),
+            _ => throw new ArgumentException($"Unknown benchmark '{string.Join(' ', args)}': alerts, realtime, ingestion, archive, mqtt, scale, backfill, events, load or none for all."),
         };
         ReportLine.Print(report);
     }
@@ -68,7 +69,8 @@ public static class BenchmarkReport
         figures.AddRange(await AlertLatency.MeasureAsync(Host));
         figures.AddRange(await RealtimeLatency.MeasureAsync(Host));
         figures.AddRange(await EventPayloadCost.MeasureAsync(Host));
-        return [.. Latencies(figures), .. await IngestionThroughput.MeasureAsync(Host), .. await ArchiveThroughput.MeasureAsync(Host), .. await BackfillMemory.MeasureAsync(),
+        return [.. Latencies(figures), .. await IngestionThroughput.MeasureAsync(Host), .. await ArchiveThroughput.MeasureAsync(Host), .. await MqttThroughput.MeasureAsync(Host),
+            .. await BackfillMemory.MeasureAsync(),
             .. await LoadTest.RunAsync(reuseData: false)];
     }
 

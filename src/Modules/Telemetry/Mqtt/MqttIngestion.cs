@@ -91,10 +91,12 @@ public sealed class MqttIngestion(IServiceScopeFactory scopes, IOptions<MqttOpti
             var records = services.GetRequiredService<IngestionRecords>();
             var nodes = new List<NodeEntries>();
             var unreadable = new List<(Guid, RawEntry, Rejection)>();
-            foreach (var node in batch.GroupBy(p => p.NodeId).OrderBy(g => g.Key))
+            var byNode = batch.GroupBy(p => p.NodeId).ToList();
+            var firstIds = await records.ReserveEntryIdsAsync([.. byNode.Select(n => (n.Key, n.Count()))], cancellationToken);
+            foreach (var node in byNode)
             {
                 var messages = node.ToList();
-                var firstId = await records.ReserveEntryIdsAsync(node.Key, messages.Count, cancellationToken);
+                var firstId = firstIds[node.Key];
                 var entries = new List<RawEntry>();
                 for (var i = 0; i < messages.Count; i++)
                 {

@@ -16,9 +16,10 @@ public sealed class IngestionRecords(DbSession db)
         """;
 
     private const string NextPushIds = """
-        INSERT INTO telemetry.push_sequences AS s (node_id, last_entry_id) VALUES (@NodeId, @Count)
-        ON CONFLICT (node_id) DO UPDATE SET last_entry_id = s.last_entry_id + @Count, last_pushed_at = now()
-        RETURNING last_entry_id - @Count + 1
+        INSERT INTO telemetry.push_sequences AS s (node_id, last_entry_id)
+        SELECT * FROM unnest(@NodeIds::uuid[], @Counts::bigint[]) ORDER BY 1
+        ON CONFLICT (node_id) DO UPDATE SET last_entry_id = s.last_entry_id + EXCLUDED.last_entry_id, last_pushed_at = now()
+        RETURNING node_id, last_entry_id
         """;
 
     /// <summary>
@@ -27,11 +28,20 @@ public sealed class IngestionRecords(DbSession db)
     /// also writes the entries), so concurrent pushes never share an id (docs/adr/0004-poll-cursor-is-thingspeak-position-only.md).
     /// </summary>
     /// <returns>the first of the ids</returns>
-    public async Task<long> ReserveEntryIdsAsync(Guid nodeId, int count, CancellationToken ct)
+    public async Task<long> ReserveEntryIdsAsync(Guid nodeId, int count, CancellationToken ct) =>
+        (await ReserveEntryIdsAsync([(nodeId, count)], ct))[nodeId];
+
+    /// <summary>The same for many nodes at once (MQTT's gathered publishes): one lock statement and one update for all.</summary>
+    /// <returns>each node's first id</returns>
+    public async Task<IReadOnlyDictionary<Guid, long>> ReserveEntryIdsAsync(IReadOnlyCollection<(Guid NodeId, int Count)> nodes, CancellationToken ct)
     {
         var connection = await db.ConnectionAsync(ct);
-        await TelemetryWriter.LockNodesAsync(connection, db.Transaction!, [nodeId], ct);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(NextPushIds, new { NodeId = nodeId, Count = count }, db.Transaction, cancellationToken: ct));
+        var ordered = nodes.OrderBy(n => n.NodeId).ToArray();
+        await TelemetryWriter.LockNodesAsync(connection, db.Transaction!, [.. ordered.Select(n => n.NodeId)], ct);
+        var last = await connection.QueryAsync<(Guid NodeId, long Last)>(new CommandDefinition(NextPushIds,
+            new { NodeIds = ordered.Select(n => n.NodeId).ToArray(), Counts = ordered.Select(n => (long)n.Count).ToArray() }, db.Transaction, cancellationToken: ct));
+        var counts = ordered.ToDictionary(n => n.NodeId, n => n.Count);
+        return last.ToDictionary(l => l.NodeId, l => l.Last - counts[l.NodeId] + 1);
     }
 
     /// <summary>Each refusal once (a re-poll of the same entry adds nothing), with the entry's raw fields.</summary>

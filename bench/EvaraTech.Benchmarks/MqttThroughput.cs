@@ -1,0 +1,189 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using EvaraTech.Modules.Nodes.Persistence;
+using EvaraTech.TestSupport;
+using Microsoft.AspNetCore.Mvc.Testing;
+using MQTTnet;
+using MQTTnet.Formatter;
+using MQTTnet.Protocol;
+using Npgsql;
+
+namespace EvaraTech.Benchmarks;
+
+/// <summary>
+/// The embedded MQTT broker: 1,000 tanks connected at once, each publishing ThingSpeak entries at QoS 1 (the next after
+/// the acknowledgement of the one before), stored messages per second beside the HTTP bulk path (bulk_update.json, the
+/// same entries, in-process) in the same run; publish → PUBACK at a steady 1,000 messages a second; and the memory 1,000
+/// idle connections take (clients and broker share this process, so it is an upper bound of the broker's).
+/// </summary>
+public static class MqttThroughput
+{
+    private const int Devices = 1_000;
+    private const int MessagesPerDevice = 10;
+    private const int PacedSeconds = 10;
+
+    public static async Task<IReadOnlyList<ReportLine>> MeasureAsync(Func<BenchDatabase, IReadOnlyDictionary<string, string?>, WebApplicationFactory<Program>> host)
+    {
+        var port = FreePorts.Next();
+        await using var database = await BenchDatabase.CreateAsync();
+        await using var api = host(database, new Dictionary<string, string?>
+        {
+            ["Mqtt:Mode"] = "embedded",
+            ["Mqtt:Port"] = port.ToString(CultureInfo.InvariantCulture),
+            ["Mqtt:MessagesPerSecond"] = "1000",
+            ["Mqtt:Burst"] = "1000",
+            ["Mqtt:ConnectionsPerAddress"] = "10000",
+        });
+        _ = api.Server; // migrates, starts the broker
+        var channels = await ArrangeTanksAsync(database);
+
+        var before = Memory();
+        var clients = new List<IMqttClient>();
+        foreach (var chunk in channels.Chunk(100))
+        {
+            clients.AddRange(await Task.WhenAll(chunk.Select(channel => ConnectAsync(port, channel))));
+        }
+
+        var idle = Memory() - before;
+        var origin = DateTimeOffset.UtcNow.AddDays(-2);
+
+        // Throughput: every device at once, each message after the acknowledgement of its last.
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(clients.Select(async (client, d) =>
+        {
+            for (var m = 0; m < MessagesPerDevice; m++)
+            {
+                await PublishAsync(client, channels[d], origin.AddMinutes(m));
+            }
+        }));
+        var mqttRate = Devices * MessagesPerDevice / clock.Elapsed.TotalSeconds;
+
+        // The HTTP bulk path, the same number of entries.
+        using var http = api.CreateClient();
+        clock.Restart();
+        await Parallel.ForEachAsync(channels, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (channel, ct) =>
+        {
+            var updates = Enumerable.Range(0, MessagesPerDevice).Select(m => new Dictionary<string, object>
+            {
+                ["created_at"] = origin.AddHours(1).AddMinutes(m).ToString("O", CultureInfo.InvariantCulture),
+                ["field1"] = 100 + m,
+            });
+            using var response = await http.PostAsJsonAsync($"/channels/{channel}/bulk_update.json", new { write_api_key = WriteKeyOf(channel), updates }, ct);
+            response.EnsureSuccessStatusCode();
+        });
+        var bulkRate = Devices * MessagesPerDevice / clock.Elapsed.TotalSeconds;
+
+        // Latency at a steady 1,000 messages a second: each device once a second, spread over the second.
+        var latencies = new List<double>[Devices];
+        var start = Stopwatch.GetTimestamp();
+        await Task.WhenAll(clients.Select(async (client, d) =>
+        {
+            latencies[d] = [];
+            for (var s = 0; s < PacedSeconds; s++)
+            {
+                var due = TimeSpan.FromSeconds(s) + TimeSpan.FromMilliseconds(d * 1000.0 / Devices);
+                var wait = due - Stopwatch.GetElapsedTime(start);
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait);
+                }
+
+                var sent = Stopwatch.GetTimestamp();
+                await PublishAsync(client, channels[d], origin.AddHours(2).AddMinutes(s));
+                latencies[d].Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
+            }
+        }));
+        var sorted = latencies.SelectMany(l => l).Order().ToList();
+        double Percentile(double p) => sorted[(int)Math.Min(sorted.Count - 1, Math.Ceiling(p * sorted.Count) - 1)];
+
+        foreach (var client in clients)
+        {
+            await client.DisconnectAsync();
+            client.Dispose();
+        }
+
+        var stored = await StoredAsync(database);
+        var expected = (long)Devices * (MessagesPerDevice * 2 + PacedSeconds);
+        return
+        [
+            ReportLine.Value($"mqtt, {Devices:N0} devices publishing QoS 1, each after its last PUBACK", string.Create(CultureInfo.InvariantCulture,
+                $"{mqttRate:N0} messages stored/s (HTTP bulk_update.json, same entries: {bulkRate:N0} readings/s)"), "≥ 5,000 /s", mqttRate >= 5_000),
+            ReportLine.Value($"mqtt, publish → PUBACK at {Devices:N0} messages/s ({sorted.Count:N0} messages)", string.Create(CultureInfo.InvariantCulture,
+                $"p50 {Percentile(0.5):F1} ms, p99 {Percentile(0.99):F1} ms"), "p99 < 100 ms", Percentile(0.99) < 100),
+            ReportLine.Value($"mqtt, memory of {Devices:N0} idle connections (clients and broker in one process)", string.Create(CultureInfo.InvariantCulture,
+                $"{idle / 1048576.0:F1} MiB"), "< 100 MiB", idle < 100 * 1048576L),
+            ReportLine.Value("mqtt, every acknowledged message stored", string.Create(CultureInfo.InvariantCulture, $"{stored:N0} of {expected:N0} readings"),
+                "all", stored == expected),
+        ];
+    }
+
+    private static string WriteKeyOf(long channel) => "MQTTKEY" + channel.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>1,000 tanks (of 3,000 simulated nodes), each channel given a write key.</summary>
+    private static async Task<long[]> ArrangeTanksAsync(BenchDatabase database)
+    {
+        var keys = new ChannelKeyProtection(ChannelKeyOptions.DevelopmentSecret);
+        await SimulatedNodes.ArrangeAsync(database.AdminConnectionString, Devices * 3, keys.SealReadKey);
+        await using var connection = new NpgsqlConnection(database.AdminConnectionString);
+        await connection.OpenAsync();
+        var channels = new List<long>();
+        await using (var command = new NpgsqlCommand("""
+            SELECT c.channel_id FROM nodes.thingspeak_channels c JOIN nodes.nodes n ON n.id = c.node_id
+            WHERE n.analytics_type = 'EvaraTank' ORDER BY c.channel_id
+            """, connection))
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                channels.Add(reader.GetInt64(0));
+            }
+        }
+
+        await using var update = new NpgsqlCommand("""
+            UPDATE nodes.thingspeak_channels c SET write_key_hash = k.hash, write_key_hint = right(c.channel_id::text, 4)
+            FROM unnest(@Channels::bigint[], @Hashes::bytea[]) AS k(channel_id, hash) WHERE c.channel_id = k.channel_id
+            """, connection);
+        update.Parameters.AddWithValue("Channels", channels.ToArray());
+        update.Parameters.AddWithValue("Hashes", channels.Select(c => keys.HashWriteKey(WriteKeyOf(c))).ToArray());
+        await update.ExecuteNonQueryAsync();
+        return [.. channels];
+    }
+
+    private static async Task<IMqttClient> ConnectAsync(int port, long channel)
+    {
+        var client = new MqttClientFactory().CreateMqttClient();
+        await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithProtocolVersion(MqttProtocolVersion.V311)
+            .WithCredentials("device", WriteKeyOf(channel)).WithClientId($"bench-{channel}").WithKeepAlivePeriod(TimeSpan.FromMinutes(2))
+            .WithTimeout(TimeSpan.FromSeconds(60)).Build());
+        return client;
+    }
+
+    private static async Task PublishAsync(IMqttClient client, long channel, DateTimeOffset at)
+    {
+        var result = await client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic($"channels/{channel}/publish")
+            .WithPayload($"field1={100 + at.Minute % 50}&created_at={Uri.EscapeDataString(at.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture))}")
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+        if (!result.IsSuccess)
+        {
+            throw new InvalidOperationException($"Channel {channel}'s publish was refused: {result.ReasonCode}");
+        }
+    }
+
+    private static long Memory()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        using var process = Process.GetCurrentProcess();
+        return process.WorkingSet64;
+    }
+
+    private static async Task<long> StoredAsync(BenchDatabase database)
+    {
+        await using var connection = new NpgsqlConnection(database.AdminConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM telemetry.telemetry_tank", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+}
