@@ -68,6 +68,8 @@ public sealed class CommandAuditTests : TenantWorldTest
             new("PUT", "/api/v1/nodes/{target}/channel", new { channelId = 2998001, mappings = new[] { new { field = "field9", canonicalField = "water_level_cm" } } }, "\"1\""));
         yield return new("IssueWriteKeyCommand", "UPDATE", "node", "node3", new("POST", "/api/v1/nodes/{target}/channel/write-key"),
             new("POST", "/api/v1/nodes/{target}/channel/write-key", Actor: "distributor2"));
+        yield return new("IssueMqttCredentialsCommand", "UPDATE", "node", "node3", new("POST", "/api/v1/nodes/{target}/mqtt-credentials"),
+            new("POST", "/api/v1/nodes/{target}/mqtt-credentials", Actor: "distributor2"));
         yield return new("AddNodeCalibrationCommand", "UPDATE", "node", "node3", new("POST", "/api/v1/nodes/{target}/calibrations", calibration),
             new("POST", "/api/v1/nodes/{target}/calibrations", new { field = "water_level_cm", type = "cubic", parameters = new { }, validFrom = "2026-03-01T00:00:00Z" }));
         yield return new("CloseNodeCalibrationCommand", "UPDATE", "node", "node3",

@@ -157,6 +157,36 @@ public sealed class MqttIngestionTests : TenantWorldTest
     }
 
     [Test]
+    public async Task Issued_MQTT_credentials_publish_to_the_nodes_channel_and_new_ones_retire_them()
+    {
+        using var distributor = ClientWith(Tokens.For(World.DistributorUser1));
+        using var stranger = ClientWith(Tokens.For(World.DistributorUser2));
+        var first = await IssueCredentialsAsync(distributor);
+        var second = await IssueCredentialsAsync(distributor);
+        using var strangers = await stranger.PostAsync($"/api/v1/nodes/{_tank}/mqtt-credentials", null);
+
+        var retired = await MosquittoPubAsync("-i", first.ClientId, "-u", first.Username, "-P", first.Password, "-q", "1", "-t", $"channels/{Channel}/publish", "-m", "field1=1");
+        var otherClient = await MosquittoPubAsync("-i", "SomeOtherClientId", "-u", second.Username, "-P", second.Password, "-q", "1", "-t", $"channels/{Channel}/publish", "-m", "field1=1");
+        var current = await MosquittoPubAsync("-i", second.ClientId, "-u", second.Username, "-P", second.Password, "-q", "1", "-t", $"channels/{Channel}/publish", "-m", "field1=1.5");
+        var elsewhere = await MosquittoPubAsync("-i", second.ClientId, "-u", second.Username, "-P", second.Password, "-V", "mqttv5", "-q", "1", "-t", $"channels/{OtherChannel}/publish", "-m", "field1=1");
+
+        await Assert.MultipleAsync(async () =>
+        {
+            Assert.That((first.ClientId, first.Username, first.Password.Length, first.ChannelId), Is.Not.EqualTo((second.ClientId, second.Username, 0, 0L)));
+            Assert.That(second.ChannelId, Is.EqualTo(Channel));
+            Assert.That(strangers.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.NotFound), "another tenant's node");
+            Assert.That(retired.Exit, Is.Not.Zero, "credentials issued before stop working");
+            Assert.That(otherClient.Exit, Is.Not.Zero, "all three must match");
+            Assert.That(current.Exit, Is.Zero, current.Output);
+            Assert.That(elsewhere.Output, Does.Contain("Not authorized").IgnoreCase.Or.Contain("not authorised").IgnoreCase.Or.Contain("135"));
+            Assert.That((await ReadingsAsync(_tank)).Single(), Does.Contain("|150|"));
+            Assert.That(await ReadingsAsync(_other), Is.Empty);
+            Assert.That(await Database.ScalarAsync<long>($"SELECT count(*) FROM audit.audit_logs a WHERE a::text LIKE '%{second.Password}%' OR a::text LIKE '%{first.Password}%'"),
+                Is.Zero, "no password reaches the audit trail");
+        });
+    }
+
+    [Test]
     public async Task Wrong_credentials_are_refused_by_both_clients_and_nothing_is_stored()
     {
         var (exit, output) = await MosquittoPubAsync("-q", "1", "-u", "device", "-P", "NOT-A-KEY", "-t", $"channels/{Channel}/publish", "-m", "field1=1");
@@ -269,6 +299,16 @@ public sealed class MqttIngestionTests : TenantWorldTest
 
     // ---- arrangement ----------------------------------------------------------------------------------------------
 
+    private sealed record Credentials(long ChannelId, string ClientId, string Username, string Password);
+
+    private async Task<Credentials> IssueCredentialsAsync(HttpClient client)
+    {
+        using var response = await client.PostAsync($"/api/v1/nodes/{_tank}/mqtt-credentials", null);
+        var data = (await response.ReadEnvelopeAsync(System.Net.HttpStatusCode.OK)).GetProperty("data");
+        return new Credentials(data.GetProperty("channelId").GetInt64(), data.GetProperty("clientId").GetString()!, data.GetProperty("username").GetString()!,
+            data.GetProperty("password").GetString()!);
+    }
+
     private MqttClientOptions Options(string password, MqttProtocolVersion version) => new MqttClientOptionsBuilder()
         .WithTcpServer("127.0.0.1", _port).WithCredentials("device", password).WithProtocolVersion(version)
         .WithClientId($"test-{Guid.NewGuid():N}").WithTimeout(TimeSpan.FromSeconds(15)).Build();
@@ -288,7 +328,8 @@ public sealed class MqttIngestionTests : TenantWorldTest
     {
         var start = new ProcessStartInfo("mosquitto_pub") { RedirectStandardOutput = true, RedirectStandardError = true };
         var port = arguments.Contains("-p") ? [] : new[] { "-p", _port.ToString(CultureInfo.InvariantCulture) };
-        foreach (var argument in new[] { "-h", "127.0.0.1", "-i", $"pub-{Guid.NewGuid():N}" }.Concat(port).Concat(arguments))
+        var client = arguments.Contains("-i") ? [] : new[] { "-i", $"pub-{Guid.NewGuid():N}" };
+        foreach (var argument in new[] { "-h", "127.0.0.1" }.Concat(client).Concat(port).Concat(arguments))
         {
             start.ArgumentList.Add(argument);
         }

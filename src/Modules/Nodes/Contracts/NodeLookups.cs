@@ -81,6 +81,9 @@ public interface INodeIngestionSources
 
     /// <returns>the node whose channel has <paramref name="writeKey"/>, or null (device push authenticates by it)</returns>
     Task<Guid?> FindByWriteKeyAsync(string writeKey, CancellationToken cancellationToken);
+
+    /// <returns>the node whose MQTT credentials these are (all three must match), or null</returns>
+    Task<Guid?> FindByMqttCredentialsAsync(string clientId, string username, string password, CancellationToken cancellationToken);
 }
 
 /// <summary>What alert rules select a node by, for rule evaluation: the platform's own work, unscoped.</summary>

@@ -10,6 +10,7 @@ using EvaraTech.Modules.Nodes.Application.FirmwareSummary;
 using EvaraTech.Modules.Nodes.Application.GetCategories;
 using EvaraTech.Modules.Nodes.Application.GetDeviceTypes;
 using EvaraTech.Modules.Nodes.Application.GetNode;
+using EvaraTech.Modules.Nodes.Application.IssueMqttCredentials;
 using EvaraTech.Modules.Nodes.Application.IssueWriteKey;
 using EvaraTech.Modules.Nodes.Application.ListNodes;
 using EvaraTech.Modules.Nodes.Application.MoveNode;
@@ -142,6 +143,13 @@ internal static class NodeEndpoints
             .WithSummary("Issue the channel a new write key")
             .WithDescription("Answers the new key in full, the only time it is shown (only its keyed hash is stored); the previous key stops working.")
             .Returns<IssuedWriteKey>();
+
+        nodes.MapPost("/{id:guid}/mqtt-credentials", async (Guid id, ISender sender, HttpContext context, CancellationToken ct) =>
+                ApiResults.Ok(context, await sender.Send(new IssueMqttCredentialsCommand(id), ct)))
+            .WithSummary("Issue the node MQTT device credentials")
+            .WithDescription("Answers a new client id, user name and password, the password the only time it is shown (only its keyed hash is "
+                + "stored); credentials issued before stop working. They publish to the node's channel only.")
+            .Returns<IssuedMqttCredentials>();
 
         nodes.MapPost("/{id:guid}/calibrations", async (Guid id, CalibrationBody body, ISender sender, HttpContext context, CancellationToken ct) =>
             Node(context, await sender.Send(new AddNodeCalibrationCommand(id, body.Field, body.Type, body.Parameters, body.ValidFrom, body.ValidUntil), ct)))

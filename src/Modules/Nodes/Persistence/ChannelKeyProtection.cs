@@ -95,4 +95,8 @@ public sealed class ChannelKeyProtection
 
     /// <summary>A new write key: 16 characters of A–Z and 0–9 from the system's secure random source (about 82 bits).</summary>
     public static string NewWriteKey() => RandomNumberGenerator.GetString("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 16);
+
+    /// <summary>A new MQTT credential part (client id, user name, password): letters and digits from the secure random source.</summary>
+    public static string NewCredential(int length) =>
+        RandomNumberGenerator.GetString("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", length);
 }

@@ -78,6 +78,10 @@ public sealed class NodeDirectory(DbSession db, ChannelKeyProtection keys) : INo
 
     private const string ByWriteKey = "SELECT node_id FROM nodes.thingspeak_channels WHERE write_key_hash = @Hash";
 
+    private const string ByMqttCredentials = """
+        SELECT node_id FROM nodes.mqtt_credentials WHERE username = @Username AND client_id = @ClientId AND password_hash = @Hash
+        """;
+
     public async Task<IReadOnlyList<IngestionSource>> IngestionSourcesAsync(IReadOnlyCollection<Guid> nodeIds, CancellationToken cancellationToken)
     {
         var nodes = await FindManyAsync(nodeIds, TenantScope.Everything, cancellationToken);
@@ -131,6 +135,13 @@ public sealed class NodeDirectory(DbSession db, ChannelKeyProtection keys) : INo
         var connection = await db.ConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<Guid?>(
             new CommandDefinition(ByWriteKey, new { Hash = keys.HashWriteKey(writeKey) }, db.Transaction, cancellationToken: cancellationToken));
+    }
+
+    public async Task<Guid?> FindByMqttCredentialsAsync(string clientId, string username, string password, CancellationToken cancellationToken)
+    {
+        var connection = await db.ConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(ByMqttCredentials,
+            new { ClientId = clientId, Username = username, Hash = keys.HashWriteKey(password) }, db.Transaction, cancellationToken: cancellationToken));
     }
 
     private sealed record TargetRow(Guid NodeId, Guid OwnerDistributorId, string AnalyticsType, Guid? CommunityId, string TagIds, string Category);

@@ -113,6 +113,13 @@ public sealed class NodeStore(DbSession db, NodeCache cache, ChannelKeyProtectio
         UPDATE nodes.thingspeak_channels SET write_key_hash = @Hash, write_key_hint = @Hint, updated_at = now() WHERE node_id = @Id
         """;
 
+    private const string ReplaceMqttCredentials = """
+        INSERT INTO nodes.mqtt_credentials (node_id, client_id, username, password_hash, password_hint)
+        VALUES (@Id, @ClientId, @Username, @Hash, @Hint)
+        ON CONFLICT (node_id) DO UPDATE SET client_id = EXCLUDED.client_id, username = EXCLUDED.username,
+            password_hash = EXCLUDED.password_hash, password_hint = EXCLUDED.password_hint, issued_at = now()
+        """;
+
     private const string CalibrationPeriods = """
         SELECT id, field_name AS FieldName, valid_from AS ValidFrom, valid_until AS ValidUntil
         FROM nodes.device_calibration WHERE node_id = @Id
@@ -208,6 +215,15 @@ public sealed class NodeStore(DbSession db, NodeCache cache, ChannelKeyProtectio
         }
 
         return key;
+    }
+
+    /// <summary>New MQTT credentials for the node, replacing any before: random client id and user name, a random password kept only as its keyed hash.</summary>
+    public async Task<(string ClientId, string Username, string Password)> IssueMqttCredentialsAsync(Guid id, CancellationToken ct)
+    {
+        var (clientId, username, password) = (ChannelKeyProtection.NewCredential(23), ChannelKeyProtection.NewCredential(23), ChannelKeyProtection.NewCredential(24));
+        await ExecuteAsync(id, ReplaceMqttCredentials,
+            new { Id = id, ClientId = clientId, Username = username, Hash = keys.HashWriteKey(password), Hint = ChannelKeyProtection.Hint(password) }, null, ct);
+        return (clientId, username, password);
     }
 
     public async Task ReplaceChannelAsync(Guid id, ThingSpeakChannel channel, CancellationToken ct)

@@ -13,8 +13,9 @@ using MQTTnet.Server;
 namespace EvaraTech.Modules.Telemetry.Mqtt;
 
 /// <summary>
-/// The embedded broker's rules, attached to MQTTnet's server before it starts. A device connects with its channel's
-/// write key as the password (any user name and client id), is authorised for that channel only, and publishes to
+/// The embedded broker's rules, attached to MQTTnet's server before it starts. A device connects with its node's MQTT
+/// credentials (client id, user name, password) or its channel's write key as the password (any user name and client
+/// id), is authorised for that channel only, and publishes to
 /// ThingSpeak's topics (<see cref="ThingSpeakTopics"/>). A publish is stored through <see cref="MqttIngestion"/> and
 /// acknowledged (QoS 1) only once committed; a failed store closes the connection unacknowledged, so the device sends
 /// it again. Refused (and counted by reason): wrong keys (each counted against the address, like device pushes),
@@ -67,7 +68,7 @@ public sealed class MqttBroker(
             return;
         }
 
-        var source = e.Password is { Length: > 0 } key ? await ChannelOfAsync(key.Trim(), e.CancellationToken) : null;
+        var source = e.Password is { Length: > 0 } password ? await ChannelOfAsync(e.ClientId, e.UserName, password.Trim(), e.CancellationToken) : null;
         if (source is not { ChannelId: { } channel } found)
         {
             wrongKeys.Record(address);
@@ -184,13 +185,14 @@ public sealed class MqttBroker(
         }
     }
 
-    private async Task<IngestionSource?> ChannelOfAsync(string writeKey, CancellationToken cancellationToken) =>
+    /// <summary>The node these credentials are for: its MQTT device credentials (client id, user name, password), else the channel's write key as the password.</summary>
+    private async Task<IngestionSource?> ChannelOfAsync(string clientId, string? username, string password, CancellationToken cancellationToken) =>
         await scopes.RunAsync(async services =>
         {
             var sources = services.GetRequiredService<INodeIngestionSources>();
-            return await sources.FindByWriteKeyAsync(writeKey, cancellationToken) is { } node
-                ? (await sources.IngestionSourcesAsync([node], cancellationToken)).SingleOrDefault()
-                : null;
+            var node = username is { Length: > 0 } ? await sources.FindByMqttCredentialsAsync(clientId, username, password, cancellationToken) : null;
+            node ??= await sources.FindByWriteKeyAsync(password, cancellationToken);
+            return node is { } found ? (await sources.IngestionSourcesAsync([found], cancellationToken)).SingleOrDefault() : null;
         }, cancellationToken);
 
     /// <summary>A device's allowance: <c>burst</c> messages at once, refilled at <c>rate</c> a second.</summary>
