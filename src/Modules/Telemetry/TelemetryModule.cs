@@ -45,8 +45,9 @@ public static class TelemetryModule
     }
 
     /// <summary>
-    /// The embedded MQTT broker (<see cref="MqttOptions"/>): MQTTnet's server on its own TCP port, on a TLS port when a
-    /// certificate is configured, and at the WebSocket path, with the platform's rules attached before it starts.
+    /// MQTT (<see cref="MqttOptions"/>): the embedded broker, MQTTnet's server on its own TCP port, on a TLS port when a
+    /// certificate is configured, and at the WebSocket path, with the platform's rules attached before it starts; or, in
+    /// outside-broker mode, a consumer of the users' broker cluster.
     /// </summary>
     private static void AddMqttBroker(this IServiceCollection services, IConfiguration configuration)
     {
@@ -55,13 +56,19 @@ public static class TelemetryModule
                 + "MaxMessageBytes, MessagesPerSecond, Burst, ConnectionsPerAddress, MaxBatch and Writers positive, BatchWindowMilliseconds 0 or more.")
             .ValidateOnStart();
         var mqtt = configuration.GetSection(MqttOptions.Section).Get<MqttOptions>() ?? new MqttOptions();
-        if (!mqtt.IsEmbedded || !mqtt.IsValid)
+        if (!mqtt.IsValid || !(mqtt.IsEmbedded || mqtt.IsExternal))
         {
             return;
         }
 
         services.AddSingleton<MqttIngestion>();
         services.AddHostedService(sp => sp.GetRequiredService<MqttIngestion>());
+        if (mqtt.IsExternal)
+        {
+            services.AddHostedService<MqttExternalConsumer>();
+            return;
+        }
+
         // Registered before the server, so its rules are attached before the first device connects.
         services.AddHostedService<MqttBroker>();
         var address = System.Net.IPAddress.Parse(mqtt.Address);

@@ -137,6 +137,15 @@ public sealed class NodeDirectory(DbSession db, ChannelKeyProtection keys) : INo
             new CommandDefinition(ByWriteKey, new { Hash = keys.HashWriteKey(writeKey) }, db.Transaction, cancellationToken: cancellationToken));
     }
 
+    public async Task<IReadOnlyDictionary<long, Guid>> FindByChannelsAsync(IReadOnlyCollection<long> channelIds, CancellationToken cancellationToken)
+    {
+        var connection = await db.ConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(long ChannelId, Guid NodeId)>(new CommandDefinition(
+            "SELECT channel_id, node_id FROM nodes.thingspeak_channels WHERE channel_id = ANY(@ChannelIds)",
+            new { ChannelIds = channelIds.ToArray() }, db.Transaction, cancellationToken: cancellationToken));
+        return rows.ToDictionary(r => r.ChannelId, r => r.NodeId);
+    }
+
     public async Task<Guid?> FindByMqttCredentialsAsync(string clientId, string username, string password, CancellationToken cancellationToken)
     {
         var connection = await db.ConnectionAsync(cancellationToken);

@@ -7,7 +7,10 @@ public sealed class MqttOptions
 {
     public const string Section = "Mqtt";
 
-    /// <summary><c>embedded</c>: the API host runs the broker; <c>off</c>: no MQTT.</summary>
+    /// <summary>
+    /// <c>embedded</c>: the API host runs the broker; <c>external</c>: it consumes an outside broker cluster's device
+    /// topics through a shared subscription (<see cref="External"/>); <c>off</c>: no MQTT.
+    /// </summary>
     public string Mode { get; set; } = "embedded";
 
     /// <summary>The TCP address the broker listens on (loopback by default; <c>0.0.0.0</c> for devices on the network).</summary>
@@ -40,7 +43,11 @@ public sealed class MqttOptions
     /// <summary>Batches written at once.</summary>
     public int Writers { get; set; } = 2;
 
+    public ExternalBrokerOptions External { get; set; } = new();
+
     public bool IsEmbedded => Mode == "embedded";
+
+    public bool IsExternal => Mode == "external";
 
     /// <summary>The TLS endpoint's certificate: a PKCS#12 file (<c>.pfx</c>, <c>.p12</c>, with its password) or PEM certificate and key files; none, no TLS endpoint.</summary>
     public X509Certificate2? LoadCertificate()
@@ -61,7 +68,7 @@ public sealed class MqttOptions
     }
 
     public bool IsValid =>
-        Mode is "embedded" or "off" && Port is > 0 and < 65536 && System.Net.IPAddress.TryParse(Address, out _) && WebSocketPath.StartsWith('/')
+        Mode is "embedded" or "external" or "off" && (!IsExternal || External.Host is { Length: > 0 } && External.SharedGroup is { Length: > 0 }) && Port is > 0 and < 65536 && System.Net.IPAddress.TryParse(Address, out _) && WebSocketPath.StartsWith('/')
         && Tls.Port is > 0 and < 65536 && MaxMessageBytes > 0 && MessagesPerSecond > 0 && Burst > 0 && ConnectionsPerAddress > 0 && BatchWindowMilliseconds >= 0 && MaxBatch > 0 && Writers > 0;
 }
 
@@ -76,4 +83,24 @@ public sealed class MqttTlsOptions
     public string? KeyPath { get; set; }
 
     public string? CertificatePassword { get; set; }
+}
+
+/// <summary>
+/// The <c>Mqtt:External</c> settings: the outside broker (EMQX, HiveMQ, Mosquitto) that authenticates the devices and
+/// holds the topics; every API instance joins one shared subscription, so each message reaches one of them.
+/// </summary>
+public sealed class ExternalBrokerOptions
+{
+    public string? Host { get; set; }
+
+    public int Port { get; set; } = 1883;
+
+    public bool UseTls { get; set; }
+
+    public string? Username { get; set; }
+
+    public string? Password { get; set; }
+
+    /// <summary>The shared subscription's group: <c>$share/&lt;group&gt;/channels/+/publish/#</c>.</summary>
+    public string SharedGroup { get; set; } = "evaratech";
 }
