@@ -21,6 +21,15 @@ public static class StartupProbe
             return;
         }
 
+        // The stand-in takes Kestrel's addresses; a host on another server (the in-memory test server) has none, and
+        // its stand-in would take the default port from whatever else runs on the machine.
+        if (app.Services.GetService<Microsoft.AspNetCore.Hosting.Server.IServer>()?.GetType().Assembly
+            != typeof(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServer).Assembly)
+        {
+            await migrations.MigrateWhenReachableAsync(app.Lifetime.ApplicationStopping);
+            return;
+        }
+
         // The same arguments and environment give the same addresses (urls, http_ports, Kestrel endpoints).
         var builder = WebApplication.CreateSlimBuilder(args);
         builder.WebHost.UseKestrelHttpsConfiguration();

@@ -71,6 +71,9 @@ public static class TelemetryModule
 
         // Registered before the server, so its rules are attached before the first device connects.
         services.AddHostedService<MqttBroker>();
+        services.AddSingleton<MqttFeedFanOut>();
+        services.AddHostedService(sp => sp.GetRequiredService<MqttFeedFanOut>());
+        services.AddIntegrationEventHandler<SubscriptionFeed>();
         var address = System.Net.IPAddress.Parse(mqtt.Address);
         var certificate = mqtt.LoadCertificate();
         services.AddHostedMqttServerWithServices(server =>

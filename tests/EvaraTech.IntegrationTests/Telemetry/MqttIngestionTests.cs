@@ -53,6 +53,8 @@ public sealed class MqttIngestionTests : TenantWorldTest
         _api = ApiFactory.For(Database, new Dictionary<string, string?>
         {
             ["ConnectionStrings:Postgres"] = new NpgsqlConnectionStringBuilder(Database.AppConnectionString) { Port = hop, Timeout = 3, CommandTimeout = 5 }.ConnectionString,
+            // Migrated already (by the run's platform host): no start-up stand-in takes Kestrel's default port.
+            ["Database:MigrateOnStartup"] = "false",
             ["Mqtt:Mode"] = "embedded",
             ["Mqtt:Port"] = _port.ToString(CultureInfo.InvariantCulture),
             ["Mqtt:Burst"] = Burst.ToString(CultureInfo.InvariantCulture),

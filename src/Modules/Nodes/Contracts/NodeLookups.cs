@@ -82,6 +82,9 @@ public interface INodeIngestionSources
     /// <returns>the node whose channel has <paramref name="writeKey"/>, or null (device push authenticates by it)</returns>
     Task<Guid?> FindByWriteKeyAsync(string writeKey, CancellationToken cancellationToken);
 
+    /// <returns>the node whose channel has <paramref name="readKey"/>, or null (an MQTT subscriber authenticates by it)</returns>
+    Task<Guid?> FindByReadKeyAsync(string readKey, CancellationToken cancellationToken);
+
     /// <returns>the node of each channel that has one (an outside MQTT broker names only the channel)</returns>
     Task<IReadOnlyDictionary<long, Guid>> FindByChannelsAsync(IReadOnlyCollection<long> channelIds, CancellationToken cancellationToken);
 

@@ -137,6 +137,17 @@ public sealed class NodeDirectory(DbSession db, ChannelKeyProtection keys) : INo
             new CommandDefinition(ByWriteKey, new { Hash = keys.HashWriteKey(writeKey) }, db.Transaction, cancellationToken: cancellationToken));
     }
 
+    /// <summary>Read keys are sealed, not hashed: the few channels whose key ends alike are opened and compared.</summary>
+    public async Task<Guid?> FindByReadKeyAsync(string readKey, CancellationToken cancellationToken)
+    {
+        var connection = await db.ConnectionAsync(cancellationToken);
+        var candidates = await connection.QueryAsync<ChannelRow>(new CommandDefinition(
+            "SELECT node_id AS NodeId, channel_id AS ChannelId, read_key_sealed AS SealedReadKey FROM nodes.thingspeak_channels WHERE read_key_hint = @Hint",
+            new { Hint = ChannelKeyProtection.Hint(readKey) }, db.Transaction, cancellationToken: cancellationToken));
+        return candidates.FirstOrDefault(c => ReadKey(c) is { } key
+            && System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(System.Text.Encoding.UTF8.GetBytes(key), System.Text.Encoding.UTF8.GetBytes(readKey)))?.NodeId;
+    }
+
     public async Task<IReadOnlyDictionary<long, Guid>> FindByChannelsAsync(IReadOnlyCollection<long> channelIds, CancellationToken cancellationToken)
     {
         var connection = await db.ConnectionAsync(cancellationToken);

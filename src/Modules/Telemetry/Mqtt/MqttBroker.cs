@@ -21,7 +21,8 @@ namespace EvaraTech.Modules.Telemetry.Mqtt;
 /// it again. Refused (and counted by reason): wrong keys (each counted against the address, like device pushes),
 /// too many connections from one address, another channel's or an unknown topic, a message over the size limit, a
 /// device over its rate. MQTT 5 clients get the reason code; a MQTT 3.1.1 QoS 1 publish that is refused closes the
-/// connection, since 3.1.1 can only acknowledge. Subscriptions are not offered.
+/// connection, since 3.1.1 can only acknowledge. A client subscribes to its own channel's feed only
+/// (<see cref="SubscriptionFeed"/>); the channel's read key subscribes and cannot publish.
 /// </summary>
 public sealed class MqttBroker(
     MqttServer server, MqttIngestion ingestion, IServiceScopeFactory scopes, WrongWriteKeys wrongKeys, IOptions<MqttOptions> options,
@@ -45,6 +46,7 @@ public sealed class MqttBroker(
     private const string AddressItem = "evaratech.address";
     private const string VersionItem = "evaratech.version";
     private const string RateItem = "evaratech.rate";
+    private const string PublishesItem = "evaratech.publishes";
 
     private readonly ConcurrentDictionary<string, int> _perAddress = new(StringComparer.Ordinal);
 
@@ -53,7 +55,7 @@ public sealed class MqttBroker(
         server.ValidatingConnectionAsync += ValidateConnectionAsync;
         server.ClientDisconnectedAsync += DisconnectedAsync;
         server.InterceptingPublishAsync += InterceptPublishAsync;
-        server.InterceptingSubscriptionAsync += RefuseSubscriptionAsync;
+        server.InterceptingSubscriptionAsync += InterceptSubscriptionAsync;
         return Task.CompletedTask;
     }
 
@@ -68,7 +70,9 @@ public sealed class MqttBroker(
             return;
         }
 
-        var source = e.Password is { Length: > 0 } password ? await ChannelOfAsync(e.ClientId, e.UserName, password.Trim(), e.CancellationToken) : null;
+        var (source, publishes) = e.Password is { Length: > 0 } password
+            ? await ChannelOfAsync(e.ClientId, e.UserName, password.Trim(), e.CancellationToken)
+            : (null, false);
         if (source is not { ChannelId: { } channel } found)
         {
             wrongKeys.Record(address);
@@ -85,6 +89,7 @@ public sealed class MqttBroker(
 
         e.SessionItems[NodeItem] = found.Node.Id;
         e.SessionItems[ChannelItem] = channel;
+        e.SessionItems[PublishesItem] = publishes;
         e.SessionItems[AddressItem] = address;
         e.SessionItems[VersionItem] = e.ProtocolVersion;
         e.SessionItems[RateItem] = new TokenBucket(options.Value.MessagesPerSecond, options.Value.Burst, clock);
@@ -104,10 +109,16 @@ public sealed class MqttBroker(
 
     private async Task InterceptPublishAsync(InterceptingPublishEventArgs e)
     {
+        if (string.IsNullOrEmpty(e.ClientId))
+        {
+            // The platform's own: stored readings fanned out to subscribers (SubscriptionFeed).
+            return;
+        }
+
         // Readings are stored, not routed: nothing subscribes to a device's publish.
         e.ProcessPublish = false;
         Received.Add(1);
-        if (e.SessionItems[NodeItem] is not Guid node || e.SessionItems[ChannelItem] is not long channel)
+        if (e.SessionItems[NodeItem] is not Guid node || e.SessionItems[ChannelItem] is not long channel || e.SessionItems[PublishesItem] is not true)
         {
             RefusePublish(e, "not_authorized", MqttPubAckReasonCode.NotAuthorized);
             return;
@@ -158,11 +169,17 @@ public sealed class MqttBroker(
         e.Response.ReasonCode = MqttPubAckReasonCode.Success;
     }
 
-    private static Task RefuseSubscriptionAsync(InterceptingSubscriptionEventArgs e)
+    /// <summary>A client subscribes to its own channel's feed only: ThingSpeak's subscribe topics, a field or every field.</summary>
+    private static Task InterceptSubscriptionAsync(InterceptingSubscriptionEventArgs e)
     {
+        if (e.SessionItems[ChannelItem] is long channel && ThingSpeakTopics.SubscribedChannel(e.TopicFilter.Topic) == channel)
+        {
+            return Task.CompletedTask;
+        }
+
         e.ProcessSubscription = false;
         e.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
-        Refused.Add(1, new KeyValuePair<string, object?>("reason", "subscribe"));
+        Refused.Add(1, new KeyValuePair<string, object?>("reason", "subscribe_not_authorized"));
         return Task.CompletedTask;
     }
 
@@ -185,14 +202,19 @@ public sealed class MqttBroker(
         }
     }
 
-    /// <summary>The node these credentials are for: its MQTT device credentials (client id, user name, password), else the channel's write key as the password.</summary>
-    private async Task<IngestionSource?> ChannelOfAsync(string clientId, string? username, string password, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// The node these credentials are for, and whether they may publish: its MQTT device credentials (client id, user
+    /// name, password) or the channel's write key as the password publish and subscribe; its read key subscribes only.
+    /// </summary>
+    private async Task<(IngestionSource? Source, bool Publishes)> ChannelOfAsync(string clientId, string? username, string password, CancellationToken cancellationToken) =>
         await scopes.RunAsync(async services =>
         {
             var sources = services.GetRequiredService<INodeIngestionSources>();
             var node = username is { Length: > 0 } ? await sources.FindByMqttCredentialsAsync(clientId, username, password, cancellationToken) : null;
             node ??= await sources.FindByWriteKeyAsync(password, cancellationToken);
-            return node is { } found ? (await sources.IngestionSourcesAsync([found], cancellationToken)).SingleOrDefault() : null;
+            var publishes = node is not null;
+            node ??= await sources.FindByReadKeyAsync(password, cancellationToken);
+            return node is { } found ? ((await sources.IngestionSourcesAsync([found], cancellationToken)).SingleOrDefault(), publishes) : (null, false);
         }, cancellationToken);
 
     /// <summary>A device's allowance: <c>burst</c> messages at once, refilled at <c>rate</c> a second.</summary>

@@ -24,6 +24,16 @@ public static class ThingSpeakTopics
             : null;
     }
 
+    /// <returns>the channel a subscription's filter follows (<c>channels/&lt;id&gt;/subscribe</c>, <c>…/subscribe/fields/field&lt;n&gt;</c> or <c>…/subscribe/fields/+</c>), or null</returns>
+    public static long? SubscribedChannel(string filter)
+    {
+        var parts = filter.Split('/');
+        var shaped = parts is ["channels", _, "subscribe"] || (parts is ["channels", _, "subscribe", "fields", var field] && (field == "+" || Field(field) is not null));
+        return shaped && long.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var channel) && channel > 0
+            ? channel
+            : null;
+    }
+
     /// <returns>the publish, or null when the topic is not a ThingSpeak publish topic</returns>
     public static ChannelPublish? Read(string topic, ReadOnlySpan<byte> payload)
     {

@@ -1,0 +1,137 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json;
+using EvaraTech.IntegrationTests.Infrastructure;
+using EvaraTech.IntegrationTests.Infrastructure.TestData;
+using EvaraTech.TestSupport;
+using MQTTnet;
+using MQTTnet.Formatter;
+using MQTTnet.Protocol;
+
+namespace EvaraTech.IntegrationTests.Telemetry;
+
+/// <summary>
+/// ThingSpeak's subscribe topics on the embedded broker: a reading stored on one instance reaches a subscriber of
+/// another (through their shared Redis), as the entry in JSON and as each field's bare value; the read key
+/// subscribes but cannot publish, and no one follows another channel.
+/// </summary>
+[NonParallelizable]
+public sealed class MqttSubscriptionTests : TenantWorldTest
+{
+    private const long Channel = 882001;
+    private const string ReadKey = "SUBREADKEY0001";
+    private const string WriteKey = "SUBWRITEKEY0001";
+    private const long OtherChannel = 882002;
+
+    private RedisProcess _redis = null!;
+    private ApiFactory _a = null!;
+    private ApiFactory _b = null!;
+    private int _portA;
+    private int _portB;
+
+    [OneTimeSetUp]
+    public async Task StartInstancesAsync()
+    {
+        _redis = await RedisProcess.StartAsync();
+        (_portA, _portB) = (FreePorts.Next(), FreePorts.Next());
+        _a = ApiFactory.For(Database, Settings(_portA));
+        _b = ApiFactory.For(Database, Settings(_portB));
+        _ = _a.Server;
+        _ = _b.Server;
+    }
+
+    [OneTimeTearDown]
+    public async Task StopInstancesAsync()
+    {
+        await _a.DisposeAsync();
+        await _b.DisposeAsync();
+        await _redis.DisposeAsync();
+    }
+
+    [SetUp]
+    public async Task CreateNodesAsync()
+    {
+        await NodeBuilder.OfCustomer(World.Customer1, World.Community1, World.Distributor1).Named("sub-tank", "sub-tank").Kind("OHT", "EvaraTank")
+            .WithState().WithTank(400).WithChannel(Channel, ReadKey, WriteKey)
+            .WithMapping("field1", "water_level_cm", scale: 100).WithMapping("field2", "temperature_c").InsertAsync(Database);
+        await NodeBuilder.OfCustomer(World.Customer2, World.Community2, World.Distributor2).Named("sub-other", "sub-other").Kind("OHT", "EvaraTank")
+            .WithState().WithTank(400).WithChannel(OtherChannel, "SUBREADKEY0002", "SUBWRITEKEY0002").WithMapping("field1", "water_level_cm").InsertAsync(Database);
+    }
+
+    [Test]
+    public async Task A_reading_stored_on_one_instance_reaches_a_subscriber_of_another_as_the_entry_and_its_fields()
+    {
+        var received = new ConcurrentQueue<(string Topic, string Payload)>();
+        using var subscriber = await ConnectAsync(_portA, ReadKey);
+        subscriber.ApplicationMessageReceivedAsync += e =>
+        {
+            received.Enqueue((e.ApplicationMessage.Topic, e.ApplicationMessage.ConvertPayloadToString()));
+            return Task.CompletedTask;
+        };
+        await subscriber.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
+            .WithTopicFilter($"channels/{Channel}/subscribe").WithTopicFilter($"channels/{Channel}/subscribe/fields/+").Build());
+        using var device = await ConnectAsync(_portB, WriteKey);
+        var at = DateTimeOffset.UtcNow.AddMinutes(-5);
+        var created = new DateTimeOffset(at.UtcTicks - at.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+        var published = await device.PublishAsync(new MqttApplicationMessageBuilder().WithTopic($"channels/{Channel}/publish")
+            .WithPayload($"field1=1.25&field2=24.5&created_at={created}").WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (received.Count < 3 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        var entry = received.SingleOrDefault(m => m.Topic == $"channels/{Channel}/subscribe");
+        Assert.Multiple(() =>
+        {
+            Assert.That(published.ReasonCode, Is.EqualTo(MqttClientPublishReasonCode.Success));
+            Assert.That(entry.Payload, Is.Not.Null, "the entry arrived on the other instance");
+            using var json = JsonDocument.Parse(entry.Payload ?? "{}");
+            Assert.That(json.RootElement.GetProperty("channel_id").GetInt64(), Is.EqualTo(Channel));
+            Assert.That(json.RootElement.GetProperty("created_at").GetString(), Is.EqualTo(created));
+            Assert.That(json.RootElement.GetProperty("field1").GetString(), Is.EqualTo("125"), "what was stored: mapped");
+            Assert.That(json.RootElement.GetProperty("field2").GetString(), Is.EqualTo("24.5"));
+            Assert.That(received.Where(m => m.Topic.Contains("/fields/", StringComparison.Ordinal)).OrderBy(m => m.Topic),
+                Is.EqualTo(new[] { ($"channels/{Channel}/subscribe/fields/field1", "125"), ($"channels/{Channel}/subscribe/fields/field2", "24.5") }));
+        });
+    }
+
+    [Test]
+    public async Task The_read_key_subscribes_but_cannot_publish_and_no_one_follows_another_channel()
+    {
+        using var reader = await ConnectAsync(_portA, ReadKey);
+        using var device = await ConnectAsync(_portA, WriteKey);
+
+        var publish = await reader.PublishAsync(new MqttApplicationMessageBuilder().WithTopic($"channels/{Channel}/publish").WithPayload("field1=1")
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+        var other = await reader.SubscribeAsync($"channels/{OtherChannel}/subscribe");
+        var otherByDevice = await device.SubscribeAsync($"channels/{OtherChannel}/subscribe/fields/field1");
+        var everything = await device.SubscribeAsync("channels/#");
+        var own = await device.SubscribeAsync($"channels/{Channel}/subscribe/fields/field1");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(publish.ReasonCode, Is.EqualTo(MqttClientPublishReasonCode.NotAuthorized));
+            Assert.That(other.Items.Single().ResultCode, Is.EqualTo(MqttClientSubscribeResultCode.NotAuthorized));
+            Assert.That(otherByDevice.Items.Single().ResultCode, Is.EqualTo(MqttClientSubscribeResultCode.NotAuthorized));
+            Assert.That(everything.Items.Single().ResultCode, Is.EqualTo(MqttClientSubscribeResultCode.NotAuthorized));
+            Assert.That(own.Items.Single().ResultCode, Is.EqualTo(MqttClientSubscribeResultCode.GrantedQoS0));
+        });
+    }
+
+    private Dictionary<string, string?> Settings(int port) => new()
+    {
+        ["ConnectionStrings:Redis"] = _redis.ConnectionString,
+        ["Mqtt:Mode"] = "embedded",
+        ["Mqtt:Port"] = port.ToString(CultureInfo.InvariantCulture),
+    };
+
+    private static async Task<IMqttClient> ConnectAsync(int port, string password)
+    {
+        var client = new MqttClientFactory().CreateMqttClient();
+        await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithCredentials("user", password)
+            .WithProtocolVersion(MqttProtocolVersion.V500).WithClientId($"sub-{Guid.NewGuid():N}").Build());
+        return client;
+    }
+}
