@@ -189,6 +189,28 @@ public sealed class MqttIngestionTests : TenantWorldTest
     }
 
     [Test]
+    public async Task Another_nodes_key_cannot_take_over_a_devices_kept_session_by_its_client_id()
+    {
+        var clientId = $"shared-{Guid.NewGuid():N}";
+        using var device = new MqttClientFactory().CreateMqttClient();
+        await device.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", _port).WithCredentials("device", WriteKey)
+            .WithProtocolVersion(MqttProtocolVersion.V500).WithClientId(clientId).WithCleanStart(false).WithSessionExpiryInterval(600).Build());
+        using var intruder = new MqttClientFactory().CreateMqttClient();
+
+        var takeover = await intruder.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", _port).WithCredentials("device", OtherWriteKey)
+            .WithProtocolVersion(MqttProtocolVersion.V500).WithClientId(clientId).WithCleanStart(false).WithSessionExpiryInterval(600).Build());
+        var stillThere = await device.PublishAsync(Message($"channels/{Channel}/publish", "field1=1"));
+
+        await Assert.MultipleAsync(async () =>
+        {
+            Assert.That(takeover.ResultCode, Is.EqualTo(MqttClientConnectResultCode.ClientIdentifierNotValid));
+            Assert.That(device.IsConnected, Is.True, "the device keeps its connection and session");
+            Assert.That(stillThere.ReasonCode, Is.EqualTo(MqttClientPublishReasonCode.Success));
+            Assert.That(await ReadingsAsync(_other), Is.Empty);
+        });
+    }
+
+    [Test]
     public async Task Wrong_credentials_are_refused_by_both_clients_and_nothing_is_stored()
     {
         var (exit, output) = await MosquittoPubAsync("-q", "1", "-u", "device", "-P", "NOT-A-KEY", "-t", $"channels/{Channel}/publish", "-m", "field1=1");

@@ -148,7 +148,7 @@ internal static class NodeEndpoints
                 ApiResults.Ok(context, await sender.Send(new IssueMqttCredentialsCommand(id), ct)))
             .WithSummary("Issue the node MQTT device credentials")
             .WithDescription("Answers a new client id, user name and password, the password the only time it is shown (only its keyed hash is "
-                + "stored); credentials issued before stop working. They publish to the node's channel only.")
+                + "stored); credentials issued before are refused from then on. They publish to the node's channel only.")
             .Returns<IssuedMqttCredentials>();
 
         nodes.MapPost("/{id:guid}/calibrations", async (Guid id, CalibrationBody body, ISender sender, HttpContext context, CancellationToken ct) =>

@@ -43,16 +43,18 @@ public sealed class MqttBroker(
 
     private const string NodeItem = "evaratech.node";
     private const string ChannelItem = "evaratech.channel";
-    private const string AddressItem = "evaratech.address";
     private const string VersionItem = "evaratech.version";
-    private const string RateItem = "evaratech.rate";
     private const string PublishesItem = "evaratech.publishes";
 
     private readonly ConcurrentDictionary<string, int> _perAddress = new(StringComparer.Ordinal);
 
+    /// <summary>Each node's allowance, whichever connection it sends on (a reconnect gets no fresh burst).</summary>
+    private readonly ConcurrentDictionary<Guid, TokenBucket> _rates = new();
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         server.ValidatingConnectionAsync += ValidateConnectionAsync;
+        server.ClientConnectedAsync += ConnectedAsync;
         server.ClientDisconnectedAsync += DisconnectedAsync;
         server.InterceptingPublishAsync += InterceptPublishAsync;
         server.InterceptingSubscriptionAsync += InterceptSubscriptionAsync;
@@ -63,7 +65,13 @@ public sealed class MqttBroker(
 
     private async Task ValidateConnectionAsync(ValidatingConnectionEventArgs e)
     {
-        var address = (e.RemoteEndPoint as IPEndPoint)?.Address.ToString() ?? "unknown";
+        var address = AddressOf(e.RemoteEndPoint);
+        if (string.IsNullOrEmpty(e.ClientId))
+        {
+            RefuseConnection(e, "client_id", MqttConnectReasonCode.ClientIdentifierNotValid);
+            return;
+        }
+
         if (wrongKeys.WaitFor(address) is not null)
         {
             RefuseConnection(e, "wrong_keys_throttled", MqttConnectReasonCode.QuotaExceeded);
@@ -80,9 +88,17 @@ public sealed class MqttBroker(
             return;
         }
 
-        if (_perAddress.AddOrUpdate(address, 1, (_, n) => n + 1) > options.Value.ConnectionsPerAddress)
+        // A kept session is resumed with the identity it was made with: a client id another node's session (or the
+        // same node's with other rights) holds is refused, never handed over.
+        if ((await server.GetSessionsAsync()).FirstOrDefault(session => session.Id == e.ClientId) is { } existing
+            && (existing.Items[NodeItem] is not Guid owner || owner != found.Node.Id || existing.Items[PublishesItem] is not bool rights || rights != publishes))
         {
-            _perAddress.AddOrUpdate(address, 0, (_, n) => n - 1);
+            RefuseConnection(e, "client_id_taken", MqttConnectReasonCode.ClientIdentifierNotValid);
+            return;
+        }
+
+        if (_perAddress.GetValueOrDefault(address) >= options.Value.ConnectionsPerAddress)
+        {
             RefuseConnection(e, "connections_per_address", MqttConnectReasonCode.QuotaExceeded);
             return;
         }
@@ -90,22 +106,31 @@ public sealed class MqttBroker(
         e.SessionItems[NodeItem] = found.Node.Id;
         e.SessionItems[ChannelItem] = channel;
         e.SessionItems[PublishesItem] = publishes;
-        e.SessionItems[AddressItem] = address;
         e.SessionItems[VersionItem] = e.ProtocolVersion;
-        e.SessionItems[RateItem] = new TokenBucket(options.Value.MessagesPerSecond, options.Value.Burst, clock);
+    }
+
+    /// <summary>Connections are counted per connection (its own address), as MQTTnet reports them opened and closed, whatever their session.</summary>
+    private Task ConnectedAsync(ClientConnectedEventArgs e)
+    {
+        _perAddress.AddOrUpdate(AddressOf(e.RemoteEndPoint), 1, (_, n) => n + 1);
         Connections.Add(1);
+        return Task.CompletedTask;
     }
 
     private Task DisconnectedAsync(ClientDisconnectedEventArgs e)
     {
-        if (e.SessionItems?[AddressItem] is string address && e.SessionItems[NodeItem] is Guid)
+        var address = AddressOf(e.RemoteEndPoint);
+        if (_perAddress.AddOrUpdate(address, 0, (_, n) => Math.Max(0, n - 1)) == 0)
         {
-            _perAddress.AddOrUpdate(address, 0, (_, n) => Math.Max(0, n - 1));
-            Connections.Add(-1);
+            _perAddress.TryRemove(new KeyValuePair<string, int>(address, 0));
         }
 
+        Connections.Add(-1);
         return Task.CompletedTask;
     }
+
+    /// <summary>An end point's address without its port.</summary>
+    private static string AddressOf(EndPoint? endpoint) => endpoint is IPEndPoint ip ? ip.Address.ToString() : endpoint?.ToString() ?? "unknown";
 
     private async Task InterceptPublishAsync(InterceptingPublishEventArgs e)
     {
@@ -143,7 +168,7 @@ public sealed class MqttBroker(
             return;
         }
 
-        if (e.SessionItems[RateItem] is TokenBucket rate && !rate.TryTake())
+        if (!_rates.GetOrAdd(node, _ => new TokenBucket(options.Value.MessagesPerSecond, options.Value.Burst, clock)).TryTake())
         {
             RefusePublish(e, "rate", MqttPubAckReasonCode.QuotaExceeded);
             return;

@@ -13,7 +13,9 @@ namespace EvaraTech.Modules.Telemetry.Mqtt;
 /// QoS 1) on the users' broker cluster, which authenticates the devices and lets each publish to its own channel only.
 /// A message is stored through <see cref="MqttIngestion"/> and acknowledged to the broker only after its commit; one
 /// that cannot be stored is left unacknowledged and the connection dropped, so the broker hands it out again (the
-/// session is kept). The broker gives each message to one member, so each is stored once however many instances run.
+/// session is kept). The broker gives each message to one member, so each is stored once however many instances run;
+/// a message whose connection dropped between its commit and its acknowledgement comes again (at least once; one
+/// carrying its created_at is still stored once).
 /// </summary>
 public sealed class MqttExternalConsumer(
     MqttIngestion ingestion, IServiceScopeFactory scopes, IOptions<MqttOptions> options, ILogger<MqttExternalConsumer> logger) : BackgroundService
@@ -25,6 +27,9 @@ public sealed class MqttExternalConsumer(
 
     private readonly string _clientId = $"evaratech-{Guid.NewGuid():N}";
 
+    /// <summary>Which connection a message came on: an acknowledgement belongs to that connection only.</summary>
+    private long _connection;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var external = options.Value.External;
@@ -34,7 +39,8 @@ public sealed class MqttExternalConsumer(
         client.ApplicationMessageReceivedAsync += e =>
         {
             e.AutoAcknowledge = false;
-            _ = Task.Run(() => ReceiveAsync(client, e, stoppingToken), CancellationToken.None);
+            var connection = _connection;
+            _ = Task.Run(() => ReceiveAsync(client, e, connection, stoppingToken), CancellationToken.None);
             return Task.CompletedTask;
         };
         var builder = new MqttClientOptionsBuilder().WithTcpServer(external.Host, external.Port).WithProtocolVersion(MqttProtocolVersion.V500)
@@ -51,26 +57,31 @@ public sealed class MqttExternalConsumer(
 
         var connect = builder.Build();
         var topic = $"$share/{external.SharedGroup}/channels/+/publish/#";
+        var backOff = TimeSpan.FromSeconds(1);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 if (!client.IsConnected)
                 {
+                    Interlocked.Increment(ref _connection);
                     await client.ConnectAsync(connect, stoppingToken);
                     await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
                         .WithTopicFilter(topic, MqttQualityOfServiceLevel.AtLeastOnce).Build(), stoppingToken);
                     logger.LogInformation("Consuming {Topic} from the MQTT broker at {Host}:{Port}", topic, external.Host, external.Port);
                 }
+
+                backOff = TimeSpan.FromSeconds(1);
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
-                logger.LogWarning(e, "The MQTT broker at {Host}:{Port} cannot be reached; trying again", external.Host, external.Port);
+                logger.LogWarning(e, "The MQTT broker at {Host}:{Port} cannot be reached; trying again in {Wait}", external.Host, external.Port, backOff);
+                backOff = TimeSpan.FromTicks(Math.Min(backOff.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
             }
 
             try
             {
-                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+                await Task.Delay(backOff, stoppingToken);
             }
             catch (OperationCanceledException)
             {
@@ -84,7 +95,7 @@ public sealed class MqttExternalConsumer(
         }
     }
 
-    private async Task ReceiveAsync(IMqttClient client, MqttApplicationMessageReceivedEventArgs e, CancellationToken stoppingToken)
+    private async Task ReceiveAsync(IMqttClient client, MqttApplicationMessageReceivedEventArgs e, long connection, CancellationToken stoppingToken)
     {
         Received.Add(1);
         var message = e.ApplicationMessage;
@@ -96,7 +107,7 @@ public sealed class MqttExternalConsumer(
             var node = publish is null ? null : await NodeOfAsync(publish.ChannelId, stoppingToken);
             if (publish is null || node is null)
             {
-                // Nothing the platform can store, now or later: taken off the broker, counted.
+                // Nothing the platform can store, now or later: taken off the broker (below), counted.
                 Refused.Add(1, new KeyValuePair<string, object?>("reason", publish is null ? "unreadable" : "unknown_channel"));
             }
             else
@@ -118,7 +129,19 @@ public sealed class MqttExternalConsumer(
             return;
         }
 
-        await e.AcknowledgeAsync(stoppingToken);
+        // Committed. On the connection it came on, acknowledged; if that connection is gone the broker gives it out again
+        // and it is stored again (once more for a message without created_at: at least once across a dropped connection).
+        if (Interlocked.Read(ref _connection) == connection && client.IsConnected)
+        {
+            try
+            {
+                await e.AcknowledgeAsync(stoppingToken);
+            }
+            catch (Exception failure) when (failure is not OperationCanceledException)
+            {
+                logger.LogWarning(failure, "A committed message on {Topic} could not be acknowledged; the broker will send it again", message.Topic);
+            }
+        }
     }
 
     private async Task<Guid?> NodeOfAsync(long channelId, CancellationToken cancellationToken) =>

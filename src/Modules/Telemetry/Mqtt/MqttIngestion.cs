@@ -64,6 +64,11 @@ public sealed class MqttIngestion(IServiceScopeFactory scopes, IOptions<MqttOpti
                 {
                     // The window closed: write what was gathered.
                 }
+                catch (OperationCanceledException)
+                {
+                    batch.ForEach(p => p.Committed.TrySetException(new OperationCanceledException("The platform is stopping.")));
+                    throw;
+                }
             }
 
             if (batch.Count == 0)
@@ -76,11 +81,44 @@ public sealed class MqttIngestion(IServiceScopeFactory scopes, IOptions<MqttOpti
                 await WriteAsync(batch, stoppingToken);
                 batch.ForEach(p => p.Committed.TrySetResult());
             }
+            catch (Exception e) when (batch.DistinctBy(p => p.NodeId).Skip(1).Any() && !stoppingToken.IsCancellationRequested)
+            {
+                // Many devices share a batch: one that cannot be stored (its node deleted meanwhile) must not fail the rest.
+                logger.LogWarning(e, "An MQTT batch of {Messages} messages could not be stored together; storing it node by node", batch.Count);
+                foreach (var node in batch.GroupBy(p => p.NodeId))
+                {
+                    await WriteOrFailAsync([.. node], stoppingToken);
+                }
+            }
             catch (Exception e)
             {
-                logger.LogWarning(e, "An MQTT batch of {Messages} messages could not be stored; none is acknowledged", batch.Count);
-                batch.ForEach(p => p.Committed.TrySetException(e));
+                Fail(batch, e);
             }
+        }
+    }
+
+    private async Task WriteOrFailAsync(IReadOnlyList<Pending> batch, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await WriteAsync(batch, stoppingToken);
+            foreach (var pending in batch)
+            {
+                pending.Committed.TrySetResult();
+            }
+        }
+        catch (Exception e)
+        {
+            Fail(batch, e);
+        }
+    }
+
+    private void Fail(IReadOnlyList<Pending> batch, Exception e)
+    {
+        logger.LogWarning(e, "{Messages} MQTT messages could not be stored; none of them is acknowledged", batch.Count);
+        foreach (var pending in batch)
+        {
+            pending.Committed.TrySetException(e);
         }
     }
 

@@ -4,7 +4,8 @@ namespace EvaraTech.Modules.Nodes.Application.IssueMqttCredentials;
 
 /// <summary>
 /// Gives a node MQTT device credentials (client id, user name, password), as ThingSpeak's MQTT devices have them, and
-/// answers them once: only the password's keyed hash is stored, and credentials issued before stop working at once.
+/// answers them once: only the password's keyed hash is stored, and credentials issued before are refused from then on
+/// (a connection already open with them goes on until it closes).
 /// They let a device publish to its node's channel only, so the node must have a channel.
 /// </summary>
 [RequiresPermission(Permissions.NodesWrite)]
