@@ -5211,7 +5211,7 @@ export interface paths {
         put?: never;
         /**
          * Issue the node MQTT device credentials
-         * @description Answers a new client id, user name and password, the password the only time it is shown (only its keyed hash is stored); credentials issued before stop working. They publish to the node's channel only.
+         * @description Answers a new client id, user name and password, the password the only time it is shown (only its keyed hash is stored); credentials issued before are refused from then on. They publish to the node's channel only.
          */
         post: {
             parameters: {
