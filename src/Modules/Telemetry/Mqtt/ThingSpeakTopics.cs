@@ -15,20 +15,17 @@ public sealed record ChannelPublish(long ChannelId, IReadOnlyDictionary<string, 
 public static class ThingSpeakTopics
 {
     /// <returns>the channel a topic publishes to, or null when it is not a ThingSpeak publish topic</returns>
-    public static long? Channel(string topic)
-    {
-        var parts = topic.Split('/');
-        var shaped = parts is ["channels", _, "publish"] || (parts is ["channels", _, "publish", "fields", var field] && Field(field) is not null);
-        return shaped && long.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var channel) && channel > 0
-            ? channel
-            : null;
-    }
+    public static long? Channel(string topic) => ChannelOf(topic, "publish", wildcardField: false);
 
     /// <returns>the channel a subscription's filter follows (<c>channels/&lt;id&gt;/subscribe</c>, <c>…/subscribe/fields/field&lt;n&gt;</c> or <c>…/subscribe/fields/+</c>), or null</returns>
-    public static long? SubscribedChannel(string filter)
+    public static long? SubscribedChannel(string filter) => ChannelOf(filter, "subscribe", wildcardField: true);
+
+    /// <summary><c>channels/&lt;id&gt;/&lt;verb&gt;</c> or <c>channels/&lt;id&gt;/&lt;verb&gt;/fields/field&lt;n&gt;</c> (or <c>+</c> where allowed).</summary>
+    private static long? ChannelOf(string topic, string verb, bool wildcardField)
     {
-        var parts = filter.Split('/');
-        var shaped = parts is ["channels", _, "subscribe"] || (parts is ["channels", _, "subscribe", "fields", var field] && (field == "+" || Field(field) is not null));
+        var parts = topic.Split('/');
+        var shaped = (parts.Length == 3 || (parts.Length == 5 && parts[3] == "fields" && ((wildcardField && parts[4] == "+") || Field(parts[4]) is not null)))
+            && parts[0] == "channels" && parts[2] == verb;
         return shaped && long.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var channel) && channel > 0
             ? channel
             : null;

@@ -81,7 +81,11 @@ public sealed class TelemetryExport(
         foreach (var week in archivedWeeks)
         {
             var (from, to) = (Later(week.Start, range.From), Earlier(week.End, range.To));
-            await reads.ReadRawAsync(nodeId, table, cursor, from, reader => WriteLineAsync(reader.GetFieldValue<DateTimeOffset>(0), Values(reader), false), cancellationToken);
+            if (cursor < from)
+            {
+                await reads.ReadRawAsync(nodeId, table, cursor, from, reader => WriteLineAsync(reader.GetFieldValue<DateTimeOffset>(0), Values(reader), false), cancellationToken);
+            }
+
             var rows = (await archive.ReadAsync(week, metrics, from, to, cancellationToken)).ToDictionary(r => r.Key, r => (Values: r.Value, Archived: true));
             await reads.ReadRawAsync(nodeId, table, from, to, reader =>
             {
@@ -96,7 +100,11 @@ public sealed class TelemetryExport(
             cursor = to;
         }
 
-        await reads.ReadRawAsync(nodeId, table, cursor, range.To, reader => WriteLineAsync(reader.GetFieldValue<DateTimeOffset>(0), Values(reader), false), cancellationToken);
+        if (cursor < range.To)
+        {
+            await reads.ReadRawAsync(nodeId, table, cursor, range.To, reader => WriteLineAsync(reader.GetFieldValue<DateTimeOffset>(0), Values(reader), false), cancellationToken);
+        }
+
         await writer.FlushAsync(cancellationToken);
     }
 
