@@ -92,10 +92,13 @@ Task("run")
     .Does(() =>
     {
         Bash("scripts/local-redis.sh", "start");
-        // The demo channels live in the simulator: the API polls it instead of api.thingspeak.com.
+        // The demo channels live in the simulator: the API polls it instead of api.thingspeak.com, and the simulator
+        // plays the demo's MQTT devices against the API's broker with a password made for this run.
+        var mqttPort = Env("Mqtt__Port", "1883");
+        var mqttPassword = System.Security.Cryptography.RandomNumberGenerator.GetString("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 24);
         using var simulator = StartAndReturnProcess("dotnet", new ProcessSettings
         {
-            Arguments = ProcessArgumentBuilder.FromStrings(new[] { SimulatorDll(), "--urls", simulatorUrl }),
+            Arguments = ProcessArgumentBuilder.FromStrings(new[] { SimulatorDll(), "--urls", simulatorUrl, "--mqtt", $"mqtt://127.0.0.1:{mqttPort}", "--mqtt-password", mqttPassword }),
         });
         Information("");
         Information($"Web console:       {apiUrl}/");
@@ -105,12 +108,13 @@ Task("run")
         Information($"Hangfire:          {apiUrl}/hangfire");
         Information($"Health:            {apiUrl}/health/ready");
         Information($"Metrics:           {apiUrl}/metrics (Prometheus; this machine only unless Metrics__ScrapeToken is set)");
-        Information($"MQTT broker:       mqtt://127.0.0.1:{Env("Mqtt__Port", "1883")} and {apiUrl.Replace("http", "ws")}/mqtt (ThingSpeak's topics; password: the channel's write key)");
+        Information($"MQTT broker:       mqtt://127.0.0.1:{mqttPort} and {apiUrl.Replace("http", "ws")}/mqtt (ThingSpeak's topics; password: the channel's write key; the Whitefield tank and inlet meter report here)");
         Information($"ThingSpeak sim.:   {simulatorUrl}/channels/2900001/feeds.json?api_key=DEMOREADKEY00001");
         Information("Press Ctrl+C to stop.");
         Information("");
         var environment = PlatformEnvironment();
         environment["ThingSpeak__BaseUrl"] = simulatorUrl + "/";
+        environment["Demo__MqttPassword"] = mqttPassword;
         environment["Web__Root"] = web.Combine("dist").FullPath;
         try
         {

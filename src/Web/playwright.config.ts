@@ -1,11 +1,16 @@
 import { defineConfig, type PlaywrightTestConfig } from '@playwright/test';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 
 // The console end to end against the real platform: the API (Release build, Development, the local PostgreSQL and
-// Redis, its own database) and the ThingSpeak simulator its demo nodes poll, both started here and stopped after.
+// Redis, its own database) and the ThingSpeak simulator its demo nodes poll (two of them publish over MQTT to the
+// API's broker), both started here and stopped after.
 const root = path.resolve(import.meta.dirname, '../..');
 const apiPort = process.env.EVARA_E2E_API_PORT ?? '5082';
 const simulatorPort = process.env.EVARA_E2E_SIMULATOR_PORT ?? '5092';
+const mqttPort = process.env.EVARA_E2E_MQTT_PORT ?? '5093';
+// The demo's MQTT devices (played by the simulator) log in with it; made for this run, never a fixed secret.
+const mqttPassword = randomBytes(18).toString('hex');
 const database = process.env.EVARA_E2E_DATABASE ?? 'evaratech_e2e';
 const pg = `Host=127.0.0.1;Port=${process.env.EVARA_PG_PORT ?? '55432'};Database=${database}`;
 export const baseURL = `http://127.0.0.1:${apiPort}`;
@@ -13,7 +18,7 @@ export const baseURL = `http://127.0.0.1:${apiPort}`;
 /** The API and the simulator, started for the end-to-end tests and the console's benchmark alike. */
 export const platform: NonNullable<PlaywrightTestConfig['webServer']> = [
   {
-    command: `dotnet ${path.join(root, 'tools/EvaraTech.Simulator/bin/Release/net10.0/EvaraTech.Simulator.dll')} --urls http://127.0.0.1:${simulatorPort}`,
+    command: `dotnet ${path.join(root, 'tools/EvaraTech.Simulator/bin/Release/net10.0/EvaraTech.Simulator.dll')} --urls http://127.0.0.1:${simulatorPort} --mqtt mqtt://127.0.0.1:${mqttPort} --mqtt-password ${mqttPassword}`,
     url: `http://127.0.0.1:${simulatorPort}/channels/2900001/feeds.json?api_key=DEMOREADKEY00001`,
     reuseExistingServer: false,
     timeout: 60_000,
@@ -33,7 +38,8 @@ export const platform: NonNullable<PlaywrightTestConfig['webServer']> = [
       ConnectionStrings__Redis: `127.0.0.1:${process.env.EVARA_REDIS_PORT ?? '56379'}`,
       ThingSpeak__BaseUrl: `http://127.0.0.1:${simulatorPort}/`,
       Polling__SpreadSeconds: '0',
-      Mqtt__Mode: 'off',
+      Mqtt__Port: mqttPort,
+      Demo__MqttPassword: mqttPassword,
       // Every browser and API login of the suite comes from 127.0.0.1: the per-address limit would stop the suite.
       Auth__LoginAttemptsPerClientPerMinute: '10000',
       Web__Root: path.join(root, 'src/Web/dist'),

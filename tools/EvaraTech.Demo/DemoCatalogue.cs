@@ -88,8 +88,12 @@ public static class DemoCatalogue
             "Kompally, Hyderabad", 17.5406, 78.4867, null, new DeepDevice(200, 7.5, 170), DeepCurrent, [ZoneNorth]),
 
         // Bengaluru: tanks and sumps.
+        // Whitefield's tank and inlet meter publish over MQTT; every other demo node is polled.
         new(13, "demo-tank-07", "Whitefield Phase 1 Overhead Tank", "OHT", Distributor(Bengaluru),
-            "Whitefield, Bengaluru", 12.9698, 77.7500, 75_000, new TankDevice(500, 25, 20, 90), TankCurrent, [ZoneEast, CriticalityHigh]),
+            "Whitefield, Bengaluru", 12.9698, 77.7500, 75_000, new TankDevice(500, 25, 20, 90), TankCurrent, [ZoneEast, CriticalityHigh])
+        {
+            ReportsOverMqtt = true,
+        },
         new(14, "demo-tank-08", "Whitefield Main Sump", "Sump", Distributor(Bengaluru),
             "Whitefield, Bengaluru", 12.9711, 77.7489, 150_000, new TankDevice(350, 20, 15, 95), TankCurrent, [ZoneEast, CriticalityHigh]),
         new(15, "demo-tank-09", "HSR Layout Block D Overhead Tank", "OHT", Community(Bengaluru, 0),
@@ -103,7 +107,10 @@ public static class DemoCatalogue
 
         // Bengaluru: flow meters.
         new(19, "demo-flow-04", "Whitefield Bulk Supply Inlet", "FlowMeter", Distributor(Bengaluru),
-            "Whitefield, Bengaluru", 12.9685, 77.7478, null, new FlowDevice(200, 0.1, 5_000), FlowCurrent, [ZoneEast, CriticalityHigh]),
+            "Whitefield, Bengaluru", 12.9685, 77.7478, null, new FlowDevice(200, 0.1, 5_000), FlowCurrent, [ZoneEast, CriticalityHigh])
+        {
+            ReportsOverMqtt = true,
+        },
         new(20, "demo-flow-05", "Hebbal Ring Main Meter", "FlowMeter", Community(Bengaluru, 1),
             "Hebbal, Bengaluru", 13.0371, 77.5989, null, new FlowDevice(100, 1, 1_200), FlowCurrent, [ZoneNorth, CriticalityNormal]),
         new(21, "demo-flow-06", "Indiranagar Residence Inlet Meter", "FlowMeter", Customer(Bengaluru, 1),

@@ -78,6 +78,15 @@ public sealed record DemoNode(
     /// <summary>16 characters, alphanumeric, unmistakably fake.</summary>
     public string ReadKey => $"DEMOREADKEY{Number:D5}";
 
+    /// <summary>
+    /// The device publishes its entries to the platform's MQTT broker (the simulator does it for the demo) instead of
+    /// being polled from ThingSpeak.
+    /// </summary>
+    public bool ReportsOverMqtt { get; init; }
+
+    /// <summary>The MQTT client id and user name of a node that <see cref="ReportsOverMqtt"/>; its password is configured.</summary>
+    public string MqttIdentity => $"demo{Number:D4}";
+
     /// <summary>The canonical fields field1..fieldN of the node's channel carry, in order.</summary>
     public IReadOnlyList<DemoField> Fields => DemoCatalogue.MappedFields[AnalyticsType];
 

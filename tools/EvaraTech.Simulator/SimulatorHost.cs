@@ -1,6 +1,7 @@
 using EvaraTech.Simulator.Channels;
 using EvaraTech.Simulator.Endpoints;
 using EvaraTech.Simulator.Faults;
+using EvaraTech.Simulator.Mqtt;
 using EvaraTech.Simulator.Signals;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.Options;
@@ -16,6 +17,8 @@ public static class SimulatorHost
         ["--channels"] = $"{SimulatorOptions.Section}:{nameof(SimulatorOptions.ExtraChannels)}",
         ["--interval"] = $"{SimulatorOptions.Section}:{nameof(SimulatorOptions.IntervalSeconds)}",
         ["--history-days"] = $"{SimulatorOptions.Section}:{nameof(SimulatorOptions.HistoryDays)}",
+        ["--mqtt"] = $"{SimulatorOptions.Section}:{nameof(SimulatorOptions.MqttUrl)}",
+        ["--mqtt-password"] = $"{SimulatorOptions.Section}:{nameof(SimulatorOptions.MqttPassword)}",
         ["--admin-token"] = $"{SimulatorOptions.Section}:{nameof(SimulatorOptions.AdminToken)}",
         ["--latency"] = $"{SimulatorOptions.Section}:{nameof(SimulatorOptions.Faults)}:0:{nameof(FaultSettings.LatencyMs)}",
         ["--error-rate"] = $"{SimulatorOptions.Section}:{nameof(SimulatorOptions.Faults)}:0:{nameof(FaultSettings.ErrorRate)}",
@@ -40,12 +43,15 @@ public static class SimulatorHost
         builder.Services.AddOptions<SimulatorOptions>()
             .Bind(builder.Configuration.GetSection(SimulatorOptions.Section))
             .Validate(o => o.IntervalSeconds > 0 && o.HistoryDays > 0 && o.ExtraChannels >= 0, "IntervalSeconds and HistoryDays must be positive, ExtraChannels not negative.")
+            .Validate(o => string.IsNullOrEmpty(o.MqttUrl) || (MqttPublisher.Broker(o.MqttUrl) is not null && !string.IsNullOrEmpty(o.MqttPassword)),
+                "--mqtt takes mqtt://host:port, with --mqtt-password.")
             .ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp => new ChannelCatalog(sp.GetRequiredService<IOptions<SimulatorOptions>>().Value.ExtraChannels));
         builder.Services.AddSingleton<FeedGenerator>();
         builder.Services.AddSingleton<FaultRegistry>();
         builder.Services.AddSingleton<RequestStats>();
+        builder.Services.AddHostedService<MqttPublisher>();
 
         var app = builder.Build();
         app.MapFeeds();

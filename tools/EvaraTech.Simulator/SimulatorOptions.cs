@@ -19,6 +19,15 @@ public sealed class SimulatorOptions
     /// <summary>When set, the admin endpoints also accept non-loopback callers that send it as <c>X-Simulator-Token</c>.</summary>
     public string? AdminToken { get; set; }
 
+    /// <summary>
+    /// The platform's MQTT broker (<c>mqtt://host:port</c>): when set, the demo devices that report over MQTT publish
+    /// their entries there as they come due, as a device flashed for ThingSpeak's MQTT API would.
+    /// </summary>
+    public string? MqttUrl { get; set; }
+
+    /// <summary>The MQTT demo devices' password (the platform's <c>Demo:MqttPassword</c>).</summary>
+    public string? MqttPassword { get; set; }
+
     /// <summary>Faults in force from the start (a set without <c>channelId</c> is the global one).</summary>
     public List<FaultSettings> Faults { get; set; } = [];
 }

@@ -113,6 +113,26 @@ public sealed class MqttIngestionTests : TenantWorldTest
     }
 
     [Test]
+    public async Task Firmware_that_ends_its_payload_or_bare_value_with_CR_LF_stores_the_values_it_sent()
+    {
+        using var client = await ConnectAsync(WriteKey, MqttProtocolVersion.V311);
+        var at = DateTimeOffset.UtcNow.AddMinutes(-3);
+        var created = at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+        var entry = await client.PublishAsync(Message($"channels/{Channel}/publish", $"field1=1.25&field2=24.5&created_at={created}\r\n"));
+        var bare = await client.PublishAsync(Message($"channels/{Channel}/publish/fields/field1", "2.5\r\n"));
+
+        await Assert.MultipleAsync(async () =>
+        {
+            Assert.That(entry.IsSuccess && bare.IsSuccess, Is.True);
+            var readings = await ReadingsAsync(_tank);
+            Assert.That(readings, Has.Count.EqualTo(2));
+            Assert.That(readings, Does.Contain($"{at.UtcDateTime:yyyy-MM-dd HH:mm:ss}|125|25"), "created_at read without its line end");
+            Assert.That(readings.Count(r => r.Contains("|250|", StringComparison.Ordinal)), Is.EqualTo(1));
+        });
+    }
+
+    [Test]
     public async Task A_payload_that_says_nothing_readable_is_kept_as_a_rejection_with_its_reason()
     {
         using var client = await ConnectAsync(WriteKey, MqttProtocolVersion.V500);

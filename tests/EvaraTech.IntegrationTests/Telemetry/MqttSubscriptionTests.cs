@@ -61,15 +61,8 @@ public sealed class MqttSubscriptionTests : TenantWorldTest
     [Test]
     public async Task A_reading_stored_on_one_instance_reaches_a_subscriber_of_another_as_the_entry_and_its_fields()
     {
-        var received = new ConcurrentQueue<(string Topic, string Payload)>();
-        using var subscriber = await ConnectAsync(_portA, ReadKey);
-        subscriber.ApplicationMessageReceivedAsync += e =>
-        {
-            received.Enqueue((e.ApplicationMessage.Topic, e.ApplicationMessage.ConvertPayloadToString()));
-            return Task.CompletedTask;
-        };
-        await subscriber.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
-            .WithTopicFilter($"channels/{Channel}/subscribe").WithTopicFilter($"channels/{Channel}/subscribe/fields/+").Build());
+        var (subscriber, received) = await SubscribeAsync(_portA, $"channels/{Channel}/subscribe", $"channels/{Channel}/subscribe/fields/+");
+        using var _ = subscriber;
         using var device = await ConnectAsync(_portB, WriteKey);
         var at = DateTimeOffset.UtcNow.AddMinutes(-5);
         var created = new DateTimeOffset(at.UtcTicks - at.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
@@ -94,6 +87,27 @@ public sealed class MqttSubscriptionTests : TenantWorldTest
             Assert.That(json.RootElement.GetProperty("field2").GetString(), Is.EqualTo("24.5"));
             Assert.That(received.Where(m => m.Topic.Contains("/fields/", StringComparison.Ordinal)).OrderBy(m => m.Topic),
                 Is.EqualTo(new[] { ($"channels/{Channel}/subscribe/fields/field1", "125"), ($"channels/{Channel}/subscribe/fields/field2", "24.5") }));
+        });
+    }
+
+    [Test]
+    public async Task A_reading_pushed_over_HTTP_to_one_instance_reaches_a_subscriber_of_another_as_stored()
+    {
+        var (subscriber, received) = await SubscribeAsync(_portA, $"channels/{Channel}/subscribe/fields/field1");
+        using var _ = subscriber;
+        using var http = _b.CreateClient();
+
+        using var pushed = await http.GetAsync($"/update?api_key={WriteKey}&field1=2.5&field2=21");
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (received.IsEmpty && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(pushed.IsSuccessStatusCode, Is.True);
+            Assert.That(received, Is.EqualTo(new[] { ($"channels/{Channel}/subscribe/fields/field1", "250") }), "the stored, mapped value; field2 was not subscribed");
         });
     }
 
@@ -126,6 +140,26 @@ public sealed class MqttSubscriptionTests : TenantWorldTest
         ["Mqtt:Mode"] = "embedded",
         ["Mqtt:Port"] = port.ToString(CultureInfo.InvariantCulture),
     };
+
+    /// <summary>A client with the read key, subscribed to the filters, and what it receives.</summary>
+    private static async Task<(IMqttClient Client, ConcurrentQueue<(string Topic, string Payload)> Received)> SubscribeAsync(int port, params string[] filters)
+    {
+        var received = new ConcurrentQueue<(string Topic, string Payload)>();
+        var subscriber = await ConnectAsync(port, ReadKey);
+        subscriber.ApplicationMessageReceivedAsync += e =>
+        {
+            received.Enqueue((e.ApplicationMessage.Topic, e.ApplicationMessage.ConvertPayloadToString()));
+            return Task.CompletedTask;
+        };
+        var options = new MqttClientSubscribeOptionsBuilder();
+        foreach (var filter in filters)
+        {
+            options.WithTopicFilter(filter);
+        }
+
+        await subscriber.SubscribeAsync(options.Build());
+        return (subscriber, received);
+    }
 
     private static async Task<IMqttClient> ConnectAsync(int port, string password)
     {

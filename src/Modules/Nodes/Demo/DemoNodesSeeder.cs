@@ -43,9 +43,9 @@ public sealed class DemoNodesSeeder(IServiceScopeFactory scopes, IConfiguration 
             SELECT s.* FROM unnest(@DeepIds, @DeepWellDepths, @DeepPumpRatings, @DeepPumpDepths) AS s(node_id, well_depth, rating, pump_depth)
             WHERE EXISTS (SELECT 1 FROM nodes.nodes n WHERE n.id = s.node_id)
             ON CONFLICT (node_id) DO NOTHING;
-        INSERT INTO nodes.thingspeak_channels (node_id, channel_id, read_key_sealed, read_key_hint, write_key_hash, write_key_hint)
-            SELECT s.* FROM unnest(@Ids, @ChannelIds, @SealedReadKeys, @ReadKeyHints, @WriteKeyHashes, @WriteKeyHints)
-                AS s(node_id, channel_id, read_key_sealed, read_key_hint, write_key_hash, write_key_hint)
+        INSERT INTO nodes.thingspeak_channels (node_id, channel_id, read_key_sealed, read_key_hint, write_key_hash, write_key_hint, source)
+            SELECT s.* FROM unnest(@Ids, @ChannelIds, @SealedReadKeys, @ReadKeyHints, @WriteKeyHashes, @WriteKeyHints, @Sources)
+                AS s(node_id, channel_id, read_key_sealed, read_key_hint, write_key_hash, write_key_hint, source)
             WHERE EXISTS (SELECT 1 FROM nodes.nodes n WHERE n.id = s.node_id)
             ON CONFLICT DO NOTHING;
         INSERT INTO nodes.thingspeak_field_mappings (id, node_id, thingspeak_field_name, canonical_field_name, data_type, unit, scale_factor, value_offset)
@@ -71,6 +71,22 @@ public sealed class DemoNodesSeeder(IServiceScopeFactory scopes, IConfiguration 
             ON CONFLICT (node_id, tag_id) DO NOTHING;
         """;
 
+    /// <summary>
+    /// The MQTT demo devices' credentials, with the configured password: a new password replaces the demo's old one,
+    /// but never credentials someone issued for the node through the API (another user name).
+    /// </summary>
+    private const string SeedMqttCredentials = """
+        INSERT INTO nodes.mqtt_credentials AS c (node_id, client_id, username, password_hash, password_hint)
+            SELECT s.node_id, s.identity, s.identity, s.hash, s.hint
+            FROM unnest(@Ids, @Identities, @Hashes, @Hints) AS s(node_id, identity, hash, hint)
+            WHERE EXISTS (SELECT 1 FROM nodes.nodes n WHERE n.id = s.node_id)
+            ON CONFLICT (node_id) DO UPDATE SET password_hash = EXCLUDED.password_hash, password_hint = EXCLUDED.password_hint, issued_at = now()
+            WHERE c.username = EXCLUDED.username AND c.password_hash <> EXCLUDED.password_hash;
+        """;
+
+    /// <summary>The MQTT demo devices' password (letters and digits, 16 to 64), shared with the simulator that plays them.</summary>
+    public const string MqttPasswordSetting = "Demo:MqttPassword";
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (!DemoSeeding.IsWanted(configuration, environment))
@@ -94,7 +110,20 @@ public sealed class DemoNodesSeeder(IServiceScopeFactory scopes, IConfiguration 
 
         var connection = await db.ConnectionAsync(cancellationToken);
         var written = await connection.ExecuteAsync(new CommandDefinition(SeedNodes, NodeRows(owners), db.Transaction, cancellationToken: cancellationToken));
-        await connection.ExecuteAsync(new CommandDefinition(SeedNodeDetails, DetailRows(scope.ServiceProvider.GetRequiredService<ChannelKeyProtection>()), db.Transaction, cancellationToken: cancellationToken));
+        var keys = scope.ServiceProvider.GetRequiredService<ChannelKeyProtection>();
+        await connection.ExecuteAsync(new CommandDefinition(SeedNodeDetails, DetailRows(keys), db.Transaction, cancellationToken: cancellationToken));
+        if (MqttPassword() is { } password)
+        {
+            var devices = DemoNodes.Nodes.Where(n => n.Demo.ReportsOverMqtt).ToArray();
+            await connection.ExecuteAsync(new CommandDefinition(SeedMqttCredentials, new
+            {
+                Ids = devices.Select(n => n.Demo.Id).ToArray(),
+                Identities = devices.Select(n => n.Demo.MqttIdentity).ToArray(),
+                Hashes = devices.Select(_ => keys.HashWriteKey(password)).ToArray(),
+                Hints = devices.Select(_ => ChannelKeyProtection.Hint(password)).ToArray(),
+            }, db.Transaction, cancellationToken: cancellationToken));
+        }
+
         await db.CommitAsync(cancellationToken);
 
         logger.LogInformation(
@@ -103,6 +132,25 @@ public sealed class DemoNodesSeeder(IServiceScopeFactory scopes, IConfiguration 
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>The configured password, if usable; without one the MQTT demo devices have no credentials and stay silent.</summary>
+    private string? MqttPassword()
+    {
+        var password = configuration[MqttPasswordSetting];
+        if (string.IsNullOrEmpty(password))
+        {
+            logger.LogInformation("Demo nodes: {Setting} is not set, so the demo's MQTT devices cannot connect", MqttPasswordSetting);
+            return null;
+        }
+
+        if (password.Length is < 16 or > 64 || !password.All(char.IsAsciiLetterOrDigit))
+        {
+            logger.LogWarning("Demo nodes: {Setting} must be 16 to 64 letters and digits; the demo's MQTT devices get no credentials", MqttPasswordSetting);
+            return null;
+        }
+
+        return password;
+    }
 
     /// <summary>
     /// Each demo node's owner: its slot in the distributors (ordered by id), then its slot among that distributor's
@@ -167,7 +215,8 @@ public sealed class DemoNodesSeeder(IServiceScopeFactory scopes, IConfiguration 
 
     /// <summary>
     /// The demo's rows. Its read keys are the simulator's (its stand-in for ThingSpeak's); its write keys are random and
-    /// never shown, so a public demo accepts no pushes until someone in its tenants issues a key.
+    /// never shown, so a public demo accepts no pushes until someone in its tenants issues a key. The nodes that report
+    /// over MQTT are never polled.
     /// </summary>
     private static object DetailRows(ChannelKeyProtection keys)
     {
@@ -199,6 +248,7 @@ public sealed class DemoNodesSeeder(IServiceScopeFactory scopes, IConfiguration 
             ReadKeyHints = nodes.Select(n => ChannelKeyProtection.Hint(n.Demo.ReadKey)).ToArray(),
             WriteKeyHashes = writeKeys.Select(keys.HashWriteKey).ToArray(),
             WriteKeyHints = writeKeys.Select(ChannelKeyProtection.Hint).ToArray(),
+            Sources = nodes.Select(n => n.Demo.ReportsOverMqtt ? ChannelSources.Pushed : ChannelSources.Both).ToArray(),
             MappingIds = mappings.Select(m => m.Mapping.Id).ToArray(),
             MappingNodes = mappings.Select(m => m.NodeId).ToArray(),
             MappingFields = mappings.Select(m => m.Mapping.ThingSpeakField).ToArray(),

@@ -16,7 +16,8 @@ public sealed record FeedMessage(string Topic, string Payload);
 /// ThingSpeak's subscribe topics, fed with every reading stored from any source: <c>channels/&lt;id&gt;/subscribe</c>
 /// gets the entry as JSON (<c>channel_id</c>, <c>created_at</c>, <c>field1</c>…, values as text, like a feed entry) and
 /// <c>channels/&lt;id&gt;/subscribe/fields/field&lt;n&gt;</c> the field's bare value. A field's value is what was stored for
-/// its metric (mapped and calibrated).
+/// its metric (mapped and calibrated). A batch too large to travel in its event (a poll's back-fill, a bulk upload)
+/// sends only its newest entry.
 /// </summary>
 public sealed class SubscriptionFeed(INodeIngestionSources sources, ITelemetryBatchReader readings, MqttFeedFanOut fanOut)
     : IIntegrationEventHandler<TelemetryBatchRecorded>
@@ -28,7 +29,8 @@ public sealed class SubscriptionFeed(INodeIngestionSources sources, ITelemetryBa
             return;
         }
 
-        var stored = batch.Readings ?? await readings.ReadAsync(batch.NodeId, batch.TelemetryType, batch.From, batch.To, cancellationToken);
+        // A back-fill or a bulk upload tells subscribers where the channel is now, not its history.
+        var stored = batch.Readings ?? await readings.ReadAsync(batch.NodeId, batch.TelemetryType, batch.To, batch.To, cancellationToken);
         var messages = new List<FeedMessage>();
         foreach (var reading in stored)
         {
@@ -92,6 +94,12 @@ public sealed class MqttFeedFanOut(MqttServer server, IServiceProvider services,
 
     private async Task InjectAsync(IReadOnlyList<FeedMessage> messages)
     {
+        if (!server.IsStarted)
+        {
+            // Starting or stopping: there is nobody to tell.
+            return;
+        }
+
         try
         {
             foreach (var message in messages)
