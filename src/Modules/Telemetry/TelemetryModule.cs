@@ -71,6 +71,8 @@ public static class TelemetryModule
 
         // Registered before the server, so its rules are attached before the first device connects.
         services.AddHostedService<MqttBroker>();
+        services.AddSingleton<FeedInterest>();
+        services.AddHostedService(sp => sp.GetRequiredService<FeedInterest>());
         services.AddSingleton<MqttFeedFanOut>();
         services.AddHostedService(sp => sp.GetRequiredService<MqttFeedFanOut>());
         services.AddIntegrationEventHandler<SubscriptionFeed>();

@@ -3,7 +3,9 @@ using System.Globalization;
 using System.Text.Json;
 using EvaraTech.IntegrationTests.Infrastructure;
 using EvaraTech.IntegrationTests.Infrastructure.TestData;
+using EvaraTech.Modules.Telemetry.Mqtt;
 using EvaraTech.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
@@ -108,6 +110,33 @@ public sealed class MqttSubscriptionTests : TenantWorldTest
         {
             Assert.That(pushed.IsSuccessStatusCode, Is.True);
             Assert.That(received, Is.EqualTo(new[] { ($"channels/{Channel}/subscribe/fields/field1", "250") }), "the stored, mapped value; field2 was not subscribed");
+        });
+    }
+
+    [Test]
+    public async Task Every_instance_knows_a_followed_node_before_the_SUBACK_and_one_started_later_learns_it_at_start()
+    {
+        var node = await Database.ScalarAsync<Guid>("SELECT node_id FROM nodes.thingspeak_channels WHERE channel_id = @Channel", ("Channel", Channel));
+        var other = await Database.ScalarAsync<Guid>("SELECT node_id FROM nodes.thingspeak_channels WHERE channel_id = @Channel", ("Channel", OtherChannel));
+        var followedBefore = _b.Services.GetRequiredService<FeedInterest>().IsFollowed(node);
+
+        var (subscriber, _) = await SubscribeAsync(_portA, $"channels/{Channel}/subscribe/fields/field1");
+        using var _ = subscriber;
+        var followedOnB = _b.Services.GetRequiredService<FeedInterest>().IsFollowed(node);
+        await using var later = ApiFactory.For(Database, Settings(FreePorts.Next()));
+        var interest = later.Services.GetRequiredService<FeedInterest>();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!interest.IsFollowed(node) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(followedBefore, Is.False, "nobody followed it yet: its readings cost the feed nothing");
+            Assert.That(followedOnB, Is.True, "announced before the SUBACK: a reading stored on B right after reaches the subscriber");
+            Assert.That(interest.IsFollowed(node), Is.True, "an instance started later hears it from the others");
+            Assert.That(interest.IsFollowed(other), Is.False);
         });
     }
 

@@ -25,8 +25,8 @@ namespace EvaraTech.Modules.Telemetry.Mqtt;
 /// (<see cref="SubscriptionFeed"/>); the channel's read key subscribes and cannot publish.
 /// </summary>
 public sealed class MqttBroker(
-    MqttServer server, MqttIngestion ingestion, IServiceScopeFactory scopes, WrongWriteKeys wrongKeys, IOptions<MqttOptions> options,
-    TimeProvider clock, ILogger<MqttBroker> logger) : IHostedService
+    MqttServer server, MqttIngestion ingestion, FeedInterest interest, IServiceScopeFactory scopes, WrongWriteKeys wrongKeys,
+    IOptions<MqttOptions> options, TimeProvider clock, ILogger<MqttBroker> logger) : IHostedService
 {
     private static readonly UpDownCounter<long> Connections = PlatformMetrics.Meter.CreateUpDownCounter<long>(
         "evaratech.mqtt.connections", description: "Devices connected to the embedded MQTT broker");
@@ -194,18 +194,22 @@ public sealed class MqttBroker(
         e.Response.ReasonCode = MqttPubAckReasonCode.Success;
     }
 
-    /// <summary>A client subscribes to its own channel's feed only: ThingSpeak's subscribe topics, a field or every field.</summary>
-    private static Task InterceptSubscriptionAsync(InterceptingSubscriptionEventArgs e)
+    /// <summary>
+    /// A client subscribes to its own channel's feed only: ThingSpeak's subscribe topics, a field or every field. Every
+    /// instance learns that the node is followed before the client has its SUBACK.
+    /// </summary>
+    private async Task InterceptSubscriptionAsync(InterceptingSubscriptionEventArgs e)
     {
-        if (e.SessionItems[ChannelItem] is long channel && ThingSpeakTopics.SubscribedChannel(e.TopicFilter.Topic) == channel)
+        if (e.SessionItems[ChannelItem] is long channel && ThingSpeakTopics.SubscribedChannel(e.TopicFilter.Topic) == channel
+            && e.SessionItems[NodeItem] is Guid node)
         {
-            return Task.CompletedTask;
+            await interest.SubscribingAsync(e.ClientId, node);
+            return;
         }
 
         e.ProcessSubscription = false;
         e.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
         Refused.Add(1, new KeyValuePair<string, object?>("reason", "subscribe_not_authorized"));
-        return Task.CompletedTask;
     }
 
     private static void RefuseConnection(ValidatingConnectionEventArgs e, string reason, MqttConnectReasonCode code)

@@ -19,11 +19,17 @@ public sealed record FeedMessage(string Topic, string Payload);
 /// its metric (mapped and calibrated). A batch too large to travel in its event (a poll's back-fill, a bulk upload)
 /// sends only its newest entry.
 /// </summary>
-public sealed class SubscriptionFeed(INodeIngestionSources sources, ITelemetryBatchReader readings, MqttFeedFanOut fanOut)
+public sealed class SubscriptionFeed(INodeIngestionSources sources, ITelemetryBatchReader readings, MqttFeedFanOut fanOut, FeedInterest interest)
     : IIntegrationEventHandler<TelemetryBatchRecorded>
 {
     public async Task HandleAsync(TelemetryBatchRecorded batch, CancellationToken cancellationToken)
     {
+        // Most nodes have no subscriber anywhere: their readings cost the feed nothing.
+        if (!interest.IsFollowed(batch.NodeId))
+        {
+            return;
+        }
+
         if ((await sources.IngestionSourcesAsync([batch.NodeId], cancellationToken)).SingleOrDefault() is not { ChannelId: { } channel } source)
         {
             return;
