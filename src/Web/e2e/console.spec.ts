@@ -1,5 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { baseURL } from '../playwright.config';
 import { FakeSupabase } from './fake-supabase';
@@ -76,6 +77,23 @@ for (const role of Object.keys(Users) as Role[]) {
     await expect(page.getByRole('heading', { name: 'Alerts' })).toBeVisible();
     await capture(page, role, 'alerts');
     await expectAccessible(page, 'alerts');
+
+    if (role === 'customer') {
+      await expect(nav(page, 'Audit')).toHaveCount(0);
+    } else {
+      // What the API gives this caller, newest first. Reading the trail is itself recorded: read once first, so that a
+      // fresh distributor's trail is not empty.
+      await apiGet(request, token, '/api/v1/audit-logs?limit=1');
+      await nav(page, 'Audit').click();
+      await expect(page.getByTestId('audit-table')).toBeVisible();
+      const shownAudit = await page.locator('[data-audit-id]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-audit-id')));
+      const audit = await apiGet<{ id: string }[]>(request, token, '/api/v1/audit-logs?limit=100');
+      expect(shownAudit.length).toBeGreaterThan(0);
+      expect(audit.map((r) => r.id)).toEqual(expect.arrayContaining(shownAudit));
+      await capture(page, role, 'audit');
+      await expectAccessible(page, 'audit');
+    }
+
     expect(outside, 'the console works without a network: nothing but the platform is asked').toEqual([]);
   });
 }
@@ -286,7 +304,7 @@ test('at 375 px wide every page stays readable and accessible', async ({ browser
   const context = await browser.newContext({ viewport: { width: 375, height: 812 } });
   const page = await context.newPage();
   await signIn(page, Users.distributor);
-  for (const [link, name] of [['Overview', 'overview'], ['Nodes', 'nodes'], [/^Alerts/, 'alerts'], ['Map', 'map']] as const) {
+  for (const [link, name] of [['Overview', 'overview'], ['Nodes', 'nodes'], [/^Alerts/, 'alerts'], ['Map', 'map'], ['Audit', 'audit']] as const) {
     await nav(page, link).click();
     await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
@@ -346,4 +364,65 @@ test('with a Supabase project the console signs in through supabase-js and refre
   } finally {
     await supabase.stop();
   }
+});
+
+test('a distributor finds a change in the audit trail by its filters, pages back and exports it; a customer is not allowed there', async ({ page, request }) => {
+  const token = await tokenOf(request, Users.distributor);
+  const headers = { Authorization: `Bearer ${token}` };
+  const [node] = await apiGet<NodeRow[]>(request, token, '/api/v1/nodes?limit=1&sort=label');
+  const name = `e2e audit ${Date.now()}`;
+  // A rule that never fires, created, renamed and deleted: an update with its before and after, and enough records to page.
+  const rule = { nodeId: node!.id, metric: 'water_level_cm', operator: '<', threshold: -1000, severity: 'info', cooldownMinutes: 0 };
+  const rules: { id: string; etag: string }[] = [];
+  for (let i = 0; i < 26; i++) {
+    const created = await request.post('/api/v1/alert-rules', { headers, data: { ...rule, name: `${name} ${i}` } });
+    expect(created.status(), await created.text()).toBe(201);
+    rules.push({ id: (await created.json()).data.id as string, etag: created.headers()['etag']! });
+  }
+
+  const renamed = await request.put(`/api/v1/alert-rules/${rules[0]!.id}`, { headers: { ...headers, 'If-Match': rules[0]!.etag }, data: { ...rule, name: `${name} renamed` } });
+  expect(renamed.status(), await renamed.text()).toBe(200);
+  rules[0]!.etag = renamed.headers()['etag']!;
+  try {
+    await signIn(page, Users.distributor, '/audit');
+    await page.getByLabel('Action').selectOption('UPDATE');
+    await page.getByLabel('Resource type').fill('alert_rule');
+    await page.getByLabel('Resource id').fill(rules[0]!.id);
+    await page.getByRole('button', { name: 'Apply' }).click();
+    const rows = page.getByTestId('audit-table').locator('tbody tr');
+    await expect(rows).toHaveCount(1);
+    await expect(rows.getByRole('list', { name: 'changed' })).toContainText(`name: ${name} 0 → ${name} renamed`);
+    await expect(rows).toContainText(Users.distributor);
+    await expectAccessible(page, 'audit');
+    await capture(page, 'distributor', 'audit');
+
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export CSV' }).click();
+    const csv = await readFile((await (await download).path())!, 'utf8');
+    expect(csv.split('\n').filter((line) => line.includes(rules[0]!.id))).toHaveLength(1);
+    expect(csv).toContain(`${name} renamed`);
+
+    // Every record of the rules, newest first: the page after the cursor in the URL is the API's page after it.
+    await page.getByLabel('Action').selectOption('');
+    await page.getByLabel('Resource id').fill('');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect(rows).toHaveCount(25);
+    const firstPage = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-audit-id')));
+    await page.getByRole('button', { name: 'Older records' }).click();
+    await expect(page).toHaveURL(/cursor=/);
+    const cursor = new URL(page.url()).searchParams.get('cursor')!;
+    const older = (await apiGet<{ id: string }[]>(request, token, `/api/v1/audit-logs?resource_type=alert_rule&limit=25&cursor=${encodeURIComponent(cursor)}`)).map((r) => r.id);
+    await expect(rows.first()).toHaveAttribute('data-audit-id', older[0]!);
+    await expect(rows).toHaveCount(older.length);
+    expect(older.filter((id) => firstPage.includes(id))).toEqual([]);
+  } finally {
+    for (const { id, etag } of rules) {
+      await request.delete(`/api/v1/alert-rules/${id}`, { headers: { ...headers, 'If-Match': etag } });
+    }
+  }
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signIn(page, Users.customer, '/audit');
+  await expect(page.getByRole('heading', { name: 'Not allowed' })).toBeVisible();
+  await expect(nav(page, 'Audit')).toHaveCount(0);
 });

@@ -1,5 +1,5 @@
 import { api, unwrap, unwrapPage } from './client';
-import type { AlertFilters, NodeFilters, SeriesRange } from '../hooks/queries';
+import type { AlertFilters, AuditFilters, NodeFilters, SeriesRange } from '../hooks/queries';
 
 /**
  * The platform's API as the console calls it, one service method per call (fetchDashboardStats, fetchNodes, …):
@@ -30,6 +30,8 @@ export const fetchNodes = (filters: NodeFilters) =>
   );
 
 export const fetchNode = (id: string) => unwrap(api.GET('/api/v1/nodes/{id}', { params: { path: { id } } }));
+
+export const fetchUser = (id: string) => unwrap(api.GET('/api/v1/users/{id}', { params: { path: { id } } }));
 
 export const fetchLatestReading = (id: string) => unwrap(api.GET('/api/v1/nodes/{id}/telemetry/latest', { params: { path: { id } } }));
 
@@ -101,6 +103,25 @@ export const logIn = (email: string, password: string) => unwrap(api.POST('/api/
 /** The range as the CSV the API streams (the bearer token rides along, so it is fetched rather than linked). */
 export async function fetchTelemetryCsv(id: string, from: string, to: string): Promise<Blob> {
   const { data, response } = await api.GET('/api/v1/nodes/{id}/telemetry/export', { params: { path: { id }, query: { from, to } }, parseAs: 'blob' });
+  if (!response.ok || !(data instanceof Blob)) throw new Error(`The export failed (HTTP ${response.status}).`);
+  return data;
+}
+
+const auditQuery = (filters: AuditFilters) => ({
+  action_type: filters.actionType || undefined,
+  resource_type: filters.resourceType || undefined,
+  resource_id: filters.resourceId || undefined,
+  user_id: filters.userId || undefined,
+  from: filters.from,
+  to: filters.to,
+});
+
+export const fetchAuditLogs = (filters: AuditFilters) =>
+  unwrapPage(api.GET('/api/v1/audit-logs', { params: { query: { ...auditQuery(filters), cursor: filters.cursor, limit: 25 } } }));
+
+/** The filtered trail as the CSV the API streams (fetched, so the bearer token rides along). */
+export async function fetchAuditCsv(filters: AuditFilters): Promise<Blob> {
+  const { data, response } = await api.GET('/api/v1/audit-logs/export', { params: { query: auditQuery(filters) }, parseAs: 'blob' });
   if (!response.ok || !(data instanceof Blob)) throw new Error(`The export failed (HTTP ${response.status}).`);
   return data;
 }

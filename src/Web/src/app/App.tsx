@@ -12,6 +12,7 @@ const NodesList = lazy(() => import('../views/NodesList'));
 const NodePage = lazy(() => import('../views/NodePage'));
 const AlertsPage = lazy(() => import('../views/AlertsPage'));
 const MapPage = lazy(() => import('../views/MapPage'));
+const AuditPage = lazy(() => import('../views/AuditPage'));
 const NotFound = lazy(() => import('../views/NotFound'));
 
 export function App() {
@@ -38,6 +39,7 @@ export function App() {
           <Route path="/nodes" element={<NodesList />} />
           <Route path="/nodes/:id" element={<NodePage />} />
           <Route path="/alerts" element={<AlertsPage />} />
+          <Route path="/audit" element={<AuditPage />} />
           <Route path="*" element={<NotFound />} />
         </Routes>
       </Suspense>

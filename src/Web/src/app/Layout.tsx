@@ -6,7 +6,7 @@ import { useLiveUpdates } from '../hooks/useLiveUpdates';
 
 /** The frame around every page: navigation (with the open alerts count), the signed-in user, sign-out. */
 export function Layout({ children }: { children: ReactNode }) {
-  const { me, signOut } = useAuth();
+  const { me, signOut, can } = useAuth();
   const stats = useDashboardStats();
   useLiveUpdates();
   const alerts = stats.data ? stats.data.activeAlerts.critical + stats.data.activeAlerts.warning + stats.data.activeAlerts.info : null;
@@ -24,6 +24,7 @@ export function Layout({ children }: { children: ReactNode }) {
           <NavLink to="/alerts">
             Alerts{alerts !== null && alerts > 0 ? <span className="count" aria-label={`${alerts} open`}>{alerts}</span> : null}
           </NavLink>
+          {can('audit:read') ? <NavLink to="/audit">Audit</NavLink> : null}
         </nav>
         <div className="user">
           <span title={me?.email}>

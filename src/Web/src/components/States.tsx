@@ -44,6 +44,16 @@ export function ErrorState({ error, what }: { error: unknown; what: string }) {
   );
 }
 
+/** A view the caller's role does not include (a direct URL to it): said plainly, nothing fetched. */
+export function NotAllowed({ what }: { what: string }) {
+  return (
+    <div className="state error" role="alert">
+      <h2>Not allowed</h2>
+      <p>Your role does not include the {what}.</p>
+    </div>
+  );
+}
+
 const statusClass: Record<string, string> = {
   Online: 'ok',
   Offline: 'muted',

@@ -2,6 +2,7 @@ import { keepPreviousData, useMutation, useQueries, useQuery, useQueryClient } f
 import {
   acknowledgeAlert,
   fetchAlerts,
+  fetchAuditLogs,
   fetchCommunities,
   fetchConsoleSettings,
   fetchDashboardStats,
@@ -12,6 +13,7 @@ import {
   fetchNodes,
   fetchSeries,
   fetchUptime,
+  fetchUser,
   resolveAlert,
 } from '../api/services';
 
@@ -26,6 +28,7 @@ export const queryKeys = {
   uptime: (id: string, from: string, to: string) => ['node', id, 'uptime', from, to] as const,
   alerts: (filters: AlertFilters) => ['alerts', filters] as const,
   map: ['map'] as const,
+  audit: (filters: AuditFilters) => ['audit', filters] as const,
 };
 
 export interface NodeFilters {
@@ -55,6 +58,17 @@ export interface AlertFilters {
   cursor?: string | undefined;
 }
 
+/** The audit trail's filters, as the API names them; `actionType` one of CREATE, UPDATE, DELETE, ACCESS, AUTHENTICATE. */
+export interface AuditFilters {
+  actionType?: string | undefined;
+  resourceType?: string | undefined;
+  resourceId?: string | undefined;
+  userId?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  cursor?: string | undefined;
+}
+
 export const useDashboardStats = () => useQuery({ queryKey: queryKeys.dashboard, queryFn: fetchDashboardStats });
 
 export const useNodes = (filters: NodeFilters) =>
@@ -66,6 +80,14 @@ export const useNode = (id: string) => useQuery({ queryKey: queryKeys.node(id), 
 export function useNodeLabels(ids: readonly string[]): Map<string, string> {
   const nodes = useQueries({ queries: [...new Set(ids)].map((id) => ({ queryKey: queryKeys.node(id), queryFn: () => fetchNode(id), staleTime: 60_000 })) });
   return new Map(nodes.flatMap(({ data }) => (data?.node.id && data.node.label ? [[data.node.id, data.node.label] as const] : [])));
+}
+
+/** The names of the users a list names by id (the audit trail); one the caller may not read keeps its id. */
+export function useUserNames(ids: readonly string[]): Map<string, string> {
+  const users = useQueries({
+    queries: [...new Set(ids)].map((id) => ({ queryKey: ['user', id] as const, queryFn: () => fetchUser(id), staleTime: 60_000, retry: false })),
+  });
+  return new Map(users.flatMap(({ data }) => (data ? [[data.id, `${data.displayName} (${data.email})`] as const] : [])));
 }
 
 export const useLatestReading = (id: string) => useQuery({ queryKey: queryKeys.latest(id), queryFn: () => fetchLatestReading(id) });
@@ -100,3 +122,6 @@ export const useCommunities = (enabled: boolean) => useQuery({ queryKey: ['commu
 
 /** The console's public settings (sign-in, map tiles): the same for everyone, read once. */
 export const useConsoleSettings = () => useQuery({ queryKey: ['console-settings'], staleTime: Infinity, queryFn: fetchConsoleSettings });
+
+export const useAuditLogs = (filters: AuditFilters, enabled: boolean) =>
+  useQuery({ queryKey: queryKeys.audit(filters), enabled, placeholderData: keepPreviousData, queryFn: () => fetchAuditLogs(filters) });

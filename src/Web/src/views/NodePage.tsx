@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import { useParams, useSearchParams } from 'react-router-dom';
 import { fetchTelemetryCsv } from '../api/services';
+import { saveFile } from './saveFile';
 import { LineChart, type ChartPoint } from '../components/LineChart';
 import { ErrorState, formatTime, Loading, StatusBadge } from '../components/States';
 import { useLatestReading, useNode, useNodeHealth, useSeries, useUptime } from '../hooks/queries';
@@ -226,11 +227,5 @@ function SeriesPanel({ id }: { id: string }) {
 
 /** Hands the range's CSV to the browser as a file. */
 async function download(id: string, from: string, to: string) {
-  const url = URL.createObjectURL(await fetchTelemetryCsv(id, from, to));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = `telemetry-${id}.csv`;
-  link.click();
-  // The browser reads the file after the click returns.
-  window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  saveFile(await fetchTelemetryCsv(id, from, to), `telemetry-${id}.csv`);
 }
