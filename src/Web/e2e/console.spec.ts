@@ -426,3 +426,24 @@ test('a distributor finds a change in the audit trail by its filters, pages back
   await expect(page.getByRole('heading', { name: 'Not allowed' })).toBeVisible();
   await expect(nav(page, 'Audit')).toHaveCount(0);
 });
+
+test("operators reach the jobs dashboard (superadmin) and the API reference from the console", async ({ page }) => {
+  await signIn(page, Users.superadmin);
+  const jobs = page.waitForEvent('popup');
+  await page.getByRole('navigation', { name: 'Operators' }).getByRole('link', { name: 'Jobs' }).click();
+  const dashboard = await jobs;
+  await expect(dashboard.getByText('Recurring jobs').first()).toBeVisible();
+  expect(new URL(dashboard.url()).pathname).toBe('/hangfire');
+  await dashboard.close();
+
+  const reference = page.waitForEvent('popup');
+  await page.getByRole('navigation', { name: 'Operators' }).getByRole('link', { name: 'API reference' }).click();
+  const scalar = await reference;
+  await expect(scalar).toHaveURL(/\/scalar/);
+  await expect(scalar.getByText('EvaraTech').first()).toBeVisible();
+  await scalar.close();
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signIn(page, Users.distributor);
+  await expect(page.getByRole('navigation', { name: 'Operators' }).getByRole('link', { name: 'Jobs' })).toHaveCount(0);
+});

@@ -6,7 +6,7 @@ import { useLiveUpdates } from '../hooks/useLiveUpdates';
 
 /** The frame around every page: navigation (with the open alerts count), the signed-in user, sign-out. */
 export function Layout({ children }: { children: ReactNode }) {
-  const { me, signOut, can } = useAuth();
+  const { me, token, signOut, can } = useAuth();
   const stats = useDashboardStats();
   useLiveUpdates();
   const alerts = stats.data ? stats.data.activeAlerts.critical + stats.data.activeAlerts.warning + stats.data.activeAlerts.info : null;
@@ -27,6 +27,17 @@ export function Layout({ children }: { children: ReactNode }) {
           {can('audit:read') ? <NavLink to="/audit">Audit</NavLink> : null}
         </nav>
         <div className="user">
+          <nav aria-label="Operators" className="operators">
+            {me?.role === 'superadmin' && token ? (
+              <a href="/hangfire" target="_blank" rel="noopener noreferrer"
+                onClick={(e) => { e.preventDefault(); openJobs(token); }}>
+                Jobs
+              </a>
+            ) : null}
+            <a href="/scalar" target="_blank" rel="noopener noreferrer">
+              API reference
+            </a>
+          </nav>
           <span title={me?.email}>
             {me?.displayName} <small>({me?.role})</small>
           </span>
@@ -38,4 +49,13 @@ export function Layout({ children }: { children: ReactNode }) {
       <main id="main">{children}</main>
     </div>
   );
+}
+
+/**
+ * The Hangfire dashboard in a tab of its own. Its page loads cannot carry the bearer header, so the first one passes
+ * the token, which the platform moves into an HttpOnly cookie for that path; the token is put in the address only
+ * when the link is followed, never into the page, and no referrer carries it on.
+ */
+function openJobs(token: string): void {
+  window.open(`/hangfire?access_token=${encodeURIComponent(token)}`, '_blank', 'noopener,noreferrer');
 }
