@@ -83,6 +83,33 @@ public sealed class DowntimeTests : TenantWorldTest
         });
     }
 
+    [Test]
+    public async Task The_uptime_report_as_CSV_holds_every_node_in_scope_with_typed_labels_kept_from_spreadsheets()
+    {
+        await Database.ExecuteAsync("UPDATE nodes.node_operational_state SET first_seen = '2026-10-01T00:00:00Z' WHERE node_id IN (@t1, @t2)",
+            ("t1", _scenario.Tank1), ("t2", _scenario.Tank2));
+        await Database.ExecuteAsync("UPDATE nodes.nodes SET label = '=HYPERLINK(\"x\")' WHERE id = @t1", ("t1", _scenario.Tank1));
+        await AlertRows.DowntimeAsync(Database, _scenario.Tank1, At("2026-11-02T00:00:00Z"), At("2026-11-02T06:00:00Z"));
+        using var distributor = ClientWith(Tokens.For(World.DistributorUser1));
+
+        using var response = await distributor.GetAsync("/api/v1/reports/uptime/export?from=2026-11-02T00:00:00Z&to=2026-11-03T00:00:00Z");
+        var lines = (await response.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        using var backwards = await distributor.GetAsync("/api/v1/reports/uptime/export?from=2026-11-03T00:00:00Z&to=2026-11-02T00:00:00Z");
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/csv"));
+            Assert.That(response.Content.Headers.ContentDisposition?.FileName, Does.Contain("uptime-20261102T000000Z-20261103T000000Z.csv"));
+            Assert.That(lines, Has.Length.EqualTo(2), "distributor 1's one node, after the header");
+            Assert.That(lines[0], Is.EqualTo("node_id,node_key,label,from,to,observed_seconds,downtime_seconds,uptime_percent,outages"));
+            Assert.That(lines[1], Does.StartWith(_scenario.Tank1.ToString()));
+            Assert.That(lines[1], Does.Contain(",\"'=HYPERLINK(\"\"x\"\")\","), "a label is never a formula");
+            Assert.That(lines[1], Does.EndWith(",2026-11-02T00:00:00Z,2026-11-03T00:00:00Z,86400,21600,75,1"));
+            Assert.That((await backwards.ReadEnvelopeAsync(HttpStatusCode.UnprocessableEntity)).Errors().Single().Field(), Is.EqualTo("from"));
+        });
+    }
+
     /// <summary>
     /// Before a node reports it is not down, nor up: tank 1's first reading, stored two hours ago, starts its record; tank
     /// 2, created with this test and silent since, is observed from its creation.

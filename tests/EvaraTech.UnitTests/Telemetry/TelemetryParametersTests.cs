@@ -1,4 +1,5 @@
 using EvaraTech.Application.Queries;
+using EvaraTech.Infrastructure.Http;
 using EvaraTech.Modules.Telemetry.Application.ExportTelemetry;
 using EvaraTech.Modules.Telemetry.Application.GetSeries;
 

@@ -29,15 +29,15 @@ internal static class AuditEndpoints
         audit.MapGet("/export", async (ISender sender, HttpContext context, CancellationToken ct, [AsParameters] FilterParameters filter) =>
             {
                 var rows = await sender.Send(new ExportAuditLogsQuery(filter.ToFilter()), ct);
-                context.Response.ContentType = "text/csv; charset=utf-8";
+                context.Response.ContentType = Csv.ContentType;
                 context.Response.Headers.ContentDisposition = "attachment; filename=\"audit-logs.csv\"";
                 await using var writer = new StreamWriter(context.Response.Body, new UTF8Encoding(false), bufferSize: 16 * 1024);
                 await writer.WriteLineAsync("id,timestamp,action_type,resource_type,resource_id,user_id,ip_address,user_agent,request_id,metadata");
                 await foreach (var row in rows.WithCancellation(ct))
                 {
                     await writer.WriteLineAsync(string.Join(',',
-                        row.Id, row.Timestamp.ToString("O", CultureInfo.InvariantCulture), row.ActionType, Csv(row.ResourceType), Csv(row.ResourceId),
-                        row.UserId, Csv(row.IpAddress), Csv(row.UserAgent), Csv(row.RequestId), Csv(row.Metadata)));
+                        row.Id, row.Timestamp.ToString("O", CultureInfo.InvariantCulture), row.ActionType, Csv.Text(row.ResourceType), Csv.Text(row.ResourceId),
+                        row.UserId, Csv.Text(row.IpAddress), Csv.Text(row.UserAgent), Csv.Text(row.RequestId), Csv.Text(row.Metadata)));
                 }
 
                 return Results.Empty;
@@ -56,17 +56,5 @@ internal static class AuditEndpoints
         [property: FromQuery(Name = "to")] DateTimeOffset? To)
     {
         public AuditLogFilter ToFilter() => new(UserId, ResourceType, ResourceId, ActionType?.ToUpperInvariant(), From, To);
-    }
-
-    /// <summary>RFC 4180 quoting, and no spreadsheet formula injection from stored text.</summary>
-    private static string Csv(string? value)
-    {
-        if (string.IsNullOrEmpty(value))
-        {
-            return "";
-        }
-
-        var safe = value[0] is '=' or '+' or '-' or '@' ? "'" + value : value;
-        return "\"" + safe.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
     }
 }

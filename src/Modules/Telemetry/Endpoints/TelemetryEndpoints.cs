@@ -46,7 +46,7 @@ internal static class TelemetryEndpoints
                 context.Response.Headers["Archived-Ranges"] = string.Join(", ", export.ArchivedRanges);
             }
 
-            return Results.Stream(body => export.WriteAsync(body, ct), TelemetryExport.ContentType, export.FileName);
+            return Results.Stream(body => export.WriteAsync(body, ct), Csv.ContentType, export.FileName);
         })
             .Produces<string>(StatusCodes.Status200OK, "text/csv");
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using EvaraTech.Application.Queries;
+using EvaraTech.Infrastructure.Http;
 using EvaraTech.Modules.Telemetry.Domain;
 using EvaraTech.Modules.Telemetry.Persistence;
 using EvaraTech.Modules.Telemetry.Persistence.Archive;
@@ -46,8 +47,6 @@ public sealed class ExportTelemetryHandler(TelemetryNodes nodes, TelemetryReads 
 public sealed class TelemetryExport(
     TelemetryReads reads, ArchivedReadings archive, Guid nodeId, TelemetryTable table, TimeRange range, IReadOnlyList<ArchivedWeek> archivedWeeks)
 {
-    public const string ContentType = "text/csv; charset=utf-8";
-
     public string FileName => $"telemetry-{nodeId}-{range.From.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}-{range.To.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}.csv";
 
     /// <summary>The archived weeks the export reads, as ISO 8601 intervals clipped to the range; empty when it reads none.</summary>
@@ -122,24 +121,4 @@ public sealed class TelemetryExport(
     private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
     private static DateTimeOffset Earlier(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
-}
-
-/// <summary>RFC 4180 fields in the invariant culture.</summary>
-public static class Csv
-{
-    public static string Timestamp(DateTimeOffset value) =>
-        value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
-
-    public static string Field(object value) => value switch
-    {
-        bool b => b ? "true" : "false",
-        DateTimeOffset t => Timestamp(t),
-        DateTime t => Timestamp(new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc))),
-        IFormattable f => Field(f.ToString(null, CultureInfo.InvariantCulture)),
-        _ => Field(value.ToString() ?? ""),
-    };
-
-    /// <summary>Quoted (quotes doubled) when it holds a comma, a quote or a line break.</summary>
-    public static string Field(string value) =>
-        value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : value;
 }
