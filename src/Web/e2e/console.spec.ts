@@ -78,6 +78,13 @@ for (const role of Object.keys(Users) as Role[]) {
     await capture(page, role, 'alerts');
     await expectAccessible(page, 'alerts');
 
+    await nav(page, 'Reports').click();
+    await expect(page.getByTestId('uptime-table')).toBeVisible();
+    const reported = await page.locator('[data-uptime-node]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-uptime-node')));
+    expect(reported.sort()).toEqual(nodes.slice(0, 25).map((n) => n.id).sort());
+    await capture(page, role, 'reports');
+    await expectAccessible(page, 'reports');
+
     if (role === 'customer') {
       await expect(nav(page, 'Audit')).toHaveCount(0);
     } else {
@@ -446,4 +453,58 @@ test("operators reach the jobs dashboard (superadmin) and the API reference from
   await page.getByRole('button', { name: 'Sign out' }).click();
   await signIn(page, Users.distributor);
   await expect(page.getByRole('navigation', { name: 'Operators' }).getByRole('link', { name: 'Jobs' })).toHaveCount(0);
+});
+
+/** A datetime-local value, `days` from today's local midnight. */
+function localDay(days: number): string {
+  const at = new Date();
+  at.setHours(0, 0, 0, 0);
+  at.setDate(at.getDate() + days);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}T00:00`;
+}
+
+test("reports: a custom period checked on its field, every node's uptime as the API reports it and as CSV, the alert statistics as counted", async ({ page, request }) => {
+  const token = await tokenOf(request, Users.distributor);
+  await signIn(page, Users.distributor, '/reports');
+  await expect(page.getByTestId('uptime-table')).toBeVisible();
+  const before = page.url();
+
+  await page.getByLabel('From', { exact: true }).fill(localDay(1));
+  await page.getByLabel('To', { exact: true }).fill(localDay(-29));
+  await page.getByRole('button', { name: 'Custom period' }).click();
+  await expect(page.getByText('To must be after From.')).toBeVisible();
+  await expect(page.getByLabel('To', { exact: true })).toHaveAttribute('aria-invalid', 'true');
+  expect(page.url()).toBe(before);
+
+  const [from, to] = [new Date(localDay(-29)).toISOString(), new Date(localDay(1)).toISOString()];
+  await page.getByLabel('From', { exact: true }).fill(localDay(-29));
+  await page.getByLabel('To', { exact: true }).fill(localDay(1));
+  await page.getByRole('button', { name: 'Custom period' }).click();
+  await expect(page).toHaveURL(/range=custom/);
+  const period = `from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`;
+  const report = await request.get(`/api/v1/reports/uptime?${period}&page=1&limit=25`, { headers: { Authorization: `Bearer ${token}` } });
+  const body = await report.json();
+  const lines = body.data as { nodeId: string; uptimePercent: number | null }[];
+  await expect(page.locator('[data-uptime-node]')).toHaveCount(lines.length);
+  const first = page.locator(`[data-uptime-node="${lines[0]!.nodeId}"]`);
+  await expect(first).toContainText(lines[0]!.uptimePercent === null ? 'not observed' : `${lines[0]!.uptimePercent.toFixed(2)} %`);
+
+  const stats = await apiGet<{ total: number; open: number; bySeverity: Record<string, number> }>(request, token, `/api/v1/alerts/stats?${period}`);
+  await expect(page.getByTestId('alerts-total')).toHaveText(stats.total.toLocaleString('en-US'));
+  await expect(page.getByTestId('alerts-open')).toHaveText(stats.open.toLocaleString('en-US'));
+  if (stats.total > 0) {
+    await expect(page.getByRole('list', { name: 'By severity' }).locator('[data-bar="critical"]')).toHaveAttribute('data-value', String(stats.bySeverity.critical ?? 0));
+  } else {
+    await expect(page.getByText('None in this period.').first()).toBeVisible();
+  }
+
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export CSV (every node)' }).click();
+  const csv = (await readFile((await (await download).path())!, 'utf8')).split('\r\n').filter((line) => line.length > 0);
+  expect(csv[0]).toBe('node_id,node_key,label,from,to,observed_seconds,downtime_seconds,uptime_percent,outages');
+  expect(csv).toHaveLength(1 + (body.meta.pagination.total as number));
+  expect(csv.filter((line) => line.startsWith(lines[0]!.nodeId))).toHaveLength(1);
+  await expectAccessible(page, 'reports with a custom period');
+  await capture(page, 'distributor', 'reports-custom');
 });

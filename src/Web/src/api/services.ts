@@ -125,3 +125,15 @@ export async function fetchAuditCsv(filters: AuditFilters): Promise<Blob> {
   if (!response.ok || !(data instanceof Blob)) throw new Error(`The export failed (HTTP ${response.status}).`);
   return data;
 }
+
+export const fetchUptimeReport = (from: string, to: string, page: number) =>
+  unwrapPage(api.GET('/api/v1/reports/uptime', { params: { query: { from, to, page, limit: 25 } } }));
+
+/** Every node's uptime over the period as the CSV the API streams. */
+export async function fetchUptimeCsv(from: string, to: string): Promise<Blob> {
+  const { data, response } = await api.GET('/api/v1/reports/uptime/export', { params: { query: { from, to } }, parseAs: 'blob' });
+  if (!response.ok || !(data instanceof Blob)) throw new Error(`The export failed (HTTP ${response.status}).`);
+  return data;
+}
+
+export const fetchAlertStats = (from: string, to: string) => unwrap(api.GET('/api/v1/alerts/stats', { params: { query: { from, to } } }));

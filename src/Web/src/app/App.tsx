@@ -13,6 +13,7 @@ const NodePage = lazy(() => import('../views/NodePage'));
 const AlertsPage = lazy(() => import('../views/AlertsPage'));
 const MapPage = lazy(() => import('../views/MapPage'));
 const AuditPage = lazy(() => import('../views/AuditPage'));
+const ReportsPage = lazy(() => import('../views/ReportsPage'));
 const NotFound = lazy(() => import('../views/NotFound'));
 
 export function App() {
@@ -39,6 +40,7 @@ export function App() {
           <Route path="/nodes" element={<NodesList />} />
           <Route path="/nodes/:id" element={<NodePage />} />
           <Route path="/alerts" element={<AlertsPage />} />
+          <Route path="/reports" element={<ReportsPage />} />
           <Route path="/audit" element={<AuditPage />} />
           <Route path="*" element={<NotFound />} />
         </Routes>

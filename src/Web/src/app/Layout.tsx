@@ -24,6 +24,7 @@ export function Layout({ children }: { children: ReactNode }) {
           <NavLink to="/alerts">
             Alerts{alerts !== null && alerts > 0 ? <span className="count" aria-label={`${alerts} open`}>{alerts}</span> : null}
           </NavLink>
+          <NavLink to="/reports">Reports</NavLink>
           {can('audit:read') ? <NavLink to="/audit">Audit</NavLink> : null}
         </nav>
         <div className="user">

@@ -2,6 +2,7 @@ import { keepPreviousData, useMutation, useQueries, useQuery, useQueryClient } f
 import {
   acknowledgeAlert,
   fetchAlerts,
+  fetchAlertStats,
   fetchAuditLogs,
   fetchCommunities,
   fetchConsoleSettings,
@@ -13,6 +14,7 @@ import {
   fetchNodes,
   fetchSeries,
   fetchUptime,
+  fetchUptimeReport,
   fetchUser,
   resolveAlert,
 } from '../api/services';
@@ -125,3 +127,8 @@ export const useConsoleSettings = () => useQuery({ queryKey: ['console-settings'
 
 export const useAuditLogs = (filters: AuditFilters, enabled: boolean) =>
   useQuery({ queryKey: queryKeys.audit(filters), enabled, placeholderData: keepPreviousData, queryFn: () => fetchAuditLogs(filters) });
+
+export const useUptimeReport = (from: string, to: string, page: number) =>
+  useQuery({ queryKey: ['reports', 'uptime', from, to, page], placeholderData: keepPreviousData, queryFn: () => fetchUptimeReport(from, to, page) });
+
+export const useAlertStats = (from: string, to: string) => useQuery({ queryKey: ['reports', 'alerts', from, to], queryFn: () => fetchAlertStats(from, to) });

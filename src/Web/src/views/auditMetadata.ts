@@ -1,3 +1,5 @@
+import { periodProblem } from './range';
+
 /** One line of an audit record's detail: a field and its value before and after (a create has no before, a delete no after). */
 export interface AuditLine {
   field: string;
@@ -66,6 +68,7 @@ const Uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function checkAuditFilters(input: AuditFilterInput): Record<string, string> {
   const problems: Record<string, string> = {};
   if (input.userId && !Uuid.test(input.userId.trim())) problems.user_id = 'A user id looks like 0192f000-0000-7000-8000-000000000001.';
-  if (input.from && input.to && new Date(input.to) <= new Date(input.from)) problems.to = 'To must be after From.';
+  const period = periodProblem(input.from, input.to);
+  if (period) problems.to = period;
   return problems;
 }

@@ -3,8 +3,8 @@ export const Presets: Record<string, number> = { '6h': 6, '24h': 24, '7d': 24 * 
 
 export const Resolutions = ['auto', 'raw', 'hour', 'day'] as const;
 
-export function rangeFrom(params: URLSearchParams, now: Date = new Date()): { from: string; to: string; preset: string } {
-  const preset = params.get('range') ?? '24h';
+export function rangeFrom(params: URLSearchParams, now: Date = new Date(), fallback = '24h'): { from: string; to: string; preset: string } {
+  const preset = params.get('range') ?? fallback;
   if (preset === 'custom') {
     const from = Date.parse(params.get('from') ?? '');
     const to = Date.parse(params.get('to') ?? '');
@@ -12,8 +12,28 @@ export function rangeFrom(params: URLSearchParams, now: Date = new Date()): { fr
   }
 
   const known = Object.hasOwn(Presets, preset);
-  const hours = known ? Presets[preset]! : 24;
+  const hours = Presets[known ? preset : fallback] ?? 24;
   // Whole minutes, so the query key stays the same for a minute and the cache can serve it.
   const end = new Date(Math.ceil(now.getTime() / 60_000) * 60_000);
-  return { from: new Date(end.getTime() - hours * 3_600_000).toISOString(), to: end.toISOString(), preset: known ? preset : '24h' };
+  return { from: new Date(end.getTime() - hours * 3_600_000).toISOString(), to: end.toISOString(), preset: known ? preset : fallback };
+}
+
+/** What is wrong with a period the user typed (datetime-local values), or null: the API refuses the same. */
+export function periodProblem(from: string, to: string, maxDays?: number): string | null {
+  if (!from || !to) return null;
+  const span = new Date(to).getTime() - new Date(from).getTime();
+  if (!(span > 0)) return 'To must be after From.';
+  if (maxDays !== undefined && span > maxDays * 86_400_000) return `A period covers at most ${maxDays} days.`;
+  return null;
+}
+
+/** Seconds as a person reads a duration: "2 h 5 min", "45 s", "3 d 4 h". */
+export function formatDuration(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '—';
+  const whole = Math.round(seconds);
+  if (whole < 60) return `${whole} s`;
+  const [days, hours, minutes] = [Math.floor(whole / 86_400), Math.floor((whole % 86_400) / 3_600), Math.floor((whole % 3_600) / 60)];
+  if (days > 0) return hours > 0 ? `${days} d ${hours} h` : `${days} d`;
+  if (hours > 0) return minutes > 0 ? `${hours} h ${minutes} min` : `${hours} h`;
+  return `${minutes} min`;
 }
