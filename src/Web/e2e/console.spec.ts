@@ -311,7 +311,7 @@ test('at 375 px wide every page stays readable and accessible', async ({ browser
   const context = await browser.newContext({ viewport: { width: 375, height: 812 } });
   const page = await context.newPage();
   await signIn(page, Users.distributor);
-  for (const [link, name] of [['Overview', 'overview'], ['Nodes', 'nodes'], [/^Alerts/, 'alerts'], ['Map', 'map'], ['Audit', 'audit']] as const) {
+  for (const [link, name] of [['Overview', 'overview'], ['Nodes', 'nodes'], [/^Alerts/, 'alerts'], ['Map', 'map'], ['Reports', 'reports'], ['Tenants', 'tenants'], ['Audit', 'audit']] as const) {
     await nav(page, link).click();
     await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
@@ -507,4 +507,98 @@ test("reports: a custom period checked on its field, every node's uptime as the 
   expect(csv.filter((line) => line.startsWith(lines[0]!.nodeId))).toHaveLength(1);
   await expectAccessible(page, 'reports with a custom period');
   await capture(page, 'distributor', 'reports-custom');
+});
+
+/** A tenant's row once its list has loaded, paging on until it shows. */
+async function tenantRow(page: Page, id: string) {
+  const row = page.locator(`[data-tenant-id="${id}"]`);
+  await expect(page.getByTestId('tenants-table')).toBeVisible();
+  while ((await row.count()) === 0) {
+    const next = page.getByRole('navigation', { name: 'Tenant pages' }).getByRole('button', { name: 'Next' });
+    if ((await next.count()) === 0 || !(await next.isEnabled())) break;
+    await next.click();
+    await expect(page.getByTestId('tenants-table')).toBeVisible();
+  }
+
+  return row;
+}
+
+test('a distributor creates, edits and deletes tenants; a delete the API refuses says why; two browsers editing one customer', async ({ browser, page, request }) => {
+  const token = await tokenOf(request, Users.distributor);
+  const suffix = Date.now();
+  await signIn(page, Users.distributor, '/tenants');
+  await expect(page.getByRole('button', { name: 'Communities', pressed: true })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Distributors' })).toHaveCount(0);
+
+  // A community: the problems stand on their fields first, then it is created.
+  await page.getByRole('button', { name: 'New community' }).click();
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('Give it a name.')).toBeVisible();
+  await page.getByLabel('Name', { exact: true }).fill(`E2E Community ${suffix}`);
+  await page.getByLabel('Slug', { exact: true }).fill(`e2e-${suffix}`);
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('form')).toHaveCount(0);
+  const communities = await apiGet<{ id: string; name: string }[]>(request, token, `/api/v1/communities?search=${suffix}`);
+  expect(communities.map((c) => c.name)).toEqual([`E2E Community ${suffix}`]);
+
+  // A customer under it.
+  await page.getByRole('button', { name: 'Customers' }).click();
+  await page.getByRole('button', { name: 'New customer' }).click();
+  await page.getByLabel('Community', { exact: true }).selectOption({ label: `E2E Community ${suffix}` });
+  await page.getByLabel('Name', { exact: true }).fill(`E2E Customer ${suffix}`);
+  await page.getByLabel('Contact email', { exact: true }).fill('not-an-email');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByLabel('Contact email', { exact: true })).toHaveAttribute('aria-invalid', 'true');
+  await page.getByLabel('Contact email', { exact: true }).fill(`e2e-${suffix}@example.com`);
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('form')).toHaveCount(0);
+  const [customer] = await apiGet<{ id: string; name: string; communityId: string }[]>(request, token, `/api/v1/customers?search=${suffix}`);
+  expect(customer!.communityId).toBe(communities[0]!.id);
+  await expectAccessible(page, 'tenants');
+  await capture(page, 'distributor', 'tenants');
+
+  // Two browsers open the same customer; the second to save is told, keeps its input, and saves over the first.
+  const other = await browser.newContext();
+  const second = await other.newPage();
+  await signIn(second, Users.distributor, '/tenants?kind=customers');
+  await (await tenantRow(page, customer!.id)).getByRole('button', { name: 'Edit' }).click();
+  await (await tenantRow(second, customer!.id)).getByRole('button', { name: 'Edit' }).click();
+  await page.getByLabel('Name', { exact: true }).fill(`E2E Customer ${suffix} first`);
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('form')).toHaveCount(0);
+  await second.getByLabel('Name', { exact: true }).fill(`E2E Customer ${suffix} second`);
+  await second.getByRole('button', { name: 'Save' }).click();
+  await expect(second.getByText('Someone changed this customer after you opened it.')).toBeVisible();
+  await expect(second.getByLabel('Name', { exact: true })).toHaveValue(`E2E Customer ${suffix} second`);
+  await expectAccessible(second, 'tenant conflict');
+  await second.getByRole('button', { name: 'Load their version and keep my input' }).click();
+  await second.getByRole('button', { name: 'Save' }).click();
+  await expect(second.getByRole('form')).toHaveCount(0);
+  expect((await apiGet<{ name: string }>(request, token, `/api/v1/customers/${customer!.id}`)).name).toBe(`E2E Customer ${suffix} second`);
+  await other.close();
+
+  // The community still holds the customer: the API refuses, and the console says why.
+  await page.getByRole('button', { name: 'Communities' }).click();
+  const community = await tenantRow(page, communities[0]!.id);
+  await community.getByRole('button', { name: 'Delete' }).click();
+  await community.getByRole('button', { name: 'Yes, delete' }).click();
+  await expect(page.getByRole('alert')).toContainText('Not deleted:');
+  await expect(page.getByRole('alert')).toContainText('1 customer');
+
+  // Emptied, both go.
+  const headers = { Authorization: `Bearer ${token}` };
+  const fresh = await request.get(`/api/v1/customers/${customer!.id}`, { headers });
+  expect((await request.delete(`/api/v1/customers/${customer!.id}`, { headers: { ...headers, 'If-Match': fresh.headers()['etag']! } })).status()).toBe(204);
+  await signIn(page, Users.distributor, '/tenants?kind=communities');
+  const again = await tenantRow(page, communities[0]!.id);
+  await again.getByRole('button', { name: 'Delete' }).click();
+  await again.getByRole('button', { name: 'Yes, delete' }).click();
+  await expect(again).toHaveCount(0);
+  expect(await apiGet<unknown[]>(request, token, `/api/v1/communities?search=${suffix}`)).toEqual([]);
+
+  // A customer has no tenants to manage.
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signIn(page, Users.customer, '/tenants');
+  await expect(page.getByRole('heading', { name: 'Not allowed' })).toBeVisible();
+  await expect(nav(page, 'Tenants')).toHaveCount(0);
 });

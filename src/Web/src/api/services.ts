@@ -137,3 +137,70 @@ export async function fetchUptimeCsv(from: string, to: string): Promise<Blob> {
 }
 
 export const fetchAlertStats = (from: string, to: string) => unwrap(api.GET('/api/v1/alerts/stats', { params: { query: { from, to } } }));
+
+/** The three tenant levels the console manages, as the API names their collections. */
+export type TenantKind = 'distributors' | 'communities' | 'customers';
+
+/** A tenant as the console lists and edits it: the kind's second field is a slug (communities) or a contact email. */
+export interface TenantRow {
+  id: string;
+  parentId: string | null;
+  name: string;
+  second: string;
+  isActive: boolean;
+  version: number;
+}
+
+/** What the form sends: the parent only on create (a distributor has none), active only on edit. */
+export interface TenantInput {
+  parentId: string;
+  name: string;
+  second: string;
+  isActive: boolean;
+}
+
+const ifMatch = (version: number) => ({ 'If-Match': `"${version}"` });
+
+const emailOrNull = (value: string) => (value.trim() ? value.trim() : null);
+
+/**
+ * Each tenant level's calls, one service method per API call, answering {@link TenantRow}s: the list (a page, by
+ * name), create, update and delete at the version read (If-Match).
+ */
+export const tenantApi = {
+  distributors: {
+    list: async (page: number) => {
+      const { items, pagination } = await unwrapPage(api.GET('/api/v1/distributors', { params: { query: { page, limit: 25, sort: 'name' } } }));
+      return { items: items.map((d): TenantRow => ({ id: d.id, parentId: null, name: d.name, second: d.contactEmail ?? '', isActive: d.isActive, version: d.version })), pagination };
+    },
+    create: (input: TenantInput) => unwrap(api.POST('/api/v1/distributors', { body: { name: input.name, contactEmail: emailOrNull(input.second) } })),
+    update: (id: string, version: number, input: TenantInput) =>
+      unwrap(api.PUT('/api/v1/distributors/{id}', { params: { path: { id } }, headers: ifMatch(version), body: { name: input.name, contactEmail: emailOrNull(input.second), isActive: input.isActive } })),
+    remove: (id: string, version: number) => unwrap(api.DELETE('/api/v1/distributors/{id}', { params: { path: { id } }, headers: ifMatch(version) })),
+    get: (id: string) => unwrap(api.GET('/api/v1/distributors/{id}', { params: { path: { id } } })).then((d) => d.version),
+  },
+  communities: {
+    list: async (page: number) => {
+      const { items, pagination } = await unwrapPage(api.GET('/api/v1/communities', { params: { query: { page, limit: 25, sort: 'name' } } }));
+      return { items: items.map((c): TenantRow => ({ id: c.id, parentId: c.distributorId, name: c.name, second: c.slug, isActive: c.isActive, version: c.version })), pagination };
+    },
+    create: (input: TenantInput) => unwrap(api.POST('/api/v1/communities', { body: { distributorId: input.parentId, name: input.name, slug: input.second } })),
+    update: (id: string, version: number, input: TenantInput) =>
+      unwrap(api.PUT('/api/v1/communities/{id}', { params: { path: { id } }, headers: ifMatch(version), body: { name: input.name, slug: input.second, isActive: input.isActive } })),
+    remove: (id: string, version: number) => unwrap(api.DELETE('/api/v1/communities/{id}', { params: { path: { id } }, headers: ifMatch(version) })),
+    get: (id: string) => unwrap(api.GET('/api/v1/communities/{id}', { params: { path: { id } } })).then((c) => c.version),
+  },
+  customers: {
+    list: async (page: number) => {
+      const { items, pagination } = await unwrapPage(api.GET('/api/v1/customers', { params: { query: { page, limit: 25, sort: 'name' } } }));
+      return { items: items.map((c): TenantRow => ({ id: c.id, parentId: c.communityId, name: c.name, second: c.contactEmail ?? '', isActive: c.isActive, version: c.version })), pagination };
+    },
+    create: (input: TenantInput) => unwrap(api.POST('/api/v1/customers', { body: { communityId: input.parentId, name: input.name, contactEmail: emailOrNull(input.second) } })),
+    update: (id: string, version: number, input: TenantInput) =>
+      unwrap(api.PUT('/api/v1/customers/{id}', { params: { path: { id } }, headers: ifMatch(version), body: { name: input.name, contactEmail: emailOrNull(input.second), isActive: input.isActive } })),
+    remove: (id: string, version: number) => unwrap(api.DELETE('/api/v1/customers/{id}', { params: { path: { id } }, headers: ifMatch(version) })),
+    get: (id: string) => unwrap(api.GET('/api/v1/customers/{id}', { params: { path: { id } } })).then((c) => c.version),
+  },
+} as const;
+
+export const fetchDistributorChoices = () => unwrap(api.GET('/api/v1/distributors', { params: { query: { limit: 100, sort: 'name' } } }));

@@ -14,6 +14,7 @@ const AlertsPage = lazy(() => import('../views/AlertsPage'));
 const MapPage = lazy(() => import('../views/MapPage'));
 const AuditPage = lazy(() => import('../views/AuditPage'));
 const ReportsPage = lazy(() => import('../views/ReportsPage'));
+const TenantsPage = lazy(() => import('../views/TenantsPage'));
 const NotFound = lazy(() => import('../views/NotFound'));
 
 export function App() {
@@ -41,6 +42,7 @@ export function App() {
           <Route path="/nodes/:id" element={<NodePage />} />
           <Route path="/alerts" element={<AlertsPage />} />
           <Route path="/reports" element={<ReportsPage />} />
+          <Route path="/tenants" element={<TenantsPage />} />
           <Route path="/audit" element={<AuditPage />} />
           <Route path="*" element={<NotFound />} />
         </Routes>

@@ -25,6 +25,7 @@ export function Layout({ children }: { children: ReactNode }) {
             Alerts{alerts !== null && alerts > 0 ? <span className="count" aria-label={`${alerts} open`}>{alerts}</span> : null}
           </NavLink>
           <NavLink to="/reports">Reports</NavLink>
+          {can('tenants:write') ? <NavLink to="/tenants">Tenants</NavLink> : null}
           {can('audit:read') ? <NavLink to="/audit">Audit</NavLink> : null}
         </nav>
         <div className="user">

@@ -16,6 +16,10 @@ import {
   fetchUptime,
   fetchUptimeReport,
   fetchUser,
+  fetchDistributorChoices,
+  tenantApi,
+  type TenantInput,
+  type TenantKind,
   resolveAlert,
 } from '../api/services';
 
@@ -132,3 +136,41 @@ export const useUptimeReport = (from: string, to: string, page: number) =>
   useQuery({ queryKey: ['reports', 'uptime', from, to, page], placeholderData: keepPreviousData, queryFn: () => fetchUptimeReport(from, to, page) });
 
 export const useAlertStats = (from: string, to: string) => useQuery({ queryKey: ['reports', 'alerts', from, to], queryFn: () => fetchAlertStats(from, to) });
+
+export const useTenants = (kind: TenantKind, page: number, enabled: boolean) =>
+  // The last page stays up while the next loads, but never another level's rows under this level's name.
+  useQuery({
+    queryKey: ['tenants', kind, page],
+    enabled,
+    placeholderData: (previous, query) => (query?.queryKey[1] === kind ? previous : undefined),
+    queryFn: () => tenantApi[kind].list(page),
+  });
+
+/** The distributors a superadmin may put a new community under. */
+export const useDistributorChoices = (enabled: boolean) =>
+  useQuery({ queryKey: ['distributors', 'choices'], enabled, staleTime: 60_000, queryFn: fetchDistributorChoices });
+
+/** Creates (no id) or updates a tenant at the version read; every tenant list is read again after. */
+export function useTenantSave(kind: TenantKind) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ id, version, input }: { id: string | null; version: number; input: TenantInput }): Promise<void> => {
+      await (id ? tenantApi[kind].update(id, version, input) : tenantApi[kind].create(input));
+    },
+    onSuccess: () => invalidateTenants(queryClient),
+  });
+}
+
+export function useTenantDelete(kind: TenantKind) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, version }: { id: string; version: number }) => tenantApi[kind].remove(id, version),
+    onSuccess: () => invalidateTenants(queryClient),
+  });
+}
+
+function invalidateTenants(queryClient: ReturnType<typeof useQueryClient>) {
+  void queryClient.invalidateQueries({ queryKey: ['tenants'] });
+  void queryClient.invalidateQueries({ queryKey: ['communities'] });
+  void queryClient.invalidateQueries({ queryKey: ['distributors'] });
+}

@@ -3,6 +3,7 @@ import { Link } from 'react-router-dom';
 import { ApiError } from '../api/client';
 import { fetchAuditCsv } from '../api/services';
 import { useAuth } from '../auth/AuthContext';
+import { fieldProblems, Problem, problemProps } from '../components/FieldProblems';
 import { Empty, ErrorState, formatTime, Loading, NotAllowed } from '../components/States';
 import { useAuditLogs, useUserNames, type AuditFilters } from '../hooks/queries';
 import { checkAuditFilters, summarise, type AuditSummary } from './auditMetadata';
@@ -39,10 +40,7 @@ export default function AuditPage() {
 
   // The API's own refusal of a filter stands on the field it names, like the form's.
   const refused = logs.error instanceof ApiError && logs.error.status === 400 ? logs.error : null;
-  const shown: Record<string, string> = {
-    ...Object.fromEntries((refused?.errors ?? []).filter((e) => e.field).map((e) => [e.field!, e.message])),
-    ...problems,
-  };
+  const shown = fieldProblems(refused, problems);
 
   const apply = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -64,18 +62,8 @@ export default function AuditPage() {
     });
   };
 
-  const field = (name: string) => ({
-    name,
-    id: `audit-${name}`,
-    'aria-invalid': shown[name] ? true : undefined,
-    'aria-describedby': shown[name] ? `audit-${name}-problem` : undefined,
-  });
-  const problem = (name: string) =>
-    shown[name] ? (
-      <span id={`audit-${name}-problem`} className="error-text">
-        {shown[name]}
-      </span>
-    ) : null;
+  const field = (name: string) => ({ name, ...problemProps('audit', name, shown) });
+  const problem = (name: string) => <Problem form="audit" name={name} problems={shown} />;
 
   return (
     <section aria-labelledby="audit-title">

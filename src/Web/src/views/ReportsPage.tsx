@@ -3,6 +3,8 @@ import { Link, useSearchParams } from 'react-router-dom';
 import { fetchUptimeCsv } from '../api/services';
 import { useAuth } from '../auth/AuthContext';
 import { BarChart } from '../components/BarChart';
+import { Problem, problemProps } from '../components/FieldProblems';
+import { Pager } from '../components/Pager';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { useAlertStats, useUptimeReport } from '../hooks/queries';
 import { local } from './params';
@@ -30,6 +32,7 @@ export default function ReportsPage() {
   const uptime = useUptimeReport(from, to, page);
   const stats = useAlertStats(from, to);
   const [problem, setProblem] = useState<string | null>(null);
+  const problems: Record<string, string> = problem ? { to: problem } : {};
   const [exportError, setExportError] = useState<string | null>(null);
   const change = (edit: (next: URLSearchParams) => void) => {
     const next = new URLSearchParams(params);
@@ -72,13 +75,8 @@ export default function ReportsPage() {
           </div>
           <div className="field">
             <label htmlFor="report-to">To</label>
-            <input id="report-to" type="datetime-local" name="to" defaultValue={local(to)}
-              aria-invalid={problem ? true : undefined} aria-describedby={problem ? 'report-to-problem' : undefined} />
-            {problem ? (
-              <span id="report-to-problem" className="error-text">
-                {problem}
-              </span>
-            ) : null}
+            <input type="datetime-local" name="to" defaultValue={local(to)} {...problemProps('report', 'to', problems)} />
+            <Problem form="report" name="to" problems={problems} />
           </div>
           <button type="submit" aria-pressed={preset === 'custom'}>
             Custom period
@@ -162,19 +160,7 @@ export default function ReportsPage() {
             </tbody>
           </table>
         )}
-        {totalPages > 1 ? (
-          <nav aria-label="Uptime pages" className="pager">
-            <button type="button" disabled={page <= 1} onClick={() => change((next) => next.set('page', String(page - 1)))}>
-              Previous
-            </button>
-            <span>
-              Page {page} of {totalPages}
-            </span>
-            <button type="button" disabled={page >= totalPages} onClick={() => change((next) => next.set('page', String(page + 1)))}>
-              Next
-            </button>
-          </nav>
-        ) : null}
+        <Pager label="Uptime pages" page={page} totalPages={totalPages} onPage={(to) => change((next) => next.set('page', String(to)))} />
       </section>
     </section>
   );
