@@ -311,7 +311,7 @@ test('at 375 px wide every page stays readable and accessible', async ({ browser
   const context = await browser.newContext({ viewport: { width: 375, height: 812 } });
   const page = await context.newPage();
   await signIn(page, Users.distributor);
-  for (const [link, name] of [['Overview', 'overview'], ['Nodes', 'nodes'], [/^Alerts/, 'alerts'], ['Map', 'map'], ['Reports', 'reports'], ['Tenants', 'tenants'], ['Audit', 'audit']] as const) {
+  for (const [link, name] of [['Overview', 'overview'], ['Nodes', 'nodes'], [/^Alerts/, 'alerts'], ['Map', 'map'], ['Reports', 'reports'], ['Tenants', 'tenants'], ['Users', 'users'], ['Audit', 'audit']] as const) {
     await nav(page, link).click();
     await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
@@ -601,4 +601,53 @@ test('a distributor creates, edits and deletes tenants; a delete the API refuses
   await signIn(page, Users.customer, '/tenants');
   await expect(page.getByRole('heading', { name: 'Not allowed' })).toBeVisible();
   await expect(nav(page, 'Tenants')).toHaveCount(0);
+});
+
+test('a superadmin creates a user who can then sign in, and deactivates them; a distributor only reads users; a customer is not allowed', async ({ browser, page, request }) => {
+  const token = await tokenOf(request, Users.superadmin);
+  const email = `e2e-user-${Date.now()}@example.com`;
+  const password = 'E2e-password-2026';
+  await signIn(page, Users.superadmin, '/users');
+  await page.getByRole('button', { name: 'New user' }).click();
+  await expect(page.getByLabel('Role', { exact: true }).locator('option')).toHaveText(['superadmin', 'distributor', 'customer']);
+  await page.getByLabel('Email', { exact: true }).fill(email);
+  await page.getByLabel('Display name', { exact: true }).fill('E2E Household');
+  await page.getByLabel('Role', { exact: true }).selectOption('Customer');
+  await page.getByLabel('Password (optional)', { exact: true }).fill('short');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('Choose the customer the user belongs to.')).toBeVisible();
+  await expect(page.getByText('A password has 10 to 200 characters.')).toBeVisible();
+  await page.getByLabel('Customer', { exact: true }).selectOption({ label: 'Green Valley Household 1' });
+  await page.getByLabel('Password (optional)', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('form')).toHaveCount(0);
+  const [created] = await apiGet<{ id: string; role: string; customerId: string; isActive: boolean }[]>(request, token, `/api/v1/users?search=${encodeURIComponent(email)}`);
+  expect(created!.role).toBe('customer');
+  await expectAccessible(page, 'users');
+  await capture(page, 'superadmin', 'users');
+
+  const theirs = await browser.newContext();
+  const them = await theirs.newPage();
+  await them.goto('/sign-in');
+  await them.getByLabel('Email').fill(email);
+  await them.getByLabel('Password').fill(password);
+  await them.getByRole('button', { name: 'Sign in' }).click();
+  await expect(them.getByText('E2E Household')).toBeVisible();
+  await theirs.close();
+
+  await page.getByRole('button', { name: 'customer', exact: true }).click();
+  await page.getByRole('button', { name: `Deactivate ${email}` }).click();
+  await expect(page.getByRole('button', { name: `Activate ${email}` })).toBeVisible();
+  expect((await apiGet<{ isActive: boolean }>(request, token, `/api/v1/users/${created!.id}`)).isActive).toBe(false);
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signIn(page, Users.distributor, '/users');
+  await expect(page.getByTestId('users-table')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'New user' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: /^Edit / })).toHaveCount(0);
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signIn(page, Users.customer, '/users');
+  await expect(page.getByRole('heading', { name: 'Not allowed' })).toBeVisible();
+  await expect(nav(page, 'Users')).toHaveCount(0);
 });

@@ -1,4 +1,4 @@
-import { api, unwrap, unwrapPage } from './client';
+import { api, unwrap, unwrapPage, type Schemas } from './client';
 import type { AlertFilters, AuditFilters, NodeFilters, SeriesRange } from '../hooks/queries';
 
 /**
@@ -204,3 +204,42 @@ export const tenantApi = {
 } as const;
 
 export const fetchDistributorChoices = () => unwrap(api.GET('/api/v1/distributors', { params: { query: { limit: 100, sort: 'name' } } }));
+
+export type Role = Schemas['Role'];
+
+/** A user as the form edits it; the password only when one is set (the local sign-in), never read back. */
+export interface UserInput {
+  email: string;
+  displayName: string;
+  role: Role;
+  plan: string;
+  distributorId: string;
+  customerId: string;
+  password: string;
+  isActive: boolean;
+}
+
+export const fetchUsers = (role: string, page: number) =>
+  unwrapPage(api.GET('/api/v1/users', { params: { query: { role: role || undefined, page, limit: 25, sort: 'email' } } }));
+
+export const createUser = (input: UserInput) =>
+  unwrap(api.POST('/api/v1/users', {
+    body: {
+      id: null, email: input.email, displayName: input.displayName, role: input.role, plan: input.plan,
+      distributorId: input.distributorId || null, customerId: input.customerId || null, password: input.password || null,
+    },
+  }));
+
+export const updateUser = (id: string, version: number, input: UserInput) =>
+  unwrap(api.PUT('/api/v1/users/{id}', {
+    params: { path: { id } },
+    headers: ifMatch(version),
+    body: {
+      displayName: input.displayName, role: input.role, plan: input.plan, distributorId: input.distributorId || null,
+      customerId: input.customerId || null, isActive: input.isActive, password: input.password || null,
+    },
+  }));
+
+export const fetchUserVersion = (id: string) => fetchUser(id).then((u) => u.version);
+
+export const fetchCustomerChoices = () => unwrap(api.GET('/api/v1/customers', { params: { query: { limit: 100, sort: 'name' } } }));

@@ -15,6 +15,7 @@ const MapPage = lazy(() => import('../views/MapPage'));
 const AuditPage = lazy(() => import('../views/AuditPage'));
 const ReportsPage = lazy(() => import('../views/ReportsPage'));
 const TenantsPage = lazy(() => import('../views/TenantsPage'));
+const UsersPage = lazy(() => import('../views/UsersPage'));
 const NotFound = lazy(() => import('../views/NotFound'));
 
 export function App() {
@@ -43,6 +44,7 @@ export function App() {
           <Route path="/alerts" element={<AlertsPage />} />
           <Route path="/reports" element={<ReportsPage />} />
           <Route path="/tenants" element={<TenantsPage />} />
+          <Route path="/users" element={<UsersPage />} />
           <Route path="/audit" element={<AuditPage />} />
           <Route path="*" element={<NotFound />} />
         </Routes>

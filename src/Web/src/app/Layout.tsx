@@ -26,6 +26,7 @@ export function Layout({ children }: { children: ReactNode }) {
           </NavLink>
           <NavLink to="/reports">Reports</NavLink>
           {can('tenants:write') ? <NavLink to="/tenants">Tenants</NavLink> : null}
+          {can('users:read') ? <NavLink to="/users">Users</NavLink> : null}
           {can('audit:read') ? <NavLink to="/audit">Audit</NavLink> : null}
         </nav>
         <div className="user">

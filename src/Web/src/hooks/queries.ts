@@ -17,6 +17,11 @@ import {
   fetchUptimeReport,
   fetchUser,
   fetchDistributorChoices,
+  fetchCustomerChoices,
+  fetchUsers,
+  createUser,
+  updateUser,
+  type UserInput,
   tenantApi,
   type TenantInput,
   type TenantKind,
@@ -173,4 +178,21 @@ function invalidateTenants(queryClient: ReturnType<typeof useQueryClient>) {
   void queryClient.invalidateQueries({ queryKey: ['tenants'] });
   void queryClient.invalidateQueries({ queryKey: ['communities'] });
   void queryClient.invalidateQueries({ queryKey: ['distributors'] });
+}
+
+export const useUsers = (role: string, page: number, enabled: boolean) =>
+  useQuery({ queryKey: ['users', role, page], enabled, placeholderData: keepPreviousData, queryFn: () => fetchUsers(role, page) });
+
+/** The customers a new customer user may belong to. */
+export const useCustomerChoices = (enabled: boolean) => useQuery({ queryKey: ['customers', 'choices'], enabled, staleTime: 60_000, queryFn: fetchCustomerChoices });
+
+/** Creates (no id) or updates a user at the version read; the user lists are read again after. */
+export function useUserSave() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ id, version, input }: { id: string | null; version: number; input: UserInput }): Promise<void> => {
+      await (id ? updateUser(id, version, input) : createUser(input));
+    },
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['users'] }),
+  });
 }

@@ -4,6 +4,7 @@ import { ApiError } from '../api/client';
 import { tenantApi, type TenantKind, type TenantRow } from '../api/services';
 import { useAuth } from '../auth/AuthContext';
 import { fieldProblems, Problem, problemProps } from '../components/FieldProblems';
+import { FormFooter } from '../components/FormFooter';
 import { Pager } from '../components/Pager';
 import { Empty, ErrorState, Loading, NotAllowed } from '../components/States';
 import { useCommunities, useDistributorChoices, useTenantDelete, useTenants, useTenantSave } from '../hooks/queries';
@@ -130,9 +131,7 @@ export function TenantForm({ kind, row, onDone }: { kind: TenantKind; row: Tenan
   const [problems, setProblems] = useState<Record<string, string>>({});
   const [version, setVersion] = useState(row?.version ?? 0);
   const [reloaded, setReloaded] = useState(false);
-  const conflict = save.error instanceof ApiError && save.error.isConflict && save.error.errors[0]?.code === 'CONCURRENCY_CONFLICT';
-  const refused = save.error instanceof ApiError ? save.error : null;
-  const shown = fieldProblems(refused, problems);
+  const shown = fieldProblems(save.error, problems);
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -193,27 +192,7 @@ export function TenantForm({ kind, row, onDone }: { kind: TenantKind; row: Tenan
           <input type="checkbox" name="isActive" defaultChecked={row.isActive} /> Active
         </label>
       ) : null}
-      {conflict ? (
-        <div role="alert" className="error-text">
-          <p>Someone changed this {fields.one} after you opened it. Your input is still here.</p>
-          <button type="button" onClick={() => void reload()}>
-            Load their version and keep my input
-          </button>
-        </div>
-      ) : refused && !refused.errors.some((e) => e.field) ? (
-        <p role="alert" className="error-text">
-          {refused.message}
-        </p>
-      ) : null}
-      {reloaded && !save.error ? <p role="status">Their version is loaded; saving now replaces it with your input.</p> : null}
-      <div className="actions">
-        <button type="submit" disabled={save.isPending}>
-          Save
-        </button>
-        <button type="button" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
+      <FormFooter what={fields.one} error={save.error} pending={save.isPending} reloaded={reloaded} onReload={() => void reload()} onCancel={onDone} />
     </form>
   );
 }
