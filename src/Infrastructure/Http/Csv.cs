@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 
 namespace EvaraTech.Infrastructure.Http;
 
@@ -6,6 +7,10 @@ namespace EvaraTech.Infrastructure.Http;
 public static class Csv
 {
     public const string ContentType = "text/csv; charset=utf-8";
+
+    /// <summary>A response body's writer: UTF-8 without a byte-order mark, CRLF line ends, the body left open.</summary>
+    public static StreamWriter Writer(Stream body) =>
+        new(body, new UTF8Encoding(false), bufferSize: 16 * 1024, leaveOpen: true) { NewLine = "\r\n" };
 
     public static string Timestamp(DateTimeOffset value) =>
         value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);

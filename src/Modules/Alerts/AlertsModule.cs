@@ -33,7 +33,7 @@ public static class AlertsModule
         services.AddIntegrationEventHandler<EvaluateTelemetryBatchHandler>();
 
         services.AddScoped<DowntimeRecords>();
-        services.AddScoped<Application.GetUptimeReport.UptimeReport>();
+        services.AddScoped<Application.UptimeReport>();
         services.AddIntegrationEventHandler<TrackDowntimeHandler>();
 
         services.Configure<NotificationOptions>(configuration.GetSection(NotificationOptions.Section));

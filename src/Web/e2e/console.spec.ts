@@ -316,6 +316,10 @@ test('at 375 px wide every page stays readable and accessible', async ({ browser
     await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow, `${name} scrolls sideways`).toBeLessThanOrEqual(0);
+    // Without the header row, each bare value carries its column's name.
+    const unlabelled = await page.locator('td[data-label]').evaluateAll((cells) =>
+      cells.filter((c) => getComputedStyle(c, '::before').content !== `"${c.getAttribute('data-label')}: "`).length);
+    expect(unlabelled, `${name}: values without their column's name`).toBe(0);
     await page.screenshot({ path: path.join(screenshots, `distributor-${name}-375px.png`), fullPage: true });
     await expectAccessible(page, `${name} at 375 px`);
   }

@@ -133,6 +133,19 @@ public sealed class MqttIngestionTests : TenantWorldTest
     }
 
     [Test]
+    public async Task An_empty_field_an_empty_key_and_an_unknown_key_leave_the_rest_of_the_entry_stored()
+    {
+        using var client = await ConnectAsync(WriteKey, MqttProtocolVersion.V500);
+        var at = DateTimeOffset.UtcNow.AddMinutes(-4);
+        var created = at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+        var result = await client.PublishAsync(Message($"channels/{Channel}/publish", $"field1=1.25&field2=&=junk&field9=3&&created_at={created}"));
+
+        Assert.That(result.ReasonCode, Is.EqualTo(MqttClientPublishReasonCode.Success));
+        Assert.That(await ReadingsAsync(_tank), Is.EqualTo(new[] { $"{at.UtcDateTime:yyyy-MM-dd HH:mm:ss}|125|" }), "field2 sent empty is stored as nothing");
+    }
+
+    [Test]
     public async Task A_payload_that_says_nothing_readable_is_kept_as_a_rejection_with_its_reason()
     {
         using var client = await ConnectAsync(WriteKey, MqttProtocolVersion.V500);

@@ -1,4 +1,3 @@
-using System.Text;
 using EvaraTech.Infrastructure.Http;
 using EvaraTech.Modules.Alerts.Application.ExportUptimeReport;
 using EvaraTech.Modules.Alerts.Application.GetNodeUptime;
@@ -27,25 +26,10 @@ internal static class UptimeEndpoints
         endpoints.MapGet("/reports/uptime/export", async (ISender sender, CancellationToken ct, string? from = null, string? to = null) =>
             {
                 var report = await sender.Send(new ExportUptimeReportQuery(from, to), ct);
-                var name = $"uptime-{report.Period.From.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}-{report.Period.To.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}.csv";
-                return Results.Stream(body => WriteCsvAsync(body, report, ct), Csv.ContentType, name);
+                return Results.Stream(body => report.WriteAsync(body, ct), Csv.ContentType, report.FileName);
             })
             .WithTags("Uptime")
             .WithSummary("The uptime report of every node in the caller's scope as CSV, by label")
             .Produces<string>(StatusCodes.Status200OK, "text/csv");
-    }
-
-    private static async Task WriteCsvAsync(Stream body, UptimeReportExport report, CancellationToken ct)
-    {
-        await using var writer = new StreamWriter(body, new UTF8Encoding(false), bufferSize: 16 * 1024, leaveOpen: true) { NewLine = "\r\n" };
-        await writer.WriteLineAsync("node_id,node_key,label,from,to,observed_seconds,downtime_seconds,uptime_percent,outages");
-        foreach (var line in report.Lines)
-        {
-            ct.ThrowIfCancellationRequested();
-            await writer.WriteLineAsync(string.Join(',',
-                Csv.Field(line.NodeId), Csv.Text(line.NodeKey), Csv.Text(line.Label), Csv.Timestamp(report.Period.From), Csv.Timestamp(report.Period.To),
-                Csv.Field(line.ObservedSeconds), Csv.Field(line.DowntimeSeconds), line.UptimePercent is { } percent ? Csv.Field(percent) : "",
-                Csv.Field(line.Outages)));
-        }
     }
 }

@@ -115,12 +115,13 @@ public sealed class DemoNodesSeeder(IServiceScopeFactory scopes, IConfiguration 
         if (MqttPassword() is { } password)
         {
             var devices = DemoNodes.Nodes.Where(n => n.Demo.ReportsOverMqtt).ToArray();
+            var (hash, hint) = (keys.HashWriteKey(password), ChannelKeyProtection.Hint(password));
             await connection.ExecuteAsync(new CommandDefinition(SeedMqttCredentials, new
             {
                 Ids = devices.Select(n => n.Demo.Id).ToArray(),
                 Identities = devices.Select(n => n.Demo.MqttIdentity).ToArray(),
-                Hashes = devices.Select(_ => keys.HashWriteKey(password)).ToArray(),
-                Hints = devices.Select(_ => ChannelKeyProtection.Hint(password)).ToArray(),
+                Hashes = devices.Select(_ => hash).ToArray(),
+                Hints = devices.Select(_ => hint).ToArray(),
             }, db.Transaction, cancellationToken: cancellationToken));
         }
 

@@ -141,7 +141,7 @@ export default function AuditPage() {
             {logs.data.items.map((record) => (
               <tr key={record.id} data-audit-id={record.id}>
                 <td>{formatTime(record.timestamp)}</td>
-                <td>{record.actionType.toLowerCase()}</td>
+                <td data-label="Action">{record.actionType.toLowerCase()}</td>
                 <td>
                   {record.resourceType}
                   {record.resourceId ? (

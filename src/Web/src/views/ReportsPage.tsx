@@ -151,10 +151,10 @@ export default function ReportsPage() {
               {uptime.data.items.map((line) => (
                 <tr key={line.nodeId} data-uptime-node={line.nodeId}>
                   <td><Link to={`/nodes/${line.nodeId}`}>{line.label}</Link></td>
-                  <td>{line.uptimePercent === null ? 'not observed' : `${line.uptimePercent.toFixed(2)} %`}</td>
-                  <td>{formatDuration(line.downtimeSeconds)}</td>
-                  <td>{line.outages}</td>
-                  <td>{formatDuration(line.observedSeconds)}</td>
+                  <td data-label="Uptime">{line.uptimePercent === null ? 'not observed' : `${line.uptimePercent.toFixed(2)} %`}</td>
+                  <td data-label="Down">{formatDuration(line.downtimeSeconds)}</td>
+                  <td data-label="Outages">{line.outages}</td>
+                  <td data-label="Observed">{formatDuration(line.observedSeconds)}</td>
                 </tr>
               ))}
             </tbody>

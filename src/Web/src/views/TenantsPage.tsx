@@ -85,8 +85,8 @@ export default function TenantsPage() {
             {tenants.data.items.map((row) => (
               <tr key={row.id} data-tenant-id={row.id}>
                 <td>{row.name}</td>
-                <td>{row.second || '—'}</td>
-                <td>{row.isActive ? 'yes' : 'no'}</td>
+                <td data-label={fields.secondLabel}>{row.second || '—'}</td>
+                <td data-label="Active">{row.isActive ? 'yes' : 'no'}</td>
                 <td>
                   {confirming === row.id ? (
                     <>

@@ -89,9 +89,9 @@ export default function UsersPage() {
               <tr key={user.id} data-user-id={user.id}>
                 <td>{user.displayName}</td>
                 <td>{user.email}</td>
-                <td>{user.role}</td>
-                <td>{user.plan}</td>
-                <td>{user.isActive ? 'yes' : 'no'}</td>
+                <td data-label="Role">{user.role}</td>
+                <td data-label="Plan">{user.plan}</td>
+                <td data-label="Active">{user.isActive ? 'yes' : 'no'}</td>
                 {mayWrite ? (
                   <td>
                     {user.id !== me?.id ? (

@@ -22,6 +22,13 @@ describe('summarise', () => {
     expect(summarise(JSON.stringify({ deleted: { name: 'North' } }))).toEqual({ kind: 'deleted', lines: [{ field: 'name', before: 'North' }] });
   });
 
+  it('reads a nested object as its set entries, leaving out the empty ones', () => {
+    expect(summarise(JSON.stringify({ filter: { from: null, resourceType: 'node', limit: 25 }, cursor: null }))).toEqual({
+      kind: 'details',
+      lines: [{ field: 'filter', after: 'resourceType=node, limit=25' }, { field: 'cursor', after: '' }],
+    });
+  });
+
   it('keeps what it cannot read as it is', () => {
     expect(summarise('not json')).toEqual({ kind: 'details', lines: [{ field: 'metadata', after: 'not json' }] });
     expect(summarise(JSON.stringify({ reason: 'invalid_credentials' }))).toEqual({ kind: 'details', lines: [{ field: 'reason', after: 'invalid_credentials' }] });

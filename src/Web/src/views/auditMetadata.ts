@@ -49,10 +49,18 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** A JSON value as text: strings as they are, nothing as empty, the rest as compact JSON. */
+/** A JSON value as text: strings as they are, nothing as empty, an object as its set entries, the rest as compact JSON. */
 function text(value: unknown): string {
   if (value === null || value === undefined) return '';
-  return typeof value === 'string' ? value : JSON.stringify(value);
+  if (typeof value === 'string') return value;
+  if (isRecord(value)) {
+    return Object.entries(value)
+      .filter(([, v]) => v !== null && v !== undefined)
+      .map(([k, v]) => `${k}=${text(v)}`)
+      .join(', ');
+  }
+
+  return JSON.stringify(value);
 }
 
 /** The filter form's values, checked as the API will check them, so the message can stand on its field before any request. */

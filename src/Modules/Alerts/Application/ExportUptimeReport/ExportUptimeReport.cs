@@ -1,4 +1,5 @@
 using EvaraTech.Application.Queries;
+using EvaraTech.Infrastructure.Http;
 using EvaraTech.Modules.Alerts.Application.GetUptimeReport;
 using EvaraTech.Modules.Nodes.Contracts;
 
@@ -8,8 +9,25 @@ namespace EvaraTech.Modules.Alerts.Application.ExportUptimeReport;
 [RequiresPermission(Permissions.NodesRead)]
 public sealed record ExportUptimeReportQuery(string? From, string? To) : IQuery<UptimeReportExport>;
 
-/// <summary>The period the report covers and its lines.</summary>
-public sealed record UptimeReportExport(TimeRange Period, IReadOnlyList<UptimeReportLine> Lines);
+/// <summary>The period the report covers and its lines, as RFC 4180 CSV (invariant culture, UTC ISO 8601 times, CRLF).</summary>
+public sealed record UptimeReportExport(TimeRange Period, IReadOnlyList<UptimeReportLine> Lines)
+{
+    public string FileName => $"uptime-{Period.From.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}-{Period.To.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}.csv";
+
+    public async Task WriteAsync(Stream body, CancellationToken cancellationToken)
+    {
+        await using var writer = Csv.Writer(body);
+        await writer.WriteLineAsync("node_id,node_key,label,from,to,observed_seconds,downtime_seconds,uptime_percent,outages");
+        foreach (var line in Lines)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            await writer.WriteLineAsync(string.Join(',',
+                Csv.Field(line.NodeId), Csv.Text(line.NodeKey), Csv.Text(line.Label), Csv.Timestamp(Period.From), Csv.Timestamp(Period.To),
+                Csv.Field(line.ObservedSeconds), Csv.Field(line.DowntimeSeconds), line.UptimePercent is { } percent ? Csv.Field(percent) : "",
+                Csv.Field(line.Outages)));
+        }
+    }
+}
 
 public sealed class ExportUptimeReportValidator : AbstractValidator<ExportUptimeReportQuery>
 {

@@ -55,7 +55,7 @@ public sealed class TelemetryExport(
 
     public async Task WriteAsync(Stream body, CancellationToken cancellationToken)
     {
-        await using var writer = new StreamWriter(body, new UTF8Encoding(false), bufferSize: 16 * 1024, leaveOpen: true) { NewLine = "\r\n" };
+        await using var writer = Csv.Writer(body);
         var header = table.Metrics.Select(m => m.Name).Prepend("timestamp");
         await writer.WriteLineAsync(string.Join(',', (archivedWeeks.Count > 0 ? header.Append("archived") : header).Select(Csv.Field)));
         var line = new StringBuilder();
