@@ -49,7 +49,7 @@ public static class InfrastructureRegistration
         var health = services.AddHealthChecks()
             .AddCheck<PostgresHealthCheck>("postgres", HealthStatus.Unhealthy, [ReadyTag]);
 
-        services.AddHybridCache();
+        services.AddHybridCache().AddSerializerFactory<ReadCacheSerializerFactory>();
         services.AddSingleton<ReadCache>();
         services.AddScoped<CacheUsage>();
         if (ConnectionStrings.Redis(configuration) is { } redis)

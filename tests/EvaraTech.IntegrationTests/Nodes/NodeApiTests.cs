@@ -63,6 +63,23 @@ public sealed class NodeApiTests : TenantWorldTest
     }
 
     [Test]
+    public async Task Reading_a_node_answers_its_config_the_first_time_and_from_the_read_cache()
+    {
+        var (id, _) = await CreateTankAsync("tank-cached");
+        using var client = ClientWith(Tokens.For(World.DistributorUser1));
+
+        var first = (await (await client.GetAsync($"/api/v1/nodes/{id}")).ReadEnvelopeAsync(HttpStatusCode.OK)).GetProperty("data");
+        var cached = (await (await client.GetAsync($"/api/v1/nodes/{id}")).ReadEnvelopeAsync(HttpStatusCode.OK)).GetProperty("data");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(first.GetProperty("config").GetProperty("maxDepthCm").GetDouble(), Is.EqualTo(300));
+            Assert.That(cached.GetProperty("config").GetProperty("maxDepthCm").GetDouble(), Is.EqualTo(300));
+            Assert.That(cached.GetProperty("config").GetProperty("sensorOffsetCm").GetDouble(), Is.EqualTo(10));
+        });
+    }
+
+    [Test]
     public async Task A_distributor_cannot_create_a_node_for_another_distributors_community()
     {
         using var client = ClientWith(Tokens.For(World.DistributorUser1));

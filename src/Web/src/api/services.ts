@@ -243,3 +243,73 @@ export const updateUser = (id: string, version: number, input: UserInput) =>
 export const fetchUserVersion = (id: string) => fetchUser(id).then((u) => u.version);
 
 export const fetchCustomerChoices = () => unwrap(api.GET('/api/v1/customers', { params: { query: { limit: 100, sort: 'name' } } }));
+
+export type NodeDetails = Schemas['NodeDetails'];
+export type NodeCategory = NonNullable<Schemas['NodeCategory']>;
+export type TenantType = NonNullable<Schemas['TenantType']>;
+export type DeviceConfigInput = Schemas['DeviceConfigInput'];
+
+/** A node's owner as the API names it: the tenant level and that tenant's id. */
+export interface NodeOwner {
+  tenantType: TenantType;
+  id: string;
+}
+
+/** What a node form sends, already checked and converted (see nodeForm.ts). */
+export interface NodeInput {
+  nodeKey: string;
+  label: string;
+  category: NodeCategory;
+  owner: NodeOwner | null;
+  lat: number | null;
+  lng: number | null;
+  locationName: string | null;
+  capacityLitres: number | null;
+  config: DeviceConfigInput;
+}
+
+const ownerFields = (owner: NodeOwner) => ({
+  tenantType: owner.tenantType,
+  distributorId: owner.tenantType === 'Distributor' ? owner.id : null,
+  communityId: owner.tenantType === 'Community' ? owner.id : null,
+  customerId: owner.tenantType === 'Customer' ? owner.id : null,
+});
+
+/** The node API's writes, one service method per call; edits, moves and deletes at the node version read (If-Match). */
+export const nodeApi = {
+  categories: () => unwrap(api.GET('/api/v1/reference/categories')),
+  create: (input: NodeInput) =>
+    unwrap(api.POST('/api/v1/nodes', {
+      body: {
+        nodeKey: input.nodeKey, label: input.label, category: input.category, analyticsType: null, ...ownerFields(input.owner!),
+        lat: input.lat, lng: input.lng, locationName: input.locationName, capacityLitres: input.capacityLitres, config: input.config,
+      },
+    })),
+  update: (id: string, version: number, input: NodeInput) =>
+    unwrap(api.PUT('/api/v1/nodes/{id}', {
+      params: { path: { id } },
+      headers: ifMatch(version),
+      body: { label: input.label, category: input.category, lat: input.lat, lng: input.lng, locationName: input.locationName, capacityLitres: input.capacityLitres, config: input.config },
+    })),
+  move: (id: string, version: number, owner: NodeOwner) =>
+    unwrap(api.POST('/api/v1/nodes/{id}/move', { params: { path: { id } }, headers: ifMatch(version), body: ownerFields(owner) })),
+  remove: (id: string, version: number) => unwrap(api.DELETE('/api/v1/nodes/{id}', { params: { path: { id } }, headers: ifMatch(version) })),
+  maintenance: (id: string, enabled: boolean) => unwrap(api.PUT('/api/v1/nodes/{id}/maintenance', { params: { path: { id } }, body: { enabled } })),
+  tag: (id: string, name: string, value: string) => unwrap(api.POST('/api/v1/nodes/{id}/tags', { params: { path: { id } }, body: { name, value } })),
+  untag: (id: string, name: string, value: string) => unwrap(api.DELETE('/api/v1/nodes/{id}/tags', { params: { path: { id }, query: { name, value } } })),
+  firmware: (id: string, body: Schemas['FirmwareBody']) => unwrap(api.PUT('/api/v1/nodes/{id}/firmware', { params: { path: { id } }, body })),
+};
+
+export type BatchResult = Schemas['BatchResult'];
+export type BatchOperation = Schemas['BatchOperation'];
+
+/**
+ * Sends node operations through the batch route and answers its per-item result either way: a batch that stored
+ * what it could (200), or an all-or-nothing batch rolled back by a failed item (422, the same result beside its errors).
+ */
+export async function sendNodeBatch(atomic: boolean, operations: BatchOperation[]): Promise<BatchResult> {
+  const { data, error, response } = await api.POST('/api/v1/nodes/batch', { body: { atomic, operations } });
+  const result = (response.ok ? data?.data : (error as { data?: BatchResult | null } | undefined)?.data) ?? null;
+  if (result) return result;
+  return unwrap(Promise.resolve({ data, error, response }));
+}

@@ -26,3 +26,21 @@ export function Problem({ form, name, problems }: { form: string; name: string; 
     </span>
   ) : null;
 }
+
+/** A labelled text input with its problem under it, named as the API names the field. */
+export function TextField({ form, name, label, problems, defaultValue, decimal = false }: {
+  form: string;
+  name: string;
+  label: string;
+  problems: Record<string, string>;
+  defaultValue?: string | null | undefined;
+  decimal?: boolean;
+}) {
+  return (
+    <div className="field">
+      <label htmlFor={`${form}-${name}`}>{label}</label>
+      <input name={name} inputMode={decimal ? 'decimal' : undefined} defaultValue={defaultValue ?? ''} {...problemProps(form, name, problems)} />
+      <Problem form={form} name={name} problems={problems} />
+    </div>
+  );
+}

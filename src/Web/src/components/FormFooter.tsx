@@ -6,11 +6,13 @@ export function isVersionConflict(error: unknown): boolean {
 }
 
 /**
- * The end of an edit form: what the save answered that no field shows (someone saved first: said so, with a reload of
- * their version that keeps the input; any other refusal: its message), then Save and Cancel.
+ * The end of an edit form: what the save answered that no field shows (someone saved first: said so, with what they
+ * changed where the form knows it and a reload of their version that keeps the input; any other refusal: its message), then Save and Cancel.
  */
-export function FormFooter({ what, error, pending, reloaded, onReload, onCancel }: {
+export function FormFooter({ what, error, pending, reloaded, onReload, onCancel, changes = [] }: {
   what: string;
+  /** What they changed, one line per field, once known. */
+  changes?: string[];
   error: unknown;
   pending: boolean;
   reloaded: boolean;
@@ -23,6 +25,13 @@ export function FormFooter({ what, error, pending, reloaded, onReload, onCancel 
       {isVersionConflict(error) ? (
         <div role="alert" className="error-text">
           <p>Someone changed this {what} after you opened it. Your input is still here.</p>
+          {changes.length > 0 ? (
+            <ul aria-label="What they changed">
+              {changes.map((change) => (
+                <li key={change}>{change}</li>
+              ))}
+            </ul>
+          ) : null}
           <button type="button" onClick={onReload}>
             Load their version and keep my input
           </button>

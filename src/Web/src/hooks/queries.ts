@@ -26,6 +26,10 @@ import {
   type TenantInput,
   type TenantKind,
   resolveAlert,
+  nodeApi,
+  sendNodeBatch,
+  type BatchOperation,
+  type NodeInput,
 } from '../api/services';
 
 /** Server state, one hook per read: components render what these return and never fetch on their own. */
@@ -194,5 +198,47 @@ export function useUserSave() {
       await (id ? updateUser(id, version, input) : createUser(input));
     },
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['users'] }),
+  });
+}
+
+/** Categories and the analytics type each is read as: reference data, read once. */
+export const useCategories = () => useQuery({ queryKey: ['reference', 'categories'], staleTime: Infinity, queryFn: nodeApi.categories });
+
+/** The node as it is now, read when a save met someone else's version (to say what they changed). */
+export const useTheirNode = (id: string, enabled: boolean) =>
+  useQuery({ queryKey: ['node', id, 'theirs'], enabled, staleTime: 0, gcTime: 0, queryFn: () => fetchNode(id) });
+
+function invalidateNodes(queryClient: ReturnType<typeof useQueryClient>, id?: string) {
+  if (id) void queryClient.invalidateQueries({ queryKey: queryKeys.node(id) });
+  void queryClient.invalidateQueries({ queryKey: ['nodes'] });
+  void queryClient.invalidateQueries({ queryKey: queryKeys.map });
+  void queryClient.invalidateQueries({ queryKey: queryKeys.dashboard });
+}
+
+/** Creates (no id) or edits a node at the version read; answers the stored node. */
+export function useNodeSave() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, version, input }: { id: string | null; version: number; input: NodeInput }) =>
+      id ? nodeApi.update(id, version, input) : nodeApi.create(input),
+    onSuccess: (saved) => invalidateNodes(queryClient, saved.node.id),
+  });
+}
+
+/**
+ * One of a node's management calls (move, maintenance, tags, firmware, delete) through the node API; the node and
+ * every node list are read again after it, whether it worked or not.
+ */
+export function useNodeChange<T>(id: string, call: (input: T) => Promise<unknown>) {
+  const queryClient = useQueryClient();
+  return useMutation({ mutationFn: call, onSettled: () => invalidateNodes(queryClient, id) });
+}
+
+/** Sends an import's node operations through the batch route; the node lists are read again after. */
+export function useNodeImport() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ atomic, operations }: { atomic: boolean; operations: BatchOperation[] }) => sendNodeBatch(atomic, operations),
+    onSettled: () => invalidateNodes(queryClient),
   });
 }

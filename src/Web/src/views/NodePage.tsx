@@ -7,6 +7,7 @@ import { ErrorState, formatTime, Loading, StatusBadge } from '../components/Stat
 import { useLatestReading, useNode, useNodeHealth, useSeries, useUptime } from '../hooks/queries';
 import { local } from './params';
 import { Presets, rangeFrom, Resolutions } from './range';
+import { NodeManage } from './NodeManage';
 
 /** One node: its state, health and latest values, a chart of the chosen range and metric, uptime, CSV export. */
 export default function NodePage() {
@@ -33,6 +34,7 @@ export default function NodePage() {
         <LatestCard id={id} />
       </div>
       <SeriesPanel id={id} />
+      <NodeManage details={node.data} />
     </section>
   );
 }

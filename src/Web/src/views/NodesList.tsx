@@ -1,9 +1,12 @@
-import { Link } from 'react-router-dom';
+import { useState } from 'react';
+import { Link, useNavigate } from 'react-router-dom';
 import { Empty, ErrorState, formatTime, Loading, StatusBadge } from '../components/States';
 import { useAuth } from '../auth/AuthContext';
 import { useCommunities, useNodes, type NodeFilters } from '../hooks/queries';
 import { ParamChecks } from '../components/ParamChecks';
 import { useUrlFilters } from './params';
+import { NodeForm } from './NodeForm';
+import { NodeImport } from './NodeImport';
 
 const Statuses = ['Online', 'Offline', 'Alert', 'Maintenance', 'Provisioning'];
 const Categories = ['OHT', 'Sump', 'Borewell', 'FlowMeter'];
@@ -28,11 +31,24 @@ export default function NodesList() {
   const nodes = useNodes(filters);
   const { can } = useAuth();
   const communities = useCommunities(can('tenants:read'));
-
+  const navigate = useNavigate();
+  const [adding, setAdding] = useState<'one' | 'csv' | null>(null);
 
   return (
     <section aria-labelledby="nodes-title">
       <h1 id="nodes-title">Nodes</h1>
+      {can('nodes:write') ? (
+        <div className="toolbar">
+          <button type="button" onClick={() => setAdding('one')}>
+            New node
+          </button>
+          <button type="button" onClick={() => setAdding('csv')}>
+            Import CSV
+          </button>
+        </div>
+      ) : null}
+      {adding === 'one' ? <NodeForm details={null} onDone={(saved) => (saved ? navigate(`/nodes/${saved.node.id}`) : setAdding(null))} /> : null}
+      {adding === 'csv' ? <NodeImport onDone={() => setAdding(null)} /> : null}
       <form className="filters" role="search" onSubmit={(e) => e.preventDefault()}>
         <label>
           Search

@@ -161,7 +161,7 @@ export function TenantForm({ kind, row, onDone }: { kind: TenantKind; row: Tenan
 
   const parentChoices = kind === 'communities' ? (superadmin ? (distributors.data ?? []) : []) : kind === 'customers' ? (communities.data ?? []) : [];
   return (
-    <form className="panel tenant-form" onSubmit={submit} noValidate aria-label={row ? `Edit ${row.name}` : `New ${fields.one}`}>
+    <form className="panel edit-form" onSubmit={submit} noValidate aria-label={row ? `Edit ${row.name}` : `New ${fields.one}`}>
       <h2>{row ? `Edit ${row.name}` : `New ${fields.one}`}</h2>
       {!row && fields.parent && parentChoices.length > 0 ? (
         <div className="field">

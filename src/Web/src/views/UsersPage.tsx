@@ -157,7 +157,7 @@ export function UserForm({ user, onDone }: { user: User | null; onDone: () => vo
   const field = (name: string) => ({ name, ...problemProps('user', name, shown) });
   const problem = (name: string) => <Problem form="user" name={name} problems={shown} />;
   return (
-    <form className="panel tenant-form" onSubmit={submit} noValidate aria-label={user ? `Edit ${user.email}` : 'New user'}>
+    <form className="panel edit-form" onSubmit={submit} noValidate aria-label={user ? `Edit ${user.email}` : 'New user'}>
       <h2>{user ? `Edit ${user.email}` : 'New user'}</h2>
       {!user ? (
         <div className="field">
