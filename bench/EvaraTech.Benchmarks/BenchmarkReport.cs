@@ -28,7 +28,7 @@ public static class BenchmarkReport
         Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_EVARATECH_API", AppContext.BaseDirectory);
         IReadOnlyList<ReportLine> report = args switch
         {
-            ["alerts"] => [.. Latencies([await AlertEvaluation.MeasureAsync(), .. await AlertLatency.MeasureAsync(Host)])],
+            ["alerts"] => [.. Latencies([await AlertEvaluation.MeasureAsync(), .. await AlertLatency.MeasureAsync(Host), await AlertBacktest.MeasureAsync(Host)])],
             ["realtime"] => [.. Latencies(await RealtimeLatency.MeasureAsync(Host))],
             ["ingestion"] => await IngestionThroughput.MeasureAsync(Host),
             ["archive"] => await ArchiveThroughput.MeasureAsync(Host),
@@ -67,6 +67,7 @@ public static class BenchmarkReport
 
         figures.Add(await AlertEvaluation.MeasureAsync());
         figures.AddRange(await AlertLatency.MeasureAsync(Host));
+        figures.Add(await AlertBacktest.MeasureAsync(Host));
         figures.AddRange(await RealtimeLatency.MeasureAsync(Host));
         figures.AddRange(await EventPayloadCost.MeasureAsync(Host));
         return [.. Latencies(figures), .. await IngestionThroughput.MeasureAsync(Host), .. await ArchiveThroughput.MeasureAsync(Host), .. await MqttThroughput.MeasureAsync(Host),

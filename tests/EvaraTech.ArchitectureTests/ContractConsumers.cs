@@ -52,6 +52,7 @@ internal static class ContractConsumers
         [typeof(ITelemetryBatchReader)] = [Alerts, Realtime],
         [typeof(IOpenAlertCounts)] = [Alerts],
         [typeof(StoredReading)] = [Alerts, Realtime],
+        [typeof(TimedValue)] = [Alerts],
         [typeof(TelemetryBatchRecorded)] = [Alerts, Realtime],
 
         // Alerts: an alert's life, for the dashboard and live views.

@@ -8,6 +8,8 @@ using EvaraTech.Modules.Alerts.Contracts;
 using EvaraTech.Modules.Alerts.Endpoints;
 using EvaraTech.Modules.Alerts.Notifications;
 using EvaraTech.Modules.Alerts.Persistence;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Routing;
 
 namespace EvaraTech.Modules.Alerts;
@@ -53,6 +55,13 @@ public static class AlertsModule
         services.AddSingleton<NotificationSender>();
         services.AddTransient<NotificationDelivery>();
         services.AddRecurringJob<NotificationRepeats>();
+
+        // A backtest reads up to a month of raw readings per node: a few a minute per user, beyond that 429.
+        var backtestsPerMinute = configuration.GetValue("Alerts:BacktestsPerUserPerMinute", 10);
+        services.Configure<RateLimiterOptions>(limiter => limiter.AddPolicy(AlertEndpoints.BacktestRateLimit, context =>
+            RateLimitPartition.GetFixedWindowLimiter(
+                context.RequestServices.GetRequiredService<ICurrentUser>().UserId?.ToString() ?? context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = backtestsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 })));
         return services;
     }
 

@@ -2,6 +2,7 @@ using EvaraTech.Infrastructure.Http;
 using EvaraTech.Modules.Alerts.Application;
 using EvaraTech.Modules.Alerts.Application.AcknowledgeAlert;
 using EvaraTech.Modules.Alerts.Application.AlertStats;
+using EvaraTech.Modules.Alerts.Application.BacktestAlertRule;
 using EvaraTech.Modules.Alerts.Application.CreateAlertRule;
 using EvaraTech.Modules.Alerts.Application.DeleteAlertRule;
 using EvaraTech.Modules.Alerts.Application.GetAlertRule;
@@ -20,9 +21,20 @@ namespace EvaraTech.Modules.Alerts.Endpoints;
 /// <summary>Alert rules (versioned: ETag, If-Match on change) and alerts. Each route binds, sends one message and shapes the envelope.</summary>
 internal static class AlertEndpoints
 {
+    public const string BacktestRateLimit = "backtest";
+
     public static void MapAlertEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var rules = endpoints.MapGroup("/alert-rules").WithTags("Alert rules");
+
+        rules.MapPost("/backtest", async (AlertRuleInput body, ISender sender, HttpContext context, CancellationToken ct, int? days = null) =>
+                ApiResults.Ok(context, await sender.Send(new BacktestAlertRuleQuery(body, days), ct)))
+            .RequireRateLimiting(BacktestRateLimit)
+            .WithSummary("Backtest a rule over stored history")
+            .WithDescription("Answers the alerts the rule (as it would be created or replaced) would have raised over the last `days` days (1 to 30, "
+                + "default 7) of its nodes' raw readings, evaluated with the live evaluation's code and cooldown. Nothing is stored. "
+                + "Limited per user per minute (429 beyond).")
+            .Returns<BacktestResult>();
 
         rules.MapGet("/", async (ISender sender, HttpContext context, CancellationToken ct, int page = 1, int limit = PageRequest.DefaultLimit,
                 [FromQuery(Name = "node_id")] Guid? nodeId = null, string? search = null, string? sort = null) =>

@@ -17,4 +17,14 @@ public interface ITelemetryBatchReader
 
     /// <returns>the node's readings of <paramref name="telemetryType"/> (tank, flow, deep) in [from, to], in time order</returns>
     Task<IReadOnlyList<StoredReading>> ReadAsync(Guid nodeId, string telemetryType, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
+
+    /// <returns>
+    /// one metric's raw readings of a node of <paramref name="analyticsType"/> in [from, to], in time order, read from that
+    /// metric's column alone (a pump running reads 1, stopped 0); none for a metric the type does not have
+    /// </returns>
+    Task<IReadOnlyList<TimedValue>> ReadMetricAsync(Guid nodeId, string analyticsType, string metric, DateTimeOffset from, DateTimeOffset to,
+        CancellationToken cancellationToken);
 }
+
+/// <summary>One metric's value at one time.</summary>
+public readonly record struct TimedValue(DateTimeOffset At, double Value);

@@ -41,6 +41,26 @@ public sealed class TelemetryBatchReader(DbSession db) : ITelemetryBatchReader
         return [.. rows.Select(r => new StoredReading(new DateTimeOffset(DateTime.SpecifyKind(r.At, DateTimeKind.Utc)), Numbers(r.Values)))];
     }
 
+    public async Task<IReadOnlyList<TimedValue>> ReadMetricAsync(
+        Guid nodeId, string analyticsType, string metric, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        // Table and column come from the module's own lists, never from the caller's text.
+        if (TelemetryTable.ForAnalyticsType(analyticsType) is not { } table || table.Metric(metric) is not { } known)
+        {
+            return [];
+        }
+
+        var value = known.Name == "pump_status" ? "CASE pump_status WHEN 'running' THEN 1.0 ELSE 0.0 END" : $"{known.Name}::float8";
+        var connection = await db.ConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(DateTime At, double Value)>(new CommandDefinition($"""
+            SELECT "timestamp", {value}
+            FROM {table.RawTable}
+            WHERE node_id = @NodeId AND "timestamp" BETWEEN @From AND @To AND {known.Name} IS NOT NULL
+            ORDER BY "timestamp"
+            """, new { NodeId = nodeId, From = from, To = to }, db.Transaction, cancellationToken: cancellationToken));
+        return [.. rows.Select(r => new TimedValue(new DateTimeOffset(DateTime.SpecifyKind(r.At, DateTimeKind.Utc)), r.Value))];
+    }
+
     /// <summary>The numeric metrics; a pump's status counts as running 1, otherwise 0, so rules can watch it.</summary>
     private static Dictionary<string, double> Numbers(string json)
     {
