@@ -794,3 +794,67 @@ test('a CSV import of 50 nodes with two bad rows creates 48 and names each bad r
   });
   expect(removed.status(), await removed.text()).toBe(200);
 });
+
+test('a distributor writes a rule, backtests it over stored history, saves it, and the alert it raises arrives in the alerts view; a customer is not allowed', async ({ page, request }) => {
+  const token = await tokenOf(request, Users.distributor);
+  const [, node] = await apiGet<NodeRow[]>(request, token, '/api/v1/nodes?limit=2&sort=label&category=OHT');
+  const name = `E2E rule ${Date.now()}`;
+  await signIn(page, Users.distributor, '/rules');
+  await page.getByRole('button', { name: 'New rule' }).click();
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByLabel('Name', { exact: true })).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByText('Choose the node it watches.')).toBeVisible();
+
+  await page.getByLabel('Name', { exact: true }).fill(name);
+  await page.getByLabel('Node', { exact: true }).selectOption({ label: node!.label });
+  await page.getByLabel('Metric', { exact: true }).selectOption('water_level_cm');
+  await page.getByLabel('Operator', { exact: true }).selectOption('>');
+  await page.getByLabel('Threshold', { exact: true }).fill('0');
+  await page.getByLabel('Holds for (min)', { exact: true }).fill('0');
+  await page.getByLabel('Cooldown (min)', { exact: true }).fill('0');
+  await page.getByRole('button', { name: 'Backtest' }).click();
+  const expected = await request.post('/api/v1/alert-rules/backtest?days=7', {
+    headers: { Authorization: `Bearer ${token}` },
+    data: { name, nodeId: node!.id, metric: 'water_level_cm', operator: '>', threshold: 0, durationSeconds: 0, severity: 'warning', cooldownMinutes: 0 },
+  });
+  const raised = (await expected.json()).data.raised as number;
+  expect(raised).toBeGreaterThan(0);
+  await expect(page.getByTestId('backtest-result')).toContainText(`This rule would have raised ${raised} alert`);
+  await expect(page.getByTestId('backtest-result').locator('rect.mark')).toHaveCount(raised);
+  await expectAccessible(page, 'rule backtest');
+  await capture(page, 'distributor', 'rule-backtest');
+  expect(await apiGet<unknown[]>(request, token, `/api/v1/alert-rules?search=${encodeURIComponent(name)}`)).toEqual([]);
+
+  await page.getByRole('button', { name: 'Save' }).click();
+  const row = page.getByTestId('rules-table').getByRole('row').filter({ hasText: name });
+  await expect(row).toContainText('water_level_cm > 0');
+  const [rule] = await apiGet<{ id: string; isEnabled: boolean }[]>(request, token, `/api/v1/alert-rules?search=${encodeURIComponent(name)}`);
+
+  // The saved rule raises a live alert from the next reading, and the alerts view shows it.
+  const key = await issueWriteKey(request, token, node!.id);
+  await request.get(`/update?api_key=${key}&field1=150&created_at=${encodeURIComponent(new Date().toISOString())}`);
+  let alertId = '';
+  await expect
+    .poll(async () => {
+      alertId = (await apiGet<{ id: string; ruleId: string }[]>(request, token, `/api/v1/alerts?node_id=${node!.id}&limit=100`)).find((a) => a.ruleId === rule!.id)?.id ?? '';
+      return alertId;
+    }, { timeout: 15_000 })
+    .not.toBe('');
+  await signIn(page, Users.distributor, `/alerts?node_id=${node!.id}`);
+  await expect(page.locator(`[data-alert-id="${alertId}"]`)).toBeVisible();
+
+  // Switched off, then deleted, from the list.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Rules' }).click();
+  await page.getByRole('button', { name: `Disable ${name}` }).click();
+  await expect(page.getByRole('button', { name: `Enable ${name}` })).toBeVisible();
+  expect((await apiGet<{ isEnabled: boolean }>(request, token, `/api/v1/alert-rules/${rule!.id}`)).isEnabled).toBe(false);
+  await page.getByRole('button', { name: `Delete ${name}` }).click();
+  await page.getByRole('button', { name: 'Yes, delete' }).click();
+  await expect(page.getByTestId('rules-table').getByRole('row').filter({ hasText: name })).toHaveCount(0);
+  expect((await request.get(`/api/v1/alert-rules/${rule!.id}`, { headers: { Authorization: `Bearer ${token}` } })).status()).toBe(404);
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signIn(page, Users.customer, '/rules');
+  await expect(page.getByRole('heading', { name: 'Not allowed' })).toBeVisible();
+  await expect(nav(page, 'Rules')).toHaveCount(0);
+});

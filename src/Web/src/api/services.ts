@@ -313,3 +313,26 @@ export async function sendNodeBatch(atomic: boolean, operations: BatchOperation[
   if (result) return result;
   return unwrap(Promise.resolve({ data, error, response }));
 }
+
+export type AlertRule = Schemas['AlertRuleDto'];
+export type AlertRuleInput = Schemas['AlertRuleInput'];
+export type BacktestResult = Schemas['BacktestResult'];
+
+export const fetchAlertRules = (page: number) =>
+  unwrapPage(api.GET('/api/v1/alert-rules', { params: { query: { page, limit: 25, sort: 'name' } } }));
+
+/** Alert rules' writes, at the version read (If-Match) for replace and delete. */
+export const alertRuleApi = {
+  create: (input: AlertRuleInput) => unwrap(api.POST('/api/v1/alert-rules', { body: input })),
+  update: (id: string, version: number, input: AlertRuleInput) =>
+    unwrap(api.PUT('/api/v1/alert-rules/{id}', { params: { path: { id } }, headers: ifMatch(version), body: input })),
+  remove: (id: string, version: number) => unwrap(api.DELETE('/api/v1/alert-rules/{id}', { params: { path: { id } }, headers: ifMatch(version) })),
+  version: (id: string) => unwrap(api.GET('/api/v1/alert-rules/{id}', { params: { path: { id } } })).then((r) => r.version),
+  backtest: (input: AlertRuleInput, days: number) => unwrap(api.POST('/api/v1/alert-rules/backtest', { params: { query: { days } }, body: input })),
+};
+
+export const fetchDeviceTypes = () => unwrap(api.GET('/api/v1/reference/device-types'));
+
+/** The nodes a rule may target (the first 100 by label), with the type that says which metrics they report. */
+export const fetchNodeChoices = () =>
+  unwrap(api.GET('/api/v1/nodes', { params: { query: { limit: 100, sort: 'label', fields: 'id,label,analyticsType' } } }));

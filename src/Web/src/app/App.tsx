@@ -16,6 +16,7 @@ const AuditPage = lazy(() => import('../views/AuditPage'));
 const ReportsPage = lazy(() => import('../views/ReportsPage'));
 const TenantsPage = lazy(() => import('../views/TenantsPage'));
 const UsersPage = lazy(() => import('../views/UsersPage'));
+const RulesPage = lazy(() => import('../views/RulesPage'));
 const NotFound = lazy(() => import('../views/NotFound'));
 
 export function App() {
@@ -42,6 +43,7 @@ export function App() {
           <Route path="/nodes" element={<NodesList />} />
           <Route path="/nodes/:id" element={<NodePage />} />
           <Route path="/alerts" element={<AlertsPage />} />
+          <Route path="/rules" element={<RulesPage />} />
           <Route path="/reports" element={<ReportsPage />} />
           <Route path="/tenants" element={<TenantsPage />} />
           <Route path="/users" element={<UsersPage />} />

@@ -5,8 +5,18 @@ export interface ChartPoint {
   v: number;
 }
 
-/** Draws the points as one SVG path (a few thousand points stay one DOM node); gaps in the data stay gaps. */
-export function LineChart({ points, label, unit }: { points: ChartPoint[]; label: string; unit?: string | undefined }) {
+/** A span of time marked on the chart (an alert from raised to resolved; `to` null: still open). */
+export interface ChartMark {
+  from: number;
+  to: number | null;
+  label: string;
+}
+
+/**
+ * Draws the points as one SVG path (a few thousand points stay one DOM node); gaps in the data stay gaps. Marks are
+ * shaded behind the line, each with its label as a tooltip.
+ */
+export function LineChart({ points, label, unit, marks = [] }: { points: ChartPoint[]; label: string; unit?: string | undefined; marks?: ChartMark[] }) {
   const width = 800;
   const height = 220;
   const pad = 36;
@@ -25,6 +35,18 @@ export function LineChart({ points, label, unit }: { points: ChartPoint[]; label
         <text x={4} y={height - pad} className="tick">{fmt(min)}</text>
         <text x={pad} y={height - 8} className="tick">{new Date(points[0]!.t).toLocaleString()}</text>
         <text x={width - pad} y={height - 8} className="tick" textAnchor="end">{new Date(points[points.length - 1]!.t).toLocaleString()}</text>
+        {marks.length > 0 ? (
+          <g aria-label={`${marks.length} marked`}>
+            {marks.map((mark) => {
+              const [x1, x2] = markSpan(points, mark, width, pad);
+              return (
+                <rect key={`${mark.from}-${mark.label}`} className="mark" x={x1.toFixed(1)} y={pad} width={Math.max(x2 - x1, 2).toFixed(1)} height={height - 2 * pad}>
+                  <title>{mark.label}</title>
+                </rect>
+              );
+            })}
+          </g>
+        ) : null}
         <path d={path} className="line" />
       </svg>
       <figcaption>
@@ -37,6 +59,14 @@ export function LineChart({ points, label, unit }: { points: ChartPoint[]; label
 
 function fmt(value: number): string {
   return Math.abs(value) >= 100 ? value.toFixed(0) : value.toFixed(2);
+}
+
+/** A mark's left and right edge in the box, clamped to the points' time range. */
+export function markSpan(points: ChartPoint[], mark: ChartMark, width: number, pad: number): [number, number] {
+  const tMin = points[0]?.t ?? 0;
+  const tMax = points[points.length - 1]?.t ?? 0;
+  const x = (t: number) => pad + ((Math.min(Math.max(t, tMin), tMax) - tMin) / (tMax - tMin || 1)) * (width - 2 * pad);
+  return [x(mark.from), x(mark.to ?? tMax)];
 }
 
 /** Scales the points into the box, breaking the line where consecutive points are far apart in time. */

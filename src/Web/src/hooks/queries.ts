@@ -30,6 +30,11 @@ import {
   sendNodeBatch,
   type BatchOperation,
   type NodeInput,
+  alertRuleApi,
+  fetchAlertRules,
+  fetchDeviceTypes,
+  fetchNodeChoices,
+  type AlertRuleInput,
 } from '../api/services';
 
 /** Server state, one hook per read: components render what these return and never fetch on their own. */
@@ -242,3 +247,33 @@ export function useNodeImport() {
     onSettled: () => invalidateNodes(queryClient),
   });
 }
+
+export const useAlertRules = (page: number, enabled: boolean) =>
+  useQuery({ queryKey: ['alert-rules', page], enabled, placeholderData: keepPreviousData, queryFn: () => fetchAlertRules(page) });
+
+/** The analytics types and the fields each reports (reference data, read once): the metrics a rule may watch. */
+export const useDeviceTypes = () => useQuery({ queryKey: ['reference', 'device-types'], staleTime: Infinity, queryFn: fetchDeviceTypes });
+
+export const useNodeChoices = () => useQuery({ queryKey: ['nodes', 'choices'], staleTime: 60_000, queryFn: fetchNodeChoices });
+
+/** Creates (no id) or replaces a rule at the version read; the rule list is read again after. */
+export function useRuleSave() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, version, input }: { id: string | null; version: number; input: AlertRuleInput }) =>
+      id ? alertRuleApi.update(id, version, input) : alertRuleApi.create(input),
+    onSettled: () => void queryClient.invalidateQueries({ queryKey: ['alert-rules'] }),
+  });
+}
+
+export function useRuleDelete() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, version }: { id: string; version: number }) => alertRuleApi.remove(id, version),
+    onSettled: () => void queryClient.invalidateQueries({ queryKey: ['alert-rules'] }),
+  });
+}
+
+/** Runs a backtest of the rule as the form holds it: asked for, never stored. */
+export const useRuleBacktest = () =>
+  useMutation({ mutationFn: ({ input, days }: { input: AlertRuleInput; days: number }) => alertRuleApi.backtest(input, days) });

@@ -4,6 +4,7 @@ import { ApiError } from '../api/client';
 import { tenantApi, type TenantKind, type TenantRow } from '../api/services';
 import { useAuth } from '../auth/AuthContext';
 import { fieldProblems, Problem, problemProps } from '../components/FieldProblems';
+import { ConfirmDelete } from '../components/ConfirmDelete';
 import { FormFooter } from '../components/FormFooter';
 import { Pager } from '../components/Pager';
 import { Empty, ErrorState, Loading, NotAllowed } from '../components/States';
@@ -88,27 +89,13 @@ export default function TenantsPage() {
                 <td data-label={fields.secondLabel}>{row.second || '—'}</td>
                 <td data-label="Active">{row.isActive ? 'yes' : 'no'}</td>
                 <td>
-                  {confirming === row.id ? (
-                    <>
-                      <span>Delete {row.name}? </span>
-                      <button type="button" disabled={remove.isPending}
-                        onClick={() => remove.mutate({ id: row.id, version: row.version }, { onSettled: () => setConfirming(null) })}>
-                        Yes, delete
-                      </button>
-                      <button type="button" onClick={() => setConfirming(null)}>
-                        Keep
-                      </button>
-                    </>
-                  ) : (
-                    <>
-                      <button type="button" onClick={() => setEditing({ row })} aria-label={`Edit ${row.name}`}>
-                        Edit
-                      </button>
-                      <button type="button" onClick={() => { remove.reset(); setConfirming(row.id); }} aria-label={`Delete ${row.name}`}>
-                        Delete
-                      </button>
-                    </>
-                  )}
+                  <ConfirmDelete name={row.name} confirming={confirming === row.id} pending={remove.isPending}
+                    onAsk={() => { remove.reset(); setConfirming(row.id); }} onKeep={() => setConfirming(null)}
+                    onConfirm={() => remove.mutate({ id: row.id, version: row.version }, { onSettled: () => setConfirming(null) })}>
+                    <button type="button" onClick={() => setEditing({ row })} aria-label={`Edit ${row.name}`}>
+                      Edit
+                    </button>
+                  </ConfirmDelete>
                 </td>
               </tr>
             ))}
