@@ -9,6 +9,7 @@ using EvaraTech.Modules.Alerts.Endpoints;
 using EvaraTech.Modules.Alerts.Notifications;
 using EvaraTech.Modules.Alerts.Persistence;
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Routing;
 
@@ -56,14 +57,21 @@ public static class AlertsModule
         services.AddTransient<NotificationDelivery>();
         services.AddRecurringJob<NotificationRepeats>();
 
-        // A backtest reads up to a month of raw readings per node: a few a minute per user, beyond that 429.
-        var backtestsPerMinute = configuration.GetValue("Alerts:BacktestsPerUserPerMinute", 10);
-        services.Configure<RateLimiterOptions>(limiter => limiter.AddPolicy(AlertEndpoints.BacktestRateLimit, context =>
-            RateLimitPartition.GetFixedWindowLimiter(
-                context.RequestServices.GetRequiredService<ICurrentUser>().UserId?.ToString() ?? context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = backtestsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 })));
+        // A backtest reads up to a month of raw readings per node, a test send calls out to receivers: a few a minute per user, beyond that 429.
+        var backtests = configuration.GetValue("Alerts:BacktestsPerUserPerMinute", 10);
+        var tests = configuration.GetValue("Alerts:NotificationTestsPerUserPerMinute", 5);
+        services.Configure<RateLimiterOptions>(limiter =>
+        {
+            limiter.AddPolicy(AlertEndpoints.BacktestRateLimit, context => PerUserPerMinute(context, backtests));
+            limiter.AddPolicy(NotificationEndpoints.TestRateLimit, context => PerUserPerMinute(context, tests));
+        });
         return services;
     }
+
+    private static RateLimitPartition<string> PerUserPerMinute(HttpContext context, int permits) =>
+        RateLimitPartition.GetFixedWindowLimiter(
+            context.RequestServices.GetRequiredService<ICurrentUser>().UserId?.ToString() ?? context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+            _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
 
     public static IEndpointRouteBuilder MapAlertsEndpoints(this IEndpointRouteBuilder endpoints)
     {

@@ -100,6 +100,8 @@ public sealed class CommandAuditTests : TenantWorldTest
             new("PUT", "/api/v1/notification-rules/{target}", subscription, "\"1\""), new("PUT", "/api/v1/notification-rules/{target}", subscription, "\"9\""));
         yield return new("DeleteNotificationRuleCommand", "DELETE", "notification_rule", "notificationRule3",
             new("DELETE", "/api/v1/notification-rules/{target}", IfMatch: "\"1\""), new("DELETE", "/api/v1/notification-rules/{target}", IfMatch: "\"9\""));
+        yield return new("TestNotificationRuleCommand", "ACCESS", "notification_rule", "notificationRule3",
+            new("POST", "/api/v1/notification-rules/{target}/test"), new("POST", "/api/v1/notification-rules/{target}/test", Actor: "distributor2"));
         yield return new("ReplayDeadLetterCommand", "UPDATE", "dead_letter", "deadLetter3",
             new("POST", "/api/v1/admin/dead-letters/{target}/RecordAuthenticationEvents/replay"),
             new("POST", "/api/v1/admin/dead-letters/{target}/RecordAuthenticationEvents/replay", Actor: "distributor1"));

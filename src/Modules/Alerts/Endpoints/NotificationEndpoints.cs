@@ -5,6 +5,7 @@ using EvaraTech.Modules.Alerts.Application.DeleteNotificationRule;
 using EvaraTech.Modules.Alerts.Application.GetNotificationRule;
 using EvaraTech.Modules.Alerts.Application.ListNotificationRules;
 using EvaraTech.Modules.Alerts.Application.NotificationLog;
+using EvaraTech.Modules.Alerts.Application.TestNotificationRule;
 using EvaraTech.Modules.Alerts.Application.UpdateNotificationRule;
 using EvaraTech.Modules.Alerts.Persistence;
 using Microsoft.AspNetCore.Builder;
@@ -17,9 +18,20 @@ namespace EvaraTech.Modules.Alerts.Endpoints;
 /// <summary>The caller's own notification rules (versioned: ETag, If-Match on change) and delivery log.</summary>
 internal static class NotificationEndpoints
 {
+    public const string TestRateLimit = "notification-test";
+
     public static void MapNotificationEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var rules = endpoints.MapGroup("/notification-rules").WithTags("Notifications");
+
+        rules.MapPost("/{id:guid}/test", async (Guid id, ISender sender, HttpContext context, CancellationToken ct) =>
+                ApiResults.Ok(context, await sender.Send(new TestNotificationRuleCommand(id), ct)))
+            .RequireRateLimiting(TestRateLimit)
+            .WithSummary("Send a rule's channels a test message")
+            .WithDescription("Sends every channel of one of the caller's rules a test message now (a webhook's signed as every delivery is, of type "
+                + "`test`) and answers how each receiver took it: delivered or not, its HTTP status and the start of its answer. Nothing is stored "
+                + "or retried. Limited per user per minute (429 beyond).")
+            .Returns<NotificationTestResult>();
 
         rules.MapGet("/", async (ISender sender, HttpContext context, CancellationToken ct, int page = 1, int limit = PageRequest.DefaultLimit) =>
             ApiResults.Page(context, await sender.Send(new ListNotificationRulesQuery(new PageRequest(page, limit)), ct)))

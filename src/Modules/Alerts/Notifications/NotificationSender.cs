@@ -11,6 +11,9 @@ using MimeKit;
 
 namespace EvaraTech.Modules.Alerts.Notifications;
 
+/// <summary>How a channel took a test message: delivered or not, the receiver's HTTP status (webhooks) and its answer.</summary>
+public sealed record ChannelTestResult(string Type, string Target, bool Delivered, int? Status, string Answer);
+
 /// <summary>What a delivery tells: the alert, whether it is a repeat, and the delivery's own identity.</summary>
 public sealed record AlertNotice(Guid DeliveryId, string IdempotencyKey, int RepeatNumber, AlertDto Alert);
 
@@ -46,23 +49,73 @@ public sealed class NotificationSender(IHttpClientFactory http, IOptions<Notific
             repeat = notice.RepeatNumber,
             alert = notice.Alert,
         }, Json);
+        var (status, reason, _) = await PostSignedAsync(webhook, body, notice.IdempotencyKey, ct);
+        if (status is < 200 or > 299)
+        {
+            throw new HttpRequestException($"The webhook answered {status} {reason}.");
+        }
+    }
+
+    /// <summary>POSTs the body signed under the channel's secret; answers the receiver's status, reason and the start of its answer.</summary>
+    private async Task<(int Status, string? Reason, string Answer)> PostSignedAsync(WebhookChannel webhook, string body, string idempotencyKey, CancellationToken ct)
+    {
         var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();
         using var request = new HttpRequestMessage(HttpMethod.Post, webhook.Url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         request.Headers.Add(WebhookSignature.TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture));
         request.Headers.Add(WebhookSignature.SignatureHeader, WebhookSignature.Sign(webhook.Secret, timestamp, body));
-        request.Headers.Add(IdempotencyHeader, notice.IdempotencyKey);
+        request.Headers.Add(IdempotencyHeader, idempotencyKey);
         request.Headers.UserAgent.Add(new ProductInfoHeaderValue("EvaraTech-Alerts", "1.0"));
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(TimeSpan.FromSeconds(options.Value.WebhookTimeoutSeconds));
         using var response = await http.CreateClient(WebhookClient).SendAsync(request, timeout.Token);
-        if (!response.IsSuccessStatusCode)
+        return ((int)response.StatusCode, response.ReasonPhrase, Cut(await response.Content.ReadAsStringAsync(timeout.Token), 300));
+    }
+
+    /// <summary>
+    /// Sends a test message on the channel (a webhook: signed as every delivery is, of type <c>test</c>) and says how the
+    /// receiver answered; a failure is an answer too, never thrown.
+    /// </summary>
+    public async Task<ChannelTestResult> TestAsync(NotificationChannel channel, string recipientEmail, CancellationToken ct)
+    {
+        var key = $"test:{Guid.CreateVersion7()}";
+        const string Text = "A test from EvaraTech: this channel receives alert notifications.";
+        try
         {
-            throw new HttpRequestException($"The webhook answered {(int)response.StatusCode} {response.ReasonPhrase}.");
+            switch (channel)
+            {
+                case WebhookChannel webhook:
+                    var body = JsonSerializer.Serialize(new { id = key, idempotencyKey = key, type = "test", message = Text }, Json);
+                    var (status, reason, answer) = await PostSignedAsync(webhook, body, key, ct);
+                    return new(channel.Type, webhook.Url, status is >= 200 and <= 299, status, $"{status} {reason}{(answer.Length > 0 ? ": " + answer : "")}");
+                case EmailChannel email:
+                    var to = email.Address ?? recipientEmail;
+                    await MailAsync(to, "[TEST] EvaraTech alert notifications", Text, key, ct);
+                    return new(channel.Type, to, true, null, "Accepted by the SMTP relay.");
+                case SmsChannel sms:
+                    await TextAsync(sms.Number, Text, key, ct);
+                    return new(channel.Type, sms.Number, true, null, "Accepted by the SMS gateway.");
+                default:
+                    throw new InvalidOperationException($"Unknown channel {channel.Type}.");
+            }
+        }
+        catch (Exception failure) when (failure is HttpRequestException or InvalidOperationException or OperationCanceledException or IOException
+            or MailKit.ServiceNotConnectedException or MailKit.Net.Smtp.SmtpCommandException or MailKit.Net.Smtp.SmtpProtocolException
+            or System.Net.Sockets.SocketException)
+        {
+            var target = channel switch { WebhookChannel w => w.Url, EmailChannel e => e.Address ?? recipientEmail, SmsChannel t => t.Number, _ => "" };
+            return new(channel.Type, target, false, null, failure is OperationCanceledException ? "No answer within the timeout." : failure.Message);
         }
     }
 
-    private async Task TextAsync(string to, AlertNotice notice, CancellationToken ct)
+    private Task TextAsync(string to, AlertNotice notice, CancellationToken ct)
+    {
+        var alert = notice.Alert;
+        return TextAsync(to, $"[{alert.Severity.ToUpperInvariant()}]{(notice.RepeatNumber > 0 ? " still open:" : "")} {alert.RuleName}: {alert.Message}",
+            notice.IdempotencyKey, ct);
+    }
+
+    private async Task TextAsync(string to, string text, string idempotencyKey, CancellationToken ct)
     {
         var sms = options.Value.Sms;
         if (string.IsNullOrWhiteSpace(sms.AccountSid) || string.IsNullOrWhiteSpace(sms.AuthToken) || string.IsNullOrWhiteSpace(sms.From))
@@ -70,15 +123,13 @@ public sealed class NotificationSender(IHttpClientFactory http, IOptions<Notific
             throw new InvalidOperationException("No SMS gateway is configured (Notifications:Sms:AccountSid, AuthToken and From).");
         }
 
-        var alert = notice.Alert;
-        var text = $"[{alert.Severity.ToUpperInvariant()}]{(notice.RepeatNumber > 0 ? " still open:" : "")} {alert.RuleName}: {alert.Message}";
         var url = new Uri(new Uri(sms.BaseUrl.EndsWith('/') ? sms.BaseUrl : sms.BaseUrl + "/"), $"2010-04-01/Accounts/{Uri.EscapeDataString(sms.AccountSid)}/Messages.json");
         using var request = new HttpRequestMessage(HttpMethod.Post, url)
         {
             Content = new FormUrlEncodedContent([new("To", to), new("From", sms.From), new("Body", Cut(text, sms.MaxLength))]),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{sms.AccountSid}:{sms.AuthToken}")));
-        request.Headers.Add(IdempotencyHeader, notice.IdempotencyKey);
+        request.Headers.Add(IdempotencyHeader, idempotencyKey);
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(TimeSpan.FromSeconds(sms.TimeoutSeconds));
@@ -96,7 +147,21 @@ public sealed class NotificationSender(IHttpClientFactory http, IOptions<Notific
     private static string Cut(string text, int length) =>
         text.Length <= length ? text : text[..(char.IsHighSurrogate(text[length - 1]) ? length - 1 : length)];
 
-    private async Task MailAsync(string to, AlertNotice notice, CancellationToken ct)
+    private Task MailAsync(string to, AlertNotice notice, CancellationToken ct)
+    {
+        var alert = notice.Alert;
+        return MailAsync(to, $"[{alert.Severity.ToUpperInvariant()}]{(notice.RepeatNumber > 0 ? " (still open)" : "")} {alert.RuleName}", $"""
+            {alert.Message}
+
+            Severity: {alert.Severity}
+            Node: {alert.NodeId}
+            Value: {alert.Value.ToString(CultureInfo.InvariantCulture)} ({alert.Metric})
+            Triggered: {alert.TriggeredAt:u}
+            Alert: {alert.Id}
+            """, notice.IdempotencyKey, ct);
+    }
+
+    private async Task MailAsync(string to, string subject, string text, string idempotencyKey, CancellationToken ct)
     {
         var smtp = options.Value.Smtp;
         if (string.IsNullOrWhiteSpace(smtp.Host))
@@ -104,27 +169,15 @@ public sealed class NotificationSender(IHttpClientFactory http, IOptions<Notific
             throw new InvalidOperationException("No SMTP relay is configured (Notifications:Smtp:Host).");
         }
 
-        var alert = notice.Alert;
         var message = new MimeMessage
         {
-            Subject = $"[{alert.Severity.ToUpperInvariant()}]{(notice.RepeatNumber > 0 ? " (still open)" : "")} {alert.RuleName}",
-            MessageId = $"{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(notice.IdempotencyKey)))[..32]}@evaratech.alerts",
-            Body = new TextPart("plain")
-            {
-                Text = $"""
-                    {alert.Message}
-
-                    Severity: {alert.Severity}
-                    Node: {alert.NodeId}
-                    Value: {alert.Value.ToString(CultureInfo.InvariantCulture)} ({alert.Metric})
-                    Triggered: {alert.TriggeredAt:u}
-                    Alert: {alert.Id}
-                    """,
-            },
+            Subject = subject,
+            MessageId = $"{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(idempotencyKey)))[..32]}@evaratech.alerts",
+            Body = new TextPart("plain") { Text = text },
         };
         message.From.Add(MailboxAddress.Parse(smtp.From));
         message.To.Add(MailboxAddress.Parse(to));
-        message.Headers.Add(IdempotencyHeader, notice.IdempotencyKey);
+        message.Headers.Add(IdempotencyHeader, idempotencyKey);
 
         using var client = new SmtpClient();
         await client.ConnectAsync(smtp.Host, smtp.Port, Enum.Parse<SecureSocketOptions>(smtp.Security), ct);

@@ -6,12 +6,12 @@ using EvaraTech.Modules.Alerts.Domain;
 namespace EvaraTech.Modules.Alerts.Persistence;
 
 /// <summary>A channel as the API shows it: a webhook's secret never leaves the server.</summary>
-public sealed record ChannelView(string Type, string? Url, string? Address, bool HasSecret, string? Number);
+public sealed record NotificationChannelView(string Type, string? Url, string? Address, bool HasSecret, string? Number);
 
 /// <summary>A notification rule as the API shows it: its node filter's criteria are null where not given.</summary>
 public sealed record NotificationRuleDto(
     Guid Id, Guid UserId, string SeverityMin, IReadOnlyList<Guid>? NodeIds, IReadOnlyList<string>? Categories, IReadOnlyList<Guid>? CommunityIds,
-    IReadOnlyList<Guid>? TagIds, IReadOnlyList<ChannelView> Channels, int RepeatIntervalMinutes, bool IsEnabled, long Version, DateTime CreatedAt,
+    IReadOnlyList<Guid>? TagIds, IReadOnlyList<NotificationChannelView> Channels, int RepeatIntervalMinutes, bool IsEnabled, long Version, DateTime CreatedAt,
     DateTime UpdatedAt) : IAuditedResource
 {
     [JsonIgnore]
@@ -159,7 +159,7 @@ public sealed class NotificationRuleStore(DbSession db)
         private NodeFilter Filter => NodeFilter is null ? new NodeFilter() : JsonSerializer.Deserialize<NodeFilter>(NodeFilter, Json)!;
 
         public NotificationRuleDto ToDto() => new(Id, UserId, SeverityMin, Filter.NodeIds, Filter.Categories, Filter.CommunityIds, Filter.TagIds,
-            [.. StoredChannels.Select(c => new ChannelView(c.Type, c.Url, c.Address, c.Secret is not null, c.Number))], RepeatIntervalMinutes, IsEnabled, Version,
+            [.. StoredChannels.Select(c => new NotificationChannelView(c.Type, c.Url, c.Address, c.Secret is not null, c.Number))], RepeatIntervalMinutes, IsEnabled, Version,
             CreatedAt, UpdatedAt);
 
         public StoredNotificationRule ToStored() => new(Id, UserId, SeverityMin, Filter, [.. StoredChannels.Select(c => c.ToChannel())], RepeatIntervalMinutes);

@@ -8028,6 +8028,128 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/notification-rules/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a rule's channels a test message
+         * @description Sends every channel of one of the caller's rules a test message now (a webhook's signed as every delivery is, of type `test`) and answers how each receiver took it: delivered or not, its HTTP status and the start of its answer. Nothing is stored or retried. Limited per user per minute (429 beyond).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EnvelopeOfNotificationTestResult"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EnvelopeOfObject"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EnvelopeOfObject"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EnvelopeOfObject"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EnvelopeOfObject"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EnvelopeOfObject"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EnvelopeOfObject"];
+                    };
+                };
+                /** @description Too Many Requests */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EnvelopeOfObject"];
+                    };
+                };
+                /** @description Internal Server Error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EnvelopeOfObject"];
+                    };
+                };
+                /** @description Service Unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EnvelopeOfObject"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/notification-rules": {
         parameters: {
             query?: never;
@@ -9328,6 +9450,14 @@ export interface components {
             address: null | string;
             number?: null | string;
         };
+        ChannelTestResult: {
+            type: string;
+            target: string;
+            delivered: boolean;
+            /** Format: int32 */
+            status: null | number;
+            answer: string;
+        };
         ChannelView: {
             /** Format: int64 */
             channelId: number;
@@ -9771,6 +9901,12 @@ export interface components {
             meta: components["schemas"]["ResponseMeta"];
             errors: null | components["schemas"]["ErrorDetail"][];
         };
+        EnvelopeOfNotificationTestResult: {
+            status: string;
+            data: null | components["schemas"]["NotificationTestResult"];
+            meta: components["schemas"]["ResponseMeta"];
+            errors: null | components["schemas"]["ErrorDetail"][];
+        };
         EnvelopeOfObject: {
             status: string;
             data: unknown;
@@ -10103,6 +10239,13 @@ export interface components {
             nodeId: string;
             uptime: components["schemas"]["UptimeFigures"];
         };
+        NotificationChannelView: {
+            type: string;
+            url: null | string;
+            address: null | string;
+            hasSecret: boolean;
+            number: null | string;
+        };
         NotificationRuleDto: {
             /** Format: uuid */
             id: string;
@@ -10113,7 +10256,7 @@ export interface components {
             categories: null | string[];
             communityIds: null | string[];
             tagIds: null | string[];
-            channels: components["schemas"]["ChannelView"][];
+            channels: components["schemas"]["NotificationChannelView"][];
             /** Format: int32 */
             repeatIntervalMinutes: number;
             isEnabled: boolean;
@@ -10134,6 +10277,11 @@ export interface components {
             categories?: null | string[];
             communityIds?: null | string[];
             tagIds?: null | string[];
+        };
+        NotificationTestResult: {
+            /** Format: uuid */
+            ruleId: string;
+            channels: components["schemas"]["ChannelTestResult"][];
         };
         OutageSpan: {
             /** Format: date-time */

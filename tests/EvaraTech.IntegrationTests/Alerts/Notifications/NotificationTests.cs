@@ -424,6 +424,104 @@ public sealed class NotificationTests
         Assert.That(_receiver.Deliveries, Has.Count.EqualTo(1), "the refused request never reached the receiver");
     }
 
+    [Test]
+    public async Task A_test_send_reaches_each_channel_signed_and_answers_how_each_receiver_took_it_storing_no_delivery()
+    {
+        using var client = ClientFor(_world.DistributorUser1);
+        var created = await client.PostAsJsonAsync("/api/v1/notification-rules", new
+        {
+            severityMin = "warning", repeatIntervalMinutes = 0,
+            channels = new object[]
+            {
+                new { type = "webhook", url = _receiver.Url, secret = Secret },
+                new { type = "email" },
+                new { type = "webhook", url = "http://127.0.0.1:9/nobody-listens", secret = Secret },
+            },
+        });
+        var id = (await created.ReadEnvelopeAsync(HttpStatusCode.Created)).GetProperty("data").GetProperty("id").GetGuid();
+        _receiver.FailFirst = 0;
+
+        var response = await client.PostAsync($"/api/v1/notification-rules/{id}/test", null);
+
+        var channels = (await response.ReadEnvelopeAsync(HttpStatusCode.OK)).GetProperty("data").GetProperty("channels").EnumerateArray().ToList();
+        var delivery = _receiver.Deliveries.Single();
+        var timestamp = long.Parse(delivery.Headers["X-Evara-Timestamp"], CultureInfo.InvariantCulture);
+        var expected = "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), Encoding.UTF8.GetBytes($"{timestamp}.{delivery.Body}")));
+        using var body = JsonDocument.Parse(delivery.Body);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(delivery.Headers["X-Evara-Signature"], Is.EqualTo(expected), "signed as every delivery is");
+            Assert.That(body.RootElement.GetProperty("type").GetString(), Is.EqualTo("test"));
+            Assert.That(channels.Select(c => (c.GetProperty("type").GetString(), c.GetProperty("delivered").GetBoolean())),
+                Is.EqualTo(new[] { ("webhook", true), ("email", true), ("webhook", false) }));
+            Assert.That(channels[0].GetProperty("status").GetInt32(), Is.EqualTo(200));
+            Assert.That(channels[0].GetProperty("answer").GetString(), Does.StartWith("200"));
+            Assert.That(channels[1].GetProperty("target").GetString(), Is.EqualTo(_world.DistributorUser1.Email), "an email without an address goes to the rule's owner");
+            Assert.That(_smtp.Messages.Single().Subject, Is.EqualTo("[TEST] EvaraTech alert notifications"));
+            Assert.That(channels[2].GetProperty("answer").GetString(), Is.Not.Empty, "a receiver nobody runs is said to be unreachable");
+            Assert.That(channels.Select(c => c.GetRawText()), Has.None.Contains(Secret), "the secret never comes back");
+            Assert.That(await _database.ScalarAsync<long>("SELECT count(*) FROM alerts.alert_notifications"), Is.Zero, "a test stores no delivery");
+            Assert.That(await _database.ScalarAsync<long>(
+                "SELECT count(*) FROM audit.audit_logs WHERE action_type = 'ACCESS' AND resource_type = 'notification_rule' AND resource_id = @id", ("id", id.ToString())),
+                Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task Another_users_rule_cannot_be_tested_and_tests_are_limited_per_user()
+    {
+        // The superadmin has tested nothing yet in this fixture: the whole minute's allowance is theirs.
+        using var owner = ClientFor(_world.Superadmin);
+        using var other = ClientFor(_world.DistributorUser2);
+        var created = await owner.PostAsJsonAsync("/api/v1/notification-rules", new { severityMin = "info", channels = new[] { new { type = "webhook", url = _receiver.Url, secret = Secret } } });
+        var id = (await created.ReadEnvelopeAsync(HttpStatusCode.Created)).GetProperty("data").GetProperty("id").GetGuid();
+
+        var foreign = await other.PostAsync($"/api/v1/notification-rules/{id}/test", null);
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 6; i++)
+        {
+            statuses.Add((await owner.PostAsync($"/api/v1/notification-rules/{id}/test", null)).StatusCode);
+        }
+
+        await foreign.ReadEnvelopeAsync(HttpStatusCode.NotFound);
+        Assert.That(statuses, Is.EqualTo(Enumerable.Repeat(HttpStatusCode.OK, 5).Append(HttpStatusCode.TooManyRequests)));
+        Assert.That(_receiver.Deliveries, Has.Count.EqualTo(5), "the refused test sent nothing");
+    }
+
+    [Test]
+    public async Task Replacing_a_rule_without_its_webhooks_secret_keeps_the_stored_one_for_that_url_only()
+    {
+        using var client = ClientFor(_world.DistributorUser2);
+        var created = await client.PostAsJsonAsync("/api/v1/notification-rules", new { severityMin = "info", channels = new[] { new { type = "webhook", url = _receiver.Url, secret = Secret } } });
+        var id = (await created.ReadEnvelopeAsync(HttpStatusCode.Created)).GetProperty("data").GetProperty("id").GetGuid();
+
+        async Task<HttpResponseMessage> ReplaceAsync(string url, string version)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/notification-rules/{id}")
+            {
+                Content = JsonContent.Create(new { severityMin = "critical", channels = new[] { new { type = "webhook", url, secret = (string?)null } } }),
+            };
+            request.Headers.IfMatch.Add(new System.Net.Http.Headers.EntityTagHeaderValue(version));
+            return await client.SendAsync(request);
+        }
+
+        var kept = await ReplaceAsync(_receiver.Url, "\"1\"");
+        var elsewhere = await ReplaceAsync("http://127.0.0.1:9/other", "\"2\"");
+        await (await client.PostAsync($"/api/v1/notification-rules/{id}/test", null)).ReadEnvelopeAsync(HttpStatusCode.OK);
+
+        await kept.ReadEnvelopeAsync(HttpStatusCode.OK);
+        var error = (await elsewhere.ReadEnvelopeAsync(HttpStatusCode.UnprocessableEntity)).Errors().Single();
+        var delivery = _receiver.Deliveries.Single();
+        var timestamp = long.Parse(delivery.Headers["X-Evara-Timestamp"], CultureInfo.InvariantCulture);
+        Assert.Multiple(() =>
+        {
+            Assert.That(error.Field(), Is.EqualTo("channels[0].secret"), "a new url needs its own secret");
+            Assert.That(delivery.Headers["X-Evara-Signature"],
+                Is.EqualTo("sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), Encoding.UTF8.GetBytes($"{timestamp}.{delivery.Body}")))),
+                "still signed with the secret given at creation");
+        });
+    }
+
     private HttpClient ClientFor(TestUser user)
     {
         var client = _api.CreateClient();

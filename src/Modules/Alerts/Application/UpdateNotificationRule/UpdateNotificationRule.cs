@@ -1,8 +1,12 @@
+using EvaraTech.Modules.Alerts.Domain;
 using EvaraTech.Modules.Alerts.Persistence;
 
 namespace EvaraTech.Modules.Alerts.Application.UpdateNotificationRule;
 
-/// <summary>Replaces one of the caller's rules at the version they read (If-Match); another user's rule is not found.</summary>
+/// <summary>
+/// Replaces one of the caller's rules at the version they read (If-Match); another user's rule is not found. A webhook
+/// sent without a secret keeps the secret stored for the same url (the secret is never shown, so a form cannot send it back).
+/// </summary>
 [RequiresPermission(Permissions.AlertsRead)]
 [Audited(AuditAction.Update, "notification_rule")]
 public sealed record UpdateNotificationRuleCommand(Guid Id, long ExpectedVersion, NotificationRuleInput Rule) : ICommand<NotificationRuleDto>;
@@ -20,6 +24,12 @@ public sealed class UpdateNotificationRuleHandler(NotificationRuleStore rules, N
     {
         var userId = user.UserId!.Value;
         audit.Changing(await rules.FindAsync(command.Id, userId, cancellationToken) ?? throw AppException.NotFound(NotificationRuleStore.Resource));
-        return await rules.UpdateAsync(command.Id, userId, command.ExpectedVersion, await values.OfAsync(command.Rule, cancellationToken), cancellationToken);
+        var stored = (await rules.StoredAsync(command.Id, cancellationToken))!.Channels.OfType<WebhookChannel>().ToList();
+        var rule = command.Rule with
+        {
+            Channels = command.Rule.Channels?.Select(c => c is { Type: WebhookChannel.Kind, Secret: null or "" }
+                && stored.FirstOrDefault(s => s.Url == c.Url) is { } kept ? c with { Secret = kept.Secret } : c).ToList(),
+        };
+        return await rules.UpdateAsync(command.Id, userId, command.ExpectedVersion, await values.OfAsync(rule, cancellationToken), cancellationToken);
     }
 }
