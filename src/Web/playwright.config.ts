@@ -40,6 +40,9 @@ export const platform: NonNullable<PlaywrightTestConfig['webServer']> = [
       Polling__SpreadSeconds: '0',
       Mqtt__Port: mqttPort,
       Demo__MqttPassword: mqttPassword,
+      // The test-send check runs its webhook receiver on this machine, over plain HTTP.
+      Notifications__AllowHttpWebhooks: 'true',
+      Notifications__AllowPrivateNetworkWebhooks: 'true',
       // Every browser and API login of the suite comes from 127.0.0.1: the per-address limit would stop the suite.
       Auth__LoginAttemptsPerClientPerMinute: '10000',
       Web__Root: path.join(root, 'src/Web/dist'),

@@ -1,6 +1,9 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
+import { createHmac } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { baseURL } from '../playwright.config';
 import { FakeSupabase } from './fake-supabase';
@@ -857,4 +860,51 @@ test('a distributor writes a rule, backtests it over stored history, saves it, a
   await signIn(page, Users.customer, '/rules');
   await expect(page.getByRole('heading', { name: 'Not allowed' })).toBeVisible();
   await expect(nav(page, 'Rules')).toHaveCount(0);
+});
+
+test("a notification rule's test message reaches a local webhook receiver with a valid signature, and the receiver's answer is shown", async ({ page }) => {
+  const secret = `whsec-e2e-${Date.now()}`;
+  const received: { headers: Record<string, string | string[] | undefined>; body: string }[] = [];
+  const receiver = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+    request.on('end', () => {
+      received.push({ headers: request.headers, body });
+      response.writeHead(202, { 'Content-Type': 'text/plain' }).end('queued by the e2e receiver');
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+  try {
+    await signIn(page, Users.distributor, '/notifications');
+    await page.getByRole('button', { name: 'New notification rule' }).click();
+    await page.getByLabel('Webhook', { exact: true }).check();
+    await page.getByLabel('Email', { exact: true }).uncheck();
+    await page.getByLabel('Webhook URL', { exact: true }).fill(url);
+    await page.getByLabel('Secret', { exact: true }).fill('short');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect(page.getByText('The secret has 16 to 200 characters.')).toBeVisible();
+    await page.getByLabel('Secret', { exact: true }).fill(secret);
+    await page.getByRole('button', { name: 'Save' }).click();
+    const row = page.getByTestId('notification-rules-table').getByRole('row').filter({ hasText: url });
+    await expect(row).toBeVisible();
+
+    await row.getByRole('button', { name: 'Send test' }).click();
+    await expect(page.getByTestId('test-results')).toContainText(`webhook ${url}: delivered — 202 Accepted: queued by the e2e receiver`);
+    expect(received).toHaveLength(1);
+    const [delivery] = received;
+    const timestamp = String(delivery!.headers['x-evara-timestamp']);
+    const expected = `sha256=${createHmac('sha256', secret).update(`${timestamp}.${delivery!.body}`).digest('hex')}`;
+    expect(delivery!.headers['x-evara-signature']).toBe(expected);
+    expect(JSON.parse(delivery!.body).type).toBe('test');
+    await expect(page.getByRole('heading', { name: 'Delivery log' })).toBeVisible();
+    await expectAccessible(page, 'notifications');
+    await capture(page, 'distributor', 'notifications');
+
+    await row.getByRole('button', { name: 'Delete this rule' }).click();
+    await page.getByRole('button', { name: 'Yes, delete' }).click();
+    await expect(row).toHaveCount(0);
+  } finally {
+    receiver.close();
+  }
 });

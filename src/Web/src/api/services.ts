@@ -336,3 +336,21 @@ export const fetchDeviceTypes = () => unwrap(api.GET('/api/v1/reference/device-t
 /** The nodes a rule may target (the first 100 by label), with the type that says which metrics they report. */
 export const fetchNodeChoices = () =>
   unwrap(api.GET('/api/v1/nodes', { params: { query: { limit: 100, sort: 'label', fields: 'id,label,analyticsType' } } }));
+
+export type NotificationRule = Schemas['NotificationRuleDto'];
+export type NotificationRuleInput = Schemas['NotificationRuleInput'];
+
+export const fetchNotificationRules = (page: number) =>
+  unwrapPage(api.GET('/api/v1/notification-rules', { params: { query: { page, limit: 25 } } }));
+
+/** The caller's own notification rules' writes (replace and delete at the version read) and the test send. */
+export const notificationRuleApi = {
+  create: (input: NotificationRuleInput) => unwrap(api.POST('/api/v1/notification-rules', { body: input })),
+  update: (id: string, version: number, input: NotificationRuleInput) =>
+    unwrap(api.PUT('/api/v1/notification-rules/{id}', { params: { path: { id } }, headers: ifMatch(version), body: input })),
+  remove: (id: string, version: number) => unwrap(api.DELETE('/api/v1/notification-rules/{id}', { params: { path: { id } }, headers: ifMatch(version) })),
+  version: (id: string) => unwrap(api.GET('/api/v1/notification-rules/{id}', { params: { path: { id } } })).then((r) => r.version),
+  test: (id: string) => unwrap(api.POST('/api/v1/notification-rules/{id}/test', { params: { path: { id } } })),
+};
+
+export const fetchDeliveries = (page: number) => unwrapPage(api.GET('/api/v1/notifications', { params: { query: { page, limit: 25 } } }));

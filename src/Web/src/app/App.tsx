@@ -17,6 +17,7 @@ const ReportsPage = lazy(() => import('../views/ReportsPage'));
 const TenantsPage = lazy(() => import('../views/TenantsPage'));
 const UsersPage = lazy(() => import('../views/UsersPage'));
 const RulesPage = lazy(() => import('../views/RulesPage'));
+const NotificationsPage = lazy(() => import('../views/NotificationsPage'));
 const NotFound = lazy(() => import('../views/NotFound'));
 
 export function App() {
@@ -44,6 +45,7 @@ export function App() {
           <Route path="/nodes/:id" element={<NodePage />} />
           <Route path="/alerts" element={<AlertsPage />} />
           <Route path="/rules" element={<RulesPage />} />
+          <Route path="/notifications" element={<NotificationsPage />} />
           <Route path="/reports" element={<ReportsPage />} />
           <Route path="/tenants" element={<TenantsPage />} />
           <Route path="/users" element={<UsersPage />} />

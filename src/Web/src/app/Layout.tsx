@@ -25,6 +25,7 @@ export function Layout({ children }: { children: ReactNode }) {
             Alerts{alerts !== null && alerts > 0 ? <span className="count" aria-label={`${alerts} open`}>{alerts}</span> : null}
           </NavLink>
           {can('alerts:write') ? <NavLink to="/rules">Rules</NavLink> : null}
+          {can('alerts:read') ? <NavLink to="/notifications">Notifications</NavLink> : null}
           <NavLink to="/reports">Reports</NavLink>
           {can('tenants:write') ? <NavLink to="/tenants">Tenants</NavLink> : null}
           {can('users:read') ? <NavLink to="/users">Users</NavLink> : null}

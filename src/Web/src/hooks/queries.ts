@@ -35,6 +35,10 @@ import {
   fetchDeviceTypes,
   fetchNodeChoices,
   type AlertRuleInput,
+  fetchDeliveries,
+  fetchNotificationRules,
+  notificationRuleApi,
+  type NotificationRuleInput,
 } from '../api/services';
 
 /** Server state, one hook per read: components render what these return and never fetch on their own. */
@@ -277,3 +281,30 @@ export function useRuleDelete() {
 /** Runs a backtest of the rule as the form holds it: asked for, never stored. */
 export const useRuleBacktest = () =>
   useMutation({ mutationFn: ({ input, days }: { input: AlertRuleInput; days: number }) => alertRuleApi.backtest(input, days) });
+
+export const useNotificationRules = (page: number) =>
+  useQuery({ queryKey: ['notification-rules', page], placeholderData: keepPreviousData, queryFn: () => fetchNotificationRules(page) });
+
+/** The caller's delivery log, newest first. */
+export const useDeliveries = (page: number) => useQuery({ queryKey: ['deliveries', page], placeholderData: keepPreviousData, queryFn: () => fetchDeliveries(page) });
+
+/** Creates (no id) or replaces one of the caller's notification rules at the version read. */
+export function useNotificationSave() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, version, input }: { id: string | null; version: number; input: NotificationRuleInput }) =>
+      id ? notificationRuleApi.update(id, version, input) : notificationRuleApi.create(input),
+    onSettled: () => void queryClient.invalidateQueries({ queryKey: ['notification-rules'] }),
+  });
+}
+
+export function useNotificationDelete() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, version }: { id: string; version: number }) => notificationRuleApi.remove(id, version),
+    onSettled: () => void queryClient.invalidateQueries({ queryKey: ['notification-rules'] }),
+  });
+}
+
+/** Sends a rule's channels a test message and answers how each receiver took it. */
+export const useNotificationTest = () => useMutation({ mutationFn: (id: string) => notificationRuleApi.test(id) });
