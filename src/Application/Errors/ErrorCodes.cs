@@ -17,5 +17,6 @@ public static class ErrorCodes
     public const string PayloadTooLarge = "PAYLOAD_TOO_LARGE";
     public const string RateLimited = "RATE_LIMITED";
     public const string DatabaseUnavailable = "DATABASE_UNAVAILABLE";
+    public const string UpstreamUnavailable = "UPSTREAM_UNAVAILABLE";
     public const string InternalError = "INTERNAL_ERROR";
 }

@@ -1,3 +1,4 @@
+using EvaraTech.Infrastructure.Http;
 using EvaraTech.Infrastructure.Jobs;
 using EvaraTech.Infrastructure.Messaging;
 using EvaraTech.Modules.Alerts.Application;
@@ -8,9 +9,6 @@ using EvaraTech.Modules.Alerts.Contracts;
 using EvaraTech.Modules.Alerts.Endpoints;
 using EvaraTech.Modules.Alerts.Notifications;
 using EvaraTech.Modules.Alerts.Persistence;
-using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Routing;
 
 namespace EvaraTech.Modules.Alerts;
@@ -57,21 +55,11 @@ public static class AlertsModule
         services.AddTransient<NotificationDelivery>();
         services.AddRecurringJob<NotificationRepeats>();
 
-        // A backtest reads up to a month of raw readings per node, a test send calls out to receivers: a few a minute per user, beyond that 429.
-        var backtests = configuration.GetValue("Alerts:BacktestsPerUserPerMinute", 10);
-        var tests = configuration.GetValue("Alerts:NotificationTestsPerUserPerMinute", 5);
-        services.Configure<RateLimiterOptions>(limiter =>
-        {
-            limiter.AddPolicy(AlertEndpoints.BacktestRateLimit, context => PerUserPerMinute(context, backtests));
-            limiter.AddPolicy(NotificationEndpoints.TestRateLimit, context => PerUserPerMinute(context, tests));
-        });
+        // A backtest reads up to a month of raw readings per node, a test send calls out to receivers: a few a minute per user.
+        services.AddPerUserRateLimit(AlertEndpoints.BacktestRateLimit, configuration.GetValue("Alerts:BacktestsPerUserPerMinute", 10));
+        services.AddPerUserRateLimit(NotificationEndpoints.TestRateLimit, configuration.GetValue("Alerts:NotificationTestsPerUserPerMinute", 5));
         return services;
     }
-
-    private static RateLimitPartition<string> PerUserPerMinute(HttpContext context, int permits) =>
-        RateLimitPartition.GetFixedWindowLimiter(
-            context.RequestServices.GetRequiredService<ICurrentUser>().UserId?.ToString() ?? context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-            _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
 
     public static IEndpointRouteBuilder MapAlertsEndpoints(this IEndpointRouteBuilder endpoints)
     {

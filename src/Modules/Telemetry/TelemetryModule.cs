@@ -1,3 +1,4 @@
+using EvaraTech.Infrastructure.Http;
 using EvaraTech.Infrastructure.Messaging;
 using EvaraTech.Modules.Telemetry.Application;
 using EvaraTech.Modules.Telemetry.Contracts;
@@ -32,6 +33,8 @@ public static class TelemetryModule
         services.AddScoped<ITelemetryBatchReader, TelemetryBatchReader>();
         services.AddScoped<IOpenAlertCounts, OpenAlertCounts>();
         services.AddThingSpeakClient(configuration);
+        // A preview calls ThingSpeak on the user's behalf: a few a minute per user.
+        services.AddPerUserRateLimit(TelemetryEndpoints.PreviewRateLimit, configuration.GetValue("Telemetry:ChannelPreviewsPerUserPerMinute", 10));
         services.AddOptions<PollingOptions>().Bind(configuration.GetSection(PollingOptions.Section))
             .Validate(o => o.IsValid,
                 "Polling: Concurrency, WriteConcurrency, BackfillConcurrency, IntervalSeconds, BackfillHours, PollTimeoutSeconds and MaxReadsPerPoll must be positive, "

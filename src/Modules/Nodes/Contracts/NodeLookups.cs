@@ -82,6 +82,9 @@ public interface INodeIngestionSources
     /// <returns>the node whose channel has <paramref name="writeKey"/>, or null (device push authenticates by it)</returns>
     Task<Guid?> FindByWriteKeyAsync(string writeKey, CancellationToken cancellationToken);
 
+    /// <returns>the read key stored for the node's channel, or null (no channel, or a public one)</returns>
+    Task<string?> ReadKeyOfAsync(Guid nodeId, CancellationToken cancellationToken);
+
     /// <returns>the node whose channel has <paramref name="readKey"/>, or null (an MQTT subscriber authenticates by it)</returns>
     Task<Guid?> FindByReadKeyAsync(string readKey, CancellationToken cancellationToken);
 

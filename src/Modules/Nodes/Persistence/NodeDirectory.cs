@@ -50,6 +50,10 @@ public sealed class NodeDirectory(DbSession db, ChannelKeyProtection keys) : INo
         ORDER BY node_id
         """;
 
+    private const string ChannelOfNode = """
+        SELECT node_id AS NodeId, channel_id AS ChannelId, read_key_sealed AS SealedReadKey FROM nodes.thingspeak_channels WHERE node_id = @Id
+        """;
+
     private const string Names = """
         SELECT n.id, n.node_key AS NodeKey, n.label, coalesce(n.community_id, n.owner_community_id) AS CommunityId
         FROM nodes.nodes n
@@ -114,6 +118,13 @@ public sealed class NodeDirectory(DbSession db, ChannelKeyProtection keys) : INo
         var connection = await db.ConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<ChannelRow>(new CommandDefinition(Polled, transaction: db.Transaction, cancellationToken: cancellationToken));
         return [.. rows.Select(row => new PolledChannel(row.NodeId, row.ChannelId, ReadKey(row)))];
+    }
+
+    public async Task<string?> ReadKeyOfAsync(Guid nodeId, CancellationToken cancellationToken)
+    {
+        var connection = await db.ConnectionAsync(cancellationToken);
+        return ReadKey(await connection.QuerySingleOrDefaultAsync<ChannelRow>(
+            new CommandDefinition(ChannelOfNode, new { Id = nodeId }, db.Transaction, cancellationToken: cancellationToken)));
     }
 
     public async Task<IReadOnlyList<NodeName>> ListAsync(TenantScope scope, Guid? communityId, CancellationToken cancellationToken)

@@ -6,6 +6,7 @@ using EvaraTech.Modules.Telemetry.Application.GetNodeHealth;
 using EvaraTech.Modules.Telemetry.Application.GetNodeSources;
 using EvaraTech.Modules.Telemetry.Application.GetSeries;
 using EvaraTech.Modules.Telemetry.Application.IngestGatewayBatch;
+using EvaraTech.Modules.Telemetry.Application.PreviewChannel;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -16,9 +17,22 @@ namespace EvaraTech.Modules.Telemetry.Endpoints;
 /// <summary>The telemetry API: reads and the gateway batch. Each route binds, sends one message and shapes the envelope (the export streams CSV).</summary>
 internal static class TelemetryEndpoints
 {
+    public const string PreviewRateLimit = "channel-preview";
+
+    public sealed record PreviewBody(long? ChannelId, string? ReadKey, IReadOnlyList<PreviewMapping>? Mappings);
+
     public static void MapTelemetryRoutes(this IEndpointRouteBuilder endpoints)
     {
         var nodes = endpoints.MapGroup("/nodes/{id:guid}").WithTags("Telemetry");
+
+        nodes.MapPost("/channel/preview", async (Guid id, PreviewBody body, ISender sender, HttpContext context, CancellationToken ct) =>
+                ApiResults.Ok(context, await sender.Send(new PreviewChannelQuery(id, body.ChannelId, body.ReadKey, body.Mappings), ct)))
+            .RequireRateLimiting(PreviewRateLimit)
+            .WithSummary("Preview a channel mapping on the channel's last entries")
+            .WithDescription("Reads the ThingSpeak channel's last 10 entries through the platform and answers each as the mapping given (not yet saved) "
+                + "would store it, calibrated by the node's calibrations, with every refusal and its reason. Without a read key the node's stored one is "
+                + "used. Nothing is stored. Limited per user per minute (429 beyond).")
+            .Returns<ChannelPreview>();
 
         // The latest reading's ETag is its time: a client polling with If-None-Match gets 304 until a newer one arrives.
         nodes.MapGet("/telemetry/latest", async (Guid id, ISender sender, HttpContext context, CancellationToken ct) =>

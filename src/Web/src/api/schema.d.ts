@@ -6268,6 +6268,132 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/nodes/{id}/channel/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview a channel mapping on the channel's last entries
+         * @description Reads the ThingSpeak channel's last 10 entries through the platform and answers each as the mapping given (not yet saved) would store it, calibrated by the node's calibrations, with every refusal and its reason. Without a read key the node's stored one is used. Nothing is stored. Limited per user per minute (429 beyond).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PreviewBody"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EnvelopeOfChannelPreview"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EnvelopeOfObject"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EnvelopeOfObject"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EnvelopeOfObject"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EnvelopeOfObject"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EnvelopeOfObject"];
+                    };
+                };
+                /** @description Unprocessable Entity */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EnvelopeOfObject"];
+                    };
+                };
+                /** @description Too Many Requests */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EnvelopeOfObject"];
+                    };
+                };
+                /** @description Internal Server Error */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EnvelopeOfObject"];
+                    };
+                };
+                /** @description Service Unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EnvelopeOfObject"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/nodes/{id}/telemetry/latest": {
         parameters: {
             query?: never;
@@ -9450,6 +9576,11 @@ export interface components {
             address: null | string;
             number?: null | string;
         };
+        ChannelPreview: {
+            /** Format: int64 */
+            channelId: number;
+            entries: components["schemas"]["PreviewEntry"][];
+        };
         ChannelTestResult: {
             type: string;
             target: string;
@@ -9694,6 +9825,12 @@ export interface components {
         EnvelopeOfBatchResult: {
             status: string;
             data: null | components["schemas"]["BatchResult"];
+            meta: components["schemas"]["ResponseMeta"];
+            errors: null | components["schemas"]["ErrorDetail"][];
+        };
+        EnvelopeOfChannelPreview: {
+            status: string;
+            data: null | components["schemas"]["ChannelPreview"];
             meta: components["schemas"]["ResponseMeta"];
             errors: null | components["schemas"]["ErrorDetail"][];
         };
@@ -10337,6 +10474,34 @@ export interface components {
             /** Format: date-time */
             lastResetAt: null | string;
             lastReset: null | string;
+        };
+        PreviewBody: {
+            /** Format: int64 */
+            channelId: null | number;
+            readKey: null | string;
+            mappings: null | components["schemas"]["PreviewMapping"][];
+        };
+        PreviewEntry: {
+            /** Format: date-time */
+            timestamp: string;
+            /** Format: int64 */
+            entryId: null | number;
+            raw: {
+                [key: string]: string;
+            };
+            values: null | {
+                [key: string]: number;
+            };
+            rejections: string[];
+        };
+        PreviewMapping: {
+            field: null | string;
+            canonicalField: null | string;
+            dataType?: null | string;
+            /** Format: double */
+            scaleFactor?: null | number;
+            /** Format: double */
+            offset?: null | number;
         };
         PushSourceHealth: {
             /** Format: int64 */

@@ -108,7 +108,7 @@ public sealed class RecordTelemetryBatchHandler(
 
     private static ParsedNode Parse(NodeEntries node, IngestionSource source, DateTimeOffset now)
     {
-        var profile = Profile(source);
+        var profile = IngestionProfiles.Of(source);
         var results = node.Entries.Select(entry => (Entry: entry, Result: EntryParser.Parse(profile, entry, now))).ToList();
         return new ParsedNode(node, source, profile.Table,
             [.. results.Where(p => p.Result.Reading is not null).Select(p => p.Result.Reading!)],
@@ -120,14 +120,4 @@ public sealed class RecordTelemetryBatchHandler(
     private sealed record ParsedNode(
         NodeEntries Node, IngestionSource Source, TelemetryTable Table, List<IReading> Readings, List<(RawEntry Entry, Rejection Rejection)> Rejected,
         int RefusedFields);
-
-    private static IngestionProfile Profile(IngestionSource source)
-    {
-        var table = TelemetryTable.ForAnalyticsType(source.Node.AnalyticsType)
-            ?? throw new InvalidOperationException($"No telemetry table for {source.Node.AnalyticsType}.");
-        var geometry = source.Node is { TankMaxDepthCm: { } depth, TankLowLevelPercent: { } low } ? new TankGeometry(depth, low) : null;
-        return new IngestionProfile(source.Node.Id, table, geometry,
-            [.. source.Fields.Select(f => new FieldMapping(f.Field, f.Metric, f.DataType, f.ScaleFactor, f.Offset))],
-            [.. source.Calibrations.Select(c => CalibrationCurve.From(c.Metric, c.Kind, c.ParametersJson, c.ValidFrom, c.ValidUntil))]);
-    }
 }

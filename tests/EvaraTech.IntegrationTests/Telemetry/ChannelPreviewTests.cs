@@ -1,0 +1,137 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using EvaraTech.IntegrationTests.Infrastructure;
+using EvaraTech.IntegrationTests.Infrastructure.TestData;
+
+namespace EvaraTech.IntegrationTests.Telemetry;
+
+/// <summary>
+/// The channel preview: a mapping not yet saved tried on the channel's last entries, read through the platform from
+/// (a fake) ThingSpeak, parsed and calibrated as ingestion would, stored nowhere; scoped, named by field, limited.
+/// </summary>
+public sealed class ChannelPreviewTests : TenantWorldTest
+{
+    private FakeThingSpeak _thingSpeak = null!;
+    private ApiFactory _api = null!;
+
+    [OneTimeSetUp]
+    public async Task StartAsync()
+    {
+        _thingSpeak = await FakeThingSpeak.StartAsync();
+        _api = ApiFactory.For(Database, new Dictionary<string, string?> { ["ThingSpeak:BaseUrl"] = _thingSpeak.BaseAddress.ToString() });
+    }
+
+    [OneTimeTearDown]
+    public async Task StopAsync()
+    {
+        await _api.DisposeAsync();
+        await _thingSpeak.DisposeAsync();
+    }
+
+    private HttpClient ClientFor(TestUser user)
+    {
+        var client = _api.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Tokens.For(user));
+        return client;
+    }
+
+    /// <summary>A tank of customer 1 on <paramref name="channelId"/> (read key stored), field1 saved as the level, temperature calibrated 2x + 1.</summary>
+    private async Task<(Guid Node, FakeChannel Channel)> TankAsync(long channelId)
+    {
+        var channel = _thingSpeak.Channel(channelId, $"READKEY{channelId}");
+        var node = await NodeBuilder.OfCustomer(World.Customer1, World.Community1, World.Distributor1).Named($"preview-{channelId}", "Preview tank")
+            .WithState().WithTank(300).WithChannel(channelId, channel.ReadKey).WithMapping("field1", "water_level_cm")
+            .WithCalibration("temperature_c", 2, 1, DateTimeOffset.UtcNow.AddDays(-30)).InsertAsync(Database);
+        var now = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        channel.Add([.. Enumerable.Range(1, 12).Select(i => FakeEntry.Of(i, now.AddMinutes(i - 13), ("field1", "100"), ("field2", "20"), ("field3", i == 12 ? "flat" : "3.7")))]);
+        return (node, channel);
+    }
+
+    private static object Mappings(string third = "battery_voltage", string field = "field3") => new object[]
+    {
+        new { field = "field1", canonicalField = "water_level_cm", scaleFactor = 0.5 },
+        new { field = "field2", canonicalField = "temperature_c" },
+        new { field, canonicalField = third },
+    };
+
+    private Task<long> StoredAsync(Guid node) => Database.ScalarAsync<long>("""
+        SELECT (SELECT count(*) FROM telemetry.telemetry_tank WHERE node_id = @node) + (SELECT count(*) FROM nodes.thingspeak_field_mappings WHERE node_id = @node)
+             + (SELECT count(*) FROM telemetry.telemetry_rejections WHERE node_id = @node)
+        """, ("node", node));
+
+    [Test]
+    public async Task The_last_ten_entries_come_back_mapped_and_calibrated_with_each_refusal_and_nothing_is_stored()
+    {
+        var (node, _) = await TankAsync(4_300_001);
+        using var client = ClientFor(World.DistributorUser1);
+        var before = await StoredAsync(node);
+
+        var response = await client.PostAsJsonAsync($"/api/v1/nodes/{node}/channel/preview", new { channelId = 4_300_001, mappings = Mappings() });
+
+        var preview = (await response.ReadEnvelopeAsync(HttpStatusCode.OK)).GetProperty("data");
+        var entries = preview.GetProperty("entries").EnumerateArray().ToList();
+        var newest = entries[0];
+        Assert.Multiple(async () =>
+        {
+            Assert.That(entries.Select(e => e.GetProperty("entryId").GetInt64()), Is.EqualTo(Enumerable.Range(3, 10).Reverse().Select(i => (long)i)), "the last ten, newest first");
+            Assert.That(newest.GetProperty("raw").GetProperty("field3").GetString(), Is.EqualTo("flat"));
+            Assert.That(newest.GetProperty("values").GetProperty("water_level_cm").GetDouble(), Is.EqualTo(50), "scaled by the mapping tried");
+            Assert.That(newest.GetProperty("values").GetProperty("temperature_c").GetDouble(), Is.EqualTo(41), "calibrated by the node's calibration");
+            Assert.That(newest.GetProperty("values").TryGetProperty("battery_voltage", out _), Is.False);
+            Assert.That(newest.GetProperty("rejections").EnumerateArray().Single().GetString(), Does.StartWith("field3:"));
+            Assert.That(entries[1].GetProperty("values").GetProperty("battery_voltage").GetDouble(), Is.EqualTo(3.7).Within(1e-6));
+            Assert.That(await StoredAsync(node), Is.EqualTo(before), "no reading, mapping or refusal is stored");
+        });
+    }
+
+    [Test]
+    public async Task Bad_input_and_what_ThingSpeak_refuses_are_named_by_field_and_another_tenants_node_is_not_found()
+    {
+        var (node, _) = await TankAsync(4_300_002);
+        var foreign = await NodeBuilder.OfCustomer(World.Customer2, World.Community2, World.Distributor2).Named("preview-foreign", "Foreign").WithTank(300)
+            .InsertAsync(Database);
+        using var client = ClientFor(World.DistributorUser1);
+        using var customer = ClientFor(World.CustomerUser1);
+        var cases = new (Guid Node, object Body, HttpStatusCode Status, string Field)[]
+        {
+            (node, new { channelId = 4_300_002, readKey = "WRONGKEY", mappings = Mappings() }, HttpStatusCode.UnprocessableEntity, "readKey"),
+            (node, new { channelId = 4_399_999, readKey = "ANYKEY", mappings = Mappings() }, HttpStatusCode.UnprocessableEntity, "channelId"),
+            (node, new { channelId = 4_300_002, mappings = Mappings("flow_rate_lpm") }, HttpStatusCode.UnprocessableEntity, "mappings[2].canonicalField"),
+            (node, new { channelId = 4_300_002, mappings = Mappings(field: "field9") }, HttpStatusCode.BadRequest, "mappings[2].field"),
+            (node, new { mappings = Mappings() }, HttpStatusCode.BadRequest, "channelId"),
+            (node, new { channelId = 4_300_002, mappings = Array.Empty<object>() }, HttpStatusCode.BadRequest, "mappings"),
+            (foreign, new { channelId = 4_300_002, mappings = Mappings() }, HttpStatusCode.NotFound, ""),
+        };
+
+        foreach (var (target, body, status, field) in cases)
+        {
+            var response = await client.PostAsJsonAsync($"/api/v1/nodes/{target}/channel/preview", body);
+            var errors = (await response.ReadEnvelopeAsync(status)).Errors();
+            if (field.Length > 0)
+            {
+                Assert.That(errors.Select(e => e.Field()), Does.Contain(field), JsonSerializer.Serialize(body));
+            }
+        }
+
+        await (await customer.PostAsJsonAsync($"/api/v1/nodes/{node}/channel/preview", new { channelId = 4_300_002, mappings = Mappings() }))
+            .ReadEnvelopeAsync(HttpStatusCode.Forbidden);
+        Assert.That(await StoredAsync(node), Is.EqualTo(1), "only the saved mapping of field1");
+    }
+
+    [Test]
+    public async Task Past_its_limit_a_user_is_told_to_retry_later()
+    {
+        var (node, channel) = await TankAsync(4_300_003);
+        using var client = ClientFor(World.DistributorUser1);
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 11; i++)
+        {
+            statuses.Add((await client.PostAsJsonAsync($"/api/v1/nodes/{node}/channel/preview", new { channelId = 4_300_003, mappings = Mappings() })).StatusCode);
+        }
+
+        Assert.That(statuses, Is.EqualTo(Enumerable.Repeat(HttpStatusCode.OK, 10).Append(HttpStatusCode.TooManyRequests)));
+        Assert.That(channel.Requests, Is.EqualTo(10), "the refused preview never reached ThingSpeak");
+    }
+}
