@@ -18,7 +18,7 @@ export const baseURL = `http://127.0.0.1:${apiPort}`;
 /** The API and the simulator, started for the end-to-end tests and the console's benchmark alike. */
 export const platform: NonNullable<PlaywrightTestConfig['webServer']> = [
   {
-    command: `dotnet ${path.join(root, 'tools/EvaraTech.Simulator/bin/Release/net10.0/EvaraTech.Simulator.dll')} --urls http://127.0.0.1:${simulatorPort} --mqtt mqtt://127.0.0.1:${mqttPort} --mqtt-password ${mqttPassword}`,
+    command: `dotnet ${path.join(root, 'tools/EvaraTech.Simulator/bin/Release/net10.0/EvaraTech.Simulator.dll')} --urls http://127.0.0.1:${simulatorPort} --channels 3 --mqtt mqtt://127.0.0.1:${mqttPort} --mqtt-password ${mqttPassword}`,
     url: `http://127.0.0.1:${simulatorPort}/channels/2900001/feeds.json?api_key=DEMOREADKEY00001`,
     reuseExistingServer: false,
     timeout: 60_000,

@@ -908,3 +908,66 @@ test("a notification rule's test message reaches a local webhook receiver with a
     receiver.close();
   }
 });
+
+test("a distributor maps a node's channel (the preview shows the simulator's entries mapped), calibrates a field, sees readings arrive, and finds every change in the audit view", async ({ page, request }) => {
+  test.setTimeout(180_000);
+  const token = await tokenOf(request, Users.distributor);
+  const [community] = await apiGet<{ id: string }[]>(request, token, '/api/v1/communities?sort=name');
+  const created = await request.post('/api/v1/nodes', {
+    headers: { Authorization: `Bearer ${token}` },
+    data: { nodeKey: `E2E-CH-${Date.now()}`, label: `E2E channel ${Date.now()}`, category: 'OHT', tenantType: 'community', communityId: community!.id, config: { maxDepthCm: 300 } },
+  });
+  expect(created.status(), await created.text()).toBe(201);
+  const id = (await created.json()).data.node.id as string;
+  await signIn(page, Users.distributor, `/nodes/${id}`);
+  const channel = page.getByRole('form', { name: 'ThingSpeak channel' });
+
+  // A wrong read key: ThingSpeak's refusal stands on the read key, nothing is saved.
+  await channel.getByLabel('Channel id', { exact: true }).fill('3000000');
+  await channel.getByLabel(/^Read key/).fill('NOT-THE-KEY');
+  await channel.getByLabel('field1 metric').selectOption('water_level_cm');
+  await channel.getByRole('button', { name: 'Preview' }).click();
+  await expect(channel.getByLabel(/^Read key/)).toHaveAttribute('aria-invalid', 'true');
+  await expect(channel.getByText(/no access/)).toBeVisible();
+
+  await channel.getByLabel(/^Read key/).fill('SIMKEY3000000');
+  await channel.getByLabel('field2 metric').selectOption('temperature_c');
+  await channel.getByLabel('field1 scale').fill('0.5');
+  await channel.getByRole('button', { name: 'Preview' }).click();
+  const preview = channel.getByTestId('channel-preview').locator('tbody tr');
+  await expect(preview).toHaveCount(10);
+  await expect(preview.first()).toContainText('water_level_cm');
+  await expect(preview.first()).toContainText('temperature_c');
+  expect((await apiGet<{ channel: unknown }>(request, token, `/api/v1/nodes/${id}`)).channel).toBeNull();
+  await expectAccessible(page, 'channel preview');
+  await capture(page, 'distributor', 'channel-preview');
+
+  await channel.getByRole('button', { name: 'Save' }).click();
+  await expect(channel.getByText('Channel saved.')).toBeVisible();
+  const saved = await apiGet<{ channel: { channelId: number; readKey: string; mappings: { field: string; scaleFactor: number }[] } }>(request, token, `/api/v1/nodes/${id}`);
+  expect([saved.channel.channelId, saved.channel.readKey, saved.channel.mappings.map((m) => `${m.field}×${m.scaleFactor}`)])
+    .toEqual([3000000, '****0000', ['field1×0.5', 'field2×1']]);
+
+  // A calibration of the temperature; a second over the same period is refused on its start.
+  const calibrations = page.getByRole('form', { name: 'Calibrations' });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    await calibrations.getByLabel('Calibrated field').selectOption('temperature_c');
+    await calibrations.getByLabel('Slope', { exact: true }).fill('1');
+    await calibrations.getByLabel('Intercept', { exact: true }).fill('0.5');
+    await calibrations.getByRole('button', { name: 'Add calibration' }).click();
+    if (attempt === 0) await expect(calibrations.getByTestId('calibrations-table')).toContainText('1 · x + 0.5');
+  }
+  await expect(calibrations.getByLabel('Valid from')).toHaveAttribute('aria-invalid', 'true');
+
+  // The next poll cycle (one a minute) reads the newly mapped channel; its readings reach the open page.
+  await expect(page.getByTestId('latest-at')).toBeVisible({ timeout: 90_000 });
+  await expect(page.getByTestId('latest-values')).toContainText('water_level_cm');
+
+  // Every change of the node is in the audit view.
+  await signIn(page, Users.distributor, `/audit?resource_type=node&resource_id=${id}`);
+  const rows = page.getByTestId('audit-table').locator('tbody tr');
+  await expect(rows).toHaveCount(3);
+  await expect(rows.nth(0)).toContainText('operation: add_calibration');
+  await expect(rows.nth(1)).toContainText('operation: configure_channel');
+  await expect(rows.nth(2)).toContainText('create');
+});

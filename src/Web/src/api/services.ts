@@ -298,6 +298,13 @@ export const nodeApi = {
   tag: (id: string, name: string, value: string) => unwrap(api.POST('/api/v1/nodes/{id}/tags', { params: { path: { id } }, body: { name, value } })),
   untag: (id: string, name: string, value: string) => unwrap(api.DELETE('/api/v1/nodes/{id}/tags', { params: { path: { id }, query: { name, value } } })),
   firmware: (id: string, body: Schemas['FirmwareBody']) => unwrap(api.PUT('/api/v1/nodes/{id}/firmware', { params: { path: { id } }, body })),
+  channel: (id: string, version: number, body: Schemas['ChannelBody']) =>
+    unwrap(api.PUT('/api/v1/nodes/{id}/channel', { params: { path: { id } }, headers: ifMatch(version), body })),
+  preview: (id: string, body: Schemas['PreviewBody']) => unwrap(api.POST('/api/v1/nodes/{id}/channel/preview', { params: { path: { id } }, body })),
+  issueWriteKey: (id: string) => unwrap(api.POST('/api/v1/nodes/{id}/channel/write-key', { params: { path: { id } } })),
+  addCalibration: (id: string, body: Schemas['CalibrationBody']) => unwrap(api.POST('/api/v1/nodes/{id}/calibrations', { params: { path: { id } }, body })),
+  closeCalibration: (id: string, calibrationId: string, validUntil: string) =>
+    unwrap(api.POST('/api/v1/nodes/{id}/calibrations/{calibrationId}/close', { params: { path: { id, calibrationId } }, body: { validUntil } })),
 };
 
 export type BatchResult = Schemas['BatchResult'];

@@ -238,7 +238,7 @@ export function useNodeSave() {
  * One of a node's management calls (move, maintenance, tags, firmware, delete) through the node API; the node and
  * every node list are read again after it, whether it worked or not.
  */
-export function useNodeChange<T>(id: string, call: (input: T) => Promise<unknown>) {
+export function useNodeChange<T, R = unknown>(id: string, call: (input: T) => Promise<R>) {
   const queryClient = useQueryClient();
   return useMutation({ mutationFn: call, onSettled: () => invalidateNodes(queryClient, id) });
 }
@@ -308,3 +308,7 @@ export function useNotificationDelete() {
 
 /** Sends a rule's channels a test message and answers how each receiver took it. */
 export const useNotificationTest = () => useMutation({ mutationFn: (id: string) => notificationRuleApi.test(id) });
+
+/** Tries a channel mapping on the channel's last entries: asked for, never stored. */
+export const useChannelPreview = (id: string) =>
+  useMutation({ mutationFn: (body: Parameters<typeof nodeApi.preview>[1]) => nodeApi.preview(id, body) });

@@ -6,14 +6,17 @@ import { fieldProblems, Problem, problemProps, TextField } from '../components/F
 import { isVersionConflict } from '../components/FormFooter';
 import { formatTime } from '../components/States';
 import { useNodeChange } from '../hooks/queries';
+import { NodeCalibrations } from './NodeCalibrations';
+import { NodeChannel } from './NodeChannel';
 import { NodeForm, OwnerPicker } from './NodeForm';
 import { ownerFrom } from './nodeForm';
 
 const FirmwareStatuses = ['up_to_date', 'update_available', 'update_in_progress', 'update_failed'];
 
 /**
- * What the caller may do to a node (nodes:write): edit it, switch maintenance, move it to another owner, tag it,
- * record its firmware; superadmins (nodes:delete) may delete it. Nothing of it is offered to a read-only role.
+ * What the caller may do to a node (nodes:write): edit it, switch maintenance, map its ThingSpeak channel (previewed
+ * first), calibrate its fields, move it to another owner, tag it, record its firmware; superadmins (nodes:delete) may
+ * delete it. Nothing of it is offered to a read-only role.
  */
 export function NodeManage({ details }: { details: NodeDetails }) {
   const { can } = useAuth();
@@ -33,6 +36,8 @@ export function NodeManage({ details }: { details: NodeDetails }) {
           {can('nodes:delete') ? <DeleteNode details={details} /> : null}
         </div>
       )}
+      <NodeChannel details={details} />
+      <NodeCalibrations details={details} />
       <MoveNode details={details} />
       <Tags details={details} />
       <Firmware details={details} />
