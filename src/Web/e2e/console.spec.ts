@@ -104,6 +104,21 @@ for (const role of Object.keys(Users) as Role[]) {
       await expectAccessible(page, 'audit');
     }
 
+    // Everyone manages how they are told of alerts; only those who may write rules see the rules.
+    await nav(page, 'Notifications').click();
+    await expect(page.getByRole('heading', { name: 'Delivery log' })).toBeVisible();
+    await capture(page, role, 'notifications');
+    await expectAccessible(page, 'notifications');
+    if (role === 'customer') {
+      await expect(nav(page, 'Rules')).toHaveCount(0);
+    } else {
+      await nav(page, 'Rules').click();
+      await expect(page.getByRole('heading', { name: 'Alert rules' })).toBeVisible();
+      await expect(page.getByRole('status').filter({ hasText: 'Loading alert rules' })).toHaveCount(0);
+      await capture(page, role, 'rules');
+      await expectAccessible(page, 'rules');
+    }
+
     expect(outside, 'the console works without a network: nothing but the platform is asked').toEqual([]);
   });
 }
