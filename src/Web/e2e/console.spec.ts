@@ -817,6 +817,9 @@ test('a distributor writes a rule, backtests it over stored history, saves it, a
   const token = await tokenOf(request, Users.distributor);
   const [, node] = await apiGet<NodeRow[]>(request, token, '/api/v1/nodes?limit=2&sort=label&category=OHT');
   const name = `E2E rule ${Date.now()}`;
+  const tag = { name: 'e2e-zone', value: `z${Date.now()}` };
+  const headers = { Authorization: `Bearer ${token}` };
+  expect((await request.post(`/api/v1/nodes/${node!.id}/tags`, { headers, data: tag })).ok()).toBeTruthy();
   await signIn(page, Users.distributor, '/rules');
   await page.getByRole('button', { name: 'New rule' }).click();
   await page.getByRole('button', { name: 'Save' }).click();
@@ -870,6 +873,21 @@ test('a distributor writes a rule, backtests it over stored history, saves it, a
   await page.getByRole('button', { name: 'Yes, delete' }).click();
   await expect(page.getByTestId('rules-table').getByRole('row').filter({ hasText: name })).toHaveCount(0);
   expect((await request.get(`/api/v1/alert-rules/${rule!.id}`, { headers: { Authorization: `Bearer ${token}` } })).status()).toBe(404);
+
+  // A selector by tag (tagged before the page read the caller's tags): the backtest covers exactly the tagged node.
+  try {
+    await page.getByRole('button', { name: 'New rule' }).click();
+    await page.getByLabel('Name', { exact: true }).fill(`${name} by tag`);
+    await page.getByLabel('Every node with a tag, of a community or of a type').check();
+    await page.getByLabel('Tag', { exact: true }).selectOption({ label: `${tag.name}: ${tag.value} (1)` });
+    await page.getByLabel('Metric', { exact: true }).selectOption('water_level_cm');
+    await page.getByLabel('Operator', { exact: true }).selectOption('>');
+    await page.getByLabel('Threshold', { exact: true }).fill('0');
+    await page.getByRole('button', { name: 'Backtest' }).click();
+    await expect(page.getByTestId('backtest-result')).toContainText('readings of 1 node)');
+  } finally {
+    await request.delete(`/api/v1/nodes/${node!.id}/tags?name=${tag.name}&value=${tag.value}`, { headers });
+  }
 
   await page.getByRole('button', { name: 'Sign out' }).click();
   await signIn(page, Users.customer, '/rules');

@@ -378,6 +378,36 @@ public sealed class NodeApiTests : TenantWorldTest
     }
 
     [Test]
+    public async Task The_tags_listed_are_those_on_the_callers_nodes_with_their_ids_and_counts()
+    {
+        var (north1, _) = await CreateTankAsync("tank-tags1");
+        var (north2, _) = await CreateTankAsync("tank-tags2");
+        var (south, _) = await CreateTankAsync("tank-tags3", "community", World.Community2);
+        using var admin = ClientWith(Tokens.For(World.Superadmin));
+        foreach (var (node, value) in new[] { (north1, "north"), (north2, "north"), (south, "south") })
+        {
+            (await admin.PostAsJsonAsync($"/api/v1/nodes/{node}/tags", new { name = "zone", value })).EnsureSuccessStatusCode();
+        }
+
+        async Task<string[]> TagsOfAsync(TestUser user)
+        {
+            using var client = ClientWith(Tokens.For(user));
+            var data = (await (await client.GetAsync("/api/v1/tags")).ReadEnvelopeAsync(HttpStatusCode.OK)).GetProperty("data");
+            return [.. data.EnumerateArray().Select(t => $"{t.GetProperty("name").GetString()}:{t.GetProperty("value").GetString()}×{t.GetProperty("nodes").GetInt64()}")];
+        }
+
+        var tagId = await Database.ScalarAsync<Guid>("SELECT id FROM nodes.device_tags WHERE tag_name = 'zone' AND tag_value = 'north'");
+        using var distributor = ClientWith(Tokens.For(World.DistributorUser1));
+        var listed = (await (await distributor.GetAsync("/api/v1/tags")).ReadEnvelopeAsync(HttpStatusCode.OK)).GetProperty("data")[0];
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await TagsOfAsync(World.Superadmin), Is.EqualTo(new[] { "zone:north×2", "zone:south×1" }));
+            Assert.That(await TagsOfAsync(World.DistributorUser1), Is.EqualTo(new[] { "zone:north×2" }), "another distributor's tags are not listed");
+            Assert.That(listed.GetProperty("id").GetGuid(), Is.EqualTo(tagId), "the id a rule's selector names");
+        });
+    }
+
+    [Test]
     public async Task The_list_filters_searches_sorts_and_selects_fields()
     {
         await CreateTankAsync("tank-l1", label: "Banjara Hills OHT");

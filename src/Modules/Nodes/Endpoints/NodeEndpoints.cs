@@ -13,6 +13,7 @@ using EvaraTech.Modules.Nodes.Application.GetNode;
 using EvaraTech.Modules.Nodes.Application.IssueMqttCredentials;
 using EvaraTech.Modules.Nodes.Application.IssueWriteKey;
 using EvaraTech.Modules.Nodes.Application.ListNodes;
+using EvaraTech.Modules.Nodes.Application.ListTags;
 using EvaraTech.Modules.Nodes.Application.MoveNode;
 using EvaraTech.Modules.Nodes.Application.NearbyNodes;
 using EvaraTech.Modules.Nodes.Application.NodeMap;
@@ -180,6 +181,12 @@ internal static class NodeEndpoints
         reference.MapGet("/categories", async (ISender sender, HttpContext context, CancellationToken ct) =>
             ApiResults.PublicReference(context, await sender.Send(new GetCategoriesQuery(), ct)))
             .Returns<IReadOnlyList<CategoryReference>>();
+
+        endpoints.MapGet("/tags", async (ISender sender, HttpContext context, CancellationToken ct) =>
+            ApiResults.Ok(context, await sender.Send(new ListTagsQuery(), ct))).WithTags("Nodes")
+            .WithSummary("The tags on the caller's nodes")
+            .WithDescription("Each tag (name and value) that at least one node in the caller's scope carries, with its id and how many nodes carry it.")
+            .Returns<IReadOnlyList<TagInUse>>();
 
         endpoints.MapGet("/firmware/summary", async (ISender sender, HttpContext context, CancellationToken ct) =>
             ApiResults.Ok(context, await sender.Send(new GetFirmwareSummaryQuery(), ct))).WithTags("Nodes")

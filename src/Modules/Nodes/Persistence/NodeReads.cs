@@ -69,6 +69,14 @@ public sealed class NodeReads(DbSession db)
         ORDER BY count(*) DESC, f.firmware_version
         """;
 
+    private const string TagsInScope = """
+        SELECT t.id, t.tag_name AS Name, t.tag_value AS Value, count(*) AS Nodes
+        FROM nodes.device_tags t JOIN nodes.device_tag_assignments a ON a.tag_id = t.id JOIN nodes.nodes n ON n.id = a.node_id
+        WHERE {scope}
+        GROUP BY t.id, t.tag_name, t.tag_value
+        ORDER BY t.tag_name, t.tag_value
+        """;
+
     /// <returns>the node with everything that describes it; one that does not exist for this caller is a 404</returns>
     public async Task<NodeDetails> GetAsync(Guid id, TenantScope scope, CancellationToken ct)
     {
@@ -105,6 +113,12 @@ public sealed class NodeReads(DbSession db)
         return [.. await connection.QueryAsync<FirmwareCount>(ScopeFilter.Command(db, FirmwareSummary, scope, NodeOwnership.Columns, new { }, ct))];
     }
 
+    public async Task<IReadOnlyList<TagInUse>> TagsAsync(TenantScope scope, CancellationToken ct)
+    {
+        var connection = await db.ConnectionAsync(ct);
+        return [.. await connection.QueryAsync<TagInUse>(ScopeFilter.Command(db, TagsInScope, scope, NodeOwnership.Columns, new { }, ct))];
+    }
+
     private sealed record ChannelRow(long ChannelId, string? ReadKey, string? WriteKey, int ReportingIntervalSeconds, string Source);
 
     private sealed class CalibrationRow
@@ -124,5 +138,8 @@ public sealed class NodeReads(DbSession db)
 
 /// <summary>A node on the map: nothing more than a pin needs.</summary>
 public sealed record MapPin(Guid Id, string Label, string Status, double? Lat, double? Lng);
+
+/// <summary>A tag on at least one of the caller's nodes: its id (what rule selectors name), name, value and how many nodes carry it.</summary>
+public sealed record TagInUse(Guid Id, string Name, string Value, long Nodes);
 
 public sealed record FirmwareCount(string FirmwareVersion, long Nodes, long UpdateAvailable, long UpdateFailed);

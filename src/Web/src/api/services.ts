@@ -361,3 +361,6 @@ export const notificationRuleApi = {
 };
 
 export const fetchDeliveries = (page: number) => unwrapPage(api.GET('/api/v1/notifications', { params: { query: { page, limit: 25 } } }));
+
+/** The tags on the caller's nodes, each with the id rule selectors name. */
+export const fetchTags = () => unwrap(api.GET('/api/v1/tags'));

@@ -39,6 +39,7 @@ import {
   fetchNotificationRules,
   notificationRuleApi,
   type NotificationRuleInput,
+  fetchTags,
 } from '../api/services';
 
 /** Server state, one hook per read: components render what these return and never fetch on their own. */
@@ -220,6 +221,7 @@ export const useTheirNode = (id: string, enabled: boolean) =>
 function invalidateNodes(queryClient: ReturnType<typeof useQueryClient>, id?: string) {
   if (id) void queryClient.invalidateQueries({ queryKey: queryKeys.node(id) });
   void queryClient.invalidateQueries({ queryKey: ['nodes'] });
+  void queryClient.invalidateQueries({ queryKey: ['tags'] });
   void queryClient.invalidateQueries({ queryKey: queryKeys.map });
   void queryClient.invalidateQueries({ queryKey: queryKeys.dashboard });
 }
@@ -312,3 +314,6 @@ export const useNotificationTest = () => useMutation({ mutationFn: (id: string) 
 /** Tries a channel mapping on the channel's last entries: asked for, never stored. */
 export const useChannelPreview = (id: string) =>
   useMutation({ mutationFn: (body: Parameters<typeof nodeApi.preview>[1]) => nodeApi.preview(id, body) });
+
+/** The tags on the caller's nodes (name, value, id), for rule selectors. */
+export const useTags = () => useQuery({ queryKey: ['tags'], staleTime: 60_000, queryFn: fetchTags });

@@ -9,6 +9,7 @@ vi.mock('../api/services', () => ({ notificationRuleApi: { version: () => Promis
 vi.mock('../hooks/queries', () => ({
   useNotificationSave: () => state.save,
   useNodeChoices: () => ({ data: [{ id: 'n1', label: 'Tank One' }] }),
+  useTags: () => ({ data: [{ id: 't1', name: 'zone', value: 'north', nodes: 2 }] }),
 }));
 
 const rule = {
@@ -49,7 +50,7 @@ describe('NotificationForm', () => {
       id: 'r1', version: 2,
       input: {
         severityMin: 'critical', channels: [{ type: 'webhook', url: 'https://hooks.example.com/evara', secret: null, address: null }],
-        nodeIds: null, categories: ['OHT'], repeatIntervalMinutes: 60, isEnabled: true,
+        nodeIds: null, categories: ['OHT'], tagIds: null, repeatIntervalMinutes: 60, isEnabled: true,
       },
     }, expect.anything());
   });

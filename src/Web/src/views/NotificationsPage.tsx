@@ -8,7 +8,7 @@ import { FormFooter } from '../components/FormFooter';
 import { Pager } from '../components/Pager';
 import { Empty, ErrorState, formatTime, Loading, NotAllowed } from '../components/States';
 import {
-  useDeliveries, useNodeChoices, useNotificationDelete, useNotificationRules, useNotificationSave, useNotificationTest,
+  useDeliveries, useNodeChoices, useNotificationDelete, useNotificationRules, useNotificationSave, useNotificationTest, useTags,
 } from '../hooks/queries';
 import { channelIndexes, checkNotification, describeChannels, NotificationCategories, NotificationSeverities } from './notificationForm';
 
@@ -66,7 +66,9 @@ export default function NotificationsPage() {
               <tr key={rule.id} data-notification-rule-id={rule.id}>
                 <td>{describeChannels(rule)}</td>
                 <td data-label="From severity">{rule.severityMin}</td>
-                <td data-label="Nodes">{[rule.nodeIds ? `${rule.nodeIds.length} chosen` : 'all mine', rule.categories?.join(', ')].filter(Boolean).join(' · ')}</td>
+                <td data-label="Nodes">
+                  {[rule.nodeIds ? `${rule.nodeIds.length} chosen` : 'all mine', rule.categories?.join(', '), rule.tagIds ? `${rule.tagIds.length} tag(s)` : null].filter(Boolean).join(' · ')}
+                </td>
                 <td data-label="Repeat">{rule.repeatIntervalMinutes ? `every ${rule.repeatIntervalMinutes} min` : 'never'}</td>
                 <td data-label="On">{rule.isEnabled ? 'yes' : 'no'}</td>
                 <td>
@@ -155,6 +157,7 @@ function DeliveryLog({ page, onPage }: { page: number; onPage: (page: number) =>
 export function NotificationForm({ rule, onDone }: { rule: NotificationRule | null; onDone: () => void }) {
   const save = useNotificationSave();
   const nodes = useNodeChoices();
+  const tags = useTags();
   const stored = rule?.channels ?? [];
   const storedWebhook = stored.find((c) => c.type === 'webhook');
   const storedEmail = stored.find((c) => c.type === 'email');
@@ -173,7 +176,7 @@ export function NotificationForm({ rule, onDone }: { rule: NotificationRule | nu
     const { problems: found, input } = checkNotification({
       severityMin: value('severityMin'), ...chosen, webhookUrl: value('webhookUrl'), webhookSecret: value('webhookSecret'),
       emailAddress: value('emailAddress'), smsNumber: value('smsNumber'), categories: data.getAll('categories').map(String),
-      nodeIds: data.getAll('nodeIds').map(String), repeatIntervalMinutes: value('repeatIntervalMinutes'), isEnabled: data.get('isEnabled') === 'on',
+      nodeIds: data.getAll('nodeIds').map(String), tagIds: data.getAll('tagIds').map(String), repeatIntervalMinutes: value('repeatIntervalMinutes'), isEnabled: data.get('isEnabled') === 'on',
     }, storedWebhook?.url ?? null);
     setProblems(found);
     if (input) save.mutate({ id: rule?.id ?? null, version, input }, { onSuccess: onDone });
@@ -240,6 +243,17 @@ export function NotificationForm({ rule, onDone }: { rule: NotificationRule | nu
           ))}
         </select>
         <Problem form="notification" name="nodeIds" problems={shown} />
+      </div>
+      <div className="field">
+        <label htmlFor="notification-tagIds">Only nodes with these tags (none: any)</label>
+        <select name="tagIds" multiple defaultValue={rule?.tagIds ?? []} {...problemProps('notification', 'tagIds', shown)}>
+          {(tags.data ?? []).map((t) => (
+            <option key={t.id} value={t.id}>
+              {t.name}: {t.value}
+            </option>
+          ))}
+        </select>
+        <Problem form="notification" name="tagIds" problems={shown} />
       </div>
       <TextField form="notification" name="repeatIntervalMinutes" label="Repeat while open (min, 0: never)" problems={shown}
         defaultValue={String(rule?.repeatIntervalMinutes ?? 240)} decimal />

@@ -14,6 +14,7 @@ vi.mock('../hooks/queries', () => ({
   useNodeChoices: () => ({ data: [{ id: 'n1', label: 'Tank One', analyticsType: 'EvaraTank' }, { id: 'n2', label: 'Meter Two', analyticsType: 'EvaraFlow' }] }),
   useCommunities: () => ({ data: [{ id: 'c1', name: 'Green Valley' }] }),
   useDistributorChoices: () => ({ data: [] }),
+  useTags: () => ({ data: [{ id: 't1', name: 'zone', value: 'north', nodes: 2 }] }),
   useDeviceTypes: () => ({
     data: [
       { analyticsType: 'EvaraTank', categories: [], fields: [{ name: 'water_level_cm', dataType: 'float', unit: 'cm' }] },
@@ -83,6 +84,19 @@ describe('RuleForm', () => {
     expect(screen.getByTestId('backtest-result').textContent).toContain('This rule would have raised 1 alert in the last 7 days (10,080 readings of 1 node)');
     expect(screen.getByRole('table', { name: 'Backtested alerts' }).textContent).toContain('still open');
     expect(container.querySelectorAll('rect.mark')).toHaveLength(1);
+  });
+
+  it('selects every node with a tag', () => {
+    render(<RuleForm rule={null} onDone={() => undefined} />);
+    fireEvent.click(screen.getByLabelText('Every node with a tag, of a community or of a type'));
+    fill('Name', 'North low');
+    fill('Tag', 't1');
+    fill('Metric', 'water_level_cm');
+    fill('Operator', '<');
+    fill('Threshold', '30');
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect(state.save.mutate).toHaveBeenCalledWith(
+      { id: null, version: 0, input: expect.objectContaining({ nodeId: null, selector: { tagId: 't1', communityId: null, analyticsType: null } }) }, expect.anything());
   });
 
   it("stands the API's refusal of the backtest on its field", () => {

@@ -10,6 +10,7 @@ import { Pager } from '../components/Pager';
 import { Empty, ErrorState, formatTime, Loading, NotAllowed } from '../components/States';
 import {
   useAlertRules, useCommunities, useDeviceTypes, useDistributorChoices, useNodeChoices, useNodeLabels, useRuleBacktest, useRuleDelete, useRuleSave, useSeries,
+  useTags,
 } from '../hooks/queries';
 import { AnalyticsTypes, checkRule, describeRule, inputOf, Operators, Severities, type RuleFormValues } from './ruleForm';
 
@@ -26,18 +27,23 @@ export default function RulesPage() {
   const save = useRuleSave();
   const remove = useRuleDelete();
   const communities = useCommunities(allowed);
+  const tags = useTags();
   const [editing, setEditing] = useState<{ rule: AlertRule | null } | null>(null);
   const [confirming, setConfirming] = useState<string | null>(null);
   const nodeLabels = useNodeLabels((rules.data?.items ?? []).flatMap((r) => (r.nodeId ? [r.nodeId] : [])));
   if (!allowed) return <NotAllowed what="alert rules" />;
 
+  const tagName = (id: string) => {
+    const tag = tags.data?.find((t) => t.id === id);
+    return tag ? `tag ${tag.name}: ${tag.value}` : 'a tag';
+  };
   const target = (rule: AlertRule) =>
     rule.nodeId
       ? (nodeLabels.get(rule.nodeId) ?? rule.nodeId)
       : [
           rule.selectorCommunityId ? (communities.data?.find((c) => c.id === rule.selectorCommunityId)?.name ?? 'a community') : null,
           rule.selectorAnalyticsType,
-          rule.selectorTagId ? 'a tag' : null,
+          rule.selectorTagId ? tagName(rule.selectorTagId) : null,
         ].filter(Boolean).join(' · ');
   const refused = save.error ?? remove.error;
   return (
@@ -115,6 +121,7 @@ export function RuleForm({ rule, onDone }: { rule: AlertRule | null; onDone: () 
   const communities = useCommunities(true);
   const distributors = useDistributorChoices(superadmin);
   const deviceTypes = useDeviceTypes();
+  const tags = useTags();
   const form = useRef<HTMLFormElement>(null);
   const [target, setTarget] = useState<'node' | 'selector'>(rule && !rule.nodeId ? 'selector' : 'node');
   const [nodeId, setNodeId] = useState(rule?.nodeId ?? '');
@@ -136,7 +143,7 @@ export function RuleForm({ rule, onDone }: { rule: AlertRule | null; onDone: () 
     const data = new FormData(form.current!);
     const value = (name: string) => String(data.get(name) ?? '');
     const values: RuleFormValues = {
-      name: value('name'), target, nodeId, communityId: value('communityId'), analyticsType, distributorId: value('distributorId'),
+      name: value('name'), target, nodeId, communityId: value('communityId'), analyticsType, tagId: value('tagId'), distributorId: value('distributorId'),
       metric: value('metric'), operator: value('operator'), threshold: value('threshold'), upperThreshold: value('upperThreshold'),
       clearThreshold: value('clearThreshold'), durationMinutes: value('durationMinutes'), severity: value('severity'),
       cooldownMinutes: value('cooldownMinutes'), isEnabled: data.get('isEnabled') === 'on',
@@ -192,13 +199,14 @@ export function RuleForm({ rule, onDone }: { rule: AlertRule | null; onDone: () 
           <input type="radio" name="target" checked={target === 'node'} onChange={() => setTarget('node')} /> One node
         </label>
         <label className="check">
-          <input type="radio" name="target" checked={target === 'selector'} onChange={() => setTarget('selector')} /> Every node of a community or type
+          <input type="radio" name="target" checked={target === 'selector'} onChange={() => setTarget('selector')} /> Every node with a tag, of a community or of a type
         </label>
         {target === 'node'
           ? select('nodeId', 'Node', (nodes.data ?? []).map((n) => [n.id!, n.label ?? n.id!] as [string, string]), { value: nodeId, onChange: (e: { target: { value: string } }) => setNodeId(e.target.value) })
           : (
             <>
               {select('communityId', 'Community', (communities.data ?? []).map((c) => [c.id, c.name] as [string, string]), { defaultValue: rule?.selectorCommunityId ?? '' })}
+              {select('tagId', 'Tag', (tags.data ?? []).map((t) => [t.id, `${t.name}: ${t.value} (${t.nodes})`] as [string, string]), { defaultValue: rule?.selectorTagId ?? '' })}
               {select('analyticsType', 'Node type', AnalyticsTypes, { value: analyticsType, onChange: (e: { target: { value: string } }) => setAnalyticsType(e.target.value) })}
               {superadmin ? select('distributorId', 'Owning distributor', (distributors.data ?? []).map((d) => [d.id, d.name] as [string, string]), { defaultValue: rule?.distributorId ?? '' }) : null}
               {problem('nodeId')}

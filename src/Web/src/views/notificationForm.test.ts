@@ -3,7 +3,7 @@ import { channelIndexes, checkNotification, describeChannels, type NotificationF
 
 const values = (over: Partial<NotificationFormValues> = {}): NotificationFormValues => ({
   severityMin: 'warning', webhook: true, webhookUrl: ' https://hooks.example.com/evara ', webhookSecret: 'whsec-0123456789abcdef', email: true, emailAddress: '',
-  sms: false, smsNumber: '', categories: [], nodeIds: [], repeatIntervalMinutes: '', isEnabled: true, ...over,
+  sms: false, smsNumber: '', categories: [], nodeIds: [], tagIds: [], repeatIntervalMinutes: '', isEnabled: true, ...over,
 });
 
 describe('checkNotification', () => {
@@ -11,7 +11,7 @@ describe('checkNotification', () => {
     expect(checkNotification(values(), null)).toEqual({
       problems: {},
       input: {
-        severityMin: 'warning', nodeIds: null, categories: null, repeatIntervalMinutes: 240, isEnabled: true,
+        severityMin: 'warning', nodeIds: null, categories: null, tagIds: null, repeatIntervalMinutes: 240, isEnabled: true,
         channels: [
           { type: 'webhook', url: 'https://hooks.example.com/evara', secret: 'whsec-0123456789abcdef', address: null },
           { type: 'email', url: null, secret: null, address: null },
@@ -36,8 +36,8 @@ describe('checkNotification', () => {
       .toEqual({ 'channels[0].secret': 'The secret has 16 to 200 characters.' });
   });
 
-  it('filters by categories and nodes when chosen', () => {
-    expect(checkNotification(values({ categories: ['OHT'], nodeIds: ['n1'] }), null).input).toMatchObject({ categories: ['OHT'], nodeIds: ['n1'] });
+  it('filters by categories, nodes and tags when chosen', () => {
+    expect(checkNotification(values({ categories: ['OHT'], nodeIds: ['n1'], tagIds: ['t1'] }), null).input).toMatchObject({ categories: ['OHT'], nodeIds: ['n1'], tagIds: ['t1'] });
   });
 });
 

@@ -15,6 +15,7 @@ export interface NotificationFormValues {
   smsNumber: string;
   categories: string[];
   nodeIds: string[];
+  tagIds: string[];
   repeatIntervalMinutes: string;
   isEnabled: boolean;
 }
@@ -64,6 +65,7 @@ export function checkNotification(values: NotificationFormValues, keptSecretUrl:
       channels,
       nodeIds: values.nodeIds.length ? values.nodeIds : null,
       categories: values.categories.length ? values.categories : null,
+      tagIds: values.tagIds.length ? values.tagIds : null,
       repeatIntervalMinutes: repeat,
       isEnabled: values.isEnabled,
     },

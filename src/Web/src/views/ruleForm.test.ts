@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkRule, describeRule, inputOf, type RuleFormValues } from './ruleForm';
 
 const values = (over: Partial<RuleFormValues> = {}): RuleFormValues => ({
-  name: ' Tank low ', target: 'node', nodeId: 'n1', communityId: '', analyticsType: '', distributorId: '', metric: 'water_level_cm',
+  name: ' Tank low ', target: 'node', nodeId: 'n1', communityId: '', analyticsType: '', tagId: '', distributorId: '', metric: 'water_level_cm',
   operator: '<', threshold: '50', upperThreshold: '', clearThreshold: '60', durationMinutes: '10', severity: 'warning', cooldownMinutes: '', isEnabled: true, ...over,
 });
 
@@ -18,10 +18,11 @@ describe('checkRule', () => {
   });
 
   it('sends a selector, with its distributor when a superadmin writes it', () => {
-    const { input } = checkRule(values({ target: 'selector', communityId: 'c1', analyticsType: 'EvaraTank', distributorId: 'd1' }), true);
-    expect(input).toMatchObject({ nodeId: null, selector: { tagId: null, communityId: 'c1', analyticsType: 'EvaraTank' }, distributorId: 'd1' });
+    const { input } = checkRule(values({ target: 'selector', communityId: 'c1', analyticsType: 'EvaraTank', tagId: 't1', distributorId: 'd1' }), true);
+    expect(input).toMatchObject({ nodeId: null, selector: { tagId: 't1', communityId: 'c1', analyticsType: 'EvaraTank' }, distributorId: 'd1' });
+    expect(checkRule(values({ target: 'selector', tagId: 't1' }), false).input).toMatchObject({ selector: { tagId: 't1', communityId: null, analyticsType: null } });
     expect(checkRule(values({ target: 'selector' }), true).problems).toEqual({
-      nodeId: 'Choose a community, a type, or both.', distributorId: 'Choose the distributor that owns it.',
+      nodeId: 'Choose a tag, a community or a type (or several).', distributorId: 'Choose the distributor that owns it.',
     });
   });
 

@@ -11,6 +11,7 @@ export interface RuleFormValues {
   nodeId: string;
   communityId: string;
   analyticsType: string;
+  tagId: string;
   distributorId: string;
   metric: string;
   operator: string;
@@ -35,7 +36,7 @@ export function checkRule(values: RuleFormValues, superadmin: boolean): { proble
   if (!values.name.trim()) problems.name = 'Give the rule a name.';
   else if (values.name.trim().length > 200) problems.name = 'A name has at most 200 characters.';
   if (values.target === 'node' && !values.nodeId) problems.nodeId = 'Choose the node it watches.';
-  if (values.target === 'selector' && !values.communityId && !values.analyticsType) problems.nodeId = 'Choose a community, a type, or both.';
+  if (values.target === 'selector' && !values.communityId && !values.analyticsType && !values.tagId) problems.nodeId = 'Choose a tag, a community or a type (or several).';
   if (values.target === 'selector' && superadmin && !values.distributorId) problems.distributorId = 'Choose the distributor that owns it.';
   if (!values.metric) problems.metric = 'Choose the metric it watches.';
   if (!(Operators as readonly string[]).includes(values.operator)) problems.operator = 'Choose how it compares.';
@@ -71,7 +72,7 @@ export function checkRule(values: RuleFormValues, superadmin: boolean): { proble
     input: {
       name: values.name.trim(),
       nodeId: selector ? null : values.nodeId,
-      selector: selector ? { tagId: null, communityId: values.communityId || null, analyticsType: values.analyticsType || null } : null,
+      selector: selector ? { tagId: values.tagId || null, communityId: values.communityId || null, analyticsType: values.analyticsType || null } : null,
       metric: values.metric,
       operator: values.operator,
       threshold,
