@@ -1,4 +1,4 @@
-import { fireEvent, render, screen } from '@testing-library/react';
+import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../api/client';
 import type { NodeDetails } from '../api/services';
@@ -72,6 +72,21 @@ describe('NodeChannel', () => {
     expect(screen.getByLabelText('field1 offset').getAttribute('aria-invalid')).toBe('true');
     expect(screen.getByText('The offset is a number.')).toBeTruthy();
     expect(save.mutate).not.toHaveBeenCalled();
+  });
+});
+
+describe('NodeChannel conflict', () => {
+  it('explains that the node changed, keeps the input, and saves at their version after a reload', async () => {
+    const save = { ...mutation(), error: new ApiError(409, [{ code: 'CONCURRENCY_CONFLICT', message: 'changed', field: null }], 'r4') as unknown };
+    state.changes = [save, mutation()];
+    state.calls = 0;
+    state.preview = mutation();
+    render(<NodeChannel details={details} />);
+    fireEvent.change(screen.getByLabelText('Channel id'), { target: { value: '2900099' } });
+    expect(screen.getByRole('alert').textContent).toContain('Someone changed this node after you opened it.');
+    fireEvent.click(screen.getByRole('button', { name: 'Load their version and keep my input' }));
+    await waitFor(() => expect(save.reset).toHaveBeenCalled());
+    expect((screen.getByLabelText('Channel id') as HTMLInputElement).value).toBe('2900099');
   });
 });
 
