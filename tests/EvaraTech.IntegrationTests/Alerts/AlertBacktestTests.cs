@@ -97,6 +97,21 @@ public sealed class AlertBacktestTests : TenantWorldTest
     }
 
     [Test]
+    public async Task A_breach_that_outlasts_the_cooldown_raises_again_at_its_first_reading_after_it_as_live()
+    {
+        // A 20-minute dip, then 10 minutes above, then a dip of two hours: with a 60-minute cooldown the second breach
+        // raises once the hour since the first cleared has passed, while it still holds.
+        await HistoryAsync(_scenario.Tank1, 1, 20, (TimeSpan.FromHours(5), TimeSpan.FromMinutes(20)), (TimeSpan.FromHours(4.5), TimeSpan.FromHours(2)));
+        using var client = ClientWith(Tokens.For(World.DistributorUser1));
+
+        var result = await BacktestAsync(client, Rule(durationSeconds: 0, cooldownMinutes: 60), days: 1);
+
+        var raised = result.GetProperty("alerts").EnumerateArray().Select(a => a.GetProperty("raisedAt").GetDateTimeOffset()).Order().ToList();
+        Assert.That(raised, Has.Count.EqualTo(2));
+        Assert.That(raised[1], Is.EqualTo(_now.AddHours(-5).AddMinutes(20).AddHours(1)).Within(TimeSpan.FromMinutes(1)), "an hour after the first cleared");
+    }
+
+    [Test]
     public async Task A_selector_rule_replays_every_node_it_covers_in_the_owners_scope_only()
     {
         var tank3 = await NodeBuilder.OfCustomer(World.Customer1, World.Community1, World.Distributor1).Named("alert-tank-3", "Tank Three")

@@ -49,15 +49,19 @@ public sealed class NotificationSender(IHttpClientFactory http, IOptions<Notific
             repeat = notice.RepeatNumber,
             alert = notice.Alert,
         }, Json);
-        var (status, reason, _) = await PostSignedAsync(webhook, body, notice.IdempotencyKey, ct);
+        var (status, reason, _) = await PostSignedAsync(webhook, body, notice.IdempotencyKey, readAnswer: false, ct);
         if (status is < 200 or > 299)
         {
             throw new HttpRequestException($"The webhook answered {status} {reason}.");
         }
     }
 
-    /// <summary>POSTs the body signed under the channel's secret; answers the receiver's status, reason and the start of its answer.</summary>
-    private async Task<(int Status, string? Reason, string Answer)> PostSignedAsync(WebhookChannel webhook, string body, string idempotencyKey, CancellationToken ct)
+    /// <summary>
+    /// POSTs the body signed under the channel's secret; answers the receiver's status, reason and, when asked (a test),
+    /// the start of its answer: a delivery never waits on a receiver's body.
+    /// </summary>
+    private async Task<(int Status, string? Reason, string Answer)> PostSignedAsync(WebhookChannel webhook, string body, string idempotencyKey, bool readAnswer,
+        CancellationToken ct)
     {
         var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();
         using var request = new HttpRequestMessage(HttpMethod.Post, webhook.Url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
@@ -68,8 +72,22 @@ public sealed class NotificationSender(IHttpClientFactory http, IOptions<Notific
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(TimeSpan.FromSeconds(options.Value.WebhookTimeoutSeconds));
-        using var response = await http.CreateClient(WebhookClient).SendAsync(request, timeout.Token);
-        return ((int)response.StatusCode, response.ReasonPhrase, Cut(await response.Content.ReadAsStringAsync(timeout.Token), 300));
+        using var response = await http.CreateClient(WebhookClient).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        return ((int)response.StatusCode, response.ReasonPhrase, readAnswer ? await StartOfAsync(response.Content, timeout.Token) : "");
+    }
+
+    /// <summary>The first 300 characters of an answer, reading no more than 1,200 bytes of it.</summary>
+    private static async Task<string> StartOfAsync(HttpContent content, CancellationToken ct)
+    {
+        await using var stream = await content.ReadAsStreamAsync(ct);
+        var buffer = new byte[1200];
+        var read = 0;
+        while (read < buffer.Length && await stream.ReadAsync(buffer.AsMemory(read), ct) is var n and > 0)
+        {
+            read += n;
+        }
+
+        return Cut(Encoding.UTF8.GetString(buffer, 0, read), 300);
     }
 
     /// <summary>
@@ -86,8 +104,10 @@ public sealed class NotificationSender(IHttpClientFactory http, IOptions<Notific
             {
                 case WebhookChannel webhook:
                     var body = JsonSerializer.Serialize(new { id = key, idempotencyKey = key, type = "test", message = Text }, Json);
-                    var (status, reason, answer) = await PostSignedAsync(webhook, body, key, ct);
+                    var (status, reason, answer) = await PostSignedAsync(webhook, body, key, readAnswer: true, ct);
                     return new(channel.Type, webhook.Url, status is >= 200 and <= 299, status, $"{status} {reason}{(answer.Length > 0 ? ": " + answer : "")}");
+                case EmailChannel email when (email.Address ?? recipientEmail) is not { Length: > 0 }:
+                    return new(channel.Type, "", false, null, "No address: the channel names none and your user has no email.");
                 case EmailChannel email:
                     var to = email.Address ?? recipientEmail;
                     await MailAsync(to, "[TEST] EvaraTech alert notifications", Text, key, ct);
@@ -99,9 +119,8 @@ public sealed class NotificationSender(IHttpClientFactory http, IOptions<Notific
                     throw new InvalidOperationException($"Unknown channel {channel.Type}.");
             }
         }
-        catch (Exception failure) when (failure is HttpRequestException or InvalidOperationException or OperationCanceledException or IOException
-            or MailKit.ServiceNotConnectedException or MailKit.Net.Smtp.SmtpCommandException or MailKit.Net.Smtp.SmtpProtocolException
-            or System.Net.Sockets.SocketException)
+        // Whatever a receiver, a relay or a gateway does wrong is this channel's answer, and the other channels still get theirs.
+        catch (Exception failure) when (failure is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             var target = channel switch { WebhookChannel w => w.Url, EmailChannel e => e.Address ?? recipientEmail, SmsChannel t => t.Number, _ => "" };
             return new(channel.Type, target, false, null, failure is OperationCanceledException ? "No answer within the timeout." : failure.Message);

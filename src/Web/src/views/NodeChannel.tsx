@@ -18,8 +18,10 @@ export function NodeChannel({ details }: { details: NodeDetails }) {
   const deviceTypes = useDeviceTypes();
   const fields = deviceTypes.data?.find((t) => t.analyticsType === details.node.analyticsType)?.fields ?? [];
   const dataTypes = Object.fromEntries(fields.map((f) => [f.name, f.dataType]));
-  const [version, setVersion] = useState(details.node.version ?? 0);
-  const [reloaded, setReloaded] = useState(false);
+  // The node as last read (every change to it reads it again), unless the user loaded a newer one after a conflict.
+  const [reloadedVersion, setReloadedVersion] = useState<number | null>(null);
+  const version = reloadedVersion ?? details.node.version ?? 0;
+  const reloaded = reloadedVersion !== null;
   const save = useNodeChange(id, (body: Parameters<typeof nodeApi.channel>[2]) => nodeApi.channel(id, version, body));
   const preview = useChannelPreview(id);
   const writeKey = useNodeChange(id, () => nodeApi.issueWriteKey(id));
@@ -45,7 +47,7 @@ export function NodeChannel({ details }: { details: NodeDetails }) {
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const body = read(event.currentTarget);
-    if (body) save.mutate(body, { onSuccess: (node) => { setVersion(node.node.version ?? version); setSaved(true); } });
+    if (body) save.mutate(body, { onSuccess: () => { setReloadedVersion(null); setSaved(true); } });
   };
 
   const tryIt = (form: HTMLFormElement | null) => {
@@ -55,8 +57,7 @@ export function NodeChannel({ details }: { details: NodeDetails }) {
   };
 
   const reload = async () => {
-    setVersion((await fetchNode(id)).node.version ?? version);
-    setReloaded(true);
+    setReloadedVersion((await fetchNode(id)).node.version ?? version);
     save.reset();
   };
 

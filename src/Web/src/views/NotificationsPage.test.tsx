@@ -55,6 +55,19 @@ describe('NotificationForm', () => {
     }, expect.anything());
   });
 
+  it('keeps a second webhook it does not edit as it is (its secret kept by the API)', () => {
+    const two = { ...rule, channels: [...rule.channels, { type: 'webhook', url: 'https://backup.example.com/evara', address: null, hasSecret: true, number: null }] };
+    render(<NotificationForm rule={two} onDone={() => undefined} />);
+    expect(screen.getByText('Also kept as they are: webhook https://backup.example.com/evara.')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect(state.save.mutate).toHaveBeenCalledWith(expect.objectContaining({
+      input: expect.objectContaining({ channels: [
+        { type: 'webhook', url: 'https://hooks.example.com/evara', secret: null, address: null },
+        { type: 'webhook', url: 'https://backup.example.com/evara', secret: null, address: null, number: null },
+      ] }),
+    }), expect.anything());
+  });
+
   it("stands the API's refusal on the channel field it names", () => {
     state.save.error = new ApiError(422, [{ code: 'INVALID_CHANNEL', message: 'url must be an https URL.', field: 'channels[0].url' }], 'r1');
     render(<NotificationForm rule={rule} onDone={() => undefined} />);

@@ -168,6 +168,8 @@ export function NotificationForm({ rule, onDone }: { rule: NotificationRule | nu
   const [reloaded, setReloaded] = useState(false);
   const shown = fieldProblems(save.error, problems);
   const at = channelIndexes(chosen);
+  // Channels beyond the first of a type (made through the API) are kept as they are: the form edits the first of each.
+  const extra = stored.filter((c) => c !== storedWebhook && c !== storedEmail && c !== storedSms);
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -179,7 +181,8 @@ export function NotificationForm({ rule, onDone }: { rule: NotificationRule | nu
       nodeIds: data.getAll('nodeIds').map(String), tagIds: data.getAll('tagIds').map(String), repeatIntervalMinutes: value('repeatIntervalMinutes'), isEnabled: data.get('isEnabled') === 'on',
     }, storedWebhook?.url ?? null);
     setProblems(found);
-    if (input) save.mutate({ id: rule?.id ?? null, version, input }, { onSuccess: onDone });
+    const kept = extra.map((c) => ({ type: c.type, url: c.url, secret: null, address: c.address, number: c.number }));
+    if (input) save.mutate({ id: rule?.id ?? null, version, input: { ...input, channels: [...(input.channels ?? []), ...kept] } }, { onSuccess: onDone });
   };
 
   const reload = async () => {
@@ -189,6 +192,10 @@ export function NotificationForm({ rule, onDone }: { rule: NotificationRule | nu
     save.reset();
   };
 
+  // The pickers select the rule's stored nodes and tags once: they must hold their options by then.
+  if (nodes.isPending || tags.isPending) return <Loading what="the nodes and tags to choose from" />;
+  const nodeOptions = [...(nodes.data ?? []).map((n) => ({ id: n.id!, label: n.label ?? n.id! })),
+    ...(rule?.nodeIds ?? []).filter((id) => !nodes.data?.some((n) => n.id === id)).map((id) => ({ id, label: id }))];
   const toggle = (channel: keyof typeof chosen) => (
     <label className="check">
       <input type="checkbox" checked={chosen[channel]} onChange={(e) => setChosen({ ...chosen, [channel]: e.target.checked })} />{' '}
@@ -224,6 +231,7 @@ export function NotificationForm({ rule, onDone }: { rule: NotificationRule | nu
           <ChannelField index={at.email} part="address" name="emailAddress" label="Email address (empty: my own)" problems={shown} defaultValue={storedEmail?.address} />
         ) : null}
         {at.sms >= 0 ? <ChannelField index={at.sms} part="number" name="smsNumber" label="Phone number" problems={shown} defaultValue={storedSms?.number} /> : null}
+        {extra.length > 0 ? <p className="muted-text">Also kept as they are: {describeChannels({ channels: extra })}.</p> : null}
       </fieldset>
       <fieldset className="settings">
         <legend>Only these categories (none: any)</legend>
@@ -236,7 +244,7 @@ export function NotificationForm({ rule, onDone }: { rule: NotificationRule | nu
       <div className="field">
         <label htmlFor="notification-nodeIds">Only these nodes (none: all mine)</label>
         <select name="nodeIds" multiple defaultValue={rule?.nodeIds ?? []} {...problemProps('notification', 'nodeIds', shown)}>
-          {(nodes.data ?? []).map((n) => (
+          {nodeOptions.map((n) => (
             <option key={n.id} value={n.id}>
               {n.label}
             </option>

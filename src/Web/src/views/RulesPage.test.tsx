@@ -79,7 +79,7 @@ describe('RuleForm', () => {
       from: '2026-11-30T00:00:00Z', to: '2026-12-07T00:00:00Z', nodes: 1, readings: 10080, raised: 1, truncated: false,
       alerts: [{ nodeId: 'n1', breachSince: '2026-12-01T23:50:00Z', raisedAt: '2026-12-02T00:00:00Z', value: 20, resolvedAt: null, resolvedValue: null, message: 'Tank low: water_level_cm 20 < 50' }],
     };
-    state.backtest.variables = { input: { metric: 'water_level_cm' }, days: 7 };
+    state.backtest.variables = { input: { metric: 'water_level_cm', nodeId: 'n1' }, days: 7 };
     const { container } = render(<RuleForm rule={rule} onDone={() => undefined} />);
     expect(screen.getByTestId('backtest-result').textContent).toContain('This rule would have raised 1 alert in the last 7 days (10,080 readings of 1 node)');
     expect(screen.getByRole('table', { name: 'Backtested alerts' }).textContent).toContain('still open');

@@ -241,7 +241,9 @@ export function RuleForm({ rule, onDone }: { rule: AlertRule | null; onDone: () 
           Backtest
         </button>
         {backtest.isPending ? <Loading what="backtest" /> : null}
-        {backtest.data ? <BacktestView result={backtest.data} days={days} nodeId={target === 'node' ? nodeId : null} metric={backtest.variables?.input.metric ?? ''} /> : null}
+        {backtest.data && backtest.variables ? (
+          <BacktestView result={backtest.data} days={backtest.variables.days} nodeId={backtest.variables.input.nodeId ?? null} metric={backtest.variables.input.metric ?? ''} />
+        ) : null}
       </fieldset>
       <FormFooter what="rule" error={save.error ?? backtest.error} pending={save.isPending} reloaded={reloaded} onReload={() => void reload()} onCancel={onDone} />
     </form>

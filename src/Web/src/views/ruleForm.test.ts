@@ -26,6 +26,10 @@ describe('checkRule', () => {
     });
   });
 
+  it('keeps a duration that is not whole minutes, as a stored 90 s reads back', () => {
+    expect(checkRule(values({ durationMinutes: '1.5' }), false).input?.durationSeconds).toBe(90);
+  });
+
   it('names every problem by the field the API names', () => {
     const { problems, input } = checkRule(values({ name: '', nodeId: '', metric: '', operator: '', threshold: 'x', durationMinutes: '2000', cooldownMinutes: '-1', severity: 'loud' }), false);
     expect(input).toBeNull();

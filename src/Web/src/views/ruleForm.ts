@@ -60,7 +60,7 @@ export function checkRule(values: RuleFormValues, superadmin: boolean): { proble
   }
 
   const duration = number(values.durationMinutes) ?? 0;
-  if (!Number.isInteger(duration) || duration < 0 || duration > 1440) problems.durationSeconds = 'The duration is 0 to 1,440 whole minutes.';
+  if (!Number.isFinite(duration) || duration < 0 || duration > 1440) problems.durationSeconds = 'The duration is 0 to 1,440 minutes.';
   const cooldown = number(values.cooldownMinutes) ?? 15;
   if (!Number.isInteger(cooldown) || cooldown < 0 || cooldown > 10_080) problems.cooldownMinutes = 'The cooldown is 0 to 10,080 whole minutes.';
   if (!(Severities as readonly string[]).includes(values.severity)) problems.severity = 'Choose a severity.';
@@ -78,7 +78,7 @@ export function checkRule(values: RuleFormValues, superadmin: boolean): { proble
       threshold,
       upperThreshold: upper,
       clearThreshold: clear,
-      durationSeconds: duration * 60,
+      durationSeconds: Math.round(duration * 60),
       severity: values.severity,
       cooldownMinutes: cooldown,
       isEnabled: values.isEnabled,

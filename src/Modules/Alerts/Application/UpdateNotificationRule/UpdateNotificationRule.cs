@@ -24,12 +24,16 @@ public sealed class UpdateNotificationRuleHandler(NotificationRuleStore rules, N
     {
         var userId = user.UserId!.Value;
         audit.Changing(await rules.FindAsync(command.Id, userId, cancellationToken) ?? throw AppException.NotFound(NotificationRuleStore.Resource));
-        var stored = (await rules.StoredAsync(command.Id, cancellationToken))!.Channels.OfType<WebhookChannel>().ToList();
+        var stored = (await rules.StoredAsync(command.Id, cancellationToken))?.Channels.OfType<WebhookChannel>().ToList() ?? [];
         var rule = command.Rule with
         {
             Channels = command.Rule.Channels?.Select(c => c is { Type: WebhookChannel.Kind, Secret: null or "" }
-                && stored.FirstOrDefault(s => s.Url == c.Url) is { } kept ? c with { Secret = kept.Secret } : c).ToList(),
+                && stored.FirstOrDefault(s => SameUrl(s.Url, c.Url)) is { } kept ? c with { Secret = kept.Secret } : c).ToList(),
         };
         return await rules.UpdateAsync(command.Id, userId, command.ExpectedVersion, await values.OfAsync(rule, cancellationToken), cancellationToken);
     }
+
+    /// <summary>The stored url is kept as <see cref="Uri"/> writes it; the form sends it back as typed or as shown.</summary>
+    private static bool SameUrl(string stored, string? given) =>
+        given == stored || (Uri.TryCreate(given, UriKind.Absolute, out var uri) && uri.ToString() == stored);
 }

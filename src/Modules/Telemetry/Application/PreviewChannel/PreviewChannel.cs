@@ -1,4 +1,6 @@
 using System.Net;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
 using EvaraTech.Modules.Nodes.Contracts;
 using EvaraTech.Modules.Telemetry.Domain;
 using EvaraTech.Modules.Telemetry.Domain.Ingestion;
@@ -58,7 +60,10 @@ public sealed class PreviewChannelHandler(TelemetryNodes nodes, INodeIngestionSo
         var node = await nodes.FindAsync(query.NodeId, cancellationToken);
         var mappings = Mappings(query.Mappings!, node.Table);
         var source = (await sources.IngestionSourcesAsync([node.Node.Id], cancellationToken)).Single();
-        var readKey = string.IsNullOrEmpty(query.ReadKey) ? await sources.ReadKeyOfAsync(node.Node.Id, cancellationToken) : query.ReadKey;
+        // The stored key belongs to the stored channel: another channel is read with the key typed, or none.
+        var readKey = string.IsNullOrEmpty(query.ReadKey)
+            ? source.ChannelId == query.ChannelId ? await sources.ReadKeyOfAsync(node.Node.Id, cancellationToken) : null
+            : query.ReadKey;
         var feed = await ReadAsync(query.ChannelId!.Value, readKey, cancellationToken);
 
         var profile = IngestionProfiles.Of(source, mappings);
@@ -92,7 +97,8 @@ public sealed class PreviewChannelHandler(TelemetryNodes nodes, INodeIngestionSo
             throw new AppException(ErrorKind.Unprocessable, ErrorCodes.ValidationError, $"ThingSpeak: {refused.Message}",
                 refused.Status == HttpStatusCode.NotFound ? "channelId" : "readKey");
         }
-        catch (Exception failed) when (failed is ThingSpeakException or HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        catch (Exception failed) when (failed is ThingSpeakException or HttpRequestException or TaskCanceledException or TimeoutRejectedException
+            or BrokenCircuitException && !ct.IsCancellationRequested)
         {
             throw new AppException(ErrorKind.Unavailable, ErrorCodes.UpstreamUnavailable, $"ThingSpeak did not answer usefully: {failed.Message}");
         }
