@@ -23,8 +23,6 @@ public sealed class DatabaseUnavailableTests
             ["Jobs:ServerEnabled"] = "false",
             ["Auth:Secret"] = ApiFactory.TestJwtSecret,
             ["Auth:LocalIssuerEnabled"] = "true",
-            // No broker: it would take MQTT's default port, which a local mosquitto or another host may hold.
-            ["Mqtt:Mode"] = "off",
         });
     }
 

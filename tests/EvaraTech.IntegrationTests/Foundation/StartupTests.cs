@@ -131,9 +131,6 @@ public sealed class StartupTests
             ["ConnectionStrings:Redis"] = "",
             ["Jobs:ServerEnabled"] = "false",
             ["Auth:Secret"] = ApiFactory.TestJwtSecret,
-            // As every host but the MQTT tests': the broker would take MQTT's default port, which a local mosquitto or
-            // another host may hold (its listener then failed while the host stopped).
-            ["Mqtt:Mode"] = "off",
         }).WithWebHostBuilder(host => host.UseEnvironment("Demo"));
         using var client = api.CreateClient();
 

@@ -32,8 +32,6 @@ public sealed class ApiFactory(IReadOnlyDictionary<string, string?> settings) : 
             ["DevicePush:WrongKeysPerClientPerMinute"] = "100000",
             // Poll cycles run whole at once in tests; the spreading itself is tested with a setting of its own.
             ["Polling:SpreadSeconds"] = "0",
-            // Many hosts run at once: only the MQTT tests start a broker, each on a port of its own.
-            ["Mqtt:Mode"] = "off",
             // Each host archives into a folder of its own, never the user's.
             ["Archive:Directory"] = Path.Combine(Path.GetTempPath(), "evaratech-test-archive", Guid.NewGuid().ToString("N")),
         };
@@ -63,6 +61,9 @@ public sealed class ApiFactory(IReadOnlyDictionary<string, string?> settings) : 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        // Many hosts run at once: only the MQTT tests start a broker, each on a port of its own (MQTT's default port
+        // may be held by another host or a local mosquitto).
+        builder.UseSetting("Mqtt:Mode", "off");
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);

@@ -87,6 +87,35 @@ public sealed class ChannelPreviewTests : TenantWorldTest
     }
 
     [Test]
+    public async Task Entries_shaped_as_ThingSpeak_sends_them_preview_as_ingestion_stores_them()
+    {
+        // Values as strings padded with CR/LF, a null, a missing field, a time written with an offset (India, +05:30).
+        var channel = _thingSpeak.Channel(4_300_004, "READKEY4300004");
+        var node = await NodeBuilder.OfCustomer(World.Customer1, World.Community1, World.Distributor1).Named("preview-shapes", "Shapes")
+            .WithState().WithTank(300).WithChannel(channel.Id, channel.ReadKey).WithCalibration("temperature_c", 2, 1, DateTimeOffset.UtcNow.AddDays(-30))
+            .InsertAsync(Database);
+        var at = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()).AddMinutes(-5);
+        channel.Add(
+            FakeEntry.Of(1, at.AddMinutes(-1), ("field1", " 150\r\n"), ("field2", null)),
+            FakeEntry.Of(2, at, ("field1", "140\n"), ("field2", "21.5\r\n")) with { Offset = TimeSpan.FromMinutes(330) });
+        using var client = ClientFor(World.DistributorUser1);
+
+        var response = await client.PostAsJsonAsync($"/api/v1/nodes/{node}/channel/preview", new { channelId = 4_300_004, mappings = Mappings() });
+
+        var entries = (await response.ReadEnvelopeAsync(HttpStatusCode.OK)).GetProperty("data").GetProperty("entries").EnumerateArray().ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(entries[0].GetProperty("timestamp").GetDateTimeOffset(), Is.EqualTo(at), "the offset read as the instant it names");
+            Assert.That(entries[0].GetProperty("values").GetProperty("water_level_cm").GetDouble(), Is.EqualTo(70));
+            Assert.That(entries[0].GetProperty("values").GetProperty("temperature_c").GetDouble(), Is.EqualTo(44), "21.5 × 2 + 1, trimmed of its CR/LF");
+            Assert.That(entries[1].GetProperty("values").GetProperty("water_level_cm").GetDouble(), Is.EqualTo(75));
+            Assert.That(entries[1].GetProperty("values").TryGetProperty("temperature_c", out _), Is.False, "a null field is no value");
+            Assert.That(entries.SelectMany(e => e.GetProperty("rejections").EnumerateArray()), Is.Empty,
+                "a null, a missing field (field3) and padding are not refusals");
+        });
+    }
+
+    [Test]
     public async Task Bad_input_and_what_ThingSpeak_refuses_are_named_by_field_and_another_tenants_node_is_not_found()
     {
         var (node, _) = await TankAsync(4_300_002);

@@ -72,3 +72,8 @@ export function StatusBadge({ status }: { status: string }) {
 export function formatTime(value: string | null | undefined): string {
   return value ? new Date(value).toLocaleString() : '—';
 }
+
+/** A measured value as a person reads it: at most three decimals, so a stored real's 329.70001220703125 reads 329.7. */
+export function formatReading(value: number): string {
+  return value.toLocaleString(undefined, { maximumFractionDigits: 3, useGrouping: false });
+}

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { fetchNode, nodeApi, type NodeDetails } from '../api/services';
 import { fieldProblems, Problem, problemProps, TextField } from '../components/FieldProblems';
 import { FormFooter } from '../components/FormFooter';
-import { formatTime, Loading } from '../components/States';
+import { formatReading, formatTime, Loading } from '../components/States';
 import { useChannelPreview, useDeviceTypes, useNodeChange } from '../hooks/queries';
 import { ChannelSources, checkChannel, mappingIndexes, SourceFields, type MappingRow } from './channelForm';
 
@@ -166,7 +166,7 @@ function PreviewTable({ preview }: { preview: NonNullable<ReturnType<typeof useC
               {e.entryId ?? '—'} · {formatTime(e.timestamp)}
             </td>
             <td data-label="As sent">{Object.entries(e.raw).map(([k, v]) => `${k}=${v ?? ''}`).join(' ')}</td>
-            <td data-label="Stored as">{e.values ? Object.entries(e.values).map(([k, v]) => `${k} ${v}`).join(', ') : 'nothing'}</td>
+            <td data-label="Stored as">{e.values ? Object.entries(e.values).map(([k, v]) => `${k} ${formatReading(v)}`).join(', ') : 'nothing'}</td>
             <td data-label="Refused" className={e.rejections.length ? 'error-text' : undefined}>{e.rejections.join('; ') || '—'}</td>
           </tr>
         ))}

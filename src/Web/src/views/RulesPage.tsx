@@ -7,7 +7,7 @@ import { ConfirmDelete } from '../components/ConfirmDelete';
 import { FormFooter } from '../components/FormFooter';
 import { LineChart, type ChartPoint } from '../components/LineChart';
 import { Pager } from '../components/Pager';
-import { Empty, ErrorState, formatTime, Loading, NotAllowed } from '../components/States';
+import { Empty, ErrorState, formatReading, formatTime, Loading, NotAllowed } from '../components/States';
 import {
   useAlertRules, useCommunities, useDeviceTypes, useDistributorChoices, useNodeChoices, useNodeLabels, useRuleBacktest, useRuleDelete, useRuleSave, useSeries,
   useTags,
@@ -275,7 +275,7 @@ function BacktestView({ result, days, nodeId, metric }: { result: BacktestResult
               <tr key={`${a.nodeId}-${a.raisedAt}`}>
                 <td>{labels.get(a.nodeId) ?? a.nodeId}</td>
                 <td data-label="Raised">{formatTime(a.raisedAt)}</td>
-                <td data-label="Value">{a.value}</td>
+                <td data-label="Value">{formatReading(a.value)}</td>
                 <td data-label="Cleared">{a.resolvedAt ? formatTime(a.resolvedAt) : 'still open'}</td>
               </tr>
             ))}
