@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using EvaraTech.Infrastructure.Http;
 using EvaraTech.Infrastructure.Messaging;
 using EvaraTech.Modules.Telemetry.Application;
@@ -10,6 +12,7 @@ using EvaraTech.Modules.Telemetry.Persistence;
 using EvaraTech.Modules.Telemetry.Persistence.Archive;
 using Microsoft.AspNetCore.Routing;
 using MQTTnet.AspNetCore;
+using MQTTnet.Server;
 
 namespace EvaraTech.Modules.Telemetry;
 
@@ -72,24 +75,27 @@ public static class TelemetryModule
             return;
         }
 
-        // Registered before the server, so its rules are attached before the first device connects.
-        services.AddHostedService<MqttBroker>();
         services.AddSingleton<FeedInterest>();
         services.AddHostedService(sp => sp.GetRequiredService<FeedInterest>());
         services.AddSingleton<MqttFeedFanOut>();
         services.AddHostedService(sp => sp.GetRequiredService<MqttFeedFanOut>());
         services.AddIntegrationEventHandler<SubscriptionFeed>();
-        var address = System.Net.IPAddress.Parse(mqtt.Address);
+        // The configured address only: MQTTnet would also listen on every IPv6 interface, loopback or not.
+        var address = IPAddress.Parse(mqtt.Address);
+        var (v4, v6) = address.AddressFamily == AddressFamily.InterNetworkV6 ? (IPAddress.None, address) : (address, IPAddress.None);
         var certificate = mqtt.LoadCertificate();
-        services.AddHostedMqttServerWithServices(server =>
+        var server = new MqttServerOptionsBuilder().WithDefaultEndpoint()
+            .WithDefaultEndpointBoundIPAddress(v4).WithDefaultEndpointBoundIPV6Address(v6).WithDefaultEndpointPort(mqtt.Port);
+        if (certificate is not null)
         {
-            server.WithDefaultEndpoint().WithDefaultEndpointBoundIPAddress(address).WithDefaultEndpointPort(mqtt.Port);
-            if (certificate is not null)
-            {
-                server.WithEncryptedEndpoint().WithEncryptedEndpointBoundIPAddress(address).WithEncryptedEndpointPort(mqtt.Tls.Port)
-                    .WithEncryptionCertificate(certificate);
-            }
-        });
+            server.WithEncryptedEndpoint().WithEncryptedEndpointBoundIPAddress(v4).WithEncryptedEndpointBoundIPV6Address(v6)
+                .WithEncryptedEndpointPort(mqtt.Tls.Port).WithEncryptionCertificate(certificate);
+        }
+
+        var serverOptions = server.Build();
+        services.AddSingleton(sp => new MqttServerFactory().CreateMqttServer(serverOptions, sp.GetServices<IMqttServerAdapter>()));
+        // Registered after everything a device's messages are handed to: the broker starts last and stops first.
+        services.AddHostedService<MqttBroker>();
         services.AddMqttTcpServerAdapter();
         services.AddMqttConnectionHandler();
         services.AddConnections();

@@ -13,7 +13,7 @@ using MQTTnet.Server;
 namespace EvaraTech.Modules.Telemetry.Mqtt;
 
 /// <summary>
-/// The embedded broker's rules, attached to MQTTnet's server before it starts. A device connects with its node's MQTT
+/// The embedded broker: MQTTnet's server, started with the platform's rules attached. A device connects with its node's MQTT
 /// credentials (client id, user name, password) or its channel's write key as the password (any user name and client
 /// id), is authorised for that channel only, and publishes to
 /// ThingSpeak's topics (<see cref="ThingSpeakTopics"/>). A publish is stored through <see cref="MqttIngestion"/> and
@@ -51,6 +51,8 @@ public sealed class MqttBroker(
     /// <summary>Each node's allowance, whichever connection it sends on (a reconnect gets no fresh burst).</summary>
     private readonly ConcurrentDictionary<Guid, TokenBucket> _rates = new();
 
+    private readonly Lazy<Task> _stop = new(() => server.StopAsync(new MqttServerStopOptionsBuilder().Build()));
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         server.ValidatingConnectionAsync += ValidateConnectionAsync;
@@ -58,10 +60,15 @@ public sealed class MqttBroker(
         server.ClientDisconnectedAsync += DisconnectedAsync;
         server.InterceptingPublishAsync += InterceptPublishAsync;
         server.InterceptingSubscriptionAsync += InterceptSubscriptionAsync;
-        return Task.CompletedTask;
+        // A port it cannot open stops the platform starting, rather than leaving it running without its broker.
+        return server.StartAsync();
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>
+    /// Stops the server once, however many times the host asks: a test host stops its services twice at once (its own
+    /// stop and the application's), and two of MQTTnet's stops run together fail on its listeners.
+    /// </summary>
+    public Task StopAsync(CancellationToken cancellationToken) => _stop.Value;
 
     private async Task ValidateConnectionAsync(ValidatingConnectionEventArgs e)
     {

@@ -13,7 +13,10 @@ public sealed class MqttOptions
     /// </summary>
     public string Mode { get; set; } = "embedded";
 
-    /// <summary>The TCP address the broker listens on (loopback by default; <c>0.0.0.0</c> for devices on the network).</summary>
+    /// <summary>
+    /// The one TCP address the broker listens on, IPv4 or IPv6 (loopback by default; <c>0.0.0.0</c> or <c>::</c> for
+    /// devices on the network).
+    /// </summary>
     public string Address { get; set; } = "127.0.0.1";
 
     public int Port { get; set; } = 1883;
