@@ -22,6 +22,7 @@ public static class MqttThroughput
     private const int Devices = 1_000;
     private const int MessagesPerDevice = 10;
     private const int PacedSeconds = 10;
+    private const int WarmUpMessages = 3;
 
     public static async Task<IReadOnlyList<ReportLine>> MeasureAsync(Func<BenchDatabase, IReadOnlyDictionary<string, string?>, WebApplicationFactory<Program>> host)
     {
@@ -48,6 +49,17 @@ public static class MqttThroughput
         var idle = Memory() - before;
         var origin = DateTimeOffset.UtcNow.AddDays(-2);
 
+        // Warm-up, not measured: every device's first messages, and their events handled, so the figures below are the
+        // broker's steady state rather than the first seconds' compilation and connection set-up.
+        await Task.WhenAll(clients.Select(async (client, d) =>
+        {
+            for (var m = 0; m < WarmUpMessages; m++)
+            {
+                await PublishAsync(client, channels[d], origin.AddHours(3).AddMinutes(m));
+            }
+        }));
+        await DrainedAsync(database);
+
         // Throughput: every device at once, each message after the acknowledgement of its last.
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(clients.Select(async (client, d) =>
@@ -58,6 +70,9 @@ public static class MqttThroughput
             }
         }));
         var mqttRate = Devices * MessagesPerDevice / clock.Elapsed.TotalSeconds;
+        // Stored is not the whole cost: the events of those messages are still being handled. Timed to the last one.
+        await DrainedAsync(database);
+        var drainedRate = Devices * MessagesPerDevice / clock.Elapsed.TotalSeconds;
 
         // The HTTP bulk path, the same number of entries.
         using var http = api.CreateClient();
@@ -73,6 +88,7 @@ public static class MqttThroughput
             response.EnsureSuccessStatusCode();
         });
         var bulkRate = Devices * MessagesPerDevice / clock.Elapsed.TotalSeconds;
+        await DrainedAsync(database);
 
         // Latency at a steady 1,000 messages a second: each device once a second, spread over the second.
         var latencies = new List<double>[Devices];
@@ -104,11 +120,12 @@ public static class MqttThroughput
         }
 
         var stored = await StoredAsync(database);
-        var expected = (long)Devices * (MessagesPerDevice * 2 + PacedSeconds);
+        var expected = (long)Devices * (WarmUpMessages + MessagesPerDevice * 2 + PacedSeconds);
         return
         [
             ReportLine.Value($"mqtt, {Devices:N0} devices publishing QoS 1, each after its last PUBACK", string.Create(CultureInfo.InvariantCulture,
-                $"{mqttRate:N0} messages stored/s (HTTP bulk_update.json, same entries: {bulkRate:N0} readings/s)"), "≥ 5,000 /s", mqttRate >= 5_000),
+                $"{mqttRate:N0} messages stored/s, {drainedRate:N0}/s to the last event handled (HTTP bulk_update.json, same entries: {bulkRate:N0} readings/s)"),
+                "≥ 5,000 /s", mqttRate >= 5_000),
             ReportLine.Value($"mqtt, publish → PUBACK at {Devices:N0} messages/s ({sorted.Count:N0} messages)", string.Create(CultureInfo.InvariantCulture,
                 $"p50 {Percentile(0.5):F1} ms, p99 {Percentile(0.99):F1} ms"), "p99 < 100 ms", Percentile(0.99) < 100),
             ReportLine.Value($"mqtt, memory of {Devices:N0} idle connections (clients and broker in one process)", string.Create(CultureInfo.InvariantCulture,
@@ -167,6 +184,24 @@ public static class MqttThroughput
         if (!result.IsSuccess)
         {
             throw new InvalidOperationException($"Channel {channel}'s publish was refused: {result.ReasonCode}");
+        }
+    }
+
+    /// <summary>Waits until every integration event stored so far has been handled (the outbox holds none undispatched).</summary>
+    private static async Task DrainedAsync(BenchDatabase database)
+    {
+        await using var connection = new NpgsqlConnection(database.AdminConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM integration.outbox WHERE dispatched_at IS NULL", connection);
+        var deadline = Stopwatch.StartNew();
+        while ((long)(await command.ExecuteScalarAsync())! > 0)
+        {
+            if (deadline.Elapsed > TimeSpan.FromMinutes(2))
+            {
+                throw new TimeoutException("The outbox did not drain within two minutes.");
+            }
+
+            await Task.Delay(20);
         }
     }
 
