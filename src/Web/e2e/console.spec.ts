@@ -813,6 +813,40 @@ test('a CSV import of 50 nodes with two bad rows creates 48 and names each bad r
   expect(removed.status(), await removed.text()).toBe(200);
 });
 
+test('with more nodes than a page holds, the rule and notification pickers offer every one', async ({ page, request }) => {
+  const token = await tokenOf(request, Users.distributor);
+  const suffix = Date.now();
+  const [community] = await apiGet<{ id: string }[]>(request, token, '/api/v1/communities?sort=name');
+  const headers = { Authorization: `Bearer ${token}` };
+  const node = (n: number) => ({
+    nodeKey: `E2E-MANY-${suffix}-${n}`, label: `zz Many ${suffix} ${String(n).padStart(3, '0')}`, category: 'OHT', analyticsType: null,
+    tenantType: 'Community', distributorId: null, communityId: community!.id, customerId: null, lat: null, lng: null, locationName: null,
+    capacityLitres: null, config: { maxDepthCm: 200 },
+  });
+  const created = await request.post('/api/v1/nodes/batch', {
+    headers, data: { atomic: true, operations: Array.from({ length: 120 }, (_, i) => ({ op: 'create', id: null, version: null, node: node(i + 1) })) },
+  });
+  expect(created.status(), await created.text()).toBe(200);
+  // Sorted by label, these 120 come after the demo's nodes: the last is well past the first page of 100.
+  const last = `zz Many ${suffix} 120`;
+
+  await signIn(page, Users.distributor, '/rules');
+  await page.getByRole('button', { name: 'New rule' }).click();
+  await expect(page.getByLabel('Node', { exact: true }).locator('option', { hasText: last })).toHaveCount(1);
+  await nav(page, 'Notifications').click();
+  await page.getByRole('button', { name: 'New notification rule' }).click();
+  await expect(page.getByLabel('Only these nodes (none: all mine)').locator('option', { hasText: last })).toHaveCount(1);
+
+  const admin = await tokenOf(request, Users.superadmin);
+  const ours = await apiGet<{ id: string; version: number }[]>(request, token, `/api/v1/nodes?search=Many ${suffix}&limit=100&fields=id,version`);
+  const more = await apiGet<{ id: string; version: number }[]>(request, token, `/api/v1/nodes?search=Many ${suffix}&limit=100&page=2&fields=id,version`);
+  const removed = await request.post('/api/v1/nodes/batch', {
+    headers: { Authorization: `Bearer ${admin}` },
+    data: { atomic: true, operations: [...ours, ...more].map((n) => ({ op: 'delete', id: n.id, version: n.version })) },
+  });
+  expect(removed.status(), await removed.text()).toBe(200);
+});
+
 test('a distributor writes a rule, backtests it over stored history, saves it, and the alert it raises arrives in the alerts view; a customer is not allowed', async ({ page, request }) => {
   const token = await tokenOf(request, Users.distributor);
   const [, node] = await apiGet<NodeRow[]>(request, token, '/api/v1/nodes?limit=2&sort=label&category=OHT');

@@ -74,3 +74,20 @@ export async function unwrapPage<T>(call: Promise<Enveloped<T>>): Promise<{ item
   const pagination = result.data?.meta?.pagination;
   return { items, pagination: pagination && typeof pagination === 'object' ? (pagination as Schemas['PaginationMeta']) : null };
 }
+
+/** The most a choice list loads; a fleet larger than this needs a search, not a longer list. */
+export const MaxChoices = 5000;
+
+/**
+ * Every page of a list, for the pickers that offer all of a caller's nodes or tenants (one page holds 100 at most):
+ * pages are read in turn until the last, or until {@link MaxChoices} items.
+ */
+export async function unwrapAll<T>(readPage: (page: number) => Promise<Enveloped<T[]>>): Promise<T[]> {
+  const items: T[] = [];
+  for (let page = 1; ; page++) {
+    const { items: batch, pagination } = await unwrapPage(readPage(page));
+    items.push(...(batch ?? []));
+    const last = pagination?.totalPages ?? 1;
+    if (page >= last || items.length >= MaxChoices || (batch ?? []).length === 0) return items.slice(0, MaxChoices);
+  }
+}

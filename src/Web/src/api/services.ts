@@ -1,4 +1,4 @@
-import { api, unwrap, unwrapPage, type Schemas } from './client';
+import { api, unwrap, unwrapAll, unwrapPage, type Schemas } from './client';
 import type { AlertFilters, AuditFilters, NodeFilters, SeriesRange } from '../hooks/queries';
 
 /**
@@ -92,7 +92,7 @@ export const resolveAlert = (id: string) => unwrap(api.POST('/api/v1/alerts/{id}
 
 export const fetchNodeMap = () => unwrap(api.GET('/api/v1/nodes/map'));
 
-export const fetchCommunities = () => unwrap(api.GET('/api/v1/communities', { params: { query: { limit: 100, sort: 'name' } } }));
+export const fetchCommunities = () => unwrapAll((page) => api.GET('/api/v1/communities', { params: { query: { page, limit: 100, sort: 'name' } } }));
 
 export const fetchConsoleSettings = () => unwrap(api.GET('/api/v1/console/settings'));
 
@@ -203,7 +203,7 @@ export const tenantApi = {
   },
 } as const;
 
-export const fetchDistributorChoices = () => unwrap(api.GET('/api/v1/distributors', { params: { query: { limit: 100, sort: 'name' } } }));
+export const fetchDistributorChoices = () => unwrapAll((page) => api.GET('/api/v1/distributors', { params: { query: { page, limit: 100, sort: 'name' } } }));
 
 export type Role = Schemas['Role'];
 
@@ -242,7 +242,7 @@ export const updateUser = (id: string, version: number, input: UserInput) =>
 
 export const fetchUserVersion = (id: string) => fetchUser(id).then((u) => u.version);
 
-export const fetchCustomerChoices = () => unwrap(api.GET('/api/v1/customers', { params: { query: { limit: 100, sort: 'name' } } }));
+export const fetchCustomerChoices = () => unwrapAll((page) => api.GET('/api/v1/customers', { params: { query: { page, limit: 100, sort: 'name' } } }));
 
 export type NodeDetails = Schemas['NodeDetails'];
 export type NodeCategory = NonNullable<Schemas['NodeCategory']>;
@@ -342,7 +342,7 @@ export const fetchDeviceTypes = () => unwrap(api.GET('/api/v1/reference/device-t
 
 /** The nodes a rule may target (the first 100 by label), with the type that says which metrics they report. */
 export const fetchNodeChoices = () =>
-  unwrap(api.GET('/api/v1/nodes', { params: { query: { limit: 100, sort: 'label', fields: 'id,label,analyticsType' } } }));
+  unwrapAll((page) => api.GET('/api/v1/nodes', { params: { query: { page, limit: 100, sort: 'label', fields: 'id,label,analyticsType' } } }));
 
 export type NotificationRule = Schemas['NotificationRuleDto'];
 export type NotificationRuleInput = Schemas['NotificationRuleInput'];
