@@ -120,6 +120,22 @@ public sealed class DbSession(NpgsqlDataSource dataSource, ICurrentUser user) : 
         await RunAsync(_afterTransaction);
     }
 
+    /// <summary>
+    /// Ends a query's reads and hands their connection back to the pool before the query waits on something outside
+    /// (ThingSpeak), so a slow answer holds no connection; a later read opens another transaction. A command's work
+    /// commits together, so there is nothing to end inside one.
+    /// </summary>
+    public async ValueTask EndReadsAsync()
+    {
+        if (_depth > 0)
+        {
+            throw new InvalidOperationException("A command's transaction ends with the command.");
+        }
+
+        await EndTransactionAsync();
+        await RunAsync(_afterTransaction);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await EndTransactionAsync();

@@ -150,6 +150,31 @@ public sealed class ChannelPreviewTests : TenantWorldTest
     }
 
     [Test]
+    public async Task While_ThingSpeak_is_slow_to_answer_the_preview_holds_no_database_connection()
+    {
+        var (node, channel) = await TankAsync(4_300_004);
+        channel.MillisecondsPerEntry = 200; // ten entries: two seconds
+        using var client = ClientFor(World.DistributorUser1);
+
+        var preview = client.PostAsJsonAsync($"/api/v1/nodes/{node}/channel/preview", new { channelId = 4_300_004, mappings = Mappings() });
+        while (channel.Requests == 0 && !preview.IsCompleted)
+        {
+            await Task.Delay(20);
+        }
+
+        await Task.Delay(TimeSpan.FromMilliseconds(700));
+        // Nothing else the platform does sits in a transaction doing nothing for half a second.
+        var held = await Database.ScalarAsync<long>("""
+            SELECT count(*) FROM pg_stat_activity
+            WHERE datname = current_database() AND state LIKE 'idle in transaction%' AND state_change < now() - interval '500 milliseconds'
+            """);
+        using var response = await preview;
+
+        Assert.That(held, Is.Zero);
+        Assert.That((await response.ReadEnvelopeAsync(HttpStatusCode.OK)).GetProperty("data").GetProperty("entries").GetArrayLength(), Is.EqualTo(10));
+    }
+
+    [Test]
     public async Task Past_its_limit_a_user_is_told_to_retry_later()
     {
         var (node, channel) = await TankAsync(4_300_003);

@@ -50,7 +50,8 @@ public sealed class PreviewChannelValidator : AbstractValidator<PreviewChannelQu
     }
 }
 
-public sealed class PreviewChannelHandler(TelemetryNodes nodes, INodeIngestionSources sources, ThingSpeakClient thingSpeak, TimeProvider clock)
+public sealed class PreviewChannelHandler(
+    TelemetryNodes nodes, INodeIngestionSources sources, ThingSpeakClient thingSpeak, DbSession db, TimeProvider clock)
     : IQueryHandler<PreviewChannelQuery, ChannelPreview>
 {
     private static readonly HashSet<string> Integers = ["tds_ppm", "rssi_dbm"];
@@ -64,6 +65,7 @@ public sealed class PreviewChannelHandler(TelemetryNodes nodes, INodeIngestionSo
         var readKey = string.IsNullOrEmpty(query.ReadKey)
             ? source.ChannelId == query.ChannelId ? await sources.ReadKeyOfAsync(node.Node.Id, cancellationToken) : null
             : query.ReadKey;
+        await db.EndReadsAsync();
         var feed = await ReadAsync(query.ChannelId!.Value, readKey, cancellationToken);
 
         var profile = IngestionProfiles.Of(source, mappings);
