@@ -112,6 +112,25 @@ public sealed class AlertBacktestTests : TenantWorldTest
     }
 
     [Test]
+    public async Task A_selector_over_more_nodes_than_a_backtest_replays_replays_the_first_hundred_and_says_more_matched()
+    {
+        for (var i = 0; i < 101; i++)
+        {
+            await NodeBuilder.OfCustomer(World.Customer1, World.Community1, World.Distributor1).Named($"many-tank-{i:D3}", $"Many tank {i:D3}")
+                .WithState().WithTank(300).InsertAsync(Database);
+        }
+
+        using var client = ClientWith(Tokens.For(World.DistributorUser1));
+        var result = await BacktestAsync(client, Rule(selector: new { analyticsType = "EvaraTank" }), days: 1);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.GetProperty("nodes").GetInt32(), Is.EqualTo(100));
+            Assert.That(result.GetProperty("truncated").GetBoolean(), Is.True);
+        });
+    }
+
+    [Test]
     public async Task A_selector_rule_replays_every_node_it_covers_in_the_owners_scope_only()
     {
         var tank3 = await NodeBuilder.OfCustomer(World.Customer1, World.Community1, World.Distributor1).Named("alert-tank-3", "Tank Three")

@@ -100,4 +100,7 @@ public interface INodeAlertTargets
 {
     /// <returns>the node's owner, type, community and tags, or null when it does not exist</returns>
     Task<AlertTarget?> AlertTargetAsync(Guid nodeId, CancellationToken cancellationToken);
+
+    /// <returns>the targets of those of the nodes that exist, in one look-up</returns>
+    Task<IReadOnlyList<AlertTarget>> AlertTargetsAsync(IReadOnlyCollection<Guid> nodeIds, CancellationToken cancellationToken);
 }

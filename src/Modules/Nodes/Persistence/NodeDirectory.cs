@@ -39,7 +39,7 @@ public sealed class NodeDirectory(DbSession db, ChannelKeyProtection keys) : INo
                coalesce(string_agg(a.tag_id::text, ','), '') AS TagIds, n.category AS Category
         FROM nodes.nodes n
         LEFT JOIN nodes.device_tag_assignments a ON a.node_id = n.id
-        WHERE n.id = @Id
+        WHERE n.id = ANY(@Ids)
         GROUP BY n.id
         """;
 
@@ -104,13 +104,16 @@ public sealed class NodeDirectory(DbSession db, ChannelKeyProtection keys) : INo
             [.. fields[node.Id]], [.. calibrations[node.Id]]))];
     }
 
-    public async Task<AlertTarget?> AlertTargetAsync(Guid nodeId, CancellationToken cancellationToken)
+    public async Task<AlertTarget?> AlertTargetAsync(Guid nodeId, CancellationToken cancellationToken) =>
+        (await AlertTargetsAsync([nodeId], cancellationToken)).SingleOrDefault();
+
+    public async Task<IReadOnlyList<AlertTarget>> AlertTargetsAsync(IReadOnlyCollection<Guid> nodeIds, CancellationToken cancellationToken)
     {
         var connection = await db.ConnectionAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<TargetRow>(
-            new CommandDefinition(Target, new { Id = nodeId }, db.Transaction, cancellationToken: cancellationToken));
-        return row is null ? null : new AlertTarget(row.NodeId, row.OwnerDistributorId, row.AnalyticsType, row.CommunityId,
-            [.. row.TagIds.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Guid.Parse)], row.Category);
+        var rows = await connection.QueryAsync<TargetRow>(
+            new CommandDefinition(Target, new { Ids = nodeIds.ToArray() }, db.Transaction, cancellationToken: cancellationToken));
+        return [.. rows.Select(row => new AlertTarget(row.NodeId, row.OwnerDistributorId, row.AnalyticsType, row.CommunityId,
+            [.. row.TagIds.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Guid.Parse)], row.Category))];
     }
 
     public async Task<IReadOnlyList<PolledChannel>> PolledChannelsAsync(CancellationToken cancellationToken)

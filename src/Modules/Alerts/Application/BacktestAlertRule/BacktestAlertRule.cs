@@ -81,20 +81,9 @@ public sealed class BacktestAlertRuleHandler(RuleTargets targets, INodeLookup no
 
         var selector = input.Selector!;
         var targeted = new TargetedRule(null!, null, selector.TagId, selector.CommunityId, selector.AnalyticsType);
-        var matched = new List<AlertTarget>();
-        foreach (var candidate in await nodes.ListAsync(user.Scope, selector.CommunityId, ct))
-        {
-            if (await directory.AlertTargetAsync(candidate.Id, ct) is { } target && target.OwnerDistributorId == owner && targeted.AppliesTo(target))
-            {
-                if (matched.Count == MaxNodes)
-                {
-                    return (matched, true);
-                }
-
-                matched.Add(target);
-            }
-        }
-
-        return (matched, false);
+        var candidates = (await nodes.ListAsync(user.Scope, selector.CommunityId, ct)).Select((node, index) => (node.Id, index)).ToDictionary();
+        var matched = (await directory.AlertTargetsAsync(candidates.Keys, ct))
+            .Where(t => t.OwnerDistributorId == owner && targeted.AppliesTo(t)).OrderBy(t => candidates[t.NodeId]).ToList();
+        return ([.. matched.Take(MaxNodes)], matched.Count > MaxNodes);
     }
 }
