@@ -31,6 +31,7 @@ internal static class ContractConsumers
         [typeof(INodeIngestionSources)] = [Telemetry],
         [typeof(IngestionSource)] = [Telemetry],
         [typeof(SourceField)] = [Telemetry],
+        [typeof(FieldMappingDraft)] = [Telemetry],
         [typeof(MetricCalibration)] = [Telemetry],
         [typeof(PolledChannel)] = [Telemetry],
         [typeof(INodeTelemetryState)] = [Telemetry],

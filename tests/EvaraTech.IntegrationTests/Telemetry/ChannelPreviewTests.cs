@@ -150,6 +150,29 @@ public sealed class ChannelPreviewTests : TenantWorldTest
     }
 
     [Test]
+    public async Task Mappings_that_saving_the_channel_refuses_the_preview_refuses_the_same_way_on_their_field()
+    {
+        var (node, channel) = await TankAsync(4_300_005);
+        using var client = ClientFor(World.DistributorUser1);
+        var cases = new (object Mappings, string Field)[]
+        {
+            (Mappings(field: "field1"), "mappings[2].field"),
+            (Mappings("water_level_cm"), "mappings[2].canonicalField"),
+            (new[] { new { field = "field1", canonicalField = "water_level_cm", scaleFactor = 0.0 } }, "mappings[0].scaleFactor"),
+            (new[] { new { field = "field1", canonicalField = "tds_ppm", dataType = "float" } }, "mappings[0].dataType"),
+        };
+
+        foreach (var (mappings, field) in cases)
+        {
+            var response = await client.PostAsJsonAsync($"/api/v1/nodes/{node}/channel/preview", new { channelId = 4_300_005, mappings });
+            var errors = (await response.ReadEnvelopeAsync(HttpStatusCode.UnprocessableEntity)).Errors();
+            Assert.That(errors.Select(e => e.Field()), Does.Contain(field), JsonSerializer.Serialize(mappings));
+        }
+
+        Assert.That(channel.Requests, Is.Zero, "refused before ThingSpeak is asked");
+    }
+
+    [Test]
     public async Task While_ThingSpeak_is_slow_to_answer_the_preview_holds_no_database_connection()
     {
         var (node, channel) = await TankAsync(4_300_004);

@@ -12,6 +12,9 @@ public sealed record NodeReference(
 /// <summary>One source field of a node's channel and the metric it feeds (value × scale + offset).</summary>
 public sealed record SourceField(string Field, string Metric, string DataType, double ScaleFactor, double Offset);
 
+/// <summary>A field mapping not yet saved, as a client writes it (<c>field3 → tds_ppm</c>, optionally typed, scaled and offset).</summary>
+public sealed record FieldMappingDraft(string? Field, string? CanonicalField, string? DataType, double? ScaleFactor, double? Offset);
+
 /// <summary>A calibration of one metric as stored: its kind, parameters (JSON) and validity.</summary>
 public sealed record MetricCalibration(string Metric, string Kind, string ParametersJson, DateTimeOffset ValidFrom, DateTimeOffset? ValidUntil);
 
@@ -75,6 +78,12 @@ public interface INodeIngestionSources
 {
     /// <returns>how to read the nodes' telemetry; nodes that do not exist are absent</returns>
     Task<IReadOnlyList<IngestionSource>> IngestionSourcesAsync(IReadOnlyCollection<Guid> nodeIds, CancellationToken cancellationToken);
+
+    /// <returns>
+    /// the mappings as a node of <paramref name="analyticsType"/> would store and ingestion would read them; refused
+    /// (<see cref="DomainRuleViolation"/>, on the mapping's field) exactly as saving the channel refuses them
+    /// </returns>
+    IReadOnlyList<SourceField> ValidMappings(string analyticsType, IReadOnlyList<FieldMappingDraft> drafts);
 
     /// <returns>every node whose ThingSpeak channel the poller reads</returns>
     Task<IReadOnlyList<PolledChannel>> PolledChannelsAsync(CancellationToken cancellationToken);

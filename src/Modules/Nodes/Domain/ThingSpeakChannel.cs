@@ -51,29 +51,7 @@ public sealed partial record ThingSpeakChannel(long ChannelId, string? ReadKey, 
         }
 
         ValidKey(readKey, "readKey");
-        var list = mappings ?? [];
-        if (list.Count > 8)
-        {
-            throw new DomainRuleViolation("INVALID_MAPPING", "A channel has at most 8 fields.", "mappings");
-        }
-
-        var result = new List<FieldMapping>(list.Count);
-        for (var i = 0; i < list.Count; i++)
-        {
-            var mapping = Map(type, list[i], $"mappings[{i}]");
-            if (result.Any(m => m.Field == mapping.Field))
-            {
-                throw new DomainRuleViolation("INVALID_MAPPING", $"{mapping.Field} is mapped twice.", $"mappings[{i}].field");
-            }
-
-            if (result.Any(m => m.Target == mapping.Target))
-            {
-                throw new DomainRuleViolation("INVALID_MAPPING", $"{mapping.Target.Name} is the target of two fields.", $"mappings[{i}].canonicalField");
-            }
-
-            result.Add(mapping);
-        }
-
+        var result = MapAll(type, mappings ?? []);
         var interval = reportingIntervalSeconds ?? DefaultReportingIntervalSeconds;
         if (interval is < MinimumReportingIntervalSeconds or > MaximumReportingIntervalSeconds)
         {
@@ -87,6 +65,38 @@ public sealed partial record ThingSpeakChannel(long ChannelId, string? ReadKey, 
         }
 
         return new ThingSpeakChannel(channelId.Value, readKey, result, interval, source);
+    }
+
+    /// <summary>
+    /// Validates a channel's mappings for a node of <paramref name="type"/> (what saving a channel checks of them): at
+    /// most eight, field1..field8 each mapped once, each target a canonical field of that type and mapped once, the
+    /// declared data type (if any) the target's, a finite scale other than 0 and a finite offset for numbers only.
+    /// </summary>
+    public static IReadOnlyList<FieldMapping> MapAll(AnalyticsType type, IReadOnlyList<FieldMappingInput> mappings)
+    {
+        if (mappings.Count > 8)
+        {
+            throw new DomainRuleViolation("INVALID_MAPPING", "A channel has at most 8 fields.", "mappings");
+        }
+
+        var result = new List<FieldMapping>(mappings.Count);
+        for (var i = 0; i < mappings.Count; i++)
+        {
+            var mapping = Map(type, mappings[i], $"mappings[{i}]");
+            if (result.Any(m => m.Field == mapping.Field))
+            {
+                throw new DomainRuleViolation("INVALID_MAPPING", $"{mapping.Field} is mapped twice.", $"mappings[{i}].field");
+            }
+
+            if (result.Any(m => m.Target == mapping.Target))
+            {
+                throw new DomainRuleViolation("INVALID_MAPPING", $"{mapping.Target.Name} is the target of two fields.", $"mappings[{i}].canonicalField");
+            }
+
+            result.Add(mapping);
+        }
+
+        return result;
     }
 
     /// <summary>A key as the API shows it: never more than its last four characters.</summary>

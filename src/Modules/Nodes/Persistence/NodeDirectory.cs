@@ -1,5 +1,6 @@
 using Dapper;
 using EvaraTech.Modules.Nodes.Contracts;
+using EvaraTech.Modules.Nodes.Domain;
 
 namespace EvaraTech.Modules.Nodes.Persistence;
 
@@ -103,6 +104,11 @@ public sealed class NodeDirectory(DbSession db, ChannelKeyProtection keys) : INo
         return [.. nodes.Select(node => new IngestionSource(node, channels.TryGetValue(node.Id, out var channel) ? channel : null,
             [.. fields[node.Id]], [.. calibrations[node.Id]]))];
     }
+
+    public IReadOnlyList<SourceField> ValidMappings(string analyticsType, IReadOnlyList<FieldMappingDraft> drafts) =>
+        [.. ThingSpeakChannel.MapAll(Enum.Parse<AnalyticsType>(analyticsType),
+                [.. drafts.Select(d => new FieldMappingInput(d.Field, d.CanonicalField, d.DataType, null, d.ScaleFactor, d.Offset))])
+            .Select(m => new SourceField(m.Field, m.Target.Name, m.Target.DataType.ToString().ToLowerInvariant(), m.ScaleFactor, m.Offset))];
 
     public async Task<AlertTarget?> AlertTargetAsync(Guid nodeId, CancellationToken cancellationToken) =>
         (await AlertTargetsAsync([nodeId], cancellationToken)).SingleOrDefault();

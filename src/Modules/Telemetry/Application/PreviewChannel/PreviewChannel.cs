@@ -54,12 +54,12 @@ public sealed class PreviewChannelHandler(
     TelemetryNodes nodes, INodeIngestionSources sources, ThingSpeakClient thingSpeak, DbSession db, TimeProvider clock)
     : IQueryHandler<PreviewChannelQuery, ChannelPreview>
 {
-    private static readonly HashSet<string> Integers = ["tds_ppm", "rssi_dbm"];
-
     public async ValueTask<ChannelPreview> Handle(PreviewChannelQuery query, CancellationToken cancellationToken)
     {
         var node = await nodes.FindAsync(query.NodeId, cancellationToken);
-        var mappings = Mappings(query.Mappings!, node.Table);
+        // Refused exactly as saving the channel would refuse them, each on its mapping's field.
+        var mappings = sources.ValidMappings(node.Node.AnalyticsType,
+            [.. query.Mappings!.Select(m => new FieldMappingDraft(m.Field, m.CanonicalField, m.DataType, m.ScaleFactor, m.Offset))]);
         var source = (await sources.IngestionSourcesAsync([node.Node.Id], cancellationToken)).Single();
         // The stored key belongs to the stored channel: another channel is read with the key typed, or none.
         var readKey = string.IsNullOrEmpty(query.ReadKey)
@@ -68,7 +68,7 @@ public sealed class PreviewChannelHandler(
         await db.EndReadsAsync();
         var feed = await ReadAsync(query.ChannelId!.Value, readKey, cancellationToken);
 
-        var profile = IngestionProfiles.Of(source, mappings);
+        var profile = IngestionProfiles.Of(source with { Fields = mappings });
         var now = clock.GetUtcNow();
         return new ChannelPreview(query.ChannelId.Value, [.. feed.Entries.OrderByDescending(e => e.Timestamp).Select(entry =>
         {
@@ -77,15 +77,6 @@ public sealed class PreviewChannelHandler(
                 parsed.Reading is { } reading ? StagedLayout.Of(reading).AsStored(reading).Values : null, [.. parsed.Rejections.Select(r => r.Reason)]);
         })]);
     }
-
-    /// <summary>The mappings as ingestion takes them; a metric the node's type does not report is named on its field.</summary>
-    private static List<FieldMapping> Mappings(IReadOnlyList<PreviewMapping> mappings, TelemetryTable table) =>
-        [.. mappings.Select((m, i) => table.Metric(m.CanonicalField!) is { } metric
-            ? new FieldMapping(m.Field!, metric.Name, m.DataType ?? (metric.Name == "pump_status" ? "string" : Integers.Contains(metric.Name) ? "integer" : "float"),
-                m.ScaleFactor ?? 1.0, m.Offset ?? 0.0)
-            : throw new AppException(ErrorKind.Unprocessable, ErrorCodes.ValidationError,
-                $"{table.AnalyticsType} nodes report no metric '{m.CanonicalField}'; one of: {string.Join(", ", table.Metrics.Select(x => x.Name))}.",
-                $"mappings[{i}].canonicalField"))];
 
     /// <summary>The channel's last entries; what ThingSpeak refuses is named on the field it concerns, its silence is a 503.</summary>
     private async Task<ThingSpeakFeed> ReadAsync(long channelId, string? readKey, CancellationToken ct)
