@@ -12,7 +12,8 @@ namespace EvaraTech.IntegrationTests.Telemetry;
 /// writes what the cycle has read and hands back the nodes it claimed but had not read, so the next cycle, of any
 /// instance, polls them at once instead of after their lease; and a fleet's first poll, where every node back-fills
 /// days of readings, holds only <c>Polling:BackfillConcurrency</c> back-fills read and not yet written at once (each
-/// holds a place from its first request until it is written), so the instance's memory stays bounded.
+/// holds a place from its first request until it is written), so the instance's memory stays bounded, while a first
+/// poll that reads no more than the look-back is not held to that limit.
 /// </summary>
 public sealed class PollCycleBoundsTests
 {
@@ -64,6 +65,28 @@ public sealed class PollCycleBoundsTests
             Assert.That(await world.Database.ScalarAsync<long>(
                 "SELECT count(*) FROM telemetry.ingestion_cursors WHERE read_until > now() - interval '1 minute'"), Is.EqualTo(nodes),
                 "every node's day read to the end");
+        });
+    }
+
+    [Test]
+    public async Task A_first_poll_whose_back_fill_is_no_longer_than_the_look_back_reads_at_the_full_concurrency()
+    {
+        const int nodes = 12;
+        await using var world = await PolledWorld.StartAsync(nodes, ["--interval", "60", "--history-days", "1", "--latency", "300"], new()
+        {
+            ["Polling:BackfillHours"] = "0.5",
+            ["Polling:LookbackMinutes"] = "60",
+            ["Polling:Concurrency"] = "8",
+            ["Polling:BackfillConcurrency"] = "1",
+        });
+
+        var cycle = await world.Polling.RunAsync(CancellationToken.None);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That((cycle.Polled, cycle.Failed), Is.EqualTo((nodes, 0)));
+            Assert.That(await world.Simulator.MaxConcurrentAsync(), Is.GreaterThan(4),
+                "half an hour of readings is no more than a steady poll reads: not queued one at a time behind the back-fill limit");
         });
     }
 

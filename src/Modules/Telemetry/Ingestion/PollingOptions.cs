@@ -17,8 +17,8 @@ public sealed class PollingOptions
     public int WriteConcurrency { get; set; } = 8;
 
     /// <summary>
-    /// Back-fills (a node never read, or behind by more than the look-back: a week of readings or more each) read and
-    /// not yet written at once, at most, per cycle: a fleet's first poll keeps the instance's memory bounded.
+    /// Back-fills (<see cref="ReadsBackfill"/>: a week of readings or more each by default) read and not yet written at
+    /// once, at most, per cycle: a fleet's first poll keeps the instance's memory bounded.
     /// </summary>
     public int BackfillConcurrency { get; set; } = 2;
 
@@ -69,6 +69,13 @@ public sealed class PollingOptions
     /// stopped (a back-fill) instead of re-reading the look-back.
     /// </summary>
     public bool IsBehind(PollCursor? cursor, DateTimeOffset now) => cursor is null || now - cursor.ReadUntil > Lookback;
+
+    /// <summary>
+    /// A poll that may read more than a look-back's worth (a node behind, or never read with a back-fill longer than the
+    /// look-back): one of the <see cref="BackfillConcurrency"/>. A node never read with a short back-fill reads no more
+    /// than a steady poll does, and a fleet's first cycle should not queue behind two of those at a time.
+    /// </summary>
+    public bool ReadsBackfill(PollCursor? cursor, DateTimeOffset now) => (cursor is null ? Backfill : now - cursor.ReadUntil) > Lookback;
 
     public bool IsValid => Concurrency > 0 && WriteConcurrency > 0 && BackfillConcurrency > 0 && IntervalSeconds > 0 && BackfillHours > 0 && PollTimeoutSeconds > 0 && SpreadSeconds >= 0
         && LookbackMinutes >= 0 && MinPageSize is > 0 and <= ThingSpeakClient.MaxResults && MaxReadsPerPoll > 0;

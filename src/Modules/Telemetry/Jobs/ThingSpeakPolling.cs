@@ -79,7 +79,7 @@ public sealed class ThingSpeakPolling(
                     new ParallelOptions { MaxDegreeOfParallelism = settings.Concurrency, CancellationToken = stop.Token },
                     async (claim, ct) =>
                     {
-                        var backfill = options.Value.IsBehind(claim.Cursor, clock.GetUtcNow());
+                        var backfill = options.Value.ReadsBackfill(claim.Cursor, clock.GetUtcNow());
                         if (backfill)
                         {
                             await backfills.WaitAsync(ct);
