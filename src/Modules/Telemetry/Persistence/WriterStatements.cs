@@ -37,16 +37,23 @@ internal static class WriterStatements
         """;
 
     /// <summary>
-    /// New (node, timestamp) pairs only, answered back. A pair repeated inside the batch keeps its first occurrence: DO
-    /// NOTHING also skips a row that conflicts with one this statement inserted, and the staging table is read in the
-    /// order it was filled.
+    /// The stored (node, timestamp) pairs of each node between @From and @To: a range of its primary key (LATERAL, so
+    /// each node reads only the partitions its range touches).
     /// </summary>
-    public static string InsertNew(StagedLayout layout) => $"""
+    public static string StoredKeys(TelemetryTable table) => $"""
+        SELECT r.node_id, r."timestamp"
+        FROM unnest(@NodeIds::uuid[], @From::timestamptz[], @To::timestamptz[]) AS s(node_id, since, until)
+        CROSS JOIN LATERAL (
+            SELECT r.node_id, r."timestamp"
+            FROM {table.RawTable} r
+            WHERE r.node_id = s.node_id AND r."timestamp" BETWEEN s.since AND s.until) r
+        """;
+
+    /// <summary>The staged rows, all new: the writer staged only pairs not stored yet, under the nodes' locks.</summary>
+    public static string InsertStaged(StagedLayout layout) => $"""
         INSERT INTO {layout.Table.RawTable} ({layout.ColumnList})
         SELECT {layout.ColumnList}
         FROM telemetry_stage_{layout.Table.Key}
-        ON CONFLICT (node_id, "timestamp") DO NOTHING
-        RETURNING node_id, "timestamp"
         """;
 
     /// <summary>The derived columns of a type, each recomputed from every written node's first new reading (@FirstNew) onwards.</summary>

@@ -29,50 +29,59 @@ public static class EntryParser
                 return Refuse(entry, $"timestamp {entry.Timestamp:O} is older than the {ReadingWindow.Retention.TotalDays}-day retention", null);
         }
 
-        var values = new Dictionary<string, object>(StringComparer.Ordinal);
-        var rejections = new List<Rejection>();
-        foreach (var mapping in profile.Mappings)
+        // Most entries are refused nothing: their list of refusals is only made for the first one.
+        var values = new Dictionary<string, double>(profile.Mappings.Count, StringComparer.Ordinal);
+        string? pumpStatus = null;
+        List<Rejection>? rejections = null;
+        for (var m = 0; m < profile.Mappings.Count; m++)
         {
+            var mapping = profile.Mappings[m];
             if (!entry.Fields.TryGetValue(mapping.SourceField, out var text) || string.IsNullOrWhiteSpace(text))
             {
                 continue;
             }
 
-            var (value, reason) = Convert(profile, mapping, text.Trim(), entry.Timestamp);
-            if (reason is not null)
+            string? reason;
+            if (mapping.Metric == "pump_status")
             {
-                rejections.Add(new Rejection(entry.Timestamp, entry.EntryId, $"{mapping.SourceField}: {reason}", mapping.SourceField));
-                continue;
+                pumpStatus = FieldValues.PumpStatus(text.Trim());
+                reason = pumpStatus is null ? $"'{FieldValues.Shorten(text.Trim())}' is not a pump status (running, stopped, fault)" : null;
+            }
+            else
+            {
+                (var value, reason) = Convert(profile, mapping, text.Trim(), entry.Timestamp);
+                if (reason is null)
+                {
+                    values[mapping.Metric] = value;
+                }
             }
 
-            values[mapping.Metric] = value!;
+            if (reason is not null)
+            {
+                (rejections ??= []).Add(new Rejection(entry.Timestamp, entry.EntryId, $"{mapping.SourceField}: {reason}", mapping.SourceField));
+            }
         }
 
-        var reading = Build(profile, entry, values);
-        if (reading is null && rejections.Count == 0)
+        var reading = Build(profile, entry, values, pumpStatus);
+        if (reading is null && rejections is null)
         {
-            rejections.Add(new Rejection(entry.Timestamp, entry.EntryId, $"no {profile.Table.RequiredMetric ?? "measurement"} in the entry", null));
+            rejections = [new Rejection(entry.Timestamp, entry.EntryId, $"no {profile.Table.RequiredMetric ?? "measurement"} in the entry", null)];
         }
 
-        return new ParsedEntry(reading, rejections);
+        return new ParsedEntry(reading, rejections ?? (IReadOnlyList<Rejection>)[]);
     }
 
-    private static (object? Value, string? Reason) Convert(IngestionProfile profile, FieldMapping mapping, string text, DateTimeOffset at)
+    private static (double Value, string? Reason) Convert(IngestionProfile profile, FieldMapping mapping, string text, DateTimeOffset at)
     {
-        if (mapping.Metric == "pump_status")
-        {
-            return FieldValues.PumpStatus(text) is { } state ? (state, null) : (null, $"'{FieldValues.Shorten(text)}' is not a pump status (running, stopped, fault)");
-        }
-
         var (raw, reason) = mapping.DataType == "boolean" ? FieldValues.Boolean(text) : FieldValues.Number(text);
         if (reason is not null)
         {
-            return (null, reason);
+            return (0, reason);
         }
 
         if (SensorFaults.Explain(mapping.Metric, raw) is { } fault)
         {
-            return (null, fault);
+            return (0, fault);
         }
 
         var value = raw * mapping.ScaleFactor + mapping.Offset;
@@ -86,13 +95,13 @@ public static class EntryParser
             value = Math.Round(value, MidpointRounding.AwayFromZero);
         }
 
-        return MetricLimits.Check(mapping.Metric, value) is { } outside ? (null, outside) : (value, null);
+        return MetricLimits.Check(mapping.Metric, value) is { } outside ? (0, outside) : (value, null);
     }
 
-    private static IReading? Build(IngestionProfile profile, RawEntry entry, Dictionary<string, object> values)
+    private static IReading? Build(IngestionProfile profile, RawEntry entry, Dictionary<string, double> values, string? pumpStatus)
     {
-        double? Number(string metric) => values.TryGetValue(metric, out var v) ? (double)v : null;
-        int? Integer(string metric) => values.TryGetValue(metric, out var v) ? (int)(double)v : null;
+        double? Number(string metric) => values.TryGetValue(metric, out var v) ? v : null;
+        int? Integer(string metric) => values.TryGetValue(metric, out var v) ? (int)v : null;
 
         return profile.Table.Key switch
         {
@@ -103,9 +112,9 @@ public static class EntryParser
             "flow" => Number("flow_rate_lpm") is { } rate
                 ? new FlowReading(profile.NodeId, entry.Timestamp, rate, Number("cumulative_volume_liters"), Number("pressure_bar"), Number("temperature_c"))
                 : null,
-            _ => values.Count > 0
+            _ => values.Count > 0 || pumpStatus is not null
                 ? new DeepReading(profile.NodeId, entry.Timestamp, Number("static_water_level_m"), Number("dynamic_water_level_m"),
-                    values.TryGetValue("pump_status", out var status) ? (string)status : null, Number("pump_current_a"), Number("voltage_v"), Number("energy_kwh"))
+                    pumpStatus, Number("pump_current_a"), Number("voltage_v"), Number("energy_kwh"))
                 : null,
         };
     }

@@ -12,11 +12,12 @@ public sealed record IngestionProfile(
     /// <remarks>Asked for every field of every entry: a loop, not a query that allocates per call.</remarks>
     public CalibrationCurve? CalibrationAt(string metric, DateTimeOffset at)
     {
-        foreach (var calibration in Calibrations)
+        // Indexed: a foreach over the interface would allocate an enumerator for every field of every entry.
+        for (var i = 0; i < Calibrations.Count; i++)
         {
-            if (calibration.Metric == metric && calibration.IsValidAt(at))
+            if (Calibrations[i].Metric == metric && Calibrations[i].IsValidAt(at))
             {
-                return calibration;
+                return Calibrations[i];
             }
         }
 
