@@ -659,7 +659,8 @@ test('a superadmin creates a user who can then sign in, and deactivates them; a 
 
   await page.getByRole('button', { name: 'customer', exact: true }).click();
   await page.getByRole('button', { name: `Deactivate ${email}` }).click();
-  await expect(page.getByRole('button', { name: `Activate ${email}` })).toBeVisible();
+  // Exact: "Activate …" is also a substring of the "Deactivate …" button still shown while the change is in flight.
+  await expect(page.getByRole('button', { name: `Activate ${email}`, exact: true })).toBeVisible();
   expect((await apiGet<{ isActive: boolean }>(request, token, `/api/v1/users/${created!.id}`)).isActive).toBe(false);
 
   await page.getByRole('button', { name: 'Sign out' }).click();
