@@ -75,7 +75,7 @@ public sealed class PollingOptions
     /// look-back): one of the <see cref="BackfillConcurrency"/>. A node never read with a short back-fill reads no more
     /// than a steady poll does, and a fleet's first cycle should not queue behind two of those at a time.
     /// </summary>
-    public bool ReadsBackfill(PollCursor? cursor, DateTimeOffset now) => (cursor is null ? Backfill : now - cursor.ReadUntil) > Lookback;
+    public bool ReadsBackfill(PollCursor? cursor, DateTimeOffset now) => cursor is null ? Backfill > Lookback : IsBehind(cursor, now);
 
     public bool IsValid => Concurrency > 0 && WriteConcurrency > 0 && BackfillConcurrency > 0 && IntervalSeconds > 0 && BackfillHours > 0 && PollTimeoutSeconds > 0 && SpreadSeconds >= 0
         && LookbackMinutes >= 0 && MinPageSize is > 0 and <= ThingSpeakClient.MaxResults && MaxReadsPerPoll > 0;

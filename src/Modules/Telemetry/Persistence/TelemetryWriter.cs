@@ -334,19 +334,19 @@ internal sealed record StagedLayout(TelemetryTable Table, Type ReadingType, IRea
 
     /// <param name="type">text or jsonb</param>
     private static StagedColumn Text<TReading>(string name, NpgsqlDbType type, Func<TReading, string?> value)
-        where TReading : IReading => new(name, type, r => value((TReading)r), (rows, r) =>
+        where TReading : IReading
+    {
+        Action<IBufferWriter<byte>, string> encode = type == NpgsqlDbType.Jsonb ? BinaryCopyRows.Jsonb : BinaryCopyRows.Text;
+        return new(name, type, r => value((TReading)r), (rows, r) =>
         {
-            if (value((TReading)r) is not { } present)
+            if (value((TReading)r) is { } present)
             {
-                BinaryCopyRows.Null(rows);
-            }
-            else if (type == NpgsqlDbType.Jsonb)
-            {
-                BinaryCopyRows.Jsonb(rows, present);
+                encode(rows, present);
             }
             else
             {
-                BinaryCopyRows.Text(rows, present);
+                BinaryCopyRows.Null(rows);
             }
         });
+    }
 }

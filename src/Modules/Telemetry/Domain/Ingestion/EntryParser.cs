@@ -41,15 +41,16 @@ public static class EntryParser
                 continue;
             }
 
+            var trimmed = text.Trim();
             string? reason;
             if (mapping.Metric == "pump_status")
             {
-                pumpStatus = FieldValues.PumpStatus(text.Trim());
-                reason = pumpStatus is null ? $"'{FieldValues.Shorten(text.Trim())}' is not a pump status (running, stopped, fault)" : null;
+                pumpStatus = FieldValues.PumpStatus(trimmed);
+                reason = pumpStatus is null ? $"'{FieldValues.Shorten(trimmed)}' is not a pump status (running, stopped, fault)" : null;
             }
             else
             {
-                (var value, reason) = Convert(profile, mapping, text.Trim(), entry.Timestamp);
+                (var value, reason) = Convert(profile, mapping, trimmed, entry.Timestamp);
                 if (reason is null)
                 {
                     values[mapping.Metric] = value;
