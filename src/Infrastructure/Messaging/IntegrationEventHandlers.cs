@@ -21,10 +21,26 @@ public static class IntegrationEventHandlers
         where THandler : class
     {
         services.AddScoped<THandler>();
-        foreach (var contract in typeof(THandler).GetInterfaces()
+        return services.AddContractsOf(typeof(THandler), ServiceLifetime.Scoped);
+    }
+
+    /// <summary>Registers one instance as the handler of every integration event its type implements the handler contract for.</summary>
+    public static IServiceCollection AddIntegrationEventHandler(this IServiceCollection services, object handler)
+    {
+        services.AddSingleton(handler.GetType(), handler);
+        return services.AddContractsOf(handler.GetType(), ServiceLifetime.Singleton);
+    }
+
+    /// <remarks>
+    /// The dispatcher finds an event's handlers through their contracts and runs each by its own type, so that a
+    /// delivery builds only the handler it runs: both registrations are needed.
+    /// </remarks>
+    private static IServiceCollection AddContractsOf(this IServiceCollection services, Type handlerType, ServiceLifetime lifetime)
+    {
+        foreach (var contract in handlerType.GetInterfaces()
             .Where(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IIntegrationEventHandler<>)))
         {
-            services.AddScoped(contract, provider => provider.GetRequiredService<THandler>());
+            services.Add(new ServiceDescriptor(contract, provider => provider.GetRequiredService(handlerType), lifetime));
         }
 
         return services;

@@ -69,12 +69,18 @@ public sealed class OutboxDispatcher(
         """;
 
     // The earlier unsettled events of the claimed events' keys, outside the claim, with the handlers that no longer hold
-    // later events up (none for an event in flight elsewhere or never tried).
+    // later events up (none for an event in flight elsewhere or never tried). Key by key, so that each is a plain index
+    // scan, which marks the entries of settled events dead as it passes them; a bitmap scan over all keys at once
+    // would visit every settled version again until the table is vacuumed.
     private const string EarlierOfKeys = $"""
         SELECT e.ordering_key AS OrderingKey, e.position, d.handler AS Handler
-        FROM integration.outbox e
+        FROM unnest(@Keys::uuid[]) AS k(ordering_key)
+        CROSS JOIN LATERAL (
+            SELECT o.id, o.ordering_key, o.position FROM integration.outbox o
+            WHERE o.ordering_key = k.ordering_key AND o.dispatched_at IS NULL AND o.position < @Before
+            OFFSET 0) e
         LEFT JOIN integration.deliveries d ON d.event_id = e.id AND ({GivesWay})
-        WHERE e.ordering_key = ANY(@Keys) AND e.dispatched_at IS NULL AND e.position < @Before AND NOT (e.id = ANY(@Ids))
+        WHERE NOT (e.id = ANY(@Ids))
         """;
 
     /// <summary>
@@ -325,7 +331,7 @@ public sealed class OutboxDispatcher(
     {
         await using var scope = scopes.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<ICurrentUser>().ActAsSystem();
-        var handler = scope.ServiceProvider.GetServices(handlers.HandlerType).ElementAt(index)!;
+        var handler = scope.ServiceProvider.GetRequiredService(handlers.Types[index]);
         await scope.ServiceProvider.GetRequiredService<IUnitOfWork>().RunAsync(
             () => (Task)handlers.Handle.Invoke(handler, BindingFlags.DoNotWrapExceptions, null, [integrationEvent, cancellationToken], null)!,
             cancellationToken);
@@ -333,14 +339,16 @@ public sealed class OutboxDispatcher(
 
     /// <summary>
     /// The handlers registered for an event type, by name, in registration order: read once per type, since the
-    /// registrations do not change while the process runs.
+    /// registrations do not change while the process runs. Each runs by its own type (registered as itself), so a
+    /// delivery builds only the handler it runs.
     /// </summary>
     private EventHandlers HandlersOf(Type eventType)
     {
         var handlerType = typeof(IIntegrationEventHandler<>).MakeGenericType(eventType);
         using var probe = scopes.CreateScope();
-        return new EventHandlers(handlerType, handlerType.GetMethod(nameof(IIntegrationEventHandler<IIntegrationEvent>.HandleAsync))!,
-            [.. probe.ServiceProvider.GetServices(handlerType).Select(h => h!.GetType().Name)]);
+        Type[] types = [.. probe.ServiceProvider.GetServices(handlerType).Select(h => h!.GetType())];
+        return new EventHandlers(handlerType.GetMethod(nameof(IIntegrationEventHandler<IIntegrationEvent>.HandleAsync))!, types,
+            [.. types.Select(t => t.Name)]);
     }
 
     private async Task RecordAsync(Guid eventId, Outcome outcome, CancellationToken cancellationToken)
@@ -397,7 +405,7 @@ public sealed class OutboxDispatcher(
 
     private readonly ConcurrentDictionary<Type, EventHandlers> _handlers = new();
 
-    private sealed record EventHandlers(Type HandlerType, MethodInfo Handle, string[] Names);
+    private sealed record EventHandlers(MethodInfo Handle, Type[] Types, string[] Names);
 
     private sealed record OutboxRow(Guid Id, string EventType, string Payload, Guid? OrderingKey, long Position);
 

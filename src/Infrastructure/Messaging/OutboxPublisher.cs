@@ -26,7 +26,7 @@ public sealed class OutboxPublisher(DbSession db, NpgsqlDataSource dataSource, O
     {
         var connection = await db.ConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(Insert, Row(integrationEvent), db.Transaction, cancellationToken: cancellationToken));
-        db.AfterCommit(() => queue.Enqueue([integrationEvent.EventId]));
+        db.AfterCommit(() => queue.Enqueue([integrationEvent]));
     }
 
     public async Task PublishAsync(IReadOnlyCollection<IIntegrationEvent> integrationEvents, CancellationToken cancellationToken)
@@ -46,8 +46,7 @@ public sealed class OutboxPublisher(DbSession db, NpgsqlDataSource dataSource, O
             OccurredAts = rows.Select(r => r.OccurredAt.UtcDateTime).ToArray(),
             OrderingKeys = rows.Select(r => r.OrderingKey).ToArray(),
         }, db.Transaction, cancellationToken: cancellationToken));
-        Guid[] ids = [.. rows.Select(r => r.Id)];
-        db.AfterCommit(() => queue.Enqueue(ids));
+        db.AfterCommit(() => queue.Enqueue(integrationEvents));
     }
 
     /// <remarks>
@@ -62,7 +61,7 @@ public sealed class OutboxPublisher(DbSession db, NpgsqlDataSource dataSource, O
                 await connection.ExecuteAsync(new CommandDefinition(Insert, Row(integrationEvent)));
             }
 
-            queue.Enqueue([integrationEvent.EventId]);
+            queue.Enqueue([integrationEvent]);
         });
 
     private static OutboxRow Row(IIntegrationEvent integrationEvent) => new(

@@ -49,6 +49,16 @@ public sealed class DeliveryTests : TenantWorldTest
         }
     }
 
+    /// <summary>Counts how often it is built.</summary>
+    private sealed class CountedHandler : IIntegrationEventHandler<UserLoggedIn>
+    {
+        public static int Built;
+
+        public CountedHandler() => Interlocked.Increment(ref Built);
+
+        public Task HandleAsync(UserLoggedIn integrationEvent, CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
     private FlakyHandler _flaky = null!;
     private SiblingHandler _sibling = null!;
     private WebApplicationFactory<Program> _api = null!;
@@ -60,8 +70,8 @@ public sealed class DeliveryTests : TenantWorldTest
         _sibling = new SiblingHandler();
         _api = Platform.Api.WithWebHostBuilder(host => host.ConfigureTestServices(services =>
         {
-            services.AddSingleton<IIntegrationEventHandler<UserLoggedIn>>(_flaky);
-            services.AddSingleton<IIntegrationEventHandler<UserLoggedIn>>(_sibling);
+            services.AddIntegrationEventHandler(_flaky);
+            services.AddIntegrationEventHandler(_sibling);
         }));
     }
 
@@ -113,6 +123,34 @@ public sealed class DeliveryTests : TenantWorldTest
                 "SELECT attempts FROM integration.deliveries WHERE handler = 'FlakyHandler' AND delivered_at IS NOT NULL"), Is.EqualTo(3));
             Assert.That(await Database.ScalarAsync<long>(
                 "SELECT count(*) FROM integration.outbox WHERE event_type = 'UserLoggedIn' AND dispatched_at IS NULL"), Is.Zero);
+        });
+    }
+
+    [Test]
+    public async Task A_delivery_builds_only_the_handler_it_runs()
+    {
+        CountedHandler.Built = 0;
+        await using var api = Platform.Api.WithWebHostBuilder(host => host.ConfigureTestServices(services =>
+        {
+            services.AddIntegrationEventHandler(_flaky);
+            services.AddIntegrationEventHandler(_sibling);
+            services.AddIntegrationEventHandler<CountedHandler>();
+        }));
+        using var client = api.CreateClient();
+
+        for (var login = 0; login < 3; login++)
+        {
+            await (await client.PostAsJsonAsync("/api/v1/auth/login", new { email = World.CustomerUser1.Email, password = TenantWorld.Password }))
+                .ReadEnvelopeAsync(HttpStatusCode.OK);
+            await api.HandledAsync();
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(_sibling.Calls, Is.EqualTo(3), "every login's handlers ran");
+            // Once when the dispatcher first reads the event's handlers, then once per delivery of its own; not again
+            // for each sibling's delivery.
+            Assert.That(CountedHandler.Built, Is.EqualTo(4));
         });
     }
 

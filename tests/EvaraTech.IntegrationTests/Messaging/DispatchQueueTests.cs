@@ -44,7 +44,7 @@ public sealed class DispatchQueueTests : TenantWorldTest
     public async Task A_handler_failing_with_a_cancellation_is_retried_later_and_the_workers_go_on()
     {
         await using var api = Platform.Api.WithWebHostBuilder(host => host.ConfigureTestServices(services =>
-            services.AddSingleton<IIntegrationEventHandler<TelemetryBatchRecorded>>(new TimingOutHandler())));
+            services.AddIntegrationEventHandler(new TimingOutHandler())));
         await ArrangePushedTankAsync("TIMEOUTKEY000001", 4_500_003);
         using var client = api.CreateClient();
 
@@ -68,7 +68,7 @@ public sealed class DispatchQueueTests : TenantWorldTest
     {
         var slow = new SlowHandler(TimeSpan.FromSeconds(1));
         var api = Platform.Api.WithWebHostBuilder(host => host.ConfigureTestServices(services =>
-            services.AddSingleton<IIntegrationEventHandler<TelemetryBatchRecorded>>(slow)));
+            services.AddIntegrationEventHandler(slow)));
         await ArrangePushedTankAsync("STOPPINGKEY00001", 4_500_002);
         using (var client = api.CreateClient())
         {
@@ -108,7 +108,7 @@ public sealed class DispatchQueueTests : TenantWorldTest
         var slow = new SlowLoginHandler();
         await using var api = Platform.Api.WithWebHostBuilder(host => host
             .UseSetting("Outbox:ClaimLease", "00:00:01.5")
-            .ConfigureTestServices(services => services.AddSingleton<IIntegrationEventHandler<UserLoggedIn>>(slow)));
+            .ConfigureTestServices(services => services.AddIntegrationEventHandler(slow)));
         await OutboxRows.UndeliveredLoginsAsync(Database, 4);
         var ids = await Database.ScalarAsync<Guid[]>("SELECT array_agg(id ORDER BY id) FROM integration.outbox WHERE dispatched_at IS NULL");
         var dispatcher = api.Services.GetRequiredService<OutboxDispatcher>();
@@ -128,7 +128,7 @@ public sealed class DispatchQueueTests : TenantWorldTest
     {
         var slow = new SlowHandler(TimeSpan.FromSeconds(5));
         await using var api = Platform.Api.WithWebHostBuilder(host => host.ConfigureTestServices(services =>
-            services.AddSingleton<IIntegrationEventHandler<TelemetryBatchRecorded>>(slow)));
+            services.AddIntegrationEventHandler(slow)));
         await ArrangePushedTankAsync("SLOWPUSHKEY00001", 4_500_001);
         using var client = api.CreateClient();
 

@@ -58,7 +58,7 @@ public sealed class OrderedDeliveryTests : TenantWorldTest
         {
             foreach (var handler in handlers)
             {
-                services.AddSingleton(handler);
+                services.AddIntegrationEventHandler(handler);
             }
         }));
 
@@ -181,18 +181,34 @@ public sealed class OrderedDeliveryTests : TenantWorldTest
     }
 
     [Test]
-    public async Task Dispatch_workers_racing_over_one_nodes_batches_hand_them_to_each_handler_in_the_order_stored()
+    public async Task Dispatchers_racing_over_one_nodes_batches_hand_them_to_each_handler_in_the_order_stored()
     {
         var recorder = new OrderRecorder(failFirst: 0, maxDelayMs: 25);
         await using var api = Host(recorder);
         var tank = await PushedTankAsync("ORDERKEY00000003", 4_600_003);
         using var client = api.CreateClient();
+        var dispatcher = api.Services.GetRequiredService<OutboxDispatcher>();
 
+        // The queue's worker dispatches each batch as it is stored, while three more dispatchers (sweeps on other
+        // instances) keep taking whatever is pending, in any order.
+        using var pushed = new CancellationTokenSource();
+        var racers = Enumerable.Range(0, 3).Select(racer => Task.Run(async () =>
+        {
+            while (!pushed.IsCancellationRequested)
+            {
+                var pending = await Database.ScalarAsync<Guid[]>(
+                    "SELECT coalesce(array_agg(id ORDER BY random()), '{}') FROM integration.outbox WHERE dispatched_at IS NULL");
+                await dispatcher.DispatchAsync(pending!, CancellationToken.None);
+                await Task.Delay(racer * 5);
+            }
+        })).ToList();
         for (var minute = 0; minute < 40; minute++)
         {
             await PushAsync(client, "ORDERKEY00000003", minute);
         }
 
+        await pushed.CancelAsync();
+        await Task.WhenAll(racers);
         await api.HandledAsync();
         // Two dispatchers may pass each other (one looks for waiters just before the other records that it waits):
         // the sweeper picks that up.
@@ -202,5 +218,36 @@ public sealed class OrderedDeliveryTests : TenantWorldTest
         }
 
         Assert.That(recorder.Of(tank).Select(MinutesIn), Is.EqualTo(Enumerable.Range(0, 40)));
+    }
+
+    [Test]
+    public async Task A_nodes_batches_stored_back_to_back_go_to_one_worker_in_turn_and_none_is_put_off_behind_another()
+    {
+        var recorder = new OrderRecorder(failFirst: 0, maxDelayMs: 25);
+        await using var api = Host(recorder);
+        var tank = await PushedTankAsync("ORDERKEY00000006", 4_600_006);
+        var other = await PushedTankAsync("ORDERKEY00000007", 4_600_007);
+        using var client = api.CreateClient();
+
+        for (var minute = 0; minute < 20; minute++)
+        {
+            await PushAsync(client, "ORDERKEY00000006", minute);
+            await PushAsync(client, "ORDERKEY00000007", minute);
+        }
+
+        await api.HandledAsync();
+
+        await Assert.MultipleAsync(async () =>
+        {
+            Assert.That(recorder.Of(tank).Select(MinutesIn), Is.EqualTo(Enumerable.Range(0, 20)));
+            Assert.That(recorder.Of(other).Select(MinutesIn), Is.EqualTo(Enumerable.Range(0, 20)));
+            // A batch put off behind an earlier one of its node leaves a delivery row (and costs a second claim).
+            Assert.That(await Database.ScalarAsync<long>("""
+                SELECT count(*) FROM integration.deliveries d JOIN integration.outbox o ON o.id = d.event_id
+                WHERE o.event_type = 'TelemetryBatchRecorded'
+                """), Is.Zero,
+                "each batch found the one before it handled already");
+            Assert.That(await Database.ScalarAsync<long>("SELECT count(*) FROM integration.outbox WHERE dispatched_at IS NULL"), Is.Zero);
+        });
     }
 }

@@ -51,8 +51,7 @@ public sealed class OutboxTests : TenantWorldTest
         _recorder = new Recorder();
         _api = Platform.Api.WithWebHostBuilder(host => host.ConfigureTestServices(services =>
         {
-            services.AddSingleton<IIntegrationEventHandler<UserLoggedIn>>(_recorder);
-            services.AddSingleton<IIntegrationEventHandler<LoginFailed>>(_recorder);
+            services.AddIntegrationEventHandler(_recorder);
         }));
     }
 
