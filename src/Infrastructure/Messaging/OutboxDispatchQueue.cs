@@ -14,22 +14,24 @@ namespace EvaraTech.Infrastructure.Messaging;
 /// redelivered by the sweeper.
 /// </summary>
 /// <remarks>
-/// Each worker has a queue of its own, and every event of one ordering key goes to the same worker, in publish order:
-/// a node's next batch then finds the one before it already handled, instead of being put off behind it while
-/// another worker runs it (a delivery record, a wake-up and a second claim for every event of a busy node).
-/// Unordered events go to the workers in turn.
+/// Each worker has a lane of its own. While a lane holds unhandled events of an ordering key, every further event of
+/// that key goes to the same lane, behind them: a node's next batch then finds the one before it handled, instead of
+/// being put off behind it while another worker runs it (a delivery record, a wake-up and a second claim for every
+/// event of a busy node). Everything else a publish brings goes, together, to the least busy lane, so a batch's events
+/// stay one chunk for the dispatcher.
 /// </remarks>
 public sealed class OutboxDispatchQueue(OutboxDispatcher dispatcher, IOptions<OutboxOptions> options, ILogger<OutboxDispatchQueue> logger)
     : BackgroundService
 {
-    private readonly Channel<Guid[]>[] _queues = [.. Enumerable.Range(0, Math.Max(1, options.Value.DispatchWorkers))
-        .Select(_ => Channel.CreateUnbounded<Guid[]>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false }))];
-
-    /// <summary>Events a worker takes from its queue at once, about: a dispatcher's chunk.</summary>
+    /// <summary>Events a worker takes from its lane at once, about: a dispatcher's chunk.</summary>
     private const int GatheredAtMost = 500;
 
+    private readonly Lane[] _lanes = [.. Enumerable.Range(0, Math.Max(1, options.Value.DispatchWorkers)).Select(_ => new Lane())];
+
+    /// <summary>The lane each ordering key with unhandled events is on, and how many it has there. Guarded by itself.</summary>
+    private readonly Dictionary<Guid, (int Lane, int Unhandled)> _keys = [];
+
     private long _unfinished;
-    private uint _nextUnordered;
 
     /// <summary>Events queued or being dispatched on this instance.</summary>
     public long Unfinished => Interlocked.Read(ref _unfinished);
@@ -41,15 +43,24 @@ public sealed class OutboxDispatchQueue(OutboxDispatcher dispatcher, IOptions<Ou
             return;
         }
 
-        var unordered = (int)(Interlocked.Increment(ref _nextUnordered) % (uint)_queues.Length);
-        foreach (var share in events.GroupBy(e => WorkerOf(e, unordered)))
+        lock (_keys)
         {
-            Guid[] ids = [.. share.Select(e => e.EventId)];
-            Interlocked.Add(ref _unfinished, ids.Length);
-            if (!_queues[share.Key].Writer.TryWrite(ids))
+            var quietest = Array.IndexOf(_lanes, _lanes.MinBy(l => l.Unfinished));
+            foreach (var share in events.GroupBy(e => LaneOf(e, quietest)))
             {
-                // Stopping: the sweeper of this or another instance delivers them.
-                Interlocked.Add(ref _unfinished, -ids.Length);
+                var queued = new Queued([.. share.Select(e => e.EventId)], [.. share.OfType<IOrderedIntegrationEvent>().Select(e => e.OrderingKey)]);
+                foreach (var key in queued.Keys)
+                {
+                    _keys[key] = (share.Key, _keys.GetValueOrDefault(key).Unhandled + 1);
+                }
+
+                Interlocked.Add(ref _unfinished, queued.Ids.Length);
+                Interlocked.Add(ref _lanes[share.Key].Unfinished, queued.Ids.Length);
+                if (!_lanes[share.Key].Queue.Writer.TryWrite(queued))
+                {
+                    // Stopping: the sweeper of this or another instance delivers them.
+                    Handled(share.Key, queued);
+                }
             }
         }
     }
@@ -64,39 +75,61 @@ public sealed class OutboxDispatchQueue(OutboxDispatcher dispatcher, IOptions<Ou
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(_queues.Select(queue => Task.Run(() => WorkAsync(queue.Reader), CancellationToken.None)));
+        Task.WhenAll(_lanes.Select((_, lane) => Task.Run(() => WorkAsync(lane), CancellationToken.None)));
 
     /// <summary>Stops taking events and finishes those queued, within the host's shutdown timeout.</summary>
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        foreach (var queue in _queues)
+        foreach (var lane in _lanes)
         {
-            queue.Writer.TryComplete();
+            lane.Queue.Writer.TryComplete();
         }
 
         await base.StopAsync(cancellationToken);
     }
 
-    private int WorkerOf(IIntegrationEvent integrationEvent, int unordered) =>
-        integrationEvent is IOrderedIntegrationEvent ordered
-            ? (int)((uint)ordered.OrderingKey.GetHashCode() % (uint)_queues.Length)
-            : unordered;
+    private int LaneOf(IIntegrationEvent integrationEvent, int quietest) =>
+        integrationEvent is IOrderedIntegrationEvent ordered && _keys.TryGetValue(ordered.OrderingKey, out var held) ? held.Lane : quietest;
+
+    private void Handled(int lane, Queued queued)
+    {
+        lock (_keys)
+        {
+            foreach (var key in queued.Keys)
+            {
+                var held = _keys[key];
+                if (held.Unhandled == 1)
+                {
+                    _keys.Remove(key);
+                }
+                else
+                {
+                    _keys[key] = (held.Lane, held.Unhandled - 1);
+                }
+            }
+        }
+
+        Interlocked.Add(ref _lanes[lane].Unfinished, -queued.Ids.Length);
+        Interlocked.Add(ref _unfinished, -queued.Ids.Length);
+    }
 
     /// <summary>
-    /// Handlers are never cancelled half-way: reading ends once the queue is complete and empty, and a process that
+    /// Handlers are never cancelled half-way: reading ends once the lane is complete and empty, and a process that
     /// must go before that leaves its events in the outbox, claimed for a lease, then redelivered by a sweeper. What
     /// queued up while the worker was busy is dispatched together (one claim, one settling statement), in order.
     /// </summary>
-    private async Task WorkAsync(ChannelReader<Guid[]> queue)
+    private async Task WorkAsync(int lane)
     {
+        var queue = _lanes[lane].Queue.Reader;
         while (await queue.WaitToReadAsync(CancellationToken.None))
         {
-            var eventIds = new List<Guid>();
-            while (eventIds.Count < GatheredAtMost && queue.TryRead(out var queued))
+            var gathered = new List<Queued>();
+            while (gathered.Sum(q => q.Ids.Length) < GatheredAtMost && queue.TryRead(out var queued))
             {
-                eventIds.AddRange(queued);
+                gathered.Add(queued);
             }
 
+            Guid[] eventIds = [.. gathered.SelectMany(q => q.Ids)];
             try
             {
                 await dispatcher.DispatchAsync(eventIds, CancellationToken.None);
@@ -104,12 +137,23 @@ public sealed class OutboxDispatchQueue(OutboxDispatcher dispatcher, IOptions<Ou
             catch (Exception ex)
             {
                 // A worker outlives any failure: the events stay in the outbox for the sweeper.
-                logger.LogError(ex, "Dispatching {Count} integration events failed; the sweeper delivers them", eventIds.Count);
+                logger.LogError(ex, "Dispatching {Count} integration events failed; the sweeper delivers them", eventIds.Length);
             }
             finally
             {
-                Interlocked.Add(ref _unfinished, -eventIds.Count);
+                gathered.ForEach(queued => Handled(lane, queued));
             }
         }
+    }
+
+    /// <param name="Keys">the ordering key of each ordered event among them</param>
+    private sealed record Queued(Guid[] Ids, Guid[] Keys);
+
+    private sealed class Lane
+    {
+        public readonly Channel<Queued> Queue = Channel.CreateUnbounded<Queued>(new UnboundedChannelOptions { SingleReader = true });
+
+        /// <summary>Events on this lane not yet through their handlers.</summary>
+        public long Unfinished;
     }
 }

@@ -68,20 +68,23 @@ public sealed class OutboxDispatcher(
         WHERE event_id = ANY(@Ids)
         """;
 
-    // The earlier unsettled events of the claimed events' keys, outside the claim, with the handlers that no longer hold
-    // later events up (none for an event in flight elsewhere or never tried). Key by key, so that each is a plain index
-    // scan, which marks the entries of settled events dead as it passes them; a bitmap scan over all keys at once
-    // would visit every settled version again until the table is vacuumed.
+    // The unsettled events of the keys of the events @Ids, earlier than the latest of them, with the handlers that no
+    // longer hold later events up (none for an event in flight elsewhere or never tried); the caller leaves out those
+    // it holds itself. Key by key, so that each is a plain index scan, which marks the entries of settled events dead
+    // as it passes them; a bitmap scan over all keys at once would visit every settled version again until the table
+    // is vacuumed.
     private const string EarlierOfKeys = $"""
-        SELECT e.ordering_key AS OrderingKey, e.position, d.handler AS Handler
-        FROM unnest(@Keys::uuid[]) AS k(ordering_key)
+        SELECT e.id AS EventId, e.ordering_key AS OrderingKey, e.position AS Position, d.handler AS Handler
+        FROM (SELECT DISTINCT ordering_key FROM integration.outbox WHERE id = ANY(@Ids) AND ordering_key IS NOT NULL) AS k
         CROSS JOIN LATERAL (
             SELECT o.id, o.ordering_key, o.position FROM integration.outbox o
-            WHERE o.ordering_key = k.ordering_key AND o.dispatched_at IS NULL AND o.position < @Before
-            OFFSET 0) e
+            WHERE o.ordering_key = k.ordering_key AND o.dispatched_at IS NULL
+              AND o.position < (SELECT max(position) FROM integration.outbox WHERE id = ANY(@Ids))
+            OFFSET 0) AS e
         LEFT JOIN integration.deliveries d ON d.event_id = e.id AND ({GivesWay})
-        WHERE NOT (e.id = ANY(@Ids))
         """;
+
+    private const string ClaimWithState = $"{Claim};\n{Deliveries};\n{EarlierOfKeys}";
 
     /// <summary>
     /// A delivery of an earlier event that no longer holds the later ones up: delivered, dead, or failed three times
@@ -179,18 +182,21 @@ public sealed class OutboxDispatcher(
     private async Task<IReadOnlyCollection<Guid>> DispatchChunkAsync(Guid[] ids, CancellationToken cancellationToken)
     {
         var lease = options.CurrentValue.ClaimLease;
-        // Rows already dispatched, or claimed elsewhere right now, are not returned.
-        var rows = (await ExecuteAsync(connection => connection.QueryAsync<OutboxRow>(
-            new CommandDefinition(Claim, new { Ids = ids, Lease = lease }, cancellationToken: cancellationToken)), cancellationToken)).ToList();
+        // One round trip: the claim (rows already dispatched, or claimed elsewhere right now, are not returned), then
+        // what the chunk's events have delivered already, and what earlier events of their keys still owe.
+        var (rows, earlier, owed) = await ExecuteAsync(async connection =>
+        {
+            await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
+                ClaimWithState, new { Ids = ids, Lease = lease }, cancellationToken: cancellationToken));
+            var claimedRows = (await results.ReadAsync<OutboxRow>()).ToList();
+            var deliveries = (await results.ReadAsync<DeliveryState>()).ToLookup(d => d.EventId);
+            return (claimedRows, deliveries, Owed(claimedRows, await results.ReadAsync<EarlierEvent>()));
+        }, cancellationToken);
         if (rows.Count == 0)
         {
             return [];
         }
 
-        var earlier = (await ExecuteAsync(connection => connection.QueryAsync<DeliveryState>(
-            new CommandDefinition(Deliveries, new { Ids = rows.Select(r => r.Id).ToArray() }, cancellationToken: cancellationToken)), cancellationToken))
-            .ToLookup(d => d.EventId);
-        var owed = await OwedAsync(rows, cancellationToken);
         var putOff = new List<(OutboxRow Row, List<string> Handlers)>();
 
         var settled = new List<Guid>();
@@ -252,12 +258,15 @@ public sealed class OutboxDispatcher(
         return woken;
     }
 
-    private async Task<OwedHandlers> OwedAsync(IReadOnlyList<OutboxRow> rows, CancellationToken cancellationToken)
+    private async Task<OwedHandlers> OwedAsync(IReadOnlyList<OutboxRow> rows, CancellationToken cancellationToken) =>
+        Owed(rows, await ExecuteAsync(connection => connection.QueryAsync<EarlierEvent>(
+            new CommandDefinition(EarlierOfKeys, new { Ids = rows.Select(r => r.Id).ToArray() }, cancellationToken: cancellationToken)), cancellationToken));
+
+    /// <summary>What the earlier events of the rows' keys owe, leaving out the rows themselves (handled as they go).</summary>
+    private static OwedHandlers Owed(IReadOnlyList<OutboxRow> rows, IEnumerable<EarlierEvent> earlier)
     {
-        var keys = rows.Where(r => r.OrderingKey is not null).Select(r => r.OrderingKey!.Value).Distinct().ToArray();
-        return keys.Length == 0 ? new OwedHandlers([]) : new OwedHandlers(await ExecuteAsync(connection => connection.QueryAsync<EarlierEvent>(
-            new CommandDefinition(EarlierOfKeys, new { Keys = keys, Before = rows.Max(r => r.Position), Ids = rows.Select(r => r.Id).ToArray() },
-                cancellationToken: cancellationToken)), cancellationToken));
+        var held = rows.Select(r => r.Id).ToHashSet();
+        return new OwedHandlers(earlier.Where(e => !held.Contains(e.EventId)));
     }
 
     /// <summary>
@@ -411,7 +420,7 @@ public sealed class OutboxDispatcher(
 
     private sealed record DeliveryState(Guid EventId, string Handler, bool Settled, DateTime? NextAttemptAt, bool WaitingForEarlier);
 
-    private sealed record EarlierEvent(Guid OrderingKey, long Position, string? Handler);
+    private sealed record EarlierEvent(Guid EventId, Guid OrderingKey, long Position, string? Handler);
 
     private sealed class Outcome
     {

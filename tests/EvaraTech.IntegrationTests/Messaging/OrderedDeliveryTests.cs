@@ -221,7 +221,7 @@ public sealed class OrderedDeliveryTests : TenantWorldTest
     }
 
     [Test]
-    public async Task A_nodes_batches_stored_back_to_back_go_to_one_worker_in_turn_and_none_is_put_off_behind_another()
+    public async Task A_nodes_batches_stored_back_to_back_are_handled_in_turn_and_none_is_put_off_behind_another()
     {
         var recorder = new OrderRecorder(failFirst: 0, maxDelayMs: 25);
         await using var api = Host(recorder);
