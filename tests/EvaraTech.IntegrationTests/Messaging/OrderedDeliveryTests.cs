@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using EvaraTech.Application.IntegrationEvents;
+using EvaraTech.Infrastructure.Database;
 using EvaraTech.Infrastructure.Messaging;
 using EvaraTech.IntegrationTests.Infrastructure;
 using EvaraTech.IntegrationTests.Infrastructure.TestData;
@@ -50,6 +52,19 @@ public sealed class OrderedDeliveryTests : TenantWorldTest
         {
             Handled.Enqueue(integrationEvent.From);
             return Task.CompletedTask;
+        }
+    }
+
+    /// <summary>Records when each of its handlings starts and ends.</summary>
+    private sealed class Timeline : IIntegrationEventHandler<TelemetryBatchRecorded>
+    {
+        public ConcurrentQueue<(Guid Node, long Start, long End)> Spans { get; } = new();
+
+        public async Task HandleAsync(TelemetryBatchRecorded integrationEvent, CancellationToken cancellationToken)
+        {
+            var start = Stopwatch.GetTimestamp();
+            await Task.Delay(20, cancellationToken);
+            Spans.Enqueue((integrationEvent.NodeId, start, Stopwatch.GetTimestamp()));
         }
     }
 
@@ -248,6 +263,36 @@ public sealed class OrderedDeliveryTests : TenantWorldTest
                 """), Is.Zero,
                 "each batch found the one before it handled already");
             Assert.That(await Database.ScalarAsync<long>("SELECT count(*) FROM integration.outbox WHERE dispatched_at IS NULL"), Is.Zero);
+        });
+    }
+
+    /// <summary>A poll group's or a gateway's batch publishes an event per node: they stay one chunk for one worker.</summary>
+    [Test]
+    public async Task The_events_of_one_batch_of_many_nodes_are_handled_by_one_worker_one_after_another_in_the_order_stored()
+    {
+        var timeline = new Timeline();
+        await using var api = Host(timeline);
+        var nodes = new List<Guid>();
+        for (var n = 0; n < 8; n++)
+        {
+            nodes.Add(await PushedTankAsync($"ORDERKEY0000010{n}", 4_600_100 + n));
+        }
+
+        await api.Services.GetRequiredService<IServiceScopeFactory>().RunAsync(async services =>
+        {
+            await services.GetRequiredService<IIntegrationEventPublisher>().PublishAsync([.. nodes.Select(node =>
+                (IIntegrationEvent)new TelemetryBatchRecorded(Guid.CreateVersion7(), Start, node, World.Distributor1, "tank", 1, Start, Start))],
+                CancellationToken.None);
+            return true;
+        }, CancellationToken.None);
+        await api.HandledAsync();
+
+        var spans = timeline.Spans.OrderBy(s => s.Start).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(spans.Select(s => s.Node), Is.EqualTo(nodes), "in the order stored");
+            Assert.That(spans.Zip(spans.Skip(1)).Count(pair => pair.Second.Start < pair.First.End), Is.Zero,
+                "one after another: no two workers took parts of the batch");
         });
     }
 }
