@@ -102,13 +102,4 @@ public sealed class JwksKeyCacheTests
 
         Assert.That(_server.Requests - before, Is.EqualTo(1));
     }
-
-    private sealed class MovableClock(DateTimeOffset start) : TimeProvider
-    {
-        private DateTimeOffset _now = start;
-
-        public void Advance(TimeSpan by) => _now += by;
-
-        public override DateTimeOffset GetUtcNow() => _now;
-    }
 }

@@ -34,27 +34,45 @@ public sealed class DashboardRefresh(IConfiguration configuration, IServiceScope
 
 /// <summary>
 /// Asks for a dashboard refresh soon after changes the figures show (a node's status, an alert), at most one per
-/// <see cref="Debounce"/> per instance: a burst of a thousand changes costs one refresh, not a thousand.
+/// <see cref="Debounce"/> per instance: a burst of a thousand changes costs one refresh, not a thousand. A change that
+/// comes while a refresh is still to run is left to it; one that comes after gets a refresh of its own, a debounce
+/// after the last, so no change waits for the minutely refresh.
 /// </summary>
 public sealed class DashboardRefreshRequests(IBackgroundJobClient jobs, TimeProvider clock, ILogger<DashboardRefreshRequests> logger)
 {
     public static readonly TimeSpan Debounce = TimeSpan.FromSeconds(10);
 
-    private long _lastRequestTicks;
+    /// <summary>How long a refresh waits after the change that asked for it, so the rest of a burst is in the view too.</summary>
+    public static readonly TimeSpan Gather = TimeSpan.FromSeconds(2);
+
+    /// <summary>When the last refresh asked for runs (UTC ticks).</summary>
+    private long _dueTicks;
 
     public void Request()
     {
         var now = clock.GetUtcNow().UtcTicks;
-        var last = Interlocked.Read(ref _lastRequestTicks);
-        if (now - last < Debounce.Ticks || Interlocked.CompareExchange(ref _lastRequestTicks, now, last) != last)
+        while (true)
         {
-            return;
-        }
+            var due = Interlocked.Read(ref _dueTicks);
+            if (now < due)
+            {
+                return;
+            }
 
+            var next = Math.Max(now + Gather.Ticks, due + Debounce.Ticks);
+            if (Interlocked.CompareExchange(ref _dueTicks, next, due) == due)
+            {
+                Schedule(TimeSpan.FromTicks(next - now));
+                return;
+            }
+        }
+    }
+
+    private void Schedule(TimeSpan delay)
+    {
         try
         {
-            // Scheduled a little later, so the rest of the burst is in the view too.
-            jobs.Schedule<DashboardRefresh>(job => job.RunAsync(CancellationToken.None), TimeSpan.FromSeconds(2));
+            jobs.Schedule<DashboardRefresh>(job => job.RunAsync(CancellationToken.None), delay);
         }
         catch (Exception ex)
         {
