@@ -15,7 +15,7 @@ namespace EvaraTech.Infrastructure.Messaging;
 /// </summary>
 /// <remarks>
 /// Each worker has a lane of its own. While a lane holds unhandled events of an ordering key, every further event of
-/// that key goes to the same lane, behind them: a node's next batch then finds the one before it handled, instead of
+/// that key goes to the same lane, behind them (unless that lane has fallen far behind): a node's next batch then finds the one before it handled, instead of
 /// being put off behind it while another worker runs it (a delivery record, a wake-up and a second claim for every
 /// event of a busy node). Everything else a publish brings goes, together, to the least busy lane, so a batch's events
 /// stay one chunk for the dispatcher.
@@ -25,6 +25,13 @@ public sealed class OutboxDispatchQueue(OutboxDispatcher dispatcher, IOptions<Ou
 {
     /// <summary>Events a worker takes from its lane at once, about: a dispatcher's chunk.</summary>
     private const int GatheredAtMost = 500;
+
+    /// <summary>
+    /// A key follows its events only to a lane with fewer unhandled events than this: a lane that falls behind (a slow
+    /// or stuck handler) does not keep every key it holds, which go elsewhere and wait behind their earlier events in
+    /// the outbox instead.
+    /// </summary>
+    private const int FollowAtMost = 2 * GatheredAtMost;
 
     private readonly Lane[] _lanes = [.. Enumerable.Range(0, Math.Max(1, options.Value.DispatchWorkers)).Select(_ => new Lane())];
 
@@ -45,7 +52,7 @@ public sealed class OutboxDispatchQueue(OutboxDispatcher dispatcher, IOptions<Ou
 
         lock (_keys)
         {
-            var quietest = Array.IndexOf(_lanes, _lanes.MinBy(l => l.Unfinished));
+            var quietest = Array.IndexOf(_lanes, _lanes.MinBy(l => Interlocked.Read(ref l.Unfinished)));
             foreach (var share in events.GroupBy(e => LaneOf(e, quietest)))
             {
                 var queued = new Queued([.. share.Select(e => e.EventId)], [.. share.OfType<IOrderedIntegrationEvent>().Select(e => e.OrderingKey)]);
@@ -89,7 +96,10 @@ public sealed class OutboxDispatchQueue(OutboxDispatcher dispatcher, IOptions<Ou
     }
 
     private int LaneOf(IIntegrationEvent integrationEvent, int quietest) =>
-        integrationEvent is IOrderedIntegrationEvent ordered && _keys.TryGetValue(ordered.OrderingKey, out var held) ? held.Lane : quietest;
+        integrationEvent is IOrderedIntegrationEvent ordered && _keys.TryGetValue(ordered.OrderingKey, out var held)
+            && Interlocked.Read(ref _lanes[held.Lane].Unfinished) < FollowAtMost
+            ? held.Lane
+            : quietest;
 
     private void Handled(int lane, Queued queued)
     {
@@ -124,7 +134,7 @@ public sealed class OutboxDispatchQueue(OutboxDispatcher dispatcher, IOptions<Ou
         while (await queue.WaitToReadAsync(CancellationToken.None))
         {
             var gathered = new List<Queued>();
-            while (gathered.Sum(q => q.Ids.Length) < GatheredAtMost && queue.TryRead(out var queued))
+            for (var events = 0; events < GatheredAtMost && queue.TryRead(out var queued); events += queued.Ids.Length)
             {
                 gathered.Add(queued);
             }

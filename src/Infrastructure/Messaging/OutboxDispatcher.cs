@@ -356,6 +356,12 @@ public sealed class OutboxDispatcher(
         var handlerType = typeof(IIntegrationEventHandler<>).MakeGenericType(eventType);
         using var probe = scopes.CreateScope();
         Type[] types = [.. probe.ServiceProvider.GetServices(handlerType).Select(h => h!.GetType())];
+        if (types.FirstOrDefault(t => probe.ServiceProvider.GetService(t) is null) is { } unregistered)
+        {
+            throw new InvalidOperationException(
+                $"{unregistered.Name} handles {eventType.Name} but is not registered as itself: register it with AddIntegrationEventHandler.");
+        }
+
         return new EventHandlers(handlerType.GetMethod(nameof(IIntegrationEventHandler<IIntegrationEvent>.HandleAsync))!, types,
             [.. types.Select(t => t.Name)]);
     }

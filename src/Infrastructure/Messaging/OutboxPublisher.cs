@@ -46,7 +46,8 @@ public sealed class OutboxPublisher(DbSession db, NpgsqlDataSource dataSource, O
             OccurredAts = rows.Select(r => r.OccurredAt.UtcDateTime).ToArray(),
             OrderingKeys = rows.Select(r => r.OrderingKey).ToArray(),
         }, db.Transaction, cancellationToken: cancellationToken));
-        db.AfterCommit(() => queue.Enqueue(integrationEvents));
+        IIntegrationEvent[] queued = [.. integrationEvents];
+        db.AfterCommit(() => queue.Enqueue(queued));
     }
 
     /// <remarks>

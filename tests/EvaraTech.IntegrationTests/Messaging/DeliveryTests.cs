@@ -155,6 +155,23 @@ public sealed class DeliveryTests : TenantWorldTest
     }
 
     [Test]
+    public async Task A_handler_registered_only_by_its_contract_fails_its_deliveries_saying_how_to_register_it()
+    {
+        await using var api = Platform.Api.WithWebHostBuilder(host => host.ConfigureTestServices(services =>
+            services.AddSingleton<IIntegrationEventHandler<UserLoggedIn>>(new CountedHandler())));
+        using var client = api.CreateClient();
+
+        await (await client.PostAsJsonAsync("/api/v1/auth/login", new { email = World.CustomerUser1.Email, password = TenantWorld.Password }))
+            .ReadEnvelopeAsync(HttpStatusCode.OK);
+        await api.HandledAsync();
+
+        Assert.That(await Database.ScalarAsync<string>("""
+            SELECT d.last_error FROM integration.deliveries d JOIN integration.outbox o ON o.id = d.event_id
+            WHERE o.event_type = 'UserLoggedIn'
+            """), Does.Contain("CountedHandler handles UserLoggedIn but is not registered as itself"));
+    }
+
+    [Test]
     public async Task An_event_whose_handlers_all_succeed_leaves_no_delivery_rows()
     {
         await LogInAsync();

@@ -36,7 +36,8 @@ public sealed class DashboardRefresh(IConfiguration configuration, IServiceScope
 /// Asks for a dashboard refresh soon after changes the figures show (a node's status, an alert), at most one per
 /// <see cref="Debounce"/> per instance: a burst of a thousand changes costs one refresh, not a thousand. A change that
 /// comes while a refresh is still to run is left to it; one that comes after gets a refresh of its own, a debounce
-/// after the last, so no change waits for the minutely refresh.
+/// after the last. (A refresh that finds another one running is skipped, [OneAtATime]: a change committed just after
+/// that one began waits for the next.)
 /// </summary>
 public sealed class DashboardRefreshRequests(IBackgroundJobClient jobs, TimeProvider clock, ILogger<DashboardRefreshRequests> logger)
 {
