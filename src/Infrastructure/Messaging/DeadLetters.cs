@@ -53,7 +53,7 @@ public sealed class DeadLetters(NpgsqlDataSource dataSource, OutboxDispatcher di
             }
         }
 
-        await dispatcher.DispatchAsync([eventId], cancellationToken);
+        await dispatcher.DispatchWithWokenAsync([eventId], cancellationToken);
         return true;
     }
 

@@ -15,10 +15,12 @@ namespace EvaraTech.Infrastructure.Messaging;
 /// </summary>
 /// <remarks>
 /// Each worker has a lane of its own. While a lane holds unhandled events of an ordering key, every further event of
-/// that key goes to the same lane, behind them (unless that lane has fallen far behind): a node's next batch then finds the one before it handled, instead of
-/// being put off behind it while another worker runs it (a delivery record, a wake-up and a second claim for every
-/// event of a busy node). Everything else a publish brings goes, together, to the least busy lane, so a batch's events
-/// stay one chunk for the dispatcher.
+/// that key goes to the same lane, behind them, however far behind that lane is: a node's next batch then finds the
+/// one before it handled. Sent to another lane it could not be handled any sooner, only put off behind it (a delivery
+/// record, a wake-up and a second claim), and under load the events put off wake in chains that cross between lanes
+/// and are put off again, until the lanes do little else. Everything else a publish brings goes, together, to the
+/// least busy lane, so a batch's events stay one chunk for the dispatcher. Events a dispatch wakes come back through
+/// here, with their keys, so that the later events of those keys follow them.
 /// </remarks>
 public sealed class OutboxDispatchQueue(OutboxDispatcher dispatcher, IOptions<OutboxOptions> options, ILogger<OutboxDispatchQueue> logger)
     : BackgroundService
@@ -26,24 +28,21 @@ public sealed class OutboxDispatchQueue(OutboxDispatcher dispatcher, IOptions<Ou
     /// <summary>Events a worker takes from its lane at once, about: a dispatcher's chunk.</summary>
     private const int GatheredAtMost = 500;
 
-    /// <summary>
-    /// A key follows its events only to a lane with fewer unhandled events than this: a lane that falls behind (a slow
-    /// or stuck handler) does not keep every key it holds, which go elsewhere and wait behind their earlier events in
-    /// the outbox instead.
-    /// </summary>
-    private const int FollowAtMost = 2 * GatheredAtMost;
-
     private readonly Lane[] _lanes = [.. Enumerable.Range(0, Math.Max(1, options.Value.DispatchWorkers)).Select(_ => new Lane())];
 
     /// <summary>The lane each ordering key with unhandled events is on, and how many it has there. Guarded by itself.</summary>
     private readonly Dictionary<Guid, (int Lane, int Unhandled)> _keys = [];
 
+    /// <summary>Kept beside the lanes' counts rather than summed from them, which could read 0 while events move between lanes.</summary>
     private long _unfinished;
 
     /// <summary>Events queued or being dispatched on this instance.</summary>
     public long Unfinished => Interlocked.Read(ref _unfinished);
 
-    public void Enqueue(IReadOnlyCollection<IIntegrationEvent> events)
+    public void Enqueue(IReadOnlyCollection<IIntegrationEvent> events) =>
+        Enqueue([.. events.Select(e => (e.EventId, (e as IOrderedIntegrationEvent)?.OrderingKey))]);
+
+    private void Enqueue(IReadOnlyCollection<(Guid Id, Guid? OrderingKey)> events)
     {
         if (events.Count == 0)
         {
@@ -53,9 +52,9 @@ public sealed class OutboxDispatchQueue(OutboxDispatcher dispatcher, IOptions<Ou
         lock (_keys)
         {
             var quietest = Array.IndexOf(_lanes, _lanes.MinBy(l => Interlocked.Read(ref l.Unfinished)));
-            foreach (var share in events.GroupBy(e => LaneOf(e, quietest)))
+            foreach (var share in events.GroupBy(e => LaneOf(e.OrderingKey, quietest)))
             {
-                var queued = new Queued([.. share.Select(e => e.EventId)], [.. share.OfType<IOrderedIntegrationEvent>().Select(e => e.OrderingKey)]);
+                var queued = new Queued([.. share.Select(e => e.Id)], [.. share.Select(e => e.OrderingKey).OfType<Guid>()]);
                 foreach (var key in queued.Keys)
                 {
                     _keys[key] = (share.Key, _keys.GetValueOrDefault(key).Unhandled + 1);
@@ -95,11 +94,8 @@ public sealed class OutboxDispatchQueue(OutboxDispatcher dispatcher, IOptions<Ou
         await base.StopAsync(cancellationToken);
     }
 
-    private int LaneOf(IIntegrationEvent integrationEvent, int quietest) =>
-        integrationEvent is IOrderedIntegrationEvent ordered && _keys.TryGetValue(ordered.OrderingKey, out var held)
-            && Interlocked.Read(ref _lanes[held.Lane].Unfinished) < FollowAtMost
-            ? held.Lane
-            : quietest;
+    private int LaneOf(Guid? orderingKey, int quietest) =>
+        orderingKey is { } key && _keys.TryGetValue(key, out var held) ? held.Lane : quietest;
 
     private void Handled(int lane, Queued queued)
     {
@@ -142,7 +138,8 @@ public sealed class OutboxDispatchQueue(OutboxDispatcher dispatcher, IOptions<Ou
             Guid[] eventIds = [.. gathered.SelectMany(q => q.Ids)];
             try
             {
-                await dispatcher.DispatchAsync(eventIds, CancellationToken.None);
+                // What they woke goes behind them, with their keys, like any newly published event.
+                Enqueue([.. (await dispatcher.DispatchAsync(eventIds, CancellationToken.None)).Select(w => (w.Id, w.OrderingKey))]);
             }
             catch (Exception ex)
             {

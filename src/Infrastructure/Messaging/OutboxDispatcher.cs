@@ -35,8 +35,8 @@ public sealed class OutboxDispatcher(
     /// <summary>Events claimed at once, at most.</summary>
     private const int Chunk = 500;
 
-    /// <summary>Rounds of waking ordered events put off behind the ones just handled, per dispatch.</summary>
-    private const int MaxWakeRounds = 10;
+    /// <summary>Waiting events of one key woken at once, at most: once they have gone, their key wakes the next ones.</summary>
+    private const int WokenPerKey = Chunk;
 
     /// <summary>
     /// When a put-off delivery is due for the sweeper, should the event it waits for settle without waking it (the two
@@ -99,13 +99,18 @@ public sealed class OutboxDispatcher(
         ON CONFLICT (event_id, handler) DO UPDATE SET next_attempt_at = excluded.next_attempt_at, waiting_for_earlier = true
         """;
 
-    // Events of these keys with a handler put off behind an earlier one: the earlier one may just have settled.
+    // Events of these keys with a handler put off behind an earlier one: the earlier one may just have settled. Every
+    // key gets its earliest waiters, leaving out the events just dispatched (those still waiting wait for another):
+    // a limit over all keys together would leave some keys' waiters with nothing left to wake them. Read from the
+    // waiting deliveries (usually none), not key by key from the outbox.
     private const string WaitingOfKeys = """
-        SELECT e.id FROM integration.outbox e
-        WHERE e.ordering_key = ANY(@Keys) AND e.dispatched_at IS NULL
-          AND EXISTS (SELECT 1 FROM integration.deliveries d WHERE d.event_id = e.id AND d.waiting_for_earlier)
-        ORDER BY e.position
-        LIMIT 500
+        SELECT w.id AS Id, w.ordering_key AS OrderingKey
+        FROM (SELECT e.id, e.ordering_key, e.position, row_number() OVER (PARTITION BY e.ordering_key ORDER BY e.position) AS n
+              FROM integration.outbox e
+              WHERE e.id IN (SELECT d.event_id FROM integration.deliveries d WHERE d.waiting_for_earlier)
+                AND e.ordering_key = ANY(@Keys) AND e.dispatched_at IS NULL AND NOT (e.id = ANY(@Dispatched))) AS w
+        WHERE w.n <= @PerKey
+        ORDER BY w.position
         """;
 
     private const string RecordDelivered = """
@@ -153,33 +158,40 @@ public sealed class OutboxDispatcher(
     /// Dispatches the events in order, a chunk per claim (a poll cycle's group publishes one per node); the chunk's
     /// fully delivered events are marked in one statement.
     /// </summary>
-    public async Task DispatchAsync(IReadOnlyCollection<Guid> eventIds, CancellationToken cancellationToken)
+    /// <returns>
+    /// the ordered events put off behind these that may go on now: the caller dispatches them next (the queue's
+    /// worker puts them at the back of its lane, so a long chain of them does not starve the rest)
+    /// </returns>
+    public async Task<IReadOnlyList<WokenEvent>> DispatchAsync(IReadOnlyCollection<Guid> eventIds, CancellationToken cancellationToken)
     {
-        // Each round dispatches the events the last one woke (ordered events waiting behind one that settled); a key
-        // that keeps publishing is left to its own dispatch after a few rounds.
-        var round = eventIds;
-        for (var rounds = 0; round.Count > 0 && rounds < MaxWakeRounds; rounds++)
+        var woken = new List<WokenEvent>();
+        foreach (var chunk in eventIds.Chunk(Chunk))
         {
-            var woken = new List<Guid>();
-            foreach (var chunk in round.Chunk(Chunk))
+            try
             {
-                try
-                {
-                    woken.AddRange(await DispatchChunkAsync(chunk, cancellationToken));
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-                {
-                    // The events stay pending (claimed until the lease ends); the sweeper retries them.
-                    logger.LogWarning(ex, "Dispatching {Count} integration events failed", chunk.Length);
-                }
+                woken.AddRange(await DispatchChunkAsync(chunk, cancellationToken));
             }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // The events stay pending (claimed until the lease ends); the sweeper retries them.
+                logger.LogWarning(ex, "Dispatching {Count} integration events failed", chunk.Length);
+            }
+        }
 
-            round = woken;
+        return [.. woken.DistinctBy(w => w.Id)];
+    }
+
+    /// <summary>Dispatches the events, then those they wake, and so on until none is woken.</summary>
+    public async Task DispatchWithWokenAsync(IReadOnlyCollection<Guid> eventIds, CancellationToken cancellationToken)
+    {
+        for (var round = eventIds; round.Count > 0;)
+        {
+            round = [.. (await DispatchAsync(round, cancellationToken)).Select(w => w.Id)];
         }
     }
 
     /// <returns>the events of the chunk's keys that were waiting behind the chunk's and may go on now</returns>
-    private async Task<IReadOnlyCollection<Guid>> DispatchChunkAsync(Guid[] ids, CancellationToken cancellationToken)
+    private async Task<IReadOnlyCollection<WokenEvent>> DispatchChunkAsync(Guid[] ids, CancellationToken cancellationToken)
     {
         var lease = options.CurrentValue.ClaimLease;
         // One round trip: the claim (rows already dispatched, or claimed elsewhere right now, are not returned), then
@@ -237,22 +249,21 @@ public sealed class OutboxDispatcher(
                 new CommandDefinition(MarkSettled, new { Ids = settled.ToArray() }, cancellationToken: cancellationToken)), cancellationToken);
         }
 
-        var woken = new List<Guid>();
+        var woken = new List<WokenEvent>();
         if (putOff.Count > 0)
         {
             // What held them up may have settled between the look and the record, and looked for waiters before the
             // record: look again now that it is written, so neither side misses the other.
             var now = await OwedAsync([.. putOff.Select(p => p.Row)], cancellationToken);
-            woken.AddRange(putOff.Where(p => p.Handlers.Any(h => !now.MustWait(p.Row, h))).Select(p => p.Row.Id));
+            woken.AddRange(putOff.Where(p => p.Handlers.Any(h => !now.MustWait(p.Row, h))).Select(p => new WokenEvent(p.Row.Id, p.Row.OrderingKey)));
         }
 
         var progressed = rows.Where(r => r.OrderingKey is not null && owed.Progressed(r)).Select(r => r.OrderingKey!.Value).Distinct().ToArray();
         if (progressed.Length > 0)
         {
-            var chunk = rows.Select(r => r.Id).ToHashSet();
-            woken.AddRange((await ExecuteAsync(connection => connection.QueryAsync<Guid>(
-                new CommandDefinition(WaitingOfKeys, new { Keys = progressed }, cancellationToken: cancellationToken)), cancellationToken))
-                .Where(id => !chunk.Contains(id)));
+            woken.AddRange(await ExecuteAsync(connection => connection.QueryAsync<WokenEvent>(new CommandDefinition(WaitingOfKeys,
+                new { Keys = progressed, Dispatched = rows.Select(r => r.Id).ToArray(), PerKey = WokenPerKey }, cancellationToken: cancellationToken)),
+                cancellationToken));
         }
 
         return woken;
@@ -421,6 +432,9 @@ public sealed class OutboxDispatcher(
     private readonly ConcurrentDictionary<Type, EventHandlers> _handlers = new();
 
     private sealed record EventHandlers(MethodInfo Handle, Type[] Types, string[] Names);
+
+    /// <summary>An event put off behind an earlier one of its key, which may go on now.</summary>
+    public sealed record WokenEvent(Guid Id, Guid? OrderingKey);
 
     private sealed record OutboxRow(Guid Id, string EventType, string Payload, Guid? OrderingKey, long Position);
 

@@ -77,7 +77,7 @@ public sealed class OutboxSweeper(NpgsqlDataSource dataSource, OutboxDispatcher 
         }
 
         // The connection is back in the pool before the handlers take theirs.
-        await dispatcher.DispatchAsync(ids, cancellationToken);
+        await dispatcher.DispatchWithWokenAsync(ids, cancellationToken);
         return ids.Count;
     }
 }

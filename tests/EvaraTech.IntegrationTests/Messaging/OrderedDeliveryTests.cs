@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Text.Json;
 using EvaraTech.Application.IntegrationEvents;
 using EvaraTech.Infrastructure.Database;
 using EvaraTech.Infrastructure.Messaging;
@@ -264,6 +265,59 @@ public sealed class OrderedDeliveryTests : TenantWorldTest
                 "each batch found the one before it handled already");
             Assert.That(await Database.ScalarAsync<long>("SELECT count(*) FROM integration.outbox WHERE dispatched_at IS NULL"), Is.Zero);
         });
+    }
+
+    /// <summary>
+    /// Waking is per node: however many put-off batches the other nodes of a dispatch have, each node's own are woken
+    /// (a limit over all of them together left a node's batch waiting for the sweeper, with nothing else of its node
+    /// to come and wake it).
+    /// </summary>
+    [Test]
+    public async Task Each_nodes_put_off_batches_are_woken_when_the_one_before_settles_however_many_other_nodes_have_waiting()
+    {
+        var sibling = new Sibling();
+        await using var api = Host(sibling);
+        var dispatcher = api.Services.GetRequiredService<OutboxDispatcher>();
+        var busy = Enumerable.Range(0, 300).Select(_ => Guid.NewGuid()).ToList();
+        var quiet = Guid.NewGuid();
+
+        // Stored in this order, none dispatched yet: every node's first batch; two more of each busy node; the quiet
+        // node's second, last of all.
+        var firsts = await StoredAsync([quiet, .. busy], minute: 0);
+        var later = await StoredAsync([.. busy], minute: 1);
+        later.AddRange(await StoredAsync([.. busy], minute: 2));
+        later.AddRange(await StoredAsync([quiet], minute: 1));
+
+        // The later batches are dispatched first (by another instance, say): each waits behind its node's first.
+        await dispatcher.DispatchWithWokenAsync(later, CancellationToken.None);
+        var waitingBefore = await Database.ScalarAsync<long>("SELECT count(DISTINCT event_id) FROM integration.deliveries WHERE waiting_for_earlier");
+
+        await dispatcher.DispatchWithWokenAsync(firsts, CancellationToken.None);
+
+        await Assert.MultipleAsync(async () =>
+        {
+            Assert.That(waitingBefore, Is.EqualTo(later.Count), "every later batch was put off");
+            Assert.That(await Database.ScalarAsync<long>("SELECT count(*) FROM integration.outbox WHERE dispatched_at IS NULL"), Is.Zero,
+                "all delivered without a sweep, the quiet node's second batch too");
+            Assert.That(sibling.Handled.Count, Is.EqualTo(firsts.Count + later.Count));
+        });
+    }
+
+    /// <summary>Writes a batch event per node to the outbox, in this order, for the test to dispatch (no worker sees them).</summary>
+    private async Task<List<Guid>> StoredAsync(IReadOnlyList<Guid> nodes, int minute)
+    {
+        var at = Start.AddMinutes(minute);
+        var events = nodes.Select(node => new TelemetryBatchRecorded(Guid.CreateVersion7(), at, node, World.Distributor1, "tank", 1, at, at)).ToList();
+        await Database.ExecuteAsync("""
+            INSERT INTO integration.outbox (id, event_type, payload, occurred_at, ordering_key)
+            SELECT id, 'TelemetryBatchRecorded', payload::jsonb, now(), ordering_key
+            FROM unnest(@Ids, @Payloads, @Keys) WITH ORDINALITY AS e(id, payload, ordering_key, n)
+            ORDER BY n
+            """,
+            ("Ids", events.Select(e => e.EventId).ToArray()),
+            ("Payloads", events.Select(e => JsonSerializer.Serialize(e, OutboxDispatcher.Json)).ToArray()),
+            ("Keys", events.Select(e => e.NodeId).ToArray()));
+        return [.. events.Select(e => e.EventId)];
     }
 
     /// <summary>A poll group's or a gateway's batch publishes an event per node: they stay one chunk for one worker.</summary>
