@@ -19,8 +19,8 @@ namespace EvaraTech.Infrastructure.Messaging;
 /// one before it handled. Sent to another lane it could not be handled any sooner, only put off behind it (a delivery
 /// record, a wake-up and a second claim), and under load the events put off wake in chains that cross between lanes
 /// and are put off again, until the lanes do little else. Everything else a publish brings goes, together, to the
-/// least busy lane, so a batch's events stay one chunk for the dispatcher. Events a dispatch wakes come back through
-/// here, with their keys, so that the later events of those keys follow them.
+/// least busy lane, so a batch's events stay one chunk for the dispatcher. Events a dispatch wakes are dispatched
+/// at once; what a long chain of wake-ups leaves comes back through here, with its keys.
 /// </remarks>
 public sealed class OutboxDispatchQueue(OutboxDispatcher dispatcher, IOptions<OutboxOptions> options, ILogger<OutboxDispatchQueue> logger)
     : BackgroundService
@@ -138,8 +138,8 @@ public sealed class OutboxDispatchQueue(OutboxDispatcher dispatcher, IOptions<Ou
             Guid[] eventIds = [.. gathered.SelectMany(q => q.Ids)];
             try
             {
-                // What they woke goes behind them, with their keys, like any newly published event.
-                Enqueue([.. (await dispatcher.DispatchAsync(eventIds, CancellationToken.None)).Select(w => (w.Id, w.OrderingKey))]);
+                // What they woke is dispatched at once; what a long chain of wake-ups leaves goes behind them, with its keys.
+                Enqueue([.. (await dispatcher.DispatchWithWokenAsync(eventIds, CancellationToken.None)).Select(w => (w.Id, w.OrderingKey))]);
             }
             catch (Exception ex)
             {

@@ -35,6 +35,12 @@ public sealed class OutboxDispatcher(
     /// <summary>Events claimed at once, at most.</summary>
     private const int Chunk = 500;
 
+    /// <summary>
+    /// Rounds of dispatching what the round before woke: at once, before a key's newer events queued meanwhile (which
+    /// would be put off behind them), but not for ever (a chain that keeps waking is left to the queue or a sweep).
+    /// </summary>
+    private const int MaxWakeRounds = 10;
+
     /// <summary>Waiting events of one key woken at once, at most: once they have gone, their key wakes the next ones.</summary>
     private const int WokenPerKey = Chunk;
 
@@ -181,13 +187,20 @@ public sealed class OutboxDispatcher(
         return [.. woken.DistinctBy(w => w.Id)];
     }
 
-    /// <summary>Dispatches the events, then those they wake, and so on until none is woken.</summary>
-    public async Task DispatchWithWokenAsync(IReadOnlyCollection<Guid> eventIds, CancellationToken cancellationToken)
+    /// <summary>
+    /// Dispatches the events, then those they wake, for <see cref="MaxWakeRounds"/> rounds at most; what the last
+    /// round wakes is due for the sweeper a few seconds later.
+    /// </summary>
+    /// <returns>what the last round woke</returns>
+    public async Task<IReadOnlyList<WokenEvent>> DispatchWithWokenAsync(IReadOnlyCollection<Guid> eventIds, CancellationToken cancellationToken)
     {
-        for (var round = eventIds; round.Count > 0;)
+        IReadOnlyList<WokenEvent> woken = await DispatchAsync(eventIds, cancellationToken);
+        for (var round = 1; woken.Count > 0 && round < MaxWakeRounds; round++)
         {
-            round = [.. (await DispatchAsync(round, cancellationToken)).Select(w => w.Id)];
+            woken = await DispatchAsync([.. woken.Select(w => w.Id)], cancellationToken);
         }
+
+        return woken;
     }
 
     /// <returns>the events of the chunk's keys that were waiting behind the chunk's and may go on now</returns>
@@ -305,7 +318,8 @@ public sealed class OutboxDispatcher(
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
-        if (earlier.ContainsKey(EventItself))
+        // An earlier failure to read the event is settled now that it reads: once (a settled one is no progress).
+        if (earlier.TryGetValue(EventItself, out var itself) && !itself.Settled)
         {
             outcome.Delivered.Add(EventItself);
         }

@@ -214,7 +214,7 @@ public sealed class OrderedDeliveryTests : TenantWorldTest
             {
                 var pending = await Database.ScalarAsync<Guid[]>(
                     "SELECT coalesce(array_agg(id ORDER BY random()), '{}') FROM integration.outbox WHERE dispatched_at IS NULL");
-                await dispatcher.DispatchAsync(pending!, CancellationToken.None);
+                await dispatcher.DispatchWithWokenAsync(pending!, CancellationToken.None);
                 await Task.Delay(racer * 5);
             }
         })).ToList();
