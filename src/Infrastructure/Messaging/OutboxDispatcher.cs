@@ -164,10 +164,7 @@ public sealed class OutboxDispatcher(
     /// Dispatches the events in order, a chunk per claim (a poll cycle's group publishes one per node); the chunk's
     /// fully delivered events are marked in one statement.
     /// </summary>
-    /// <returns>
-    /// the ordered events put off behind these that may go on now: the caller dispatches them next (the queue's
-    /// worker puts them at the back of its lane, so a long chain of them does not starve the rest)
-    /// </returns>
+    /// <returns>the ordered events put off behind these that may go on now (see <see cref="DispatchWithWokenAsync"/>)</returns>
     public async Task<IReadOnlyList<WokenEvent>> DispatchAsync(IReadOnlyCollection<Guid> eventIds, CancellationToken cancellationToken)
     {
         var woken = new List<WokenEvent>();
