@@ -76,15 +76,16 @@ public sealed class OutboxDispatcher(
 
     // The unsettled events of the keys of the events @Ids, earlier than the latest of them, with the handlers that no
     // longer hold later events up (none for an event in flight elsewhere or never tried); the caller leaves out those
-    // it holds itself. Key by key, so that each is a plain index scan, which marks the entries of settled events dead
-    // as it passes them; a bitmap scan over all keys at once would visit every settled version again until the table
-    // is vacuumed.
+    // it holds itself. Key by key, each a plain index scan from the key's frontier: the index entries of the settled
+    // events before it stay until the outbox is vacuumed, and walking them was most of the dispatcher's time under load.
     private const string EarlierOfKeys = $"""
         SELECT e.id AS EventId, e.ordering_key AS OrderingKey, e.position AS Position, d.handler AS Handler
         FROM (SELECT DISTINCT ordering_key FROM integration.outbox WHERE id = ANY(@Ids) AND ordering_key IS NOT NULL) AS k
+        LEFT JOIN integration.ordering_frontier f ON f.ordering_key = k.ordering_key
         CROSS JOIN LATERAL (
             SELECT o.id, o.ordering_key, o.position FROM integration.outbox o
             WHERE o.ordering_key = k.ordering_key AND o.dispatched_at IS NULL
+              AND o.position > coalesce(f.settled_through, 0)
               AND o.position < (SELECT max(position) FROM integration.outbox WHERE id = ANY(@Ids))
             OFFSET 0) AS e
         LEFT JOIN integration.deliveries d ON d.event_id = e.id AND ({GivesWay})
@@ -108,13 +109,14 @@ public sealed class OutboxDispatcher(
     // Events of these keys with a handler put off behind an earlier one: the earlier one may just have settled. Every
     // key gets its earliest waiters, leaving out the events just dispatched (those still waiting wait for another):
     // a limit over all keys together would leave some keys' waiters with nothing left to wake them. Read from the
-    // waiting deliveries (usually none), not key by key from the outbox.
+    // waiting deliveries (usually none), not key by key from the outbox: an event with a delivery waiting is pending,
+    // and not saying so keeps the outbox's indexes of pending events out of the plan.
     private const string WaitingOfKeys = """
         SELECT w.id AS Id, w.ordering_key AS OrderingKey
         FROM (SELECT e.id, e.ordering_key, e.position, row_number() OVER (PARTITION BY e.ordering_key ORDER BY e.position) AS n
               FROM integration.outbox e
               WHERE e.id IN (SELECT d.event_id FROM integration.deliveries d WHERE d.waiting_for_earlier)
-                AND e.ordering_key = ANY(@Keys) AND e.dispatched_at IS NULL AND NOT (e.id = ANY(@Dispatched))) AS w
+                AND e.ordering_key = ANY(@Keys) AND NOT (e.id = ANY(@Dispatched))) AS w
         WHERE w.n <= @PerKey
         ORDER BY w.position
         """;
@@ -143,6 +145,17 @@ public sealed class OutboxDispatcher(
         SET dispatched_at = now(), attempts = attempts + 1, claimed_until = NULL, next_attempt_at = NULL
         WHERE id = ANY(@Ids)
         """;
+
+    // Keys in a fixed order, so two dispatchers advancing the same keys lock their rows in the same order.
+    private const string AdvanceFrontiers = """
+        INSERT INTO integration.ordering_frontier AS f (ordering_key, settled_through)
+        SELECT ordering_key, settled_through FROM unnest(@Keys::uuid[], @Through::bigint[]) AS x(ordering_key, settled_through)
+        ORDER BY ordering_key
+        ON CONFLICT (ordering_key) DO UPDATE SET settled_through = excluded.settled_through
+        WHERE f.settled_through < excluded.settled_through
+        """;
+
+    private const string SettleChunk = $"{MarkSettled};\n{AdvanceFrontiers}";
 
     // Still owed to a handler: due again when its earliest pending delivery is.
     private const string MarkPending = """
@@ -206,23 +219,25 @@ public sealed class OutboxDispatcher(
         var lease = options.CurrentValue.ClaimLease;
         // One round trip: the claim (rows already dispatched, or claimed elsewhere right now, are not returned), then
         // what the chunk's events have delivered already, and what earlier events of their keys still owe.
-        var (rows, earlier, owed) = await ExecuteAsync(async connection =>
+        var (rows, earlier, earlierOfKeys) = await ExecuteAsync(async connection =>
         {
             await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
                 ClaimWithState, new { Ids = ids, Lease = lease }, cancellationToken: cancellationToken));
             var claimedRows = (await results.ReadAsync<OutboxRow>()).ToList();
             var deliveries = (await results.ReadAsync<DeliveryState>()).ToLookup(d => d.EventId);
-            return (claimedRows, deliveries, Owed(claimedRows, await results.ReadAsync<EarlierEvent>()));
+            return (claimedRows, deliveries, (await results.ReadAsync<EarlierEvent>()).ToList());
         }, cancellationToken);
         if (rows.Count == 0)
         {
             return [];
         }
 
+        var owed = Owed(rows, earlierOfKeys);
         var putOff = new List<(OutboxRow Row, List<string> Handlers)>();
 
         var settled = new List<Guid>();
         var recorded = new HashSet<Guid>();
+        var settledOnRecord = new List<Guid>();
         var claimed = clock.GetTimestamp();
         foreach (var row in rows)
         {
@@ -249,14 +264,21 @@ public sealed class OutboxDispatcher(
                 continue;
             }
 
-            await RecordAsync(row.Id, outcome, cancellationToken);
+            if (await RecordAsync(row.Id, outcome, cancellationToken))
+            {
+                settledOnRecord.Add(row.Id);
+            }
+
             recorded.Add(row.Id);
         }
 
-        if (settled.Count > 0)
+        var frontiers = Frontiers(rows, [.. settled, .. settledOnRecord], earlierOfKeys);
+        if (settled.Count > 0 || frontiers.Count > 0)
         {
-            await ExecuteAsync(connection => connection.ExecuteAsync(
-                new CommandDefinition(MarkSettled, new { Ids = settled.ToArray() }, cancellationToken: cancellationToken)), cancellationToken);
+            await ExecuteAsync(connection => connection.ExecuteAsync(new CommandDefinition(SettleChunk, new
+            {
+                Ids = settled.ToArray(), Keys = frontiers.Keys.ToArray(), Through = frontiers.Values.ToArray(),
+            }, cancellationToken: cancellationToken)), cancellationToken);
         }
 
         var woken = new List<WokenEvent>();
@@ -282,6 +304,42 @@ public sealed class OutboxDispatcher(
     private async Task<OwedHandlers> OwedAsync(IReadOnlyList<OutboxRow> rows, CancellationToken cancellationToken) =>
         Owed(rows, await ExecuteAsync(connection => connection.QueryAsync<EarlierEvent>(
             new CommandDefinition(EarlierOfKeys, new { Ids = rows.Select(r => r.Id).ToArray() }, cancellationToken: cancellationToken)), cancellationToken));
+
+    /// <summary>
+    /// How far each key of the chunk is settled now: through its last event in the chunk, short of its first event still
+    /// owed something (in the chunk, or found before it). No event of the key can turn up behind that later: the key's
+    /// events take their positions in its commit order.
+    /// </summary>
+    private static Dictionary<Guid, long> Frontiers(List<OutboxRow> rows, HashSet<Guid> done, List<EarlierEvent> earlier)
+    {
+        var frontiers = new Dictionary<Guid, long>();
+        var owedFrom = new Dictionary<Guid, long>();
+        var held = rows.Select(r => r.Id).ToHashSet();
+        foreach (var row in rows.Where(r => r.OrderingKey is not null))
+        {
+            var key = row.OrderingKey!.Value;
+            frontiers[key] = Math.Max(frontiers.GetValueOrDefault(key), row.Position);
+            if (!done.Contains(row.Id))
+            {
+                owedFrom[key] = Math.Min(owedFrom.GetValueOrDefault(key, long.MaxValue), row.Position);
+            }
+        }
+
+        foreach (var e in earlier.Where(e => !held.Contains(e.EventId)))
+        {
+            owedFrom[e.OrderingKey] = Math.Min(owedFrom.GetValueOrDefault(e.OrderingKey, long.MaxValue), e.Position);
+        }
+
+        foreach (var (key, from) in owedFrom)
+        {
+            if (frontiers.ContainsKey(key))
+            {
+                frontiers[key] = Math.Min(frontiers[key], from - 1);
+            }
+        }
+
+        return frontiers.Where(f => f.Value > 0).ToDictionary();
+    }
 
     /// <summary>What the earlier events of the rows' keys owe, leaving out the rows themselves (handled as they go).</summary>
     private static OwedHandlers Owed(IReadOnlyList<OutboxRow> rows, IEnumerable<EarlierEvent> earlier)
@@ -388,10 +446,11 @@ public sealed class OutboxDispatcher(
             [.. types.Select(t => t.Name)]);
     }
 
-    private async Task RecordAsync(Guid eventId, Outcome outcome, CancellationToken cancellationToken)
+    /// <returns>whether the event is settled now</returns>
+    private async Task<bool> RecordAsync(Guid eventId, Outcome outcome, CancellationToken cancellationToken)
     {
         var settings = options.CurrentValue;
-        await ExecuteAsync(async connection =>
+        return await ExecuteAsync(async connection =>
         {
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             foreach (var (handler, error) in outcome.Failures)
@@ -425,9 +484,9 @@ public sealed class OutboxDispatcher(
                 Error = outcome.Failures.Count > 0 ? Describe(outcome.Failures[0].Error) : null,
             }, transaction, cancellationToken: cancellationToken));
 
-            await connection.ExecuteAsync(new CommandDefinition(SettleWhenOwedNothing, new { Id = eventId }, transaction, cancellationToken: cancellationToken));
+            var settled = await connection.ExecuteAsync(new CommandDefinition(SettleWhenOwedNothing, new { Id = eventId }, transaction, cancellationToken: cancellationToken));
             await transaction.CommitAsync(cancellationToken);
-            return 0;
+            return settled == 1;
         }, cancellationToken);
     }
 

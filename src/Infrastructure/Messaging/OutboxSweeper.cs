@@ -24,24 +24,39 @@ public sealed class OutboxSweeper(NpgsqlDataSource dataSource, OutboxDispatcher 
 
     public static readonly TimeSpan DispatchWindow = TimeSpan.FromSeconds(30);
 
-    // Of an ordered key only the events no earlier one holds up: the others are woken as those settle, and sweeping
-    // them would only put them off again, crowding out everything else.
+    // Past the in-process dispatch window, claimed by no one, and past its back-off.
+    private const string Due = """
+        o.occurred_at < now() - @Window AND (o.claimed_until IS NULL OR o.claimed_until < now())
+        AND (o.next_attempt_at IS NULL OR o.next_attempt_at <= now())
+        """;
+
+    // Unordered events from their own index, ordered ones by key (each part matches one partial index, and no other
+    // statement's plan can fall back on a list of every pending event). Of an ordered key only the events no earlier
+    // one holds up: the others are woken as those settle, and sweeping them would only put them off again, crowding
+    // out everything else. Earlier ones are looked for from the key's frontier, as the dispatcher does.
     private const string Pending = $"""
-        SELECT o.id FROM integration.outbox o
-        WHERE o.dispatched_at IS NULL AND o.occurred_at < now() - @Window AND (o.claimed_until IS NULL OR o.claimed_until < now())
-          AND (o.next_attempt_at IS NULL OR o.next_attempt_at <= now())
-          AND (o.ordering_key IS NULL OR NOT EXISTS (
-              SELECT 1 FROM integration.outbox e
-              WHERE e.ordering_key = o.ordering_key AND e.dispatched_at IS NULL AND e.position < o.position
-                AND (NOT EXISTS (SELECT 1 FROM integration.deliveries d WHERE d.event_id = e.id)
-                     OR EXISTS (SELECT 1 FROM integration.deliveries d WHERE d.event_id = e.id AND NOT ({OutboxDispatcher.GivesWay})))))
-        ORDER BY o.occurred_at
+        SELECT id FROM (
+            (SELECT o.id, o.occurred_at FROM integration.outbox o
+             WHERE o.dispatched_at IS NULL AND o.ordering_key IS NULL AND {Due}
+             ORDER BY o.occurred_at LIMIT @BatchSize)
+            UNION ALL
+            (SELECT o.id, o.occurred_at FROM integration.outbox o
+             WHERE o.dispatched_at IS NULL AND o.ordering_key IS NOT NULL AND {Due}
+               AND NOT EXISTS (
+                   SELECT 1 FROM integration.outbox e
+                   WHERE e.ordering_key = o.ordering_key AND e.dispatched_at IS NULL AND e.position < o.position
+                     AND e.position > coalesce((SELECT f.settled_through FROM integration.ordering_frontier f WHERE f.ordering_key = o.ordering_key), 0)
+                     AND (NOT EXISTS (SELECT 1 FROM integration.deliveries d WHERE d.event_id = e.id)
+                          OR EXISTS (SELECT 1 FROM integration.deliveries d WHERE d.event_id = e.id AND NOT ({OutboxDispatcher.GivesWay}))))
+             ORDER BY o.occurred_at LIMIT @BatchSize)) AS due
+        ORDER BY occurred_at
         LIMIT @BatchSize
         """;
 
     // What operators watch: events not yet delivered to every handler, and deliveries given up on.
     private const string BacklogCounts = """
-        SELECT (SELECT count(*) FROM integration.outbox WHERE dispatched_at IS NULL) AS Pending,
+        SELECT (SELECT count(*) FROM integration.outbox WHERE dispatched_at IS NULL AND ordering_key IS NULL)
+             + (SELECT count(*) FROM integration.outbox WHERE dispatched_at IS NULL AND ordering_key IS NOT NULL) AS Pending,
                (SELECT count(*) FROM integration.deliveries WHERE dead_at IS NOT NULL) AS Dead
         """;
 

@@ -101,6 +101,37 @@ public sealed class OrderedDeliveryTests : TenantWorldTest
     }
 
     [Test]
+    public async Task A_nodes_frontier_stops_short_of_its_first_batch_still_owed_and_moves_past_it_once_delivered()
+    {
+        var recorder = new OrderRecorder(failFirst: 1, maxDelayMs: 0);
+        await using var api = Host(recorder);
+        var tank = await PushedTankAsync("ORDERKEY00000031", 4_600_031);
+        using var client = api.CreateClient();
+
+        await PushAsync(client, "ORDERKEY00000031", 1);
+        await api.HandledAsync();
+        await PushAsync(client, "ORDERKEY00000031", 2);
+        await api.HandledAsync();
+        var firstBatch = await Database.ScalarAsync<long>(
+            "SELECT min(position) FROM integration.outbox WHERE ordering_key = @key AND event_type = 'TelemetryBatchRecorded'", ("key", tank));
+        var whileOwed = await FrontierAsync(tank);
+
+        await SweepLaterAsync(api);
+
+        await Assert.MultipleAsync(async () =>
+        {
+            Assert.That(whileOwed ?? 0, Is.LessThan(firstBatch), "the look-up for earlier batches still starts before the failed one");
+            Assert.That(await FrontierAsync(tank), Is.EqualTo(await Database.ScalarAsync<long>(
+                "SELECT max(position) FROM integration.outbox WHERE ordering_key = @key", ("key", tank))),
+                "once both are delivered, the next look-up starts after them");
+            Assert.That(recorder.Of(tank).Select(MinutesIn), Is.EqualTo(new[] { 1, 2 }));
+        });
+    }
+
+    private Task<long?> FrontierAsync(Guid key) =>
+        Database.ScalarAsync<long?>("SELECT settled_through FROM integration.ordering_frontier WHERE ordering_key = @key", ("key", key));
+
+    [Test]
     public async Task A_batch_waits_for_an_earlier_one_whose_handler_failed_and_follows_it_once_the_retry_succeeds()
     {
         var recorder = new OrderRecorder(failFirst: 1, maxDelayMs: 0);
