@@ -155,7 +155,14 @@ public sealed class OutboxDispatcher(
         WHERE f.settled_through < excluded.settled_through
         """;
 
-    private const string SettleChunk = $"{MarkSettled};\n{AdvanceFrontiers}";
+    // A settled event waits for nothing: a delivery put off by a second claimer (after a lease ran out) may still say
+    // it waits, and would be woken again every time its key moves on.
+    private const string StopWaiting = """
+        UPDATE integration.deliveries SET waiting_for_earlier = false
+        WHERE event_id = ANY(@Ids) AND waiting_for_earlier
+        """;
+
+    private const string SettleChunk = $"{MarkSettled};\n{StopWaiting};\n{AdvanceFrontiers}";
 
     // Still owed to a handler: due again when its earliest pending delivery is.
     private const string MarkPending = """
@@ -484,9 +491,14 @@ public sealed class OutboxDispatcher(
                 Error = outcome.Failures.Count > 0 ? Describe(outcome.Failures[0].Error) : null,
             }, transaction, cancellationToken: cancellationToken));
 
-            var settled = await connection.ExecuteAsync(new CommandDefinition(SettleWhenOwedNothing, new { Id = eventId }, transaction, cancellationToken: cancellationToken));
+            var settled = await connection.ExecuteAsync(new CommandDefinition(SettleWhenOwedNothing, new { Id = eventId }, transaction, cancellationToken: cancellationToken)) == 1;
+            if (settled)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(StopWaiting, new { Ids = new[] { eventId } }, transaction, cancellationToken: cancellationToken));
+            }
+
             await transaction.CommitAsync(cancellationToken);
-            return settled == 1;
+            return settled;
         }, cancellationToken);
     }
 

@@ -41,11 +41,12 @@ public sealed class OutboxSweeper(NpgsqlDataSource dataSource, OutboxDispatcher 
              ORDER BY o.occurred_at LIMIT @BatchSize)
             UNION ALL
             (SELECT o.id, o.occurred_at FROM integration.outbox o
+             LEFT JOIN integration.ordering_frontier f ON f.ordering_key = o.ordering_key
              WHERE o.dispatched_at IS NULL AND o.ordering_key IS NOT NULL AND {Due}
                AND NOT EXISTS (
                    SELECT 1 FROM integration.outbox e
-                   WHERE e.ordering_key = o.ordering_key AND e.dispatched_at IS NULL AND e.position < o.position
-                     AND e.position > coalesce((SELECT f.settled_through FROM integration.ordering_frontier f WHERE f.ordering_key = o.ordering_key), 0)
+                   WHERE e.ordering_key = o.ordering_key AND e.dispatched_at IS NULL
+                     AND e.position > coalesce(f.settled_through, 0) AND e.position < o.position
                      AND (NOT EXISTS (SELECT 1 FROM integration.deliveries d WHERE d.event_id = e.id)
                           OR EXISTS (SELECT 1 FROM integration.deliveries d WHERE d.event_id = e.id AND NOT ({OutboxDispatcher.GivesWay}))))
              ORDER BY o.occurred_at LIMIT @BatchSize)) AS due

@@ -69,6 +69,18 @@ public sealed class OrderedDeliveryTests : TenantWorldTest
         }
     }
 
+    /// <summary>
+    /// Stands in for a second claimer (the first one's lease ran out while its handler was still running) that put the
+    /// event's sibling handler off behind an earlier batch: a waiting delivery the first claimer never read.
+    /// </summary>
+    private sealed class PutOffMeanwhile : IIntegrationEventHandler<TelemetryBatchRecorded>
+    {
+        public Task HandleAsync(TelemetryBatchRecorded integrationEvent, CancellationToken cancellationToken) => Database.ExecuteAsync("""
+            INSERT INTO integration.deliveries (event_id, handler, attempts, next_attempt_at, waiting_for_earlier)
+            VALUES (@id, 'Sibling', 0, now() + interval '5 seconds', true)
+            """, ("id", integrationEvent.EventId));
+    }
+
     private WebApplicationFactory<Program> Host(params IIntegrationEventHandler<TelemetryBatchRecorded>[] handlers) =>
         Platform.Api.WithWebHostBuilder(host => host.ConfigureTestServices(services =>
         {
@@ -120,11 +132,32 @@ public sealed class OrderedDeliveryTests : TenantWorldTest
 
         await Assert.MultipleAsync(async () =>
         {
-            Assert.That(whileOwed ?? 0, Is.LessThan(firstBatch), "the look-up for earlier batches still starts before the failed one");
+            Assert.That(whileOwed, Is.Not.Null.And.LessThan(firstBatch), "the look-up for earlier batches still starts before the failed one");
             Assert.That(await FrontierAsync(tank), Is.EqualTo(await Database.ScalarAsync<long>(
                 "SELECT max(position) FROM integration.outbox WHERE ordering_key = @key", ("key", tank))),
                 "once both are delivered, the next look-up starts after them");
             Assert.That(recorder.Of(tank).Select(MinutesIn), Is.EqualTo(new[] { 1, 2 }));
+        });
+    }
+
+    [Test]
+    public async Task A_batch_settled_by_its_first_claimer_waits_for_nothing_whatever_a_second_claimer_recorded()
+    {
+        await using var api = Host(new PutOffMeanwhile(), new Sibling());
+        var tank = await PushedTankAsync("ORDERKEY00000032", 4_600_032);
+        using var client = api.CreateClient();
+
+        await PushAsync(client, "ORDERKEY00000032", 1);
+        await api.HandledAsync();
+
+        await Assert.MultipleAsync(async () =>
+        {
+            Assert.That(await Database.ScalarAsync<long>(
+                "SELECT count(*) FROM integration.outbox WHERE ordering_key = @key AND dispatched_at IS NULL", ("key", tank)), Is.Zero);
+            Assert.That(await Database.ScalarAsync<long>("""
+                SELECT count(*) FROM integration.deliveries d JOIN integration.outbox o ON o.id = d.event_id
+                WHERE o.ordering_key = @key AND d.waiting_for_earlier
+                """, ("key", tank)), Is.Zero, "a settled batch left waiting would be woken again every time its node moves on");
         });
     }
 
