@@ -106,7 +106,7 @@ public sealed class MqttExternalBrokerTests : TenantWorldTest
         await Task.Delay(1000);
         await Assert.MultipleAsync(async () =>
         {
-            Assert.That(stored, Is.EqualTo(2 * PerChannel));
+            Assert.That(stored, Is.EqualTo(2 * PerChannel), await MissingAsync(PerChannel));
             Assert.That(await CountAsync(), Is.EqualTo(2 * PerChannel), "nothing arrives twice later either");
             Assert.That(await Database.ScalarAsync<long>($"SELECT count(DISTINCT water_level_cm) FROM telemetry.telemetry_tank WHERE node_id = '{_tankA}'"), Is.EqualTo(PerChannel));
             Assert.That(await Database.ScalarAsync<long>($"SELECT count(DISTINCT water_level_cm) FROM telemetry.telemetry_tank WHERE node_id = '{_tankB}'"), Is.EqualTo(PerChannel));
@@ -146,6 +146,17 @@ public sealed class MqttExternalBrokerTests : TenantWorldTest
 
         return stored;
     }
+
+    /// <summary>Which values each tank lacks, and what was rejected: what a failure needs to say.</summary>
+    private async Task<string> MissingAsync(int perChannel) =>
+        await Database.ScalarAsync<string>($"""
+            SELECT 'missing: ' || coalesce((SELECT string_agg(n.id::text || ':' || v::text, ', ')
+                                            FROM (VALUES ('A', '{_tankA}'::uuid), ('B', '{_tankB}'::uuid)) AS n(id, node)
+                                            CROSS JOIN generate_series(1, {perChannel}) AS v
+                                            WHERE NOT EXISTS (SELECT 1 FROM telemetry.telemetry_tank t WHERE t.node_id = n.node AND t.water_level_cm = v)), 'none')
+                   || '; rejected: ' || coalesce((SELECT string_agg(reason, '; ') FROM telemetry.telemetry_rejections
+                                                  WHERE node_id IN ('{_tankA}', '{_tankB}')), 'none')
+            """) ?? "";
 
     private Task<long> CountAsync() =>
         Database.ScalarAsync<long>($"SELECT count(*) FROM telemetry.telemetry_tank WHERE node_id IN ('{_tankA}', '{_tankB}')");

@@ -107,8 +107,11 @@ public sealed class MqttExternalConsumer(
             var node = publish is null ? null : await NodeOfAsync(publish.ChannelId, stoppingToken);
             if (publish is null || node is null)
             {
-                // Nothing the platform can store, now or later: taken off the broker (below), counted.
-                Refused.Add(1, new KeyValuePair<string, object?>("reason", publish is null ? "unreadable" : "unknown_channel"));
+                // Nothing the platform can store, now or later: taken off the broker (below), counted and logged (the
+                // broker authenticated the device, so this is a misconfiguration worth seeing).
+                var reason = publish is null ? "unreadable" : "unknown_channel";
+                Refused.Add(1, new KeyValuePair<string, object?>("reason", reason));
+                logger.LogWarning("A message on {Topic} ({Bytes} bytes) was not stored: {Reason}", message.Topic, message.Payload.Length, reason);
             }
             else
             {
