@@ -224,11 +224,7 @@ public static class MqttThroughput
         var queue = api.Services.GetRequiredService<OutboxDispatchQueue>();
         await using var connection = new NpgsqlConnection(database.AdminConnectionString);
         await connection.OpenAsync();
-        // In two parts, each read from one of the outbox's partial indexes of pending events.
-        await using var command = new NpgsqlCommand("""
-            SELECT (SELECT count(*) FROM integration.outbox WHERE dispatched_at IS NULL AND ordering_key IS NULL)
-                 + (SELECT count(*) FROM integration.outbox WHERE dispatched_at IS NULL AND ordering_key IS NOT NULL)
-            """, connection);
+        await using var command = new NpgsqlCommand($"SELECT {OutboxSweeper.PendingCount}", connection);
         try
         {
             await queue.WhenIdleAsync(timeout.Token);

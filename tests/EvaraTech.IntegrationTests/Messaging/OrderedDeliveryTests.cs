@@ -101,6 +101,16 @@ public sealed class OrderedDeliveryTests : TenantWorldTest
         Assert.That(await client.GetStringAsync(
             $"/update?api_key={writeKey}&field1={100 + minute}&created_at={Start.AddMinutes(minute):yyyy-MM-ddTHH:mm:ssZ}"), Is.Not.EqualTo("0"));
 
+    /// <summary>Each push's events handled before the next push.</summary>
+    private static async Task PushedInTurnAsync(WebApplicationFactory<Program> api, HttpClient client, string writeKey, params int[] minutes)
+    {
+        foreach (var minute in minutes)
+        {
+            await PushAsync(client, writeKey, minute);
+            await api.HandledAsync();
+        }
+    }
+
     private static int MinutesIn(DateTimeOffset at) => (int)(at - Start).TotalMinutes;
 
     /// <summary>Time passes: past the in-process dispatch window and every back-off; then a sweep.</summary>
@@ -120,10 +130,7 @@ public sealed class OrderedDeliveryTests : TenantWorldTest
         var tank = await PushedTankAsync("ORDERKEY00000031", 4_600_031);
         using var client = api.CreateClient();
 
-        await PushAsync(client, "ORDERKEY00000031", 1);
-        await api.HandledAsync();
-        await PushAsync(client, "ORDERKEY00000031", 2);
-        await api.HandledAsync();
+        await PushedInTurnAsync(api, client, "ORDERKEY00000031", 1, 2);
         var firstBatch = await Database.ScalarAsync<long>(
             "SELECT min(position) FROM integration.outbox WHERE ordering_key = @key AND event_type = 'TelemetryBatchRecorded'", ("key", tank));
         var whileOwed = await FrontierAsync(tank);
@@ -209,10 +216,7 @@ public sealed class OrderedDeliveryTests : TenantWorldTest
         var tank = await PushedTankAsync("ORDERKEY00000004", 4_600_004);
         using var client = api.CreateClient();
 
-        await PushAsync(client, "ORDERKEY00000004", 1);
-        await api.HandledAsync();
-        await PushAsync(client, "ORDERKEY00000004", 2);
-        await api.HandledAsync();
+        await PushedInTurnAsync(api, client, "ORDERKEY00000004", 1, 2);
         await SweepLaterAsync(api);
         var afterTwoFailures = recorder.Of(tank);
         await SweepLaterAsync(api);
